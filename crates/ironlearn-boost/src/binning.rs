@@ -1,0 +1,286 @@
+//! Feature binning: every value becomes a small bin index.
+//!
+//! Histogram-based trees only ever compare bin indices, so each feature is
+//! quantised once into at most `max_bin` bins (a `u8`). Numeric bins are cut
+//! at quantiles of a seeded sample; a missing value gets its own bin, so each
+//! split can learn on which side missing values belong. Categories get one
+//! bin each (the most frequent first), with one shared bin for rare, unseen
+//! and missing categories.
+
+use ironlearn_core::{bail, Result, Rng};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::features::RawColumn;
+
+/// How one feature's values map to bins.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum BinMapper {
+    /// Value bins are `(-inf, upper[0]]`, `(upper[0], upper[1]]`, ..., the last up to +inf.
+    Numeric {
+        upper: Vec<f64>,
+        /// The bin of missing values, when training data had any (always the last bin).
+        missing_bin: Option<u8>,
+        /// The bin of 0.0, which missing values take when there is no missing bin.
+        zero_bin: u8,
+    },
+    /// One bin per kept category index; the last bin holds all other categories.
+    Categorical { categories: Vec<u32>, lookup: Vec<u8> },
+}
+
+impl BinMapper {
+    /// The number of bins.
+    pub fn n_bins(&self) -> usize {
+        match self {
+            BinMapper::Numeric { upper, missing_bin, .. } => upper.len() + usize::from(missing_bin.is_some()),
+            BinMapper::Categorical { categories, .. } => categories.len() + 1,
+        }
+    }
+
+    /// Whether every value falls into one bin (the feature cannot split).
+    pub fn is_trivial(&self) -> bool {
+        match self {
+            BinMapper::Numeric { upper, missing_bin, .. } => upper.len() == 1 && missing_bin.is_none(),
+            BinMapper::Categorical { categories, .. } => categories.is_empty(),
+        }
+    }
+
+    /// The bin of a numeric value.
+    #[inline]
+    pub fn numeric_bin(upper: &[f64], missing_bin: Option<u8>, zero_bin: u8, v: f64) -> u8 {
+        if v.is_nan() {
+            return missing_bin.unwrap_or(zero_bin);
+        }
+        upper.partition_point(|u| *u < v) as u8
+    }
+
+    /// The bin of a category index (`None` = missing).
+    #[inline]
+    pub fn category_bin(categories: &[u32], lookup: &[u8], c: Option<u32>) -> u8 {
+        match c {
+            Some(c) => lookup.get(c as usize).copied().unwrap_or(categories.len() as u8),
+            None => categories.len() as u8,
+        }
+    }
+
+    /// The raw threshold of numeric bin `t`: values `<=` it fall in bins `0..=t`.
+    pub fn upper_bound(&self, t: u8) -> f64 {
+        match self {
+            BinMapper::Numeric { upper, .. } => upper[t as usize],
+            BinMapper::Categorical { .. } => f64::NAN,
+        }
+    }
+}
+
+/// Finds numeric bin boundaries from a sample of values.
+pub fn numeric_mapper(values: &mut Vec<f64>, max_bin: usize, min_data_in_bin: usize) -> BinMapper {
+    let has_missing = values.iter().any(|v| v.is_nan());
+    values.retain(|v| !v.is_nan());
+    values.sort_by(f64::total_cmp);
+    let value_bins = if has_missing { max_bin - 1 } else { max_bin };
+    let mut distinct: Vec<(f64, usize)> = Vec::new();
+    for &v in values.iter() {
+        match distinct.last_mut() {
+            Some((d, c)) if *d == v => *c += 1,
+            _ => distinct.push((v, 1)),
+        }
+    }
+    let mut upper = Vec::new();
+    if distinct.len() > 1 {
+        let total = values.len();
+        let mut remaining = total;
+        let mut bins_left = value_bins.max(1);
+        let mut acc = 0usize;
+        for (i, &(v, c)) in distinct.iter().enumerate() {
+            if i + 1 == distinct.len() || bins_left <= 1 {
+                break;
+            }
+            acc += c;
+            let target = (remaining as f64 / bins_left as f64).max(min_data_in_bin as f64);
+            // Cut here if the bin is full, or if the next value alone would overfill it.
+            let next = distinct[i + 1].1;
+            if acc as f64 >= target || (acc >= min_data_in_bin && (acc + next) as f64 > 1.5 * target) {
+                let next_v = distinct[i + 1].0;
+                let mid = v + (next_v - v) / 2.0;
+                upper.push(if mid > v { mid } else { next_v });
+                remaining -= acc;
+                acc = 0;
+                bins_left -= 1;
+            }
+        }
+    }
+    upper.push(f64::INFINITY);
+    let zero_bin = upper.partition_point(|u| *u < 0.0) as u8;
+    let missing_bin = has_missing.then_some(upper.len() as u8);
+    BinMapper::Numeric { upper, missing_bin, zero_bin }
+}
+
+/// Bins categories by frequency: the most frequent first, at most `max_bin - 1` of them.
+pub fn categorical_mapper(codes: &[Option<u32>], max_bin: usize) -> BinMapper {
+    let mut counts: std::collections::BTreeMap<u32, usize> = std::collections::BTreeMap::new();
+    codes.iter().flatten().for_each(|&c| *counts.entry(c).or_default() += 1);
+    let mut order: Vec<(u32, usize)> = counts.into_iter().collect();
+    order.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    order.truncate(max_bin - 1);
+    let categories: Vec<u32> = order.iter().map(|(c, _)| *c).collect();
+    let max_index = categories.iter().copied().max().map_or(0, |m| m as usize + 1);
+    let mut lookup = vec![categories.len() as u8; max_index];
+    categories.iter().enumerate().for_each(|(b, &c)| lookup[c as usize] = b as u8);
+    BinMapper::Categorical { categories, lookup }
+}
+
+/// The binned training matrix: one `u8` per row and feature, row-major.
+#[derive(Debug, Clone)]
+pub struct Binned {
+    pub bins: Vec<u8>,
+    pub n_rows: usize,
+    pub n_features: usize,
+    /// Where each feature's bins start in a histogram.
+    pub offsets: Vec<usize>,
+    pub total_bins: usize,
+    /// Each feature's most frequent bin, left out when building histograms.
+    pub most_freq: Vec<u8>,
+}
+
+/// Rows at a time when binning in parallel.
+const BLOCK: usize = 16 * 1024;
+
+/// Learns bin mappers from a seeded sample of rows.
+pub fn fit_mappers(
+    columns: &[RawColumn<'_>],
+    max_bin: usize,
+    min_data_in_bin: usize,
+    sample_cnt: usize,
+    seed: u64,
+) -> Result<Vec<BinMapper>> {
+    let n = columns.first().map_or(0, RawColumn::len);
+    let sample: Option<Vec<usize>> = (n > sample_cnt).then(|| {
+        // Selection sampling: a sorted, seeded sample without replacement.
+        let mut rng = Rng::new(seed ^ 0x5EED_B1A5);
+        let (mut need, mut left) = (sample_cnt, n);
+        let mut idx = Vec::with_capacity(sample_cnt);
+        for i in 0..n {
+            if rng.below(left) < need {
+                idx.push(i);
+                need -= 1;
+            }
+            left -= 1;
+        }
+        idx
+    });
+    columns
+        .par_iter()
+        .map(|col| -> Result<BinMapper> {
+            let rows: Box<dyn Iterator<Item = usize>> = match &sample {
+                Some(s) => Box::new(s.iter().copied()),
+                None => Box::new(0..n),
+            };
+            Ok(match col {
+                RawColumn::Numeric { .. } => {
+                    let mut values: Vec<f64> = rows.map(|i| col.numeric(i)).collect();
+                    if let Some(v) = values.iter().find(|v| v.is_infinite()) {
+                        bail!(InvalidValue, "feature '{}' contains {v}; infinite values are not allowed", col.name());
+                    }
+                    numeric_mapper(&mut values, max_bin, min_data_in_bin)
+                }
+                RawColumn::Categorical { .. } => {
+                    // Every row counts for categories, so rare levels are not lost to sampling.
+                    let codes: Vec<Option<u32>> = (0..n).map(|i| col.category(i)).collect::<Result<_>>()?;
+                    categorical_mapper(&codes, max_bin)
+                }
+            })
+        })
+        .collect()
+}
+
+/// Bins every row with the given mappers (training, validation or new data).
+pub fn bin_rows(columns: &[RawColumn<'_>], mappers: &[BinMapper]) -> Result<Binned> {
+    let n = columns.first().map_or(0, RawColumn::len);
+    let nf = columns.len();
+    let mut bins = vec![0u8; n * nf];
+    bins.par_chunks_mut(BLOCK * nf.max(1)).enumerate().try_for_each(|(b, chunk)| -> Result<()> {
+        let start = b * BLOCK;
+        for (f, (col, m)) in columns.iter().zip(mappers).enumerate() {
+            let rows = chunk.len() / nf;
+            match m {
+                BinMapper::Numeric { upper, missing_bin, zero_bin } => {
+                    for i in 0..rows {
+                        let v = col.numeric(start + i);
+                        if v.is_infinite() {
+                            bail!(
+                                InvalidValue,
+                                "feature '{}' is {v} at row {}; infinite values are not allowed",
+                                col.name(),
+                                start + i
+                            );
+                        }
+                        chunk[i * nf + f] = BinMapper::numeric_bin(upper, *missing_bin, *zero_bin, v);
+                    }
+                }
+                BinMapper::Categorical { categories, lookup } => {
+                    for i in 0..rows {
+                        chunk[i * nf + f] = BinMapper::category_bin(categories, lookup, col.category(start + i)?);
+                    }
+                }
+            }
+        }
+        Ok(())
+    })?;
+    let mut offsets = Vec::with_capacity(nf + 1);
+    let mut total = 0;
+    for m in mappers {
+        offsets.push(total);
+        total += m.n_bins();
+    }
+    offsets.push(total);
+    let most_freq = (0..nf)
+        .into_par_iter()
+        .map(|f| {
+            let mut counts = vec![0usize; mappers[f].n_bins()];
+            // A strided sample is enough to find the dominant bin.
+            (0..n).step_by((n / 50_000).max(1)).for_each(|i| counts[bins[i * nf + f] as usize] += 1);
+            counts.iter().enumerate().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(&a.0))).map_or(0, |(b, _)| b as u8)
+        })
+        .collect();
+    Ok(Binned { bins, n_rows: n, n_features: nf, offsets, total_bins: total, most_freq })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn few_distinct_values_get_their_own_bins() {
+        let mut v = vec![1.0, 1.0, 1.0, 2.0, 2.0, 2.0, 3.0, 3.0, 3.0, f64::NAN];
+        let m = numeric_mapper(&mut v, 255, 3);
+        let BinMapper::Numeric { upper, missing_bin, .. } = &m else { panic!() };
+        assert_eq!(upper, &[1.5, 2.5, f64::INFINITY]);
+        assert_eq!(*missing_bin, Some(3));
+        assert_eq!(BinMapper::numeric_bin(upper, *missing_bin, 0, 2.5), 1);
+        assert_eq!(BinMapper::numeric_bin(upper, *missing_bin, 0, 2.6), 2);
+        assert_eq!(BinMapper::numeric_bin(upper, *missing_bin, 0, f64::NAN), 3);
+    }
+
+    #[test]
+    fn quantile_bins_are_balanced() {
+        let mut v: Vec<f64> = (0..10_000).map(|i| i as f64).collect();
+        let m = numeric_mapper(&mut v, 10, 3);
+        let BinMapper::Numeric { upper, .. } = &m else { panic!() };
+        assert_eq!(upper.len(), 10);
+        let counts: Vec<usize> = (0..10)
+            .map(|b| (0..10_000).filter(|&i| BinMapper::numeric_bin(upper, None, 0, i as f64) == b).count())
+            .collect();
+        assert!(counts.iter().all(|&c| (900..=1100).contains(&c)), "{counts:?}");
+    }
+
+    #[test]
+    fn categories_by_frequency() {
+        let codes = [Some(5), Some(2), Some(2), None, Some(5), Some(5)];
+        let m = categorical_mapper(&codes, 255);
+        let BinMapper::Categorical { categories, lookup } = &m else { panic!() };
+        assert_eq!(categories, &[5, 2]);
+        assert_eq!(BinMapper::category_bin(categories, lookup, Some(2)), 1);
+        assert_eq!(BinMapper::category_bin(categories, lookup, Some(9)), 2);
+        assert_eq!(BinMapper::category_bin(categories, lookup, None), 2);
+    }
+}

@@ -1,0 +1,349 @@
+//! The fitted booster: trees plus what is needed to read new data.
+//!
+//! Prediction walks flat trees over row blocks in parallel, each block
+//! visiting every tree while the tree is hot in cache; leaf indices, SHAP
+//! contributions, importances and a JSON dump come from the same trees.
+
+use ironlearn_core::{bail, ensure, Arrays, Error, Features, Result};
+use ndarray::{Array2, ArrayView2};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::features::{prepare, FeatureInfo};
+use crate::objective::Transform;
+use crate::tree::Tree;
+use crate::Gbdt;
+
+/// A validation metric's history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EvalHistory {
+    pub data: String,
+    pub metric: String,
+    pub values: Vec<f64>,
+}
+
+/// A fitted gradient-boosted ensemble.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GbdtModel {
+    pub(crate) params: Gbdt,
+    pub(crate) features: Vec<FeatureInfo>,
+    pub(crate) objective: String,
+    pub(crate) transform: Transform,
+    /// Trees per boosting round (classes of a multiclass model, else 1).
+    pub(crate) num_outputs: usize,
+    pub(crate) classes: Option<Vec<String>>,
+    pub(crate) init_score: Vec<f64>,
+    pub(crate) trees: Vec<Tree>,
+    pub(crate) best_iteration: Option<usize>,
+    pub(crate) evals: Vec<EvalHistory>,
+    /// Where the trees came from: "ironlearn", "lightgbm" or "xgboost".
+    pub(crate) source: String,
+}
+
+/// Which feature importance to compute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Importance {
+    /// How often a feature is used to split.
+    Split,
+    /// The total gain of its splits.
+    Gain,
+}
+
+const BLOCK: usize = 128;
+
+impl GbdtModel {
+    pub fn params(&self) -> &Gbdt {
+        &self.params
+    }
+
+    pub fn features(&self) -> &[FeatureInfo] {
+        &self.features
+    }
+
+    pub fn feature_names(&self) -> Vec<String> {
+        self.features.iter().map(|f| f.name.clone()).collect()
+    }
+
+    pub fn trees(&self) -> &[Tree] {
+        &self.trees
+    }
+
+    pub fn objective(&self) -> &str {
+        &self.objective
+    }
+
+    pub fn num_outputs(&self) -> usize {
+        self.num_outputs
+    }
+
+    pub fn init_score(&self) -> &[f64] {
+        &self.init_score
+    }
+
+    pub fn classes(&self) -> Option<&[String]> {
+        self.classes.as_deref()
+    }
+
+    /// Boosting rounds in the model.
+    pub fn num_iterations(&self) -> usize {
+        self.trees.len() / self.num_outputs.max(1)
+    }
+
+    /// The round early stopping chose (1-based), used by default for prediction.
+    pub fn best_iteration(&self) -> Option<usize> {
+        self.best_iteration
+    }
+
+    /// Validation metrics per round.
+    pub fn evals(&self) -> &[EvalHistory] {
+        &self.evals
+    }
+
+    pub fn transform(&self) -> Transform {
+        self.transform
+    }
+
+    /// The number of trees used for `num_iteration` (default: the best iteration, else all).
+    fn n_trees(&self, num_iteration: Option<usize>) -> usize {
+        let iters = match num_iteration.filter(|&n| n > 0).or(self.best_iteration) {
+            Some(n) => n.min(self.num_iterations()),
+            None => self.num_iterations(),
+        };
+        iters * self.num_outputs
+    }
+
+    /// Raw scores, one column per output.
+    pub fn predict_raw(&self, x: Features<'_>, num_iteration: Option<usize>) -> Result<Array2<f64>> {
+        let prepared = prepare(&x, &self.features)?;
+        Ok(self.raw_from_prepared(prepared.view(), num_iteration))
+    }
+
+    pub(crate) fn raw_from_prepared(&self, x: ArrayView2<'_, f64>, num_iteration: Option<usize>) -> Array2<f64> {
+        let x = x.as_standard_layout();
+        let (n, nf) = x.dim();
+        let k = self.num_outputs;
+        let trees = &self.trees[..self.n_trees(num_iteration)];
+        let flat = x.as_slice().expect("standard layout is contiguous");
+        let mut out = vec![0.0; n * k];
+        out.par_chunks_mut(BLOCK * k).enumerate().for_each(|(b, o)| {
+            let rows = o.len() / k;
+            let base = b * BLOCK;
+            for oi in o.chunks_mut(k) {
+                oi.copy_from_slice(&self.init_score);
+            }
+            for (t, tree) in trees.iter().enumerate() {
+                let c = t % k;
+                for i in 0..rows {
+                    let r = base + i;
+                    o[i * k + c] += tree.predict(&flat[r * nf..(r + 1) * nf]);
+                }
+            }
+        });
+        Array2::from_shape_vec((n, k), out).expect("n·k scores")
+    }
+
+    /// Predictions after the objective's transform (probabilities for classifiers).
+    pub fn predict_transformed(&self, x: Features<'_>, num_iteration: Option<usize>) -> Result<Array2<f64>> {
+        let mut raw = self.predict_raw(x, num_iteration)?;
+        raw.rows_mut().into_iter().for_each(|mut r| self.transform.apply(r.as_slice_mut().expect("row-major")));
+        Ok(raw)
+    }
+
+    /// The leaf index of every row in every tree.
+    pub fn predict_leaf(&self, x: Features<'_>, num_iteration: Option<usize>) -> Result<Array2<u32>> {
+        let prepared = prepare(&x, &self.features)?;
+        let x = prepared.as_standard_layout();
+        let trees = &self.trees[..self.n_trees(num_iteration)];
+        let rows: Vec<Vec<u32>> = x
+            .outer_iter()
+            .into_par_iter()
+            .map(|r| {
+                let r = r.to_slice().expect("row-major");
+                trees.iter().map(|t| t.leaf_index(r) as u32).collect()
+            })
+            .collect();
+        let flat: Vec<u32> = rows.into_iter().flatten().collect();
+        Ok(Array2::from_shape_vec((x.nrows(), trees.len()), flat).expect("n·trees leaves"))
+    }
+
+    /// SHAP values: per row, `(features + 1) × outputs` columns, output-major, the
+    /// last of each group being the expected value. Each group sums to the raw score.
+    pub fn predict_contrib(&self, x: Features<'_>, num_iteration: Option<usize>) -> Result<Array2<f64>> {
+        let prepared = prepare(&x, &self.features)?;
+        let x = prepared.as_standard_layout();
+        let nf = self.features.len();
+        let k = self.num_outputs;
+        let trees = &self.trees[..self.n_trees(num_iteration)];
+        let rows: Vec<Vec<f64>> = x
+            .outer_iter()
+            .into_par_iter()
+            .map(|r| {
+                let r = r.to_slice().expect("row-major");
+                let mut phi = vec![0.0; (nf + 1) * k];
+                for c in 0..k {
+                    phi[c * (nf + 1) + nf] += self.init_score[c];
+                }
+                for (t, tree) in trees.iter().enumerate() {
+                    let c = t % k;
+                    crate::shap::tree_shap(tree, r, &mut phi[c * (nf + 1)..(c + 1) * (nf + 1)]);
+                }
+                phi
+            })
+            .collect();
+        let flat: Vec<f64> = rows.into_iter().flatten().collect();
+        Ok(Array2::from_shape_vec((x.nrows(), (nf + 1) * k), flat).expect("contributions"))
+    }
+
+    /// Feature importance over all trees (or the first `num_iteration` rounds).
+    pub fn feature_importance(&self, kind: Importance, num_iteration: Option<usize>) -> Vec<f64> {
+        let mut imp = vec![0.0; self.features.len()];
+        for tree in &self.trees[..self.n_trees(num_iteration)] {
+            for (n, &f) in tree.split_feature.iter().enumerate() {
+                imp[f as usize] += match kind {
+                    Importance::Split => 1.0,
+                    Importance::Gain => tree.split_gain[n],
+                };
+            }
+        }
+        imp
+    }
+
+    /// The model as JSON (LightGBM's `dump_model` layout).
+    pub fn dump(&self) -> serde_json::Value {
+        let names = self.feature_names();
+        serde_json::json!({
+            "name": "tree",
+            "version": "ironlearn",
+            "source": self.source,
+            "objective": self.objective,
+            "num_class": self.num_outputs,
+            "num_tree_per_iteration": self.num_outputs,
+            "init_score": self.init_score,
+            "best_iteration": self.best_iteration,
+            "feature_names": names,
+            "tree_info": self.trees.iter().enumerate().map(|(i, t)| {
+                let mut j = t.to_json(&names);
+                j["tree_index"] = i.into();
+                j
+            }).collect::<Vec<_>>(),
+        })
+    }
+
+    /// Keeps only the first `iterations` rounds.
+    pub fn truncate(&mut self, iterations: usize) {
+        self.trees.truncate(iterations * self.num_outputs);
+        if self.best_iteration.is_some_and(|b| b > iterations) {
+            self.best_iteration = Some(iterations);
+        }
+    }
+
+    pub(crate) fn state_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "features": self.features,
+            "objective": self.objective,
+            "transform": self.transform,
+            "num_outputs": self.num_outputs,
+            "classes": self.classes,
+            "init_score": self.init_score,
+            "best_iteration": self.best_iteration,
+            "evals": self.evals,
+            "source": self.source,
+            "n_trees": self.trees.len(),
+        })
+    }
+
+    pub(crate) fn trees_to_arrays(&self) -> Arrays {
+        let mut a = Arrays::new();
+        let mut offs: [Vec<u32>; 4] = Default::default();
+        for o in offs.iter_mut() {
+            o.push(0);
+        }
+        let cat = |f: &dyn Fn(&Tree) -> usize, o: &mut Vec<u32>, t: &Tree| o.push(o.last().unwrap() + f(t) as u32);
+        macro_rules! concat {
+            ($field:ident, $t:ty) => {
+                self.trees.iter().flat_map(|t| t.$field.iter().copied()).collect::<Vec<$t>>()
+            };
+        }
+        for t in &self.trees {
+            cat(&|t| t.num_splits(), &mut offs[0], t);
+            cat(&|t| t.num_leaves(), &mut offs[1], t);
+            cat(&|t| t.cat_boundaries.len(), &mut offs[2], t);
+            cat(&|t| t.cat_threshold.len(), &mut offs[3], t);
+        }
+        let [o0, o1, o2, o3] = offs;
+        a.put_vec("tree_split_offsets", o0);
+        a.put_vec("tree_leaf_offsets", o1);
+        a.put_vec("tree_cat_boundary_offsets", o2);
+        a.put_vec("tree_cat_word_offsets", o3);
+        a.put_vec("split_feature", concat!(split_feature, u32));
+        a.put_vec("threshold", concat!(threshold, f64));
+        a.put_vec("decision", concat!(decision, u8));
+        a.put_vec("left_child", concat!(left_child, i32));
+        a.put_vec("right_child", concat!(right_child, i32));
+        a.put_vec("split_gain", concat!(split_gain, f64));
+        a.put_vec("internal_value", concat!(internal_value, f64));
+        a.put_vec("internal_count", concat!(internal_count, f64));
+        a.put_vec("leaf_value", concat!(leaf_value, f64));
+        a.put_vec("leaf_count", concat!(leaf_count, f64));
+        a.put_vec("cat_boundaries", concat!(cat_boundaries, u32));
+        a.put_vec("cat_threshold", concat!(cat_threshold, u32));
+        a
+    }
+
+    pub(crate) fn trees_from_arrays(a: &Arrays, n_trees: usize, n_features: usize) -> Result<Vec<Tree>> {
+        let offsets = |name: &str| -> Result<Vec<usize>> {
+            let v: Vec<u32> = a.vec(name)?;
+            ensure!(v.len() == n_trees + 1, InvalidValue, "{name} has {} entries for {n_trees} trees", v.len());
+            ensure!(v.windows(2).all(|w| w[0] <= w[1]), InvalidValue, "{name} is not increasing");
+            Ok(v.into_iter().map(|x| x as usize).collect())
+        };
+        let bad = |e: Error| Error::ModelFile(format!("gbdt trees: {e}"));
+        let (so, lo, co, wo) = (
+            offsets("tree_split_offsets").map_err(bad)?,
+            offsets("tree_leaf_offsets").map_err(bad)?,
+            offsets("tree_cat_boundary_offsets").map_err(bad)?,
+            offsets("tree_cat_word_offsets").map_err(bad)?,
+        );
+        fn take<T: ironlearn_core::arrays::Element>(a: &Arrays, name: &str, end: usize) -> Result<Vec<T>> {
+            let v: Vec<T> = a.vec(name)?;
+            if v.len() != end {
+                bail!(InvalidValue, "array {name} has {} values, expected {end}", v.len());
+            }
+            Ok(v)
+        }
+        let (ns, nl, nc, nw) = (so[n_trees], lo[n_trees], co[n_trees], wo[n_trees]);
+        let sf: Vec<u32> = take(a, "split_feature", ns).map_err(bad)?;
+        let th: Vec<f64> = take(a, "threshold", ns).map_err(bad)?;
+        let de: Vec<u8> = take(a, "decision", ns).map_err(bad)?;
+        let lc: Vec<i32> = take(a, "left_child", ns).map_err(bad)?;
+        let rc: Vec<i32> = take(a, "right_child", ns).map_err(bad)?;
+        let sg: Vec<f64> = take(a, "split_gain", ns).map_err(bad)?;
+        let iv: Vec<f64> = take(a, "internal_value", ns).map_err(bad)?;
+        let ic: Vec<f64> = take(a, "internal_count", ns).map_err(bad)?;
+        let lv: Vec<f64> = take(a, "leaf_value", nl).map_err(bad)?;
+        let lcount: Vec<f64> = take(a, "leaf_count", nl).map_err(bad)?;
+        let cb: Vec<u32> = take(a, "cat_boundaries", nc).map_err(bad)?;
+        let ct: Vec<u32> = take(a, "cat_threshold", nw).map_err(bad)?;
+        (0..n_trees)
+            .map(|t| {
+                let s = so[t]..so[t + 1];
+                let tree = Tree {
+                    split_feature: sf[s.clone()].to_vec(),
+                    threshold: th[s.clone()].to_vec(),
+                    decision: de[s.clone()].to_vec(),
+                    left_child: lc[s.clone()].to_vec(),
+                    right_child: rc[s.clone()].to_vec(),
+                    split_gain: sg[s.clone()].to_vec(),
+                    internal_value: iv[s.clone()].to_vec(),
+                    internal_count: ic[s].to_vec(),
+                    leaf_value: lv[lo[t]..lo[t + 1]].to_vec(),
+                    leaf_count: lcount[lo[t]..lo[t + 1]].to_vec(),
+                    cat_boundaries: cb[co[t]..co[t + 1]].to_vec(),
+                    cat_threshold: ct[wo[t]..wo[t + 1]].to_vec(),
+                };
+                tree.validate(n_features).map_err(|m| Error::ModelFile(format!("gbdt tree {t}: {m}")))?;
+                Ok(tree)
+            })
+            .collect()
+    }
+}

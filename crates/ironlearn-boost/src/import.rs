@@ -1,0 +1,342 @@
+//! Loading LightGBM text models and XGBoost JSON models.
+//!
+//! Users already serve boosters they trained elsewhere; these readers turn
+//! those files into a [`GbdtModel`] with the same split semantics, so
+//! predictions match the original library (to float rounding) and the model
+//! can be saved in ironlearn's own format, explained with TreeSHAP and served.
+//! Anything the reader does not understand is an error naming it, never a
+//! silently different model.
+
+use ironlearn_core::{bail, ensure, Error, Result};
+use serde_json::Value;
+
+use crate::booster::GbdtModel;
+use crate::features::FeatureInfo;
+use crate::objective::Transform;
+use crate::tree::{decision, Tree};
+use crate::Gbdt;
+
+fn err(source: &str, msg: impl std::fmt::Display) -> Error {
+    Error::ModelFile(format!("{source} model: {msg}"))
+}
+
+fn parse_list<T: std::str::FromStr>(source: &str, key: &str, text: &str) -> Result<Vec<T>> {
+    text.split_whitespace()
+        .map(|s| s.parse::<T>().map_err(|_| err(source, format!("'{key}' holds '{s}', not a number"))))
+        .collect()
+}
+
+/// Reads a LightGBM model saved by `Booster.save_model` (text format).
+pub fn from_lightgbm_text(text: &str) -> Result<GbdtModel> {
+    const SRC: &str = "LightGBM";
+    let mut lines = text.lines().map(str::trim);
+    ensure!(lines.next() == Some("tree"), ModelFile, "not a LightGBM text model (it must start with 'tree')");
+    let mut header = std::collections::HashMap::new();
+    let mut trees_text: Vec<std::collections::HashMap<String, String>> = Vec::new();
+    let mut current: Option<std::collections::HashMap<String, String>> = None;
+    for line in lines {
+        if line == "end of trees" {
+            break;
+        }
+        if line.starts_with("Tree=") {
+            if let Some(t) = current.take() {
+                trees_text.push(t);
+            }
+            current = Some(std::collections::HashMap::new());
+            continue;
+        }
+        if let Some((k, v)) = line.split_once('=') {
+            match current.as_mut() {
+                Some(t) => t.insert(k.to_string(), v.to_string()),
+                None => header.insert(k.to_string(), v.to_string()),
+            };
+        } else if line == "average_output" {
+            bail!(NotImplemented, "LightGBM random-forest models (average_output) cannot be imported yet");
+        }
+    }
+    if let Some(t) = current.take() {
+        trees_text.push(t);
+    }
+    let get = |k: &str| header.get(k).ok_or_else(|| err(SRC, format!("the header has no '{k}'")));
+    let num_class: usize = get("num_class")?.parse().map_err(|_| err(SRC, "num_class is not a number"))?;
+    let per_iter: usize = get("num_tree_per_iteration")?.parse().map_err(|_| err(SRC, "num_tree_per_iteration"))?;
+    let max_feature: usize = get("max_feature_idx")?.parse().map_err(|_| err(SRC, "max_feature_idx"))?;
+    let nf = max_feature + 1;
+    let names: Vec<String> = match header.get("feature_names") {
+        Some(s) => s.split_whitespace().map(String::from).collect(),
+        None => (0..nf).map(|i| format!("Column_{i}")).collect(),
+    };
+    ensure!(names.len() == nf, ModelFile, "LightGBM model: {} feature names for {nf} features", names.len());
+    let infos: Vec<String> =
+        header.get("feature_infos").map(|s| s.split_whitespace().map(String::from).collect()).unwrap_or_default();
+    let objective_line = get("objective")?.clone();
+    let mut obj = objective_line.split_whitespace();
+    let objective = obj.next().unwrap_or("regression").to_string();
+    for extra in obj {
+        if let Some(s) = extra.strip_prefix("sigmoid:") {
+            if s.parse::<f64>().ok() != Some(1.0) {
+                bail!(NotImplemented, "LightGBM models with sigmoid:{s} cannot be imported yet (only sigmoid:1)");
+            }
+        }
+    }
+    let (transform, classes) = match objective.as_str() {
+        "binary" => (Transform::Sigmoid, Some(vec!["0".into(), "1".into()])),
+        "multiclass" | "softmax" => (Transform::Softmax, Some((0..num_class).map(|c| c.to_string()).collect())),
+        "cross_entropy" | "xentropy" => (Transform::Sigmoid, None),
+        "poisson" | "gamma" | "tweedie" => (Transform::Exp, None),
+        "regression" | "regression_l2" | "regression_l1" | "huber" | "fair" | "quantile" | "mape" | "lambdarank"
+        | "rank_xendcg" | "custom" => (Transform::Identity, None),
+        other => bail!(NotImplemented, "LightGBM objective '{other}' cannot be imported yet"),
+    };
+    ensure!(per_iter >= 1, ModelFile, "LightGBM model: num_tree_per_iteration is 0");
+    let features = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            let info = infos.get(i).map(String::as_str).unwrap_or("none");
+            FeatureInfo { name: n.clone(), categorical: !info.starts_with('[') && info.contains(':'), levels: None }
+        })
+        .collect();
+    let mut trees = Vec::with_capacity(trees_text.len());
+    for (i, t) in trees_text.iter().enumerate() {
+        let tree = lightgbm_tree(t).map_err(|e| err(SRC, format!("tree {i}: {e}")))?;
+        tree.validate(nf).map_err(|m| err(SRC, format!("tree {i}: {m}")))?;
+        trees.push(tree);
+    }
+    ensure!(
+        trees.len() % per_iter == 0,
+        ModelFile,
+        "LightGBM model: {} trees for {per_iter} per iteration",
+        trees.len()
+    );
+    Ok(GbdtModel {
+        params: Gbdt::default(),
+        features,
+        objective,
+        transform,
+        num_outputs: per_iter,
+        classes,
+        init_score: vec![0.0; per_iter],
+        trees,
+        best_iteration: None,
+        evals: Vec::new(),
+        source: "lightgbm".into(),
+    })
+}
+
+fn lightgbm_tree(t: &std::collections::HashMap<String, String>) -> Result<Tree> {
+    const SRC: &str = "LightGBM";
+    let field = |k: &str| t.get(k).map(String::as_str).ok_or_else(|| err(SRC, format!("'{k}' is missing")));
+    let num_leaves: usize = field("num_leaves")?.parse().map_err(|_| err(SRC, "num_leaves"))?;
+    if t.get("is_linear").is_some_and(|v| v != "0") {
+        bail!(NotImplemented, "LightGBM linear trees cannot be imported yet");
+    }
+    let leaf_value: Vec<f64> = parse_list(SRC, "leaf_value", field("leaf_value")?)?;
+    ensure!(
+        leaf_value.len() == num_leaves,
+        ModelFile,
+        "LightGBM model: {} leaf values for {num_leaves} leaves",
+        leaf_value.len()
+    );
+    if num_leaves == 1 {
+        return Ok(Tree::leaf(leaf_value[0], 0.0));
+    }
+    let opt = |k: &str, n: usize| -> Result<Vec<f64>> { t.get(k).map_or(Ok(vec![0.0; n]), |s| parse_list(SRC, k, s)) };
+    let lgb_decision: Vec<u8> = parse_list::<i32>(SRC, "decision_type", field("decision_type")?)?
+        .into_iter()
+        .map(|d| {
+            let mut out = 0;
+            if d & 1 != 0 {
+                out |= decision::CATEGORICAL;
+            }
+            if d & 2 != 0 {
+                out |= decision::DEFAULT_LEFT;
+            }
+            match (d >> 2) & 3 {
+                1 => out |= decision::MISSING_ZERO,
+                2 => out |= decision::MISSING_NAN,
+                _ => {}
+            }
+            out
+        })
+        .collect();
+    let n = num_leaves - 1;
+    let tree = Tree {
+        split_feature: parse_list(SRC, "split_feature", field("split_feature")?)?,
+        threshold: parse_list(SRC, "threshold", field("threshold")?)?,
+        decision: lgb_decision,
+        left_child: parse_list(SRC, "left_child", field("left_child")?)?,
+        right_child: parse_list(SRC, "right_child", field("right_child")?)?,
+        split_gain: opt("split_gain", n)?,
+        internal_value: opt("internal_value", n)?,
+        internal_count: opt("internal_count", n)?,
+        leaf_count: opt("leaf_count", num_leaves)?,
+        leaf_value,
+        cat_boundaries: t.get("cat_boundaries").map_or(Ok(vec![0]), |s| parse_list(SRC, "cat_boundaries", s))?,
+        cat_threshold: t.get("cat_threshold").map_or(Ok(vec![]), |s| parse_list(SRC, "cat_threshold", s))?,
+    };
+    Ok(tree)
+}
+
+fn json_num(v: &Value) -> Option<f64> {
+    match v {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => s.trim().trim_matches(|c| c == '[' || c == ']').split(',').next()?.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+fn json_nums(v: &Value) -> Vec<f64> {
+    match v {
+        Value::String(s) => {
+            s.trim().trim_matches(|c| c == '[' || c == ']').split(',').filter_map(|x| x.trim().parse().ok()).collect()
+        }
+        Value::Array(a) => a.iter().filter_map(json_num).collect(),
+        other => json_num(other).into_iter().collect(),
+    }
+}
+
+/// Reads an XGBoost model saved as JSON (`Booster.save_model("m.json")`).
+pub fn from_xgboost_json(text: &str) -> Result<GbdtModel> {
+    const SRC: &str = "XGBoost";
+    let root: Value = serde_json::from_str(text).map_err(|e| err(SRC, format!("not JSON: {e}")))?;
+    let learner = root.get("learner").ok_or_else(|| err(SRC, "no 'learner' object"))?;
+    let booster = &learner["gradient_booster"];
+    let name = booster["name"].as_str().unwrap_or("");
+    ensure!(name == "gbtree", NotImplemented, "XGBoost booster '{name}' cannot be imported yet (only gbtree)");
+    let params = &learner["learner_model_param"];
+    let nf = json_num(&params["num_feature"]).ok_or_else(|| err(SRC, "num_feature"))? as usize;
+    let num_class = json_num(&params["num_class"]).unwrap_or(0.0) as usize;
+    let objective = learner["objective"]["name"].as_str().unwrap_or("reg:squarederror").to_string();
+    let k = num_class.max(1);
+    let base = json_nums(&params["base_score"]);
+    ensure!(!base.is_empty(), ModelFile, "XGBoost model: no base_score");
+    type Link = fn(f64) -> f64;
+    let (transform, classes, to_margin): (Transform, Option<Vec<String>>, Link) = match objective.as_str() {
+        "binary:logistic" => (Transform::Sigmoid, Some(vec!["0".into(), "1".into()]), |p| (p / (1.0 - p)).ln()),
+        "reg:logistic" => (Transform::Sigmoid, None, |p| (p / (1.0 - p)).ln()),
+        "binary:logitraw" => (Transform::Identity, None, |p| (p / (1.0 - p)).ln()),
+        "multi:softprob" | "multi:softmax" => {
+            (Transform::Softmax, Some((0..k).map(|c| c.to_string()).collect()), |b| b)
+        }
+        "count:poisson" | "reg:gamma" | "reg:tweedie" => (Transform::Exp, None, f64::ln),
+        "reg:squarederror"
+        | "reg:linear"
+        | "reg:absoluteerror"
+        | "reg:pseudohubererror"
+        | "reg:quantileerror"
+        | "reg:squaredlogerror"
+        | "rank:pairwise"
+        | "rank:ndcg"
+        | "rank:map" => (Transform::Identity, None, |b| b),
+        other => bail!(NotImplemented, "XGBoost objective '{other}' cannot be imported yet"),
+    };
+    let init_score: Vec<f64> = (0..k).map(|c| to_margin(*base.get(c).unwrap_or(&base[0]))).collect();
+    let names: Vec<String> = match learner["feature_names"].as_array() {
+        Some(a) if a.len() == nf => a.iter().map(|v| v.as_str().unwrap_or("").to_string()).collect(),
+        _ => (0..nf).map(|i| format!("f{i}")).collect(),
+    };
+    let model = &booster["model"];
+    let trees_json = model["trees"].as_array().ok_or_else(|| err(SRC, "no trees"))?;
+    let info: Vec<usize> = model["tree_info"]
+        .as_array()
+        .map(|a| a.iter().filter_map(Value::as_u64).map(|v| v as usize).collect())
+        .unwrap_or_default();
+    let mut trees = Vec::with_capacity(trees_json.len());
+    for (i, t) in trees_json.iter().enumerate() {
+        if info.get(i).is_some_and(|&c| c != i % k) {
+            bail!(NotImplemented, "XGBoost model: tree {i} is for output {} out of round-robin order", info[i]);
+        }
+        let tree = xgboost_tree(t).map_err(|e| err(SRC, format!("tree {i}: {e}")))?;
+        tree.validate(nf).map_err(|m| err(SRC, format!("tree {i}: {m}")))?;
+        trees.push(tree);
+    }
+    ensure!(trees.len() % k == 0, ModelFile, "XGBoost model: {} trees for {k} outputs", trees.len());
+    Ok(GbdtModel {
+        params: Gbdt::default(),
+        features: names.into_iter().map(|name| FeatureInfo { name, categorical: false, levels: None }).collect(),
+        objective,
+        transform,
+        num_outputs: k,
+        classes,
+        init_score,
+        trees,
+        best_iteration: None,
+        evals: Vec::new(),
+        source: "xgboost".into(),
+    })
+}
+
+fn xgboost_tree(t: &Value) -> Result<Tree> {
+    const SRC: &str = "XGBoost";
+    let ints = |k: &str| -> Result<Vec<i64>> {
+        t[k].as_array()
+            .ok_or_else(|| err(SRC, format!("'{k}' is missing")))?
+            .iter()
+            .map(|v| v.as_i64().ok_or_else(|| err(SRC, k)))
+            .collect()
+    };
+    let floats = |k: &str| -> Result<Vec<f64>> {
+        t[k].as_array()
+            .ok_or_else(|| err(SRC, format!("'{k}' is missing")))?
+            .iter()
+            .map(|v| v.as_f64().ok_or_else(|| err(SRC, k)))
+            .collect()
+    };
+    let left = ints("left_children")?;
+    let right = ints("right_children")?;
+    let feature = ints("split_indices")?;
+    let cond = floats("split_conditions")?;
+    let default_left = ints("default_left")?;
+    let hess = floats("sum_hessian")?;
+    let gain = floats("loss_changes")?;
+    let split_type =
+        t["split_type"].as_array().map(|a| a.iter().filter_map(Value::as_i64).collect::<Vec<_>>()).unwrap_or_default();
+    let n = left.len();
+    ensure!(
+        [right.len(), feature.len(), cond.len(), default_left.len(), hess.len(), gain.len()].iter().all(|&l| l == n)
+            && n > 0,
+        ModelFile,
+        "inconsistent node arrays"
+    );
+    if split_type.iter().any(|&s| s != 0) {
+        bail!(NotImplemented, "XGBoost categorical splits cannot be imported yet");
+    }
+    if left[0] == -1 {
+        return Ok(Tree::leaf(cond[0], hess[0]));
+    }
+    // Number split nodes and leaves in XGBoost's node order.
+    let mut split_id = vec![-1i32; n];
+    let mut leaf_id = vec![-1i32; n];
+    let (mut ns, mut nl) = (0, 0);
+    for i in 0..n {
+        if left[i] == -1 {
+            leaf_id[i] = nl;
+            nl += 1;
+        } else {
+            split_id[i] = ns;
+            ns += 1;
+        }
+    }
+    let child = |c: i64| -> Result<i32> {
+        let c =
+            usize::try_from(c).ok().filter(|&c| c < n).ok_or_else(|| err(SRC, format!("child {c} out of range")))?;
+        Ok(if left[c] == -1 { !leaf_id[c] } else { split_id[c] })
+    };
+    let mut tree = Tree { cat_boundaries: vec![0], ..Default::default() };
+    for i in (0..n).filter(|&i| left[i] != -1) {
+        tree.split_feature.push(u32::try_from(feature[i]).map_err(|_| err(SRC, "negative feature index"))?);
+        tree.threshold.push(cond[i]);
+        tree.decision.push(decision::LESS_F32 | if default_left[i] != 0 { decision::DEFAULT_LEFT } else { 0 });
+        tree.left_child.push(child(left[i])?);
+        tree.right_child.push(child(right[i])?);
+        tree.split_gain.push(gain[i]);
+        tree.internal_value.push(0.0);
+        tree.internal_count.push(hess[i]);
+    }
+    for i in (0..n).filter(|&i| left[i] == -1) {
+        tree.leaf_value.push(cond[i]);
+        tree.leaf_count.push(hess[i]);
+    }
+    Ok(tree)
+}

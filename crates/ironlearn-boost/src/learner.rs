@@ -1,0 +1,301 @@
+//! Growing one tree, leaf by leaf.
+//!
+//! The leaf with the largest gain is split next (LightGBM's leaf-wise
+//! growth). Each leaf owns a contiguous range of one row-index buffer; a split
+//! partitions that range stably, so row order (and every sum) is the same
+//! whatever the thread count. Only the smaller child's histogram is built;
+//! the larger one is the parent's minus the smaller's.
+
+use rayon::prelude::*;
+
+use crate::binning::{BinMapper, Binned};
+use crate::histogram::{self, Bin};
+use crate::split::{best_split, leaf_output, Bounds, SplitInfo, SplitParams, Stats};
+use crate::tree::{decision, Tree};
+
+/// What the learner needs besides the data.
+#[derive(Debug, Clone)]
+pub struct LearnerParams {
+    pub split: SplitParams,
+    pub num_leaves: usize,
+    /// 0 = unlimited.
+    pub max_depth: usize,
+    pub threads: usize,
+}
+
+/// A split in bin space, to route binned rows (validation and out-of-bag data).
+#[derive(Debug, Clone)]
+pub struct BinnedSplit {
+    pub feature: usize,
+    pub threshold: u8,
+    pub default_left: bool,
+    pub missing_bin: Option<u8>,
+    /// Categorical: per bin, whether it goes left.
+    pub left_bins: Option<Vec<bool>>,
+}
+
+impl BinnedSplit {
+    #[inline]
+    pub fn go_left(&self, bin: u8) -> bool {
+        match &self.left_bins {
+            Some(l) => l[bin as usize],
+            None if Some(bin) == self.missing_bin => self.default_left,
+            None => bin <= self.threshold,
+        }
+    }
+}
+
+/// A grown tree with its routing in bin space and each leaf's rows.
+#[derive(Debug)]
+pub struct Grown {
+    pub tree: Tree,
+    pub splits: Vec<BinnedSplit>,
+    /// Leaf `i` holds `rows[leaf_ranges[i].0..leaf_ranges[i].1]`.
+    pub leaf_ranges: Vec<(usize, usize)>,
+}
+
+impl Grown {
+    /// The leaf of a binned row.
+    #[inline]
+    pub fn leaf_of(&self, row: &[u8]) -> usize {
+        let t = &self.tree;
+        if self.splits.is_empty() {
+            return 0;
+        }
+        let mut node = 0i32;
+        while node >= 0 {
+            let n = node as usize;
+            let s = &self.splits[n];
+            node = if s.go_left(row[s.feature]) { t.left_child[n] } else { t.right_child[n] };
+        }
+        !node as usize
+    }
+}
+
+struct Leaf {
+    start: usize,
+    end: usize,
+    stats: Stats,
+    depth: usize,
+    bounds: Bounds,
+    hist: Option<Vec<Bin>>,
+    best: Option<SplitInfo>,
+}
+
+/// Grows one tree on `rows` (partitioned in place) with gradients `gh`.
+pub fn grow(
+    data: &Binned,
+    mappers: &[BinMapper],
+    p: &LearnerParams,
+    features: &[bool],
+    rows: &mut [u32],
+    gh: &[[f32; 2]],
+) -> Grown {
+    let mut pool: Vec<Vec<Bin>> = Vec::new();
+    let take = |pool: &mut Vec<Vec<Bin>>| pool.pop().unwrap_or_else(|| vec![[0.0; 2]; data.total_bins]);
+    let mut root_hist = take(&mut pool);
+    let sums = histogram::build(data, rows, gh, &mut root_hist, p.threads);
+    let root_stats = Stats { g: sums[0], h: sums[1], count: rows.len() };
+    let mut tree = Tree::leaf(
+        leaf_output(root_stats.g, root_stats.h, p.split.lambda_l1, p.split.lambda_l2, Bounds::default()),
+        rows.len() as f64,
+    );
+    let mut splits = Vec::new();
+    let mut leaves = vec![Leaf {
+        start: 0,
+        end: rows.len(),
+        stats: root_stats,
+        depth: 0,
+        bounds: Bounds::default(),
+        best: None,
+        hist: Some(root_hist),
+    }];
+    leaves[0].best = find_best(data, mappers, p, features, &leaves[0]);
+    let mut scratch: Vec<u32> = Vec::new();
+    while leaves.len() < p.num_leaves {
+        // The leaf with the largest gain (the lowest index on ties).
+        let Some(li) = (0..leaves.len()).filter(|&i| leaves[i].best.is_some()).max_by(|&a, &b| {
+            let (ga, gb) = (leaves[a].best.as_ref().unwrap().gain, leaves[b].best.as_ref().unwrap().gain);
+            ga.total_cmp(&gb).then(b.cmp(&a))
+        }) else {
+            break;
+        };
+        let split = leaves[li].best.take().expect("filtered on Some");
+        let mapper = &mappers[split.feature];
+        let bsplit = BinnedSplit {
+            feature: split.feature,
+            threshold: split.threshold,
+            default_left: split.default_left,
+            missing_bin: match mapper {
+                BinMapper::Numeric { missing_bin, .. } => *missing_bin,
+                BinMapper::Categorical { .. } => None,
+            },
+            left_bins: split.left_bins.as_ref().map(|lb| {
+                let mut v = vec![false; mapper.n_bins()];
+                lb.iter().for_each(|&b| v[b as usize] = true);
+                v
+            }),
+        };
+        let (start, end) = (leaves[li].start, leaves[li].end);
+        let n_left = partition(&mut rows[start..end], data, &bsplit, &mut scratch);
+        let mid = start + n_left;
+        // Record the split in the tree.
+        let (thr, dec, bits) = match (mapper, &split.left_bins) {
+            (BinMapper::Categorical { categories, .. }, Some(lb)) => {
+                let max = lb.iter().map(|&b| categories[b as usize]).max().unwrap_or(0) as usize;
+                let mut words = vec![0u32; max / 32 + 1];
+                lb.iter().for_each(|&b| {
+                    let c = categories[b as usize] as usize;
+                    words[c / 32] |= 1 << (c % 32);
+                });
+                (0.0, decision::CATEGORICAL, Some(words))
+            }
+            _ => {
+                let mut d = 0;
+                if bsplit.missing_bin.is_some() {
+                    d |= decision::MISSING_NAN;
+                }
+                if split.default_left {
+                    d |= decision::DEFAULT_LEFT;
+                }
+                (mapper.upper_bound(split.threshold), d, None)
+            }
+        };
+        let right_leaf = tree.split(
+            li,
+            split.feature as u32,
+            thr,
+            dec,
+            split.gain,
+            (split.left_output, (mid - start) as f64),
+            (split.right_output, (end - mid) as f64),
+            bits,
+        );
+        debug_assert_eq!(right_leaf, leaves.len());
+        splits.push(bsplit);
+        // Children's bounds under monotone constraints ("basic" method).
+        let mono = p.split.monotone.get(split.feature).copied().unwrap_or(0);
+        let parent_bounds = leaves[li].bounds;
+        let (mut lb, mut rb) = (parent_bounds, parent_bounds);
+        if mono != 0 {
+            let m = (split.left_output + split.right_output) / 2.0;
+            if mono > 0 {
+                lb.max = lb.max.min(m);
+                rb.min = rb.min.max(m);
+            } else {
+                lb.min = lb.min.max(m);
+                rb.max = rb.max.min(m);
+            }
+        }
+        let depth = leaves[li].depth + 1;
+        let mut parent_hist = leaves[li].hist.take().expect("a splittable leaf keeps its histogram");
+        let left = Stats { g: split.left.g, h: split.left.h, count: mid - start };
+        let right = Stats { g: split.right.g, h: split.right.h, count: end - mid };
+        let mut small_hist = take(&mut pool);
+        let left_smaller = mid - start <= end - mid;
+        let (s0, s1) = if left_smaller { (start, mid) } else { (mid, end) };
+        let small_sums = histogram::build(data, &rows[s0..s1], gh, &mut small_hist, p.threads);
+        histogram::subtract(&mut parent_hist, &small_hist);
+        let (left_hist, right_hist) = if left_smaller { (small_hist, parent_hist) } else { (parent_hist, small_hist) };
+        // Use exact sums for the built child; the other is the remainder.
+        let (left, right) = if left_smaller {
+            let l = Stats { g: small_sums[0], h: small_sums[1], count: left.count };
+            (l, Stats { g: leaves[li].stats.g - l.g, h: leaves[li].stats.h - l.h, count: right.count })
+        } else {
+            let r = Stats { g: small_sums[0], h: small_sums[1], count: right.count };
+            (Stats { g: leaves[li].stats.g - r.g, h: leaves[li].stats.h - r.h, count: left.count }, r)
+        };
+        leaves[li] = Leaf { start, end: mid, stats: left, depth, bounds: lb, hist: Some(left_hist), best: None };
+        leaves.push(Leaf { start: mid, end, stats: right, depth, bounds: rb, hist: Some(right_hist), best: None });
+        let new = [li, leaves.len() - 1];
+        let found: Vec<Option<SplitInfo>> =
+            new.par_iter().map(|&i| find_best(data, mappers, p, features, &leaves[i])).collect();
+        for (&i, b) in new.iter().zip(found) {
+            leaves[i].best = b;
+            if leaves[i].best.is_none() {
+                if let Some(h) = leaves[i].hist.take() {
+                    pool.push(h);
+                }
+            }
+        }
+    }
+    // Final outputs respect each leaf's bounds.
+    for (i, l) in leaves.iter().enumerate() {
+        tree.leaf_value[i] = leaf_output(l.stats.g, l.stats.h, p.split.lambda_l1, p.split.lambda_l2, l.bounds);
+        tree.leaf_count[i] = l.stats.count as f64;
+    }
+    Grown { tree, splits, leaf_ranges: leaves.iter().map(|l| (l.start, l.end)).collect() }
+}
+
+fn find_best(
+    data: &Binned,
+    mappers: &[BinMapper],
+    p: &LearnerParams,
+    features: &[bool],
+    leaf: &Leaf,
+) -> Option<SplitInfo> {
+    if (p.max_depth > 0 && leaf.depth >= p.max_depth) || leaf.stats.count < 2 * p.split.min_data_in_leaf.max(1) {
+        return None;
+    }
+    let hist = leaf.hist.as_ref()?;
+    let candidates: Vec<Option<SplitInfo>> = (0..data.n_features)
+        .into_par_iter()
+        .map(|f| {
+            if !features[f] {
+                return None;
+            }
+            let h = &hist[data.offsets[f]..data.offsets[f + 1]];
+            best_split(f, h, &mappers[f], leaf.stats, leaf.bounds, &p.split)
+        })
+        .collect();
+    // Highest gain; ties go to the lower feature index.
+    candidates.into_iter().flatten().fold(None, |best: Option<SplitInfo>, c| match best {
+        Some(b) if b.gain >= c.gain => Some(b),
+        _ => Some(c),
+    })
+}
+
+/// Rows at which partitioning runs in parallel blocks.
+const PARTITION_BLOCK: usize = 32 * 1024;
+
+/// Stable partition of `rows` by the split; returns the number going left.
+fn partition(rows: &mut [u32], data: &Binned, s: &BinnedSplit, scratch: &mut Vec<u32>) -> usize {
+    let nf = data.n_features;
+    let goes_left = |r: u32| s.go_left(data.bins[r as usize * nf + s.feature]);
+    if rows.len() < 2 * PARTITION_BLOCK {
+        scratch.clear();
+        let mut n_left = 0;
+        for i in 0..rows.len() {
+            let r = rows[i];
+            if goes_left(r) {
+                rows[n_left] = r;
+                n_left += 1;
+            } else {
+                scratch.push(r);
+            }
+        }
+        rows[n_left..].copy_from_slice(scratch);
+        return n_left;
+    }
+    // Each block splits itself; blocks are then concatenated in order.
+    let parts: Vec<(Vec<u32>, Vec<u32>)> = rows
+        .par_chunks(PARTITION_BLOCK)
+        .map(|c| {
+            let mut l = Vec::with_capacity(c.len());
+            let mut r = Vec::with_capacity(c.len());
+            c.iter().for_each(|&x| if goes_left(x) { l.push(x) } else { r.push(x) });
+            (l, r)
+        })
+        .collect();
+    let n_left: usize = parts.iter().map(|p| p.0.len()).sum();
+    let mut pos = 0;
+    for (l, _) in &parts {
+        rows[pos..pos + l.len()].copy_from_slice(l);
+        pos += l.len();
+    }
+    for (_, r) in &parts {
+        rows[pos..pos + r.len()].copy_from_slice(r);
+        pos += r.len();
+    }
+    n_left
+}

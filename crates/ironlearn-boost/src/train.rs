@@ -1,0 +1,460 @@
+//! The boosting loop.
+//!
+//! Each round: gradients of the loss at the current scores, an optional bag
+//! of rows and sample of features (seeded per round), one tree per output,
+//! leaf values shrunk by the learning rate, and scores updated from the
+//! leaves' row ranges. All work runs in a thread pool of `num_threads`
+//! threads whose size never changes a result.
+
+use std::ops::ControlFlow;
+
+use ironlearn_core::validate::check_sample_weight;
+use ironlearn_core::{bail, ensure, Error, Features, Labels, Params, Result, Rng, Target};
+use rayon::prelude::*;
+
+use crate::binning::{bin_rows, fit_mappers, Binned};
+use crate::booster::{EvalHistory, GbdtModel};
+use crate::features::{predict_columns, training_columns};
+use crate::learner::{grow, Grown, LearnerParams};
+use crate::metric::{EvalData, Metric};
+use crate::objective::{weighted_quantile, Builtin, Objective};
+use crate::rank::{default_label_gain, Lambdarank};
+use crate::split::SplitParams;
+use crate::Gbdt;
+
+/// Training or validation data.
+#[derive(Debug, Clone, Copy)]
+pub struct Dataset<'a> {
+    pub x: Features<'a>,
+    pub y: &'a Target,
+    pub weight: Option<&'a [f64]>,
+    /// Query sizes, in row order (ranking only).
+    pub group: Option<&'a [usize]>,
+    /// A starting raw score per row (class-major for multiclass).
+    pub init_score: Option<&'a [f64]>,
+}
+
+impl<'a> Dataset<'a> {
+    pub fn new(x: Features<'a>, y: &'a Target) -> Self {
+        Dataset { x, y, weight: None, group: None, init_score: None }
+    }
+}
+
+/// One round's results, handed to the callback.
+#[derive(Debug)]
+pub struct Iteration<'a> {
+    /// The round just finished (0-based).
+    pub iteration: usize,
+    /// `(data name, metric name, value, higher is better)`.
+    pub evals: &'a [(String, String, f64, bool)],
+}
+
+/// What the callback may return.
+pub type Control = ControlFlow<()>;
+
+/// Everything besides the parameters and the training data.
+#[derive(Default)]
+pub struct TrainOptions<'a> {
+    /// Named validation sets; the first drives early stopping.
+    pub valid: Vec<(String, Dataset<'a>)>,
+    /// A custom loss instead of `params.objective`.
+    pub objective: Option<Box<dyn Objective>>,
+    /// Continue training this model.
+    pub init_model: Option<&'a GbdtModel>,
+    /// Called after every round; `Break` stops training.
+    pub callback: Option<&'a mut (dyn FnMut(&Iteration<'_>) -> Control + Send)>,
+}
+
+impl std::fmt::Debug for TrainOptions<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TrainOptions").field("valid", &self.valid.len()).field("objective", &self.objective).finish()
+    }
+}
+
+fn boundaries(group: Option<&[usize]>, n: usize, what: &str) -> Result<Option<Vec<usize>>> {
+    let Some(g) = group else { return Ok(None) };
+    let mut b = vec![0];
+    for &s in g {
+        b.push(b.last().unwrap() + s);
+    }
+    ensure!(*b.last().unwrap() == n, Shape, "{what}: query sizes sum to {} but there are {n} rows", b.last().unwrap());
+    Ok(Some(b))
+}
+
+/// The built-in objective the parameters and target ask for, with the labels as numbers.
+fn resolve_objective(p: &Gbdt, y: &Target) -> Result<(Builtin, Vec<f64>, Option<Vec<String>>)> {
+    let name = p.objective.as_str();
+    let classify =
+        matches!(name, "binary" | "multiclass" | "softmax") || (name == "auto" && matches!(y, Target::Labels(_)));
+    if classify {
+        let labels = y.labels()?;
+        labels.check_two_classes()?;
+        let k = labels.n_classes();
+        let objective = match name {
+            "binary" => {
+                ensure!(k == 2, InvalidValue, "objective 'binary' needs 2 classes, the target has {k}; use multiclass");
+                Builtin::Binary
+            }
+            "multiclass" | "softmax" => Builtin::Multiclass { num_class: k },
+            _ if k == 2 => Builtin::Binary,
+            _ => Builtin::Multiclass { num_class: k },
+        };
+        if p.num_class > 0 && k != p.num_class && k > 2 {
+            bail!(InvalidValue, "num_class is {} but the target has {k} classes", p.num_class);
+        }
+        let codes = labels.codes().iter().map(|&c| f64::from(c)).collect();
+        return Ok((objective, codes, Some(labels.classes().to_vec())));
+    }
+    let values = y.values()?.to_vec();
+    if let Some(i) = values.iter().position(|v| !v.is_finite()) {
+        bail!(InvalidValue, "the target is {} at row {i}; labels must be finite", values[i]);
+    }
+    let objective = match name {
+        "auto" | "regression" | "l2" | "mse" | "mean_squared_error" | "regression_l2" | "rmse" => Builtin::Regression,
+        "regression_l1" | "l1" | "mae" | "mean_absolute_error" => Builtin::L1,
+        "huber" => Builtin::Huber { alpha: p.alpha },
+        "quantile" => Builtin::Quantile { alpha: p.alpha },
+        "poisson" => Builtin::Poisson { max_delta_step: p.poisson_max_delta_step },
+        "gamma" => Builtin::Gamma,
+        "tweedie" => Builtin::Tweedie { rho: p.tweedie_variance_power },
+        "lambdarank" => Builtin::Lambdarank(Lambdarank {
+            boundaries: Vec::new(),
+            label_gain: if p.label_gain.is_empty() { default_label_gain() } else { p.label_gain.clone() },
+            truncation_level: p.lambdarank_truncation_level,
+        }),
+        other => bail!(InvalidValue, "objective '{other}' cannot be used with this target"),
+    };
+    objective.check_labels(&values)?;
+    Ok((objective, values, None))
+}
+
+struct Eval<'a> {
+    name: String,
+    binned: Binned,
+    labels: Vec<f64>,
+    weight: Option<&'a [f64]>,
+    boundaries: Option<Vec<usize>>,
+    scores: Vec<f64>,
+}
+
+/// Trains a booster.
+pub fn train(params: &Gbdt, data: &Dataset<'_>, options: TrainOptions<'_>) -> Result<GbdtModel> {
+    params.validate()?;
+    let threads = if params.num_threads == 0 {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    } else {
+        params.num_threads
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| Error::InvalidValue(format!("cannot start {threads} threads: {e}")))?;
+    pool.install(|| train_in_pool(params, data, options, threads))
+}
+
+fn train_in_pool(p: &Gbdt, data: &Dataset<'_>, mut options: TrainOptions<'_>, threads: usize) -> Result<GbdtModel> {
+    let n = data.x.n_rows();
+    ensure!(n > 0, Empty, "Found array with 0 sample(s) while a minimum of 1 is required");
+    ensure!(data.x.n_cols() > 0, Empty, "Found array with 0 feature(s) while a minimum of 1 is required");
+    ensure!(data.y.len() == n, Shape, "X has {n} rows but y has {}", data.y.len());
+    check_sample_weight(data.weight, n)?;
+    let (mut builtin, labels, classes) = resolve_objective(p, data.y)?;
+    let train_bounds = boundaries(data.group, n, "training data")?;
+    if let Builtin::Lambdarank(r) = &mut builtin {
+        r.boundaries = train_bounds
+            .clone()
+            .ok_or_else(|| Error::InvalidValue("objective 'lambdarank' needs query groups (group sizes)".into()))?;
+    }
+    let custom = options.objective.take();
+    let objective: &dyn Objective = custom.as_deref().unwrap_or(&builtin);
+    let k = objective.num_outputs();
+
+    // Features and bins.
+    let (infos, columns) = match options.init_model {
+        Some(m) => {
+            let cols = predict_columns(&data.x, &m.features)?;
+            (m.features.clone(), cols)
+        }
+        None => training_columns(&data.x, &p.categorical_feature)?,
+    };
+    let nf = infos.len();
+    ensure!(
+        p.monotone_constraints.is_empty() || p.monotone_constraints.len() == nf,
+        InvalidValue,
+        "monotone_constraints has {} values for {nf} features",
+        p.monotone_constraints.len()
+    );
+    if let Some(i) = p.monotone_constraints.iter().position(|c| ![-1, 0, 1].contains(c)) {
+        return Err(Error::param(
+            "monotone_constraints",
+            format!("entry {i} is {}; use -1, 0 or 1", p.monotone_constraints[i]),
+        ));
+    }
+    let mappers = fit_mappers(&columns, p.max_bin, p.min_data_in_bin, p.bin_construct_sample_cnt, p.seed)?;
+    let binned = bin_rows(&columns, &mappers)?;
+    drop(columns);
+
+    // Starting scores.
+    let init_score = match (options.init_model, p.boost_from_average && custom.is_none()) {
+        (Some(m), _) => m.init_score.clone(),
+        (None, true) if data.init_score.is_none() => objective.init_scores(&labels, data.weight),
+        _ => vec![0.0; k],
+    };
+    let start_scores = |x: &Features<'_>, given: Option<&[f64]>, rows: usize| -> Result<Vec<f64>> {
+        let mut s = vec![0.0; rows * k];
+        for c in 0..k {
+            s[c * rows..(c + 1) * rows].iter_mut().for_each(|v| *v = init_score[c]);
+        }
+        if let Some(m) = options.init_model {
+            let raw = m.predict_raw(*x, Some(m.num_iterations()))?;
+            for c in 0..k {
+                for i in 0..rows {
+                    s[c * rows + i] = raw[[i, c]];
+                }
+            }
+        }
+        if let Some(g) = given {
+            ensure!(g.len() == rows * k, Shape, "init_score has {} values, expected {}", g.len(), rows * k);
+            s.iter_mut().zip(g).for_each(|(a, b)| *a += b);
+        }
+        Ok(s)
+    };
+    let mut scores = start_scores(&data.x, data.init_score, n)?;
+
+    // Validation sets, binned with the training bins.
+    let mut evals: Vec<Eval<'_>> = Vec::new();
+    for (name, v) in &options.valid {
+        let rows = v.x.n_rows();
+        ensure!(v.y.len() == rows, Shape, "validation set '{name}': X has {rows} rows but y has {}", v.y.len());
+        check_sample_weight(v.weight, rows)?;
+        let cols = predict_columns(&v.x, &infos)?;
+        let vb = bin_rows(&cols, &mappers)?;
+        let vlabels: Vec<f64> = match (&classes, v.y) {
+            (Some(cls), y) => {
+                let l = y.labels()?;
+                Labels::new(cls.clone(), vec![])?.encode(&l.to_strings())?.into_iter().map(f64::from).collect()
+            }
+            (None, y) => y.values()?.to_vec(),
+        };
+        evals.push(Eval {
+            name: name.clone(),
+            binned: vb,
+            labels: vlabels,
+            weight: v.weight,
+            boundaries: boundaries(v.group, rows, name)?,
+            scores: start_scores(&v.x, v.init_score, rows)?,
+        });
+    }
+    let metrics: Vec<Metric> = if custom.is_some() && p.metric.is_empty() {
+        Vec::new()
+    } else if p.metric.is_empty() {
+        Metric::parse("", &builtin, &p.eval_at)?
+    } else {
+        let mut all = Vec::new();
+        for m in p.metric.iter().flat_map(|m| m.split(',')) {
+            for parsed in Metric::parse(m, &builtin, &p.eval_at)? {
+                if !all.contains(&parsed) {
+                    all.push(parsed);
+                }
+            }
+        }
+        all
+    };
+    let label_gain = if p.label_gain.is_empty() { default_label_gain() } else { p.label_gain.clone() };
+
+    let lp = LearnerParams {
+        split: SplitParams {
+            lambda_l1: p.lambda_l1,
+            lambda_l2: p.lambda_l2,
+            min_data_in_leaf: p.min_data_in_leaf,
+            min_sum_hessian_in_leaf: p.min_sum_hessian_in_leaf,
+            min_gain_to_split: p.min_gain_to_split,
+            max_cat_to_onehot: p.max_cat_to_onehot,
+            max_cat_threshold: p.max_cat_threshold,
+            cat_smooth: p.cat_smooth,
+            cat_l2: p.cat_l2,
+            min_data_per_group: p.min_data_per_group,
+            monotone: p.monotone_constraints.iter().map(|&c| c as i8).collect(),
+        },
+        num_leaves: p.num_leaves,
+        max_depth: if p.max_depth > 0 { p.max_depth as usize } else { 0 },
+        threads,
+    };
+
+    let mut model = match options.init_model {
+        Some(m) => {
+            ensure!(
+                m.num_outputs == k,
+                InvalidValue,
+                "init_model has {} outputs, this training needs {k}",
+                m.num_outputs
+            );
+            let mut m = m.clone();
+            m.params = p.clone();
+            m.best_iteration = None;
+            m
+        }
+        None => GbdtModel {
+            params: p.clone(),
+            features: infos,
+            objective: objective.name().to_string(),
+            transform: objective.transform(),
+            num_outputs: k,
+            classes,
+            init_score,
+            trees: Vec::new(),
+            best_iteration: None,
+            evals: Vec::new(),
+            source: "ironlearn".into(),
+        },
+    };
+    let mut history: Vec<EvalHistory> = evals
+        .iter()
+        .flat_map(|e| {
+            metrics.iter().map(move |m| EvalHistory { data: e.name.clone(), metric: m.name(), values: vec![] })
+        })
+        .collect();
+
+    let rng = Rng::new(p.seed);
+    let mut gh = vec![[0.0f32; 2]; n * k];
+    let all_rows: Vec<u32> = (0..n as u32).collect();
+    let mut bag: Vec<u32> = all_rows.clone();
+    let mut out_of_bag: Vec<u32> = Vec::new();
+    let usable: Vec<usize> = (0..nf).filter(|&f| !mappers[f].is_trivial()).collect();
+    let mut best: Option<(f64, usize)> = None;
+    let mut rows = vec![0u32; n];
+    for iter in 0..p.n_estimators {
+        objective.gradients(&scores, &labels, data.weight, &mut gh);
+        if p.bagging_freq > 0 && p.bagging_fraction < 1.0 && iter % p.bagging_freq == 0 {
+            (bag, out_of_bag) = draw_bag(n, p.bagging_fraction, &rng.fork(iter as u64));
+        }
+        let mut any_split = false;
+        let mut grown_trees = Vec::with_capacity(k);
+        for c in 0..k {
+            let features =
+                sample_features(nf, &usable, p.feature_fraction, &rng.fork(0x00FE_A700_0000 + (iter * k + c) as u64));
+            rows[..bag.len()].copy_from_slice(&bag);
+            let gh_c = &gh[c * n..(c + 1) * n];
+            let mut grown = grow(&binned, &mappers, &lp, &features, &mut rows[..bag.len()], gh_c);
+            if let Some(q) = objective.renew_quantile() {
+                renew_leaves(&mut grown, &rows[..bag.len()], &labels, &scores[c * n..(c + 1) * n], data.weight, q);
+            }
+            grown.tree.leaf_value.iter_mut().for_each(|v| *v *= p.learning_rate);
+            any_split |= grown.tree.num_splits() > 0;
+            // Training scores: in-bag rows from their leaf ranges, the rest by routing.
+            let sc = &mut scores[c * n..(c + 1) * n];
+            for (leaf, &(s, e)) in grown.leaf_ranges.iter().enumerate() {
+                let v = grown.tree.leaf_value[leaf];
+                rows[s..e].iter().for_each(|&r| sc[r as usize] += v);
+            }
+            for &r in &out_of_bag {
+                let r = r as usize;
+                sc[r] += grown.tree.leaf_value[grown.leaf_of(&binned.bins[r * nf..(r + 1) * nf])];
+            }
+            grown_trees.push(grown);
+        }
+        if !any_split && iter > 0 {
+            break;
+        }
+        // Validation scores and metrics.
+        let mut results = Vec::new();
+        for e in evals.iter_mut() {
+            let rows_v = e.binned.n_rows;
+            for (c, g) in grown_trees.iter().enumerate() {
+                let b = &e.binned;
+                e.scores[c * rows_v..(c + 1) * rows_v].par_iter_mut().enumerate().for_each(|(i, s)| {
+                    *s += g.tree.leaf_value[g.leaf_of(&b.bins[i * nf..(i + 1) * nf])];
+                });
+            }
+            let ed = EvalData {
+                labels: &e.labels,
+                weights: e.weight,
+                boundaries: e.boundaries.as_deref(),
+                label_gain: &label_gain,
+            };
+            for m in &metrics {
+                results.push((e.name.clone(), m.name(), m.eval(&e.scores, &ed), m.higher_is_better()));
+            }
+        }
+        for (h, r) in history.iter_mut().zip(&results) {
+            h.values.push(r.2);
+        }
+        model.trees.extend(grown_trees.into_iter().map(|g| g.tree));
+        let mut stop = false;
+        if let Some(cb) = options.callback.as_mut() {
+            stop |= cb(&Iteration { iteration: iter, evals: &results }).is_break();
+        }
+        if p.early_stopping_round > 0 {
+            if let Some((_, _, value, higher)) = results.first() {
+                let better = best.is_none_or(|(b, _)| if *higher { *value > b } else { *value < b });
+                if better {
+                    best = Some((*value, iter));
+                } else if iter - best.map_or(0, |b| b.1) >= p.early_stopping_round {
+                    stop = true;
+                }
+            }
+        }
+        if stop || !any_split {
+            break;
+        }
+    }
+    if p.early_stopping_round > 0 {
+        model.best_iteration = best.map(|(_, i)| i + 1 + options.init_model.map_or(0, GbdtModel::num_iterations));
+    }
+    model.evals = history;
+    Ok(model)
+}
+
+/// Bernoulli row sampling, seeded per block so it can run in parallel.
+fn draw_bag(n: usize, fraction: f64, rng: &Rng) -> (Vec<u32>, Vec<u32>) {
+    const BLOCK: usize = 16 * 1024;
+    let parts: Vec<(Vec<u32>, Vec<u32>)> = (0..n.div_ceil(BLOCK))
+        .into_par_iter()
+        .map(|b| {
+            let mut r = rng.fork(b as u64);
+            let (mut inb, mut out) = (Vec::new(), Vec::new());
+            for i in b * BLOCK..((b + 1) * BLOCK).min(n) {
+                if r.uniform() < fraction {
+                    inb.push(i as u32);
+                } else {
+                    out.push(i as u32);
+                }
+            }
+            (inb, out)
+        })
+        .collect();
+    let mut bag = Vec::new();
+    let mut oob = Vec::new();
+    for (i, o) in parts {
+        bag.extend(i);
+        oob.extend(o);
+    }
+    (bag, oob)
+}
+
+fn sample_features(nf: usize, usable: &[usize], fraction: f64, rng: &Rng) -> Vec<bool> {
+    let mut mask = vec![false; nf];
+    if fraction >= 1.0 {
+        usable.iter().for_each(|&f| mask[f] = true);
+        return mask;
+    }
+    let take = ((usable.len() as f64 * fraction).round() as usize).max(1).min(usable.len());
+    let mut pick = usable.to_vec();
+    rng.clone().shuffle(&mut pick);
+    pick[..take].iter().for_each(|&f| mask[f] = true);
+    mask
+}
+
+/// Refits each leaf to a weighted quantile of its rows' residuals (L1, quantile).
+fn renew_leaves(grown: &mut Grown, rows: &[u32], labels: &[f64], scores: &[f64], w: Option<&[f64]>, q: f64) {
+    for (leaf, &(s, e)) in grown.leaf_ranges.iter().enumerate() {
+        if s == e {
+            continue;
+        }
+        let mut res: Vec<(f64, f64)> = rows[s..e]
+            .iter()
+            .map(|&r| (labels[r as usize] - scores[r as usize], w.map_or(1.0, |w| w[r as usize])))
+            .collect();
+        grown.tree.leaf_value[leaf] = weighted_quantile(&mut res, q);
+    }
+}

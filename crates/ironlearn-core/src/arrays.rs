@@ -1,0 +1,215 @@
+//! The named arrays a model file carries beside its JSON header.
+//!
+//! Learned state that is large (coefficients, tree nodes, bin edges) travels
+//! as typed little-endian arrays rather than JSON text: exact, compact, and
+//! readable from Python with the `safetensors` package.
+
+use std::collections::BTreeMap;
+
+use ndarray::{Array1, Array2};
+
+use crate::{Error, Result};
+
+/// The element types a model file may hold.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ArrayData {
+    F64(Vec<f64>),
+    F32(Vec<f32>),
+    I64(Vec<i64>),
+    I32(Vec<i32>),
+    U32(Vec<u32>),
+    U8(Vec<u8>),
+}
+
+/// One array: its shape and values in row-major order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NamedArray {
+    pub shape: Vec<usize>,
+    pub data: ArrayData,
+}
+
+/// A type that can be stored in [`Arrays`].
+pub trait Element: Copy + Sized {
+    const NAME: &'static str;
+    fn wrap(v: Vec<Self>) -> ArrayData;
+    fn unwrap(d: &ArrayData) -> Option<&[Self]>;
+}
+
+macro_rules! element {
+    ($t:ty, $variant:ident) => {
+        impl Element for $t {
+            const NAME: &'static str = stringify!($variant);
+            fn wrap(v: Vec<Self>) -> ArrayData {
+                ArrayData::$variant(v)
+            }
+            fn unwrap(d: &ArrayData) -> Option<&[Self]> {
+                match d {
+                    ArrayData::$variant(v) => Some(v),
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+element!(f64, F64);
+element!(f32, F32);
+element!(i64, I64);
+element!(i32, I32);
+element!(u32, U32);
+element!(u8, U8);
+
+impl ArrayData {
+    pub fn len(&self) -> usize {
+        match self {
+            ArrayData::F64(v) => v.len(),
+            ArrayData::F32(v) => v.len(),
+            ArrayData::I64(v) => v.len(),
+            ArrayData::I32(v) => v.len(),
+            ArrayData::U32(v) => v.len(),
+            ArrayData::U8(v) => v.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The values as little-endian bytes.
+    pub fn to_le_bytes(&self) -> Vec<u8> {
+        fn bytes<T: Copy, const N: usize>(v: &[T], f: impl Fn(T) -> [u8; N]) -> Vec<u8> {
+            v.iter().flat_map(|&x| f(x)).collect()
+        }
+        match self {
+            ArrayData::F64(v) => bytes(v, f64::to_le_bytes),
+            ArrayData::F32(v) => bytes(v, f32::to_le_bytes),
+            ArrayData::I64(v) => bytes(v, i64::to_le_bytes),
+            ArrayData::I32(v) => bytes(v, i32::to_le_bytes),
+            ArrayData::U32(v) => bytes(v, u32::to_le_bytes),
+            ArrayData::U8(v) => v.clone(),
+        }
+    }
+
+    /// Values of type `dtype` (a safetensors dtype name) from little-endian bytes.
+    pub fn from_le_bytes(dtype: &str, b: &[u8]) -> Option<ArrayData> {
+        fn read<T, const N: usize>(b: &[u8], f: impl Fn([u8; N]) -> T) -> Option<Vec<T>> {
+            (b.len() % N == 0).then(|| b.chunks_exact(N).map(|c| f(c.try_into().unwrap())).collect())
+        }
+        Some(match dtype {
+            "F64" => ArrayData::F64(read(b, f64::from_le_bytes)?),
+            "F32" => ArrayData::F32(read(b, f32::from_le_bytes)?),
+            "I64" => ArrayData::I64(read(b, i64::from_le_bytes)?),
+            "I32" => ArrayData::I32(read(b, i32::from_le_bytes)?),
+            "U32" => ArrayData::U32(read(b, u32::from_le_bytes)?),
+            "U8" => ArrayData::U8(b.to_vec()),
+            _ => return None,
+        })
+    }
+
+    pub fn dtype_name(&self) -> &'static str {
+        match self {
+            ArrayData::F64(_) => "F64",
+            ArrayData::F32(_) => "F32",
+            ArrayData::I64(_) => "I64",
+            ArrayData::I32(_) => "I32",
+            ArrayData::U32(_) => "U32",
+            ArrayData::U8(_) => "U8",
+        }
+    }
+}
+
+/// Arrays by name, kept in name order so files are byte-for-byte reproducible.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Arrays {
+    map: BTreeMap<String, NamedArray>,
+}
+
+impl Arrays {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Stores `values` with `shape`; the shape must hold exactly that many values.
+    pub fn put<T: Element>(&mut self, name: impl Into<String>, shape: &[usize], values: Vec<T>) {
+        assert_eq!(shape.iter().product::<usize>(), values.len(), "array shape does not match its length");
+        self.map.insert(name.into(), NamedArray { shape: shape.to_vec(), data: T::wrap(values) });
+    }
+
+    /// Stores a vector.
+    pub fn put_vec<T: Element>(&mut self, name: impl Into<String>, values: Vec<T>) {
+        let n = values.len();
+        self.put(name, &[n], values);
+    }
+
+    /// Stores a matrix.
+    pub fn put_matrix(&mut self, name: impl Into<String>, m: &Array2<f64>) {
+        let shape = [m.nrows(), m.ncols()];
+        self.put(name, &shape, m.iter().copied().collect());
+    }
+
+    pub fn insert_raw(&mut self, name: String, array: NamedArray) {
+        self.map.insert(name, array);
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &NamedArray)> {
+        self.map.iter()
+    }
+
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+
+    fn entry(&self, name: &str) -> Result<&NamedArray> {
+        self.map.get(name).ok_or_else(|| Error::ModelFile(format!("array '{name}' is missing")))
+    }
+
+    /// The values and shape of `name`, which must hold elements of type `T`.
+    pub fn get<T: Element>(&self, name: &str) -> Result<(&[usize], &[T])> {
+        let a = self.entry(name)?;
+        let values = T::unwrap(&a.data).ok_or_else(|| {
+            Error::ModelFile(format!("array '{name}' holds {}, expected {}", a.data.dtype_name(), T::NAME))
+        })?;
+        Ok((&a.shape, values))
+    }
+
+    /// A vector of `T`.
+    pub fn vec<T: Element>(&self, name: &str) -> Result<Vec<T>> {
+        Ok(self.get::<T>(name)?.1.to_vec())
+    }
+
+    /// A vector of `f64` of the expected length.
+    pub fn vec_len(&self, name: &str, len: usize) -> Result<Array1<f64>> {
+        let (_, v) = self.get::<f64>(name)?;
+        if v.len() != len {
+            return Err(Error::ModelFile(format!("array '{name}' has {} values, expected {len}", v.len())));
+        }
+        Ok(Array1::from(v.to_vec()))
+    }
+
+    /// A matrix of `f64`.
+    pub fn matrix(&self, name: &str) -> Result<Array2<f64>> {
+        let (shape, v) = self.get::<f64>(name)?;
+        if shape.len() != 2 {
+            return Err(Error::ModelFile(format!("array '{name}' has {} dimensions, expected 2", shape.len())));
+        }
+        Ok(Array2::from_shape_vec((shape[0], shape[1]), v.to_vec()).expect("shape was validated on load"))
+    }
+
+    /// Moves every array of `other` in here under `prefix/`.
+    pub fn nest(&mut self, prefix: &str, other: Arrays) {
+        for (k, v) in other.map {
+            self.map.insert(format!("{prefix}/{k}"), v);
+        }
+    }
+
+    /// The arrays under `prefix/`, with the prefix removed.
+    pub fn sub(&self, prefix: &str) -> Arrays {
+        let p = format!("{prefix}/");
+        Arrays {
+            map: self.map.iter().filter_map(|(k, v)| k.strip_prefix(&p).map(|s| (s.to_string(), v.clone()))).collect(),
+        }
+    }
+}

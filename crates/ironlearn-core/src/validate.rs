@@ -1,0 +1,83 @@
+//! Input checks shared by every estimator, with the messages users see.
+//!
+//! The wording of the feature-count and NaN messages follows scikit-learn's,
+//! because code written against scikit-learn matches on them.
+
+use ndarray::ArrayView2;
+
+use crate::{bail, ensure, Result};
+
+/// Fails on NaN or infinity, naming the row and column of the first one.
+pub fn check_finite(x: ArrayView2<'_, f64>, what: &str) -> Result<()> {
+    if x.iter().all(|v| v.is_finite()) {
+        return Ok(());
+    }
+    for ((row, col), v) in x.indexed_iter() {
+        if v.is_nan() {
+            bail!(InvalidValue, "Input {what} contains NaN (row {row}, column {col})");
+        }
+        if v.is_infinite() {
+            bail!(InvalidValue, "Input {what} contains infinity or a value too large (row {row}, column {col})");
+        }
+    }
+    unreachable!("a non-finite value was seen")
+}
+
+/// Fails on an empty matrix.
+pub fn check_not_empty(x: ArrayView2<'_, f64>) -> Result<()> {
+    ensure!(
+        x.nrows() > 0,
+        Empty,
+        "Found array with 0 sample(s) (shape={:?}) while a minimum of 1 is required",
+        x.shape()
+    );
+    ensure!(
+        x.ncols() > 0,
+        Empty,
+        "Found array with 0 feature(s) (shape={:?}) while a minimum of 1 is required",
+        x.shape()
+    );
+    Ok(())
+}
+
+/// The checks every `fit` makes on `x`: not empty, finite, rows match `n_targets`.
+pub fn check_fit_input(x: ArrayView2<'_, f64>, n_targets: usize) -> Result<()> {
+    check_not_empty(x)?;
+    ensure!(
+        x.nrows() == n_targets,
+        Shape,
+        "Found input variables with inconsistent numbers of samples: X has {} rows, y has {n_targets}",
+        x.nrows()
+    );
+    check_finite(x, "X")
+}
+
+/// The checks every `predict` makes: the feature count matches, values are finite.
+pub fn check_predict_input(x: ArrayView2<'_, f64>, n_features: usize, estimator: &str) -> Result<()> {
+    ensure!(
+        x.ncols() == n_features,
+        Shape,
+        "X has {} features, but {estimator} is expecting {n_features} features as input",
+        x.ncols()
+    );
+    check_finite(x, "X")
+}
+
+/// Checks sample weights: one per row, finite, non-negative, not all zero.
+pub fn check_sample_weight(w: Option<&[f64]>, n: usize) -> Result<()> {
+    let Some(w) = w else { return Ok(()) };
+    ensure!(w.len() == n, Shape, "sample_weight has {} values for {n} rows", w.len());
+    if let Some(i) = w.iter().position(|v| !v.is_finite() || *v < 0.0) {
+        bail!(InvalidValue, "sample_weight[{i}] is {}; weights must be finite and non-negative", w[i]);
+    }
+    ensure!(w.iter().any(|&v| v > 0.0), InvalidValue, "sample_weight is zero for every row");
+    Ok(())
+}
+
+/// Checks a regression target: finite values.
+pub fn check_target(y: &[f64]) -> Result<()> {
+    if let Some(i) = y.iter().position(|v| !v.is_finite()) {
+        bail!(InvalidValue, "Input y contains {} at row {i}", if y[i].is_nan() { "NaN" } else { "infinity" });
+    }
+    Ok(())
+}

@@ -1,0 +1,16 @@
+//! Dense linear algebra for ironlearn's estimators, on faer.
+//!
+//! Estimators speak ndarray (the public array type, shared with numpy);
+//! faer does the factorizations. This crate is the thin seam between the two
+//! plus the solvers the estimators share: minimum-norm least squares,
+//! symmetric positive-definite solves, and L-BFGS.
+
+mod convert;
+mod lbfgs;
+mod lstsq;
+mod spd;
+
+pub use convert::{to_faer, to_ndarray};
+pub use lbfgs::{minimize, Lbfgs, LbfgsResult};
+pub use lstsq::{lstsq_min_norm, LstsqSolution};
+pub use spd::{gram, solve_spd};

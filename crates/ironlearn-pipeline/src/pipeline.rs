@@ -1,0 +1,208 @@
+//! Chaining transformers and a final estimator into one model.
+//!
+//! A fitted pipeline is one model: one file, one `predict`. Each step sees
+//! what the previous one produced; sample weights go to the final step only,
+//! as in scikit-learn.
+
+use ironlearn_core::{
+    bail, ensure, Attribute, Data, Error, Estimator, Features, Model, Parts, Prediction, Result, Target, Task,
+};
+use ndarray::Array2;
+use serde_json::{json, Value};
+
+use crate::load::load_parts;
+
+/// Named steps: transformers, then a final estimator (or transformer).
+#[derive(Debug)]
+pub struct Pipeline {
+    steps: Vec<(String, Box<dyn Estimator>)>,
+}
+
+impl Pipeline {
+    /// A pipeline; every step but the last must be a transformer.
+    pub fn new(steps: Vec<(String, Box<dyn Estimator>)>) -> Result<Self> {
+        ensure!(!steps.is_empty(), InvalidValue, "a pipeline needs at least one step");
+        for (i, (name, est)) in steps.iter().enumerate() {
+            ensure!(
+                !steps[..i].iter().any(|(n, _)| n == name),
+                InvalidValue,
+                "pipeline step name '{name}' is used twice"
+            );
+            if i + 1 < steps.len() && est.task() != Some(Task::Transform) {
+                bail!(InvalidValue, "pipeline step '{name}' ({}) is not a transformer, so it must be last", est.kind());
+            }
+        }
+        Ok(Pipeline { steps })
+    }
+
+    pub fn steps(&self) -> &[(String, Box<dyn Estimator>)] {
+        &self.steps
+    }
+
+    /// The final estimator.
+    pub fn last(&self) -> &dyn Estimator {
+        self.steps.last().expect("a pipeline has a step").1.as_ref()
+    }
+}
+
+impl Estimator for Pipeline {
+    fn kind(&self) -> &'static str {
+        "pipeline"
+    }
+
+    fn params_json(&self) -> Value {
+        json!({ "steps": self.steps.iter().map(|(n, e)| json!({"name": n, "kind": e.kind(), "params": e.params_json()})).collect::<Vec<_>>() })
+    }
+
+    fn task(&self) -> Option<Task> {
+        self.last().task()
+    }
+
+    fn fit_data(&self, x: Features<'_>, y: Option<&Target>, w: Option<&[f64]>) -> Result<Box<dyn Model>> {
+        let mut fitted: Vec<(String, Box<dyn Model>)> = Vec::with_capacity(self.steps.len());
+        let mut data: Option<Data> = None;
+        let (last_name, last) = self.steps.last().expect("a pipeline has a step");
+        for (name, est) in &self.steps[..self.steps.len() - 1] {
+            let view = current(&data, &x);
+            let model = est.fit_data(view, y, None).map_err(|e| in_step(name, e))?;
+            let next = model.transform_data(view).map_err(|e| in_step(name, e))?;
+            fitted.push((name.clone(), model));
+            data = Some(next);
+        }
+        let view = current(&data, &x);
+        let model = last.fit_data(view, y, w).map_err(|e| in_step(last_name, e))?;
+        fitted.push((last_name.clone(), model));
+        Ok(Box::new(FittedPipeline { steps: fitted }))
+    }
+}
+
+/// The output of the last step run, or the input when none has run.
+fn current<'s>(data: &'s Option<Data>, x: &'s Features<'_>) -> Features<'s> {
+    match data {
+        Some(d) => d.view(),
+        None => x.reborrow(),
+    }
+}
+
+fn in_step(name: &str, e: Error) -> Error {
+    match e {
+        Error::InvalidValue(m) => Error::InvalidValue(format!("step '{name}': {m}")),
+        Error::Shape(m) => Error::Shape(format!("step '{name}': {m}")),
+        e => e,
+    }
+}
+
+/// A fitted [`Pipeline`].
+#[derive(Debug)]
+pub struct FittedPipeline {
+    steps: Vec<(String, Box<dyn Model>)>,
+}
+
+impl FittedPipeline {
+    /// A pipeline of already fitted steps; every step but the last must transform.
+    pub fn new(steps: Vec<(String, Box<dyn Model>)>) -> Result<Self> {
+        ensure!(!steps.is_empty(), InvalidValue, "a pipeline needs at least one step");
+        Ok(FittedPipeline { steps })
+    }
+
+    pub fn steps(&self) -> &[(String, Box<dyn Model>)] {
+        &self.steps
+    }
+
+    /// The final fitted step.
+    pub fn last(&self) -> &dyn Model {
+        self.steps.last().expect("a pipeline has a step").1.as_ref()
+    }
+
+    /// Runs every step but the last.
+    fn prefix(&self, x: Features<'_>) -> Result<Option<Data>> {
+        let mut data: Option<Data> = None;
+        for (name, m) in &self.steps[..self.steps.len() - 1] {
+            let view = current(&data, &x);
+            let next = m.transform_data(view).map_err(|e| in_step(name, e))?;
+            data = Some(next);
+        }
+        Ok(data)
+    }
+
+    /// Loads a pipeline from its saved parts.
+    pub fn from_parts(parts: &Parts) -> Result<Self> {
+        let bad = |m: &str| Error::ModelFile(format!("pipeline: {m}"));
+        let steps = parts.state["steps"].as_array().ok_or_else(|| bad("no steps"))?;
+        ensure!(!steps.is_empty(), InvalidValue, "a pipeline needs at least one step");
+        let models = steps
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let name = s["name"].as_str().ok_or_else(|| bad("a step has no name"))?.to_string();
+                let kind = s["kind"].as_str().ok_or_else(|| bad("a step has no kind"))?;
+                let sub = Parts {
+                    params: s["params"].clone(),
+                    state: s["state"].clone(),
+                    arrays: parts.arrays.sub(&i.to_string()),
+                };
+                Ok((name, load_parts(kind, &sub)?))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(FittedPipeline { steps: models })
+    }
+}
+
+impl Model for FittedPipeline {
+    fn kind(&self) -> &'static str {
+        "pipeline"
+    }
+
+    fn task(&self) -> Task {
+        self.last().task()
+    }
+
+    fn n_features_in(&self) -> usize {
+        self.steps[0].1.n_features_in()
+    }
+
+    fn parts(&self) -> Result<Parts> {
+        let mut arrays = ironlearn_core::Arrays::new();
+        let mut steps = Vec::new();
+        let mut params = Vec::new();
+        for (i, (name, m)) in self.steps.iter().enumerate() {
+            let p = m.parts()?;
+            arrays.nest(&i.to_string(), p.arrays);
+            params.push(json!({ "name": name, "kind": m.kind(), "params": p.params }));
+            steps.push(json!({ "name": name, "kind": m.kind(), "params": p.params, "state": p.state }));
+        }
+        Ok(Parts { params: json!({ "steps": params }), state: json!({ "steps": steps }), arrays })
+    }
+
+    fn classes(&self) -> Option<&[String]> {
+        self.last().classes()
+    }
+
+    fn predict_data(&self, x: Features<'_>) -> Result<Prediction> {
+        let d = self.prefix(x)?;
+        self.last().predict_data(current(&d, &x))
+    }
+
+    fn predict_proba_data(&self, x: Features<'_>) -> Result<Array2<f64>> {
+        let d = self.prefix(x)?;
+        self.last().predict_proba_data(current(&d, &x))
+    }
+
+    fn decision_function_data(&self, x: Features<'_>) -> Result<Array2<f64>> {
+        let d = self.prefix(x)?;
+        self.last().decision_function_data(current(&d, &x))
+    }
+
+    fn transform_data(&self, x: Features<'_>) -> Result<Data> {
+        let d = self.prefix(x)?;
+        self.last().transform_data(current(&d, &x))
+    }
+
+    fn feature_names_out(&self, input: &[String]) -> Vec<String> {
+        self.steps.iter().fold(input.to_vec(), |names, (_, m)| m.feature_names_out(&names))
+    }
+
+    fn attributes(&self) -> Vec<(&'static str, Attribute)> {
+        self.last().attributes()
+    }
+}
