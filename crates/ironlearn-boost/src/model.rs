@@ -126,7 +126,9 @@ impl Model for GbdtModel {
         self.classes.as_deref()
     }
     fn parts(&self) -> Result<Parts> {
-        Ok(Parts { params: self.params.to_json(), state: self.state_json(), arrays: self.trees_to_arrays() })
+        // The thread count never changes the model, so it is not part of the file.
+        let params = Gbdt { num_threads: 0, ..self.params.clone() };
+        Ok(Parts { params: params.to_json(), state: self.state_json(), arrays: self.trees_to_arrays() })
     }
     fn predict_data(&self, x: Features<'_>) -> Result<Prediction> {
         if self.is_classifier() {

@@ -54,8 +54,7 @@ hyperparams! {
         objective: String = "auto".into(), alias("objective_type", "app", "application", "loss"),
             check(|v| OBJECTIVES.contains(&v.as_str()), "a known objective (auto, regression, regression_l1, huber, quantile, poisson, gamma, tweedie, binary, multiclass, lambdarank)");
         /// The boosting type; only "gbdt" is implemented.
-        boosting: String = "gbdt".into(), alias("boosting_type", "boost"),
-            check(|v| v == "gbdt", "'gbdt' (dart, goss and rf are not implemented)");
+        boosting: String = "gbdt".into(), alias("boosting_type", "boost");
         /// The number of boosting rounds.
         n_estimators: usize = 100, alias("num_iterations", "num_iteration", "n_iter", "num_tree", "num_trees",
             "num_round", "num_rounds", "nrounds", "num_boost_round"), check(|v| *v >= 1, ">= 1");

@@ -112,8 +112,13 @@ impl Scan<'_> {
             return None;
         }
         let gain = gain_given_output(lg, lh, p.lambda_l1, l2, lo) + gain_given_output(rg, rh, p.lambda_l1, l2, ro);
-        (gain > self.min_gain_shift)
-            .then_some((gain, Stats { g: lg, h: lh, count: lc }, Stats { g: rg, h: rh, count: rc }, lo, ro))
+        (gain > self.min_gain_shift).then_some((
+            gain,
+            Stats { g: lg, h: lh, count: lc },
+            Stats { g: rg, h: rh, count: rc },
+            lo,
+            ro,
+        ))
     }
 }
 

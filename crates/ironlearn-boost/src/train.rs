@@ -140,6 +140,9 @@ struct Eval<'a> {
 /// Trains a booster.
 pub fn train(params: &Gbdt, data: &Dataset<'_>, options: TrainOptions<'_>) -> Result<GbdtModel> {
     params.validate()?;
+    if params.boosting != "gbdt" {
+        bail!(NotImplemented, "boosting '{}' (only 'gbdt' is implemented; dart, goss and rf are not)", params.boosting);
+    }
     let threads = if params.num_threads == 0 {
         std::thread::available_parallelism().map_or(1, |n| n.get())
     } else {

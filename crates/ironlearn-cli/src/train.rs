@@ -42,6 +42,9 @@ pub struct TrainArgs {
     /// Print metrics as JSON.
     #[arg(long)]
     json: bool,
+    /// Drop rows whose target is missing (reported on stderr) instead of failing.
+    #[arg(long)]
+    drop_missing_target: bool,
 }
 
 pub(crate) fn read_options(types: &[String]) -> Result<ReadOptions> {
@@ -124,7 +127,15 @@ pub fn run(a: TrainArgs) -> Result<()> {
     let params = key_values(&a.set)?;
     let estimator = ironlearn_pipeline::build_from_strs(entry.name, &params)?;
     let table = read_table(&a.data, &read_options(&a.types)?)?;
-    let (rest, target_col) = table.split_off(&a.target)?;
+    let (mut rest, mut target_col) = table.split_off(&a.target)?;
+    if a.drop_missing_target {
+        let keep: Vec<usize> = (0..target_col.len()).filter(|&i| !target_col.is_missing(i)).collect();
+        if keep.len() < target_col.len() {
+            eprintln!("dropped {} row(s) with a missing target", target_col.len() - keep.len());
+            rest = rest.take(&keep);
+            target_col = target_col.take(&keep);
+        }
+    }
     let x = if a.features.is_empty() { rest } else { rest.select(&a.features)? };
     anyhow::ensure!(x.n_cols() > 0, "there are no feature columns besides the target '{}'", a.target);
     let task =

@@ -1,0 +1,285 @@
+//! Fitting any registered estimator, and the fitted model as a Python object.
+
+use std::any::Any;
+
+use ironlearn_boost::{GbdtModel, Importance};
+use ironlearn_core::{Data, Labels, Model, ModelFile, Prediction, Schema, Target, TargetInfo};
+use numpy::{IntoPyArray, PyArray1, PyArray2, PyReadonlyArray1};
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDict};
+use serde::Deserialize;
+
+use crate::errors::IntoPy;
+use crate::frame::XInput;
+
+/// A fitted ironlearn model.
+#[pyclass(module = "ironlearn._native", frozen)]
+#[derive(Debug)]
+pub struct NativeModel {
+    pub model: Box<dyn Model>,
+}
+
+impl NativeModel {
+    pub fn booster(&self) -> PyResult<&GbdtModel> {
+        (self.model.as_ref() as &dyn Any)
+            .downcast_ref::<GbdtModel>()
+            .ok_or_else(|| PyTypeError::new_err(format!("a '{}' model is not a booster", self.model.kind())))
+    }
+}
+
+/// The target from Python: float values, or class codes with their classes.
+fn target(y: Option<&Bound<'_, PyAny>>, classes: Option<Vec<String>>) -> PyResult<Option<Target>> {
+    let Some(y) = y else { return Ok(None) };
+    Ok(Some(match classes {
+        Some(classes) => {
+            let codes: PyReadonlyArray1<'_, i64> = y.extract()?;
+            let codes: Vec<u32> = codes
+                .as_array()
+                .iter()
+                .map(|&c| u32::try_from(c).map_err(|_| PyValueError::new_err(format!("class code {c} is negative"))))
+                .collect::<PyResult<_>>()?;
+            Target::Labels(Labels::new(classes, codes).py()?)
+        }
+        None => {
+            let v: PyReadonlyArray1<'_, f64> = y.extract()?;
+            Target::Values(v.as_array().to_vec())
+        }
+    }))
+}
+
+/// Fits the estimator registered as `kind` with JSON parameters.
+#[pyfunction]
+#[pyo3(signature = (kind, params_json, x, y=None, classes=None, sample_weight=None))]
+pub fn fit(
+    py: Python<'_>,
+    kind: &str,
+    params_json: &str,
+    x: XInput<'_>,
+    y: Option<&Bound<'_, PyAny>>,
+    classes: Option<Vec<String>>,
+    sample_weight: Option<PyReadonlyArray1<'_, f64>>,
+) -> PyResult<NativeModel> {
+    let params: serde_json::Map<String, serde_json::Value> = serde_json::from_str(params_json)
+        .map_err(|e| PyValueError::new_err(format!("parameters are not JSON: {e}")))?;
+    let estimator = ironlearn_pipeline::build(kind, &params).py()?;
+    let y = target(y, classes)?;
+    let w = sample_weight.as_ref().map(|w| w.as_array());
+    let w_slice: Option<Vec<f64>> = w.map(|w| w.to_vec());
+    let features = x.features();
+    let model = py.detach(|| estimator.fit_data(features, y.as_ref(), w_slice.as_deref())).py()?;
+    Ok(NativeModel { model })
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct HeaderOverrides {
+    feature_names: Option<Vec<String>>,
+    target: Option<TargetInfo>,
+    #[serde(default)]
+    metrics: std::collections::BTreeMap<String, f64>,
+}
+
+/// Loads a model file from bytes; returns the model and its header as JSON.
+#[pyfunction]
+pub fn load_bytes(data: &[u8]) -> PyResult<(NativeModel, String)> {
+    let loaded = ironlearn_pipeline::load_bytes(data).py()?;
+    let header = serde_json::to_string(&loaded.header).map_err(|e| PyValueError::new_err(e.to_string()))?;
+    Ok((NativeModel { model: loaded.model }, header))
+}
+
+/// Every registered estimator with its parameters, as JSON.
+#[pyfunction]
+pub fn estimators() -> String {
+    let all: Vec<serde_json::Value> = ironlearn_pipeline::registry()
+        .iter()
+        .map(|e| serde_json::json!({ "name": e.name, "task": e.task, "params": (e.specs)() }))
+        .collect();
+    serde_json::Value::Array(all).to_string()
+}
+
+fn json_to_py<'py>(py: Python<'py>, v: &serde_json::Value) -> PyResult<Bound<'py, PyAny>> {
+    py.import("json")?.call_method1("loads", (v.to_string(),))
+}
+
+#[pymethods]
+impl NativeModel {
+    #[getter]
+    fn kind(&self) -> &'static str {
+        self.model.kind()
+    }
+
+    #[getter]
+    fn n_features_in(&self) -> usize {
+        self.model.n_features_in()
+    }
+
+    #[getter]
+    fn classes(&self) -> Option<Vec<String>> {
+        self.model.classes().map(<[String]>::to_vec)
+    }
+
+    /// Values (float64) for a regressor, class codes (int64) for a classifier.
+    fn predict<'py>(&self, py: Python<'py>, x: XInput<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let f = x.features();
+        let p = py.detach(|| self.model.predict_data(f)).py()?;
+        Ok(match p {
+            Prediction::Values(v) => v.into_pyarray(py).into_any(),
+            Prediction::Labels(l) => {
+                l.codes().iter().map(|&c| i64::from(c)).collect::<Vec<_>>().into_pyarray(py).into_any()
+            }
+        })
+    }
+
+    fn predict_proba<'py>(&self, py: Python<'py>, x: XInput<'py>) -> PyResult<Bound<'py, PyArray2<f64>>> {
+        let f = x.features();
+        Ok(py.detach(|| self.model.predict_proba_data(f)).py()?.into_pyarray(py))
+    }
+
+    fn decision_function<'py>(&self, py: Python<'py>, x: XInput<'py>) -> PyResult<Bound<'py, PyArray2<f64>>> {
+        let f = x.features();
+        Ok(py.detach(|| self.model.decision_function_data(f)).py()?.into_pyarray(py))
+    }
+
+    fn transform<'py>(&self, py: Python<'py>, x: XInput<'py>) -> PyResult<Bound<'py, PyArray2<f64>>> {
+        let f = x.features();
+        let d = py.detach(|| self.model.transform_data(f).and_then(Data::into_dense)).py()?;
+        Ok(d.into_pyarray(py))
+    }
+
+    /// Transforms into a frame, keeping text columns as text.
+    fn transform_frame(&self, py: Python<'_>, x: XInput<'_>) -> PyResult<crate::frame::Frame> {
+        let f = x.features();
+        let d = py.detach(|| self.model.transform_data(f)).py()?;
+        let table = match d {
+            Data::Table(t) => t,
+            Data::Dense(m) => ironlearn_core::Table::from_array(m.view(), None).py()?,
+        };
+        Ok(crate::frame::Frame { table })
+    }
+
+    fn feature_names_out(&self, input: Vec<String>) -> Vec<String> {
+        self.model.feature_names_out(&input)
+    }
+
+    /// Learned attributes: arrays, strings, numbers and nested values.
+    fn attributes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        for (name, a) in self.model.attributes() {
+            let v = match a {
+                ironlearn_core::Attribute::Array(arr) => arr.into_pyarray(py).into_any(),
+                ironlearn_core::Attribute::Strings(s) => s.into_pyobject(py)?.into_any(),
+                ironlearn_core::Attribute::Number(x) => x.into_pyobject(py)?.into_any(),
+                ironlearn_core::Attribute::Json(j) => json_to_py(py, &j)?,
+            };
+            d.set_item(name, v)?;
+        }
+        Ok(d)
+    }
+
+    /// The model file's bytes; `header_json` may set feature names, the target and metrics.
+    #[pyo3(signature = (header_json=None))]
+    fn to_bytes<'py>(&self, py: Python<'py>, header_json: Option<&str>) -> PyResult<Bound<'py, PyBytes>> {
+        let overrides: HeaderOverrides = match header_json {
+            Some(h) => serde_json::from_str(h).map_err(|e| PyValueError::new_err(format!("bad header: {e}")))?,
+            None => HeaderOverrides::default(),
+        };
+        let mut file = ModelFile::from_model(self.model.as_ref()).py()?;
+        if let Some(names) = overrides.feature_names {
+            if names.len() != self.model.n_features_in() {
+                return Err(PyValueError::new_err("feature_names has the wrong length"));
+            }
+            file.header.schema = Schema::numeric_named(names);
+        }
+        if let Some(t) = overrides.target {
+            file.header.target = Some(t);
+        }
+        file.set_metrics(overrides.metrics);
+        let bytes = py.detach(|| file.to_bytes()).py()?;
+        Ok(PyBytes::new(py, &bytes))
+    }
+
+    // ---- booster-only methods ----
+
+    /// Booster outputs: "raw", "value" (after the objective's transform), "leaf" or "contrib".
+    #[pyo3(signature = (x, what, num_iteration=None))]
+    fn booster_predict<'py>(
+        &self,
+        py: Python<'py>,
+        x: XInput<'py>,
+        what: &str,
+        num_iteration: Option<usize>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let b = self.booster()?;
+        let f = x.features();
+        Ok(match what {
+            "raw" => py.detach(|| b.predict_raw(f, num_iteration)).py()?.into_pyarray(py).into_any(),
+            "value" => py.detach(|| b.predict_transformed(f, num_iteration)).py()?.into_pyarray(py).into_any(),
+            "leaf" => py.detach(|| b.predict_leaf(f, num_iteration)).py()?.mapv(i64::from).into_pyarray(py).into_any(),
+            "contrib" => py.detach(|| b.predict_contrib(f, num_iteration)).py()?.into_pyarray(py).into_any(),
+            other => return Err(PyValueError::new_err(format!("unknown prediction kind '{other}'"))),
+        })
+    }
+
+    #[pyo3(signature = (importance_type="split", num_iteration=None))]
+    fn feature_importance<'py>(
+        &self,
+        py: Python<'py>,
+        importance_type: &str,
+        num_iteration: Option<usize>,
+    ) -> PyResult<Bound<'py, PyArray1<f64>>> {
+        let kind = match importance_type {
+            "split" => Importance::Split,
+            "gain" => Importance::Gain,
+            other => {
+                return Err(PyValueError::new_err(format!("importance_type must be 'split' or 'gain', got '{other}'")))
+            }
+        };
+        Ok(self.booster()?.feature_importance(kind, num_iteration).into_pyarray(py))
+    }
+
+    fn dump_model(&self) -> PyResult<String> {
+        Ok(self.booster()?.dump().to_string())
+    }
+
+    #[getter]
+    fn num_trees(&self) -> PyResult<usize> {
+        Ok(self.booster()?.trees().len())
+    }
+
+    #[getter]
+    fn num_iterations(&self) -> PyResult<usize> {
+        Ok(self.booster()?.num_iterations())
+    }
+
+    #[getter]
+    fn num_outputs(&self) -> PyResult<usize> {
+        Ok(self.booster()?.num_outputs())
+    }
+
+    #[getter]
+    fn best_iteration(&self) -> PyResult<Option<usize>> {
+        Ok(self.booster()?.best_iteration())
+    }
+
+    #[getter]
+    fn objective(&self) -> PyResult<String> {
+        Ok(self.booster()?.objective().to_string())
+    }
+
+    #[getter]
+    fn feature_names(&self) -> PyResult<Vec<String>> {
+        Ok(self.booster()?.feature_names())
+    }
+
+    /// `[(data, metric, values)]` for every validation metric.
+    fn evals(&self) -> PyResult<Vec<(String, String, Vec<f64>)>> {
+        Ok(self.booster()?.evals().iter().map(|e| (e.data.clone(), e.metric.clone(), e.values.clone())).collect())
+    }
+
+    /// A copy keeping the first `iterations` rounds.
+    fn truncated(&self, iterations: usize) -> PyResult<NativeModel> {
+        let mut b = self.booster()?.clone();
+        b.truncate(iterations);
+        Ok(NativeModel { model: Box::new(b) })
+    }
+}

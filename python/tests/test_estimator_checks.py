@@ -1,0 +1,33 @@
+"""Every exposed estimator passes scikit-learn's own estimator checks."""
+
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+import ironlearn as il
+
+ESTIMATORS = [
+    il.LinearRegression(),
+    il.Ridge(),
+    il.LogisticRegression(),
+    il.StandardScaler(),
+    il.SimpleImputer(),
+    # scikit-learn checks its own OneHotEncoder with handle_unknown="ignore" too:
+    # the checks transform data with categories that were never fitted.
+    il.OneHotEncoder(handle_unknown="ignore"),
+    il.GBDTRegressor(),
+    il.GBDTClassifier(),
+    il.GBDTRanker(),
+]
+
+# A check that cannot apply, with its reason.
+EXPECTED_FAILED: dict = {
+    "GBDTRanker": {
+        "check_sample_weight_equivalence_on_dense_data": (
+            "LambdaRank's loss sums over document pairs; repeating a row adds pairs, so no weight equals repetition"
+        ),
+    },
+}
+
+
+@parametrize_with_checks(ESTIMATORS, expected_failed_checks=lambda e: EXPECTED_FAILED.get(type(e).__name__, {}))
+def test_sklearn_compatible(estimator, check):
+    check(estimator)
