@@ -129,7 +129,8 @@ pub fn categorical_mapper(codes: &[Option<u32>], max_bin: usize) -> BinMapper {
     BinMapper::Categorical { categories, lookup }
 }
 
-/// The binned training matrix: one `u8` per row and feature, row-major.
+/// The binned matrix: one `u8` per row and feature, column-major, so a
+/// feature's bins are contiguous for histograms and partitions.
 #[derive(Debug, Clone)]
 pub struct Binned {
     pub bins: Vec<u8>,
@@ -138,8 +139,23 @@ pub struct Binned {
     /// Where each feature's bins start in a histogram.
     pub offsets: Vec<usize>,
     pub total_bins: usize,
-    /// Each feature's most frequent bin, left out when building histograms.
-    pub most_freq: Vec<u8>,
+    /// Each feature's most frequent bin, when it holds so many rows that
+    /// skipping it while summing (and recovering it from the total) pays.
+    pub sparse_bin: Vec<Option<u8>>,
+}
+
+impl Binned {
+    /// The bins of feature `f`, one per row.
+    #[inline]
+    pub fn col(&self, f: usize) -> &[u8] {
+        &self.bins[f * self.n_rows..(f + 1) * self.n_rows]
+    }
+
+    /// The bin of row `r`, feature `f`.
+    #[inline]
+    pub fn get(&self, r: usize, f: usize) -> u8 {
+        self.bins[f * self.n_rows + r]
+    }
 }
 
 /// Rows at a time when binning in parallel.
@@ -198,29 +214,32 @@ pub fn bin_rows(columns: &[RawColumn<'_>], mappers: &[BinMapper]) -> Result<Binn
     let n = columns.first().map_or(0, RawColumn::len);
     let nf = columns.len();
     let mut bins = vec![0u8; n * nf];
-    bins.par_chunks_mut(BLOCK * nf.max(1)).enumerate().try_for_each(|(b, chunk)| -> Result<()> {
-        let start = b * BLOCK;
-        for (f, (col, m)) in columns.iter().zip(mappers).enumerate() {
-            let rows = chunk.len() / nf;
-            match m {
-                BinMapper::Numeric { upper, missing_bin, zero_bin } => {
-                    for i in 0..rows {
-                        let v = col.numeric(start + i);
-                        if v.is_infinite() {
-                            bail!(
-                                InvalidValue,
-                                "feature '{}' is {v} at row {}; infinite values are not allowed",
-                                col.name(),
-                                start + i
-                            );
-                        }
-                        chunk[i * nf + f] = BinMapper::numeric_bin(upper, *missing_bin, *zero_bin, v);
+    // One task per feature and block of rows.
+    let tasks: Vec<(usize, usize, &mut [u8])> = bins
+        .chunks_mut(n.max(1))
+        .enumerate()
+        .flat_map(|(f, col)| col.chunks_mut(BLOCK).enumerate().map(move |(b, c)| (f, b * BLOCK, c)))
+        .collect();
+    tasks.into_par_iter().try_for_each(|(f, start, out)| -> Result<()> {
+        let col = &columns[f];
+        match &mappers[f] {
+            BinMapper::Numeric { upper, missing_bin, zero_bin } => {
+                for (i, o) in out.iter_mut().enumerate() {
+                    let v = col.numeric(start + i);
+                    if v.is_infinite() {
+                        bail!(
+                            InvalidValue,
+                            "feature '{}' is {v} at row {}; infinite values are not allowed",
+                            col.name(),
+                            start + i
+                        );
                     }
+                    *o = BinMapper::numeric_bin(upper, *missing_bin, *zero_bin, v);
                 }
-                BinMapper::Categorical { categories, lookup } => {
-                    for i in 0..rows {
-                        chunk[i * nf + f] = BinMapper::category_bin(categories, lookup, col.category(start + i)?);
-                    }
+            }
+            BinMapper::Categorical { categories, lookup } => {
+                for (i, o) in out.iter_mut().enumerate() {
+                    *o = BinMapper::category_bin(categories, lookup, col.category(start + i)?);
                 }
             }
         }
@@ -233,16 +252,20 @@ pub fn bin_rows(columns: &[RawColumn<'_>], mappers: &[BinMapper]) -> Result<Binn
         total += m.n_bins();
     }
     offsets.push(total);
-    let most_freq = (0..nf)
+    let sparse_bin = (0..nf)
         .into_par_iter()
         .map(|f| {
             let mut counts = vec![0usize; mappers[f].n_bins()];
             // A strided sample is enough to find the dominant bin.
-            (0..n).step_by((n / 50_000).max(1)).for_each(|i| counts[bins[i * nf + f] as usize] += 1);
-            counts.iter().enumerate().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(&a.0))).map_or(0, |(b, _)| b as u8)
+            let col = &bins[f * n..(f + 1) * n];
+            let step = (n / 50_000).max(1);
+            col.iter().step_by(step).for_each(|&b| counts[b as usize] += 1);
+            let sampled = n.div_ceil(step);
+            let (b, c) = counts.iter().enumerate().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(&a.0))).unwrap_or((0, &0));
+            (*c * 10 > sampled * 3).then_some(b as u8)
         })
         .collect();
-    Ok(Binned { bins, n_rows: n, n_features: nf, offsets, total_bins: total, most_freq })
+    Ok(Binned { bins, n_rows: n, n_features: nf, offsets, total_bins: total, sparse_bin })
 }
 
 #[cfg(test)]

@@ -1,11 +1,11 @@
 //! Gradient histograms: per feature and bin, the sums of gradients and hessians.
 //!
-//! Rows are read row-wise (one cache line of bins per row) and features are
-//! split into contiguous groups, one per thread, so each feature's histogram
-//! is always summed by one thread in row order: the result does not depend on
-//! the number of threads. Each feature's most frequent bin is skipped while
-//! summing and recovered from the leaf total afterwards, which saves most of
-//! the work on sparse features.
+//! Bins are stored column by column. A leaf's gradients are first gathered
+//! into row order (once), then each feature's histogram, small enough to stay
+//! in L1 cache, is summed by one thread over the leaf's rows in order: the
+//! result does not depend on the number of threads. A feature whose most
+//! frequent bin holds most rows skips that bin while summing and recovers it
+//! from the leaf total afterwards, which saves most of the work on sparse data.
 
 use rayon::prelude::*;
 
@@ -15,83 +15,120 @@ use crate::binning::Binned;
 pub type Bin = [f64; 2];
 
 /// Rows below which a histogram is built on one thread.
-const PARALLEL_ROWS: usize = 4096;
+const PARALLEL_ROWS: usize = 2048;
 
-/// Builds the histogram of `rows` into `hist`; returns the rows' gradient and hessian sums.
-pub fn build(data: &Binned, rows: &[u32], gh: &[[f32; 2]], hist: &mut [Bin], threads: usize) -> Bin {
-    let nf = data.n_features;
-    let groups = if rows.len() < PARALLEL_ROWS { 1 } else { threads.clamp(1, nf.max(1)) };
-    if groups == 1 {
-        return accumulate(data, rows, gh, 0, nf, hist);
-    }
-    // Contiguous feature ranges with similar bin counts, one per group.
-    let per = data.total_bins.div_ceil(groups);
-    let mut bounds = vec![0];
-    for f in 0..nf {
-        if data.offsets[f + 1] - data.offsets[*bounds.last().unwrap()] >= per && f + 1 < nf {
-            bounds.push(f + 1);
+/// Builds the histogram of `rows` into `hist` for the features marked in
+/// `features`; returns the rows' gradient and hessian sums. `gathered` is
+/// scratch space. Rows `0..n` in order may be passed as `None`.
+pub fn build(
+    data: &Binned,
+    rows: Option<&[u32]>,
+    gh: &[[f32; 2]],
+    features: &[bool],
+    hist: &mut [Bin],
+    gathered: &mut Vec<[f32; 2]>,
+) -> Bin {
+    let m = rows.map_or(data.n_rows, <[u32]>::len);
+    let og: &[[f32; 2]] = match rows {
+        None => gh,
+        Some(rows) => {
+            gathered.resize(rows.len(), [0.0; 2]);
+            gathered.par_chunks_mut(16 * 1024).zip(rows.par_chunks(16 * 1024)).for_each(|(o, r)| {
+                o.iter_mut().zip(r).for_each(|(o, &r)| *o = gh[r as usize]);
+            });
+            gathered
         }
+    };
+    let mut total = [0.0f64; 2];
+    for g in og {
+        total[0] += f64::from(g[0]);
+        total[1] += f64::from(g[1]);
     }
-    bounds.push(nf);
-    let mut slices = Vec::with_capacity(bounds.len() - 1);
+    // Split the histogram into one slice per feature.
+    let mut slices = Vec::with_capacity(data.n_features);
     let mut rest = hist;
-    for w in bounds.windows(2) {
-        let len = data.offsets[w[1]] - data.offsets[w[0]];
-        let (head, tail) = rest.split_at_mut(len);
-        slices.push((w[0], w[1], head));
+    for f in 0..data.n_features {
+        let (head, tail) = rest.split_at_mut(data.offsets[f + 1] - data.offsets[f]);
+        if features[f] {
+            slices.push((f, head));
+        }
         rest = tail;
     }
-    let sums: Vec<Bin> = slices.into_par_iter().map(|(f0, f1, h)| accumulate(data, rows, gh, f0, f1, h)).collect();
-    sums[0]
+    let one = |(f, h): (usize, &mut [Bin])| feature_hist(data.col(f), rows, og, data.sparse_bin[f], total, h);
+    if m < PARALLEL_ROWS {
+        slices.into_iter().for_each(one);
+    } else {
+        slices.into_par_iter().for_each(one);
+    }
+    total
 }
 
-/// Sums features `f0..f1` over `rows` into `hist` (which covers exactly those features).
-fn accumulate(data: &Binned, rows: &[u32], gh: &[[f32; 2]], f0: usize, f1: usize, hist: &mut [Bin]) -> Bin {
-    hist.iter_mut().for_each(|b| *b = [0.0; 2]);
-    let nf = data.n_features;
-    let base = data.offsets[f0];
-    let offs: Vec<usize> = data.offsets[f0..f1].iter().map(|o| o - base).collect();
-    let mfb = &data.most_freq[f0..f1];
-    let (mut sg, mut sh) = (0.0f64, 0.0f64);
-    let bins = &data.bins;
-    for &r in rows {
-        let r = r as usize;
-        let [g, h] = gh[r];
-        let (g, h) = (f64::from(g), f64::from(h));
-        sg += g;
-        sh += h;
-        let row = &bins[r * nf + f0..r * nf + f1];
-        for ((&b, &off), &m) in row.iter().zip(&offs).zip(mfb) {
-            if b != m {
-                let e = &mut hist[off + b as usize];
-                e[0] += g;
-                e[1] += h;
+/// Sums one feature's bins over the rows into `h`.
+///
+/// Even and odd positions go to two accumulators (summed at the end), which
+/// breaks the store-to-load chain when neighbouring rows share a bin; the
+/// order of additions is fixed, so the result is the same on every run.
+fn feature_hist(col: &[u8], rows: Option<&[u32]>, og: &[[f32; 2]], sparse: Option<u8>, total: Bin, h: &mut [Bin]) {
+    let mut acc = [[[0.0f64; 2]; 256]; 2];
+    #[inline(always)]
+    fn add(a: &mut [[f64; 2]; 256], b: u8, g: [f32; 2]) {
+        let e = &mut a[b as usize];
+        e[0] += f64::from(g[0]);
+        e[1] += f64::from(g[1]);
+    }
+    let skip = sparse.map_or(256, u16::from);
+    let bin_at = |i: usize| match rows {
+        None => col[i],
+        Some(r) => col[r[i] as usize],
+    };
+    let m = og.len();
+    let pairs = m / 2;
+    if skip == 256 {
+        for k in 0..pairs {
+            let (i, j) = (2 * k, 2 * k + 1);
+            let (bi, bj) = (bin_at(i), bin_at(j));
+            let [a0, a1] = &mut acc;
+            add(a0, bi, og[i]);
+            add(a1, bj, og[j]);
+        }
+    } else {
+        for k in 0..pairs {
+            let (i, j) = (2 * k, 2 * k + 1);
+            let (bi, bj) = (bin_at(i), bin_at(j));
+            let [a0, a1] = &mut acc;
+            if u16::from(bi) != skip {
+                add(a0, bi, og[i]);
+            }
+            if u16::from(bj) != skip {
+                add(a1, bj, og[j]);
             }
         }
     }
-    // The skipped bin holds whatever the other bins do not.
-    for (k, &m) in mfb.iter().enumerate() {
-        let end = if k + 1 < offs.len() { offs[k + 1] } else { hist.len() };
-        let (mut og, mut oh) = (0.0, 0.0);
-        for (b, e) in hist[offs[k]..end].iter().enumerate() {
-            if b != m as usize {
-                og += e[0];
+    if m % 2 == 1 && u16::from(bin_at(m - 1)) != skip {
+        add(&mut acc[0], bin_at(m - 1), og[m - 1]);
+    }
+    for (b, e) in h.iter_mut().enumerate() {
+        *e = [acc[0][b][0] + acc[1][b][0], acc[0][b][1] + acc[1][b][1]];
+    }
+    if let Some(s) = sparse {
+        // The skipped bin holds whatever the others do not.
+        let (mut og_, mut oh) = (0.0, 0.0);
+        for (b, e) in h.iter().enumerate() {
+            if b != s as usize {
+                og_ += e[0];
                 oh += e[1];
             }
         }
-        hist[offs[k] + m as usize] = [sg - og, sh - oh];
+        h[s as usize] = [total[0] - og_, total[1] - oh];
     }
-    [sg, sh]
 }
 
 /// `larger = parent - smaller`, in place in `parent`.
 pub fn subtract(parent: &mut [Bin], smaller: &[Bin]) {
-    parent.par_chunks_mut(4096).zip(smaller.par_chunks(4096)).for_each(|(p, s)| {
-        for (a, b) in p.iter_mut().zip(s) {
-            a[0] -= b[0];
-            a[1] -= b[1];
-        }
-    });
+    for (a, b) in parent.iter_mut().zip(smaller) {
+        a[0] -= b[0];
+        a[1] -= b[1];
+    }
 }
 
 #[cfg(test)]
@@ -107,7 +144,7 @@ mod tests {
         let mut h = vec![[0.0; 2]; data.total_bins];
         for &r in rows {
             for f in 0..data.n_features {
-                let b = data.bins[r as usize * data.n_features + f] as usize;
+                let b = data.get(r as usize, f) as usize;
                 h[data.offsets[f] + b][0] += f64::from(gh[r as usize][0]);
                 h[data.offsets[f] + b][1] += f64::from(gh[r as usize][1]);
             }
@@ -118,21 +155,25 @@ mod tests {
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(24))]
         #[test]
-        fn matches_naive_sums(seed in 0u64..1000, n in 1usize..6000, nf in 1usize..7, threads in 1usize..4) {
+        fn matches_naive_sums(seed in 0u64..1000, n in 1usize..6000, nf in 1usize..7, sparse in 0usize..2) {
             let mut rng = Rng::new(seed);
             let x = Array2::from_shape_fn((n, nf), |(_, j)| {
-                if j % 2 == 0 { (rng.below(5)) as f64 } else { rng.normal() }
+                if j % 2 == sparse { if rng.uniform() < 0.8 { 0.0 } else { rng.below(5) as f64 } } else { rng.normal() }
             });
             let cols: Vec<RawColumn<'_>> = (0..nf).map(|j| RawColumn::Numeric { name: String::new(), values: x.column(j) }).collect();
             let mappers = fit_mappers(&cols, 32, 1, 100_000, 0).unwrap();
             let data = bin_rows(&cols, &mappers).unwrap();
             let gh: Vec<[f32; 2]> = (0..n).map(|_| [rng.normal() as f32, rng.uniform() as f32]).collect();
-            let rows: Vec<u32> = (0..n as u32).filter(|i| i % 3 != 1).collect();
-            let mut hist = vec![[0.0; 2]; data.total_bins];
-            build(&data, &rows, &gh, &mut hist, threads);
-            let want = naive(&data, &rows, &gh);
-            for (a, b) in hist.iter().zip(&want) {
-                prop_assert!((a[0] - b[0]).abs() < 1e-6 && (a[1] - b[1]).abs() < 1e-6, "{a:?} vs {b:?}");
+            let all = vec![true; nf];
+            let mut scratch = Vec::new();
+            for rows in [(0..n as u32).filter(|i| i % 3 != 1).collect::<Vec<_>>(), (0..n as u32).collect()] {
+                let mut hist = vec![[0.0; 2]; data.total_bins];
+                let full = rows.len() == n;
+                build(&data, if full { None } else { Some(&rows) }, &gh, &all, &mut hist, &mut scratch);
+                let want = naive(&data, &rows, &gh);
+                for (a, b) in hist.iter().zip(&want) {
+                    prop_assert!((a[0] - b[0]).abs() < 1e-6 && (a[1] - b[1]).abs() < 1e-6, "{a:?} vs {b:?}");
+                }
             }
         }
     }

@@ -10,6 +10,7 @@ use rayon::prelude::*;
 
 use crate::binning::{BinMapper, Binned};
 use crate::histogram::{self, Bin};
+use crate::phases::Phases;
 use crate::split::{best_split, leaf_output, Bounds, SplitInfo, SplitParams, Stats};
 use crate::tree::{decision, Tree};
 
@@ -20,7 +21,6 @@ pub struct LearnerParams {
     pub num_leaves: usize,
     /// 0 = unlimited.
     pub max_depth: usize,
-    pub threads: usize,
 }
 
 /// A split in bin space, to route binned rows (validation and out-of-bag data).
@@ -55,9 +55,9 @@ pub struct Grown {
 }
 
 impl Grown {
-    /// The leaf of a binned row.
+    /// The leaf of row `r` of binned data.
     #[inline]
-    pub fn leaf_of(&self, row: &[u8]) -> usize {
+    pub fn leaf_of(&self, data: &Binned, r: usize) -> usize {
         let t = &self.tree;
         if self.splits.is_empty() {
             return 0;
@@ -66,7 +66,7 @@ impl Grown {
         while node >= 0 {
             let n = node as usize;
             let s = &self.splits[n];
-            node = if s.go_left(row[s.feature]) { t.left_child[n] } else { t.right_child[n] };
+            node = if s.go_left(data.get(r, s.feature)) { t.left_child[n] } else { t.right_child[n] };
         }
         !node as usize
     }
@@ -90,11 +90,16 @@ pub fn grow(
     features: &[bool],
     rows: &mut [u32],
     gh: &[[f32; 2]],
+    ph: &mut Phases,
 ) -> Grown {
     let mut pool: Vec<Vec<Bin>> = Vec::new();
     let take = |pool: &mut Vec<Vec<Bin>>| pool.pop().unwrap_or_else(|| vec![[0.0; 2]; data.total_bins]);
     let mut root_hist = take(&mut pool);
-    let sums = histogram::build(data, rows, gh, &mut root_hist, p.threads);
+    let mut gathered = Vec::new();
+    let full = rows.len() == data.n_rows;
+    let sums = ph.time("histogram", || {
+        histogram::build(data, (!full).then_some(&*rows), gh, features, &mut root_hist, &mut gathered)
+    });
     let root_stats = Stats { g: sums[0], h: sums[1], count: rows.len() };
     let mut tree = Tree::leaf(
         leaf_output(root_stats.g, root_stats.h, p.split.lambda_l1, p.split.lambda_l2, Bounds::default()),
@@ -110,7 +115,7 @@ pub fn grow(
         best: None,
         hist: Some(root_hist),
     }];
-    leaves[0].best = find_best(data, mappers, p, features, &leaves[0]);
+    leaves[0].best = ph.time("find split", || find_best(data, mappers, p, features, &leaves[0]));
     let mut scratch: Vec<u32> = Vec::new();
     while leaves.len() < p.num_leaves {
         // The leaf with the largest gain (the lowest index on ties).
@@ -137,7 +142,7 @@ pub fn grow(
             }),
         };
         let (start, end) = (leaves[li].start, leaves[li].end);
-        let n_left = partition(&mut rows[start..end], data, &bsplit, &mut scratch);
+        let n_left = ph.time("partition", || partition(&mut rows[start..end], data, &bsplit, &mut scratch));
         let mid = start + n_left;
         // Record the split in the tree.
         let (thr, dec, bits) = match (mapper, &split.left_bins) {
@@ -194,8 +199,10 @@ pub fn grow(
         let mut small_hist = take(&mut pool);
         let left_smaller = mid - start <= end - mid;
         let (s0, s1) = if left_smaller { (start, mid) } else { (mid, end) };
-        let small_sums = histogram::build(data, &rows[s0..s1], gh, &mut small_hist, p.threads);
-        histogram::subtract(&mut parent_hist, &small_hist);
+        let small_sums = ph.time("histogram", || {
+            histogram::build(data, Some(&rows[s0..s1]), gh, features, &mut small_hist, &mut gathered)
+        });
+        ph.time("subtract", || histogram::subtract(&mut parent_hist, &small_hist));
         let (left_hist, right_hist) = if left_smaller { (small_hist, parent_hist) } else { (parent_hist, small_hist) };
         // Use exact sums for the built child; the other is the remainder.
         let (left, right) = if left_smaller {
@@ -208,8 +215,9 @@ pub fn grow(
         leaves[li] = Leaf { start, end: mid, stats: left, depth, bounds: lb, hist: Some(left_hist), best: None };
         leaves.push(Leaf { start: mid, end, stats: right, depth, bounds: rb, hist: Some(right_hist), best: None });
         let new = [li, leaves.len() - 1];
-        let found: Vec<Option<SplitInfo>> =
-            new.par_iter().map(|&i| find_best(data, mappers, p, features, &leaves[i])).collect();
+        let found: Vec<Option<SplitInfo>> = ph.time("find split", || {
+            new.par_iter().map(|&i| find_best(data, mappers, p, features, &leaves[i])).collect()
+        });
         for (&i, b) in new.iter().zip(found) {
             leaves[i].best = b;
             if leaves[i].best.is_none() {
@@ -255,47 +263,45 @@ fn find_best(
     })
 }
 
-/// Rows at which partitioning runs in parallel blocks.
-const PARTITION_BLOCK: usize = 32 * 1024;
+/// Rows per block when partitioning in parallel.
+const PARTITION_BLOCK: usize = 16 * 1024;
 
 /// Stable partition of `rows` by the split; returns the number going left.
 fn partition(rows: &mut [u32], data: &Binned, s: &BinnedSplit, scratch: &mut Vec<u32>) -> usize {
-    let nf = data.n_features;
-    let goes_left = |r: u32| s.go_left(data.bins[r as usize * nf + s.feature]);
-    if rows.len() < 2 * PARTITION_BLOCK {
-        scratch.clear();
-        let mut n_left = 0;
-        for i in 0..rows.len() {
-            let r = rows[i];
-            if goes_left(r) {
-                rows[n_left] = r;
-                n_left += 1;
-            } else {
-                scratch.push(r);
-            }
+    let col = data.col(s.feature);
+    let goes_left = |r: u32| s.go_left(col[r as usize]);
+    scratch.resize(rows.len(), 0);
+    // Each block keeps its left rows in place and puts its right rows in
+    // the matching part of `scratch`; both writes happen on every row, so
+    // there is no unpredictable branch.
+    let split_block = |block: &mut [u32], right: &mut [u32]| -> usize {
+        let (mut nl, mut nr) = (0, 0);
+        for i in 0..block.len() {
+            let r = block[i];
+            let left = goes_left(r);
+            block[nl] = r;
+            right[nr] = r;
+            nl += usize::from(left);
+            nr += usize::from(!left);
         }
-        rows[n_left..].copy_from_slice(scratch);
-        return n_left;
-    }
-    // Each block splits itself; blocks are then concatenated in order.
-    let parts: Vec<(Vec<u32>, Vec<u32>)> = rows
-        .par_chunks(PARTITION_BLOCK)
-        .map(|c| {
-            let mut l = Vec::with_capacity(c.len());
-            let mut r = Vec::with_capacity(c.len());
-            c.iter().for_each(|&x| if goes_left(x) { l.push(x) } else { r.push(x) });
-            (l, r)
-        })
-        .collect();
-    let n_left: usize = parts.iter().map(|p| p.0.len()).sum();
+        nl
+    };
+    let block = if rows.len() < 2 * PARTITION_BLOCK { rows.len().max(1) } else { PARTITION_BLOCK };
+    let counts: Vec<usize> =
+        rows.par_chunks_mut(block).zip(scratch.par_chunks_mut(block)).map(|(b, r)| split_block(b, r)).collect();
+    // Gather the blocks' left parts at the front, then their right parts.
+    let n_left: usize = counts.iter().sum();
     let mut pos = 0;
-    for (l, _) in &parts {
-        rows[pos..pos + l.len()].copy_from_slice(l);
-        pos += l.len();
+    for (k, &nl) in counts.iter().enumerate() {
+        let start = k * block;
+        rows.copy_within(start..start + nl, pos);
+        pos += nl;
     }
-    for (_, r) in &parts {
-        rows[pos..pos + r.len()].copy_from_slice(r);
-        pos += r.len();
+    for (k, &nl) in counts.iter().enumerate() {
+        let start = k * block;
+        let len = (rows.len() - start).min(block) - nl;
+        rows[pos..pos + len].copy_from_slice(&scratch[start..start + len]);
+        pos += len;
     }
     n_left
 }

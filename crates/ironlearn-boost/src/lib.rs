@@ -16,6 +16,7 @@ mod metric;
 mod model;
 mod objective;
 mod params;
+mod phases;
 mod rank;
 mod shap;
 mod split;

@@ -18,6 +18,7 @@ use crate::features::{predict_columns, training_columns};
 use crate::learner::{grow, Grown, LearnerParams};
 use crate::metric::{EvalData, Metric};
 use crate::objective::{weighted_quantile, Builtin, Objective};
+use crate::phases::Phases;
 use crate::rank::{default_label_gain, Lambdarank};
 use crate::split::SplitParams;
 use crate::Gbdt;
@@ -152,10 +153,10 @@ pub fn train(params: &Gbdt, data: &Dataset<'_>, options: TrainOptions<'_>) -> Re
         .num_threads(threads)
         .build()
         .map_err(|e| Error::InvalidValue(format!("cannot start {threads} threads: {e}")))?;
-    pool.install(|| train_in_pool(params, data, options, threads))
+    pool.install(|| train_in_pool(params, data, options))
 }
 
-fn train_in_pool(p: &Gbdt, data: &Dataset<'_>, mut options: TrainOptions<'_>, threads: usize) -> Result<GbdtModel> {
+fn train_in_pool(p: &Gbdt, data: &Dataset<'_>, mut options: TrainOptions<'_>) -> Result<GbdtModel> {
     let n = data.x.n_rows();
     ensure!(n > 0, Empty, "Found array with 0 sample(s) while a minimum of 1 is required");
     ensure!(data.x.n_cols() > 0, Empty, "Found array with 0 feature(s) while a minimum of 1 is required");
@@ -193,8 +194,11 @@ fn train_in_pool(p: &Gbdt, data: &Dataset<'_>, mut options: TrainOptions<'_>, th
             format!("entry {i} is {}; use -1, 0 or 1", p.monotone_constraints[i]),
         ));
     }
-    let mappers = fit_mappers(&columns, p.max_bin, p.min_data_in_bin, p.bin_construct_sample_cnt, p.seed)?;
-    let binned = bin_rows(&columns, &mappers)?;
+    let mut ph = Phases::from_env();
+    let mappers = ph.time("bin bounds", || {
+        fit_mappers(&columns, p.max_bin, p.min_data_in_bin, p.bin_construct_sample_cnt, p.seed)
+    })?;
+    let binned = ph.time("bin rows", || bin_rows(&columns, &mappers))?;
     drop(columns);
 
     // Starting scores.
@@ -281,7 +285,6 @@ fn train_in_pool(p: &Gbdt, data: &Dataset<'_>, mut options: TrainOptions<'_>, th
         },
         num_leaves: p.num_leaves,
         max_depth: if p.max_depth > 0 { p.max_depth as usize } else { 0 },
-        threads,
     };
 
     let mut model = match options.init_model {
@@ -327,7 +330,7 @@ fn train_in_pool(p: &Gbdt, data: &Dataset<'_>, mut options: TrainOptions<'_>, th
     let mut best: Option<(f64, usize)> = None;
     let mut rows = vec![0u32; n];
     for iter in 0..p.n_estimators {
-        objective.gradients(&scores, &labels, data.weight, &mut gh);
+        ph.time("gradients", || objective.gradients(&scores, &labels, data.weight, &mut gh));
         if p.bagging_freq > 0 && p.bagging_fraction < 1.0 && iter % p.bagging_freq == 0 {
             (bag, out_of_bag) = draw_bag(n, p.bagging_fraction, &rng.fork(iter as u64));
         }
@@ -338,7 +341,7 @@ fn train_in_pool(p: &Gbdt, data: &Dataset<'_>, mut options: TrainOptions<'_>, th
                 sample_features(nf, &usable, p.feature_fraction, &rng.fork(0x00FE_A700_0000 + (iter * k + c) as u64));
             rows[..bag.len()].copy_from_slice(&bag);
             let gh_c = &gh[c * n..(c + 1) * n];
-            let mut grown = grow(&binned, &mappers, &lp, &features, &mut rows[..bag.len()], gh_c);
+            let mut grown = grow(&binned, &mappers, &lp, &features, &mut rows[..bag.len()], gh_c, &mut ph);
             if let Some(q) = objective.renew_quantile() {
                 renew_leaves(&mut grown, &rows[..bag.len()], &labels, &scores[c * n..(c + 1) * n], data.weight, q);
             }
@@ -346,14 +349,16 @@ fn train_in_pool(p: &Gbdt, data: &Dataset<'_>, mut options: TrainOptions<'_>, th
             any_split |= grown.tree.num_splits() > 0;
             // Training scores: in-bag rows from their leaf ranges, the rest by routing.
             let sc = &mut scores[c * n..(c + 1) * n];
-            for (leaf, &(s, e)) in grown.leaf_ranges.iter().enumerate() {
-                let v = grown.tree.leaf_value[leaf];
-                rows[s..e].iter().for_each(|&r| sc[r as usize] += v);
-            }
-            for &r in &out_of_bag {
-                let r = r as usize;
-                sc[r] += grown.tree.leaf_value[grown.leaf_of(&binned.bins[r * nf..(r + 1) * nf])];
-            }
+            ph.time("update scores", || {
+                for (leaf, &(s, e)) in grown.leaf_ranges.iter().enumerate() {
+                    let v = grown.tree.leaf_value[leaf];
+                    rows[s..e].iter().for_each(|&r| sc[r as usize] += v);
+                }
+                for &r in &out_of_bag {
+                    let r = r as usize;
+                    sc[r] += grown.tree.leaf_value[grown.leaf_of(&binned, r)];
+                }
+            });
             grown_trees.push(grown);
         }
         if !any_split && iter > 0 {
@@ -366,7 +371,7 @@ fn train_in_pool(p: &Gbdt, data: &Dataset<'_>, mut options: TrainOptions<'_>, th
             for (c, g) in grown_trees.iter().enumerate() {
                 let b = &e.binned;
                 e.scores[c * rows_v..(c + 1) * rows_v].par_iter_mut().enumerate().for_each(|(i, s)| {
-                    *s += g.tree.leaf_value[g.leaf_of(&b.bins[i * nf..(i + 1) * nf])];
+                    *s += g.tree.leaf_value[g.leaf_of(b, i)];
                 });
             }
             let ed = EvalData {
@@ -405,6 +410,7 @@ fn train_in_pool(p: &Gbdt, data: &Dataset<'_>, mut options: TrainOptions<'_>, th
         model.best_iteration = best.map(|(_, i)| i + 1 + options.init_model.map_or(0, GbdtModel::num_iterations));
     }
     model.evals = history;
+    ph.report();
     Ok(model)
 }
 

@@ -1,0 +1,45 @@
+//! Where training time goes, for `IRONLEARN_TRACE=1` (measured, never guessed).
+
+use std::time::{Duration, Instant};
+
+/// Accumulated time per training phase.
+#[derive(Debug, Default)]
+pub struct Phases {
+    enabled: bool,
+    items: Vec<(&'static str, Duration)>,
+}
+
+impl Phases {
+    pub fn from_env() -> Self {
+        Phases { enabled: std::env::var_os("IRONLEARN_TRACE").is_some(), items: Vec::new() }
+    }
+
+    /// Runs `f`, adding its time to `name` when tracing.
+    #[inline]
+    pub fn time<T>(&mut self, name: &'static str, f: impl FnOnce() -> T) -> T {
+        if !self.enabled {
+            return f();
+        }
+        let t = Instant::now();
+        let out = f();
+        let d = t.elapsed();
+        match self.items.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, total)) => *total += d,
+            None => self.items.push((name, d)),
+        }
+        out
+    }
+
+    pub fn report(&self) {
+        if self.enabled {
+            let total: f64 = self.items.iter().map(|(_, d)| d.as_secs_f64()).sum();
+            for (n, d) in &self.items {
+                eprintln!(
+                    "ironlearn trace: {n:<16} {:>8.3}s {:>5.1}%",
+                    d.as_secs_f64(),
+                    100.0 * d.as_secs_f64() / total
+                );
+            }
+        }
+    }
+}
