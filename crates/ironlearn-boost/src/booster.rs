@@ -38,6 +38,24 @@ pub struct GbdtModel {
     pub(crate) evals: Vec<EvalHistory>,
     /// Where the trees came from: "ironlearn", "lightgbm" or "xgboost".
     pub(crate) source: String,
+    /// The trees packed for fast prediction, built on first use.
+    pub(crate) packed: PackedCache,
+}
+
+/// A lazily built [`Packed`](crate::predictor::Packed); derived from the trees, so it takes no part in equality.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct PackedCache(std::sync::OnceLock<Option<crate::predictor::Packed>>);
+
+impl PartialEq for PackedCache {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl PackedCache {
+    fn get(&self, trees: &[Tree]) -> Option<&crate::predictor::Packed> {
+        self.0.get_or_init(|| crate::predictor::Packed::new(trees)).as_ref()
+    }
 }
 
 /// Which feature importance to compute.
@@ -124,18 +142,26 @@ impl GbdtModel {
         let k = self.num_outputs;
         let trees = &self.trees[..self.n_trees(num_iteration)];
         let flat = x.as_slice().expect("standard layout is contiguous");
+        let packed = self.packed.get(&self.trees);
         let mut out = vec![0.0; n * k];
-        out.par_chunks_mut(BLOCK * k).enumerate().for_each(|(b, o)| {
+        // Small batches still use every thread; large ones use cache-sized blocks.
+        let block = n.div_ceil(4 * rayon::current_num_threads()).next_multiple_of(8).clamp(8, BLOCK);
+        out.par_chunks_mut(block * k).enumerate().for_each(|(b, o)| {
             let rows = o.len() / k;
-            let base = b * BLOCK;
+            let base = b * block;
             for oi in o.chunks_mut(k) {
                 oi.copy_from_slice(&self.init_score);
             }
-            for (t, tree) in trees.iter().enumerate() {
-                let c = t % k;
-                for i in 0..rows {
-                    let r = base + i;
-                    o[i * k + c] += tree.predict(&flat[r * nf..(r + 1) * nf]);
+            let block = &flat[base * nf..(base + rows) * nf];
+            match packed {
+                Some(p) => p.add_block(trees.len(), block, nf, k, o),
+                None => {
+                    for (t, tree) in trees.iter().enumerate() {
+                        let c = t % k;
+                        for i in 0..rows {
+                            o[i * k + c] += tree.predict(&block[i * nf..(i + 1) * nf]);
+                        }
+                    }
                 }
             }
         });
@@ -232,6 +258,7 @@ impl GbdtModel {
     /// Keeps only the first `iterations` rounds.
     pub fn truncate(&mut self, iterations: usize) {
         self.trees.truncate(iterations * self.num_outputs);
+        self.packed = PackedCache::default();
         if self.best_iteration.is_some_and(|b| b > iterations) {
             self.best_iteration = Some(iterations);
         }

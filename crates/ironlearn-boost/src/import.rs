@@ -121,6 +121,7 @@ pub fn from_lightgbm_text(text: &str) -> Result<GbdtModel> {
         best_iteration: None,
         evals: Vec::new(),
         source: "lightgbm".into(),
+        packed: Default::default(),
     })
 }
 
@@ -264,6 +265,7 @@ pub fn from_xgboost_json(text: &str) -> Result<GbdtModel> {
         best_iteration: None,
         evals: Vec::new(),
         source: "xgboost".into(),
+        packed: Default::default(),
     })
 }
 

@@ -17,6 +17,7 @@ mod model;
 mod objective;
 mod params;
 mod phases;
+mod predictor;
 mod rank;
 mod shap;
 mod split;

@@ -205,6 +205,7 @@ impl Persist for GbdtModel {
                 .map_err(|e| bad(&e.to_string()))?
                 .unwrap_or_default(),
             source: s.get("source").and_then(|v| v.as_str()).unwrap_or("ironlearn").to_string(),
+            packed: Default::default(),
         })
     }
 }

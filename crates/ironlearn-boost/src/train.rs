@@ -312,6 +312,7 @@ fn train_in_pool(p: &Gbdt, data: &Dataset<'_>, mut options: TrainOptions<'_>) ->
             best_iteration: None,
             evals: Vec::new(),
             source: "ironlearn".into(),
+            packed: Default::default(),
         },
     };
     let mut history: Vec<EvalHistory> = evals
@@ -410,6 +411,7 @@ fn train_in_pool(p: &Gbdt, data: &Dataset<'_>, mut options: TrainOptions<'_>) ->
         model.best_iteration = best.map(|(_, i)| i + 1 + options.init_model.map_or(0, GbdtModel::num_iterations));
     }
     model.evals = history;
+    model.packed = Default::default(); // the trees changed
     ph.report();
     Ok(model)
 }

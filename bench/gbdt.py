@@ -1,0 +1,207 @@
+"""Gradient boosting, side by side: ironlearn vs LightGBM vs XGBoost (hist).
+
+    python bench/fetch_data.sh            # flights-3m and Fashion-MNIST, once
+    python bench/gbdt.py --dataset all --repeat 3 --threads 2
+
+Each (library, data set) run is a fresh subprocess, so peak memory is its own;
+training time includes building each library's dataset (binning). Reported:
+median training time over --repeat runs, peak RSS growth during training,
+held-out accuracy, and prediction throughput at batch sizes 1, 100 and 100k.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+SETTINGS = {
+    # name: (loader, task, num_leaves, rounds, learning_rate)
+    "higgs": ("higgs", "binary", 31, 100, 0.1),
+    "higgs-large": ("higgs", "binary", 255, 500, 0.1),
+    "airline": ("airline", "binary", 31, 100, 0.1),
+    "flights": ("flights", "regression", 31, 100, 0.1),
+    "fashion": ("fashion", "multiclass", 31, 100, 0.1),
+}
+
+
+def load(name: str):
+    """(X_train, y_train, X_test, y_test, categorical columns), cached as .npy so
+    workers only read them (peak memory then measures training, not generation)."""
+    cache = HERE / "data" / "cache" / name
+    if not (cache / "Xtr.npy").exists():
+        cache.mkdir(parents=True, exist_ok=True)
+        parts = _make(name)
+        for key, arr in zip(["Xtr", "ytr", "Xte", "yte"], parts[:4]):
+            np.save(cache / f"{key}.npy", np.ascontiguousarray(arr))
+        (cache / "cats.json").write_text(json.dumps(parts[4]))
+    out = [np.load(cache / f"{key}.npy") for key in ["Xtr", "ytr", "Xte", "yte"]]
+    return (*out, json.loads((cache / "cats.json").read_text()))
+
+
+def _make(name: str):
+    import datasets
+
+    if name == "higgs":
+        X, y = datasets.higgs_like(1_100_000)
+        return X[:1_000_000], y[:1_000_000], X[1_000_000:], y[1_000_000:], []
+    if name == "airline":
+        X, y, cats = datasets.airline_like(1_100_000)
+        return X[:1_000_000], y[:1_000_000], X[1_000_000:], y[1_000_000:], cats
+    if name == "flights":
+        X, y = datasets.flights()
+        idx = np.random.default_rng(0).permutation(len(y))
+        cut = int(0.8 * len(y))
+        return X[idx[:cut]], y[idx[:cut]], X[idx[cut:]], y[idx[cut:]], [4, 5]
+    if name == "fashion":
+        Xtr, ytr, Xte, yte = datasets.fashion_mnist()
+        return Xtr, ytr, Xte, yte, []
+    raise ValueError(name)
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def worker(lib: str, dataset: str, threads: int) -> dict:
+    loader, task, leaves, rounds, lr = SETTINGS[dataset]
+    Xtr, ytr, Xte, yte, cats = load(loader)
+    import ironlearn, lightgbm, xgboost, sklearn.metrics  # noqa: F401,E401  (imports are not training memory)
+    k = int(ytr.max()) + 1 if task == "multiclass" else 1
+    base = rss_mb()
+    t0 = time.perf_counter()
+    if lib in ("ironlearn", "lightgbm"):
+        if lib == "ironlearn":
+            import ironlearn.boost as lgb
+        else:
+            import lightgbm as lgb
+        params = {
+            "objective": task,
+            "num_leaves": leaves,
+            "learning_rate": lr,
+            "max_bin": 255,
+            "num_threads": threads,
+            "verbose": -1,
+            "seed": 0,
+        }
+        if task == "multiclass":
+            params["num_class"] = k
+        ds = lgb.Dataset(Xtr, ytr, categorical_feature=cats or "auto")
+        model = lgb.train(params, ds, num_boost_round=rounds)
+        predict = lambda X: model.predict(X)  # noqa: E731
+    else:
+        import xgboost as xgb
+
+        params = {
+            "objective": {"binary": "binary:logistic", "regression": "reg:squarederror", "multiclass": "multi:softprob"}[task],
+            "tree_method": "hist",
+            "grow_policy": "lossguide",
+            "max_leaves": leaves,
+            "max_depth": 0,
+            "eta": lr,
+            "max_bin": 256,
+            "nthread": threads,
+            "seed": 0,
+        }
+        if task == "multiclass":
+            params["num_class"] = k
+        types = ["c" if j in cats else "q" for j in range(Xtr.shape[1])]
+        dtrain = xgb.QuantileDMatrix(Xtr, ytr, feature_types=types, enable_categorical=bool(cats), max_bin=256)
+        model = xgb.train(params, dtrain, num_boost_round=rounds)
+        predict = lambda X: model.inplace_predict(X)  # noqa: E731
+    train_s = time.perf_counter() - t0
+    peak = rss_mb()
+    p = np.asarray(predict(Xte))
+    if task == "binary":
+        from sklearn.metrics import roc_auc_score
+
+        score = {"auc": float(roc_auc_score(yte, p))}
+    elif task == "regression":
+        score = {"rmse": float(np.sqrt(np.mean((p - yte) ** 2)))}
+    else:
+        score = {"accuracy": float((p.reshape(len(yte), -1).argmax(axis=1) == yte).mean())}
+    throughput = {}
+    for batch, reps in [(1, 2000), (100, 200), (100_000, 3)]:
+        Xb = np.ascontiguousarray(np.resize(Xte, (max(batch, 1), Xte.shape[1])) if batch > len(Xte) else Xte[:batch])
+        predict(Xb)  # warm up
+        times = []
+        for _ in range(reps if batch > 1 else 1):
+            t = time.perf_counter()
+            if batch == 1:
+                for i in range(reps):
+                    predict(Xte[i % len(Xte) : i % len(Xte) + 1])
+                times.append((time.perf_counter() - t) / reps)
+            else:
+                predict(Xb)
+                times.append(time.perf_counter() - t)
+        throughput[str(batch)] = batch / statistics.median(times)
+    return {"lib": lib, "dataset": dataset, "train_s": train_s, "peak_mb": peak - base, "score": score, "rows_per_s": throughput}
+
+
+def run(lib: str, dataset: str, threads: int) -> dict:
+    env = {**os.environ, "OMP_NUM_THREADS": str(threads), "RAYON_NUM_THREADS": str(threads)}
+    out = subprocess.run(
+        [sys.executable, __file__, "--worker", lib, "--dataset", dataset, "--threads", str(threads)],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    if out.returncode != 0:
+        raise RuntimeError(f"{lib} on {dataset} failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--dataset", default="higgs", help="higgs, higgs-large, airline, flights, fashion or all")
+    ap.add_argument("--libs", default="ironlearn,lightgbm,xgboost")
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--worker", help=argparse.SUPPRESS)
+    ap.add_argument("--json", help="also write the results to this file")
+    a = ap.parse_args()
+    if a.worker:
+        print(json.dumps(worker(a.worker, a.dataset, a.threads)))
+        return
+    names = list(SETTINGS) if a.dataset == "all" else a.dataset.split(",")
+    for name in names:
+        load(SETTINGS[name][0])  # build the cache outside the timed workers
+    libs = a.libs.split(",")
+    results = []
+    for name in names:
+        runs = {lib: [run(lib, name, a.threads) for _ in range(a.repeat)] for lib in libs}
+        rows = {}
+        for lib, rs in runs.items():
+            rows[lib] = {
+                "train_s": statistics.median(r["train_s"] for r in rs),
+                "peak_mb": statistics.median(r["peak_mb"] for r in rs),
+                "score": rs[0]["score"],
+                "rows_per_s": {b: statistics.median(r["rows_per_s"][b] for r in rs) for b in rs[0]["rows_per_s"]},
+            }
+        _, task, leaves, rounds, lr = SETTINGS[name]
+        print(f"\n## {name}: {task}, {leaves} leaves, {rounds} rounds, lr {lr}, {a.threads} threads, median of {a.repeat}")
+        ref = rows.get("ironlearn")
+        print(f"{'library':<10} {'train s':>8} {'ratio':>6} {'peak MB':>8} {'metric':>18} {'pred/s b=1':>11} {'b=100':>10} {'b=100k':>10}")
+        for lib, r in rows.items():
+            ratio = r["train_s"] / ref["train_s"] if ref else float("nan")
+            (metric, value), = r["score"].items()
+            rp = r["rows_per_s"]
+            print(f"{lib:<10} {r['train_s']:>8.2f} {ratio:>6.2f} {r['peak_mb']:>8.0f} {metric + ' ' + format(value, '.5f'):>18} {rp['1']:>11.0f} {rp['100']:>10.0f} {rp['100000']:>10.0f}")
+        results.append({"dataset": name, "threads": a.threads, "repeat": a.repeat, "results": rows})
+    if a.json:
+        Path(a.json).write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
