@@ -118,3 +118,47 @@ impl Packed {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ironlearn_core::Rng;
+    use proptest::prelude::*;
+
+    fn random_tree(rng: &mut Rng, nf: usize, leaves: usize) -> Tree {
+        let mut t = Tree::leaf(rng.normal(), 1.0);
+        while t.num_leaves() < leaves {
+            let leaf = rng.below(t.num_leaves());
+            let mut d = 0;
+            if rng.uniform() < 0.5 {
+                d |= decision::MISSING_NAN;
+            }
+            if rng.uniform() < 0.5 {
+                d |= decision::DEFAULT_LEFT;
+            }
+            let thr = if rng.uniform() < 0.1 { -0.0 } else { rng.normal() };
+            t.split(leaf, rng.below(nf) as u32, thr, d, 1.0, (rng.normal(), 1.0), (rng.normal(), 1.0), None);
+        }
+        t
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+        #[test]
+        fn packed_trees_predict_like_the_trees(seed in 0u64..10_000, rows in 1usize..40, k in 1usize..4) {
+            let mut rng = Rng::new(seed);
+            let nf = 5;
+            let trees: Vec<Tree> = (0..3 * k).map(|_| { let l = 1 + rng.below(20); random_tree(&mut rng, nf, l) }).collect();
+            let x: Vec<f64> = (0..rows * nf).map(|_| if rng.uniform() < 0.15 { f64::NAN } else if rng.uniform() < 0.1 { 0.0 } else { rng.normal() }).collect();
+            let p = Packed::new(&trees).unwrap();
+            let mut out = vec![0.0; rows * k];
+            p.add_block(trees.len(), &x, nf, k, &mut out);
+            for i in 0..rows {
+                for c in 0..k {
+                    let want: f64 = trees.iter().enumerate().filter(|(t, _)| t % k == c).map(|(_, t)| t.predict(&x[i * nf..(i + 1) * nf])).sum();
+                    prop_assert_eq!(out[i * k + c], want);
+                }
+            }
+        }
+    }
+}
