@@ -139,9 +139,21 @@ pub struct Binned {
     /// Where each feature's bins start in a histogram.
     pub offsets: Vec<usize>,
     pub total_bins: usize,
-    /// Each feature's most frequent bin, when it holds so many rows that
-    /// skipping it while summing (and recovering it from the total) pays.
-    pub sparse_bin: Vec<Option<u8>>,
+    /// How each feature's histogram is best summed, from how concentrated its bins are.
+    pub layout: Vec<Layout>,
+}
+
+/// How a feature's bins are distributed, which decides how to sum them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// Bins spread out: sum every row.
+    Spread,
+    /// One bin holds 30-90% of the rows: its rows go to spare slots (so they
+    /// do not wait on each other) and the bin is recovered from the total.
+    Concentrated(u8),
+    /// One bin holds over 90% of the rows: skip them (the branch is
+    /// predictable) and recover the bin from the total.
+    Sparse(u8),
 }
 
 impl Binned {
@@ -252,7 +264,7 @@ pub fn bin_rows(columns: &[RawColumn<'_>], mappers: &[BinMapper]) -> Result<Binn
         total += m.n_bins();
     }
     offsets.push(total);
-    let sparse_bin = (0..nf)
+    let layout = (0..nf)
         .into_par_iter()
         .map(|f| {
             let mut counts = vec![0usize; mappers[f].n_bins()];
@@ -262,10 +274,16 @@ pub fn bin_rows(columns: &[RawColumn<'_>], mappers: &[BinMapper]) -> Result<Binn
             col.iter().step_by(step).for_each(|&b| counts[b as usize] += 1);
             let sampled = n.div_ceil(step);
             let (b, c) = counts.iter().enumerate().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(&a.0))).unwrap_or((0, &0));
-            (*c * 10 > sampled * 3).then_some(b as u8)
+            if *c * 10 > sampled * 9 {
+                Layout::Sparse(b as u8)
+            } else if *c * 10 > sampled * 3 {
+                Layout::Concentrated(b as u8)
+            } else {
+                Layout::Spread
+            }
         })
         .collect();
-    Ok(Binned { bins, n_rows: n, n_features: nf, offsets, total_bins: total, sparse_bin })
+    Ok(Binned { bins, n_rows: n, n_features: nf, offsets, total_bins: total, layout })
 }
 
 #[cfg(test)]

@@ -9,13 +9,15 @@
 
 use rayon::prelude::*;
 
-use crate::binning::Binned;
+use crate::binning::{Binned, Layout};
 
 /// `[sum of gradients, sum of hessians]`.
 pub type Bin = [f64; 2];
 
-/// Rows below which a histogram is built on one thread.
-const PARALLEL_ROWS: usize = 2048;
+/// Bin updates below which a histogram is built on one thread.
+const PARALLEL_WORK: usize = 64 * 1024;
+/// Rows below which one accumulator per feature beats two.
+const TWO_ACCUMULATORS: usize = 4096;
 
 /// Builds the histogram of `rows` into `hist` for the features marked in
 /// `features`; returns the rows' gradient and hessian sums. `gathered` is
@@ -54,8 +56,8 @@ pub fn build(
         }
         rest = tail;
     }
-    let one = |(f, h): (usize, &mut [Bin])| feature_hist(data.col(f), rows, og, data.sparse_bin[f], total, h);
-    if m < PARALLEL_ROWS {
+    let one = |(f, h): (usize, &mut [Bin])| feature_hist(data.col(f), rows, og, data.layout[f], total, h);
+    if m * slices.len() < PARALLEL_WORK {
         slices.into_iter().for_each(one);
     } else {
         slices.into_par_iter().for_each(one);
@@ -63,63 +65,89 @@ pub fn build(
     total
 }
 
+/// Spare slots that take a concentrated feature's dominant bin, in turn.
+const SPARE: usize = 8;
+
 /// Sums one feature's bins over the rows into `h`.
 ///
-/// Even and odd positions go to two accumulators (summed at the end), which
-/// breaks the store-to-load chain when neighbouring rows share a bin; the
-/// order of additions is fixed, so the result is the same on every run.
-fn feature_hist(col: &[u8], rows: Option<&[u32]>, og: &[[f32; 2]], sparse: Option<u8>, total: Bin, h: &mut [Bin]) {
-    let mut acc = [[[0.0f64; 2]; 256]; 2];
+/// With many rows, even and odd positions go to two accumulators (summed at
+/// the end), which breaks the store-to-load chain when neighbouring rows share
+/// a bin. Every choice depends on the data only and the order of additions is
+/// fixed, so the result is the same on every run and thread count.
+fn feature_hist(col: &[u8], rows: Option<&[u32]>, og: &[[f32; 2]], layout: Layout, total: Bin, h: &mut [Bin]) {
+    // Fixed-size accumulators indexed by a `u8`: no bounds checks in the loop.
     #[inline(always)]
-    fn add(a: &mut [[f64; 2]; 256], b: u8, g: [f32; 2]) {
+    fn add(a: &mut [Bin; 256], b: u8, g: [f32; 2]) {
         let e = &mut a[b as usize];
         e[0] += f64::from(g[0]);
         e[1] += f64::from(g[1]);
     }
-    let skip = sparse.map_or(256, u16::from);
     let bin_at = |i: usize| match rows {
         None => col[i],
         Some(r) => col[r[i] as usize],
     };
     let m = og.len();
-    let pairs = m / 2;
-    if skip == 256 {
-        for k in 0..pairs {
-            let (i, j) = (2 * k, 2 * k + 1);
-            let (bi, bj) = (bin_at(i), bin_at(j));
-            let [a0, a1] = &mut acc;
-            add(a0, bi, og[i]);
-            add(a1, bj, og[j]);
-        }
-    } else {
-        for k in 0..pairs {
-            let (i, j) = (2 * k, 2 * k + 1);
-            let (bi, bj) = (bin_at(i), bin_at(j));
-            let [a0, a1] = &mut acc;
-            if u16::from(bi) != skip {
-                add(a0, bi, og[i]);
+    let nb = h.len();
+    let mut acc = [[0.0f64; 2]; 256];
+    let dominant = match layout {
+        Layout::Spread => None,
+        Layout::Sparse(d) => {
+            for (i, &g) in og.iter().enumerate() {
+                let b = bin_at(i);
+                if b != d {
+                    add(&mut acc, b, g);
+                }
             }
-            if u16::from(bj) != skip {
-                add(a1, bj, og[j]);
+            Some(d)
+        }
+        Layout::Concentrated(d) => {
+            // The dominant bin's rows rotate over spare slots 256.. (a select,
+            // not a branch), so they do not wait on each other; the bin is
+            // recovered from the total below.
+            let mut wide = [[0.0f64; 2]; 512];
+            for (i, &g) in og.iter().enumerate() {
+                let b = bin_at(i);
+                let slot = if b == d { 256 + (i % SPARE) } else { usize::from(b) };
+                let e = &mut wide[slot & 511];
+                e[0] += f64::from(g[0]);
+                e[1] += f64::from(g[1]);
+            }
+            acc.copy_from_slice(&wide[..256]);
+            Some(d)
+        }
+    };
+    if dominant.is_none() {
+        if m < TWO_ACCUMULATORS {
+            for (i, &g) in og.iter().enumerate() {
+                add(&mut acc, bin_at(i), g);
+            }
+        } else {
+            let mut second = [[0.0f64; 2]; 256];
+            for k in 0..m / 2 {
+                let (i, j) = (2 * k, 2 * k + 1);
+                add(&mut acc, bin_at(i), og[i]);
+                add(&mut second, bin_at(j), og[j]);
+            }
+            if m % 2 == 1 {
+                add(&mut acc, bin_at(m - 1), og[m - 1]);
+            }
+            for (e, s) in acc.iter_mut().zip(second.iter()) {
+                e[0] += s[0];
+                e[1] += s[1];
             }
         }
     }
-    if m % 2 == 1 && u16::from(bin_at(m - 1)) != skip {
-        add(&mut acc[0], bin_at(m - 1), og[m - 1]);
-    }
-    for (b, e) in h.iter_mut().enumerate() {
-        *e = [acc[0][b][0] + acc[1][b][0], acc[0][b][1] + acc[1][b][1]];
-    }
-    if let Some(s) = sparse {
-        // The skipped bin holds whatever the others do not.
+    h.copy_from_slice(&acc[..nb]);
+    if let Some(d) = dominant {
+        // The dominant bin holds whatever the others do not.
         let (mut og_, mut oh) = (0.0, 0.0);
         for (b, e) in h.iter().enumerate() {
-            if b != s as usize {
+            if b != d as usize {
                 og_ += e[0];
                 oh += e[1];
             }
         }
-        h[s as usize] = [total[0] - og_, total[1] - oh];
+        h[d as usize] = [total[0] - og_, total[1] - oh];
     }
 }
 

@@ -97,6 +97,9 @@ pub fn grow(
     let mut root_hist = take(&mut pool);
     let mut gathered = Vec::new();
     let full = rows.len() == data.n_rows;
+    let used = features.iter().filter(|&&f| f).count() as u64;
+    ph.count("hist rows", rows.len() as u64);
+    ph.count("hist updates", rows.len() as u64 * used);
     let sums = ph.time("histogram", || {
         histogram::build(data, (!full).then_some(&*rows), gh, features, &mut root_hist, &mut gathered)
     });
@@ -199,6 +202,8 @@ pub fn grow(
         let mut small_hist = take(&mut pool);
         let left_smaller = mid - start <= end - mid;
         let (s0, s1) = if left_smaller { (start, mid) } else { (mid, end) };
+        ph.count("hist rows", (s1 - s0) as u64);
+        ph.count("hist updates", (s1 - s0) as u64 * used);
         let small_sums = ph.time("histogram", || {
             histogram::build(data, Some(&rows[s0..s1]), gh, features, &mut small_hist, &mut gathered)
         });

@@ -7,11 +7,12 @@ use std::time::{Duration, Instant};
 pub struct Phases {
     enabled: bool,
     items: Vec<(&'static str, Duration)>,
+    counts: Vec<(&'static str, u64)>,
 }
 
 impl Phases {
     pub fn from_env() -> Self {
-        Phases { enabled: std::env::var_os("IRONLEARN_TRACE").is_some(), items: Vec::new() }
+        Phases { enabled: std::env::var_os("IRONLEARN_TRACE").is_some(), items: Vec::new(), counts: Vec::new() }
     }
 
     /// Runs `f`, adding its time to `name` when tracing.
@@ -30,7 +31,20 @@ impl Phases {
         out
     }
 
+    /// Adds `n` to the counter `name` (shown with the times).
+    pub fn count(&mut self, name: &'static str, n: u64) {
+        if self.enabled {
+            match self.counts.iter_mut().find(|(c, _)| *c == name) {
+                Some((_, total)) => *total += n,
+                None => self.counts.push((name, n)),
+            }
+        }
+    }
+
     pub fn report(&self) {
+        for (n, c) in &self.counts {
+            eprintln!("ironlearn trace: {n:<16} {c}");
+        }
         if self.enabled {
             let total: f64 = self.items.iter().map(|(_, d)| d.as_secs_f64()).sum();
             for (n, d) in &self.items {

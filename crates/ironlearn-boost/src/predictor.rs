@@ -39,7 +39,9 @@ impl Packed {
     /// Packs the trees, or `None` when one of them needs the general path.
     pub fn new(trees: &[Tree]) -> Option<Packed> {
         let plain = decision::MISSING_NAN | decision::DEFAULT_LEFT;
-        if trees.iter().any(|t| t.decision.iter().any(|&d| d & !plain != 0) || t.split_feature.iter().any(|&f| f >= u32::from(LEAF))) {
+        if trees.iter().any(|t| {
+            t.decision.iter().any(|&d| d & !plain != 0) || t.split_feature.iter().any(|&f| f >= u32::from(LEAF))
+        }) {
             return None;
         }
         let mut p = Packed { nodes: Vec::new(), roots: Vec::with_capacity(trees.len()) };
@@ -53,15 +55,28 @@ impl Packed {
     /// Appends the subtree at `id` in pre-order.
     fn push(&mut self, t: &Tree, id: i32) {
         if id < 0 {
-            self.nodes.push(Node { value: t.leaf_value[!id as usize], right: 0, feature: LEAF, nan_left: false, left_is_leaf: false });
+            self.nodes.push(Node {
+                value: t.leaf_value[!id as usize],
+                right: 0,
+                feature: LEAF,
+                nan_left: false,
+                left_is_leaf: false,
+            });
             return;
         }
         let n = id as usize;
         let d = t.decision[n];
-        let nan_left = if d & decision::MISSING_NAN != 0 { d & decision::DEFAULT_LEFT != 0 } else { 0.0 <= t.threshold[n] };
+        let nan_left =
+            if d & decision::MISSING_NAN != 0 { d & decision::DEFAULT_LEFT != 0 } else { 0.0 <= t.threshold[n] };
         let at = self.nodes.len();
         let left_is_leaf = t.left_child[n] < 0;
-        self.nodes.push(Node { value: t.threshold[n], right: 0, feature: t.split_feature[n] as u16, nan_left, left_is_leaf });
+        self.nodes.push(Node {
+            value: t.threshold[n],
+            right: 0,
+            feature: t.split_feature[n] as u16,
+            nan_left,
+            left_is_leaf,
+        });
         self.push(t, t.left_child[n]);
         self.nodes[at].right = self.nodes.len() as u32 | if t.right_child[n] < 0 { IS_LEAF } else { 0 };
         self.push(t, t.right_child[n]);
