@@ -71,6 +71,10 @@ def _make(name: str):
 
 
 def rss_mb() -> float:
+    """This process's peak resident memory (VmHWM: unlike ru_maxrss, it starts afresh at exec)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024.0
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 

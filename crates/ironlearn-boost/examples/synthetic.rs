@@ -1,6 +1,6 @@
 //! Trains the booster on generated binary data, for profiling:
 //! `cargo run --release -p ironlearn-boost --example synthetic -- 1000000 100 2`
-//! (rows, rounds, threads).
+//! (rows, rounds, threads, leaves).
 
 use std::time::Instant;
 
@@ -15,6 +15,7 @@ fn main() {
         args.get(1).copied().unwrap_or(100),
         args.get(2).copied().unwrap_or(2),
     );
+    let leaves = args.get(3).copied().unwrap_or(31);
     let mut rng = Rng::new(1);
     let x = Array2::from_shape_fn((n, 28), |(_, j)| if j % 3 == 0 { rng.normal().abs() * 1.5 } else { rng.normal() });
     let codes: Vec<u32> = x
@@ -27,7 +28,13 @@ fn main() {
         })
         .collect();
     let y = Target::Labels(Labels::new(vec!["0".into(), "1".into()], codes).unwrap());
-    let params = Gbdt { n_estimators: rounds, num_threads: threads, objective: "binary".into(), ..Default::default() };
+    let params = Gbdt {
+        n_estimators: rounds,
+        num_threads: threads,
+        num_leaves: leaves,
+        objective: "binary".into(),
+        ..Default::default()
+    };
     let t = Instant::now();
     let model = train(&params, &Dataset::new(Features::Dense(x.view()), &y), TrainOptions::default()).unwrap();
     let train_s = t.elapsed().as_secs_f64();

@@ -117,8 +117,13 @@ pub fn numeric_mapper(values: &mut Vec<f64>, max_bin: usize, min_data_in_bin: us
 
 /// Bins categories by frequency: the most frequent first, at most `max_bin - 1` of them.
 pub fn categorical_mapper(codes: &[Option<u32>], max_bin: usize) -> BinMapper {
-    let mut counts: std::collections::BTreeMap<u32, usize> = std::collections::BTreeMap::new();
+    let mut counts: std::collections::HashMap<u32, usize> = std::collections::HashMap::new();
     codes.iter().flatten().for_each(|&c| *counts.entry(c).or_default() += 1);
+    categorical_from_counts(counts, max_bin)
+}
+
+/// Bins categories from their counts (most frequent first, ties by category).
+fn categorical_from_counts(counts: std::collections::HashMap<u32, usize>, max_bin: usize) -> BinMapper {
     let mut order: Vec<(u32, usize)> = counts.into_iter().collect();
     order.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     order.truncate(max_bin - 1);
@@ -170,6 +175,9 @@ impl Binned {
     }
 }
 
+/// The largest integer category accepted (bins look categories up in a table of this size).
+const MAX_CATEGORY: u32 = 10_000_000;
+
 /// Rows at a time when binning in parallel.
 const BLOCK: usize = 16 * 1024;
 
@@ -213,8 +221,20 @@ pub fn fit_mappers(
                 }
                 RawColumn::Categorical { .. } => {
                     // Every row counts for categories, so rare levels are not lost to sampling.
-                    let codes: Vec<Option<u32>> = (0..n).map(|i| col.category(i)).collect::<Result<_>>()?;
-                    categorical_mapper(&codes, max_bin)
+                    let mut counts = std::collections::HashMap::new();
+                    for i in 0..n {
+                        if let Some(c) = col.category(i)? {
+                            if c > MAX_CATEGORY {
+                                bail!(
+                                    InvalidValue,
+                                    "categorical feature '{}' has category {c} at row {i}; categories above {MAX_CATEGORY} are not supported, re-encode them as 0, 1, 2, ...",
+                                    col.name()
+                                );
+                            }
+                            *counts.entry(c).or_insert(0usize) += 1;
+                        }
+                    }
+                    categorical_from_counts(counts, max_bin)
                 }
             })
         })

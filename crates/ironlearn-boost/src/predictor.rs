@@ -5,8 +5,8 @@
 //! its right child, its feature and where NaN goes; leaves are nodes too and
 //! hold their value. Four nodes share a cache line and a path through a tree
 //! mostly walks forward. Rows are walked eight at a time so their memory
-//! chains overlap. Trees with categorical, zero-as-missing or XGBoost-style
-//! splits use `Tree::predict` instead.
+//! chains overlap. Categorical splits test a bitset, XGBoost's splits compare
+//! in `f32`; trees with LightGBM's zero-as-missing use `Tree::predict`.
 
 use crate::tree::{decision, Tree};
 
@@ -17,15 +17,19 @@ const LEAF: u16 = u16::MAX;
 /// Set on a node index that points at a leaf, so a finished walk is seen without a load.
 const IS_LEAF: u32 = 1 << 31;
 
+const NAN_LEFT: u8 = 1;
+const LEFT_IS_LEAF: u8 = 2;
+const CATEGORICAL: u8 = 4;
+const LESS_F32: u8 = 8;
+
 #[derive(Debug, Clone, Copy)]
 struct Node {
-    /// The split threshold, or a leaf's value.
+    /// The split threshold, a leaf's value, or (categorical) the index of its category set.
     value: f64,
     /// The right child's index, `| IS_LEAF` when it is a leaf.
     right: u32,
     feature: u16,
-    nan_left: bool,
-    left_is_leaf: bool,
+    flags: u8,
 }
 
 /// Every tree of a model, packed for prediction.
@@ -33,18 +37,22 @@ struct Node {
 pub struct Packed {
     nodes: Vec<Node>,
     roots: Vec<u32>,
+    /// Category sets as `(start, words)` into `words`.
+    sets: Vec<(u32, u32)>,
+    words: Vec<u32>,
 }
 
 impl Packed {
     /// Packs the trees, or `None` when one of them needs the general path.
     pub fn new(trees: &[Tree]) -> Option<Packed> {
-        let plain = decision::MISSING_NAN | decision::DEFAULT_LEFT;
         if trees.iter().any(|t| {
-            t.decision.iter().any(|&d| d & !plain != 0) || t.split_feature.iter().any(|&f| f >= u32::from(LEAF))
+            t.decision.iter().any(|&d| d & decision::MISSING_ZERO != 0)
+                || t.split_feature.iter().any(|&f| f >= u32::from(LEAF))
         }) {
             return None;
         }
-        let mut p = Packed { nodes: Vec::new(), roots: Vec::with_capacity(trees.len()) };
+        let mut p =
+            Packed { nodes: Vec::new(), roots: Vec::with_capacity(trees.len()), sets: Vec::new(), words: Vec::new() };
         for t in trees {
             p.roots.push(p.nodes.len() as u32 | if t.num_splits() == 0 { IS_LEAF } else { 0 });
             p.push(t, if t.num_splits() == 0 { -1 } else { 0 });
@@ -55,45 +63,88 @@ impl Packed {
     /// Appends the subtree at `id` in pre-order.
     fn push(&mut self, t: &Tree, id: i32) {
         if id < 0 {
-            self.nodes.push(Node {
-                value: t.leaf_value[!id as usize],
-                right: 0,
-                feature: LEAF,
-                nan_left: false,
-                left_is_leaf: false,
-            });
+            self.nodes.push(Node { value: t.leaf_value[!id as usize], right: 0, feature: LEAF, flags: 0 });
             return;
         }
         let n = id as usize;
         let d = t.decision[n];
-        let nan_left =
-            if d & decision::MISSING_NAN != 0 { d & decision::DEFAULT_LEFT != 0 } else { 0.0 <= t.threshold[n] };
+        let mut flags = 0;
+        let mut value = t.threshold[n];
+        if d & decision::CATEGORICAL != 0 {
+            flags |= CATEGORICAL;
+            let set = t.threshold[n] as usize;
+            let (lo, hi) = (t.cat_boundaries[set] as usize, t.cat_boundaries[set + 1] as usize);
+            self.sets.push((self.words.len() as u32, (hi - lo) as u32));
+            self.words.extend_from_slice(&t.cat_threshold[lo..hi]);
+            value = (self.sets.len() - 1) as f64;
+        } else if d & decision::LESS_F32 != 0 {
+            flags |= LESS_F32;
+            if d & decision::DEFAULT_LEFT != 0 {
+                flags |= NAN_LEFT;
+            }
+        } else {
+            let nan_left = if d & decision::MISSING_NAN != 0 { d & decision::DEFAULT_LEFT != 0 } else { 0.0 <= value };
+            if nan_left {
+                flags |= NAN_LEFT;
+            }
+        }
+        if t.left_child[n] < 0 {
+            flags |= LEFT_IS_LEAF;
+        }
         let at = self.nodes.len();
-        let left_is_leaf = t.left_child[n] < 0;
-        self.nodes.push(Node {
-            value: t.threshold[n],
-            right: 0,
-            feature: t.split_feature[n] as u16,
-            nan_left,
-            left_is_leaf,
-        });
+        self.nodes.push(Node { value, right: 0, feature: t.split_feature[n] as u16, flags });
         self.push(t, t.left_child[n]);
         self.nodes[at].right = self.nodes.len() as u32 | if t.right_child[n] < 0 { IS_LEAF } else { 0 };
         self.push(t, t.right_child[n]);
     }
 
+    /// Whether category `v` is in set `k` (missing, negative and unseen categories are not).
+    #[inline]
+    fn in_set(&self, k: usize, v: f64) -> bool {
+        if v.is_nan() || v < 0.0 {
+            return false;
+        }
+        let (start, len) = self.sets[k];
+        let c = v as usize;
+        c / 32 < len as usize && (self.words[start as usize + c / 32] >> (c % 32)) & 1 == 1
+    }
+
     /// Adds the first `n_trees` trees' outputs for the row-major rows `x` of
     /// width `nf` to `out` (`rows × k`, tree `t` feeding column `t % k`).
     pub fn add_block(&self, n_trees: usize, x: &[f64], nf: usize, k: usize, out: &mut [f64]) {
+        let nodes = &self.nodes;
+        // A table lookup, not a branch, picks the child: the direction is unpredictable.
+        let next = |i: u32, n: &Node, left: bool| -> u32 {
+            [n.right, (i + 1) | if n.flags & LEFT_IS_LEAF != 0 { IS_LEAF } else { 0 }][usize::from(left)]
+        };
+        if self.sets.is_empty() && nodes.iter().all(|n| n.flags & LESS_F32 == 0) {
+            // Only `value <= threshold` splits: the common case gets its own loop.
+            self.walk(n_trees, x, nf, k, out, |i, row| {
+                let n = &nodes[i as usize];
+                let v = row[n.feature as usize];
+                next(i, n, (v <= n.value) | (v.is_nan() & (n.flags & NAN_LEFT != 0)))
+            });
+        } else {
+            self.walk(n_trees, x, nf, k, out, |i, row| {
+                let n = &nodes[i as usize];
+                let v = row[n.feature as usize];
+                let nan_left = n.flags & NAN_LEFT != 0;
+                let left = if n.flags & CATEGORICAL != 0 {
+                    self.in_set(n.value as usize, v)
+                } else if n.flags & LESS_F32 != 0 {
+                    ((v as f32) < (n.value as f32)) | (v.is_nan() & nan_left)
+                } else {
+                    (v <= n.value) | (v.is_nan() & nan_left)
+                };
+                next(i, n, left)
+            });
+        }
+    }
+
+    #[inline(always)]
+    fn walk(&self, n_trees: usize, x: &[f64], nf: usize, k: usize, out: &mut [f64], step: impl Fn(u32, &[f64]) -> u32) {
         let rows = x.len() / nf.max(1);
         let nodes = &self.nodes;
-        let step = |i: u32, row: &[f64]| -> u32 {
-            let n = &nodes[i as usize];
-            let v = row[n.feature as usize];
-            let left = (v <= n.value) | (v.is_nan() & n.nan_left);
-            // A table lookup, not a branch: the direction is unpredictable.
-            [n.right, (i + 1) | if n.left_is_leaf { IS_LEAF } else { 0 }][usize::from(left)]
-        };
         for (t, &root) in self.roots[..n_trees].iter().enumerate() {
             let c = t % k;
             let mut i = 0;
@@ -151,8 +202,27 @@ mod tests {
             if rng.uniform() < 0.5 {
                 d |= decision::DEFAULT_LEFT;
             }
+            let u = rng.uniform();
             let thr = if rng.uniform() < 0.1 { -0.0 } else { rng.normal() };
-            t.split(leaf, rng.below(nf) as u32, thr, d, 1.0, (rng.normal(), 1.0), (rng.normal(), 1.0), None);
+            let f = rng.below(nf) as u32;
+            if u < 0.2 {
+                let bits = vec![rng.next_u64() as u32, rng.next_u64() as u32];
+                t.split(leaf, f, 0.0, decision::CATEGORICAL, 1.0, (rng.normal(), 1.0), (rng.normal(), 1.0), Some(bits));
+            } else if u < 0.35 {
+                let f32_thr = f64::from(thr as f32);
+                t.split(
+                    leaf,
+                    f,
+                    f32_thr,
+                    decision::LESS_F32 | (d & decision::DEFAULT_LEFT),
+                    1.0,
+                    (rng.normal(), 1.0),
+                    (rng.normal(), 1.0),
+                    None,
+                );
+            } else {
+                t.split(leaf, f, thr, d, 1.0, (rng.normal(), 1.0), (rng.normal(), 1.0), None);
+            }
         }
         t
     }
@@ -164,7 +234,12 @@ mod tests {
             let mut rng = Rng::new(seed);
             let nf = 5;
             let trees: Vec<Tree> = (0..3 * k).map(|_| { let l = 1 + rng.below(20); random_tree(&mut rng, nf, l) }).collect();
-            let x: Vec<f64> = (0..rows * nf).map(|_| if rng.uniform() < 0.15 { f64::NAN } else if rng.uniform() < 0.1 { 0.0 } else { rng.normal() }).collect();
+            let x: Vec<f64> = (0..rows * nf)
+                .map(|_| {
+                    let u = rng.uniform();
+                    if u < 0.15 { f64::NAN } else if u < 0.25 { 0.0 } else if u < 0.5 { rng.below(70) as f64 - 3.0 } else { rng.normal() }
+                })
+                .collect();
             let p = Packed::new(&trees).unwrap();
             let mut out = vec![0.0; rows * k];
             p.add_block(trees.len(), &x, nf, k, &mut out);
