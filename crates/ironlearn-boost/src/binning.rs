@@ -139,6 +139,8 @@ fn categorical_from_counts(counts: std::collections::HashMap<u32, usize>, max_bi
 #[derive(Debug, Clone)]
 pub struct Binned {
     pub bins: Vec<u8>,
+    /// The same bins row by row: small leaves read one cache line per row.
+    pub rows: Vec<u8>,
     pub n_rows: usize,
     pub n_features: usize,
     /// Where each feature's bins start in a histogram.
@@ -172,6 +174,12 @@ impl Binned {
     #[inline]
     pub fn get(&self, r: usize, f: usize) -> u8 {
         self.bins[f * self.n_rows + r]
+    }
+
+    /// Row `r`'s bins, one per feature.
+    #[inline]
+    pub fn row(&self, r: usize) -> &[u8] {
+        &self.rows[r * self.n_features..(r + 1) * self.n_features]
     }
 }
 
@@ -303,7 +311,16 @@ pub fn bin_rows(columns: &[RawColumn<'_>], mappers: &[BinMapper]) -> Result<Binn
             }
         })
         .collect();
-    Ok(Binned { bins, n_rows: n, n_features: nf, offsets, total_bins: total, layout })
+    let mut rows = vec![0u8; n * nf];
+    rows.par_chunks_mut(BLOCK * nf.max(1)).enumerate().for_each(|(b, chunk)| {
+        for (i, row) in chunk.chunks_mut(nf.max(1)).enumerate() {
+            let r = b * BLOCK + i;
+            for (f, v) in row.iter_mut().enumerate() {
+                *v = bins[f * n + r];
+            }
+        }
+    });
+    Ok(Binned { bins, rows, n_rows: n, n_features: nf, offsets, total_bins: total, layout })
 }
 
 #[cfg(test)]
