@@ -139,7 +139,7 @@ fn categorical_from_counts(counts: std::collections::HashMap<u32, usize>, max_bi
 #[derive(Debug, Clone)]
 pub struct Binned {
     pub bins: Vec<u8>,
-    /// The same bins row by row: small leaves read one cache line per row.
+    /// The same bins row by row (empty unless asked for): small leaves read one cache line per row.
     pub rows: Vec<u8>,
     pub n_rows: usize,
     pub n_features: usize,
@@ -249,8 +249,9 @@ pub fn fit_mappers(
         .collect()
 }
 
-/// Bins every row with the given mappers (training, validation or new data).
-pub fn bin_rows(columns: &[RawColumn<'_>], mappers: &[BinMapper]) -> Result<Binned> {
+/// Bins every row with the given mappers (training, validation or new data);
+/// `row_major` also keeps a row-by-row copy for summing small leaves.
+pub fn bin_rows(columns: &[RawColumn<'_>], mappers: &[BinMapper], row_major: bool) -> Result<Binned> {
     let n = columns.first().map_or(0, RawColumn::len);
     let nf = columns.len();
     let mut bins = vec![0u8; n * nf];
@@ -311,7 +312,7 @@ pub fn bin_rows(columns: &[RawColumn<'_>], mappers: &[BinMapper]) -> Result<Binn
             }
         })
         .collect();
-    let mut rows = vec![0u8; n * nf];
+    let mut rows = vec![0u8; if row_major { n * nf } else { 0 }];
     rows.par_chunks_mut(BLOCK * nf.max(1)).enumerate().for_each(|(b, chunk)| {
         for (i, row) in chunk.chunks_mut(nf.max(1)).enumerate() {
             let r = b * BLOCK + i;

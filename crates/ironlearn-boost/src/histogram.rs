@@ -47,7 +47,7 @@ pub fn build(
         total[1] += f64::from(g[1]);
     }
     if let Some(rows) = rows {
-        if rows.len() * ROW_WISE_FRACTION < data.n_rows && data.n_features <= ROW_WISE_MAX_FEATURES {
+        if rows.len() * ROW_WISE_FRACTION < data.n_rows && !data.rows.is_empty() {
             row_wise(data, rows, og, features, hist);
             return total;
         }
@@ -76,7 +76,7 @@ pub fn build(
 /// while a row's bins share one cache line.
 const ROW_WISE_FRACTION: usize = 64;
 /// Row by row, every feature's 4 KB accumulator is live at once: keep them within L2.
-const ROW_WISE_MAX_FEATURES: usize = 64;
+pub const ROW_WISE_MAX_FEATURES: usize = 64;
 
 /// Sums a small leaf row by row: each row's bins are read once, for every feature.
 fn row_wise(data: &Binned, rows: &[u32], og: &[[f32; 2]], features: &[bool], hist: &mut [Bin]) {
@@ -160,11 +160,12 @@ fn feature_hist(col: &[u8], rows: Option<&[u32]>, og: &[[f32; 2]], layout: Layou
             // The dominant bin's rows rotate over spare slots 256.. (a select,
             // not a branch), so they do not wait on each other; the bin is
             // recovered from the total below.
-            let mut wide = [[0.0f64; 2]; 512];
+            let mut wide = [[0.0f64; 2]; 256 + SPARE];
             for (i, &g) in og.iter().enumerate() {
                 let b = bin_at(i);
                 let slot = if b == d { 256 + (i % SPARE) } else { usize::from(b) };
-                let e = &mut wide[slot & 511];
+                // `min` proves the index in bounds, so the loop has no check.
+                let e = &mut wide[slot.min(256 + SPARE - 1)];
                 e[0] += f64::from(g[0]);
                 e[1] += f64::from(g[1]);
             }
@@ -246,11 +247,12 @@ mod tests {
             });
             let cols: Vec<RawColumn<'_>> = (0..nf).map(|j| RawColumn::Numeric { name: String::new(), values: x.column(j) }).collect();
             let mappers = fit_mappers(&cols, 32, 1, 100_000, 0).unwrap();
-            let data = bin_rows(&cols, &mappers).unwrap();
+            let data = bin_rows(&cols, &mappers, true).unwrap();
             let gh: Vec<[f32; 2]> = (0..n).map(|_| [rng.normal() as f32, rng.uniform() as f32]).collect();
             let all = vec![true; nf];
             let mut scratch = Vec::new();
-            for rows in [(0..n as u32).filter(|i| i % 3 != 1).collect::<Vec<_>>(), (0..n as u32).collect()] {
+            let subsets = [(0..n as u32).filter(|i| i % 3 != 1).collect::<Vec<_>>(), (0..n as u32).filter(|i| i % 97 == 5).collect(), (0..n as u32).collect()];
+            for rows in subsets {
                 let mut hist = vec![[0.0; 2]; data.total_bins];
                 let full = rows.len() == n;
                 build(&data, if full { None } else { Some(&rows) }, &gh, &all, &mut hist, &mut scratch);

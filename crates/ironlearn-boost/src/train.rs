@@ -198,7 +198,9 @@ fn train_in_pool(p: &Gbdt, data: &Dataset<'_>, mut options: TrainOptions<'_>) ->
     let mappers = ph.time("bin bounds", || {
         fit_mappers(&columns, p.max_bin, p.min_data_in_bin, p.bin_construct_sample_cnt, p.seed)
     })?;
-    let binned = ph.time("bin rows", || bin_rows(&columns, &mappers))?;
+    // Row-major bins pay off when trees have many small leaves, and fit in cache when features are few.
+    let row_major = p.num_leaves >= 64 && nf <= crate::histogram::ROW_WISE_MAX_FEATURES;
+    let binned = ph.time("bin rows", || bin_rows(&columns, &mappers, row_major))?;
     drop(columns);
 
     // Starting scores.
@@ -235,7 +237,7 @@ fn train_in_pool(p: &Gbdt, data: &Dataset<'_>, mut options: TrainOptions<'_>) ->
         ensure!(v.y.len() == rows, Shape, "validation set '{name}': X has {rows} rows but y has {}", v.y.len());
         check_sample_weight(v.weight, rows)?;
         let cols = predict_columns(&v.x, &infos)?;
-        let vb = bin_rows(&cols, &mappers)?;
+        let vb = bin_rows(&cols, &mappers, false)?;
         let vlabels: Vec<f64> = match (&classes, v.y) {
             (Some(cls), y) => {
                 let l = y.labels()?;
@@ -324,8 +326,7 @@ fn train_in_pool(p: &Gbdt, data: &Dataset<'_>, mut options: TrainOptions<'_>) ->
 
     let rng = Rng::new(p.seed);
     let mut gh = vec![[0.0f32; 2]; n * k];
-    let all_rows: Vec<u32> = (0..n as u32).collect();
-    let mut bag: Vec<u32> = all_rows.clone();
+    let mut bag: Vec<u32> = (0..n as u32).collect();
     let mut out_of_bag: Vec<u32> = Vec::new();
     let usable: Vec<usize> = (0..nf).filter(|&f| !mappers[f].is_trivial()).collect();
     let mut best: Option<(f64, usize)> = None;
