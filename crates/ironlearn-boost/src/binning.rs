@@ -115,14 +115,8 @@ pub fn numeric_mapper(values: &mut Vec<f64>, max_bin: usize, min_data_in_bin: us
     BinMapper::Numeric { upper, missing_bin, zero_bin }
 }
 
-/// Bins categories by frequency: the most frequent first, at most `max_bin - 1` of them.
-pub fn categorical_mapper(codes: &[Option<u32>], max_bin: usize) -> BinMapper {
-    let mut counts: std::collections::HashMap<u32, usize> = std::collections::HashMap::new();
-    codes.iter().flatten().for_each(|&c| *counts.entry(c).or_default() += 1);
-    categorical_from_counts(counts, max_bin)
-}
-
-/// Bins categories from their counts (most frequent first, ties by category).
+/// Bins categories from their counts: the most frequent first (ties by
+/// category), at most `max_bin - 1` of them.
 fn categorical_from_counts(counts: std::collections::HashMap<u32, usize>, max_bin: usize) -> BinMapper {
     let mut order: Vec<(u32, usize)> = counts.into_iter().collect();
     order.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -229,7 +223,7 @@ pub fn fit_mappers(
                 }
                 RawColumn::Categorical { .. } => {
                     // Every row counts for categories, so rare levels are not lost to sampling.
-                    let mut counts = std::collections::HashMap::new();
+                    let mut dense: Vec<usize> = Vec::new();
                     for i in 0..n {
                         if let Some(c) = col.category(i)? {
                             if c > MAX_CATEGORY {
@@ -239,9 +233,13 @@ pub fn fit_mappers(
                                     col.name()
                                 );
                             }
-                            *counts.entry(c).or_insert(0usize) += 1;
+                            if c as usize >= dense.len() {
+                                dense.resize(c as usize + 1, 0);
+                            }
+                            dense[c as usize] += 1;
                         }
                     }
+                    let counts = dense.iter().enumerate().filter(|(_, &k)| k > 0).map(|(c, &k)| (c as u32, k)).collect();
                     categorical_from_counts(counts, max_bin)
                 }
             })
@@ -354,8 +352,8 @@ mod tests {
 
     #[test]
     fn categories_by_frequency() {
-        let codes = [Some(5), Some(2), Some(2), None, Some(5), Some(5)];
-        let m = categorical_mapper(&codes, 255);
+        let counts = std::collections::HashMap::from([(5, 3), (2, 2)]);
+        let m = categorical_from_counts(counts, 255);
         let BinMapper::Categorical { categories, lookup } = &m else { panic!() };
         assert_eq!(categories, &[5, 2]);
         assert_eq!(BinMapper::category_bin(categories, lookup, Some(2)), 1);

@@ -40,6 +40,8 @@ pub struct Packed {
     /// Category sets as `(start, words)` into `words`.
     sets: Vec<(u32, u32)>,
     words: Vec<u32>,
+    /// Whether every split is `value <= threshold` (the fast loop applies).
+    plain: bool,
 }
 
 impl Packed {
@@ -51,12 +53,18 @@ impl Packed {
         }) {
             return None;
         }
-        let mut p =
-            Packed { nodes: Vec::new(), roots: Vec::with_capacity(trees.len()), sets: Vec::new(), words: Vec::new() };
+        let mut p = Packed {
+            nodes: Vec::new(),
+            roots: Vec::with_capacity(trees.len()),
+            sets: Vec::new(),
+            words: Vec::new(),
+            plain: false,
+        };
         for t in trees {
             p.roots.push(p.nodes.len() as u32 | if t.num_splits() == 0 { IS_LEAF } else { 0 });
             p.push(t, if t.num_splits() == 0 { -1 } else { 0 });
         }
+        p.plain = p.nodes.iter().all(|n| n.flags & (CATEGORICAL | LESS_F32) == 0);
         (p.nodes.len() < IS_LEAF as usize).then_some(p)
     }
 
@@ -99,7 +107,7 @@ impl Packed {
     }
 
     /// Whether category `v` is in set `k` (missing, negative and unseen categories are not).
-    #[inline]
+    #[inline(always)]
     fn in_set(&self, k: usize, v: f64) -> bool {
         if v.is_nan() || v < 0.0 {
             return false;
@@ -117,15 +125,17 @@ impl Packed {
         let next = |i: u32, n: &Node, left: bool| -> u32 {
             [n.right, (i + 1) | if n.flags & LEFT_IS_LEAF != 0 { IS_LEAF } else { 0 }][usize::from(left)]
         };
-        if self.sets.is_empty() && nodes.iter().all(|n| n.flags & LESS_F32 == 0) {
+        if self.plain {
             // Only `value <= threshold` splits: the common case gets its own loop.
-            self.walk(n_trees, x, nf, k, out, |i, row| {
+            self.walk(n_trees, x, nf, k, out, true, |i, row| {
                 let n = &nodes[i as usize];
                 let v = row[n.feature as usize];
                 next(i, n, (v <= n.value) | (v.is_nan() & (n.flags & NAN_LEFT != 0)))
             });
         } else {
-            self.walk(n_trees, x, nf, k, out, |i, row| {
+            // Mixed trees branch on each node's kind; walking several rows at
+            // once does not pay here (measured), so rows go one at a time.
+            self.walk(n_trees, x, nf, k, out, false, |i, row| {
                 let n = &nodes[i as usize];
                 let v = row[n.feature as usize];
                 let nan_left = n.flags & NAN_LEFT != 0;
@@ -142,14 +152,23 @@ impl Packed {
     }
 
     #[inline(always)]
-    fn walk(&self, n_trees: usize, x: &[f64], nf: usize, k: usize, out: &mut [f64], step: impl Fn(u32, &[f64]) -> u32) {
+    fn walk(
+        &self,
+        n_trees: usize,
+        x: &[f64],
+        nf: usize,
+        k: usize,
+        out: &mut [f64],
+        interleave: bool,
+        step: impl Fn(u32, &[f64]) -> u32,
+    ) {
         let rows = x.len() / nf.max(1);
         let nodes = &self.nodes;
         for (t, &root) in self.roots[..n_trees].iter().enumerate() {
             let c = t % k;
             let mut i = 0;
             // Groups of LANES rows; a short tail repeats its last row in the spare lanes.
-            while i < rows && (rows >= 4 || i + LANES <= rows) {
+            while interleave && i < rows && (rows >= 4 || i + LANES <= rows) {
                 let live = (rows - i).min(LANES);
                 let r: [&[f64]; LANES] = std::array::from_fn(|j| {
                     let row = i + j.min(live - 1);

@@ -6,6 +6,7 @@
 //! leaves' row ranges. All work runs in a thread pool of `num_threads`
 //! threads whose size never changes a result.
 
+use std::borrow::Cow;
 use std::ops::ControlFlow;
 
 use ironlearn_core::validate::check_sample_weight;
@@ -82,8 +83,11 @@ fn boundaries(group: Option<&[usize]>, n: usize, what: &str) -> Result<Option<Ve
     Ok(Some(b))
 }
 
+/// The objective, the labels as numbers (borrowed when they already are) and the class names.
+type Resolved<'y> = (Builtin, Cow<'y, [f64]>, Option<Vec<String>>);
+
 /// The built-in objective the parameters and target ask for, with the labels as numbers.
-fn resolve_objective(p: &Gbdt, y: &Target) -> Result<(Builtin, Vec<f64>, Option<Vec<String>>)> {
+fn resolve_objective<'y>(p: &Gbdt, y: &'y Target) -> Result<Resolved<'y>> {
     let name = p.objective.as_str();
     let classify =
         matches!(name, "binary" | "multiclass" | "softmax") || (name == "auto" && matches!(y, Target::Labels(_)));
@@ -103,10 +107,11 @@ fn resolve_objective(p: &Gbdt, y: &Target) -> Result<(Builtin, Vec<f64>, Option<
         if p.num_class > 0 && k != p.num_class && k > 2 {
             bail!(InvalidValue, "num_class is {} but the target has {k} classes", p.num_class);
         }
-        let codes = labels.codes().iter().map(|&c| f64::from(c)).collect();
-        return Ok((objective, codes, Some(labels.classes().to_vec())));
+        let codes: Vec<f64> = labels.codes().iter().map(|&c| f64::from(c)).collect();
+        return Ok((objective, Cow::Owned(codes), Some(labels.classes().to_vec())));
     }
-    let values = y.values()?.to_vec();
+    // Regression labels are borrowed, not copied: they can be millions of rows.
+    let values = y.values()?;
     if let Some(i) = values.iter().position(|v| !v.is_finite()) {
         bail!(InvalidValue, "the target is {} at row {i}; labels must be finite", values[i]);
     }
@@ -125,8 +130,8 @@ fn resolve_objective(p: &Gbdt, y: &Target) -> Result<(Builtin, Vec<f64>, Option<
         }),
         other => bail!(InvalidValue, "objective '{other}' cannot be used with this target"),
     };
-    objective.check_labels(&values)?;
-    Ok((objective, values, None))
+    objective.check_labels(values)?;
+    Ok((objective, Cow::Borrowed(values), None))
 }
 
 struct Eval<'a> {
@@ -326,7 +331,8 @@ fn train_in_pool(p: &Gbdt, data: &Dataset<'_>, mut options: TrainOptions<'_>) ->
 
     let rng = Rng::new(p.seed);
     let mut gh = vec![[0.0f32; 2]; n * k];
-    let mut bag: Vec<u32> = (0..n as u32).collect();
+    // The rows of the current bag; `None` is every row (no copy kept).
+    let mut bag: Option<Vec<u32>> = None;
     let mut out_of_bag: Vec<u32> = Vec::new();
     let usable: Vec<usize> = (0..nf).filter(|&f| !mappers[f].is_trivial()).collect();
     let mut best: Option<(f64, usize)> = None;
@@ -334,18 +340,23 @@ fn train_in_pool(p: &Gbdt, data: &Dataset<'_>, mut options: TrainOptions<'_>) ->
     for iter in 0..p.n_estimators {
         ph.time("gradients", || objective.gradients(&scores, &labels, data.weight, &mut gh));
         if p.bagging_freq > 0 && p.bagging_fraction < 1.0 && iter % p.bagging_freq == 0 {
-            (bag, out_of_bag) = draw_bag(n, p.bagging_fraction, &rng.fork(iter as u64));
+            let (inb, oob) = draw_bag(n, p.bagging_fraction, &rng.fork(iter as u64));
+            (bag, out_of_bag) = (Some(inb), oob);
         }
         let mut any_split = false;
         let mut grown_trees = Vec::with_capacity(k);
         for c in 0..k {
             let features =
                 sample_features(nf, &usable, p.feature_fraction, &rng.fork(0x00FE_A700_0000 + (iter * k + c) as u64));
-            rows[..bag.len()].copy_from_slice(&bag);
+            let in_bag = bag.as_ref().map_or(n, Vec::len);
+            match &bag {
+                Some(b) => rows[..in_bag].copy_from_slice(b),
+                None => rows.iter_mut().enumerate().for_each(|(i, r)| *r = i as u32),
+            }
             let gh_c = &gh[c * n..(c + 1) * n];
-            let mut grown = grow(&binned, &mappers, &lp, &features, &mut rows[..bag.len()], gh_c, &mut ph);
+            let mut grown = grow(&binned, &mappers, &lp, &features, &mut rows[..in_bag], gh_c, &mut ph);
             if let Some(q) = objective.renew_quantile() {
-                renew_leaves(&mut grown, &rows[..bag.len()], &labels, &scores[c * n..(c + 1) * n], data.weight, q);
+                renew_leaves(&mut grown, &rows[..in_bag], &labels, &scores[c * n..(c + 1) * n], data.weight, q);
             }
             grown.tree.leaf_value.iter_mut().for_each(|v| *v *= p.learning_rate);
             any_split |= grown.tree.num_splits() > 0;
