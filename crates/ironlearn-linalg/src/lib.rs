@@ -12,5 +12,5 @@ mod spd;
 
 pub use convert::{to_faer, to_ndarray};
 pub use lbfgs::{minimize, Lbfgs, LbfgsResult};
-pub use lstsq::{lstsq_min_norm, LstsqSolution};
+pub use lstsq::{lstsq_augmented, lstsq_min_norm, LstsqSolution};
 pub use spd::{gram, solve_spd};

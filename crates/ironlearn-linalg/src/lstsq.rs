@@ -23,17 +23,23 @@ pub struct LstsqSolution {
 pub fn lstsq_min_norm(a: MatRef<'_, f64>, b: &[f64]) -> LstsqSolution {
     let (m, n) = a.shape();
     assert_eq!(m, b.len(), "lstsq: A and b disagree on the number of rows");
+    let mut aug = Mat::<f64>::zeros(m, n + 1);
+    aug.as_mut().subcols_mut(0, n).copy_from(a);
+    b.iter().enumerate().for_each(|(i, v)| aug[(i, n)] = *v);
+    lstsq_augmented(aug.as_ref())
+}
+
+/// [`lstsq_min_norm`] for `[A | b]` given as one matrix (`b` its last column).
+pub fn lstsq_augmented(aug: MatRef<'_, f64>) -> LstsqSolution {
+    let (m, n) = (aug.nrows(), aug.ncols() - 1);
     let (r, z) = if m > n {
-        let mut aug = Mat::<f64>::zeros(m, n + 1);
-        aug.as_mut().subcols_mut(0, n).copy_from(a);
-        b.iter().enumerate().for_each(|(i, v)| aug[(i, n)] = *v);
         let qr = aug.qr();
         let r_aug = qr.thin_R();
         let r = r_aug.submatrix(0, 0, n, n).to_owned();
         let z: Vec<f64> = (0..n).map(|i| r_aug[(i, n)]).collect();
         (r, z)
     } else {
-        (a.to_owned(), b.to_vec())
+        (aug.subcols(0, n).to_owned(), aug.col(n).iter().copied().collect())
     };
     let svd = r.as_ref().thin_svd().expect("SVD of a finite matrix converges");
     let (u, s, v) = (svd.U(), svd.S().column_vector(), svd.V());

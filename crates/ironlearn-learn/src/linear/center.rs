@@ -4,45 +4,100 @@
 //! gives the coefficients, and the intercept follows as `ȳ - x̄·coef`.
 //! Weights enter as `√w` row scaling, so weighted and unweighted fits share
 //! one solver.
+//!
+//! Input arrives row-major (numpy's order) and the solvers want columns, so
+//! the centred copy is written column-major in one pass: each thread owns a
+//! group of output columns and reads the input in blocks of rows that stay
+//! in cache. `y` rides along as the last column, ready for a QR of `[A | b]`.
 
-use faer::Mat;
+use faer::MatRef;
 use ndarray::{Array1, ArrayView2};
 use rayon::prelude::*;
 
-/// The centred, √w-scaled problem `(a, b)` and the means to recover the intercept.
+/// Rows per block when summing and copying; fixed, so sums do not depend on the thread count.
+const ROWS: usize = 1024;
+/// Output columns one task writes.
+const COLS: usize = 8;
+
+/// The centred, √w-scaled problem and the means to recover the intercept.
 pub(crate) struct Centered {
-    pub a: Mat<f64>,
-    pub b: Vec<f64>,
+    /// Column-major `n × (p + 1)`: the centred `x`, then the centred `y`.
+    data: Vec<f64>,
+    n: usize,
+    p: usize,
     pub x_mean: Array1<f64>,
     pub y_mean: f64,
 }
 
+impl Centered {
+    /// `[A | b]`.
+    pub fn augmented(&self) -> MatRef<'_, f64> {
+        MatRef::from_column_major_slice(&self.data, self.n, self.p + 1)
+    }
+
+    /// `A`.
+    pub fn a(&self) -> MatRef<'_, f64> {
+        self.augmented().subcols(0, self.p)
+    }
+
+    /// `b`.
+    pub fn b(&self) -> &[f64] {
+        &self.data[self.p * self.n..]
+    }
+}
+
 pub(crate) fn center(x: ArrayView2<'_, f64>, y: &[f64], w: Option<&[f64]>, fit_intercept: bool) -> Centered {
     let (n, p) = x.dim();
-    let sw: f64 = w.map_or(n as f64, |w| w.iter().sum());
+    let x = x.as_standard_layout();
+    let xs = x.as_slice().expect("standard layout is contiguous");
     let wi = |i: usize| w.map_or(1.0, |w| w[i]);
     let (x_mean, y_mean) = if fit_intercept {
-        let xm: Vec<f64> = (0..p)
-            .into_par_iter()
-            .map(|j| x.column(j).iter().enumerate().map(|(i, v)| wi(i) * v).sum::<f64>() / sw)
+        // Per block of rows: weighted column sums, then `y`'s, then the weights'.
+        let partial: Vec<Vec<f64>> = xs
+            .par_chunks(ROWS * p.max(1))
+            .enumerate()
+            .map(|(b, block)| {
+                let mut s = vec![0.0; p + 2];
+                for (k, row) in block.chunks(p.max(1)).enumerate() {
+                    let i = b * ROWS + k;
+                    let wv = wi(i);
+                    s[..p].iter_mut().zip(row).for_each(|(s, v)| *s += wv * v);
+                    s[p] += wv * y[i];
+                    s[p + 1] += wv;
+                }
+                s
+            })
             .collect();
-        (Array1::from(xm), y.iter().enumerate().map(|(i, v)| wi(i) * v).sum::<f64>() / sw)
+        let mut s = vec![0.0; p + 2];
+        for part in &partial {
+            s.iter_mut().zip(part).for_each(|(a, b)| *a += b);
+        }
+        let sw = if w.is_some() { s[p + 1] } else { n as f64 };
+        (Array1::from_iter(s[..p].iter().map(|v| v / sw)), s[p] / sw)
     } else {
         (Array1::zeros(p), 0.0)
     };
-    let sqrt_w: Vec<f64> = (0..n).map(|i| wi(i).sqrt()).collect();
-    let mut a = Mat::<f64>::zeros(n, p);
-    // Columns are contiguous in faer: fill them in parallel.
-    let cols: Vec<Vec<f64>> = (0..p)
-        .into_par_iter()
-        .map(|j| {
-            let m = x_mean[j];
-            x.column(j).iter().zip(&sqrt_w).map(|(v, s)| (v - m) * s).collect()
-        })
-        .collect();
-    for (j, c) in cols.into_iter().enumerate() {
-        a.col_mut(j).iter_mut().zip(c).for_each(|(d, s)| *d = s);
-    }
-    let b = y.iter().zip(&sqrt_w).map(|(v, s)| (v - y_mean) * s).collect();
-    Centered { a, b, x_mean, y_mean }
+    let sqrt_w: Option<Vec<f64>> = w.map(|w| w.iter().map(|v| v.sqrt()).collect());
+    let mut data = vec![0.0; n * (p + 1)];
+    data.par_chunks_mut(COLS * n.max(1)).enumerate().for_each(|(g, out)| {
+        let j0 = g * COLS;
+        let cols = out.len() / n.max(1);
+        for i0 in (0..n).step_by(ROWS) {
+            let i1 = (i0 + ROWS).min(n);
+            for c in 0..cols {
+                let j = j0 + c;
+                let dst = &mut out[c * n + i0..c * n + i1];
+                if j < p {
+                    let m = x_mean[j];
+                    dst.iter_mut().enumerate().for_each(|(k, d)| *d = xs[(i0 + k) * p + j] - m);
+                } else {
+                    dst.iter_mut().zip(&y[i0..i1]).for_each(|(d, v)| *d = v - y_mean);
+                }
+                if let Some(s) = &sqrt_w {
+                    dst.iter_mut().zip(&s[i0..i1]).for_each(|(d, s)| *d *= s);
+                }
+            }
+        }
+    });
+    Centered { data, n, p, x_mean, y_mean }
 }

@@ -66,26 +66,23 @@ impl Fit<[f64]> for Ridge {
         check_target(y)?;
         check_sample_weight(w, y.len())?;
         let c = center(x, y, w, self.fit_intercept);
-        let (n, p) = (c.a.nrows(), c.a.ncols());
+        let (a, b) = (c.a(), c.b());
+        let (n, p) = (a.nrows(), a.ncols());
         let coef = if p <= n {
-            let mut g = ironlearn_linalg::gram(c.a.as_ref());
-            (0..p).for_each(|j| g[(j, j)] += self.alpha);
-            let rhs: Vec<f64> = (0..p).map(|j| c.a.col(j).iter().zip(&c.b).map(|(a, b)| a * b).sum()).collect();
+            // The Gram matrix of `[A | b]` holds `AᵀA` and `Aᵀb` at once.
+            let g = ironlearn_linalg::gram(c.augmented());
+            let mut g_a = g.submatrix(0, 0, p, p).to_owned();
+            (0..p).for_each(|j| g_a[(j, j)] += self.alpha);
+            let rhs: Vec<f64> = (0..p).map(|j| g[(j, p)]).collect();
+            let g = g_a;
             ironlearn_linalg::solve_spd(g.as_ref(), &rhs)
         } else {
             // Dual: (A Aᵀ + αI) u = b, β = Aᵀ u.
             let mut k = Mat::<f64>::zeros(n, n);
-            faer::linalg::matmul::matmul(
-                k.as_mut(),
-                faer::Accum::Replace,
-                c.a.as_ref(),
-                c.a.transpose(),
-                1.0,
-                faer::Par::rayon(0),
-            );
+            faer::linalg::matmul::matmul(k.as_mut(), faer::Accum::Replace, a, a.transpose(), 1.0, faer::Par::rayon(0));
             (0..n).for_each(|i| k[(i, i)] += self.alpha);
-            let u = ironlearn_linalg::solve_spd(k.as_ref(), &c.b);
-            (0..p).map(|j| c.a.col(j).iter().zip(&u).map(|(a, b)| a * b).sum()).collect()
+            let u = ironlearn_linalg::solve_spd(k.as_ref(), b);
+            (0..p).map(|j| a.col(j).iter().zip(&u).map(|(a, b)| a * b).sum()).collect()
         };
         let coef = Array1::from(coef);
         let intercept = if self.fit_intercept { c.y_mean - c.x_mean.dot(&coef) } else { 0.0 };
