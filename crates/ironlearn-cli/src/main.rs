@@ -66,7 +66,15 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            let msg = format!("{e:#}").replace('\n', " ");
+            // The chain of causes, each said once: our errors already name their source.
+            let mut msg = e.to_string();
+            for cause in e.chain().skip(1) {
+                let cause = cause.to_string();
+                if !msg.contains(&cause) {
+                    msg = format!("{msg}: {cause}");
+                }
+            }
+            let msg = msg.replace('\n', " ");
             eprintln!("ironlearn: error: {msg}");
             ExitCode::FAILURE
         }

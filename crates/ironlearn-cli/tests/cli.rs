@@ -190,6 +190,9 @@ fn bad_inputs_give_one_line_errors() {
     assert!(fails(&["predict", "--model", broken.to_str().unwrap(), "--data", iris, "--out", "/tmp/x.csv"])
         .contains("checksum mismatch"));
     assert!(fails(&["info", iris]).contains("not a readable ironlearn model file"));
+    // The cause is said once, not repeated by each layer.
+    let gone = fails(&["info", "/nope.model"]);
+    assert_eq!(gone.matches("No such file").count(), 1, "{gone}");
     assert!(fails(&["predict", "--model", m, "--data", iris, "--out", dir.path().join("p.xlsx").to_str().unwrap()])
         .contains("unknown file type"));
 }

@@ -43,6 +43,30 @@ fn a_pipeline_with_text_and_missing_values_round_trips() {
 }
 
 #[test]
+fn a_missing_category_is_a_level_of_its_own() {
+    // The target is 10 where the colour is missing, 0 otherwise: only a
+    // separate level for missing lets a linear model see that.
+    let mut csv = String::from("colour,y\n");
+    for i in 0..60 {
+        csv += ["red,0\n", "blue,0\n", ",10\n"][i % 3];
+    }
+    let t = ironlearn_data::read_csv_from(csv.as_bytes(), "c.csv", &ReadOptions::default()).unwrap();
+    let (x, y) = t.split_off("y").unwrap();
+    let y = Target::Values(ironlearn_core::target_values(&y).unwrap());
+    let p = auto_pipeline(
+        find("linear_regression").unwrap(),
+        build("linear_regression", &Default::default()).unwrap(),
+        &x.schema(),
+    )
+    .unwrap();
+    let m = ironlearn_core::Estimator::fit_data(&p, Features::Table(&x), Some(&y), None).unwrap();
+    let Prediction::Values(v) = m.predict_data(Features::Table(&x)).unwrap() else { panic!() };
+    for (i, p) in v.iter().enumerate() {
+        assert!((p - [0.0, 0.0, 10.0][i % 3]).abs() < 1e-9, "row {i}: {p}");
+    }
+}
+
+#[test]
 fn bad_files_are_refused_with_a_reason() {
     let (file, _) = fitted_file();
     let bytes = file.to_bytes().unwrap();
