@@ -1,7 +1,8 @@
 """Gradient boosting, side by side: ironlearn vs LightGBM vs XGBoost (hist).
 
-    python bench/fetch_data.sh            # flights-3m and Fashion-MNIST, once
+    bash bench/fetch_data.sh              # flights-3m and Fashion-MNIST, once
     python bench/gbdt.py --dataset all --repeat 3 --threads 2
+    IRONLEARN_TRACE=1 python bench/gbdt.py --dataset fashion --libs ironlearn --repeat 1   # the profile
 
 Each (library, data set) run is a fresh subprocess, so peak memory is its own;
 training time includes building each library's dataset (binning). Reported:
@@ -163,6 +164,8 @@ def run(lib: str, dataset: str, threads: int) -> dict:
     )
     if out.returncode != 0:
         raise RuntimeError(f"{lib} on {dataset} failed:\n{out.stderr[-3000:]}")
+    if os.environ.get("IRONLEARN_TRACE"):
+        sys.stderr.write(out.stderr)  # ironlearn's phase trace: where training time goes
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
