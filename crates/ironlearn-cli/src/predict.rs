@@ -7,7 +7,7 @@ use clap::Args;
 use ironlearn_core::{Column, Features, Prediction, Table};
 use ironlearn_data::{read_table, write_table};
 
-use crate::train::{metrics, print_metrics, read_options, target_for};
+use crate::train::{metrics, print_metrics, read_options, target_for, ReadArgs};
 
 #[derive(Debug, Args)]
 pub struct PredictArgs {
@@ -20,9 +20,8 @@ pub struct PredictArgs {
     /// Where to write predictions (.csv or .parquet).
     #[arg(long)]
     out: PathBuf,
-    /// Force a column's type, as column=numeric|categorical (repeatable).
-    #[arg(long = "type", value_name = "COLUMN=TYPE")]
-    types: Vec<String>,
+    #[command(flatten)]
+    read: ReadArgs,
 }
 
 #[derive(Debug, Args)]
@@ -39,9 +38,8 @@ pub struct EvaluateArgs {
     /// Print metrics as JSON.
     #[arg(long)]
     json: bool,
-    /// Force a column's type, as column=numeric|categorical (repeatable).
-    #[arg(long = "type", value_name = "COLUMN=TYPE")]
-    types: Vec<String>,
+    #[command(flatten)]
+    read: ReadArgs,
 }
 
 fn load(path: &PathBuf) -> Result<ironlearn_pipeline::Loaded> {
@@ -50,7 +48,7 @@ fn load(path: &PathBuf) -> Result<ironlearn_pipeline::Loaded> {
 
 pub fn run_predict(a: PredictArgs) -> Result<()> {
     let loaded = load(&a.model)?;
-    let table = read_table(&a.data, &read_options(&a.types)?)?;
+    let table = read_table(&a.data, &read_options(&a.read)?)?;
     let x = table.conform(&loaded.header.schema).with_context(|| format!("{}", a.data.display()))?;
     let model = loaded.model.as_ref();
     let mut columns = Vec::new();
@@ -75,7 +73,7 @@ pub fn run_evaluate(a: EvaluateArgs) -> Result<()> {
     let info =
         loaded.header.target.clone().context("the model file does not describe a target; it cannot be evaluated")?;
     let name = a.target.or(info.name.clone()).context("name the target column with --target")?;
-    let table = read_table(&a.data, &read_options(&a.types)?)?;
+    let table = read_table(&a.data, &read_options(&a.read)?)?;
     let target = table.column(&name)?.clone();
     let x = table.conform(&loaded.header.schema)?;
     let (y, _) = target_for(info.task, &target)?;

@@ -27,9 +27,8 @@ pub struct TrainArgs {
     /// Feature columns, comma-separated (default: every other column).
     #[arg(long, value_delimiter = ',')]
     features: Vec<String>,
-    /// Force a column's type, as column=numeric|categorical (repeatable).
-    #[arg(long = "type", value_name = "COLUMN=TYPE")]
-    types: Vec<String>,
+    #[command(flatten)]
+    read: ReadArgs,
     /// The fraction of rows held out for evaluation (0 trains on everything).
     #[arg(long, default_value_t = 0.2)]
     test_size: f64,
@@ -47,9 +46,24 @@ pub struct TrainArgs {
     drop_missing_target: bool,
 }
 
-pub(crate) fn read_options(types: &[String]) -> Result<ReadOptions> {
+/// How to read a data file: the options `train`, `predict` and `evaluate` share.
+#[derive(Debug, Args)]
+pub struct ReadArgs {
+    /// Force a column's type, as column=numeric|categorical (repeatable).
+    #[arg(long = "type", value_name = "COLUMN=TYPE")]
+    types: Vec<String>,
+    /// The CSV field delimiter, one ASCII character (default: ',', or tab for .tsv).
+    #[arg(long)]
+    delimiter: Option<char>,
+}
+
+pub(crate) fn read_options(read: &ReadArgs) -> Result<ReadOptions> {
     let mut opts = ReadOptions::default();
-    for t in types {
+    if let Some(c) = read.delimiter {
+        anyhow::ensure!(c.is_ascii() && c != '"', "--delimiter '{c}' must be one ASCII character other than '\"'");
+        opts.delimiter = Some(c as u8);
+    }
+    for t in &read.types {
         let (col, ty) = t.split_once('=').with_context(|| format!("--type '{t}' must look like column=numeric"))?;
         opts = opts.with_type(col.trim(), ty.trim().parse::<ColumnType>()?);
     }
@@ -126,7 +140,7 @@ pub fn run(a: TrainArgs) -> Result<()> {
     let entry = find(&a.model)?;
     let params = key_values(&a.set)?;
     let estimator = ironlearn_pipeline::build_from_strs(entry.name, &params)?;
-    let table = read_table(&a.data, &read_options(&a.types)?)?;
+    let table = read_table(&a.data, &read_options(&a.read)?)?;
     let (mut rest, mut target_col) = table.split_off(&a.target)?;
     if a.drop_missing_target {
         let keep: Vec<usize> = (0..target_col.len()).filter(|&i| !target_col.is_missing(i)).collect();

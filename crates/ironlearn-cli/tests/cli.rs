@@ -195,4 +195,29 @@ fn bad_inputs_give_one_line_errors() {
     assert_eq!(gone.matches("No such file").count(), 1, "{gone}");
     assert!(fails(&["predict", "--model", m, "--data", iris, "--out", dir.path().join("p.xlsx").to_str().unwrap()])
         .contains("unknown file type"));
+    // Another delimiter, said on the command line.
+    let semi = dir.path().join("semi.csv");
+    std::fs::write(&semi, "a;b;y\n1;2;3\n2;1;4\n3;5;5\n4;4;7\n5;3;8\n").unwrap();
+    let semi = semi.to_str().unwrap();
+    let semi_model = dir.path().join("semi.model");
+    let sm = semi_model.to_str().unwrap();
+    assert!(fails(&["train", "--data", semi, "--target", "y", "--model", "ridge", "--out", sm])
+        .contains("the data has: 'a;b;y'"));
+    ok(&[
+        "train",
+        "--data",
+        semi,
+        "--target",
+        "y",
+        "--model",
+        "ridge",
+        "--delimiter",
+        ";",
+        "--test-size",
+        "0",
+        "--out",
+        sm,
+    ]);
+    let bad = fails(&["train", "--data", semi, "--target", "y", "--model", "ridge", "--delimiter", "é", "--out", sm]);
+    assert!(bad.contains("--delimiter 'é' must be one ASCII character"), "{bad}");
 }
