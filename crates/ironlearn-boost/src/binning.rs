@@ -12,6 +12,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::features::RawColumn;
+use crate::sparse_rows::SparseRows;
 
 /// How one feature's values map to bins.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -142,6 +143,8 @@ pub struct Binned {
     pub total_bins: usize,
     /// How each feature's histogram is best summed, from how concentrated its bins are.
     pub layout: Vec<Layout>,
+    /// The bins other than each feature's most frequent one, row by row (on sparse data only).
+    pub sparse: Option<SparseRows>,
 }
 
 /// How a feature's bins are distributed, which decides how to sum them.
@@ -168,6 +171,21 @@ impl Binned {
     #[inline]
     pub fn get(&self, r: usize, f: usize) -> u8 {
         self.bins[f * self.n_rows + r]
+    }
+
+    /// Keeps a row-by-row copy of the bins, for summing small leaves.
+    pub fn keep_rows(&mut self) {
+        let (n, nf, bins) = (self.n_rows, self.n_features, &self.bins);
+        let mut rows = vec![0u8; n * nf];
+        rows.par_chunks_mut(BLOCK * nf.max(1)).enumerate().for_each(|(b, chunk)| {
+            for (i, row) in chunk.chunks_mut(nf.max(1)).enumerate() {
+                let r = b * BLOCK + i;
+                for (f, v) in row.iter_mut().enumerate() {
+                    *v = bins[f * n + r];
+                }
+            }
+        });
+        self.rows = rows;
     }
 
     /// Row `r`'s bins, one per feature.
@@ -247,9 +265,8 @@ pub fn fit_mappers(
         .collect()
 }
 
-/// Bins every row with the given mappers (training, validation or new data);
-/// `row_major` also keeps a row-by-row copy for summing small leaves.
-pub fn bin_rows(columns: &[RawColumn<'_>], mappers: &[BinMapper], row_major: bool) -> Result<Binned> {
+/// Bins every row with the given mappers (training, validation or new data).
+pub fn bin_rows(columns: &[RawColumn<'_>], mappers: &[BinMapper]) -> Result<Binned> {
     let n = columns.first().map_or(0, RawColumn::len);
     let nf = columns.len();
     let mut bins = vec![0u8; n * nf];
@@ -310,16 +327,7 @@ pub fn bin_rows(columns: &[RawColumn<'_>], mappers: &[BinMapper], row_major: boo
             }
         })
         .collect();
-    let mut rows = vec![0u8; if row_major { n * nf } else { 0 }];
-    rows.par_chunks_mut(BLOCK * nf.max(1)).enumerate().for_each(|(b, chunk)| {
-        for (i, row) in chunk.chunks_mut(nf.max(1)).enumerate() {
-            let r = b * BLOCK + i;
-            for (f, v) in row.iter_mut().enumerate() {
-                *v = bins[f * n + r];
-            }
-        }
-    });
-    Ok(Binned { bins, rows, n_rows: n, n_features: nf, offsets, total_bins: total, layout })
+    Ok(Binned { bins, rows: Vec::new(), n_rows: n, n_features: nf, offsets, total_bins: total, layout, sparse: None })
 }
 
 #[cfg(test)]

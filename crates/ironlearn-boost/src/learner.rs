@@ -82,6 +82,15 @@ struct Leaf {
     best: Option<SplitInfo>,
 }
 
+/// Buffers kept from one tree to the next: a wide data set's histograms take
+/// megabytes each, and fresh ones would be zeroed page by page every tree.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    hists: Vec<Vec<Bin>>,
+    gathered: Vec<[f32; 2]>,
+    partition: Vec<u32>,
+}
+
 /// Grows one tree on `rows` (partitioned in place) with gradients `gh`.
 pub fn grow(
     data: &Binned,
@@ -90,18 +99,18 @@ pub fn grow(
     features: &[bool],
     rows: &mut [u32],
     gh: &[[f32; 2]],
+    buffers: &mut Scratch,
     ph: &mut Phases,
 ) -> Grown {
-    let mut pool: Vec<Vec<Bin>> = Vec::new();
+    let Scratch { hists: pool, gathered, partition: scratch } = buffers;
     let take = |pool: &mut Vec<Vec<Bin>>| pool.pop().unwrap_or_else(|| vec![[0.0; 2]; data.total_bins]);
-    let mut root_hist = take(&mut pool);
-    let mut gathered = Vec::new();
+    let mut root_hist = take(pool);
     let full = rows.len() == data.n_rows;
     let used = features.iter().filter(|&&f| f).count() as u64;
     ph.count("hist rows", rows.len() as u64);
     ph.count("hist updates", rows.len() as u64 * used);
     let sums = ph.time("histogram", || {
-        histogram::build(data, (!full).then_some(&*rows), gh, features, &mut root_hist, &mut gathered)
+        histogram::build(data, (!full).then_some(&*rows), gh, features, &mut root_hist, gathered)
     });
     let root_stats = Stats { g: sums[0], h: sums[1], count: rows.len() };
     let mut tree = Tree::leaf(
@@ -119,7 +128,6 @@ pub fn grow(
         hist: Some(root_hist),
     }];
     leaves[0].best = ph.time("find split", || find_best(data, mappers, p, features, &leaves[0]));
-    let mut scratch: Vec<u32> = Vec::new();
     while leaves.len() < p.num_leaves {
         // The leaf with the largest gain (the lowest index on ties).
         let Some(li) = (0..leaves.len()).filter(|&i| leaves[i].best.is_some()).max_by(|&a, &b| {
@@ -145,7 +153,7 @@ pub fn grow(
             }),
         };
         let (start, end) = (leaves[li].start, leaves[li].end);
-        let n_left = ph.time("partition", || partition(&mut rows[start..end], data, &bsplit, &mut scratch));
+        let n_left = ph.time("partition", || partition(&mut rows[start..end], data, &bsplit, scratch));
         let mid = start + n_left;
         // Record the split in the tree.
         let (thr, dec, bits) = match (mapper, &split.left_bins) {
@@ -199,14 +207,13 @@ pub fn grow(
         let mut parent_hist = leaves[li].hist.take().expect("a splittable leaf keeps its histogram");
         let left = Stats { g: split.left.g, h: split.left.h, count: mid - start };
         let right = Stats { g: split.right.g, h: split.right.h, count: end - mid };
-        let mut small_hist = take(&mut pool);
+        let mut small_hist = take(pool);
         let left_smaller = mid - start <= end - mid;
         let (s0, s1) = if left_smaller { (start, mid) } else { (mid, end) };
         ph.count("hist rows", (s1 - s0) as u64);
         ph.count("hist updates", (s1 - s0) as u64 * used);
-        let small_sums = ph.time("histogram", || {
-            histogram::build(data, Some(&rows[s0..s1]), gh, features, &mut small_hist, &mut gathered)
-        });
+        let small_sums = ph
+            .time("histogram", || histogram::build(data, Some(&rows[s0..s1]), gh, features, &mut small_hist, gathered));
         ph.time("subtract", || histogram::subtract(&mut parent_hist, &small_hist));
         let (left_hist, right_hist) = if left_smaller { (small_hist, parent_hist) } else { (parent_hist, small_hist) };
         // Use exact sums for the built child; the other is the remainder.
@@ -233,7 +240,8 @@ pub fn grow(
         }
     }
     // Final outputs respect each leaf's bounds.
-    for (i, l) in leaves.iter().enumerate() {
+    for (i, l) in leaves.iter_mut().enumerate() {
+        pool.extend(l.hist.take());
         tree.leaf_value[i] = leaf_output(l.stats.g, l.stats.h, p.split.lambda_l1, p.split.lambda_l2, l.bounds);
         tree.leaf_count[i] = l.stats.count as f64;
     }

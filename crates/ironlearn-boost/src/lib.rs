@@ -20,6 +20,7 @@ mod phases;
 mod predictor;
 mod rank;
 mod shap;
+mod sparse_rows;
 mod split;
 mod train;
 pub mod tree;

@@ -16,11 +16,12 @@ use rayon::prelude::*;
 use crate::binning::{bin_rows, fit_mappers, Binned};
 use crate::booster::{EvalHistory, GbdtModel};
 use crate::features::{predict_columns, training_columns};
-use crate::learner::{grow, Grown, LearnerParams};
+use crate::learner::{grow, Grown, LearnerParams, Scratch};
 use crate::metric::{EvalData, Metric};
 use crate::objective::{weighted_quantile, Builtin, Objective};
 use crate::phases::Phases;
 use crate::rank::{default_label_gain, Lambdarank};
+use crate::sparse_rows::SparseRows;
 use crate::split::SplitParams;
 use crate::Gbdt;
 
@@ -203,9 +204,15 @@ fn train_in_pool(p: &Gbdt, data: &Dataset<'_>, mut options: TrainOptions<'_>) ->
     let mappers = ph.time("bin bounds", || {
         fit_mappers(&columns, p.max_bin, p.min_data_in_bin, p.bin_construct_sample_cnt, p.seed)
     })?;
-    // Row-major bins pay off when trees have many small leaves, and fit in cache when features are few.
-    let row_major = p.num_leaves >= 64 && nf <= crate::histogram::ROW_WISE_MAX_FEATURES;
-    let binned = ph.time("bin rows", || bin_rows(&columns, &mappers, row_major))?;
+    let binned = ph.time("bin rows", || -> Result<Binned> {
+        let mut binned = bin_rows(&columns, &mappers)?;
+        binned.sparse = SparseRows::build(&binned, crate::sparse_rows::MAX_DENSITY);
+        // Row-major bins pay off when trees have many small leaves, and fit in cache when features are few.
+        if binned.sparse.is_none() && p.num_leaves >= 64 && nf <= crate::histogram::ROW_WISE_MAX_FEATURES {
+            binned.keep_rows();
+        }
+        Ok(binned)
+    })?;
     drop(columns);
 
     // Starting scores.
@@ -242,7 +249,7 @@ fn train_in_pool(p: &Gbdt, data: &Dataset<'_>, mut options: TrainOptions<'_>) ->
         ensure!(v.y.len() == rows, Shape, "validation set '{name}': X has {rows} rows but y has {}", v.y.len());
         check_sample_weight(v.weight, rows)?;
         let cols = predict_columns(&v.x, &infos)?;
-        let vb = bin_rows(&cols, &mappers, false)?;
+        let vb = bin_rows(&cols, &mappers)?;
         let vlabels: Vec<f64> = match (&classes, v.y) {
             (Some(cls), y) => {
                 let l = y.labels()?;
@@ -337,6 +344,7 @@ fn train_in_pool(p: &Gbdt, data: &Dataset<'_>, mut options: TrainOptions<'_>) ->
     let usable: Vec<usize> = (0..nf).filter(|&f| !mappers[f].is_trivial()).collect();
     let mut best: Option<(f64, usize)> = None;
     let mut rows = vec![0u32; n];
+    let mut buffers = Scratch::default();
     for iter in 0..p.n_estimators {
         ph.time("gradients", || objective.gradients(&scores, &labels, data.weight, &mut gh));
         if p.bagging_freq > 0 && p.bagging_fraction < 1.0 && iter % p.bagging_freq == 0 {
@@ -354,7 +362,7 @@ fn train_in_pool(p: &Gbdt, data: &Dataset<'_>, mut options: TrainOptions<'_>) ->
                 None => rows.iter_mut().enumerate().for_each(|(i, r)| *r = i as u32),
             }
             let gh_c = &gh[c * n..(c + 1) * n];
-            let mut grown = grow(&binned, &mappers, &lp, &features, &mut rows[..in_bag], gh_c, &mut ph);
+            let mut grown = grow(&binned, &mappers, &lp, &features, &mut rows[..in_bag], gh_c, &mut buffers, &mut ph);
             if let Some(q) = objective.renew_quantile() {
                 renew_leaves(&mut grown, &rows[..in_bag], &labels, &scores[c * n..(c + 1) * n], data.weight, q);
             }

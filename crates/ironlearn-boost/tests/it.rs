@@ -59,6 +59,26 @@ fn the_model_file_does_not_depend_on_the_thread_count() {
 }
 
 #[test]
+fn mostly_zero_data_is_summed_sparsely_and_deterministically() {
+    // 80% zeros: the histograms are built from each row's non-zero bins.
+    let mut rng = Rng::new(3);
+    let x = Array2::from_shape_fn((20_000, 40), |_| if rng.uniform() < 0.8 { 0.0 } else { rng.normal() });
+    let y: Vec<u32> = x.rows().into_iter().map(|r| u32::from(r[0] + r[1] - r[2] + 0.5 * r[3] > 0.0)).collect();
+    let y = Target::Labels(Labels::new(vec!["0".into(), "1".into()], y).unwrap());
+    let params =
+        |threads| Gbdt { n_estimators: 10, num_leaves: 31, seed: 1, num_threads: threads, ..Default::default() };
+    let data = Dataset::new(Features::Dense(x.view()), &y);
+    let models: Vec<GbdtModel> =
+        [1, 2, 4].iter().map(|&t| train(&params(t), &data, TrainOptions::default()).unwrap()).collect();
+    assert!(models.windows(2).all(|w| file(&w[0]) == file(&w[1])), "files differ between thread counts");
+    // The model learned the signal in the sparse columns.
+    let p = models[0].predict_raw(Features::Dense(x.view()), None).unwrap();
+    let Target::Labels(labels) = &y else { unreachable!() };
+    let hits = p.iter().zip(labels.codes()).filter(|(s, &c)| (**s > 0.0) == (c == 1)).count();
+    assert!(hits as f64 > 0.9 * 20_000.0, "training accuracy {}", hits as f64 / 20_000.0);
+}
+
+#[test]
 fn one_split_by_hand() {
     // y = [1, 2, 10, 12] at x = [0, 1, 2, 3]; one round, two leaves, lr 1, no
     // starting average: the best split is x <= 1.5 (gain from separating the
