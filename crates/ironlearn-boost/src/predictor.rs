@@ -6,7 +6,8 @@
 //! hold their value. Four nodes share a cache line and a path through a tree
 //! mostly walks forward. Rows are walked eight at a time so their memory
 //! chains overlap. Categorical splits test a bitset whose place is packed
-//! into the node's value; XGBoost's splits compare in `f32`. Trees with
+//! into the node's value, against the category index computed once per block
+//! (not at every split); XGBoost's splits compare in `f32`. Trees with
 //! either walk a row at a time (interleaving them measured slower). Trees
 //! with LightGBM's zero-as-missing use `Tree::predict`.
 
@@ -43,6 +44,9 @@ pub struct Packed {
     words: Vec<u32>,
     /// Whether every split is `value <= threshold` (the fast loop applies).
     plain: bool,
+    /// The features of categorical splits, whose values are turned into
+    /// category indices once per block rather than at every split.
+    categorical: Vec<usize>,
 }
 
 impl Packed {
@@ -54,13 +58,28 @@ impl Packed {
         }) {
             return None;
         }
-        let mut p =
-            Packed { nodes: Vec::new(), roots: Vec::with_capacity(trees.len()), words: Vec::new(), plain: false };
+        let mut p = Packed {
+            nodes: Vec::new(),
+            roots: Vec::with_capacity(trees.len()),
+            words: Vec::new(),
+            plain: false,
+            categorical: Vec::new(),
+        };
         for t in trees {
             p.roots.push(p.nodes.len() as u32 | if t.num_splits() == 0 { IS_LEAF } else { 0 });
             p.push(t, if t.num_splits() == 0 { -1 } else { 0 });
         }
         p.plain = p.nodes.iter().all(|n| n.flags & (CATEGORICAL | LESS_F32) == 0);
+        let splits = || p.nodes.iter().filter(|n| n.feature != LEAF);
+        let mut categorical: Vec<usize> =
+            splits().filter(|n| n.flags & CATEGORICAL != 0).map(|n| usize::from(n.feature)).collect();
+        categorical.sort_unstable();
+        categorical.dedup();
+        // A feature split both ways (possible in an imported model) keeps its raw values.
+        if splits().any(|n| n.flags & CATEGORICAL == 0 && categorical.binary_search(&usize::from(n.feature)).is_ok()) {
+            return None;
+        }
+        p.categorical = categorical;
         (p.nodes.len() < IS_LEAF as usize).then_some(p)
     }
 
@@ -106,13 +125,10 @@ impl Packed {
     #[inline(always)]
     fn goes_left(&self, n: &Node, v: f64) -> bool {
         if n.flags & CATEGORICAL != 0 {
-            // Missing, negative and unseen categories are in no set.
-            if v.is_nan() || v < 0.0 {
-                return false;
-            }
+            // `v` holds a category index (see `category_index`).
+            let c = v.to_bits() as usize;
             let bits = n.value.to_bits();
             let (start, len) = ((bits >> 32) as usize, bits as u32 as usize);
-            let c = v as usize;
             c / 32 < len && (self.words[start + c / 32] >> (c % 32)) & 1 == 1
         } else {
             let left = if n.flags & LESS_F32 != 0 { (v as f32) < (n.value as f32) } else { v <= n.value };
@@ -123,6 +139,22 @@ impl Packed {
     /// Adds the first `n_trees` trees' outputs for the row-major rows `x` of
     /// width `nf` to `out` (`rows × k`, tree `t` feeding column `t % k`).
     pub fn add_block(&self, n_trees: usize, x: &[f64], nf: usize, k: usize, out: &mut [f64]) {
+        let coded: Vec<f64>;
+        let x = if self.categorical.is_empty() {
+            x
+        } else {
+            coded = x
+                .chunks(nf.max(1))
+                .flat_map(|row| {
+                    let mut row = row.to_vec();
+                    for &f in &self.categorical {
+                        row[f] = f64::from_bits(category_index(row[f]));
+                    }
+                    row
+                })
+                .collect();
+            &coded
+        };
         let nodes = &self.nodes;
         // A table lookup, not a branch, picks the child: the direction is unpredictable.
         let next = |i: u32, n: &Node, left: bool| -> u32 {
@@ -198,6 +230,17 @@ impl Packed {
     }
 }
 
+/// A categorical value's index, its bits stored in place of the value: missing
+/// and negative values get one no set holds.
+#[inline]
+fn category_index(v: f64) -> u64 {
+    if v.is_nan() || v < 0.0 {
+        u64::MAX
+    } else {
+        v as u64
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -217,7 +260,8 @@ mod tests {
             }
             let u = rng.uniform();
             let thr = if rng.uniform() < 0.1 { -0.0 } else { rng.normal() };
-            let f = rng.below(nf) as u32;
+            // Features 0 and 1 are categorical, the others numeric.
+            let f = if u < 0.2 { rng.below(2) } else { 2 + rng.below(nf - 2) } as u32;
             if u < 0.2 {
                 let bits = vec![rng.next_u64() as u32, rng.next_u64() as u32];
                 t.split(leaf, f, 0.0, decision::CATEGORICAL, 1.0, (rng.normal(), 1.0), (rng.normal(), 1.0), Some(bits));
@@ -238,6 +282,15 @@ mod tests {
             }
         }
         t
+    }
+
+    #[test]
+    fn a_feature_split_both_ways_is_not_packed() {
+        let mut t = Tree::leaf(0.0, 1.0);
+        t.split(0, 0, 0.0, decision::CATEGORICAL, 1.0, (1.0, 1.0), (2.0, 1.0), Some(vec![0b101]));
+        assert!(Packed::new(std::slice::from_ref(&t)).is_some());
+        t.split(0, 0, 1.5, 0, 1.0, (3.0, 1.0), (4.0, 1.0), None);
+        assert!(Packed::new(&[t]).is_none());
     }
 
     proptest! {
