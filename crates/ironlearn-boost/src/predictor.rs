@@ -190,6 +190,31 @@ impl Packed {
     ) {
         let rows = x.len() / nf.max(1);
         let nodes = &self.nodes;
+        if interleave && rows < 4 {
+            // Too few rows to walk together: walk LANES trees together instead,
+            // adding their outputs in tree order as below.
+            for (i, row) in x.chunks_exact(nf.max(1)).enumerate() {
+                for (g, roots) in self.roots[..n_trees].chunks(LANES).enumerate() {
+                    let mut at: [u32; LANES] = std::array::from_fn(|j| roots[j.min(roots.len() - 1)]);
+                    loop {
+                        let mut active = false;
+                        for a in at.iter_mut() {
+                            if *a & IS_LEAF == 0 {
+                                *a = step(*a, row);
+                                active = true;
+                            }
+                        }
+                        if !active {
+                            break;
+                        }
+                    }
+                    for (j, &a) in at.iter().enumerate().take(roots.len()) {
+                        out[i * k + (g * LANES + j) % k] += nodes[(a & !IS_LEAF) as usize].value;
+                    }
+                }
+            }
+            return;
+        }
         for (t, &root) in self.roots[..n_trees].iter().enumerate() {
             let c = t % k;
             let mut i = 0;
