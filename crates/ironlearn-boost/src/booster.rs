@@ -146,7 +146,7 @@ impl GbdtModel {
         let mut out = vec![0.0; n * k];
         // Small batches still use every thread; large ones use cache-sized blocks.
         let block = n.div_ceil(4 * rayon::current_num_threads()).next_multiple_of(8).clamp(8, BLOCK);
-        out.par_chunks_mut(block * k).enumerate().for_each(|(b, o)| {
+        let one_block = |(b, o): (usize, &mut [f64])| {
             let rows = o.len() / k;
             let base = b * block;
             for oi in o.chunks_mut(k) {
@@ -164,7 +164,13 @@ impl GbdtModel {
                     }
                 }
             }
-        });
+        };
+        if n <= block {
+            // One block: handing it to the thread pool costs more than walking it here.
+            out.chunks_mut(block * k).enumerate().for_each(one_block);
+        } else {
+            out.par_chunks_mut(block * k).enumerate().for_each(one_block);
+        }
         Array2::from_shape_vec((n, k), out).expect("n·k scores")
     }
 
