@@ -80,8 +80,9 @@ pub fn build(
 
 /// Leaves holding under 1/ROW_WISE_FRACTION of the rows are summed row by row:
 /// their rows are so scattered that each column read would be a cache miss,
-/// while a row's bins share one cache line.
-const ROW_WISE_FRACTION: usize = 64;
+/// while a row's bins share one cache line (1/16 measured best once a batch
+/// of rows is touched ahead, on 1M x 28 rows with 255 leaves).
+const ROW_WISE_FRACTION: usize = 16;
 /// Row by row, every feature's 4 KB accumulator is live at once: keep them within L2.
 pub const ROW_WISE_MAX_FEATURES: usize = 64;
 
@@ -104,16 +105,25 @@ fn row_wise(data: &Binned, rows: &[u32], og: &[[f32; 2]], features: &[bool], his
         .par_iter()
         .map(|&(f0, f1)| {
             let mut acc = vec![[[0.0f64; 2]; 256]; f1 - f0];
-            for (i, &r) in rows.iter().enumerate() {
-                let g = og[i];
-                let (g0, g1) = (f64::from(g[0]), f64::from(g[1]));
-                let row = &data.row(r as usize)[f0..f1];
-                for (&b, a) in row.iter().zip(acc.iter_mut()) {
-                    let e = &mut a[b as usize];
-                    e[0] += g0;
-                    e[1] += g1;
+            // The rows are scattered: touch a batch of them before summing it,
+            // so that their cache misses overlap.
+            let mut touched = 0u8;
+            for (rows, og) in rows.chunks(TOUCH_BATCH).zip(og.chunks(TOUCH_BATCH)) {
+                for &r in rows {
+                    let row = &data.row(r as usize)[f0..f1];
+                    touched ^= row[0] ^ row[row.len() - 1];
+                }
+                for (&r, g) in rows.iter().zip(og) {
+                    let (g0, g1) = (f64::from(g[0]), f64::from(g[1]));
+                    let row = &data.row(r as usize)[f0..f1];
+                    for (&b, a) in row.iter().zip(acc.iter_mut()) {
+                        let e = &mut a[b as usize];
+                        e[0] += g0;
+                        e[1] += g1;
+                    }
                 }
             }
+            std::hint::black_box(touched);
             acc
         })
         .collect();
