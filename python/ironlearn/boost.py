@@ -213,8 +213,17 @@ def _labels(label, classify: bool):
         raise ValueError("the training Dataset has no label")
     y = np.asarray(label).ravel()
     if classify:
+        if y.dtype.kind in "iu" and len(y) and y.min() >= 0 and y.max() < 1 << 20:
+            # Integer classes: counted, not sorted; labels that already are
+            # 0..k-1 are passed as they are (no copy of a large label array).
+            classes = np.flatnonzero(np.bincount(y))
+            if classes[-1] == len(classes) - 1:
+                return np.ascontiguousarray(y, dtype=np.int64), [str(c) for c in classes]
+            lookup = np.zeros(classes[-1] + 1, dtype=np.int64)
+            lookup[classes] = np.arange(len(classes))
+            return lookup[y], [str(c) for c in classes]
         classes, codes = np.unique(y, return_inverse=True)
-        return codes.astype(np.int64), [_class_name(c) for c in classes]
+        return codes.astype(np.int64, copy=False), [_class_name(c) for c in classes]
     return np.ascontiguousarray(y, dtype=np.float64), None
 
 

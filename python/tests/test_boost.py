@@ -225,3 +225,21 @@ def test_categorical_splits_beat_integer_codes(rng):
     with_cat = il.GBDTRegressor(categorical_feature=["0"], **params).fit(Xtr, ytr)
     as_num = il.GBDTRegressor(**params).fit(Xtr, ytr)
     assert mean_squared_error(yte, with_cat.predict(Xte)) < 0.8 * mean_squared_error(yte, as_num.predict(Xte))
+
+
+@pytest.mark.parametrize(
+    "y",
+    [
+        np.array([3, 7, 3, 9, 7, 7]),  # integer classes with gaps: counted, then looked up
+        np.array([0, 2, 1, 1, 0], dtype=np.uint8),  # already 0..k-1: passed through
+        np.array([1.0, 0.0, 1.0]),  # floats: sorted
+        np.array(["b", "a", "b"]),  # text
+        np.array([True, False, True]),
+    ],
+)
+def test_class_codes_match_numpy_unique(y):
+    codes, classes = ilb._labels(y, True)
+    want_classes, want_codes = np.unique(y, return_inverse=True)
+    assert codes.dtype == np.int64
+    np.testing.assert_array_equal(codes, want_codes)
+    assert classes == [ilb._class_name(c) for c in want_classes]
