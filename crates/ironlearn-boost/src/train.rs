@@ -145,6 +145,9 @@ struct Eval<'a> {
 }
 
 /// Trains a booster.
+/// Training scores updated per block of this many rows.
+const SCORE_BLOCK: usize = 64 * 1024;
+
 pub fn train(params: &Gbdt, data: &Dataset<'_>, options: TrainOptions<'_>) -> Result<GbdtModel> {
     params.validate()?;
     if params.boosting != "gbdt" {
@@ -371,10 +374,21 @@ fn train_in_pool(p: &Gbdt, data: &Dataset<'_>, mut options: TrainOptions<'_>) ->
             // Training scores: in-bag rows from their leaf ranges, the rest by routing.
             let sc = &mut scores[c * n..(c + 1) * n];
             ph.time("update scores", || {
-                for (leaf, &(s, e)) in grown.leaf_ranges.iter().enumerate() {
-                    let v = grown.tree.leaf_value[leaf];
-                    rows[s..e].iter().for_each(|&r| sc[r as usize] += v);
-                }
+                // Each leaf's rows are ascending (the partition is stable), so a
+                // block of scores finds its rows in every leaf by bisection; the
+                // blocks are independent and each stays in cache.
+                let (ranges, values) = (&grown.leaf_ranges, &grown.tree.leaf_value);
+                debug_assert!(ranges.iter().all(|&(s, e)| rows[s..e].windows(2).all(|w| w[0] < w[1])));
+                sc.par_chunks_mut(SCORE_BLOCK).enumerate().for_each(|(b, block)| {
+                    let lo = (b * SCORE_BLOCK) as u32;
+                    let hi = lo + block.len() as u32;
+                    for (&(s, e), &v) in ranges.iter().zip(values) {
+                        let leaf = &rows[s..e];
+                        let a = leaf.partition_point(|&r| r < lo);
+                        let z = a + leaf[a..].partition_point(|&r| r < hi);
+                        leaf[a..z].iter().for_each(|&r| block[(r - lo) as usize] += v);
+                    }
+                });
                 for &r in &out_of_bag {
                     let r = r as usize;
                     sc[r] += grown.tree.leaf_value[grown.leaf_of(&binned, r)];
