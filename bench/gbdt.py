@@ -187,7 +187,11 @@ def main():
     libs = a.libs.split(",")
     results = []
     for name in names:
-        runs = {lib: [run(lib, name, a.threads) for _ in range(a.repeat)] for lib in libs}
+        # Round robin: a drift in the machine's speed (shared cores) hits every library alike.
+        runs = {lib: [] for lib in libs}
+        for _ in range(a.repeat):
+            for lib in libs:
+                runs[lib].append(run(lib, name, a.threads))
         rows = {}
         for lib, rs in runs.items():
             rows[lib] = {

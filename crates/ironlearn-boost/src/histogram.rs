@@ -219,72 +219,39 @@ const SPARE: usize = 8;
 ///
 /// With many rows, even and odd positions go to two accumulators (summed at
 /// the end), which breaks the store-to-load chain when neighbouring rows share
-/// a bin. Every choice depends on the data only and the order of additions is
-/// fixed, so the result is the same on every run and thread count.
+/// a bin. A leaf's bins are first gathered a chunk at a time (the scattered
+/// reads then overlap instead of stalling the sums). Every choice depends on
+/// the data only and the order of additions is fixed, so the result is the
+/// same on every run and thread count.
 fn feature_hist(col: &[u8], rows: Option<&[u32]>, og: &[[f32; 2]], layout: Layout, total: Bin, h: &mut [Bin]) {
-    // Fixed-size accumulators indexed by a `u8`: no bounds checks in the loop.
-    #[inline(always)]
-    fn add(a: &mut [Bin; 256], b: u8, g: [f32; 2]) {
-        let e = &mut a[b as usize];
-        e[0] += f64::from(g[0]);
-        e[1] += f64::from(g[1]);
+    let mut sums = Sums { acc: [[0.0; 2]; 256], second: [[0.0; 2]; 256], wide: [[0.0; 2]; 256 + SPARE] };
+    let two = og.len() >= TWO_ACCUMULATORS;
+    match rows {
+        None => sums.add(col, og, layout, two),
+        Some(rows) => {
+            let mut bins = [0u8; GATHER];
+            for (r, g) in rows.chunks(GATHER).zip(og.chunks(GATHER)) {
+                bins.iter_mut().zip(r).for_each(|(b, &r)| *b = col[r as usize]);
+                sums.add(&bins[..r.len()], g, layout, two);
+            }
+        }
     }
-    let bin_at = |i: usize| match rows {
-        None => col[i],
-        Some(r) => col[r[i] as usize],
-    };
-    let m = og.len();
-    let nb = h.len();
-    let mut acc = [[0.0f64; 2]; 256];
+    let Sums { mut acc, second, wide } = sums;
     let dominant = match layout {
         Layout::Spread => None,
-        Layout::Sparse(d) => {
-            for (i, &g) in og.iter().enumerate() {
-                let b = bin_at(i);
-                if b != d {
-                    add(&mut acc, b, g);
-                }
-            }
-            Some(d)
-        }
+        Layout::Sparse(d) => Some(d),
         Layout::Concentrated(d) => {
-            // The dominant bin's rows rotate over spare slots 256.. (a select,
-            // not a branch), so they do not wait on each other; the bin is
-            // recovered from the total below.
-            let mut wide = [[0.0f64; 2]; 256 + SPARE];
-            for (i, &g) in og.iter().enumerate() {
-                let b = bin_at(i);
-                let slot = if b == d { 256 + (i % SPARE) } else { usize::from(b) };
-                // `min` proves the index in bounds, so the loop has no check.
-                let e = &mut wide[slot.min(256 + SPARE - 1)];
-                e[0] += f64::from(g[0]);
-                e[1] += f64::from(g[1]);
-            }
             acc.copy_from_slice(&wide[..256]);
             Some(d)
         }
     };
-    if dominant.is_none() {
-        if m < TWO_ACCUMULATORS {
-            for (i, &g) in og.iter().enumerate() {
-                add(&mut acc, bin_at(i), g);
-            }
-        } else {
-            let mut second = [[0.0f64; 2]; 256];
-            for k in 0..m / 2 {
-                let (i, j) = (2 * k, 2 * k + 1);
-                add(&mut acc, bin_at(i), og[i]);
-                add(&mut second, bin_at(j), og[j]);
-            }
-            if m % 2 == 1 {
-                add(&mut acc, bin_at(m - 1), og[m - 1]);
-            }
-            for (e, s) in acc.iter_mut().zip(second.iter()) {
-                e[0] += s[0];
-                e[1] += s[1];
-            }
+    if dominant.is_none() && two {
+        for (e, s) in acc.iter_mut().zip(second.iter()) {
+            e[0] += s[0];
+            e[1] += s[1];
         }
     }
+    let nb = h.len();
     h.copy_from_slice(&acc[..nb]);
     if let Some(d) = dominant {
         // The dominant bin holds whatever the others do not.
@@ -296,6 +263,65 @@ fn feature_hist(col: &[u8], rows: Option<&[u32]>, og: &[[f32; 2]], layout: Layou
             }
         }
         h[d as usize] = [total[0] - og_, total[1] - oh];
+    }
+}
+
+/// Rows whose bins are gathered at a time: a multiple of 2 and of `SPARE`,
+/// so chunks pair and rotate rows exactly as one pass would.
+const GATHER: usize = 256;
+
+/// One feature's running sums.
+struct Sums {
+    acc: [Bin; 256],
+    /// Odd positions, with two accumulators.
+    second: [Bin; 256],
+    /// A concentrated feature's bins and the dominant bin's spare slots.
+    wide: [Bin; 256 + SPARE],
+}
+
+impl Sums {
+    /// Adds rows with bins `bins` and gradients `og` (`bins.len()` even unless last).
+    #[inline(always)]
+    fn add(&mut self, bins: &[u8], og: &[[f32; 2]], layout: Layout, two: bool) {
+        // Fixed-size accumulators indexed by a `u8`: no bounds checks in the loop.
+        #[inline(always)]
+        fn add(a: &mut [Bin; 256], b: u8, g: [f32; 2]) {
+            let e = &mut a[b as usize];
+            e[0] += f64::from(g[0]);
+            e[1] += f64::from(g[1]);
+        }
+        match layout {
+            Layout::Sparse(d) => {
+                for (&b, &g) in bins.iter().zip(og) {
+                    if b != d {
+                        add(&mut self.acc, b, g);
+                    }
+                }
+            }
+            Layout::Concentrated(d) => {
+                // The dominant bin's rows rotate over spare slots 256.. (a select,
+                // not a branch), so they do not wait on each other; the bin is
+                // recovered from the total.
+                for (i, (&b, &g)) in bins.iter().zip(og).enumerate() {
+                    let slot = if b == d { 256 + (i % SPARE) } else { usize::from(b) };
+                    // `min` proves the index in bounds, so the loop has no check.
+                    let e = &mut self.wide[slot.min(256 + SPARE - 1)];
+                    e[0] += f64::from(g[0]);
+                    e[1] += f64::from(g[1]);
+                }
+            }
+            Layout::Spread if !two => bins.iter().zip(og).for_each(|(&b, &g)| add(&mut self.acc, b, g)),
+            Layout::Spread => {
+                let pairs = bins.len() / 2;
+                for k in 0..pairs {
+                    add(&mut self.acc, bins[2 * k], og[2 * k]);
+                    add(&mut self.second, bins[2 * k + 1], og[2 * k + 1]);
+                }
+                if bins.len() % 2 == 1 {
+                    add(&mut self.acc, bins[bins.len() - 1], og[bins.len() - 1]);
+                }
+            }
+        }
     }
 }
 
