@@ -37,12 +37,26 @@ fn main() -> anyhow::Result<()> {
         std::hint::black_box(model.predict_raw(Features::Dense(x.view()), None)?);
         best = best.min(t.elapsed().as_secs_f64());
     }
+    let hundred = x.slice(ndarray::s![..n.min(100), ..]);
+    let mut times: Vec<f64> = (0..200)
+        .map(|_| {
+            let t = Instant::now();
+            std::hint::black_box(model.predict_raw(Features::Dense(hundred), None).unwrap());
+            t.elapsed().as_secs_f64()
+        })
+        .collect();
+    times.sort_by(f64::total_cmp);
+    let per_hundred = hundred.nrows() as f64 / times[times.len() / 2];
     let t = Instant::now();
     let singles = n.min(2000);
     for i in 0..singles {
         std::hint::black_box(model.predict_raw(Features::Dense(x.slice(ndarray::s![i..i + 1, ..])), None)?);
     }
     let single = t.elapsed().as_secs_f64() / singles as f64;
-    println!("{n} rows: best of {reps} {:.0} rows/s; one row at a time {:.0} rows/s", n as f64 / best, 1.0 / single);
+    println!(
+        "{n} rows: best of {reps} {:.0} rows/s; batches of 100 (median) {per_hundred:.0} rows/s; one row at a time {:.0} rows/s",
+        n as f64 / best,
+        1.0 / single
+    );
     Ok(())
 }
