@@ -280,20 +280,23 @@ fn find_best(
 const PARTITION_BLOCK: usize = 16 * 1024;
 
 /// Stable partition of `rows` by the split; returns the number going left.
+///
+/// Each block of rows is split into its part of `scratch` (left rows from the
+/// front, right rows from the back), then the parts are copied to their final
+/// places in `rows`: both steps run in parallel over the blocks.
 fn partition(rows: &mut [u32], data: &Binned, s: &BinnedSplit, scratch: &mut Vec<u32>) -> usize {
     let col = data.col(s.feature);
     let goes_left = |r: u32| s.go_left(col[r as usize]);
     scratch.resize(rows.len(), 0);
-    // Each block keeps its left rows in place and puts its right rows in
-    // the matching part of `scratch`; both writes happen on every row, so
-    // there is no unpredictable branch.
-    let split_block = |block: &mut [u32], right: &mut [u32]| -> usize {
+    // Every row is written to both ends and only one count advances: no
+    // unpredictable branch. The slots meet only at the last row.
+    let split_block = |block: &[u32], out: &mut [u32]| -> usize {
         let (mut nl, mut nr) = (0, 0);
-        for i in 0..block.len() {
-            let r = block[i];
+        let last = out.len() - 1;
+        for &r in block {
             let left = goes_left(r);
-            block[nl] = r;
-            right[nr] = r;
+            out[nl] = r;
+            out[last - nr] = r;
             nl += usize::from(left);
             nr += usize::from(!left);
         }
@@ -301,20 +304,55 @@ fn partition(rows: &mut [u32], data: &Binned, s: &BinnedSplit, scratch: &mut Vec
     };
     let block = if rows.len() < 2 * PARTITION_BLOCK { rows.len().max(1) } else { PARTITION_BLOCK };
     let counts: Vec<usize> =
-        rows.par_chunks_mut(block).zip(scratch.par_chunks_mut(block)).map(|(b, r)| split_block(b, r)).collect();
-    // Gather the blocks' left parts at the front, then their right parts.
+        rows.par_chunks(block).zip(scratch.par_chunks_mut(block)).map(|(b, o)| split_block(b, o)).collect();
     let n_left: usize = counts.iter().sum();
-    let mut pos = 0;
-    for (k, &nl) in counts.iter().enumerate() {
-        let start = k * block;
-        rows.copy_within(start..start + nl, pos);
-        pos += nl;
-    }
-    for (k, &nl) in counts.iter().enumerate() {
-        let start = k * block;
-        let len = (rows.len() - start).min(block) - nl;
-        rows[pos..pos + len].copy_from_slice(&scratch[start..start + len]);
-        pos += len;
-    }
+    let (left_area, right_area) = rows.split_at_mut(n_left);
+    let lefts = split_sizes(left_area, counts.iter().copied());
+    let rights = split_sizes(right_area, scratch.chunks(block).zip(&counts).map(|(b, &nl)| b.len() - nl));
+    scratch.par_chunks(block).zip(&counts).zip(lefts).zip(rights).for_each(|(((src, &nl), l), r)| {
+        l.copy_from_slice(&src[..nl]);
+        // The right rows were written from the back: reverse them into order.
+        r.iter_mut().zip(src[nl..].iter().rev()).for_each(|(d, &v)| *d = v);
+    });
     n_left
+}
+
+/// `slice` cut into consecutive pieces of the given sizes.
+fn split_sizes(mut slice: &mut [u32], sizes: impl Iterator<Item = usize>) -> Vec<&mut [u32]> {
+    sizes
+        .map(|k| {
+            let (head, tail) = std::mem::take(&mut slice).split_at_mut(k);
+            slice = tail;
+            head
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::binning::{bin_rows, fit_mappers};
+    use crate::features::RawColumn;
+    use ironlearn_core::Rng;
+    use ndarray::Array1;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+        #[test]
+        fn partition_is_a_stable_filter(seed in 0u64..1000, n in 1usize..(3 * PARTITION_BLOCK), keep in 1u64..4) {
+            let mut rng = Rng::new(seed);
+            let x = Array1::from_shape_fn(n, |_| rng.normal());
+            let cols = [RawColumn::Numeric { name: String::new(), values: x.view() }];
+            let data = bin_rows(&cols, &fit_mappers(&cols, 32, 1, 100_000, 0).unwrap()).unwrap();
+            let split = BinnedSplit { feature: 0, threshold: rng.below(32) as u8, default_left: false, missing_bin: None, left_bins: None };
+            let mut rows: Vec<u32> = (0..n as u32).filter(|r| u64::from(*r) % keep == 0).collect();
+            let want: Vec<u32> = rows.iter().copied().filter(|&r| split.go_left(data.get(r as usize, 0)))
+                .chain(rows.iter().copied().filter(|&r| !split.go_left(data.get(r as usize, 0))))
+                .collect();
+            let n_left = partition(&mut rows, &data, &split, &mut Vec::new());
+            prop_assert_eq!(n_left, want.iter().filter(|&&r| split.go_left(data.get(r as usize, 0))).count());
+            prop_assert_eq!(rows, want);
+        }
+    }
 }
