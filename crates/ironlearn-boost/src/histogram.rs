@@ -193,13 +193,7 @@ fn sparse_rows(
         let base = data.offsets[g.first];
         for f in g.first..g.end {
             let f_bins = &mut h[data.offsets[f] - base..data.offsets[f + 1] - base];
-            let d = usize::from(sparse.dominant[f]);
-            let (mut sg, mut sh) = (0.0, 0.0);
-            for e in f_bins.iter() {
-                sg += e[0];
-                sh += e[1];
-            }
-            f_bins[d] = [total[0] - sg, total[1] - sh];
+            recover_dominant(f_bins, sparse.dominant[f], total);
         }
     };
     if og.len() * data.n_features < PARALLEL_WORK {
@@ -254,16 +248,20 @@ fn feature_hist(col: &[u8], rows: Option<&[u32]>, og: &[[f32; 2]], layout: Layou
     let nb = h.len();
     h.copy_from_slice(&acc[..nb]);
     if let Some(d) = dominant {
-        // The dominant bin holds whatever the others do not.
-        let (mut og_, mut oh) = (0.0, 0.0);
-        for (b, e) in h.iter().enumerate() {
-            if b != d as usize {
-                og_ += e[0];
-                oh += e[1];
-            }
-        }
-        h[d as usize] = [total[0] - og_, total[1] - oh];
+        recover_dominant(h, d, total);
     }
+}
+
+/// Sets a feature's skipped bin `d` to whatever the leaf's `total` leaves after its other bins.
+fn recover_dominant(h: &mut [Bin], d: u8, total: Bin) {
+    let (mut g, mut hs) = (0.0, 0.0);
+    for (b, e) in h.iter().enumerate() {
+        if b != usize::from(d) {
+            g += e[0];
+            hs += e[1];
+        }
+    }
+    h[usize::from(d)] = [total[0] - g, total[1] - hs];
 }
 
 /// Rows whose bins are gathered at a time: a multiple of 2 and of `SPARE`,

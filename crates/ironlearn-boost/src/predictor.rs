@@ -139,20 +139,16 @@ impl Packed {
     /// Adds the first `n_trees` trees' outputs for the row-major rows `x` of
     /// width `nf` to `out` (`rows × k`, tree `t` feeding column `t % k`).
     pub fn add_block(&self, n_trees: usize, x: &[f64], nf: usize, k: usize, out: &mut [f64]) {
-        let coded: Vec<f64>;
+        let mut coded = Vec::new();
         let x = if self.categorical.is_empty() {
             x
         } else {
-            coded = x
-                .chunks(nf.max(1))
-                .flat_map(|row| {
-                    let mut row = row.to_vec();
-                    for &f in &self.categorical {
-                        row[f] = f64::from_bits(category_index(row[f]));
-                    }
-                    row
-                })
-                .collect();
+            coded.extend_from_slice(x);
+            for row in coded.chunks_mut(nf.max(1)) {
+                for &f in &self.categorical {
+                    row[f] = f64::from_bits(category_index(row[f]));
+                }
+            }
             &coded
         };
         let nodes = &self.nodes;

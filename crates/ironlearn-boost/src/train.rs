@@ -144,10 +144,10 @@ struct Eval<'a> {
     scores: Vec<f64>,
 }
 
-/// Trains a booster.
 /// Training scores updated per block of this many rows.
 const SCORE_BLOCK: usize = 64 * 1024;
 
+/// Trains a booster.
 pub fn train(params: &Gbdt, data: &Dataset<'_>, options: TrainOptions<'_>) -> Result<GbdtModel> {
     params.validate()?;
     if params.boosting != "gbdt" {
