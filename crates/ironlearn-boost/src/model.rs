@@ -180,7 +180,7 @@ impl Persist for GbdtModel {
             serde_json::from_value(de("features")?).map_err(|e| bad(&e.to_string()))?;
         let n_trees = field("n_trees")?.as_u64().ok_or_else(|| bad("n_trees"))? as usize;
         let num_outputs = field("num_outputs")?.as_u64().ok_or_else(|| bad("num_outputs"))? as usize;
-        if num_outputs == 0 || n_trees % num_outputs != 0 {
+        if num_outputs == 0 || !n_trees.is_multiple_of(num_outputs) {
             return Err(bad("the tree count is not a multiple of the outputs"));
         }
         let init_score: Vec<f64> = serde_json::from_value(de("init_score")?).map_err(|e| bad(&e.to_string()))?;

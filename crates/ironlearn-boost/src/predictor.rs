@@ -1,14 +1,19 @@
-//! Fast batch prediction for trees with plain numeric splits.
+//! Fast batch prediction.
 //!
 //! Every tree is laid out in pre-order in one array of 16-byte nodes: a
-//! split's left child is the next node, so a node holds only its threshold,
-//! its right child, its feature and where NaN goes; leaves are nodes too and
-//! hold their value. Four nodes share a cache line and a path through a tree
-//! mostly walks forward. Rows are walked eight at a time so their memory
-//! chains overlap. Categorical splits test a bitset whose place is packed
-//! into the node's value, against the category index computed once per block
-//! (not at every split); XGBoost's splits compare in `f32`. Trees with
-//! either walk a row at a time (interleaving them measured slower). Trees
+//! split's left child is the next node, so a node holds only its test, its
+//! right child and its feature; leaves are nodes too and hold their value.
+//! Four nodes share a cache line and a path through a tree mostly walks
+//! forward. Rows are walked eight at a time so their memory chains overlap.
+//!
+//! Trees with only `value <= threshold` splits are walked on the raw values.
+//! Any other split (categorical, XGBoost's `f32` comparison) would make the
+//! walk branch on the node's kind, and that branch is as unpredictable as
+//! the split itself. So such models code each value once per block instead:
+//! a numeric value becomes its rank among the model's thresholds on that
+//! feature, a categorical one its category, NaN zero. Every split is then the
+//! same branch-free test: the code is below the node's rank, or its bit is
+//! set in the node's bitset (categories, and NaN's default direction). Trees
 //! with LightGBM's zero-as-missing use `Tree::predict`.
 
 use crate::tree::{decision, Tree};
@@ -20,19 +25,66 @@ const LEAF: u16 = u16::MAX;
 /// Set on a node index that points at a leaf, so a finished walk is seen without a load.
 const IS_LEAF: u32 = 1 << 31;
 
-const NAN_LEFT: u8 = 1;
-const LEFT_IS_LEAF: u8 = 2;
-const CATEGORICAL: u8 = 4;
-const LESS_F32: u8 = 8;
+/// `Node::extra` bits: the left child is a leaf (both layouts).
+const LEFT_IS_LEAF: u16 = 1 << 15;
+/// Plain layout: NaN goes left.
+const NAN_LEFT: u16 = 1;
+
+/// The shared bitsets of coded numeric splits: NaN (code 0) goes right, or left.
+const NAN_RIGHT_SET: u32 = 0;
+const NAN_LEFT_SET: u32 = 2;
 
 #[derive(Debug, Clone, Copy)]
 struct Node {
-    /// The split threshold, a leaf's value, or (categorical) the index of its category set.
+    /// A leaf's value; the plain layout's threshold; the coded layout's
+    /// rank (low 32 bits) and bitset start (high 32 bits).
     value: f64,
     /// The right child's index, `| IS_LEAF` when it is a leaf.
     right: u32,
     feature: u16,
-    flags: u8,
+    /// `LEFT_IS_LEAF`, plus `NAN_LEFT` (plain) or the bitset's length in words (coded).
+    extra: u16,
+}
+
+/// How the coded layout turns one feature's values into codes.
+#[derive(Debug, Clone)]
+enum Coding {
+    /// `value <= t` splits, on these sorted distinct thresholds.
+    AtMost(Vec<f64>),
+    /// XGBoost's `f32(value) < t` splits, on these sorted distinct thresholds.
+    LessF32(Vec<f32>),
+    Categorical,
+}
+
+impl Coding {
+    /// The code of a value: 0 for NaN, else one more than its rank (numeric)
+    /// or its category (categorical; negative values code as NaN, which no set holds).
+    #[inline]
+    fn code(&self, v: f64) -> u32 {
+        if v.is_nan() {
+            return 0;
+        }
+        let code = match self {
+            Coding::AtMost(ts) => ts.partition_point(|&t| t < v),
+            Coding::LessF32(ts) => {
+                let v = v as f32;
+                ts.partition_point(|&t| t <= v)
+            }
+            Coding::Categorical if v < 0.0 => return 0,
+            Coding::Categorical => (v as u64).min(u64::from(u32::MAX - 1)) as usize,
+        };
+        code as u32 + 1
+    }
+
+    /// The code limit of a numeric split at `threshold`: codes `1..=rank` go left.
+    fn rank(&self, threshold: f64) -> u32 {
+        let r = match self {
+            Coding::AtMost(ts) => ts.partition_point(|&t| t < threshold),
+            Coding::LessF32(ts) => ts.partition_point(|&t| t < threshold as f32),
+            Coding::Categorical => unreachable!("categorical splits have no rank"),
+        };
+        r as u32 + 1
+    }
 }
 
 /// Every tree of a model, packed for prediction.
@@ -40,153 +92,168 @@ struct Node {
 pub struct Packed {
     nodes: Vec<Node>,
     roots: Vec<u32>,
-    /// The bitsets of categorical splits, one after another.
+    /// One more than the highest feature a split tests: the least row width.
+    features: usize,
+    /// The coded layout's feature codings and bitsets, `None` for the plain layout.
+    coded: Option<Coded>,
+}
+
+#[derive(Debug, Clone)]
+struct Coded {
+    /// The features that splits use, with their coding.
+    codings: Vec<(usize, Coding)>,
+    /// Bitsets one after another, each followed by a zero word.
     words: Vec<u32>,
-    /// Whether every split is `value <= threshold` (the fast loop applies).
-    plain: bool,
-    /// The features of categorical splits, whose values are turned into
-    /// category indices once per block rather than at every split.
-    categorical: Vec<usize>,
 }
 
 impl Packed {
     /// Packs the trees, or `None` when one of them needs the general path.
     pub fn new(trees: &[Tree]) -> Option<Packed> {
-        if trees.iter().any(|t| {
-            t.decision.iter().any(|&d| d & decision::MISSING_ZERO != 0)
-                || t.split_feature.iter().any(|&f| f >= u32::from(LEAF))
-        }) {
+        let splits = || trees.iter().flat_map(|t| (0..t.num_splits()).map(move |n| (t, n)));
+        if splits().any(|(t, n)| t.decision[n] & decision::MISSING_ZERO != 0 || t.split_feature[n] >= u32::from(LEAF)) {
             return None;
         }
-        let mut p = Packed {
-            nodes: Vec::new(),
-            roots: Vec::with_capacity(trees.len()),
-            words: Vec::new(),
-            plain: false,
-            categorical: Vec::new(),
-        };
+        let plain = splits().all(|(t, n)| t.decision[n] & (decision::CATEGORICAL | decision::LESS_F32) == 0);
+        let coded = if plain { None } else { Some(Coded::new(trees)?) };
+        let mut p = Packed { nodes: Vec::new(), roots: Vec::with_capacity(trees.len()), features: 0, coded };
         for t in trees {
             p.roots.push(p.nodes.len() as u32 | if t.num_splits() == 0 { IS_LEAF } else { 0 });
-            p.push(t, if t.num_splits() == 0 { -1 } else { 0 });
+            p.push(t, if t.num_splits() == 0 { -1 } else { 0 })?;
         }
-        p.plain = p.nodes.iter().all(|n| n.flags & (CATEGORICAL | LESS_F32) == 0);
-        let splits = || p.nodes.iter().filter(|n| n.feature != LEAF);
-        let mut categorical: Vec<usize> =
-            splits().filter(|n| n.flags & CATEGORICAL != 0).map(|n| usize::from(n.feature)).collect();
-        categorical.sort_unstable();
-        categorical.dedup();
-        // A feature split both ways (possible in an imported model) keeps its raw values.
-        if splits().any(|n| n.flags & CATEGORICAL == 0 && categorical.binary_search(&usize::from(n.feature)).is_ok()) {
+        if p.nodes.len() >= IS_LEAF as usize {
             return None;
         }
-        p.categorical = categorical;
-        (p.nodes.len() < IS_LEAF as usize).then_some(p)
+        p.check();
+        Some(p)
+    }
+
+    /// Checks what the walk relies on instead of bounds checks: every child
+    /// and root index points at a node, every split's feature is below
+    /// `features`, and every coded split's bitset lies within `words`.
+    fn check(&self) {
+        let in_nodes = |i: u32| ((i & !IS_LEAF) as usize) < self.nodes.len();
+        assert!(self.roots.iter().all(|&r| in_nodes(r)), "a root outside the packed nodes");
+        let mut stack: Vec<u32> = self.roots.iter().copied().filter(|r| r & IS_LEAF == 0).collect();
+        let mut seen = vec![false; self.nodes.len()];
+        while let Some(i) = stack.pop() {
+            if std::mem::replace(&mut seen[i as usize], true) {
+                continue;
+            }
+            let n = &self.nodes[i as usize];
+            let left = (i + 1) | if n.extra & LEFT_IS_LEAF != 0 { IS_LEAF } else { 0 };
+            assert!(in_nodes(left) && in_nodes(n.right), "a child outside the packed nodes");
+            assert!(usize::from(n.feature) < self.features, "a split on a feature beyond the packed width");
+            if let Some(coded) = &self.coded {
+                let (start, len) = ((n.value.to_bits() >> 32) as usize, usize::from(n.extra & !LEFT_IS_LEAF));
+                assert!(start + len < coded.words.len(), "a bitset outside the packed words");
+            }
+            stack.extend([left, n.right].into_iter().filter(|c| c & IS_LEAF == 0));
+        }
     }
 
     /// Appends the subtree at `id` in pre-order.
-    fn push(&mut self, t: &Tree, id: i32) {
+    fn push(&mut self, t: &Tree, id: i32) -> Option<()> {
         if id < 0 {
-            self.nodes.push(Node { value: t.leaf_value[!id as usize], right: 0, feature: LEAF, flags: 0 });
-            return;
+            self.nodes.push(Node { value: t.leaf_value[!id as usize], right: 0, feature: LEAF, extra: 0 });
+            return Some(());
         }
         let n = id as usize;
         let d = t.decision[n];
-        let mut flags = 0;
-        let mut value = t.threshold[n];
-        if d & decision::CATEGORICAL != 0 {
-            flags |= CATEGORICAL;
-            let set = t.threshold[n] as usize;
-            let (lo, hi) = (t.cat_boundaries[set] as usize, t.cat_boundaries[set + 1] as usize);
-            // The set's place is kept in the node itself: one dependent load fewer per split.
-            value = f64::from_bits((self.words.len() as u64) << 32 | (hi - lo) as u64);
-            self.words.extend_from_slice(&t.cat_threshold[lo..hi]);
-        } else if d & decision::LESS_F32 != 0 {
-            flags |= LESS_F32;
-            if d & decision::DEFAULT_LEFT != 0 {
-                flags |= NAN_LEFT;
+        let feature = t.split_feature[n] as usize;
+        let (value, mut extra) = match &mut self.coded {
+            None => {
+                let nan_left = if d & decision::MISSING_NAN != 0 {
+                    d & decision::DEFAULT_LEFT != 0
+                } else {
+                    0.0 <= t.threshold[n]
+                };
+                (t.threshold[n], if nan_left { NAN_LEFT } else { 0 })
             }
-        } else {
-            let nan_left = if d & decision::MISSING_NAN != 0 { d & decision::DEFAULT_LEFT != 0 } else { 0.0 <= value };
-            if nan_left {
-                flags |= NAN_LEFT;
+            Some(coded) => {
+                let at =
+                    coded.codings.binary_search_by_key(&feature, |(f, _)| *f).expect("every split feature is coded");
+                let coding = &coded.codings[at].1;
+                let (rank, start, len) = if d & decision::CATEGORICAL != 0 {
+                    let set = t.threshold[n] as usize;
+                    let (lo, hi) = (t.cat_boundaries[set] as usize, t.cat_boundaries[set + 1] as usize);
+                    let (start, len) = coded.push_categories(&t.cat_threshold[lo..hi])?;
+                    (0, start, len)
+                } else {
+                    let nan_left = if d & (decision::MISSING_NAN | decision::LESS_F32) != 0 {
+                        d & decision::DEFAULT_LEFT != 0
+                    } else {
+                        0.0 <= t.threshold[n]
+                    };
+                    (coding.rank(t.threshold[n]), if nan_left { NAN_LEFT_SET } else { NAN_RIGHT_SET }, 1)
+                };
+                (f64::from_bits(u64::from(start) << 32 | u64::from(rank)), len)
             }
-        }
+        };
         if t.left_child[n] < 0 {
-            flags |= LEFT_IS_LEAF;
+            extra |= LEFT_IS_LEAF;
         }
         let at = self.nodes.len();
-        self.nodes.push(Node { value, right: 0, feature: t.split_feature[n] as u16, flags });
-        self.push(t, t.left_child[n]);
+        self.nodes.push(Node { value, right: 0, feature: feature as u16, extra });
+        self.features = self.features.max(feature + 1);
+        self.push(t, t.left_child[n])?;
         self.nodes[at].right = self.nodes.len() as u32 | if t.right_child[n] < 0 { IS_LEAF } else { 0 };
-        self.push(t, t.right_child[n]);
-    }
-
-    /// Whether the row goes left at a node that is not a plain split.
-    #[inline(always)]
-    fn goes_left(&self, n: &Node, v: f64) -> bool {
-        if n.flags & CATEGORICAL != 0 {
-            // `v` holds a category index (see `category_index`).
-            let c = v.to_bits() as usize;
-            let bits = n.value.to_bits();
-            let (start, len) = ((bits >> 32) as usize, bits as u32 as usize);
-            c / 32 < len && (self.words[start + c / 32] >> (c % 32)) & 1 == 1
-        } else {
-            let left = if n.flags & LESS_F32 != 0 { (v as f32) < (n.value as f32) } else { v <= n.value };
-            left | (v.is_nan() & (n.flags & NAN_LEFT != 0))
-        }
+        self.push(t, t.right_child[n])
     }
 
     /// Adds the first `n_trees` trees' outputs for the row-major rows `x` of
     /// width `nf` to `out` (`rows × k`, tree `t` feeding column `t % k`).
     pub fn add_block(&self, n_trees: usize, x: &[f64], nf: usize, k: usize, out: &mut [f64]) {
-        let mut coded = Vec::new();
-        let x = if self.categorical.is_empty() {
-            x
-        } else {
-            coded.extend_from_slice(x);
-            for row in coded.chunks_mut(nf.max(1)) {
-                for &f in &self.categorical {
-                    row[f] = f64::from_bits(category_index(row[f]));
-                }
-            }
-            &coded
-        };
+        // The steps below index without bounds checks (with them, the loop over
+        // a group's rows is not unrolled and prediction is 1.5x slower, measured):
+        // `check` has shown every index they follow to be in bounds, given this.
+        assert!(nf >= self.features && x.len().is_multiple_of(nf.max(1)), "rows narrower than the model");
         let nodes = &self.nodes;
-        // A table lookup, not a branch, picks the child: the direction is unpredictable.
+        // A select, not a branch, picks the child: the direction is unpredictable.
         let next = |i: u32, n: &Node, left: bool| -> u32 {
-            [n.right, (i + 1) | if n.flags & LEFT_IS_LEAF != 0 { IS_LEAF } else { 0 }][usize::from(left)]
+            let left_child = (i + 1) | if n.extra & LEFT_IS_LEAF != 0 { IS_LEAF } else { 0 };
+            std::hint::select_unpredictable(left, left_child, n.right)
         };
-        if self.plain {
-            // Only `value <= threshold` splits: the common case gets its own loop.
-            self.walk(n_trees, x, nf, k, out, true, |i, row| {
-                let n = &nodes[i as usize];
-                let v = row[n.feature as usize];
-                next(i, n, (v <= n.value) | (v.is_nan() & (n.flags & NAN_LEFT != 0)))
-            });
-        } else {
-            // Mixed trees branch on each node's kind; walking several rows at
-            // once does not pay here (measured), so rows go one at a time.
-            self.walk(n_trees, x, nf, k, out, false, |i, row| {
-                let n = &nodes[i as usize];
-                next(i, n, self.goes_left(n, row[n.feature as usize]))
-            });
+        match &self.coded {
+            None => self.walk(n_trees, x, nf, k, out, |i, row: &[f64]| {
+                // SAFETY: `walk` steps only from roots and children (not leaves),
+                // which `check` bounds by `nodes`; `row` has `nf >= features` values.
+                #[allow(unsafe_code)]
+                let (n, v) = unsafe {
+                    let n = nodes.get_unchecked(i as usize);
+                    (n, *row.get_unchecked(usize::from(n.feature)))
+                };
+                next(i, n, (v <= n.value) | (v.is_nan() & (n.extra & NAN_LEFT != 0)))
+            }),
+            Some(coded) => {
+                let mut codes = vec![0u32; x.len()];
+                for (row, c) in x.chunks_exact(nf.max(1)).zip(codes.chunks_exact_mut(nf.max(1))) {
+                    for (f, coding) in &coded.codings {
+                        c[*f] = coding.code(row[*f]);
+                    }
+                }
+                let words = &coded.words;
+                self.walk(n_trees, &codes, nf, k, out, |i, row: &[u32]| {
+                    // SAFETY: as above; and `check` bounds `start + len` by `words`.
+                    #[allow(unsafe_code)]
+                    let (n, c, word) = unsafe {
+                        let n = nodes.get_unchecked(i as usize);
+                        let c = *row.get_unchecked(usize::from(n.feature));
+                        let start = (n.value.to_bits() >> 32) as usize;
+                        let len = u32::from(n.extra & !LEFT_IS_LEAF);
+                        (n, c, *words.get_unchecked(start + (c >> 5).min(len) as usize))
+                    };
+                    let rank = n.value.to_bits() as u32;
+                    next(i, n, (c.wrapping_sub(1) < rank) | ((word >> (c & 31)) & 1 != 0))
+                })
+            }
         }
     }
 
     #[inline(always)]
-    fn walk(
-        &self,
-        n_trees: usize,
-        x: &[f64],
-        nf: usize,
-        k: usize,
-        out: &mut [f64],
-        interleave: bool,
-        step: impl Fn(u32, &[f64]) -> u32,
-    ) {
+    fn walk<T>(&self, n_trees: usize, x: &[T], nf: usize, k: usize, out: &mut [f64], step: impl Fn(u32, &[T]) -> u32) {
         let rows = x.len() / nf.max(1);
         let nodes = &self.nodes;
-        if interleave && rows < 4 {
+        if rows < 4 {
             // Too few rows to walk together: walk LANES trees together instead,
             // adding their outputs in tree order as below.
             for (i, row) in x.chunks_exact(nf.max(1)).enumerate() {
@@ -213,15 +280,16 @@ impl Packed {
         }
         for (t, &root) in self.roots[..n_trees].iter().enumerate() {
             let c = t % k;
-            let mut i = 0;
             // Groups of LANES rows; a short tail repeats its last row in the spare lanes.
-            while interleave && i < rows && (rows >= 4 || i + LANES <= rows) {
+            for i in (0..rows).step_by(LANES) {
                 let live = (rows - i).min(LANES);
-                let r: [&[f64]; LANES] = std::array::from_fn(|j| {
+                let r: [&[T]; LANES] = std::array::from_fn(|j| {
                     let row = i + j.min(live - 1);
                     &x[row * nf..(row + 1) * nf]
                 });
                 let mut at = [root; LANES];
+                // Every lane steps until all are at leaves; a finished lane
+                // keeps its leaf, by a select rather than a branch.
                 loop {
                     let mut active = false;
                     for j in 0..LANES {
@@ -237,28 +305,74 @@ impl Packed {
                 for j in 0..live {
                     out[(i + j) * k + c] += nodes[(at[j] & !IS_LEAF) as usize].value;
                 }
-                i += live;
-            }
-            for i in i..rows {
-                let row = &x[i * nf..(i + 1) * nf];
-                let mut at = root;
-                while at & IS_LEAF == 0 {
-                    at = step(at, row);
-                }
-                out[i * k + c] += nodes[(at & !IS_LEAF) as usize].value;
             }
         }
     }
 }
 
-/// A categorical value's index, its bits stored in place of the value: missing
-/// and negative values get one no set holds.
-#[inline]
-fn category_index(v: f64) -> u64 {
-    if v.is_nan() || v < 0.0 {
-        u64::MAX
-    } else {
-        v as u64
+impl Coded {
+    /// The codings of the features that splits use, or `None` when a feature
+    /// is split in two ways (possible in an imported model) or on a NaN threshold.
+    fn new(trees: &[Tree]) -> Option<Coded> {
+        let mut codings: Vec<Option<Coding>> = Vec::new();
+        for t in trees {
+            for n in 0..t.num_splits() {
+                let (f, d, thr) = (t.split_feature[n] as usize, t.decision[n], t.threshold[n]);
+                if codings.len() <= f {
+                    codings.resize(f + 1, None);
+                }
+                let coding = codings[f].get_or_insert_with(|| {
+                    if d & decision::CATEGORICAL != 0 {
+                        Coding::Categorical
+                    } else if d & decision::LESS_F32 != 0 {
+                        Coding::LessF32(Vec::new())
+                    } else {
+                        Coding::AtMost(Vec::new())
+                    }
+                });
+                match (coding, d & decision::CATEGORICAL != 0, d & decision::LESS_F32 != 0) {
+                    (Coding::Categorical, true, _) => {}
+                    (Coding::LessF32(ts), false, true) if !thr.is_nan() => ts.push(thr as f32),
+                    (Coding::AtMost(ts), false, false) if !thr.is_nan() => ts.push(thr),
+                    _ => return None,
+                }
+            }
+        }
+        for coding in codings.iter_mut().flatten() {
+            match coding {
+                Coding::AtMost(ts) => {
+                    ts.sort_by(f64::total_cmp);
+                    ts.dedup_by(|a, b| a == b);
+                }
+                Coding::LessF32(ts) => {
+                    ts.sort_by(f32::total_cmp);
+                    ts.dedup_by(|a, b| a == b);
+                }
+                Coding::Categorical => {}
+            }
+        }
+        let codings = codings.into_iter().enumerate().filter_map(|(f, c)| Some((f, c?))).collect();
+        let words = vec![0, 0, 1, 0];
+        debug_assert_eq!((words[NAN_RIGHT_SET as usize], words[NAN_LEFT_SET as usize]), (0, 1));
+        Some(Coded { codings, words })
+    }
+
+    /// Appends a split's category bitset, shifted one bit up for the codes
+    /// (code 0, NaN, is in no set) and followed by a zero word; its start and length.
+    fn push_categories(&mut self, set: &[u32]) -> Option<(u32, u16)> {
+        let start = u32::try_from(self.words.len()).ok()?;
+        let len = set.len() + 1;
+        if len >= usize::from(LEFT_IS_LEAF) {
+            return None;
+        }
+        self.words.extend(std::iter::repeat_n(0, len + 1));
+        for (w, &bits) in set.iter().enumerate() {
+            for b in (0..32).filter(|b| (bits >> b) & 1 == 1) {
+                let c = w * 32 + b + 1;
+                self.words[start as usize + c / 32] |= 1 << (c % 32);
+            }
+        }
+        Some((start, len as u16))
     }
 }
 
@@ -268,7 +382,9 @@ mod tests {
     use ironlearn_core::Rng;
     use proptest::prelude::*;
 
-    fn random_tree(rng: &mut Rng, nf: usize, leaves: usize) -> Tree {
+    /// A random tree on `nf` features: 0 and 1 categorical, 2 compared as
+    /// `f32` (XGBoost), the rest `value <= threshold`; only the last kind when `plain`.
+    fn random_tree(rng: &mut Rng, nf: usize, leaves: usize, plain: bool) -> Tree {
         let mut t = Tree::leaf(rng.normal(), 1.0);
         while t.num_leaves() < leaves {
             let leaf = rng.below(t.num_leaves());
@@ -279,27 +395,22 @@ mod tests {
             if rng.uniform() < 0.5 {
                 d |= decision::DEFAULT_LEFT;
             }
-            let u = rng.uniform();
-            let thr = if rng.uniform() < 0.1 { -0.0 } else { rng.normal() };
-            // Features 0 and 1 are categorical, the others numeric.
-            let f = if u < 0.2 { rng.below(2) } else { 2 + rng.below(nf - 2) } as u32;
+            let u = if plain { 1.0 } else { rng.uniform() };
+            // Some thresholds equal the data's integers and zeros, to test ties.
+            let thr = match rng.below(3) {
+                0 => -0.0,
+                1 => rng.below(10) as f64 - 3.0,
+                _ => rng.normal(),
+            };
+            let (left, right) = ((rng.normal(), 1.0), (rng.normal(), 1.0));
             if u < 0.2 {
                 let bits = vec![rng.next_u64() as u32, rng.next_u64() as u32];
-                t.split(leaf, f, 0.0, decision::CATEGORICAL, 1.0, (rng.normal(), 1.0), (rng.normal(), 1.0), Some(bits));
+                t.split(leaf, rng.below(2) as u32, 0.0, decision::CATEGORICAL, 1.0, left, right, Some(bits));
             } else if u < 0.35 {
-                let f32_thr = f64::from(thr as f32);
-                t.split(
-                    leaf,
-                    f,
-                    f32_thr,
-                    decision::LESS_F32 | (d & decision::DEFAULT_LEFT),
-                    1.0,
-                    (rng.normal(), 1.0),
-                    (rng.normal(), 1.0),
-                    None,
-                );
+                let d = decision::LESS_F32 | (d & decision::DEFAULT_LEFT);
+                t.split(leaf, 2, f64::from(thr as f32), d, 1.0, left, right, None);
             } else {
-                t.split(leaf, f, thr, d, 1.0, (rng.normal(), 1.0), (rng.normal(), 1.0), None);
+                t.split(leaf, (3 + rng.below(nf - 3)) as u32, thr, d, 1.0, left, right, None);
             }
         }
         t
@@ -317,17 +428,27 @@ mod tests {
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(48))]
         #[test]
-        fn packed_trees_predict_like_the_trees(seed in 0u64..10_000, rows in 1usize..40, k in 1usize..4) {
+        fn packed_trees_predict_like_the_trees(seed in 0u64..10_000, rows in 1usize..40, k in 1usize..4, plain: bool) {
             let mut rng = Rng::new(seed);
-            let nf = 5;
-            let trees: Vec<Tree> = (0..3 * k).map(|_| { let l = 1 + rng.below(20); random_tree(&mut rng, nf, l) }).collect();
+            let nf = 6;
+            let trees: Vec<Tree> = (0..3 * k).map(|_| { let l = 1 + rng.below(20); random_tree(&mut rng, nf, l, plain) }).collect();
             let x: Vec<f64> = (0..rows * nf)
                 .map(|_| {
                     let u = rng.uniform();
-                    if u < 0.15 { f64::NAN } else if u < 0.25 { 0.0 } else if u < 0.5 { rng.below(70) as f64 - 3.0 } else { rng.normal() }
+                    match u {
+                        _ if u < 0.15 => f64::NAN,
+                        _ if u < 0.2 => 0.0,
+                        _ if u < 0.25 => -0.0,
+                        _ if u < 0.28 => f64::INFINITY,
+                        _ if u < 0.3 => 0.5 + rng.below(3) as f64,
+                        _ if u < 0.5 => rng.below(70) as f64 - 3.0,
+                        _ => rng.normal(),
+                    }
                 })
                 .collect();
             let p = Packed::new(&trees).unwrap();
+            let only_at_most = trees.iter().all(|t| t.decision.iter().all(|d| d & (decision::CATEGORICAL | decision::LESS_F32) == 0));
+            prop_assert_eq!(p.coded.is_none(), only_at_most);
             let mut out = vec![0.0; rows * k];
             p.add_block(trees.len(), &x, nf, k, &mut out);
             for i in 0..rows {

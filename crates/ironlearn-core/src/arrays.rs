@@ -92,7 +92,7 @@ impl ArrayData {
     /// Values of type `dtype` (a safetensors dtype name) from little-endian bytes.
     pub fn from_le_bytes(dtype: &str, b: &[u8]) -> Option<ArrayData> {
         fn read<T, const N: usize>(b: &[u8], f: impl Fn([u8; N]) -> T) -> Option<Vec<T>> {
-            (b.len() % N == 0).then(|| b.chunks_exact(N).map(|c| f(c.try_into().unwrap())).collect())
+            b.len().is_multiple_of(N).then(|| b.chunks_exact(N).map(|c| f(c.try_into().unwrap())).collect())
         }
         Some(match dtype {
             "F64" => ArrayData::F64(read(b, f64::from_le_bytes)?),
