@@ -155,7 +155,9 @@ def worker(lib: str, dataset: str, threads: int) -> dict:
 
 
 def run(lib: str, dataset: str, threads: int) -> dict:
-    env = {**os.environ, "OMP_NUM_THREADS": str(threads), "RAYON_NUM_THREADS": str(threads)}
+    # No library here uses BLAS; one BLAS thread keeps numpy's and scipy's
+    # idle pools from competing with the libraries' threads (the same for all).
+    env = {**os.environ, "OMP_NUM_THREADS": str(threads), "RAYON_NUM_THREADS": str(threads), "OPENBLAS_NUM_THREADS": "1"}
     out = subprocess.run(
         [sys.executable, __file__, "--worker", lib, "--dataset", dataset, "--threads", str(threads)],
         capture_output=True,
