@@ -67,7 +67,11 @@ pub enum Importance {
     Gain,
 }
 
+/// Rows per block of a large batch.
 const BLOCK: usize = 128;
+/// Bytes of rows per block: every tree walks the whole block, so it must stay
+/// in L2 (wide rows, such as Fashion-MNIST's 784 features, get fewer per block).
+const BLOCK_BYTES: usize = 128 * 1024;
 
 impl GbdtModel {
     pub fn params(&self) -> &Gbdt {
@@ -145,7 +149,8 @@ impl GbdtModel {
         let packed = self.packed.get(&self.trees);
         let mut out = vec![0.0; n * k];
         // Small batches still use every thread; large ones use cache-sized blocks.
-        let block = n.div_ceil(4 * rayon::current_num_threads()).next_multiple_of(8).clamp(8, BLOCK);
+        let widest = (BLOCK_BYTES / (8 * nf.max(1))).clamp(8, BLOCK) / 8 * 8;
+        let block = n.div_ceil(4 * rayon::current_num_threads()).next_multiple_of(8).clamp(8, widest);
         let one_block = |(b, o): (usize, &mut [f64])| {
             let rows = o.len() / k;
             let base = b * block;
