@@ -4,31 +4,18 @@
 
 use std::time::Instant;
 
-use anyhow::{ensure, Context};
+use anyhow::ensure;
 use ironlearn_boost::GbdtModel;
 use ironlearn_core::{Features, Persist};
-use ndarray::Array2;
 
-/// Reads a version-1 `.npy` file of little-endian float64 in C order.
-fn read_npy(path: &str) -> anyhow::Result<Array2<f64>> {
-    let bytes = std::fs::read(path).with_context(|| format!("reading {path}"))?;
-    ensure!(bytes.starts_with(b"\x93NUMPY") && bytes[6] == 1, "{path} is not a version-1 .npy file");
-    let header_len = usize::from(u16::from_le_bytes([bytes[8], bytes[9]]));
-    let header = std::str::from_utf8(&bytes[10..10 + header_len])?;
-    ensure!(header.contains("'<f8'") && header.contains("'fortran_order': False"), "{path}: need float64 in C order");
-    let shape = header.split("'shape': (").nth(1).and_then(|s| s.split(')').next()).context("no shape")?;
-    let dims: Vec<usize> = shape.split(',').filter_map(|d| d.trim().parse().ok()).collect();
-    ensure!(dims.len() == 2, "{path}: need a matrix, got shape ({shape})");
-    let body = &bytes[10 + header_len..];
-    let values: Vec<f64> = body.chunks_exact(8).map(|c| f64::from_le_bytes(c.try_into().unwrap())).collect();
-    Ok(Array2::from_shape_vec((dims[0], dims[1]), values)?)
-}
+#[path = "common/npy.rs"]
+mod npy;
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     ensure!(args.len() >= 2, "usage: predict MODEL X.npy [reps]");
     let model = GbdtModel::load(&args[0])?;
-    let x = read_npy(&args[1])?;
+    let x = npy::matrix(&args[1])?;
     let reps: usize = args.get(2).and_then(|r| r.parse().ok()).unwrap_or(5);
     let n = x.nrows();
     let mut best = f64::INFINITY;

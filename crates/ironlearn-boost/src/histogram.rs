@@ -34,21 +34,8 @@ pub fn build(
     gathered: &mut Vec<[f32; 2]>,
 ) -> Bin {
     let m = rows.map_or(data.n_rows, <[u32]>::len);
-    let og: &[[f32; 2]] = match rows {
-        None => gh,
-        Some(rows) => {
-            gathered.resize(rows.len(), [0.0; 2]);
-            gathered.par_chunks_mut(16 * 1024).zip(rows.par_chunks(16 * 1024)).for_each(|(o, r)| {
-                o.iter_mut().zip(r).for_each(|(o, &r)| *o = gh[r as usize]);
-            });
-            gathered
-        }
-    };
-    let mut total = [0.0f64; 2];
-    for g in og {
-        total[0] += f64::from(g[0]);
-        total[1] += f64::from(g[1]);
-    }
+    let total = gather(rows, gh, gathered);
+    let og = if rows.is_some() { &gathered[..] } else { gh };
     if let Some(sparse) = &data.sparse {
         sparse_rows(data, sparse, rows, og, features, total, hist);
         return total;
@@ -76,6 +63,51 @@ pub fn build(
         slices.into_par_iter().for_each(one);
     }
     total
+}
+
+/// Gathers the gradients of `rows` into `gathered` (unless `rows` is `None`:
+/// all rows in order) and returns their total.
+///
+/// Fixed chunks are summed in parallel and the partial sums folded in
+/// order, so the total is the same on any thread count, and the same here as
+/// in [`build`].
+pub fn gather(rows: Option<&[u32]>, gh: &[[f32; 2]], gathered: &mut Vec<[f32; 2]>) -> Bin {
+    let partials: Vec<Bin> = match rows {
+        None => gh.par_chunks(SUM_CHUNK).map(sum).collect(),
+        Some(rows) => {
+            gathered.resize(rows.len(), [0.0; 2]);
+            gathered
+                .par_chunks_mut(SUM_CHUNK)
+                .zip(rows.par_chunks(SUM_CHUNK))
+                .map(|(o, r)| {
+                    o.iter_mut().zip(r).for_each(|(o, &r)| *o = gh[r as usize]);
+                    sum(o)
+                })
+                .collect()
+        }
+    };
+    partials.iter().fold([0.0; 2], |t, p| [t[0] + p[0], t[1] + p[1]])
+}
+
+/// Rows whose gradients are gathered and summed as one task.
+const SUM_CHUNK: usize = 16 * 1024;
+
+/// The sums of `g`'s gradients and hessians, in four interleaved partial
+/// sums (one chain of dependent additions would wait on each one).
+fn sum(g: &[[f32; 2]]) -> Bin {
+    let mut acc = [[0.0f64; 2]; 4];
+    let mut quads = g.chunks_exact(4);
+    for q in &mut quads {
+        for (a, x) in acc.iter_mut().zip(q) {
+            a[0] += f64::from(x[0]);
+            a[1] += f64::from(x[1]);
+        }
+    }
+    for x in quads.remainder() {
+        acc[0][0] += f64::from(x[0]);
+        acc[0][1] += f64::from(x[1]);
+    }
+    [(acc[0][0] + acc[1][0]) + (acc[2][0] + acc[3][0]), (acc[0][1] + acc[1][1]) + (acc[2][1] + acc[3][1])]
 }
 
 /// Leaves holding under 1/ROW_WISE_FRACTION of the rows are summed row by row:

@@ -43,6 +43,14 @@ impl BinnedSplit {
             None => bin <= self.threshold,
         }
     }
+
+    /// Per bin, 1 if it goes left (bins a categorical feature does not have go right).
+    pub fn table(&self) -> [u8; 256] {
+        std::array::from_fn(|b| match &self.left_bins {
+            Some(l) => u8::from(l.get(b).copied().unwrap_or(false)),
+            None => u8::from(self.go_left(b as u8)),
+        })
+    }
 }
 
 /// A grown tree with its routing in bin space and each leaf's rows.
@@ -205,27 +213,37 @@ pub fn grow(
         }
         let depth = leaves[li].depth + 1;
         let mut parent_hist = leaves[li].hist.take().expect("a splittable leaf keeps its histogram");
-        let left = Stats { g: split.left.g, h: split.left.h, count: mid - start };
-        let right = Stats { g: split.right.g, h: split.right.h, count: end - mid };
-        let mut small_hist = take(pool);
         let left_smaller = mid - start <= end - mid;
         let (s0, s1) = if left_smaller { (start, mid) } else { (mid, end) };
-        ph.count("hist rows", (s1 - s0) as u64);
-        ph.count("hist updates", (s1 - s0) as u64 * used);
-        let small_sums = ph
-            .time("histogram", || histogram::build(data, Some(&rows[s0..s1]), gh, features, &mut small_hist, gathered));
-        ph.time("subtract", || histogram::subtract(&mut parent_hist, &small_hist));
-        let (left_hist, right_hist) = if left_smaller { (small_hist, parent_hist) } else { (parent_hist, small_hist) };
+        // The last split's children are never split: only their sums are needed.
+        let last = leaves.len() + 1 == p.num_leaves;
+        let (small_sums, hists) = if last {
+            pool.push(parent_hist);
+            (ph.time("histogram", || histogram::gather(Some(&rows[s0..s1]), gh, gathered)), None)
+        } else {
+            let mut small_hist = take(pool);
+            ph.count("hist rows", (s1 - s0) as u64);
+            ph.count("hist updates", (s1 - s0) as u64 * used);
+            let sums = ph.time("histogram", || {
+                histogram::build(data, Some(&rows[s0..s1]), gh, features, &mut small_hist, gathered)
+            });
+            ph.time("subtract", || histogram::subtract(&mut parent_hist, &small_hist));
+            (sums, Some(if left_smaller { (small_hist, parent_hist) } else { (parent_hist, small_hist) }))
+        };
+        let (left_hist, right_hist) = hists.unzip();
         // Use exact sums for the built child; the other is the remainder.
         let (left, right) = if left_smaller {
-            let l = Stats { g: small_sums[0], h: small_sums[1], count: left.count };
-            (l, Stats { g: leaves[li].stats.g - l.g, h: leaves[li].stats.h - l.h, count: right.count })
+            let l = Stats { g: small_sums[0], h: small_sums[1], count: mid - start };
+            (l, Stats { g: leaves[li].stats.g - l.g, h: leaves[li].stats.h - l.h, count: end - mid })
         } else {
-            let r = Stats { g: small_sums[0], h: small_sums[1], count: right.count };
-            (Stats { g: leaves[li].stats.g - r.g, h: leaves[li].stats.h - r.h, count: left.count }, r)
+            let r = Stats { g: small_sums[0], h: small_sums[1], count: end - mid };
+            (Stats { g: leaves[li].stats.g - r.g, h: leaves[li].stats.h - r.h, count: mid - start }, r)
         };
-        leaves[li] = Leaf { start, end: mid, stats: left, depth, bounds: lb, hist: Some(left_hist), best: None };
-        leaves.push(Leaf { start: mid, end, stats: right, depth, bounds: rb, hist: Some(right_hist), best: None });
+        leaves[li] = Leaf { start, end: mid, stats: left, depth, bounds: lb, hist: left_hist, best: None };
+        leaves.push(Leaf { start: mid, end, stats: right, depth, bounds: rb, hist: right_hist, best: None });
+        if last {
+            break;
+        }
         let new = [li, leaves.len() - 1];
         let found: Vec<Option<SplitInfo>> = ph.time("find split", || {
             new.par_iter().map(|&i| find_best(data, mappers, p, features, &leaves[i])).collect()
@@ -286,19 +304,24 @@ const PARTITION_BLOCK: usize = 16 * 1024;
 /// places in `rows`: both steps run in parallel over the blocks.
 fn partition(rows: &mut [u32], data: &Binned, s: &BinnedSplit, scratch: &mut Vec<u32>) -> usize {
     let col = data.col(s.feature);
-    let goes_left = |r: u32| s.go_left(col[r as usize]);
+    let left = s.table();
     scratch.resize(rows.len(), 0);
-    // Every row is written to both ends and only one count advances: no
-    // unpredictable branch. The slots meet only at the last row.
+    // Each chunk's directions are looked up first (independent loads, whose
+    // cache misses overlap), then its rows are written to both ends and only
+    // one count advances: no unpredictable branch. The slots meet only at the
+    // last row.
     let split_block = |block: &[u32], out: &mut [u32]| -> usize {
         let (mut nl, mut nr) = (0, 0);
         let last = out.len() - 1;
-        for &r in block {
-            let left = goes_left(r);
-            out[nl] = r;
-            out[last - nr] = r;
-            nl += usize::from(left);
-            nr += usize::from(!left);
+        let mut dirs = [0u8; 256];
+        for chunk in block.chunks(dirs.len()) {
+            dirs.iter_mut().zip(chunk).for_each(|(d, &r)| *d = left[usize::from(col[r as usize])]);
+            for (&r, &d) in chunk.iter().zip(&dirs) {
+                out[nl] = r;
+                out[last - nr] = r;
+                nl += usize::from(d);
+                nr += usize::from(d ^ 1);
+            }
         }
         nl
     };
@@ -340,12 +363,19 @@ mod tests {
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(24))]
         #[test]
-        fn partition_is_a_stable_filter(seed in 0u64..1000, n in 1usize..(3 * PARTITION_BLOCK), keep in 1u64..4) {
+        fn partition_is_a_stable_filter(seed in 0u64..1000, n in 1usize..(3 * PARTITION_BLOCK), keep in 1u64..4, kind in 0..3) {
             let mut rng = Rng::new(seed);
             let x = Array1::from_shape_fn(n, |_| rng.normal());
             let cols = [RawColumn::Numeric { name: String::new(), values: x.view() }];
             let data = bin_rows(&cols, &fit_mappers(&cols, 32, 1, 100_000, 0).unwrap()).unwrap();
-            let split = BinnedSplit { feature: 0, threshold: rng.below(32) as u8, default_left: false, missing_bin: None, left_bins: None };
+            // Numeric, numeric with a missing bin sent left, or a category set.
+            let split = BinnedSplit {
+                feature: 0,
+                threshold: rng.below(32) as u8,
+                default_left: true,
+                missing_bin: (kind == 1).then(|| rng.below(32) as u8),
+                left_bins: (kind == 2).then(|| (0..40).map(|_| rng.below(2) == 1).collect()),
+            };
             let mut rows: Vec<u32> = (0..n as u32).filter(|r| u64::from(*r) % keep == 0).collect();
             let want: Vec<u32> = rows.iter().copied().filter(|&r| split.go_left(data.get(r as usize, 0)))
                 .chain(rows.iter().copied().filter(|&r| !split.go_left(data.get(r as usize, 0))))
