@@ -26,9 +26,12 @@ const LEAF: u16 = u16::MAX;
 /// Set on a node index that points at a leaf, so a finished walk is seen without a load.
 const IS_LEAF: u32 = 1 << 31;
 
-/// `Node::extra` bits: the left child is a leaf (both layouts).
-const LEFT_IS_LEAF: u16 = 1 << 15;
-/// Plain layout: NaN goes left.
+/// `Node::meta`'s bit for "the left child is a leaf" (both layouts): the
+/// same bit as `IS_LEAF`, so the left child's index is `(i + 1) | (meta & IS_LEAF)`.
+const LEFT_IS_LEAF: u32 = IS_LEAF;
+/// `Node::meta`'s extra field (bits 16..31): its largest value.
+const EXTRA_MAX: u16 = 0x7fff;
+/// Plain layout's extra: NaN goes left.
 const NAN_LEFT: u16 = 1;
 
 /// The shared bitsets of coded numeric splits: NaN (code 0) goes right, or left.
@@ -42,9 +45,34 @@ struct Node {
     value: f64,
     /// The right child's index, `| IS_LEAF` when it is a leaf.
     right: u32,
-    feature: u16,
-    /// `LEFT_IS_LEAF`, plus `NAN_LEFT` (plain) or the bitset's length in words (coded).
-    extra: u16,
+    /// The feature (bits 0..16), an extra field (bits 16..31: `NAN_LEFT` in
+    /// the plain layout, the bitset's length in words in the coded one) and
+    /// `LEFT_IS_LEAF`.
+    meta: u32,
+}
+
+impl Node {
+    fn new(value: f64, feature: u16, extra: u16, left_is_leaf: bool) -> Node {
+        debug_assert!(extra <= EXTRA_MAX);
+        let leaf = if left_is_leaf { LEFT_IS_LEAF } else { 0 };
+        Node { value, right: 0, meta: u32::from(feature) | u32::from(extra) << 16 | leaf }
+    }
+
+    #[inline(always)]
+    fn feature(&self) -> usize {
+        usize::from(self.meta as u16)
+    }
+
+    #[inline(always)]
+    fn extra(&self) -> u16 {
+        (self.meta >> 16) as u16 & EXTRA_MAX
+    }
+
+    /// The left child of this node, at index `i`.
+    #[inline(always)]
+    fn left(&self, i: u32) -> u32 {
+        (i + 1) | (self.meta & LEFT_IS_LEAF)
+    }
 }
 
 /// How the coded layout turns one feature's values into codes.
@@ -141,11 +169,11 @@ impl Packed {
                 continue;
             }
             let n = &self.nodes[i as usize];
-            let left = (i + 1) | if n.extra & LEFT_IS_LEAF != 0 { IS_LEAF } else { 0 };
+            let left = n.left(i);
             assert!(in_nodes(left) && in_nodes(n.right), "a child outside the packed nodes");
-            assert!(usize::from(n.feature) < self.features, "a split on a feature beyond the packed width");
+            assert!(n.feature() < self.features, "a split on a feature beyond the packed width");
             if let Some(coded) = &self.coded {
-                let (start, len) = ((n.value.to_bits() >> 32) as usize, usize::from(n.extra & !LEFT_IS_LEAF));
+                let (start, len) = ((n.value.to_bits() >> 32) as usize, usize::from(n.extra()));
                 assert!(start + len < coded.words.len(), "a bitset outside the packed words");
             }
             stack.extend([left, n.right].into_iter().filter(|c| c & IS_LEAF == 0));
@@ -155,13 +183,13 @@ impl Packed {
     /// Appends the subtree at `id` in pre-order.
     fn push(&mut self, t: &Tree, id: i32) -> Option<()> {
         if id < 0 {
-            self.nodes.push(Node { value: t.leaf_value[!id as usize], right: 0, feature: LEAF, extra: 0 });
+            self.nodes.push(Node::new(t.leaf_value[!id as usize], LEAF, 0, false));
             return Some(());
         }
         let n = id as usize;
         let d = t.decision[n];
         let feature = t.split_feature[n] as usize;
-        let (value, mut extra) = match &mut self.coded {
+        let (value, extra) = match &mut self.coded {
             None => {
                 let nan_left = if d & decision::MISSING_NAN != 0 {
                     d & decision::DEFAULT_LEFT != 0
@@ -190,11 +218,8 @@ impl Packed {
                 (f64::from_bits(u64::from(start) << 32 | u64::from(rank)), len)
             }
         };
-        if t.left_child[n] < 0 {
-            extra |= LEFT_IS_LEAF;
-        }
         let at = self.nodes.len();
-        self.nodes.push(Node { value, right: 0, feature: feature as u16, extra });
+        self.nodes.push(Node::new(value, feature as u16, extra, t.left_child[n] < 0));
         self.features = self.features.max(feature + 1);
         self.push(t, t.left_child[n])?;
         self.nodes[at].right = self.nodes.len() as u32 | if t.right_child[n] < 0 { IS_LEAF } else { 0 };
@@ -210,16 +235,13 @@ impl Packed {
         assert!(nf >= self.features && x.len().is_multiple_of(nf.max(1)), "rows narrower than the model");
         let nodes = &self.nodes;
         // A select, not a branch, picks the child: the direction is unpredictable.
-        let next = |i: u32, n: &Node, left: bool| -> u32 {
-            let left_child = (i + 1) | if n.extra & LEFT_IS_LEAF != 0 { IS_LEAF } else { 0 };
-            std::hint::select_unpredictable(left, left_child, n.right)
-        };
+        let next = |i: u32, n: &Node, left: bool| -> u32 { std::hint::select_unpredictable(left, n.left(i), n.right) };
         // SAFETY (both plain steps): `walk` steps only from roots and children
         // (not leaves), which `check` bounds by `nodes`; `row` has `nf >= features` values.
         #[allow(unsafe_code)]
         let at = |i: u32, row: &[f64]| unsafe {
             let n = nodes.get_unchecked(i as usize);
-            (n, *row.get_unchecked(usize::from(n.feature)))
+            (n, *row.get_unchecked(n.feature()))
         };
         match &self.coded {
             // Without NaN in the block, no step needs to ask where NaN goes.
@@ -229,7 +251,7 @@ impl Packed {
             }),
             None => self.walk(n_trees, x, nf, k, out, |i, row: &[f64]| {
                 let (n, v) = at(i, row);
-                next(i, n, (v <= n.value) | (v.is_nan() & (n.extra & NAN_LEFT != 0)))
+                next(i, n, (v <= n.value) | (v.is_nan() & (n.extra() & NAN_LEFT != 0)))
             }),
             Some(coded) => {
                 let mut codes = vec![0u32; x.len()];
@@ -244,9 +266,9 @@ impl Packed {
                     #[allow(unsafe_code)]
                     let (n, c, word) = unsafe {
                         let n = nodes.get_unchecked(i as usize);
-                        let c = *row.get_unchecked(usize::from(n.feature));
+                        let c = *row.get_unchecked(n.feature());
                         let start = (n.value.to_bits() >> 32) as usize;
-                        let len = u32::from(n.extra & !LEFT_IS_LEAF);
+                        let len = u32::from(n.extra());
                         (n, c, *words.get_unchecked(start + (c >> 5).min(len) as usize))
                     };
                     let rank = n.value.to_bits() as u32;
@@ -369,7 +391,7 @@ impl Coded {
     fn push_categories(&mut self, set: &[u32]) -> Option<(u32, u16)> {
         let start = u32::try_from(self.words.len()).ok()?;
         let len = set.len() + 1;
-        if len >= usize::from(LEFT_IS_LEAF) {
+        if len > usize::from(EXTRA_MAX) {
             return None;
         }
         self.words.extend(std::iter::repeat_n(0, len + 1));
