@@ -29,14 +29,13 @@ const IS_LEAF: u32 = 1 << 31;
 /// `Node::meta`'s bit for "the left child is a leaf" (both layouts): the
 /// same bit as `IS_LEAF`, so the left child's index is `(i + 1) | (meta & IS_LEAF)`.
 const LEFT_IS_LEAF: u32 = IS_LEAF;
+/// The most words the coded bitsets may take in all (16 MiB): a model with
+/// more (categories numbered in the millions) takes the general path.
+const MAX_WORDS: usize = 1 << 22;
 /// `Node::meta`'s extra field (bits 16..31): its largest value.
 const EXTRA_MAX: u16 = 0x7fff;
 /// Plain layout's extra: NaN goes left.
 const NAN_LEFT: u16 = 1;
-
-/// The shared bitsets of coded numeric splits: NaN (code 0) goes right, or left.
-const NAN_RIGHT_SET: u32 = 0;
-const NAN_LEFT_SET: u32 = 2;
 
 #[derive(Debug, Clone, Copy)]
 struct Node {
@@ -46,8 +45,7 @@ struct Node {
     /// The right child's index, `| IS_LEAF` when it is a leaf.
     right: u32,
     /// The feature (bits 0..16), an extra field (bits 16..31: `NAN_LEFT` in
-    /// the plain layout, the bitset's length in words in the coded one) and
-    /// `LEFT_IS_LEAF`.
+    /// the plain layout) and `LEFT_IS_LEAF`.
     meta: u32,
 }
 
@@ -82,7 +80,8 @@ enum Coding {
     AtMost(Vec<f64>),
     /// XGBoost's `f32(value) < t` splits, on these sorted distinct thresholds.
     LessF32(Vec<f32>),
-    Categorical,
+    /// Categories; those at or above the limit (in no split's set) share one code.
+    Categorical(u32),
 }
 
 impl Coding {
@@ -99,8 +98,8 @@ impl Coding {
                 let v = v as f32;
                 ts.partition_point(|&t| t <= v)
             }
-            Coding::Categorical if v < 0.0 => return 0,
-            Coding::Categorical => (v as u64).min(u64::from(u32::MAX - 1)) as usize,
+            Coding::Categorical(_) if v < 0.0 => return 0,
+            Coding::Categorical(limit) => (v as u64).min(u64::from(*limit)) as usize,
         };
         code as u32 + 1
     }
@@ -110,9 +109,23 @@ impl Coding {
         let r = match self {
             Coding::AtMost(ts) => ts.partition_point(|&t| t < threshold),
             Coding::LessF32(ts) => ts.partition_point(|&t| t < threshold as f32),
-            Coding::Categorical => unreachable!("categorical splits have no rank"),
+            Coding::Categorical(_) => unreachable!("categorical splits have no rank"),
         };
         r as u32 + 1
+    }
+
+    /// The highest code `code` returns.
+    fn max_code(&self) -> u32 {
+        match self {
+            Coding::AtMost(ts) => ts.len() as u32 + 1,
+            Coding::LessF32(ts) => ts.len() as u32 + 1,
+            Coding::Categorical(limit) => limit + 1,
+        }
+    }
+
+    /// Words in a bitset over every code.
+    fn words(&self) -> usize {
+        self.max_code() as usize / 32 + 1
     }
 }
 
@@ -131,8 +144,12 @@ pub struct Packed {
 struct Coded {
     /// The features that splits use, with their coding.
     codings: Vec<(usize, Coding)>,
-    /// Bitsets one after another, each followed by a zero word.
+    /// Bitsets one after another, each as long as its feature's codes need
+    /// (so the walk indexes a bitset by the code alone): first the numeric
+    /// splits' shared sets, NaN going right (at 0) and left (at `nan_left`),
+    /// then each categorical split's own.
     words: Vec<u32>,
+    nan_left: u32,
 }
 
 impl Packed {
@@ -173,8 +190,9 @@ impl Packed {
             assert!(in_nodes(left) && in_nodes(n.right), "a child outside the packed nodes");
             assert!(n.feature() < self.features, "a split on a feature beyond the packed width");
             if let Some(coded) = &self.coded {
-                let (start, len) = ((n.value.to_bits() >> 32) as usize, usize::from(n.extra()));
-                assert!(start + len < coded.words.len(), "a bitset outside the packed words");
+                let start = (n.value.to_bits() >> 32) as usize;
+                let words = coded.coding(n.feature()).map_or(0, Coding::words);
+                assert!(start + words <= coded.words.len(), "a bitset outside the packed words");
             }
             stack.extend([left, n.right].into_iter().filter(|c| c & IS_LEAF == 0));
         }
@@ -199,23 +217,21 @@ impl Packed {
                 (t.threshold[n], if nan_left { NAN_LEFT } else { 0 })
             }
             Some(coded) => {
-                let at =
-                    coded.codings.binary_search_by_key(&feature, |(f, _)| *f).expect("every split feature is coded");
-                let coding = &coded.codings[at].1;
-                let (rank, start, len) = if d & decision::CATEGORICAL != 0 {
+                let coding = coded.coding(feature).expect("every split feature is coded");
+                let (rank, start) = if d & decision::CATEGORICAL != 0 {
                     let set = t.threshold[n] as usize;
                     let (lo, hi) = (t.cat_boundaries[set] as usize, t.cat_boundaries[set + 1] as usize);
-                    let (start, len) = coded.push_categories(&t.cat_threshold[lo..hi])?;
-                    (0, start, len)
+                    let words = coding.words();
+                    (0, coded.push_categories(&t.cat_threshold[lo..hi], words)?)
                 } else {
                     let nan_left = if d & (decision::MISSING_NAN | decision::LESS_F32) != 0 {
                         d & decision::DEFAULT_LEFT != 0
                     } else {
                         0.0 <= t.threshold[n]
                     };
-                    (coding.rank(t.threshold[n]), if nan_left { NAN_LEFT_SET } else { NAN_RIGHT_SET }, 1)
+                    (coding.rank(t.threshold[n]), if nan_left { coded.nan_left } else { 0 })
                 };
-                (f64::from_bits(u64::from(start) << 32 | u64::from(rank)), len)
+                (f64::from_bits(u64::from(start) << 32 | u64::from(rank)), 0)
             }
         };
         let at = self.nodes.len();
@@ -262,14 +278,14 @@ impl Packed {
                 }
                 let words = &coded.words;
                 self.walk(n_trees, &codes, nf, k, out, |i, row: &[u32]| {
-                    // SAFETY: as above; and `check` bounds `start + len` by `words`.
+                    // SAFETY: as above; `check` bounds the bitset over every code of the
+                    // node's feature by `words`, and `code` gives no other codes.
                     #[allow(unsafe_code)]
                     let (n, c, word) = unsafe {
                         let n = nodes.get_unchecked(i as usize);
                         let c = *row.get_unchecked(n.feature());
                         let start = (n.value.to_bits() >> 32) as usize;
-                        let len = u32::from(n.extra());
-                        (n, c, *words.get_unchecked(start + (c >> 5).min(len) as usize))
+                        (n, c, *words.get_unchecked(start + (c >> 5) as usize))
                     };
                     let rank = n.value.to_bits() as u32;
                     next(i, n, (c.wrapping_sub(1) < rank) | ((word >> (c & 31)) & 1 != 0))
@@ -352,7 +368,7 @@ impl Coded {
                 }
                 let coding = codings[f].get_or_insert_with(|| {
                     if d & decision::CATEGORICAL != 0 {
-                        Coding::Categorical
+                        Coding::Categorical(0)
                     } else if d & decision::LESS_F32 != 0 {
                         Coding::LessF32(Vec::new())
                     } else {
@@ -360,7 +376,14 @@ impl Coded {
                     }
                 });
                 match (coding, d & decision::CATEGORICAL != 0, d & decision::LESS_F32 != 0) {
-                    (Coding::Categorical, true, _) => {}
+                    (Coding::Categorical(limit), true, _) => {
+                        // One past the highest category in the split's set.
+                        let set = thr as usize;
+                        let bits = &t.cat_threshold[t.cat_boundaries[set] as usize..t.cat_boundaries[set + 1] as usize];
+                        let top = bits.iter().enumerate().rev().find(|(_, &w)| w != 0);
+                        let past = top.map_or(0, |(w, &b)| w * 32 + 32 - b.leading_zeros() as usize);
+                        *limit = (*limit).max(u32::try_from(past).ok()?);
+                    }
                     (Coding::LessF32(ts), false, true) if !thr.is_nan() => ts.push(thr as f32),
                     (Coding::AtMost(ts), false, false) if !thr.is_nan() => ts.push(thr),
                     _ => return None,
@@ -377,31 +400,41 @@ impl Coded {
                     ts.sort_by(f32::total_cmp);
                     ts.dedup_by(|a, b| a == b);
                 }
-                Coding::Categorical => {}
+                Coding::Categorical(_) => {}
             }
         }
-        let codings = codings.into_iter().enumerate().filter_map(|(f, c)| Some((f, c?))).collect();
-        let words = vec![0, 0, 1, 0];
-        debug_assert_eq!((words[NAN_RIGHT_SET as usize], words[NAN_LEFT_SET as usize]), (0, 1));
-        Some(Coded { codings, words })
-    }
-
-    /// Appends a split's category bitset, shifted one bit up for the codes
-    /// (code 0, NaN, is in no set) and followed by a zero word; its start and length.
-    fn push_categories(&mut self, set: &[u32]) -> Option<(u32, u16)> {
-        let start = u32::try_from(self.words.len()).ok()?;
-        let len = set.len() + 1;
-        if len > usize::from(EXTRA_MAX) {
+        let codings: Vec<(usize, Coding)> =
+            codings.into_iter().enumerate().filter_map(|(f, c)| Some((f, c?))).collect();
+        if codings.iter().any(|(_, c)| 2 * c.words() > MAX_WORDS) {
             return None;
         }
-        self.words.extend(std::iter::repeat_n(0, len + 1));
+        let numeric = codings.iter().filter(|(_, c)| !matches!(c, Coding::Categorical(_)));
+        let n = numeric.map(|(_, c)| c.words()).max().unwrap_or(1);
+        let mut words = vec![0; 2 * n];
+        words[n] = 1;
+        Some(Coded { codings, words, nan_left: n as u32 })
+    }
+
+    fn coding(&self, feature: usize) -> Option<&Coding> {
+        let at = self.codings.binary_search_by_key(&feature, |(f, _)| *f).ok()?;
+        Some(&self.codings[at].1)
+    }
+
+    /// Appends a split's category bitset of `words` words, shifted one bit up
+    /// for the codes (code 0, NaN, is in no set); its start.
+    fn push_categories(&mut self, set: &[u32], words: usize) -> Option<u32> {
+        let start = u32::try_from(self.words.len()).ok()?;
+        if self.words.len() + words > MAX_WORDS {
+            return None;
+        }
+        self.words.extend(std::iter::repeat_n(0, words));
         for (w, &bits) in set.iter().enumerate() {
             for b in (0..32).filter(|b| (bits >> b) & 1 == 1) {
                 let c = w * 32 + b + 1;
                 self.words[start as usize + c / 32] |= 1 << (c % 32);
             }
         }
-        Some((start, len as u16))
+        Some(start)
     }
 }
 
