@@ -4,10 +4,15 @@
     python bench/gbdt.py --dataset all --repeat 3 --threads 2
     IRONLEARN_TRACE=1 python bench/gbdt.py --dataset fashion --libs ironlearn --repeat 1   # the profile
 
-Each (library, data set) run is a fresh subprocess, so peak memory is its own;
-training time includes building each library's dataset (binning). Reported:
-median training time over --repeat runs, peak RSS growth during training,
-held-out accuracy, and prediction throughput at batch sizes 1, 100 and 100k.
+Each (library, data set) training run is a fresh subprocess, so peak memory
+is its own; training time includes building each library's dataset
+(binning). Reported: median training time over --repeat runs, peak RSS growth
+during training, held-out accuracy, and prediction throughput at batch sizes
+1, 100 and 100k. For prediction, each library's saved model is loaded in a
+process of its own that waits between rounds; the processes are timed in
+turn, round after round (the order rotating), so a burst of load on the
+shared host hits all libraries alike and no library's idle threads compete
+with another's. Throughput is the median over the rounds.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -79,7 +85,7 @@ def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
-def worker(lib: str, dataset: str, threads: int) -> dict:
+def worker(lib: str, dataset: str, threads: int, model_path: str | None = None) -> dict:
     loader, task, leaves, rounds, lr = SETTINGS[dataset]
     Xtr, ytr, Xte, yte, cats = load(loader)
     import ironlearn, lightgbm, xgboost, sklearn.metrics  # noqa: F401,E401  (imports are not training memory)
@@ -136,36 +142,103 @@ def worker(lib: str, dataset: str, threads: int) -> dict:
         score = {"rmse": float(np.sqrt(np.mean((p - yte) ** 2)))}
     else:
         score = {"accuracy": float((p.reshape(len(yte), -1).argmax(axis=1) == yte).mean())}
-    throughput = {}
-    for batch, reps in [(1, 2000), (100, 200), (100_000, 3)]:
-        Xb = np.ascontiguousarray(np.resize(Xte, (max(batch, 1), Xte.shape[1])) if batch > len(Xte) else Xte[:batch])
-        predict(Xb)  # warm up
-        times = []
-        for _ in range(reps if batch > 1 else 1):
+    if model_path:
+        model.save_model(model_path)
+    return {"lib": lib, "dataset": dataset, "train_s": train_s, "peak_mb": peak - base, "score": score}
+
+
+BATCHES = [1, 100, 100_000]
+
+
+def predict_server(lib: str, dataset: str, threads: int, path: str) -> None:
+    """Loads one library's saved model, then times one round of prediction
+    (every batch size) each time a line arrives on stdin, answering with the
+    rows per second as a JSON line. Between rounds it waits on stdin, so its
+    threads are idle while another library's process is timed."""
+    _, _, Xte, _, _ = load(SETTINGS[dataset][0])
+    if lib == "ironlearn":
+        import ironlearn.boost
+
+        m = ironlearn.boost.Booster(model_file=path)
+        predict = m.predict
+    elif lib == "lightgbm":
+        import lightgbm
+
+        m = lightgbm.Booster(model_file=path)
+        predict = lambda X: m.predict(X, num_threads=threads)  # noqa: E731
+    else:
+        import xgboost
+
+        m = xgboost.Booster(model_file=path)
+        m.set_param({"nthread": threads})
+        predict = m.inplace_predict
+    inputs = {b: np.ascontiguousarray(np.resize(Xte, (b, Xte.shape[1])) if b > len(Xte) else Xte[:b]) for b in BATCHES}
+    singles = [np.ascontiguousarray(Xte[i : i + 1]) for i in range(500)]
+    for X in inputs.values():
+        predict(X)  # warm up
+    print("ready", flush=True)
+    for line in sys.stdin:
+        if line.strip() != "go":
+            break
+        t = time.perf_counter()
+        for X in singles:
+            predict(X)
+        rates = {"1": len(singles) / (time.perf_counter() - t), "100": []}
+        for _ in range(20):
             t = time.perf_counter()
-            if batch == 1:
-                for i in range(reps):
-                    predict(Xte[i % len(Xte) : i % len(Xte) + 1])
-                times.append((time.perf_counter() - t) / reps)
-            else:
-                predict(Xb)
-                times.append(time.perf_counter() - t)
-        throughput[str(batch)] = batch / statistics.median(times)
-    return {"lib": lib, "dataset": dataset, "train_s": train_s, "peak_mb": peak - base, "score": score, "rows_per_s": throughput}
+            predict(inputs[100])
+            rates["100"].append(100 / (time.perf_counter() - t))
+        rates["100"] = statistics.median(rates["100"])
+        t = time.perf_counter()
+        predict(inputs[100_000])
+        rates["100000"] = 100_000 / (time.perf_counter() - t)
+        print(json.dumps(rates), flush=True)
 
 
-def run(lib: str, dataset: str, threads: int) -> dict:
+def thread_env(threads: int) -> dict:
     # No library here uses BLAS; one BLAS thread keeps numpy's and scipy's
     # idle pools from competing with the libraries' threads (the same for all).
-    env = {**os.environ, "OMP_NUM_THREADS": str(threads), "RAYON_NUM_THREADS": str(threads), "OPENBLAS_NUM_THREADS": "1"}
-    out = subprocess.run(
-        [sys.executable, __file__, "--worker", lib, "--dataset", dataset, "--threads", str(threads)],
-        capture_output=True,
-        text=True,
-        env=env,
-    )
+    return {**os.environ, "OMP_NUM_THREADS": str(threads), "RAYON_NUM_THREADS": str(threads), "OPENBLAS_NUM_THREADS": "1"}
+
+
+def predict_speeds(dataset: str, threads: int, models: dict, rounds: int) -> dict:
+    """Rows per second of each saved model at each batch size: the median over
+    `rounds` rounds, each timing every library's process in turn (the order
+    rotating)."""
+    procs = {}
+    for lib, path in models.items():
+        args = [sys.executable, __file__, "--serve", lib, "--save", path, "--dataset", dataset, "--threads", str(threads)]
+        procs[lib] = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=thread_env(threads))
+    try:
+        for lib, p in procs.items():
+            if p.stdout.readline().strip() != "ready":
+                raise RuntimeError(f"{lib}'s prediction process failed on {dataset}")
+        rates = {lib: {str(b): [] for b in BATCHES} for lib in procs}
+        libs = list(procs)
+        for r in range(rounds):
+            for lib in libs[r % len(libs) :] + libs[: r % len(libs)]:
+                # OpenMP's threads spin for a while after their work (LLVM's
+                # runtime 200 ms): a pause, so the last process's spinning
+                # threads do not take the cores from the next (measured: with
+                # no pause, ironlearn's b=100 on flights 1.68M rows/s alone,
+                # 0.90M after LightGBM's and XGBoost's rounds).
+                time.sleep(0.5)
+                procs[lib].stdin.write("go\n")
+                procs[lib].stdin.flush()
+                for b, v in json.loads(procs[lib].stdout.readline()).items():
+                    rates[lib][b].append(v)
+    finally:
+        for p in procs.values():
+            p.stdin.close()
+            p.wait()
+    return {lib: {b: statistics.median(v) for b, v in per.items()} for lib, per in rates.items()}
+
+
+def run(args: list[str], threads: int) -> dict:
+    env = thread_env(threads)
+    out = subprocess.run([sys.executable, __file__, *args, "--threads", str(threads)], capture_output=True, text=True, env=env)
     if out.returncode != 0:
-        raise RuntimeError(f"{lib} on {dataset} failed:\n{out.stderr[-3000:]}")
+        raise RuntimeError(f"{' '.join(args)} failed:\n{out.stderr[-3000:]}")
     if os.environ.get("IRONLEARN_TRACE"):
         sys.stderr.write(out.stderr)  # ironlearn's phase trace: where training time goes
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -177,11 +250,17 @@ def main():
     ap.add_argument("--libs", default="ironlearn,lightgbm,xgboost")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--rounds", type=int, default=15, help="prediction timing rounds")
     ap.add_argument("--worker", help=argparse.SUPPRESS)
+    ap.add_argument("--save", help=argparse.SUPPRESS)
+    ap.add_argument("--serve", help=argparse.SUPPRESS)
     ap.add_argument("--json", help="also write the results to this file")
     a = ap.parse_args()
     if a.worker:
-        print(json.dumps(worker(a.worker, a.dataset, a.threads)))
+        print(json.dumps(worker(a.worker, a.dataset, a.threads, a.save)))
+        return
+    if a.serve:
+        predict_server(a.serve, a.dataset, a.threads, a.save)
         return
     names = list(SETTINGS) if a.dataset == "all" else a.dataset.split(",")
     for name in names:
@@ -191,19 +270,23 @@ def main():
     for name in names:
         # Round robin: a drift in the machine's speed (shared cores) hits every library alike.
         runs = {lib: [] for lib in libs}
-        for _ in range(a.repeat):
-            for lib in libs:
-                runs[lib].append(run(lib, name, a.threads))
+        with tempfile.TemporaryDirectory() as tmp:
+            models = {lib: str(Path(tmp) / (f"{lib}.json" if lib == "xgboost" else f"{lib}.model")) for lib in libs}
+            for i in range(a.repeat):
+                for lib in libs:
+                    save = ["--save", models[lib]] if i == 0 else []
+                    runs[lib].append(run(["--worker", lib, "--dataset", name, *save], a.threads))
+            speed = predict_speeds(name, a.threads, models, a.rounds)
         rows = {}
         for lib, rs in runs.items():
             rows[lib] = {
                 "train_s": statistics.median(r["train_s"] for r in rs),
                 "peak_mb": statistics.median(r["peak_mb"] for r in rs),
                 "score": rs[0]["score"],
-                "rows_per_s": {b: statistics.median(r["rows_per_s"][b] for r in rs) for b in rs[0]["rows_per_s"]},
+                "rows_per_s": speed[lib],
             }
         _, task, leaves, rounds, lr = SETTINGS[name]
-        print(f"\n## {name}: {task}, {leaves} leaves, {rounds} rounds, lr {lr}, {a.threads} threads, median of {a.repeat}")
+        print(f"\n## {name}: {task}, {leaves} leaves, {rounds} rounds, lr {lr}, {a.threads} threads, training: median of {a.repeat}, prediction: median of {a.rounds} rounds")
         ref = rows.get("ironlearn")
         print(f"{'library':<10} {'train s':>8} {'ratio':>6} {'peak MB':>8} {'metric':>18} {'pred/s b=1':>11} {'b=100':>10} {'b=100k':>10}")
         for lib, r in rows.items():
