@@ -44,7 +44,7 @@ pub struct GbdtModel {
 
 /// A lazily built [`Packed`](crate::predictor::Packed); derived from the trees, so it takes no part in equality.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct PackedCache(std::sync::OnceLock<Option<crate::predictor::Packed>>);
+pub(crate) struct PackedCache(std::sync::OnceLock<Option<std::sync::Arc<crate::predictor::Packed>>>);
 
 impl PartialEq for PackedCache {
     fn eq(&self, _: &Self) -> bool {
@@ -53,8 +53,8 @@ impl PartialEq for PackedCache {
 }
 
 impl PackedCache {
-    fn get(&self, trees: &[Tree]) -> Option<&crate::predictor::Packed> {
-        self.0.get_or_init(|| crate::predictor::Packed::new(trees)).as_ref()
+    fn get(&self, trees: &[Tree]) -> Option<&std::sync::Arc<crate::predictor::Packed>> {
+        self.0.get_or_init(|| crate::predictor::Packed::new(trees).map(std::sync::Arc::new)).as_ref()
     }
 }
 
@@ -69,6 +69,9 @@ pub enum Importance {
 
 /// Rows per block of a large batch.
 const BLOCK: usize = 128;
+/// Values in a batch small enough to walk on the calling thread with pool
+/// threads helping if they wake in time (see `shared_blocks`).
+const SHARED_VALUES: usize = 1 << 16;
 /// Bytes of rows per block: every tree walks the whole block, so it must stay
 /// in L2 (wide rows, such as Fashion-MNIST's 784 features, get fewer per block).
 const BLOCK_BYTES: usize = 128 * 1024;
@@ -150,7 +153,13 @@ impl GbdtModel {
         let mut out = vec![0.0; n * k];
         // Small batches still use every thread; large ones use cache-sized blocks.
         let widest = (BLOCK_BYTES / (8 * nf.max(1))).clamp(8, BLOCK) / 8 * 8;
-        let block = n.div_ceil(4 * rayon::current_num_threads()).next_multiple_of(8).clamp(8, widest);
+        let threads = rayon::current_num_threads();
+        let block = n.div_ceil(4 * threads).next_multiple_of(8).clamp(8, widest);
+        if let Some(p) = packed.filter(|_| n > block && n * nf.max(1) <= SHARED_VALUES) {
+            let out =
+                crate::shared_blocks::predict(p, flat, n, nf, k, trees.len(), block, &self.init_score, threads - 1);
+            return Array2::from_shape_vec((n, k), out).expect("n·k scores");
+        }
         let one_block = |(b, o): (usize, &mut [f64])| {
             let rows = o.len() / k;
             let base = b * block;

@@ -20,6 +20,7 @@ mod phases;
 mod predictor;
 mod rank;
 mod shap;
+mod shared_blocks;
 mod sparse_rows;
 mod split;
 mod train;

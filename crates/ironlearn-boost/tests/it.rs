@@ -2,7 +2,7 @@
 
 use ironlearn_boost::{from_lightgbm_text, train, Dataset, Gbdt, GbdtModel, TrainOptions};
 use ironlearn_core::{Column, Features, Labels, ModelFile, Persist, Rng, Table, Target};
-use ndarray::{array, Array2};
+use ndarray::{array, s, Array2};
 
 fn file(model: &GbdtModel) -> Vec<u8> {
     let mut f = ModelFile::from_model(model).unwrap();
@@ -158,4 +158,41 @@ leaf_count=5 5\ninternal_value=0\ninternal_count=10\ncat_boundaries=0 1\ncat_thr
     );
     assert!(from_lightgbm_text("tree\nnum_class=1\n").unwrap_err().to_string().contains("LightGBM model"));
     assert!(from_lightgbm_text("not a model").is_err());
+}
+
+#[test]
+fn small_batches_predict_as_single_rows_on_any_thread_count() {
+    // Small batches are walked by the calling thread with pool threads
+    // helping; every row must score exactly as when predicted alone.
+    let mut rng = Rng::new(3);
+    let n = 3000;
+    let x = Array2::from_shape_fn((n, 3), |(_, j)| match j {
+        2 => rng.below(30) as f64,
+        _ if rng.uniform() < 0.05 => f64::NAN,
+        _ => rng.normal(),
+    });
+    let y: Vec<f64> = x
+        .rows()
+        .into_iter()
+        .map(|r| r[0].max(0.0) - r[1].max(-2.0) + f64::from((r[2] as u32).is_multiple_of(3)))
+        .collect();
+    for categorical in [vec![], vec!["2".to_string()]] {
+        let params = Gbdt { n_estimators: 20, num_leaves: 15, categorical_feature: categorical, ..Default::default() };
+        let model = train(
+            &params,
+            &Dataset::new(Features::Dense(x.view()), &Target::Values(y.clone())),
+            TrainOptions::default(),
+        )
+        .unwrap();
+        let one = |i: usize| model.predict_raw(Features::Dense(x.slice(s![i..i + 1, ..])), None).unwrap()[[0, 0]];
+        let want: Vec<f64> = (0..300).map(one).collect();
+        for m in [5, 17, 100, 300] {
+            let batch = || model.predict_raw(Features::Dense(x.slice(s![..m, ..])), None).unwrap().column(0).to_vec();
+            assert_eq!(batch(), want[..m], "{m} rows from outside the pool");
+            for threads in [1, 2, 3] {
+                let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+                assert_eq!(pool.install(batch), want[..m], "{m} rows inside a pool of {threads}");
+            }
+        }
+    }
 }
