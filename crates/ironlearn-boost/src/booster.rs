@@ -150,7 +150,6 @@ impl GbdtModel {
         let trees = &self.trees[..self.n_trees(num_iteration)];
         let flat = x.as_slice().expect("standard layout is contiguous");
         let packed = self.packed.get(&self.trees);
-        let mut out = vec![0.0; n * k];
         // Small batches still use every thread; large ones use cache-sized blocks.
         let widest = (BLOCK_BYTES / (8 * nf.max(1))).clamp(8, BLOCK) / 8 * 8;
         let threads = rayon::current_num_threads();
@@ -160,6 +159,7 @@ impl GbdtModel {
                 crate::shared_blocks::predict(p, flat, n, nf, k, trees.len(), block, &self.init_score, threads - 1);
             return Array2::from_shape_vec((n, k), out).expect("n·k scores");
         }
+        let mut out = vec![0.0; n * k];
         let one_block = |(b, o): (usize, &mut [f64])| {
             let rows = o.len() / k;
             let base = b * block;

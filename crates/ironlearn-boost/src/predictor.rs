@@ -32,10 +32,9 @@ const LEFT_IS_LEAF: u32 = IS_LEAF;
 /// The most words the coded bitsets may take in all (16 MiB): a model with
 /// more (categories numbered in the millions) takes the general path.
 const MAX_WORDS: usize = 1 << 22;
-/// `Node::meta`'s extra field (bits 16..31): its largest value.
-const EXTRA_MAX: u16 = 0x7fff;
-/// Plain layout's extra: NaN goes left.
-const NAN_LEFT: u16 = 1;
+/// `Node::meta`'s bit for "NaN goes left" (plain layout; the coded layout
+/// keeps NaN's direction in the node's bitset).
+const NAN_LEFT: u32 = 1 << 16;
 
 #[derive(Debug, Clone, Copy)]
 struct Node {
@@ -44,26 +43,19 @@ struct Node {
     value: f64,
     /// The right child's index, `| IS_LEAF` when it is a leaf.
     right: u32,
-    /// The feature (bits 0..16), an extra field (bits 16..31: `NAN_LEFT` in
-    /// the plain layout) and `LEFT_IS_LEAF`.
+    /// The feature (bits 0..16), `NAN_LEFT` and `LEFT_IS_LEAF`.
     meta: u32,
 }
 
 impl Node {
-    fn new(value: f64, feature: u16, extra: u16, left_is_leaf: bool) -> Node {
-        debug_assert!(extra <= EXTRA_MAX);
-        let leaf = if left_is_leaf { LEFT_IS_LEAF } else { 0 };
-        Node { value, right: 0, meta: u32::from(feature) | u32::from(extra) << 16 | leaf }
+    fn new(value: f64, feature: u16, nan_left: bool, left_is_leaf: bool) -> Node {
+        let flags = if nan_left { NAN_LEFT } else { 0 } | if left_is_leaf { LEFT_IS_LEAF } else { 0 };
+        Node { value, right: 0, meta: u32::from(feature) | flags }
     }
 
     #[inline(always)]
     fn feature(&self) -> usize {
         usize::from(self.meta as u16)
-    }
-
-    #[inline(always)]
-    fn extra(&self) -> u16 {
-        (self.meta >> 16) as u16 & EXTRA_MAX
     }
 
     /// The left child of this node, at index `i`.
@@ -201,20 +193,20 @@ impl Packed {
     /// Appends the subtree at `id` in pre-order.
     fn push(&mut self, t: &Tree, id: i32) -> Option<()> {
         if id < 0 {
-            self.nodes.push(Node::new(t.leaf_value[!id as usize], LEAF, 0, false));
+            self.nodes.push(Node::new(t.leaf_value[!id as usize], LEAF, false, false));
             return Some(());
         }
         let n = id as usize;
         let d = t.decision[n];
         let feature = t.split_feature[n] as usize;
-        let (value, extra) = match &mut self.coded {
+        let (value, nan_left) = match &mut self.coded {
             None => {
                 let nan_left = if d & decision::MISSING_NAN != 0 {
                     d & decision::DEFAULT_LEFT != 0
                 } else {
                     0.0 <= t.threshold[n]
                 };
-                (t.threshold[n], if nan_left { NAN_LEFT } else { 0 })
+                (t.threshold[n], nan_left)
             }
             Some(coded) => {
                 let coding = coded.coding(feature).expect("every split feature is coded");
@@ -231,11 +223,11 @@ impl Packed {
                     };
                     (coding.rank(t.threshold[n]), if nan_left { coded.nan_left } else { 0 })
                 };
-                (f64::from_bits(u64::from(start) << 32 | u64::from(rank)), 0)
+                (f64::from_bits(u64::from(start) << 32 | u64::from(rank)), false)
             }
         };
         let at = self.nodes.len();
-        self.nodes.push(Node::new(value, feature as u16, extra, t.left_child[n] < 0));
+        self.nodes.push(Node::new(value, feature as u16, nan_left, t.left_child[n] < 0));
         self.features = self.features.max(feature + 1);
         self.push(t, t.left_child[n])?;
         self.nodes[at].right = self.nodes.len() as u32 | if t.right_child[n] < 0 { IS_LEAF } else { 0 };
@@ -267,7 +259,7 @@ impl Packed {
             }),
             None => self.walk(n_trees, x, nf, k, out, |i, row: &[f64]| {
                 let (n, v) = at(i, row);
-                next(i, n, (v <= n.value) | (v.is_nan() & (n.extra() & NAN_LEFT != 0)))
+                next(i, n, (v <= n.value) | (v.is_nan() & (n.meta & NAN_LEFT != 0)))
             }),
             Some(coded) => {
                 let mut codes = vec![0u32; x.len()];
