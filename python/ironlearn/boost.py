@@ -516,7 +516,8 @@ def train(
 
     if init_model is not None and not isinstance(init_model, Booster):
         init_model = Booster(model_file=init_model)
-    native = _native.boost_train(
+    native = _native.fit(
+        "gbdt",
         json.dumps(p),
         x,
         y,

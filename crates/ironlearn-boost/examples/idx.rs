@@ -5,8 +5,8 @@
 use std::time::Instant;
 
 use anyhow::{ensure, Context};
-use ironlearn_boost::{train, Dataset, Gbdt, TrainOptions};
-use ironlearn_core::{Features, Labels, Target};
+use ironlearn_boost::{train, Dataset, Gbdt};
+use ironlearn_core::{Features, FitContext, Labels, Target};
 use ndarray::Array2;
 
 /// Reads an IDX file: a big-endian header of dimensions, then u8 values.
@@ -41,7 +41,7 @@ fn main() -> anyhow::Result<()> {
         ..Default::default()
     };
     let t = Instant::now();
-    let model = train(&params, &Dataset::new(Features::Dense(x.view()), &y), TrainOptions::default())?;
+    let model = train(&params, &Dataset::supervised(Features::Dense(x.view()), &y), &mut FitContext::default())?;
     let train_s = t.elapsed().as_secs_f64();
     let (shape, pixels) = read_idx(&dir.join("t10k-images-idx3-ubyte"))?;
     let (_, labels) = read_idx(&dir.join("t10k-labels-idx1-ubyte"))?;

@@ -4,8 +4,8 @@
 
 use std::time::Instant;
 
-use ironlearn_boost::{train, Dataset, Gbdt, TrainOptions};
-use ironlearn_core::{Features, Labels, Rng, Target};
+use ironlearn_boost::{train, Dataset, Gbdt};
+use ironlearn_core::{Features, FitContext, Labels, Rng, Target};
 use ndarray::Array2;
 
 fn main() {
@@ -36,7 +36,8 @@ fn main() {
         ..Default::default()
     };
     let t = Instant::now();
-    let model = train(&params, &Dataset::new(Features::Dense(x.view()), &y), TrainOptions::default()).unwrap();
+    let model =
+        train(&params, &Dataset::supervised(Features::Dense(x.view()), &y), &mut FitContext::default()).unwrap();
     let train_s = t.elapsed().as_secs_f64();
     let t = Instant::now();
     let raw = model.predict_raw(Features::Dense(x.view()), None).unwrap();

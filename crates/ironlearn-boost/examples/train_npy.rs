@@ -8,8 +8,8 @@
 use std::time::Instant;
 
 use anyhow::{ensure, Context};
-use ironlearn_boost::{train, Dataset, Gbdt, TrainOptions};
-use ironlearn_core::{Features, Labels, Target};
+use ironlearn_boost::{train, Dataset, Gbdt};
+use ironlearn_core::{Features, FitContext, Labels, Target};
 
 #[path = "common/npy.rs"]
 mod npy;
@@ -49,7 +49,7 @@ fn main() -> anyhow::Result<()> {
         ..Default::default()
     };
     let t = Instant::now();
-    let model = train(&params, &Dataset::new(Features::Dense(xtr.view()), &y), TrainOptions::default())?;
+    let model = train(&params, &Dataset::supervised(Features::Dense(xtr.view()), &y), &mut FitContext::default())?;
     let train_s = t.elapsed().as_secs_f64();
     let raw = model.predict_raw(Features::Dense(xte.view()), None)?;
     let score = if objective == "regression" {

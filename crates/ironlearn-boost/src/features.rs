@@ -143,6 +143,12 @@ pub fn training_columns<'a>(
                 infos.push(FeatureInfo { name, categorical: cat[j], levels: None });
             }
         }
+        Features::DenseF32(_) | Features::Sparse(_) => {
+            return Err(ironlearn_core::Error::Unsupported(format!(
+                "the booster trains on a float64 matrix or a table, not {}",
+                x.kind()
+            )))
+        }
         Features::Table(t) => {
             for (j, c) in t.columns().iter().enumerate() {
                 let (info, col) = match &c.data {
@@ -203,6 +209,10 @@ pub fn predict_columns<'a>(x: &Features<'a>, infos: &[FeatureInfo]) -> Result<Ve
                 }
             })
             .collect()),
+        Features::DenseF32(_) | Features::Sparse(_) => Err(ironlearn_core::Error::Unsupported(format!(
+            "the booster reads a float64 matrix or a table, not {}",
+            x.kind()
+        ))),
         Features::Table(t) => t
             .columns()
             .iter()
@@ -243,6 +253,10 @@ pub fn predict_columns<'a>(x: &Features<'a>, infos: &[FeatureInfo]) -> Result<Ve
 /// are, categories as their model index (NaN when missing, -1 when unseen).
 /// Dense input without categorical features is borrowed, not copied.
 pub fn prepare<'a>(x: &Features<'a>, infos: &[FeatureInfo]) -> Result<CowArray<'a, f64, Ix2>> {
+    if let Features::DenseF32(m) = *x {
+        let wide = m.mapv(f64::from);
+        return Ok(CowArray::from(prepare(&Features::Dense(wide.view()), infos)?.into_owned()));
+    }
     if let Features::Dense(m) = *x {
         if !infos.iter().any(|f| f.categorical && f.levels.is_some()) {
             ensure!(

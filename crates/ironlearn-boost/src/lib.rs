@@ -32,4 +32,4 @@ pub use import::{from_lightgbm_text, from_xgboost_json};
 pub use metric::Metric;
 pub use objective::{Builtin, Objective, Transform};
 pub use params::Gbdt;
-pub use train::{train, Control, Dataset, Iteration, TrainOptions};
+pub use train::{train, Control, CustomObjective, Dataset, Iteration};

@@ -1,20 +1,20 @@
 //! The booster as an estimator: typed fitting, the dynamic traits, the model file.
 
 use ironlearn_core::{
-    Attribute, Error, Estimator, Features, Fit, Labels, Model, Params, Parts, Persist, Predict, Prediction, Result,
-    Target, Task,
+    register, Attribute, Error, Features, Fit, FitContext, Fitted, Labels, Learn, Params, Parts, Predict, Prediction,
+    Result, SaveState, Target, Task, TrainData,
 };
 use ndarray::{Array1, Array2, ArrayView2, Axis};
 
 use crate::booster::{GbdtModel, Importance};
-use crate::train::{train, Dataset, TrainOptions};
+use crate::train::train;
 use crate::Gbdt;
 
 impl Gbdt {
     /// Fits on any features (a matrix or a table with categorical columns).
     pub fn fit_features(&self, x: Features<'_>, y: &Target, sample_weight: Option<&[f64]>) -> Result<GbdtModel> {
-        let data = Dataset { weight: sample_weight, ..Dataset::new(x.reborrow(), y) };
-        train(self, &data, TrainOptions::default())
+        let data = TrainData { weight: sample_weight, ..TrainData::supervised(x.reborrow(), y) };
+        train(self, &data, &mut FitContext::default())
     }
 }
 
@@ -88,48 +88,46 @@ impl Predict for GbdtModel {
     }
 }
 
-impl Estimator for Gbdt {
-    fn kind(&self) -> &'static str {
-        Self::NAME
-    }
-    fn params_json(&self) -> serde_json::Value {
-        self.to_json()
-    }
+impl Learn for Gbdt {
+    type Model = GbdtModel;
+
     fn task(&self) -> Option<Task> {
         match self.objective.as_str() {
             "auto" => None,
             "binary" | "multiclass" | "softmax" => Some(Task::Classification),
+            "lambdarank" => Some(Task::Ranking),
             _ => Some(Task::Regression),
         }
     }
-    fn fit_data(&self, x: Features<'_>, y: Option<&Target>, w: Option<&[f64]>) -> Result<Box<dyn Model>> {
-        let y = y.ok_or_else(|| Error::InvalidValue("the booster needs a target y".into()))?;
-        Ok(Box::new(self.fit_features(x, y, w)?))
+
+    fn learn(&self, data: &TrainData<'_>, ctx: &mut FitContext<'_>) -> Result<GbdtModel> {
+        train(self, data, ctx)
     }
 }
 
-impl Model for GbdtModel {
-    fn kind(&self) -> &'static str {
-        Gbdt::NAME
-    }
+register!(Gbdt);
+
+impl Fitted for GbdtModel {
+    type Estimator = Gbdt;
+
     fn task(&self) -> Task {
         if self.is_classifier() {
             Task::Classification
+        } else if self.objective == "lambdarank" {
+            Task::Ranking
         } else {
             Task::Regression
         }
     }
+
     fn n_features_in(&self) -> usize {
         self.features.len()
     }
+
     fn classes(&self) -> Option<&[String]> {
         self.classes.as_deref()
     }
-    fn parts(&self) -> Result<Parts> {
-        // The thread count never changes the model, so it is not part of the file.
-        let params = Gbdt { num_threads: 0, ..self.params.clone() };
-        Ok(Parts { params: params.to_json(), state: self.state_json(), arrays: self.trees_to_arrays() })
-    }
+
     fn predict_data(&self, x: Features<'_>) -> Result<Prediction> {
         if self.is_classifier() {
             Ok(Prediction::Labels(self.predict_labels(x)?))
@@ -137,39 +135,48 @@ impl Model for GbdtModel {
             Ok(Prediction::Values(self.predict_transformed(x, None)?.column(0).to_owned()))
         }
     }
+
     fn predict_proba_data(&self, x: Features<'_>) -> Result<Array2<f64>> {
         self.predict_proba_features(x)
     }
+
     fn decision_function_data(&self, x: Features<'_>) -> Result<Array2<f64>> {
         self.predict_raw(x, None)
     }
-    fn attributes(&self) -> Vec<(&'static str, Attribute)> {
+
+    fn attributes(&self) -> Vec<(String, Attribute)> {
         let mut a = vec![
             (
-                "feature_importances_",
+                "feature_importances_".to_string(),
                 Attribute::Array(Array1::from(self.feature_importance(Importance::Split, None)).into_dyn()),
             ),
             (
-                "feature_importances_gain_",
+                "feature_importances_gain_".to_string(),
                 Attribute::Array(Array1::from(self.feature_importance(Importance::Gain, None)).into_dyn()),
             ),
-            ("n_iter_", Attribute::Number(self.num_iterations() as f64)),
-            ("feature_name_", Attribute::Strings(self.feature_names())),
+            ("n_iter_".to_string(), Attribute::Number(self.num_iterations() as f64)),
+            ("feature_name_".to_string(), Attribute::Strings(self.feature_names())),
         ];
         if let Some(b) = self.best_iteration {
-            a.push(("best_iteration_", Attribute::Number(b as f64)));
+            a.push(("best_iteration_".to_string(), Attribute::Number(b as f64)));
         }
         if let Some(c) = &self.classes {
-            a.push(("classes_", Attribute::Strings(c.clone())));
+            a.push(("classes_".to_string(), Attribute::Strings(c.clone())));
         }
         a
     }
 }
 
-impl Persist for GbdtModel {
-    const KIND: &'static str = Gbdt::NAME;
+/// The trees travel as a few concatenated arrays with per-tree offsets, not
+/// as one array per tree field, so a 500-tree model is a dozen arrays.
+impl SaveState for GbdtModel {
+    fn save_state(&self) -> Result<Parts> {
+        // The thread count never changes the model, so it is not part of the file.
+        let params = Gbdt { num_threads: 0, ..self.params.clone() };
+        Ok(Parts { params: params.to_json(), state: self.state_json(), arrays: self.trees_to_arrays() })
+    }
 
-    fn from_parts(parts: &Parts) -> Result<Self> {
+    fn load_state(parts: &Parts) -> Result<Self> {
         let s = &parts.state;
         let bad = |what: &str| Error::ModelFile(format!("gbdt state: {what}"));
         let field = |name: &str| -> Result<serde_json::Value> {

@@ -4,7 +4,7 @@
 //! parameter has LightGBM's name and its common aliases (XGBoost's and
 //! scikit-learn's included).
 
-use ironlearn_core::hyperparams;
+use ironlearn_core::{hyperparams, Domain};
 
 pub(crate) const OBJECTIVES: &[&str] = &[
     "auto",
@@ -48,56 +48,58 @@ hyperparams! {
     /// # Ok::<(), ironlearn_core::Error>(())
     /// ```
     #[name = "gbdt"]
+    #[aliases("gbm", "lightgbm", "boosting", "gradient_boosting")]
+    #[tags(sample_weight, missing_values, categorical, predict_proba, validation)]
     pub struct Gbdt {
         /// The loss: "auto" (from the target), regression (l2), regression_l1, huber, quantile,
         /// poisson, gamma, tweedie, binary, multiclass, lambdarank.
         objective: String = "auto".into(), alias("objective_type", "app", "application", "loss"),
-            check(|v| OBJECTIVES.contains(&v.as_str()), "a known objective (auto, regression, regression_l1, huber, quantile, poisson, gamma, tweedie, binary, multiclass, lambdarank)");
+            domain(Domain::choice(OBJECTIVES));
         /// The boosting type; only "gbdt" is implemented.
         boosting: String = "gbdt".into(), alias("boosting_type", "boost");
         /// The number of boosting rounds.
         n_estimators: usize = 100, alias("num_iterations", "num_iteration", "n_iter", "num_tree", "num_trees",
-            "num_round", "num_rounds", "nrounds", "num_boost_round"), check(|v| *v >= 1, ">= 1");
+            "num_round", "num_rounds", "nrounds", "num_boost_round"), domain(Domain::int_min(1));
         /// The shrinkage applied to every tree.
-        learning_rate: f64 = 0.1, alias("shrinkage_rate", "eta"), check(|v| *v > 0.0 && v.is_finite(), "> 0");
+        learning_rate: f64 = 0.1, alias("shrinkage_rate", "eta"), domain(Domain::positive());
         /// The maximum number of leaves per tree.
         num_leaves: usize = 31, alias("num_leaf", "max_leaves", "max_leaf", "max_leaf_nodes"),
-            check(|v| *v >= 2 && *v <= 131_072, "in [2, 131072]");
+            domain(Domain::int_range(2, 131_072));
         /// The maximum tree depth; -1 or 0 means no limit.
         max_depth: i64 = -1;
         /// The minimum number of rows in a leaf.
         min_data_in_leaf: usize = 20, alias("min_data_per_leaf", "min_data", "min_child_samples", "min_samples_leaf");
         /// The minimum sum of hessians in a leaf.
         min_sum_hessian_in_leaf: f64 = 1e-3, alias("min_sum_hessian_per_leaf", "min_sum_hessian", "min_hessian",
-            "min_child_weight"), check(|v| *v >= 0.0, ">= 0");
+            "min_child_weight"), domain(Domain::float_min(0.0));
         /// The minimum gain for a split.
-        min_gain_to_split: f64 = 0.0, alias("min_split_gain", "gamma_split"), check(|v| *v >= 0.0, ">= 0");
+        min_gain_to_split: f64 = 0.0, alias("min_split_gain", "gamma_split"), domain(Domain::float_min(0.0));
         /// L1 regularisation of leaf values.
-        lambda_l1: f64 = 0.0, alias("reg_alpha", "l1_regularization"), check(|v| *v >= 0.0, ">= 0");
+        lambda_l1: f64 = 0.0, alias("reg_alpha", "l1_regularization"), domain(Domain::float_min(0.0));
         /// L2 regularisation of leaf values.
-        lambda_l2: f64 = 0.0, alias("reg_lambda", "lambda", "l2_regularization"), check(|v| *v >= 0.0, ">= 0");
+        lambda_l2: f64 = 0.0, alias("reg_lambda", "lambda", "l2_regularization"), domain(Domain::float_min(0.0));
         /// The maximum number of bins per feature.
-        max_bin: usize = 255, alias("max_bins"), check(|v| *v >= 2 && *v <= 255, "in [2, 255]");
+        max_bin: usize = 255, alias("max_bins"), domain(Domain::int_range(2, 255));
         /// The minimum number of rows in a bin.
-        min_data_in_bin: usize = 3, check(|v| *v >= 1, ">= 1");
+        min_data_in_bin: usize = 3, domain(Domain::int_min(1));
         /// The rows sampled to find bin boundaries.
-        bin_construct_sample_cnt: usize = 200_000, alias("subsample_for_bin"), check(|v| *v >= 1, ">= 1");
+        bin_construct_sample_cnt: usize = 200_000, alias("subsample_for_bin"), domain(Domain::int_min(1));
         /// The fraction of rows used per bagging round.
-        bagging_fraction: f64 = 1.0, alias("sub_row", "subsample", "bagging"), check(|v| *v > 0.0 && *v <= 1.0, "in (0, 1]");
+        bagging_fraction: f64 = 1.0, alias("sub_row", "subsample", "bagging"), domain(Domain::float_between(0.0, 1.0, true, false));
         /// Re-draw the bag every this many rounds; 0 disables bagging.
         bagging_freq: usize = 0, alias("subsample_freq");
         /// The fraction of features considered per tree.
-        feature_fraction: f64 = 1.0, alias("sub_feature", "colsample_bytree"), check(|v| *v > 0.0 && *v <= 1.0, "in (0, 1]");
+        feature_fraction: f64 = 1.0, alias("sub_feature", "colsample_bytree"), domain(Domain::float_between(0.0, 1.0, true, false));
         /// The seed of every random choice (bagging, feature sampling, bin sampling).
         seed: u64 = 0, alias("random_seed", "random_state", "bagging_seed", "feature_fraction_seed", "data_random_seed");
         /// Threads; 0 uses every core. The model does not depend on it.
         num_threads: usize = 0, alias("num_thread", "nthread", "nthreads", "n_jobs");
         /// Huber's delta and the quantile objective's quantile.
-        alpha: f64 = 0.9, check(|v| *v > 0.0, "> 0");
+        alpha: f64 = 0.9, domain(Domain::positive());
         /// Tweedie's variance power, in [1, 2).
-        tweedie_variance_power: f64 = 1.5, check(|v| *v >= 1.0 && *v < 2.0, "in [1, 2)");
+        tweedie_variance_power: f64 = 1.5, domain(Domain::float_between(1.0, 2.0, false, true));
         /// Poisson's safeguard on the hessian.
-        poisson_max_delta_step: f64 = 0.7, check(|v| *v > 0.0, "> 0");
+        poisson_max_delta_step: f64 = 0.7, domain(Domain::positive());
         /// The number of classes (multiclass only; 0 = from the target).
         num_class: usize = 0, alias("num_classes");
         /// Start from the label average (or its link).
@@ -111,17 +113,17 @@ hyperparams! {
         /// Features to treat as categorical, by name or index (tables mark text columns by themselves).
         categorical_feature: Vec<String> = Vec::new(), alias("cat_feature", "categorical_column", "cat_column", "categorical_features");
         /// One-vs-rest splits for categorical features with at most this many categories.
-        max_cat_to_onehot: usize = 4, check(|v| *v >= 1, ">= 1");
+        max_cat_to_onehot: usize = 4, domain(Domain::int_min(1));
         /// The most categories on one side of a categorical split.
-        max_cat_threshold: usize = 32, check(|v| *v >= 1, ">= 1");
+        max_cat_threshold: usize = 32, domain(Domain::int_min(1));
         /// Smoothing of category statistics when ordering categories.
-        cat_smooth: f64 = 10.0, check(|v| *v >= 0.0, ">= 0");
+        cat_smooth: f64 = 10.0, domain(Domain::float_min(0.0));
         /// Extra L2 regularisation for categorical splits.
-        cat_l2: f64 = 10.0, check(|v| *v >= 0.0, ">= 0");
+        cat_l2: f64 = 10.0, domain(Domain::float_min(0.0));
         /// The minimum rows per category group in a categorical split.
-        min_data_per_group: usize = 100, check(|v| *v >= 1, ">= 1");
+        min_data_per_group: usize = 100, domain(Domain::int_min(1));
         /// NDCG truncation for lambdarank.
-        lambdarank_truncation_level: usize = 30, check(|v| *v >= 1, ">= 1");
+        lambdarank_truncation_level: usize = 30, domain(Domain::int_min(1));
         /// Positions at which NDCG is reported.
         eval_at: Vec<usize> = vec![1, 2, 3, 4, 5], alias("ndcg_eval_at", "ndcg_at", "map_eval_at", "map_at");
         /// Gains of the relevance labels (default 2^i - 1).

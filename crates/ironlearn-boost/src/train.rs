@@ -10,7 +10,9 @@ use std::borrow::Cow;
 use std::ops::ControlFlow;
 
 use ironlearn_core::validate::check_sample_weight;
-use ironlearn_core::{bail, ensure, Error, Features, Labels, Params, Result, Rng, Target};
+use ironlearn_core::{
+    bail, ensure, Error, Features, FitContext, Labels, Params, Progress, Result, Rng, Target, TrainData,
+};
 use rayon::prelude::*;
 
 use crate::binning::{bin_rows, fit_mappers, Binned};
@@ -25,54 +27,18 @@ use crate::sparse_rows::SparseRows;
 use crate::split::SplitParams;
 use crate::Gbdt;
 
-/// Training or validation data.
-#[derive(Debug, Clone, Copy)]
-pub struct Dataset<'a> {
-    pub x: Features<'a>,
-    pub y: &'a Target,
-    pub weight: Option<&'a [f64]>,
-    /// Query sizes, in row order (ranking only).
-    pub group: Option<&'a [usize]>,
-    /// A starting raw score per row (class-major for multiclass).
-    pub init_score: Option<&'a [f64]>,
-}
+/// Training or validation data: the shared [`TrainData`].
+pub type Dataset<'a> = TrainData<'a>;
 
-impl<'a> Dataset<'a> {
-    pub fn new(x: Features<'a>, y: &'a Target) -> Self {
-        Dataset { x, y, weight: None, group: None, init_score: None }
-    }
-}
-
-/// One round's results, handed to the callback.
-#[derive(Debug)]
-pub struct Iteration<'a> {
-    /// The round just finished (0-based).
-    pub iteration: usize,
-    /// `(data name, metric name, value, higher is better)`.
-    pub evals: &'a [(String, String, f64, bool)],
-}
+/// One round's results, handed to the callback: the shared [`Progress`].
+pub type Iteration<'a> = Progress<'a>;
 
 /// What the callback may return.
 pub type Control = ControlFlow<()>;
 
-/// Everything besides the parameters and the training data.
-#[derive(Default)]
-pub struct TrainOptions<'a> {
-    /// Named validation sets; the first drives early stopping.
-    pub valid: Vec<(String, Dataset<'a>)>,
-    /// A custom loss instead of `params.objective`.
-    pub objective: Option<Box<dyn Objective>>,
-    /// Continue training this model.
-    pub init_model: Option<&'a GbdtModel>,
-    /// Called after every round; `Break` stops training.
-    pub callback: Option<&'a mut (dyn FnMut(&Iteration<'_>) -> Control + Send)>,
-}
-
-impl std::fmt::Debug for TrainOptions<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TrainOptions").field("valid", &self.valid.len()).field("objective", &self.objective).finish()
-    }
-}
+/// A custom loss, given to [`train`] through [`FitContext::extension`].
+#[derive(Debug, Clone)]
+pub struct CustomObjective(pub std::sync::Arc<dyn Objective>);
 
 fn boundaries(group: Option<&[usize]>, n: usize, what: &str) -> Result<Option<Vec<usize>>> {
     let Some(g) = group else { return Ok(None) };
@@ -147,8 +113,10 @@ struct Eval<'a> {
 /// Training scores updated per block of this many rows.
 const SCORE_BLOCK: usize = 64 * 1024;
 
-/// Trains a booster.
-pub fn train(params: &Gbdt, data: &Dataset<'_>, options: TrainOptions<'_>) -> Result<GbdtModel> {
+/// Trains a booster: validation sets, the per-round callback, cancellation,
+/// the time budget, an initial model and a custom objective
+/// ([`CustomObjective`] as the extension) come in `ctx`.
+pub fn train(params: &Gbdt, data: &TrainData<'_>, ctx: &mut FitContext<'_>) -> Result<GbdtModel> {
     params.validate()?;
     if params.boosting != "gbdt" {
         bail!(NotImplemented, "boosting '{}' (only 'gbdt' is implemented; dart, goss and rf are not)", params.boosting);
@@ -162,28 +130,38 @@ pub fn train(params: &Gbdt, data: &Dataset<'_>, options: TrainOptions<'_>) -> Re
         .num_threads(threads)
         .build()
         .map_err(|e| Error::InvalidValue(format!("cannot start {threads} threads: {e}")))?;
-    pool.install(|| train_in_pool(params, data, options))
+    pool.install(|| train_in_pool(params, data, ctx))
 }
 
-fn train_in_pool(p: &Gbdt, data: &Dataset<'_>, mut options: TrainOptions<'_>) -> Result<GbdtModel> {
+fn train_in_pool(p: &Gbdt, data: &TrainData<'_>, ctx: &mut FitContext<'_>) -> Result<GbdtModel> {
+    let y = data.target()?;
+    let init_model: Option<&GbdtModel> = ctx.init_model_as::<GbdtModel>()?;
     let n = data.x.n_rows();
     ensure!(n > 0, Empty, "Found array with 0 sample(s) while a minimum of 1 is required");
     ensure!(data.x.n_cols() > 0, Empty, "Found array with 0 feature(s) while a minimum of 1 is required");
-    ensure!(data.y.len() == n, Shape, "X has {n} rows but y has {}", data.y.len());
+    ensure!(y.len() == n, Shape, "X has {n} rows but y has {}", y.len());
     check_sample_weight(data.weight, n)?;
-    let (mut builtin, labels, classes) = resolve_objective(p, data.y)?;
+    let (mut builtin, labels, classes) = resolve_objective(p, y)?;
     let train_bounds = boundaries(data.group, n, "training data")?;
     if let Builtin::Lambdarank(r) = &mut builtin {
         r.boundaries = train_bounds
             .clone()
             .ok_or_else(|| Error::InvalidValue("objective 'lambdarank' needs query groups (group sizes)".into()))?;
     }
-    let custom = options.objective.take();
+    let custom: Option<std::sync::Arc<dyn Objective>> = match ctx.extension {
+        Some(e) => Some(
+            e.downcast_ref::<CustomObjective>()
+                .ok_or_else(|| Error::InvalidValue("the booster's extension must be a custom objective".into()))?
+                .0
+                .clone(),
+        ),
+        None => None,
+    };
     let objective: &dyn Objective = custom.as_deref().unwrap_or(&builtin);
     let k = objective.num_outputs();
 
     // Features and bins.
-    let (infos, columns) = match options.init_model {
+    let (infos, columns) = match init_model {
         Some(m) => {
             let cols = predict_columns(&data.x, &m.features)?;
             (m.features.clone(), cols)
@@ -219,7 +197,7 @@ fn train_in_pool(p: &Gbdt, data: &Dataset<'_>, mut options: TrainOptions<'_>) ->
     drop(columns);
 
     // Starting scores.
-    let init_score = match (options.init_model, p.boost_from_average && custom.is_none()) {
+    let init_score = match (init_model, p.boost_from_average && custom.is_none()) {
         (Some(m), _) => m.init_score.clone(),
         (None, true) if data.init_score.is_none() => objective.init_scores(&labels, data.weight),
         _ => vec![0.0; k],
@@ -229,7 +207,7 @@ fn train_in_pool(p: &Gbdt, data: &Dataset<'_>, mut options: TrainOptions<'_>) ->
         for c in 0..k {
             s[c * rows..(c + 1) * rows].iter_mut().for_each(|v| *v = init_score[c]);
         }
-        if let Some(m) = options.init_model {
+        if let Some(m) = init_model {
             let raw = m.predict_raw(*x, Some(m.num_iterations()))?;
             for c in 0..k {
                 for i in 0..rows {
@@ -247,13 +225,14 @@ fn train_in_pool(p: &Gbdt, data: &Dataset<'_>, mut options: TrainOptions<'_>) ->
 
     // Validation sets, binned with the training bins.
     let mut evals: Vec<Eval<'_>> = Vec::new();
-    for (name, v) in &options.valid {
+    for (name, v) in &ctx.valid {
         let rows = v.x.n_rows();
-        ensure!(v.y.len() == rows, Shape, "validation set '{name}': X has {rows} rows but y has {}", v.y.len());
+        let vy = v.y.ok_or_else(|| Error::InvalidValue(format!("validation set '{name}' has no target")))?;
+        ensure!(vy.len() == rows, Shape, "validation set '{name}': X has {rows} rows but y has {}", vy.len());
         check_sample_weight(v.weight, rows)?;
         let cols = predict_columns(&v.x, &infos)?;
         let vb = bin_rows(&cols, &mappers)?;
-        let vlabels: Vec<f64> = match (&classes, v.y) {
+        let vlabels: Vec<f64> = match (&classes, vy) {
             (Some(cls), y) => {
                 let l = y.labels()?;
                 Labels::new(cls.clone(), vec![])?.encode(&l.to_strings())?.into_iter().map(f64::from).collect()
@@ -304,7 +283,7 @@ fn train_in_pool(p: &Gbdt, data: &Dataset<'_>, mut options: TrainOptions<'_>) ->
         max_depth: if p.max_depth > 0 { p.max_depth as usize } else { 0 },
     };
 
-    let mut model = match options.init_model {
+    let mut model = match init_model {
         Some(m) => {
             ensure!(
                 m.num_outputs == k,
@@ -423,10 +402,8 @@ fn train_in_pool(p: &Gbdt, data: &Dataset<'_>, mut options: TrainOptions<'_>) ->
             h.values.push(r.2);
         }
         model.trees.extend(grown_trees.into_iter().map(|g| g.tree));
-        let mut stop = false;
-        if let Some(cb) = options.callback.as_mut() {
-            stop |= cb(&Iteration { iteration: iter, evals: &results }).is_break();
-        }
+        let mut stop =
+            ctx.report(&Progress { iteration: iter, total: Some(p.n_estimators), evals: &results }).is_break();
         if p.early_stopping_round > 0 {
             if let Some((_, _, value, higher)) = results.first() {
                 let better = best.is_none_or(|(b, _)| if *higher { *value > b } else { *value < b });
@@ -442,7 +419,7 @@ fn train_in_pool(p: &Gbdt, data: &Dataset<'_>, mut options: TrainOptions<'_>) ->
         }
     }
     if p.early_stopping_round > 0 {
-        model.best_iteration = best.map(|(_, i)| i + 1 + options.init_model.map_or(0, GbdtModel::num_iterations));
+        model.best_iteration = best.map(|(_, i)| i + 1 + init_model.map_or(0, GbdtModel::num_iterations));
     }
     model.evals = history;
     model.packed = Default::default(); // the trees changed

@@ -1,7 +1,7 @@
 //! The booster end to end: determinism, hand-computed trees, persistence, import.
 
-use ironlearn_boost::{from_lightgbm_text, train, Dataset, Gbdt, GbdtModel, TrainOptions};
-use ironlearn_core::{Column, Features, Labels, ModelFile, Persist, Rng, Table, Target};
+use ironlearn_boost::{from_lightgbm_text, train, Dataset, Gbdt, GbdtModel};
+use ironlearn_core::{Column, Features, FitContext, Labels, ModelFile, Persist, Rng, Table, Target};
 use ndarray::{array, s, Array2};
 
 fn file(model: &GbdtModel) -> Vec<u8> {
@@ -49,13 +49,13 @@ fn the_model_file_does_not_depend_on_the_thread_count() {
         num_threads: threads,
         ..Default::default()
     };
-    let data = Dataset::new(Features::Table(&x), &y);
+    let data = Dataset::supervised(Features::Table(&x), &y);
     let files: Vec<Vec<u8>> =
-        [1, 2, 3, 4].iter().map(|&t| file(&train(&params(t), &data, TrainOptions::default()).unwrap())).collect();
+        [1, 2, 3, 4].iter().map(|&t| file(&train(&params(t), &data, &mut FitContext::default()).unwrap())).collect();
     assert!(files.windows(2).all(|w| w[0] == w[1]), "files differ between thread counts");
     // And a different seed changes the model (the check can fail).
     let other = Gbdt { seed: 7, ..params(2) };
-    assert_ne!(file(&train(&other, &data, TrainOptions::default()).unwrap()), files[0]);
+    assert_ne!(file(&train(&other, &data, &mut FitContext::default()).unwrap()), files[0]);
 }
 
 #[test]
@@ -67,9 +67,9 @@ fn mostly_zero_data_is_summed_sparsely_and_deterministically() {
     let y = Target::Labels(Labels::new(vec!["0".into(), "1".into()], y).unwrap());
     let params =
         |threads| Gbdt { n_estimators: 10, num_leaves: 31, seed: 1, num_threads: threads, ..Default::default() };
-    let data = Dataset::new(Features::Dense(x.view()), &y);
+    let data = Dataset::supervised(Features::Dense(x.view()), &y);
     let models: Vec<GbdtModel> =
-        [1, 2, 4].iter().map(|&t| train(&params(t), &data, TrainOptions::default()).unwrap()).collect();
+        [1, 2, 4].iter().map(|&t| train(&params(t), &data, &mut FitContext::default()).unwrap()).collect();
     assert!(models.windows(2).all(|w| file(&w[0]) == file(&w[1])), "files differ between thread counts");
     // The model learned the signal in the sparse columns.
     let p = models[0].predict_raw(Features::Dense(x.view()), None).unwrap();
@@ -107,15 +107,15 @@ fn one_split_by_hand() {
 #[test]
 fn save_load_and_continued_training() {
     let (x, y) = mixed_table(3_000, 3);
-    let data = Dataset::new(Features::Table(&x), &y);
+    let data = Dataset::supervised(Features::Table(&x), &y);
     let p = Gbdt { n_estimators: 10, min_data_in_leaf: 5, ..Default::default() };
-    let m = train(&p, &data, TrainOptions::default()).unwrap();
+    let m = train(&p, &data, &mut FitContext::default()).unwrap();
     let again = GbdtModel::from_bytes(&file(&m)).unwrap();
     assert_eq!(
         again.predict_raw(Features::Table(&x), None).unwrap(),
         m.predict_raw(Features::Table(&x), None).unwrap()
     );
-    let more = train(&p, &data, TrainOptions { init_model: Some(&again), ..Default::default() }).unwrap();
+    let more = train(&p, &data, &mut FitContext { init_model: Some(&again), ..Default::default() }).unwrap();
     assert_eq!(more.num_iterations(), 20);
     // The first ten rounds are the original model's.
     assert_eq!(
@@ -132,8 +132,9 @@ fn early_stopping_keeps_the_best_round() {
     let (tr, va) = (x.slice(ndarray::s![..3000, ..]), x.slice(ndarray::s![3000.., ..]));
     let (ytr, yva) = (Target::Values(y[..3000].to_vec()), Target::Values(y[3000..].to_vec()));
     let p = Gbdt { n_estimators: 500, learning_rate: 0.3, early_stopping_round: 10, ..Default::default() };
-    let valid = vec![("valid".to_string(), Dataset::new(Features::Dense(va), &yva))];
-    let m = train(&p, &Dataset::new(Features::Dense(tr), &ytr), TrainOptions { valid, ..Default::default() }).unwrap();
+    let valid = vec![("valid".to_string(), Dataset::supervised(Features::Dense(va), &yva))];
+    let m = train(&p, &Dataset::supervised(Features::Dense(tr), &ytr), &mut FitContext { valid, ..Default::default() })
+        .unwrap();
     let best = m.best_iteration().unwrap();
     assert!(best < 100 && m.num_iterations() == best + 10, "best {best}, rounds {}", m.num_iterations());
     let l2 = &m.evals()[0].values;
@@ -180,8 +181,8 @@ fn small_batches_predict_as_single_rows_on_any_thread_count() {
         let params = Gbdt { n_estimators: 20, num_leaves: 15, categorical_feature: categorical, ..Default::default() };
         let model = train(
             &params,
-            &Dataset::new(Features::Dense(x.view()), &Target::Values(y.clone())),
-            TrainOptions::default(),
+            &Dataset::supervised(Features::Dense(x.view()), &Target::Values(y.clone())),
+            &mut FitContext::default(),
         )
         .unwrap();
         let one = |i: usize| model.predict_raw(Features::Dense(x.slice(s![i..i + 1, ..])), None).unwrap()[[0, 0]];

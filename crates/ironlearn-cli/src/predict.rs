@@ -62,6 +62,18 @@ pub fn run_predict(a: PredictArgs) -> Result<()> {
                 columns.push(Column::numeric(format!("proba_{class}"), proba.column(k).to_vec()));
             }
         }
+        Prediction::Matrix(m) => {
+            for (k, col) in m.columns().into_iter().enumerate() {
+                columns.push(Column::numeric(format!("prediction_{k}"), col.to_vec()));
+            }
+        }
+        Prediction::Clusters(c) => columns.push(Column::numeric("cluster", c.iter().map(|&v| v as f64).collect())),
+        Prediction::Outliers(o) => {
+            columns.push(Column::numeric("inlier", o.iter().map(|&v| v as f64).collect()));
+            if let Ok(s) = model.score_samples_data(Features::Table(&x)) {
+                columns.push(Column::numeric("score", s.to_vec()));
+            }
+        }
     }
     write_table(&a.out, &Table::new(columns)?)?;
     eprintln!("wrote {} predictions to {}", x.n_rows(), a.out.display());
@@ -70,6 +82,16 @@ pub fn run_predict(a: PredictArgs) -> Result<()> {
 
 pub fn run_evaluate(a: EvaluateArgs) -> Result<()> {
     let loaded = load(&a.model)?;
+    if loaded.model.task() == ironlearn_core::Task::Clustering {
+        let table = read_table(&a.data, &read_options(&a.read)?)?;
+        let x = table.conform(&loaded.header.schema)?;
+        let m = crate::train::cluster_metrics(loaded.model.as_ref(), &x)?;
+        return print_metrics(
+            &format!("metrics on {} ({})", a.data.display(), crate::train::rows(x.n_rows())),
+            &m,
+            a.json,
+        );
+    }
     let info =
         loaded.header.target.clone().context("the model file does not describe a target; it cannot be evaluated")?;
     let name = a.target.or(info.name.clone()).context("name the target column with --target")?;

@@ -58,7 +58,8 @@ fn train_predict_evaluate_info() {
     )
     .unwrap();
     assert!(eval["accuracy"].as_f64().unwrap() > 0.95);
-    let info: serde_json::Value = serde_json::from_str(&ok(&["info", m])).unwrap();
+    let info: serde_json::Value = serde_json::from_str(&ok(&["info", m, "--json"])).unwrap();
+    assert!(ok(&["info", m]).contains("target:   species (classification, classes: setosa, versicolor, virginica)"));
     assert_eq!(info["kind"], "pipeline");
     assert_eq!(info["target"]["classes"], serde_json::json!(["setosa", "versicolor", "virginica"]));
     assert_eq!(info["schema"]["fields"][0]["name"], "sepal_length");
@@ -124,7 +125,7 @@ fn bad_inputs_give_one_line_errors() {
         "--out",
         m
     ])
-    .contains("parameter 'num_leaves': must be in [2, 131072], got 1"));
+    .contains("parameter 'num_leaves': must be an integer in [2, 131072], got 1"));
     assert!(fails(&[
         "train", "--data", iris, "--target", "species", "--model", "gbdt", "--set", "leaves=8", "--out", m
     ])

@@ -19,6 +19,10 @@ pub enum ArrayData {
     I32(Vec<i32>),
     U32(Vec<u32>),
     U8(Vec<u8>),
+    /// Half precision, for compact network weights.
+    F16(Vec<half::f16>),
+    /// Brain floating point, for network weights trained in it.
+    BF16(Vec<half::bf16>),
 }
 
 /// One array: its shape and values in row-major order.
@@ -33,6 +37,7 @@ pub trait Element: Copy + Sized {
     const NAME: &'static str;
     fn wrap(v: Vec<Self>) -> ArrayData;
     fn unwrap(d: &ArrayData) -> Option<&[Self]>;
+    fn take(d: ArrayData) -> Option<Vec<Self>>;
 }
 
 macro_rules! element {
@@ -48,6 +53,12 @@ macro_rules! element {
                     _ => None,
                 }
             }
+            fn take(d: ArrayData) -> Option<Vec<Self>> {
+                match d {
+                    ArrayData::$variant(v) => Some(v),
+                    _ => None,
+                }
+            }
         }
     };
 }
@@ -57,6 +68,8 @@ element!(i64, I64);
 element!(i32, I32);
 element!(u32, U32);
 element!(u8, U8);
+element!(half::f16, F16);
+element!(half::bf16, BF16);
 
 impl ArrayData {
     pub fn len(&self) -> usize {
@@ -67,6 +80,22 @@ impl ArrayData {
             ArrayData::I32(v) => v.len(),
             ArrayData::U32(v) => v.len(),
             ArrayData::U8(v) => v.len(),
+            ArrayData::F16(v) => v.len(),
+            ArrayData::BF16(v) => v.len(),
+        }
+    }
+
+    /// The values widened to `f64`, for inspection.
+    pub fn to_f64(&self) -> Vec<f64> {
+        match self {
+            ArrayData::F64(v) => v.clone(),
+            ArrayData::F32(v) => v.iter().map(|&x| f64::from(x)).collect(),
+            ArrayData::I64(v) => v.iter().map(|&x| x as f64).collect(),
+            ArrayData::I32(v) => v.iter().map(|&x| f64::from(x)).collect(),
+            ArrayData::U32(v) => v.iter().map(|&x| f64::from(x)).collect(),
+            ArrayData::U8(v) => v.iter().map(|&x| f64::from(x)).collect(),
+            ArrayData::F16(v) => v.iter().map(|&x| x.to_f64()).collect(),
+            ArrayData::BF16(v) => v.iter().map(|&x| x.to_f64()).collect(),
         }
     }
 
@@ -86,6 +115,8 @@ impl ArrayData {
             ArrayData::I32(v) => bytes(v, i32::to_le_bytes),
             ArrayData::U32(v) => bytes(v, u32::to_le_bytes),
             ArrayData::U8(v) => v.clone(),
+            ArrayData::F16(v) => bytes(v, half::f16::to_le_bytes),
+            ArrayData::BF16(v) => bytes(v, half::bf16::to_le_bytes),
         }
     }
 
@@ -101,6 +132,8 @@ impl ArrayData {
             "I32" => ArrayData::I32(read(b, i32::from_le_bytes)?),
             "U32" => ArrayData::U32(read(b, u32::from_le_bytes)?),
             "U8" => ArrayData::U8(b.to_vec()),
+            "F16" => ArrayData::F16(read(b, half::f16::from_le_bytes)?),
+            "BF16" => ArrayData::BF16(read(b, half::bf16::from_le_bytes)?),
             _ => return None,
         })
     }
@@ -113,6 +146,8 @@ impl ArrayData {
             ArrayData::I32(_) => "I32",
             ArrayData::U32(_) => "U32",
             ArrayData::U8(_) => "U8",
+            ArrayData::F16(_) => "F16",
+            ArrayData::BF16(_) => "BF16",
         }
     }
 }
@@ -173,6 +208,18 @@ impl Arrays {
             Error::ModelFile(format!("array '{name}' holds {}, expected {}", a.data.dtype_name(), T::NAME))
         })?;
         Ok((&a.shape, values))
+    }
+
+    /// The shape and values of `name`, whatever their type.
+    pub fn get_raw(&self, name: &str) -> Option<(&[usize], &ArrayData)> {
+        self.map.get(name).map(|a| (a.shape.as_slice(), &a.data))
+    }
+
+    /// Removes `name` and returns its values, without a copy.
+    pub fn take<T: Element>(&mut self, name: &str) -> Result<Vec<T>> {
+        let a = self.map.remove(name).ok_or_else(|| Error::ModelFile(format!("array '{name}' is missing")))?;
+        let found = a.data.dtype_name();
+        T::take(a.data).ok_or_else(|| Error::ModelFile(format!("array '{name}' holds {found}, expected {}", T::NAME)))
     }
 
     /// A vector of `T`.

@@ -75,11 +75,6 @@ impl Error {
     pub fn param(name: impl Into<String>, message: impl Into<String>) -> Self {
         Error::Param { name: name.into(), message: message.into() }
     }
-
-    /// Whether this error means bad input (the Python package raises `ValueError` for these).
-    pub fn is_value_error(&self) -> bool {
-        !matches!(self, Error::Io { .. } | Error::NotImplemented(_) | Error::Unsupported(_))
-    }
 }
 
 /// Returns early with an error built by `format!`.

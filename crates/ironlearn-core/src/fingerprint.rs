@@ -42,6 +42,17 @@ impl Fingerprint {
                     self.f64s(&col.to_vec());
                 }
             }
+            Features::DenseF32(m) => {
+                self.bytes(&(m.nrows() as u64).to_le_bytes());
+                for col in m.columns() {
+                    self.f64s(&col.iter().map(|&v| f64::from(v)).collect::<Vec<_>>());
+                }
+            }
+            Features::Sparse(m) => {
+                // The dense values, so a matrix hashes the same sparse or dense.
+                let d = m.to_dense();
+                self.features(Features::Dense(d.view()));
+            }
             Features::Table(t) => {
                 for c in t.columns() {
                     self.bytes(c.name.as_bytes());
@@ -66,6 +77,10 @@ impl Fingerprint {
     pub fn target(&mut self, y: &Target) -> &mut Self {
         match y {
             Target::Values(v) => self.f64s(v),
+            Target::Matrix(m) => {
+                self.bytes(&(m.ncols() as u64).to_le_bytes());
+                self.f64s(&m.iter().copied().collect::<Vec<_>>())
+            }
             Target::Labels(l) => {
                 l.classes().iter().for_each(|c| {
                     self.bytes(c.as_bytes());

@@ -19,8 +19,12 @@ use sha2::{Digest, Sha256};
 use crate::arrays::{ArrayData, NamedArray};
 use crate::{Arrays, Error, Model, Parts, Result, Schema, Task, VERSION};
 
-/// The version of the file layout this build writes and reads.
-pub const FORMAT_VERSION: u32 = 1;
+/// The version of the file layout this build writes; it reads every version up to it.
+///
+/// Version 2 added the model digest, the training row count and the
+/// extension section; from version 2 on a reader ignores header fields it
+/// does not know, so additions need no new version.
+pub const FORMAT_VERSION: u32 = 2;
 
 const KEY: &str = "ironlearn";
 
@@ -40,7 +44,6 @@ pub struct TargetInfo {
 
 /// The JSON header of a model file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Header {
     pub format_version: u32,
     pub kind: String,
@@ -54,6 +57,17 @@ pub struct Header {
     pub data_fingerprint: Option<String>,
     /// The model's own small state.
     pub model: Value,
+    /// How many rows the saved model was fitted on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub train_rows: Option<u64>,
+    /// SHA-256 of the model alone (kind, schema, target, parameters, state and
+    /// arrays): equal for equal models, whenever and however fast they were trained.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub digest: Option<String>,
+    /// Named additions (a run id, an output signature, an ONNX opset) that
+    /// need no new format version; readers ignore the ones they do not know.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub extensions: BTreeMap<String, Value>,
     pub checksum: Option<String>,
 }
 
@@ -69,12 +83,13 @@ impl ModelFile {
     /// the caller sets a richer schema.
     pub fn from_model(model: &dyn Model) -> Result<Self> {
         let Parts { params, state, arrays } = model.parts()?;
-        let target = match model.task() {
-            Task::Transform => None,
-            task => {
-                Some(TargetInfo { name: None, task, classes: model.classes().map(<[String]>::to_vec), dtype: None })
-            }
-        };
+        let task = model.task();
+        let target = task.supervised().then(|| TargetInfo {
+            name: None,
+            task,
+            classes: model.classes().map(<[String]>::to_vec),
+            dtype: None,
+        });
         Ok(ModelFile {
             header: Header {
                 format_version: FORMAT_VERSION,
@@ -87,10 +102,26 @@ impl ModelFile {
                 metrics: BTreeMap::new(),
                 data_fingerprint: None,
                 model: state,
+                train_rows: None,
+                digest: None,
+                extensions: BTreeMap::new(),
                 checksum: None,
             },
             arrays,
         })
+    }
+
+    /// The SHA-256 of the model alone: what it predicts from and with, not
+    /// when it was made, how long it took or how well it scored.
+    pub fn digest(&self) -> Result<String> {
+        let h = &self.header;
+        let identity = serde_json::json!({
+            "kind": h.kind, "schema": h.schema, "target": h.target, "params": h.params, "model": h.model,
+        });
+        let mut sha = Sha256::new();
+        sha.update(serde_json::to_vec(&identity).map_err(|e| Error::ModelFile(format!("header: {e}")))?);
+        hash_arrays(&mut sha, &self.arrays);
+        Ok(hex(sha))
     }
 
     /// The parts a model is rebuilt from.
@@ -117,6 +148,9 @@ impl ModelFile {
     /// The file's bytes.
     pub fn to_bytes(&self) -> Result<Vec<u8>> {
         let mut header = self.header.clone();
+        header.format_version = header.format_version.max(FORMAT_VERSION);
+        header.digest = Some(self.digest()?);
+        header.checksum = None;
         header.checksum = Some(checksum(&header, &self.arrays)?);
         let meta = serde_json::to_string(&header).map_err(|e| Error::ModelFile(format!("header: {e}")))?;
         let tensors: Vec<(String, Tensor<'_>)> = self
@@ -164,6 +198,8 @@ impl ModelFile {
         let expected = header.checksum.clone().ok_or_else(|| Error::ModelFile("the header has no checksum".into()))?;
         let mut unsigned = header.clone();
         unsigned.checksum = None;
+        // A version 1 header lacks the newer optional fields, which are not
+        // serialized when absent, so one checksum function serves both.
         if checksum(&unsigned, &arrays)? != expected {
             return Err(Error::ModelFile("checksum mismatch: the file is corrupted".into()));
         }
@@ -205,6 +241,8 @@ impl safetensors::View for Tensor<'_> {
             ArrayData::I32(_) => Dtype::I32,
             ArrayData::U32(_) => Dtype::U32,
             ArrayData::U8(_) => Dtype::U8,
+            ArrayData::F16(_) => Dtype::F16,
+            ArrayData::BF16(_) => Dtype::BF16,
         }
     }
     fn shape(&self) -> &[usize] {
@@ -222,16 +260,24 @@ fn checksum(header: &Header, arrays: &Arrays) -> Result<String> {
     let mut h = Sha256::new();
     let json = serde_json::to_vec(header).map_err(|e| Error::ModelFile(format!("header: {e}")))?;
     h.update(&json);
+    hash_arrays(&mut h, arrays);
+    Ok(hex(h))
+}
+
+fn hash_arrays(h: &mut Sha256, arrays: &Arrays) {
     for (name, a) in arrays.iter() {
         h.update(name.as_bytes());
         h.update(a.data.dtype_name().as_bytes());
         a.shape.iter().for_each(|d| h.update((*d as u64).to_le_bytes()));
         h.update(a.data.to_le_bytes());
     }
-    Ok(format!("sha256:{}", h.finalize().iter().map(|b| format!("{b:02x}")).collect::<String>()))
 }
 
-/// A model type that can be saved to and loaded from a model file.
+fn hex(h: Sha256) -> String {
+    format!("sha256:{}", h.finalize().iter().map(|b| format!("{b:02x}")).collect::<String>())
+}
+
+/// Saving and loading a typed model: every [`Fitted`](crate::Fitted) model has it.
 pub trait Persist: Model + Sized {
     /// The kind written into the header.
     const KIND: &'static str;
@@ -260,23 +306,21 @@ pub trait Persist: Model + Sized {
     }
 }
 
+impl<T: crate::Fitted> Persist for T {
+    const KIND: &'static str = <T::Estimator as crate::Params>::NAME;
+
+    fn from_parts(parts: &Parts) -> Result<Self> {
+        T::load_state(parts)
+    }
+}
+
 /// The current UTC time as RFC 3339, or `SOURCE_DATE_EPOCH` when set.
 pub fn now_rfc3339() -> String {
-    let secs = std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.parse::<i64>().ok()).unwrap_or_else(|| {
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
-    });
-    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+    let time = match std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.parse::<u64>().ok()) {
+        Some(secs) => std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs),
+        None => std::time::SystemTime::now(),
+    };
+    humantime::format_rfc3339_seconds(time).to_string()
 }
 
 #[cfg(test)]

@@ -10,17 +10,38 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::{Error, Result};
+use crate::{Domain, Error, Result, Tags};
 
-/// One hyperparameter: its name, aliases, default and documentation.
+/// One hyperparameter: its name, aliases, default, domain and documentation.
 #[derive(Debug, Clone, Serialize)]
 pub struct ParamSpec {
     pub name: &'static str,
     pub aliases: &'static [&'static str],
     pub default: Value,
-    /// The accepted values, in words ("> 0"); empty when any value of the type is accepted.
-    pub accepts: &'static str,
+    /// The Rust type, as declared (`f64`, `usize`, `Option<u64>`, `String`, ...).
+    #[serde(rename = "type")]
+    pub rust_type: &'static str,
+    /// The accepted values as data.
+    pub domain: Domain,
+    /// The accepted values in words ("an integer >= 1"); empty when any value of the type is accepted.
+    pub accepts: String,
     pub doc: &'static str,
+}
+
+impl ParamSpec {
+    /// Checks a JSON value against the domain; the error names the parameter.
+    pub fn check(&self, value: &Value) -> Result<()> {
+        if self.domain.contains(value) {
+            Ok(())
+        } else {
+            Err(Error::param(self.name, format!("must be {}, got {value}", self.domain.describe())))
+        }
+    }
+
+    /// Whether the parameter may be left unset (`None`).
+    pub fn optional(&self) -> bool {
+        self.rust_type.starts_with("Option")
+    }
 }
 
 /// A hyperparameter struct.
@@ -30,6 +51,12 @@ pub trait Params: Serialize + DeserializeOwned + Default + Clone + std::fmt::Deb
 
     /// The struct's documentation; its first line is the one-line summary.
     const DOC: &'static str;
+
+    /// Other names the estimator is known by (`ironlearn train --model ols`).
+    const ALIASES: &'static [&'static str] = &[];
+
+    /// What the estimator can do.
+    const TAGS: Tags = Tags::DEFAULT;
 
     /// The parameters, in declaration order.
     fn specs() -> Vec<ParamSpec>;
@@ -58,6 +85,7 @@ pub trait Params: Serialize + DeserializeOwned + Default + Clone + std::fmt::Deb
                 accepted: specs.iter().map(|s| s.name.to_string()).collect(),
             })?;
             check_type(spec, value)?;
+            spec.check(value)?;
             merged.insert(spec.name.to_string(), value.clone());
         }
         let params: Self = serde_json::from_value(Value::Object(merged))
@@ -109,6 +137,7 @@ fn type_name(v: &Value) -> &'static str {
 
 fn check_type(spec: &ParamSpec, value: &Value) -> Result<()> {
     let ok = match (&spec.default, value) {
+        (_, Value::Null) => spec.optional() || spec.default.is_null(),
         (Value::Null, _) => true, // optional: the struct's deserializer decides
         (Value::Number(d), Value::Number(v)) => d.is_f64() || !v.is_f64(),
         (Value::Bool(_), Value::Bool(_)) | (Value::String(_), Value::String(_)) => true,
@@ -165,34 +194,44 @@ fn json_f64(x: f64) -> Option<Value> {
     serde_json::Number::from_f64(x).map(Value::Number)
 }
 
-/// Declares a hyperparameter struct: fields with defaults, checks and aliases.
+/// Declares a hyperparameter struct: fields with defaults, domains, checks
+/// and aliases, and the estimator's name, aliases and capability tags.
 ///
 /// ```
 /// ironlearn_core::hyperparams! {
 ///     /// A toy estimator's parameters.
 ///     #[name = "toy"]
+///     #[aliases("toy_model")]
+///     #[tags(task = Some(ironlearn_core::Task::Regression), sample_weight)]
 ///     pub struct Toy {
 ///         /// Strength of the penalty.
-///         alpha: f64 = 1.0, alias("lambda"), check(|v| *v >= 0.0, ">= 0");
+///         alpha: f64 = 1.0, alias("lambda"), domain(ironlearn_core::Domain::float_min(0.0));
 ///         /// Whether to centre the data.
 ///         center: bool = true;
+///         /// An odd number of votes.
+///         votes: usize = 3, check(|v| v % 2 == 1, "odd");
 ///     }
 /// }
 /// use ironlearn_core::Params;
 /// let p = Toy::from_strs(&[("lambda", "0.5")]).unwrap();
 /// assert_eq!(p.alpha, 0.5);
-/// assert!(Toy::from_strs(&[("alpha", "-1")]).is_err());
+/// assert!(Toy::from_strs(&[("alpha", "-1")]).unwrap_err().to_string().contains("'alpha'"));
+/// assert!(Toy { votes: 2, ..Toy::default() }.validate().is_err());
+/// assert!(Toy::TAGS.sample_weight && !Toy::TAGS.sparse);
 /// ```
 #[macro_export]
 macro_rules! hyperparams {
     (
         $(#[doc = $sdoc:literal])*
         #[name = $kind:literal]
+        $(#[aliases($($ealias:literal),* $(,)?)])?
+        $(#[tags($($tag:ident $(= $tagval:expr)?),* $(,)?)])?
         pub struct $name:ident {
             $(
                 $(#[doc = $doc:literal])*
                 $field:ident : $ty:ty = $default:expr
                 $(, alias($($alias:literal),+ $(,)?))?
+                $(, domain($domain:expr))?
                 $(, check($check:expr, $msg:literal))?
                 ;
             )*
@@ -214,35 +253,63 @@ macro_rules! hyperparams {
         impl $crate::Params for $name {
             const NAME: &'static str = $kind;
             const DOC: &'static str = concat!($($sdoc, "\n"),*);
+            const ALIASES: &'static [&'static str] = &[$($($ealias),*)?];
+            const TAGS: $crate::Tags = $crate::Tags {
+                $($($tag: $crate::hyperparams!(@tag $($tagval)?),)*)?
+                ..$crate::Tags::DEFAULT
+            };
 
             fn specs() -> Vec<$crate::ParamSpec> {
                 let defaults = <Self as Default>::default();
-                vec![$(
+                vec![$({
+                    let domain = $crate::hyperparams!(@domain $($domain)?);
+                    let accepts = $crate::hyperparams!(@accepts domain $(, $msg)?);
                     $crate::ParamSpec {
                         name: stringify!($field),
                         aliases: &[$($($alias),+)?],
                         default: serde_json::to_value(&defaults.$field).expect("default serializes"),
-                        accepts: $crate::hyperparams!(@msg $($msg)?),
+                        rust_type: stringify!($ty),
+                        domain,
+                        accepts,
                         doc: concat!($($doc),*).trim_ascii(),
                     }
-                ),*]
+                }),*]
             }
 
             #[allow(unused_variables)]
             fn validate(&self) -> $crate::Result<()> {
-                $($(
-                    let check: fn(&$ty) -> bool = $check;
-                    if !check(&self.$field) {
-                        return Err($crate::Error::param(
-                            stringify!($field),
-                            format!("must be {}, got {:?}", $msg, self.$field),
-                        ));
-                    }
-                )?)*
+                $(
+                    $(
+                        let domain: $crate::Domain = $domain;
+                        let value = serde_json::to_value(&self.$field).expect("a parameter serializes");
+                        if !domain.contains(&value) {
+                            return Err($crate::Error::param(
+                                stringify!($field),
+                                format!("must be {}, got {value}", domain.describe()),
+                            ));
+                        }
+                    )?
+                    $(
+                        let check: fn(&$ty) -> bool = $check;
+                        if !check(&self.$field) {
+                            return Err($crate::Error::param(
+                                stringify!($field),
+                                format!("must be {}, got {:?}", $msg, self.$field),
+                            ));
+                        }
+                    )?
+                )*
                 Ok(())
             }
         }
     };
-    (@msg $msg:literal) => { $msg };
-    (@msg) => { "" };
+    (@tag $val:expr) => { $val };
+    (@tag) => { true };
+    (@domain $domain:expr) => { $domain };
+    (@domain) => { $crate::Domain::Any };
+    (@accepts $domain:ident, $msg:literal) => {{
+        let d = $domain.describe();
+        if d.is_empty() { $msg.to_string() } else { format!("{d}, {}", $msg) }
+    }};
+    (@accepts $domain:ident) => { $domain.describe() };
 }

@@ -3,7 +3,7 @@
 //! A fitted model is its own type, so "predict before fit" cannot compile.
 //! Each trait has one required method; the rest are provided.
 
-use ndarray::{Array1, Array2, ArrayView2};
+use ndarray::{Array2, ArrayView2};
 
 use crate::{Labels, Result};
 
@@ -22,9 +22,9 @@ pub trait Fit<Y: ?Sized> {
     }
 }
 
-/// Unsupervised fitting of a transformer.
+/// Unsupervised fitting: transformers and clustering.
 pub trait FitTransform {
-    type Fitted: Transform;
+    type Fitted;
 
     fn fit_weighted(&self, x: ArrayView2<'_, f64>, sample_weight: Option<&[f64]>) -> Result<Self::Fitted>;
 
@@ -33,7 +33,10 @@ pub trait FitTransform {
     }
 
     /// Fits, then transforms the same data.
-    fn fit_transform(&self, x: ArrayView2<'_, f64>) -> Result<(Self::Fitted, Array2<f64>)> {
+    fn fit_transform(&self, x: ArrayView2<'_, f64>) -> Result<(Self::Fitted, Array2<f64>)>
+    where
+        Self::Fitted: Transform,
+    {
         let fitted = self.fit(x)?;
         let out = fitted.transform(x)?;
         Ok((fitted, out))
@@ -58,21 +61,4 @@ pub trait PredictProba: Predict<Output = Labels> {
 /// A fitted transformation of the features.
 pub trait Transform {
     fn transform(&self, x: ArrayView2<'_, f64>) -> Result<Array2<f64>>;
-}
-
-/// Scores a regressor by R² on `(x, y)`.
-pub fn score_regressor<M: Predict<Output = Array1<f64>>>(model: &M, x: ArrayView2<'_, f64>, y: &[f64]) -> Result<f64> {
-    let pred = model.predict(x)?;
-    let mean = y.iter().sum::<f64>() / y.len() as f64;
-    let ss_res: f64 = y.iter().zip(pred.iter()).map(|(a, b)| (a - b).powi(2)).sum();
-    let ss_tot: f64 = y.iter().map(|a| (a - mean).powi(2)).sum();
-    Ok(if ss_tot == 0.0 {
-        if ss_res == 0.0 {
-            1.0
-        } else {
-            0.0
-        }
-    } else {
-        1.0 - ss_res / ss_tot
-    })
 }

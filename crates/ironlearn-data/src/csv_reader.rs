@@ -2,34 +2,56 @@
 //!
 //! A column is numeric when every value that is not a missing marker parses
 //! as a number, categorical otherwise; `ReadOptions::types` overrides that.
-//! Errors carry the file name, the line number and the column name.
+//! Errors carry the file name, the line number in the file (the header is
+//! line 1) and the column name. A text column whose values all look like
+//! numbers written with decimal commas is still text, since "1,5" could be a
+//! pair as well as a number, but the reader says so: such files are common in
+//! locales that write 1,5, and a silently categorical price column would
+//! quietly spoil a model.
 
 use std::io::Read;
 use std::path::Path;
 
 use ironlearn_core::{Column, Error, Result, Table};
 
-use crate::{ColumnType, ReadOptions};
+use crate::compression::Compression;
+use crate::{files, ColumnType, ReadOptions};
 
-/// Reads a CSV file (`.tsv` files are tab-separated).
+/// Reads a CSV file (`.tsv` files are tab-separated; `.gz` and `.zst` files
+/// are decompressed as they are read).
 pub fn read_csv(path: impl AsRef<Path>, options: &ReadOptions) -> Result<Table> {
-    let path = path.as_ref();
-    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-    let mut options = options.clone();
-    if options.delimiter.is_none() && path.extension().is_some_and(|e| e.eq_ignore_ascii_case("tsv")) {
-        options.delimiter = Some(b'\t');
-    }
-    read_csv_from(std::io::BufReader::new(file), &path.display().to_string(), &options)
+    read_csv_file(path.as_ref(), options, &mut Vec::new())
 }
 
 /// Reads CSV from any reader; `source` names it in errors.
 pub fn read_csv_from(reader: impl Read, source: &str, options: &ReadOptions) -> Result<Table> {
+    read_csv_with_warnings(reader, source, options, &mut Vec::new())
+}
+
+/// [`read_csv`], adding to `warnings` what the user should hear about.
+pub(crate) fn read_csv_file(path: &Path, options: &ReadOptions, warnings: &mut Vec<String>) -> Result<Table> {
+    let (compression, ext) = Compression::split(path);
+    let reader = compression.decoder(path, files::open_input(path)?)?;
+    let mut options = options.clone();
+    if options.delimiter.is_none() && ext == "tsv" {
+        options.delimiter = Some(b'\t');
+    }
+    read_csv_with_warnings(reader, &path.display().to_string(), &options, warnings)
+}
+
+fn read_csv_with_warnings(
+    reader: impl Read,
+    source: &str,
+    options: &ReadOptions,
+    warnings: &mut Vec<String>,
+) -> Result<Table> {
+    options.check_decimal()?;
     let mut rdr = csv::ReaderBuilder::new()
         .delimiter(options.delimiter.unwrap_or(b','))
         .has_headers(true)
         .flexible(false)
         .from_reader(reader);
-    let headers = rdr.headers().map_err(|e| csv_error(source, e))?.clone();
+    let headers = rdr.headers().map_err(|e| csv_error(source, e, None))?.clone();
     if headers.is_empty() || (headers.len() == 1 && headers[0].trim().is_empty()) {
         return Err(Error::Empty(format!("{source} is empty (no header row)")));
     }
@@ -38,7 +60,7 @@ pub fn read_csv_from(reader: impl Read, source: &str, options: &ReadOptions) -> 
     let mut records = Vec::new();
     let mut lines = Vec::new();
     for rec in rdr.records() {
-        let rec = rec.map_err(|e| csv_error(source, e))?;
+        let rec = rec.map_err(|e| csv_error(source, e, Some(&headers)))?;
         lines.push(rec.position().map_or(0, |p| p.line()));
         records.push(rec);
     }
@@ -48,7 +70,7 @@ pub fn read_csv_from(reader: impl Read, source: &str, options: &ReadOptions) -> 
     let columns = names
         .iter()
         .enumerate()
-        .map(|(j, name)| build_column(name, j, &records, &lines, source, options))
+        .map(|(j, name)| build_column(name, j, &records, &lines, source, options, warnings))
         .collect::<Result<Vec<_>>>()?;
     Table::new(columns)
 }
@@ -60,6 +82,7 @@ fn build_column(
     lines: &[u64],
     source: &str,
     options: &ReadOptions,
+    warnings: &mut Vec<String>,
 ) -> Result<Column> {
     let cell = |i: usize| records[i].get(j).unwrap_or("");
     let forced = options.types.get(name).copied();
@@ -70,7 +93,7 @@ fn build_column(
             let s = cell(i);
             if options.is_missing(s) {
                 values.push(f64::NAN);
-            } else if let Ok(v) = s.trim().parse::<f64>() {
+            } else if let Some(v) = options.parse_number(s) {
                 values.push(v);
             } else {
                 failed = Some(i);
@@ -90,20 +113,65 @@ fn build_column(
     }
     let texts: Vec<Option<&str>> =
         (0..records.len()).map(cell).map(|s| (!options.is_missing(s)).then(|| s.trim())).collect();
+    if forced.is_none() && options.decimal == b'.' {
+        if let Some(example) = decimal_comma_example(&texts) {
+            warnings.push(format!(
+                "{source}: column '{name}' looks numeric with decimal commas (e.g. '{example}'); \
+                 it was read as text — pass --decimal ',' to read it as numbers"
+            ));
+        }
+    }
     Ok(Column::categorical(name, &texts))
 }
 
-fn csv_error(source: &str, e: csv::Error) -> Error {
-    let line = e.position().map_or(0, |p| p.line());
-    match e.kind() {
-        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => Error::Parse {
-            location: format!("{source} line {line}"),
-            message: format!("expected {expected_len} fields like the header, found {len}"),
-        },
-        csv::ErrorKind::Utf8 { .. } => {
-            Error::Parse { location: format!("{source} line {line}"), message: "the text is not valid UTF-8".into() }
+/// A value with a decimal comma, if every present value reads as a number
+/// written with one ("3,14", "-0,5", "12") and at least one has it.
+fn decimal_comma_example<'a>(texts: &[Option<&'a str>]) -> Option<&'a str> {
+    let mut example = None;
+    for &t in texts.iter().flatten() {
+        let unsigned = t.strip_prefix(['+', '-']).unwrap_or(t);
+        let (whole, fraction) = match unsigned.split_once(',') {
+            Some((w, f)) => (w, Some(f)),
+            None => (unsigned, None),
+        };
+        let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+        if !digits(whole) || !fraction.is_none_or(digits) {
+            return None;
         }
-        csv::ErrorKind::Io(_) => Error::Parse { location: source.to_string(), message: e.to_string() },
-        _ => Error::Parse { location: format!("{source} line {line}"), message: e.to_string() },
+        if fraction.is_some() && example.is_none() {
+            example = Some(t);
+        }
     }
+    example
+}
+
+/// The error for a malformed file, at the file line where the bad record starts.
+fn csv_error(source: &str, e: csv::Error, header: Option<&csv::StringRecord>) -> Error {
+    let location = match e.position() {
+        Some(p) => format!("{source} line {}", p.line()),
+        None => source.to_string(),
+    };
+    let message = match e.kind() {
+        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+            let mut message = format!("expected {expected_len} fields like the header, found {len}");
+            if let Some(hint) = header.and_then(delimiter_hint) {
+                message.push_str(&hint);
+            }
+            message
+        }
+        csv::ErrorKind::Utf8 { .. } => "the text is not valid UTF-8".into(),
+        _ => e.to_string(),
+    };
+    Error::Parse { location, message }
+}
+
+/// A hint for a header read as one field that holds another likely delimiter,
+/// as when a `;`-separated file is read with the default `,`.
+fn delimiter_hint(header: &csv::StringRecord) -> Option<String> {
+    if header.len() != 1 {
+        return None;
+    }
+    let d = [';', '\t', '|', ','].into_iter().find(|&c| header[0].contains(c))?;
+    let d = d.escape_default();
+    Some(format!("; the header is one field that holds '{d}': if '{d}' separates the columns, pass --delimiter '{d}'"))
 }

@@ -2,21 +2,28 @@
 //!
 //! Every source (CSV, Parquet, an Arrow stream from Python) becomes a
 //! [`Table`](ironlearn_core::Table) of numeric and categorical columns, with
-//! errors that name the file, line and column of the problem.
+//! errors that name the file, line and column of the problem. Paths are
+//! checked before they are opened or written (see [`check_input_file`] and
+//! [`check_output_path`]), and CSV may be gzip- or zstd-compressed.
 
 mod arrow_convert;
+mod compression;
 mod csv_reader;
+mod files;
 mod options;
 mod writer;
 
 pub use arrow_convert::{batches_to_table, table_to_batch};
 pub use csv_reader::{read_csv, read_csv_from};
+pub use files::{check_input_file, check_output_path};
 pub use options::{ColumnType, ReadOptions};
 pub use writer::{write_csv, write_parquet, write_table};
 
 use std::path::Path;
 
 use ironlearn_core::{Error, Result, Table};
+
+use compression::Compression;
 
 /// The file formats ironlearn reads and writes, chosen by extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,15 +33,23 @@ pub enum Format {
 }
 
 impl Format {
-    /// The format of `path`, from its extension.
+    /// The format of `path`, from its extension; for a compressed file
+    /// (`.gz`, `.zst`), from the extension before that.
     pub fn of(path: &Path) -> Result<Format> {
-        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
-        match ext.as_str() {
-            "csv" | "tsv" | "txt" => Ok(Format::Csv),
-            "parquet" | "pq" => Ok(Format::Parquet),
-            _ => Err(Error::InvalidValue(format!(
-                "{}: unknown file type '.{ext}'; use .csv, .tsv or .parquet",
+        let (compression, ext) = Compression::split(path);
+        match (ext.as_str(), compression) {
+            ("csv" | "tsv" | "txt", _) => Ok(Format::Csv),
+            ("parquet" | "pq", Compression::None) => Ok(Format::Parquet),
+            ("parquet" | "pq", _) => Err(Error::InvalidValue(format!(
+                "{}: compressed Parquet files are not read; Parquet compresses its own columns, \
+                 so decompress the file first",
                 path.display()
+            ))),
+            _ => Err(Error::InvalidValue(format!(
+                "{}: unknown file type '{}{}'; use .csv, .tsv or .parquet (CSV may be compressed: .csv.gz, .csv.zst)",
+                path.display(),
+                if ext.is_empty() { String::new() } else { format!(".{ext}") },
+                compression.suffix()
             ))),
         }
     }
@@ -42,17 +57,29 @@ impl Format {
 
 /// Reads a CSV or Parquet file into a table.
 pub fn read_table(path: impl AsRef<Path>, options: &ReadOptions) -> Result<Table> {
+    read_table_with_warnings(path, options).map(|(table, _)| table)
+}
+
+/// Reads a CSV or Parquet file into a table, with what the caller should tell
+/// the user about how it was read (one message per problem, without a
+/// trailing newline), such as a text column that looks like numbers written
+/// with decimal commas.
+pub fn read_table_with_warnings(path: impl AsRef<Path>, options: &ReadOptions) -> Result<(Table, Vec<String>)> {
     let path = path.as_ref();
-    match Format::of(path)? {
-        Format::Csv => read_csv(path, options),
-        Format::Parquet => read_parquet(path, options),
-    }
+    let mut warnings = Vec::new();
+    let table = match Format::of(path)? {
+        Format::Csv => csv_reader::read_csv_file(path, options, &mut warnings)?,
+        Format::Parquet => read_parquet(path, options)?,
+    };
+    Ok((table, warnings))
 }
 
 /// Reads a Parquet file into a table.
 pub fn read_parquet(path: impl AsRef<Path>, options: &ReadOptions) -> Result<Table> {
     use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
     let path = path.as_ref();
+    options.check_decimal()?;
+    check_input_file(path)?;
     let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
     let bad = |e: &dyn std::fmt::Display| Error::Parse { location: path.display().to_string(), message: e.to_string() };
     let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| bad(&e))?;

@@ -1,4 +1,5 @@
-//! How to read a file: delimiter, missing-value markers, column types.
+//! How to read a file: delimiter, decimal separator, missing-value markers,
+//! column types.
 
 use std::collections::BTreeMap;
 
@@ -31,12 +32,24 @@ pub struct ReadOptions {
     pub missing: Vec<String>,
     /// Per-column types that override inference.
     pub types: BTreeMap<String, ColumnType>,
+    /// The decimal separator of numbers in text: `.` (the default) or `,`.
+    ///
+    /// With `,`, "1,5" reads as 1.5 and a value holding a `.` is not a number
+    /// (in such files a `.` groups thousands, and guessing would misread
+    /// "1.234"). The delimiter is not changed: such files are usually
+    /// `;`-separated, so set `delimiter` too, or quote the numbers.
+    pub decimal: u8,
 }
 
 impl Default for ReadOptions {
     fn default() -> Self {
         let missing = ["", "NA", "N/A", "NaN", "nan", "NULL", "null", "None", "#N/A", "?"];
-        ReadOptions { delimiter: None, missing: missing.map(String::from).to_vec(), types: BTreeMap::new() }
+        ReadOptions {
+            delimiter: None,
+            missing: missing.map(String::from).to_vec(),
+            types: BTreeMap::new(),
+            decimal: b'.',
+        }
     }
 }
 
@@ -50,6 +63,31 @@ impl ReadOptions {
     pub(crate) fn is_missing(&self, s: &str) -> bool {
         let t = s.trim();
         self.missing.iter().any(|m| m == t)
+    }
+
+    /// The number `s` holds, written with this decimal separator, if any.
+    pub(crate) fn parse_number(&self, s: &str) -> Option<f64> {
+        let t = s.trim();
+        if self.decimal == b'.' {
+            return t.parse().ok();
+        }
+        if t.contains('.') {
+            None
+        } else if t.contains(',') {
+            t.replacen(',', ".", 1).parse().ok()
+        } else {
+            t.parse().ok()
+        }
+    }
+
+    pub(crate) fn check_decimal(&self) -> Result<()> {
+        match self.decimal {
+            b'.' | b',' => Ok(()),
+            d => Err(Error::InvalidValue(format!(
+                "the decimal separator must be '.' or ',', not '{}'",
+                char::from(d).escape_default()
+            ))),
+        }
     }
 
     /// Checks that every overridden column exists, then applies the overrides to
@@ -72,10 +110,15 @@ impl ReadOptions {
                     let parsed = levels
                         .iter()
                         .map(|l| {
-                            l.trim().parse::<f64>().map_err(|_| {
+                            self.parse_number(l).ok_or_else(|| {
+                                // Rows count from 1, as a spreadsheet shows them; these files have no lines.
                                 let row = codes.iter().position(|&k| k != MISSING && levels[k as usize] == *l);
                                 Error::Parse {
-                                    location: format!("{source}, column '{}', row {}", c.name, row.unwrap_or(0)),
+                                    location: format!(
+                                        "{source}, column '{}', row {}",
+                                        c.name,
+                                        row.map_or(0, |i| i + 1)
+                                    ),
                                     message: format!("cannot parse '{l}' as a number"),
                                 }
                             })

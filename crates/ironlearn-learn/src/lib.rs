@@ -1,16 +1,19 @@
-//! Classic estimators: linear models and preprocessing.
+//! Classic estimators: linear models, clustering and preprocessing.
 //!
 //! One module per family, one file per estimator. Each estimator is a
 //! hyperparameter struct whose `fit` returns a separate fitted type with
-//! inspectable state, and implements the dynamic [`Estimator`] and [`Model`]
-//! traits so the CLI, the Python package and pipelines can drive it by name.
+//! inspectable state; implementing [`Learn`] and [`Fitted`] and one
+//! `register!` line give it the dynamic face the CLI, the Python package and
+//! pipelines drive by name, and its model file.
 //!
-//! [`Estimator`]: ironlearn_core::Estimator
-//! [`Model`]: ironlearn_core::Model
+//! [`Learn`]: ironlearn_core::Learn
+//! [`Fitted`]: ironlearn_core::Fitted
 
+pub mod cluster;
 pub mod linear;
 pub mod preprocessing;
 
+pub use cluster::{KMeans, KMeansModel};
 pub use linear::{
     LinearRegression, LinearRegressionModel, LogisticRegression, LogisticRegressionModel, Ridge, RidgeModel,
 };

@@ -48,8 +48,8 @@ pub fn cross_val_score(
 
 fn take_rows(x: Features<'_>, rows: &[usize]) -> Result<ironlearn_core::Data> {
     Ok(match x {
-        Features::Dense(m) => ironlearn_core::Data::Dense(m.select(Axis(0), rows)),
         Features::Table(t) => ironlearn_core::Data::Table(t.take(rows)),
+        other => ironlearn_core::Data::Dense(other.to_dense()?.select(Axis(0), rows)),
     })
 }
 

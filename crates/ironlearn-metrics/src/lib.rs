@@ -5,6 +5,7 @@
 //! already know them to mean.
 
 mod classification;
+mod clustering;
 mod cross_val;
 mod regression;
 mod split;
@@ -13,6 +14,7 @@ mod summary;
 pub use classification::{
     accuracy, confusion_matrix, log_loss, precision_recall_f1, roc_auc, roc_auc_ovr, Average, Prf,
 };
+pub use clustering::silhouette_score;
 pub use cross_val::{cross_val_score, score, Scoring};
 pub use regression::{mae, mse, r2, rmse};
 pub use split::{train_test_split, Fold, KFold, StratifiedKFold};

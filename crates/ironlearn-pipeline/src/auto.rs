@@ -14,7 +14,7 @@ use crate::{Entry, Pipeline};
 /// Wraps `estimator` (registered as `entry`) in the steps `schema` needs.
 pub fn auto_pipeline(entry: &Entry, estimator: Box<dyn Estimator>, schema: &Schema) -> Result<Pipeline> {
     let mut steps: Vec<(String, Box<dyn Estimator>)> = Vec::new();
-    if !entry.native_categorical {
+    if !entry.tags.categorical {
         // A missing category becomes a level of its own, as scikit-learn's
         // one-hot encoder and the booster treat it: missingness often carries
         // information that filling in the most frequent level would blur.
@@ -25,7 +25,7 @@ pub fn auto_pipeline(entry: &Entry, estimator: Box<dyn Estimator>, schema: &Sche
             let enc = OneHotEncoder { columns: "categorical".into(), handle_unknown: "ignore".into() };
             steps.push((OneHotEncoder::NAME.into(), Box::new(enc)));
         }
-        if entry.wants_scaling {
+        if entry.tags.wants_scaling {
             steps.push((StandardScaler::NAME.into(), Box::new(StandardScaler::default())));
         }
     }

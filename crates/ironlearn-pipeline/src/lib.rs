@@ -15,4 +15,4 @@ mod registry;
 pub use auto::auto_pipeline;
 pub use load::{load, load_bytes, load_file, Loaded};
 pub use pipeline::{FittedPipeline, Pipeline};
-pub use registry::{build, build_from_strs, find, registry, Entry};
+pub use registry::{build, find, registry, Entry};

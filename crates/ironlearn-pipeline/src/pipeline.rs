@@ -4,11 +4,14 @@
 //! what the previous one produced; sample weights go to the final step only,
 //! as in scikit-learn.
 
+use std::collections::BTreeMap;
+
 use ironlearn_core::{
-    bail, ensure, Attribute, Data, Error, Estimator, Features, Model, Parts, Prediction, Result, Target, Task,
+    bail, ensure, Attribute, Data, Error, Estimator, Features, FitContext, Model, Parts, Prediction, Result, Tags,
+    Task, TrainData,
 };
-use ndarray::Array2;
-use serde_json::{json, Value};
+use ndarray::{Array1, Array2};
+use serde_json::{json, Map, Value};
 
 use crate::load::load_parts;
 
@@ -58,21 +61,76 @@ impl Estimator for Pipeline {
         self.last().task()
     }
 
-    fn fit_data(&self, x: Features<'_>, y: Option<&Target>, w: Option<&[f64]>) -> Result<Box<dyn Model>> {
+    fn tags(&self) -> Tags {
+        self.last().tags()
+    }
+
+    fn fit_with(&self, data: &TrainData<'_>, ctx: &mut FitContext<'_>) -> Result<Box<dyn Model>> {
         let mut fitted: Vec<(String, Box<dyn Model>)> = Vec::with_capacity(self.steps.len());
-        let mut data: Option<Data> = None;
+        let mut out: Option<Data> = None;
         let (last_name, last) = self.steps.last().expect("a pipeline has a step");
+        let x = data.x;
         for (name, est) in &self.steps[..self.steps.len() - 1] {
-            let view = current(&data, &x);
-            let model = est.fit_data(view, y, None).map_err(|e| in_step(name, e))?;
+            let view = current(&out, &x);
+            let step_data = TrainData { x: view, y: data.y, weight: None, group: None, init_score: None };
+            let model = est.fit_with(&step_data, &mut FitContext::default()).map_err(|e| in_step(name, e))?;
             let next = model.transform_data(view).map_err(|e| in_step(name, e))?;
             fitted.push((name.clone(), model));
-            data = Some(next);
+            out = Some(next);
         }
-        let view = current(&data, &x);
-        let model = last.fit_data(view, y, w).map_err(|e| in_step(last_name, e))?;
+        let view = current(&out, &x);
+        let last_data = TrainData { x: view, ..*data };
+        let model = if fitted.is_empty() {
+            last.fit_with(&last_data, ctx)
+        } else {
+            // Validation sets go through the fitted steps, as training data did.
+            let prefix = FittedPipeline { steps: fitted };
+            let ctx_valid = std::mem::take(&mut ctx.valid);
+            let valid: Vec<(String, Option<Data>)> =
+                ctx_valid.iter().map(|(n, v)| Ok((n.clone(), prefix.prefix_all(v.x)?))).collect::<Result<_>>()?;
+            let mut inner = ctx.reborrow();
+            inner.valid = ctx_valid
+                .iter()
+                .zip(&valid)
+                .map(|((n, v), (_, d))| (n.clone(), TrainData { x: current(d, &v.x), ..*v }))
+                .collect();
+            fitted = prefix.steps;
+            last.fit_with(&last_data, &mut inner)
+        }
+        .map_err(|e| in_step(last_name, e))?;
         fitted.push((last_name.clone(), model));
         Ok(Box::new(FittedPipeline { steps: fitted }))
+    }
+
+    /// Changes parameters of steps by `step__param` paths, as scikit-learn's pipelines do.
+    fn with_params(&self, changes: &Map<String, Value>) -> Result<Box<dyn Estimator>> {
+        let mut per_step: BTreeMap<&str, Map<String, Value>> = BTreeMap::new();
+        for (key, value) in changes {
+            let (step, param) = key.split_once("__").ok_or_else(|| {
+                Error::param(key.as_str(), "a pipeline's parameters are named step__param (such as ridge__alpha)")
+            })?;
+            ensure!(
+                self.steps.iter().any(|(n, _)| n == step),
+                InvalidValue,
+                "'{key}' names no step; the steps are {}",
+                self.steps.iter().map(|(n, _)| format!("'{n}'")).collect::<Vec<_>>().join(", ")
+            );
+            per_step.entry(step).or_default().insert(param.to_string(), value.clone());
+        }
+        let steps = self
+            .steps
+            .iter()
+            .map(|(name, est)| {
+                Ok((
+                    name.clone(),
+                    match per_step.get(name.as_str()) {
+                        Some(c) => est.with_params(c).map_err(|e| in_step(name, e))?,
+                        None => est.with_params(&Map::new())?,
+                    },
+                ))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Box::new(Pipeline::new(steps)?))
     }
 }
 
@@ -112,6 +170,22 @@ impl FittedPipeline {
     /// The final fitted step.
     pub fn last(&self) -> &dyn Model {
         self.steps.last().expect("a pipeline has a step").1.as_ref()
+    }
+
+    /// Runs every step (used on validation sets while the last step fits).
+    fn prefix_all(&self, x: Features<'_>) -> Result<Option<Data>> {
+        let mut data: Option<Data> = None;
+        for (name, m) in &self.steps {
+            let view = current(&data, &x);
+            let next = m.transform_data(view).map_err(|e| in_step(name, e))?;
+            data = Some(next);
+        }
+        Ok(data)
+    }
+
+    /// What the last step sees: `x` through every step but the last (`None` when there is one step).
+    pub fn transform_before_last(&self, x: Features<'_>) -> Result<Option<Data>> {
+        self.prefix(x)
     }
 
     /// Runs every step but the last.
@@ -198,11 +272,16 @@ impl Model for FittedPipeline {
         self.last().transform_data(current(&d, &x))
     }
 
+    fn score_samples_data(&self, x: Features<'_>) -> Result<Array1<f64>> {
+        let d = self.prefix(x)?;
+        self.last().score_samples_data(current(&d, &x))
+    }
+
     fn feature_names_out(&self, input: &[String]) -> Vec<String> {
         self.steps.iter().fold(input.to_vec(), |names, (_, m)| m.feature_names_out(&names))
     }
 
-    fn attributes(&self) -> Vec<(&'static str, Attribute)> {
+    fn attributes(&self) -> Vec<(String, Attribute)> {
         self.last().attributes()
     }
 }

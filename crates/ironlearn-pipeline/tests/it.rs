@@ -121,18 +121,20 @@ fn files_are_reproducible() {
 
 #[test]
 fn parameters_are_validated_by_name() {
-    let err = ironlearn_pipeline::build_from_strs("ridge", &[("alpha".into(), "-2".into())]).unwrap_err().to_string();
+    let err = (find("ridge").unwrap().build_from_strs)(&[("alpha".into(), "-2".into())]).unwrap_err().to_string();
     assert_eq!(err, "parameter 'alpha': must be a finite number >= 0, got -2.0");
-    let err = ironlearn_pipeline::build_from_strs("gbdt", &[("num_leafs".into(), "8".into())]).unwrap_err().to_string();
+    let err = (find("gbdt").unwrap().build_from_strs)(&[("num_leafs".into(), "8".into())]).unwrap_err().to_string();
     assert!(err.starts_with("unknown parameter 'num_leafs' for gbdt; accepted: 'objective'"), "{err}");
-    let err =
-        ironlearn_pipeline::build_from_strs("gbdt", &[("num_leaves".into(), "many".into())]).unwrap_err().to_string();
+    let err = (find("gbdt").unwrap().build_from_strs)(&[("num_leaves".into(), "many".into())]).unwrap_err().to_string();
     assert_eq!(err, "parameter 'num_leaves': expected an integer, got 'many'");
     // LightGBM aliases land on the canonical name.
-    assert!(ironlearn_pipeline::build_from_strs(
-        "lightgbm",
-        &[("min_child_samples".into(), "3".into()), ("eta".into(), "0.3".into())]
-    )
+    assert!((find("lightgbm").unwrap().build_from_strs)(&[
+        ("min_child_samples".into(), "3".into()),
+        ("eta".into(), "0.3".into())
+    ])
     .is_ok());
-    assert!(find("svm").unwrap_err().to_string().contains("unknown model 'svm'; available: linear_regression"));
+    assert!(find("svm")
+        .unwrap_err()
+        .to_string()
+        .contains("unknown model 'svm'; available: gbdt, kmeans, linear_regression"));
 }

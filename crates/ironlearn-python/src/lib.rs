@@ -24,7 +24,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(native_model::fit, m)?)?;
     m.add_function(wrap_pyfunction!(native_model::load_bytes, m)?)?;
     m.add_function(wrap_pyfunction!(native_model::estimators, m)?)?;
-    m.add_function(wrap_pyfunction!(booster::boost_train, m)?)?;
     m.add_function(wrap_pyfunction!(booster::import_lightgbm, m)?)?;
     m.add_function(wrap_pyfunction!(booster::import_xgboost, m)?)?;
     metrics::register(m)?;

@@ -2,8 +2,12 @@
 
 use std::any::Any;
 
+use std::sync::Mutex;
+
 use ironlearn_boost::{GbdtModel, Importance};
-use ironlearn_core::{Data, Labels, Model, ModelFile, Prediction, Schema, Target, TargetInfo};
+use ironlearn_core::{
+    Data, Features, FitContext, Labels, Model, ModelFile, Prediction, Progress, Schema, Target, TargetInfo, TrainData,
+};
 use numpy::{IntoPyArray, PyArray1, PyArray2, PyReadonlyArray1};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -31,6 +35,9 @@ impl NativeModel {
 /// The target from Python: float values, or class codes with their classes.
 fn target(y: Option<&Bound<'_, PyAny>>, classes: Option<Vec<String>>) -> PyResult<Option<Target>> {
     let Some(y) = y else { return Ok(None) };
+    if y.is_none() {
+        return Ok(None);
+    }
     Ok(Some(match classes {
         Some(classes) => {
             let codes: PyReadonlyArray1<'_, i64> = y.extract()?;
@@ -48,9 +55,42 @@ fn target(y: Option<&Bound<'_, PyAny>>, classes: Option<Vec<String>>) -> PyResul
     }))
 }
 
-/// Fits the estimator registered as `kind` with JSON parameters.
+/// A validation set from Python: `(name, x, y, classes, weight, group, init_score)`.
+type ValidSet<'py> = (
+    String,
+    XInput<'py>,
+    Bound<'py, PyAny>,
+    Option<Vec<String>>,
+    Option<PyReadonlyArray1<'py, f64>>,
+    Option<Vec<usize>>,
+    Option<PyReadonlyArray1<'py, f64>>,
+);
+
+/// Owned per-set extras, so the borrowed training views can point at them.
+struct Extras {
+    y: Option<Target>,
+    weight: Option<Vec<f64>>,
+    group: Option<Vec<usize>>,
+    init: Option<Vec<f64>>,
+}
+
+fn view<'a>(x: Features<'a>, e: &'a Extras) -> TrainData<'a> {
+    TrainData {
+        x,
+        y: e.y.as_ref(),
+        weight: e.weight.as_deref(),
+        group: e.group.as_deref(),
+        init_score: e.init.as_deref(),
+    }
+}
+
+/// Fits the estimator registered as `kind` with JSON parameters: one path
+/// for every estimator, with validation sets, a per-iteration callback
+/// (`callback(iteration, evals) -> stop`), an initial model and, for
+/// estimators that take one, a custom objective `fobj(preds) -> (grad, hess)`.
 #[pyfunction]
-#[pyo3(signature = (kind, params_json, x, y=None, classes=None, sample_weight=None))]
+#[pyo3(signature = (kind, params_json, x, y=None, classes=None, sample_weight=None, group=None, init_score=None, valid=Vec::new(), callback=None, init_model=None, fobj=None, num_outputs=1))]
+#[allow(clippy::too_many_arguments)]
 pub fn fit(
     py: Python<'_>,
     kind: &str,
@@ -59,16 +99,73 @@ pub fn fit(
     y: Option<&Bound<'_, PyAny>>,
     classes: Option<Vec<String>>,
     sample_weight: Option<PyReadonlyArray1<'_, f64>>,
+    group: Option<Vec<usize>>,
+    init_score: Option<PyReadonlyArray1<'_, f64>>,
+    valid: Vec<ValidSet<'_>>,
+    callback: Option<Py<PyAny>>,
+    init_model: Option<PyRef<'_, NativeModel>>,
+    fobj: Option<Py<PyAny>>,
+    num_outputs: usize,
 ) -> PyResult<NativeModel> {
     let params: serde_json::Map<String, serde_json::Value> = serde_json::from_str(params_json)
         .map_err(|e| PyValueError::new_err(format!("parameters are not JSON: {e}")))?;
     let estimator = ironlearn_pipeline::build(kind, &params).py()?;
-    let y = target(y, classes)?;
-    let w = sample_weight.as_ref().map(|w| w.as_array());
-    let w_slice: Option<Vec<f64>> = w.map(|w| w.to_vec());
+    let train = Extras {
+        y: target(y, classes)?,
+        weight: sample_weight.map(|w| w.as_array().to_vec()),
+        group,
+        init: init_score.map(|s| s.as_array().to_vec()),
+    };
+    let mut valid_x = Vec::new();
+    let mut extras = Vec::new();
+    for (name, vx, vy, vclasses, vw, vgroup, vinit) in &valid {
+        valid_x.push((name.clone(), vx.features()));
+        extras.push(Extras {
+            y: target(Some(vy), vclasses.clone())?,
+            weight: vw.as_ref().map(|w| w.as_array().to_vec()),
+            group: vgroup.clone(),
+            init: vinit.as_ref().map(|s| s.as_array().to_vec()),
+        });
+    }
+    let objective = fobj.map(|f| crate::booster::SharedObjective::new(f, num_outputs));
+    let extension = objective.clone().map(|o| ironlearn_boost::CustomObjective(std::sync::Arc::new(o)));
+    let callback_error: Mutex<Option<PyErr>> = Mutex::new(None);
+    let base: Option<&dyn Model> = init_model.as_ref().map(|m| m.model.as_ref());
     let features = x.features();
-    let model = py.detach(|| estimator.fit_data(features, y.as_ref(), w_slice.as_deref())).py()?;
-    Ok(NativeModel { model })
+    let result = py.detach(|| {
+        let mut cb = |it: &Progress<'_>| -> std::ops::ControlFlow<()> {
+            if objective.as_ref().is_some_and(|o| o.failed()) {
+                return std::ops::ControlFlow::Break(());
+            }
+            let Some(f) = callback.as_ref() else { return std::ops::ControlFlow::Continue(()) };
+            Python::attach(|py| {
+                match f.call1(py, (it.iteration, it.evals.to_vec())).and_then(|r| r.extract::<bool>(py)) {
+                    Ok(true) => std::ops::ControlFlow::Break(()),
+                    Ok(false) => std::ops::ControlFlow::Continue(()),
+                    Err(e) => {
+                        *callback_error.lock().expect("not poisoned") = Some(e);
+                        std::ops::ControlFlow::Break(())
+                    }
+                }
+            })
+        };
+        let mut ctx = FitContext {
+            valid: valid_x.iter().zip(&extras).map(|((n, f), e)| (n.clone(), view(f.reborrow(), e))).collect(),
+            callback: Some(&mut cb),
+            init_model: base,
+            extension: extension.as_ref().map(|e| e as &(dyn std::any::Any + Send + Sync)),
+            ..Default::default()
+        };
+        estimator.fit_with(&view(features.reborrow(), &train), &mut ctx)
+    });
+    // The user's own exceptions come first: they explain any error that followed.
+    if let Some(e) = callback_error.into_inner().expect("not poisoned") {
+        return Err(e);
+    }
+    if let Some(e) = objective.as_ref().and_then(|o| o.take_error()) {
+        return Err(e);
+    }
+    Ok(NativeModel { model: result.py()? })
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -87,13 +184,10 @@ pub fn load_bytes(data: &[u8]) -> PyResult<(NativeModel, String)> {
     Ok((NativeModel { model: loaded.model }, header))
 }
 
-/// Every registered estimator with its parameters, as JSON.
+/// Every registered estimator (name, task, tags, documentation, parameters with their domains), as JSON.
 #[pyfunction]
 pub fn estimators() -> String {
-    let all: Vec<serde_json::Value> = ironlearn_pipeline::registry()
-        .iter()
-        .map(|e| serde_json::json!({ "name": e.name, "task": e.task, "params": (e.specs)() }))
-        .collect();
+    let all: Vec<serde_json::Value> = ironlearn_pipeline::registry().iter().map(|e| e.describe()).collect();
     serde_json::Value::Array(all).to_string()
 }
 
@@ -127,6 +221,8 @@ impl NativeModel {
             Prediction::Labels(l) => {
                 l.codes().iter().map(|&c| i64::from(c)).collect::<Vec<_>>().into_pyarray(py).into_any()
             }
+            Prediction::Matrix(m) => m.into_pyarray(py).into_any(),
+            Prediction::Clusters(c) | Prediction::Outliers(c) => c.into_pyarray(py).into_any(),
         })
     }
 
@@ -138,6 +234,11 @@ impl NativeModel {
     fn decision_function<'py>(&self, py: Python<'py>, x: XInput<'py>) -> PyResult<Bound<'py, PyArray2<f64>>> {
         let f = x.features();
         Ok(py.detach(|| self.model.decision_function_data(f)).py()?.into_pyarray(py))
+    }
+
+    fn score_samples<'py>(&self, py: Python<'py>, x: XInput<'py>) -> PyResult<Bound<'py, PyArray1<f64>>> {
+        let f = x.features();
+        Ok(py.detach(|| self.model.score_samples_data(f)).py()?.into_pyarray(py))
     }
 
     fn transform<'py>(&self, py: Python<'py>, x: XInput<'py>) -> PyResult<Bound<'py, PyArray2<f64>>> {

@@ -5,11 +5,19 @@
 //! shapes, determinism (a byte-identical model file from the same seed),
 //! a save/load round trip with identical predictions, clear errors on NaN,
 //! infinity, the wrong feature count, empty input and a single-class target,
-//! and all-ones sample weights equal to no weights where weights are supported.
+//! all-ones sample weights equal to no weights where weights are supported,
+//! an error naming the parameter for a value outside every parameter's
+//! declared domain, a model that beats a constant on learnable data, the
+//! same predictions from a table as from a matrix, and cluster labels in
+//! range. An estimator whose task the target decides (the booster) is
+//! examined as a regressor, a classifier and a ranker.
 
-use ironlearn_core::{Error, Estimator, Features, Labels, Model, ModelFile, Prediction, Rng, Target, Task};
+use ironlearn_core::{
+    Error, Estimator, Features, FitContext, Labels, Model, ModelFile, Prediction, Rng, Table, Target, Task, TrainData,
+};
 use ironlearn_pipeline::Entry;
 use ndarray::Array2;
+use serde_json::{Map, Value};
 
 /// A deterministic data set for `task`: features and a target that depends on them.
 pub fn dataset(task: Task, n: usize, p: usize, seed: u64) -> (Array2<f64>, Target) {
@@ -36,9 +44,19 @@ pub fn dataset(task: Task, n: usize, p: usize, seed: u64) -> (Array2<f64>, Targe
                 .collect();
             Target::Labels(Labels::new(vec!["a".into(), "b".into(), "c".into()], codes).expect("codes below 3"))
         }
+        Task::Ranking => Target::Values(signal.iter().map(|s| ((s + 1.0).clamp(0.0, 2.99)).floor()).collect()),
         _ => Target::Values(signal.iter().map(|s| 3.0 * s + 0.1 * rng.normal()).collect()),
     };
     (x, y)
+}
+
+/// Query groups of 10 rows, for rankers.
+fn groups(n: usize) -> Vec<usize> {
+    let mut g = vec![10; n / 10];
+    if n % 10 > 0 {
+        g.push(n % 10);
+    }
+    g
 }
 
 /// The model file bytes with a fixed creation time, for byte comparisons.
@@ -51,11 +69,63 @@ pub fn file_bytes(model: &dyn Model) -> Vec<u8> {
 fn predictions(model: &dyn Model, x: Features<'_>) -> Result<Vec<f64>, Error> {
     Ok(match model.task() {
         Task::Transform => model.transform_data(x)?.into_dense()?.iter().copied().collect(),
-        _ => match model.predict_data(x)? {
-            Prediction::Values(v) => v.to_vec(),
-            Prediction::Labels(l) => l.codes().iter().map(|&c| f64::from(c)).collect(),
-        },
+        _ => model.predict_data(x)?.to_matrix().iter().copied().collect(),
     })
+}
+
+/// The estimators to examine for `entry`, each with the task it is examined in.
+fn variants(entry: &Entry) -> Vec<(Box<dyn Estimator>, Task)> {
+    let build = |params: Value| {
+        let Value::Object(m) = params else { unreachable!("an object") };
+        (entry.build)(&m).expect("defaults are valid")
+    };
+    match entry.tags.task {
+        Some(t) => vec![(build(serde_json::json!({})), t)],
+        None => {
+            let mut v = vec![
+                (build(serde_json::json!({"objective": "regression"})), Task::Regression),
+                (build(serde_json::json!({})), Task::Classification),
+            ];
+            let ranks =
+                (entry.specs)().iter().any(|s| s.name == "objective" && s.domain.contains(&"lambdarank".into()));
+            if ranks {
+                v.push((build(serde_json::json!({"objective": "lambdarank"})), Task::Ranking));
+            }
+            v
+        }
+    }
+}
+
+/// Runs every check on the registered estimator, in every task it supports; returns the failures.
+pub fn check_entry(entry: &Entry) -> Vec<Failure> {
+    let mut failures = check_params(entry);
+    for (est, task) in variants(entry) {
+        failures.extend(check_task(entry, est.as_ref(), task));
+    }
+    failures
+}
+
+/// A value just outside each parameter's domain is refused with an error naming the parameter.
+fn check_params(entry: &Entry) -> Vec<Failure> {
+    let mut failures = Vec::new();
+    for spec in (entry.specs)() {
+        let Some(bad) = spec.domain.outside() else { continue };
+        let params = Map::from_iter([(spec.name.to_string(), bad.clone())]);
+        match (entry.build)(&params) {
+            Ok(_) => failures.push(Failure {
+                estimator: entry.name.into(),
+                check: "param domain",
+                message: format!("{} = {bad} is outside {} but was accepted", spec.name, spec.domain.describe()),
+            }),
+            Err(e) if !e.to_string().contains(spec.name) => failures.push(Failure {
+                estimator: entry.name.into(),
+                check: "param domain",
+                message: format!("the error for {} = {bad} does not name the parameter: {e}", spec.name),
+            }),
+            Err(_) => {}
+        }
+    }
+    failures
 }
 
 /// One conformance failure: which check, and what happened.
@@ -66,19 +136,23 @@ pub struct Failure {
     pub message: String,
 }
 
-/// Runs every check on the registered estimator; returns the failures.
-pub fn check_entry(entry: &Entry) -> Vec<Failure> {
-    let est = (entry.build)(&Default::default()).expect("defaults are valid");
-    let task = est.task().unwrap_or(Task::Regression);
+fn check_task(entry: &Entry, est: &dyn Estimator, task: Task) -> Vec<Failure> {
     let mut failures = Vec::new();
+    let name = format!("{} as {task}", entry.name);
     let mut fail =
-        |check: &'static str, message: String| failures.push(Failure { estimator: entry.name.into(), check, message });
+        |check: &'static str, message: String| failures.push(Failure { estimator: name.clone(), check, message });
     let (x, y) = dataset(task, 120, 5, 7);
-    let y_opt = (task != Task::Transform).then_some(&y);
-    let fit = |e: &dyn Estimator, x: &Array2<f64>, w: Option<&[f64]>| e.fit_data(Features::Dense(x.view()), y_opt, w);
+    let y_opt = task.supervised().then_some(&y);
+    let group = (task == Task::Ranking).then(|| groups(120));
+    let fit = |e: &dyn Estimator, x: &Array2<f64>, w: Option<&[f64]>| {
+        let g = group.as_deref().filter(|_| x.nrows() == 120);
+        let data = TrainData { y: y_opt, weight: w, group: g, ..TrainData::new(Features::Dense(x.view())) };
+        e.fit_with(&data, &mut FitContext::default())
+    };
+    let est: &dyn Estimator = est;
 
     // Shapes.
-    let model = match fit(est.as_ref(), &x, None) {
+    let model = match fit(est, &x, None) {
         Ok(m) => m,
         Err(e) => {
             fail("fit", format!("fitting on clean data failed: {e}"));
@@ -109,7 +183,7 @@ pub fn check_entry(entry: &Entry) -> Vec<Failure> {
     }
 
     // Determinism: the same data and parameters give the same file.
-    match fit(est.as_ref(), &x, None) {
+    match fit(est, &x, None) {
         Ok(again) if file_bytes(again.as_ref()) == file_bytes(model.as_ref()) => {}
         Ok(_) => fail("determinism", "two fits on the same data gave different model files".into()),
         Err(e) => fail("determinism", e.to_string()),
@@ -134,15 +208,15 @@ pub fn check_entry(entry: &Entry) -> Vec<Failure> {
     // Bad input: NaN, infinity, wrong width, no rows, one class.
     let mut with_nan = x.clone();
     with_nan[[3, 2]] = f64::NAN;
-    match fit(est.as_ref(), &with_nan, None) {
-        Ok(_) if entry.native_categorical || task == Task::Transform => {}
+    match fit(est, &with_nan, None) {
+        Ok(_) if entry.tags.missing_values => {}
         Ok(_) => fail("nan", "fitting on NaN succeeded without handling it".into()),
         Err(e) if !e.to_string().contains("NaN") => fail("nan", format!("the error does not mention NaN: {e}")),
         Err(_) => {}
     }
     let mut with_inf = x.clone();
     with_inf[[5, 1]] = f64::INFINITY;
-    match fit(est.as_ref(), &with_inf, None) {
+    match fit(est, &with_inf, None) {
         Ok(_) => fail("inf", "fitting on infinity succeeded".into()),
         Err(e) if !e.to_string().contains("inf") => fail("inf", format!("the error does not mention infinity: {e}")),
         Err(_) => {}
@@ -160,15 +234,12 @@ pub fn check_entry(entry: &Entry) -> Vec<Failure> {
         Err(_) => {}
     }
     let empty = Array2::<f64>::zeros((0, 5));
-    let y_empty = match &y {
-        Target::Values(_) => Target::Values(vec![]),
-        Target::Labels(l) => Target::Labels(l.take(&[])),
-    };
-    let y_empty_opt = (task != Task::Transform).then_some(&y_empty);
+    let y_empty = y.take(&[]);
+    let y_empty_opt = task.supervised().then_some(&y_empty);
     if est.fit_data(Features::Dense(empty.view()), y_empty_opt, None).is_ok() {
         fail("empty", "fitting on zero rows succeeded".into());
     }
-    if task == Task::Classification {
+    if task == Task::Classification && entry.tags.task.is_some() {
         let one = Target::Labels(Labels::new(vec!["a".into()], vec![0; 120]).expect("one class"));
         match est.fit_data(Features::Dense(x.view()), Some(&one), None) {
             Ok(_) => fail("one class", "a classifier fitted a single-class target".into()),
@@ -179,9 +250,59 @@ pub fn check_entry(entry: &Entry) -> Vec<Failure> {
         }
     }
 
+    // It learns: better than a constant on data with a strong signal.
+    if let Ok(pred) = model.predict_data(Features::Dense(x.view())) {
+        match (&pred, &y) {
+            (Prediction::Values(p), Target::Values(t)) if task == Task::Regression => {
+                let r2 = r2(t, p.as_slice().unwrap_or_default());
+                if r2.is_nan() || r2 < 0.5 {
+                    fail("learns", format!("R² on learnable training data is {r2:.3}, no better than a constant"));
+                }
+            }
+            (Prediction::Labels(p), Target::Labels(t)) => {
+                let acc = p.codes().iter().zip(t.codes()).filter(|(a, b)| a == b).count() as f64 / 120.0;
+                let majority = *t.counts().iter().max().unwrap_or(&0) as f64 / 120.0;
+                if acc < majority + 0.1 {
+                    fail(
+                        "learns",
+                        format!("training accuracy {acc:.3} is not above the majority class's {majority:.3}"),
+                    );
+                }
+            }
+            (Prediction::Values(p), Target::Values(t)) if task == Task::Ranking => {
+                let corr = pearson(t, p.as_slice().unwrap_or_default());
+                if corr.is_nan() || corr < 0.3 {
+                    fail("learns", format!("ranking scores correlate {corr:.3} with relevance"));
+                }
+            }
+            (Prediction::Clusters(c), _) => {
+                let k = c.iter().copied().filter(|&v| v >= 0).max().map_or(0, |m| m + 1);
+                if c.iter().any(|&v| v < -1) || k < 2 {
+                    fail("clusters", format!("labels should be -1 (noise) or 0..k with k >= 2, got k = {k}"));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    // A table of the same numbers gives the same predictions as the matrix.
+    if let Ok(table) = Table::from_array(x.view(), None) {
+        let data = TrainData { y: y_opt, group: group.as_deref(), ..TrainData::new(Features::Table(&table)) };
+        match est.fit_with(&data, &mut FitContext::default()) {
+            Ok(m) => {
+                let a = predictions(model.as_ref(), Features::Dense(x.view())).unwrap_or_default();
+                let b = predictions(m.as_ref(), Features::Table(&table)).unwrap_or_default();
+                if a != b {
+                    fail("table input", "a table of the same numbers predicts differently".into());
+                }
+            }
+            Err(e) => fail("table input", format!("fitting on a table failed: {e}")),
+        }
+    }
+
     // Sample weights: all ones equal none, or a clear refusal.
     let ones = vec![1.0; 120];
-    match fit(est.as_ref(), &x, Some(&ones)) {
+    match fit(est, &x, Some(&ones)) {
         Ok(weighted) => {
             let a = predictions(model.as_ref(), Features::Dense(x.view())).unwrap_or_default();
             let b = predictions(weighted.as_ref(), Features::Dense(x.view())).unwrap_or_default();
@@ -194,4 +315,26 @@ pub fn check_entry(entry: &Entry) -> Vec<Failure> {
         Err(e) => fail("sample weights", format!("weights were refused with an unclear error: {e}")),
     }
     failures
+}
+
+fn r2(t: &[f64], p: &[f64]) -> f64 {
+    let mean = t.iter().sum::<f64>() / t.len() as f64;
+    let ss_res: f64 = t.iter().zip(p).map(|(a, b)| (a - b).powi(2)).sum();
+    let ss_tot: f64 = t.iter().map(|a| (a - mean).powi(2)).sum();
+    if p.len() != t.len() {
+        return f64::NAN;
+    }
+    1.0 - ss_res / ss_tot
+}
+
+fn pearson(a: &[f64], b: &[f64]) -> f64 {
+    if a.len() != b.len() {
+        return f64::NAN;
+    }
+    let n = a.len() as f64;
+    let (ma, mb) = (a.iter().sum::<f64>() / n, b.iter().sum::<f64>() / n);
+    let cov: f64 = a.iter().zip(b).map(|(x, y)| (x - ma) * (y - mb)).sum();
+    let va: f64 = a.iter().map(|x| (x - ma).powi(2)).sum();
+    let vb: f64 = b.iter().map(|y| (y - mb).powi(2)).sum();
+    cov / (va * vb).sqrt()
 }

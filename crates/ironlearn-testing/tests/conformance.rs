@@ -34,8 +34,14 @@ fn the_suite_catches_a_broken_estimator() {
         fn task(&self) -> Option<Task> {
             Some(Task::Regression)
         }
-        fn fit_data(&self, _x: Features<'_>, _y: Option<&Target>, _w: Option<&[f64]>) -> Result<Box<dyn Model>> {
+        fn tags(&self) -> Tags {
+            Tags { task: Some(Task::Regression), ..Tags::DEFAULT }
+        }
+        fn fit_with(&self, _data: &TrainData<'_>, _ctx: &mut FitContext<'_>) -> Result<Box<dyn Model>> {
             Ok(Box::new(BrokenModel(CALLS.fetch_add(1, Ordering::SeqCst))))
+        }
+        fn with_params(&self, _: &serde_json::Map<String, serde_json::Value>) -> Result<Box<dyn Estimator>> {
+            Ok(Box::new(Broken))
         }
     }
     impl Model for BrokenModel {
@@ -66,17 +72,27 @@ fn the_suite_catches_a_broken_estimator() {
     let entry = ironlearn_pipeline::Entry {
         name: "broken",
         aliases: &[],
-        task: Some(Task::Regression),
         doc: "",
-        native_categorical: false,
-        wants_scaling: false,
-        specs: Vec::new,
+        tags: Tags { task: Some(Task::Regression), ..Tags::DEFAULT },
+        module: module_path!(),
+        specs: || {
+            vec![ParamSpec {
+                name: "alpha",
+                aliases: &[],
+                default: serde_json::json!(1.0),
+                rust_type: "f64",
+                domain: Domain::float_min(0.0),
+                accepts: String::new(),
+                doc: "",
+            }]
+        },
         build: |_| Ok(Box::new(Broken)),
+        build_from_strs: |_| Ok(Box::new(Broken)),
         load: |p| ironlearn_pipeline::find("ridge").and_then(|e| (e.load)(p)),
     };
     let failures = ironlearn_testing::check_entry(&entry);
     let checks: Vec<&str> = failures.iter().map(|f| f.check).collect();
-    for expected in ["determinism", "nan", "inf", "feature count", "empty"] {
+    for expected in ["determinism", "nan", "inf", "feature count", "empty", "param domain", "learns"] {
         assert!(checks.contains(&expected), "the suite missed '{expected}': {checks:?}");
     }
 }

@@ -5,7 +5,7 @@
 
 use anyhow::{ensure, Result};
 use ironlearn::metrics::score;
-use ironlearn::pipeline::{build_from_strs, find, FittedPipeline};
+use ironlearn::pipeline::{find, FittedPipeline};
 use ironlearn::prelude::*;
 
 struct Task {
@@ -57,18 +57,26 @@ fn main() -> Result<()> {
         };
         let folds = match &y {
             Target::Labels(l) => StratifiedKFold { n_splits: 5, shuffle: true, seed: 42 }.split(l.codes())?,
-            Target::Values(v) => KFold { n_splits: 5, shuffle: true, seed: 42 }.split(v.len())?,
+            other => KFold { n_splits: 5, shuffle: true, seed: 42 }.split(other.len())?,
         };
         let scoring = if task.classify { Scoring::Accuracy } else { Scoring::R2 };
         println!("\n{} ({} rows, {} features) — 5-fold {:?}", task.file, x.n_rows(), x.n_cols(), scoring);
         let mut board = Vec::new();
         for (name, params) in task.models {
             let pairs: Vec<(String, String)> = params.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-            let pipeline = auto_pipeline(find(name)?, build_from_strs(name, &pairs)?, &x.schema())?;
+            let entry = find(name)?;
+            let pipeline = auto_pipeline(entry, (entry.build_from_strs)(&pairs)?, &x.schema())?;
             let started = std::time::Instant::now();
             let scores = cross_val_score(&pipeline, Features::Table(&x), &y, &folds, scoring)?;
             let mean = scores.iter().sum::<f64>() / scores.len() as f64;
-            let label = format!("{name}{}", if params.is_empty() { String::new() } else { format!(" {pairs:?}") });
+            let label = format!(
+                "{name}{}",
+                if params.is_empty() {
+                    String::new()
+                } else {
+                    format!(" {}", pairs.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(", "))
+                }
+            );
             board.push((label, mean, started.elapsed().as_secs_f64(), pipeline));
         }
         board.sort_by(|a, b| b.1.total_cmp(&a.1));
@@ -90,7 +98,7 @@ fn main() -> Result<()> {
         let sample = x.take(&[0, 1, 2]);
         let shown = match loaded.model.predict_data(Features::Table(&sample))? {
             Prediction::Labels(l) => l.to_strings().join(", "),
-            Prediction::Values(v) => v.iter().map(|p| format!("{p:.1}")).collect::<Vec<_>>().join(", "),
+            other => other.to_matrix().iter().map(|p| format!("{p:.1}")).collect::<Vec<_>>().join(", "),
         };
         let kind = loaded.model.as_ref() as &dyn std::any::Any;
         let steps = kind.downcast_ref::<FittedPipeline>().map(|p| p.steps().len()).unwrap_or(1);

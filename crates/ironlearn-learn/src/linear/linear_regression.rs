@@ -6,10 +6,11 @@
 
 use ironlearn_core::validate::{check_fit_input, check_predict_input, check_sample_weight, check_target};
 use ironlearn_core::{
-    hyperparams, model::regression_target, Attribute, Estimator, Features, Fit, Model, Params, Parts, Persist, Predict,
-    Prediction, Result, Target, Task,
+    hyperparams, register, Features, Fit, FitContext, Fitted, Learn, Params, Predict, Prediction, Result, Task,
+    TrainData,
 };
 use ndarray::{Array1, ArrayView2};
+use serde::{Deserialize, Serialize};
 
 use super::center::center;
 use super::LinearState;
@@ -31,6 +32,8 @@ hyperparams! {
     /// # Ok::<(), ironlearn_core::Error>(())
     /// ```
     #[name = "linear_regression"]
+    #[aliases("linear", "ols")]
+    #[tags(task = Some(Task::Regression), sample_weight)]
     pub struct LinearRegression {
         /// Whether to fit an intercept; without one the line passes through the origin.
         fit_intercept: bool = true;
@@ -38,12 +41,14 @@ hyperparams! {
 }
 
 /// A fitted [`LinearRegression`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LinearRegressionModel {
     params: LinearRegression,
+    #[serde(flatten)]
     state: LinearState,
     rank: usize,
-    singular_values: Vec<f64>,
+    #[serde(rename = "singular_values")]
+    singular: Vec<f64>,
 }
 
 impl LinearRegressionModel {
@@ -77,7 +82,7 @@ impl Fit<[f64]> for LinearRegression {
             params: self.clone(),
             state: LinearState { coef, intercept },
             rank: sol.rank,
-            singular_values: sol.singular_values,
+            singular: sol.singular_values,
         })
     }
 }
@@ -91,57 +96,34 @@ impl Predict for LinearRegressionModel {
     }
 }
 
-impl Estimator for LinearRegression {
-    fn kind(&self) -> &'static str {
-        Self::NAME
-    }
-    fn params_json(&self) -> serde_json::Value {
-        self.to_json()
-    }
-    fn task(&self) -> Option<Task> {
-        Some(Task::Regression)
-    }
-    fn fit_data(&self, x: Features<'_>, y: Option<&Target>, w: Option<&[f64]>) -> Result<Box<dyn Model>> {
-        Ok(Box::new(self.fit_weighted(x.to_dense()?.view(), regression_target(y)?, w)?))
+impl Learn for LinearRegression {
+    type Model = LinearRegressionModel;
+
+    fn learn(&self, data: &TrainData<'_>, _: &mut FitContext<'_>) -> Result<LinearRegressionModel> {
+        self.fit_weighted(data.dense()?.view(), data.values()?, data.weight)
     }
 }
 
-impl Model for LinearRegressionModel {
-    fn kind(&self) -> &'static str {
-        LinearRegression::NAME
-    }
-    fn task(&self) -> Task {
-        Task::Regression
-    }
+impl Fitted for LinearRegressionModel {
+    type Estimator = LinearRegression;
+
     fn n_features_in(&self) -> usize {
         self.state.coef.len()
     }
-    fn parts(&self) -> Result<Parts> {
-        let mut parts = self.state.parts(self.params.to_json());
-        parts.state["rank"] = self.rank.into();
-        parts.arrays.put_vec("singular_values", self.singular_values.clone());
-        Ok(parts)
-    }
+
     fn predict_data(&self, x: Features<'_>) -> Result<Prediction> {
         Ok(Prediction::Values(self.predict(x.to_dense()?.view())?))
     }
-    fn attributes(&self) -> Vec<(&'static str, Attribute)> {
-        let mut a = self.state.attributes();
-        a.push(("rank_", Attribute::Number(self.rank as f64)));
-        a.push(("singular_", Attribute::Array(Array1::from(self.singular_values.clone()).into_dyn())));
-        a
+
+    fn attributes(&self) -> Vec<(String, ironlearn_core::Attribute)> {
+        use ironlearn_core::Attribute;
+        vec![
+            ("coef_".into(), Attribute::Array(self.state.coef.clone().into_dyn())),
+            ("intercept_".into(), Attribute::Number(self.state.intercept)),
+            ("rank_".into(), Attribute::Number(self.rank as f64)),
+            ("singular_".into(), Attribute::Array(Array1::from(self.singular.clone()).into_dyn())),
+        ]
     }
 }
 
-impl Persist for LinearRegressionModel {
-    const KIND: &'static str = LinearRegression::NAME;
-
-    fn from_parts(parts: &Parts) -> Result<Self> {
-        Ok(LinearRegressionModel {
-            params: LinearRegression::from_value(&parts.params)?,
-            state: LinearState::from_parts(parts)?,
-            rank: parts.state["rank"].as_u64().unwrap_or_default() as usize,
-            singular_values: parts.arrays.vec::<f64>("singular_values")?,
-        })
-    }
-}
+register!(LinearRegression);

@@ -9,11 +9,12 @@
 use faer::{Accum, Mat, MatRef, Par};
 use ironlearn_core::validate::{check_fit_input, check_predict_input, check_sample_weight};
 use ironlearn_core::{
-    hyperparams, model::classification_target, Attribute, Estimator, Features, Fit, Labels, Model, Params, Parts,
-    Persist, Predict, PredictProba, Prediction, Result, Target, Task,
+    hyperparams, register, Domain, Features, Fit, FitContext, Fitted, Labels, Learn, Params, Predict, PredictProba,
+    Prediction, Result, Task, TrainData,
 };
 use ndarray::{Array1, Array2, ArrayView2, Axis};
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 
 hyperparams! {
     /// Logistic regression (binary or multinomial) with an L2 penalty.
@@ -32,25 +33,28 @@ hyperparams! {
     /// # Ok::<(), ironlearn_core::Error>(())
     /// ```
     #[name = "logistic_regression"]
+    #[aliases("logistic", "logreg")]
+    #[tags(task = Some(Task::Classification), sample_weight, predict_proba, wants_scaling)]
     pub struct LogisticRegression {
         /// Inverse regularisation strength: smaller values penalise more.
-        c: f64 = 1.0, alias("C"), check(|v| *v > 0.0 && v.is_finite(), "a finite number > 0");
+        c: f64 = 1.0, alias("C"), domain(Domain::positive());
         /// Whether to fit an (unpenalised) intercept.
         fit_intercept: bool = true;
         /// The maximum number of L-BFGS iterations.
-        max_iter: usize = 100, check(|v| *v >= 1, ">= 1");
+        max_iter: usize = 100, domain(Domain::int_min(1));
         /// Stop when the largest gradient component is at most this (scikit-learn's `tol`).
-        tol: f64 = 1e-4, check(|v| *v > 0.0, "> 0");
+        tol: f64 = 1e-4, domain(Domain::positive());
     }
 }
 
 /// A fitted [`LogisticRegression`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LogisticRegressionModel {
     params: LogisticRegression,
     classes: Vec<String>,
     /// One row per class (a single row for two classes), one column per feature.
     coef: Array2<f64>,
+    #[serde(with = "ironlearn_core::state::array1")]
     intercept: Array1<f64>,
     n_iter: usize,
     converged: bool,
@@ -272,82 +276,36 @@ impl PredictProba for LogisticRegressionModel {
     }
 }
 
-impl Estimator for LogisticRegression {
-    fn kind(&self) -> &'static str {
-        Self::NAME
-    }
-    fn params_json(&self) -> serde_json::Value {
-        self.to_json()
-    }
-    fn task(&self) -> Option<Task> {
-        Some(Task::Classification)
-    }
-    fn fit_data(&self, x: Features<'_>, y: Option<&Target>, w: Option<&[f64]>) -> Result<Box<dyn Model>> {
-        Ok(Box::new(self.fit_weighted(x.to_dense()?.view(), &*classification_target(y)?, w)?))
+impl Learn for LogisticRegression {
+    type Model = LogisticRegressionModel;
+
+    fn learn(&self, data: &TrainData<'_>, _: &mut FitContext<'_>) -> Result<LogisticRegressionModel> {
+        self.fit_weighted(data.dense()?.view(), &*data.labels()?, data.weight)
     }
 }
 
-impl Model for LogisticRegressionModel {
-    fn kind(&self) -> &'static str {
-        LogisticRegression::NAME
-    }
-    fn task(&self) -> Task {
-        Task::Classification
-    }
+impl Fitted for LogisticRegressionModel {
+    type Estimator = LogisticRegression;
+
     fn n_features_in(&self) -> usize {
         self.coef.ncols()
     }
+
     fn classes(&self) -> Option<&[String]> {
         Some(&self.classes)
     }
-    fn parts(&self) -> Result<Parts> {
-        let mut arrays = ironlearn_core::Arrays::new();
-        arrays.put_matrix("coef", &self.coef);
-        arrays.put_vec("intercept", self.intercept.to_vec());
-        Ok(Parts {
-            params: self.params.to_json(),
-            state: serde_json::json!({ "classes": self.classes, "n_iter": self.n_iter, "converged": self.converged }),
-            arrays,
-        })
-    }
+
     fn predict_data(&self, x: Features<'_>) -> Result<Prediction> {
         Ok(Prediction::Labels(self.predict(x.to_dense()?.view())?))
     }
+
     fn predict_proba_data(&self, x: Features<'_>) -> Result<Array2<f64>> {
         self.predict_proba(x.to_dense()?.view())
     }
+
     fn decision_function_data(&self, x: Features<'_>) -> Result<Array2<f64>> {
         self.scores(x.to_dense()?.view())
     }
-    fn attributes(&self) -> Vec<(&'static str, Attribute)> {
-        vec![
-            ("coef_", Attribute::Array(self.coef.clone().into_dyn())),
-            ("intercept_", Attribute::Array(self.intercept.clone().into_dyn())),
-            ("classes_", Attribute::Strings(self.classes.clone())),
-            ("n_iter_", Attribute::Number(self.n_iter as f64)),
-        ]
-    }
 }
 
-impl Persist for LogisticRegressionModel {
-    const KIND: &'static str = LogisticRegression::NAME;
-
-    fn from_parts(parts: &Parts) -> Result<Self> {
-        let bad = |what: &str| ironlearn_core::Error::ModelFile(format!("logistic_regression: {what}"));
-        let classes: Vec<String> =
-            serde_json::from_value(parts.state["classes"].clone()).map_err(|_| bad("classes"))?;
-        let coef = parts.arrays.matrix("coef")?;
-        let k = if classes.len() == 2 { 1 } else { classes.len() };
-        if coef.nrows() != k {
-            return Err(bad("coef has the wrong number of rows for its classes"));
-        }
-        Ok(LogisticRegressionModel {
-            params: LogisticRegression::from_value(&parts.params)?,
-            intercept: parts.arrays.vec_len("intercept", k)?,
-            classes,
-            coef,
-            n_iter: parts.state["n_iter"].as_u64().unwrap_or_default() as usize,
-            converged: parts.state["converged"].as_bool().unwrap_or(true),
-        })
-    }
-}
+register!(LogisticRegression);

@@ -7,10 +7,11 @@
 use faer::Mat;
 use ironlearn_core::validate::{check_fit_input, check_predict_input, check_sample_weight, check_target};
 use ironlearn_core::{
-    hyperparams, model::regression_target, Attribute, Estimator, Features, Fit, Model, Params, Parts, Persist, Predict,
-    Prediction, Result, Target, Task,
+    hyperparams, register, Domain, Features, Fit, FitContext, Fitted, Learn, Params, Predict, Prediction, Result, Task,
+    TrainData,
 };
 use ndarray::{Array1, ArrayView2};
+use serde::{Deserialize, Serialize};
 
 use super::center::center;
 use super::LinearState;
@@ -32,18 +33,20 @@ hyperparams! {
     /// # Ok::<(), ironlearn_core::Error>(())
     /// ```
     #[name = "ridge"]
+    #[tags(task = Some(Task::Regression), sample_weight, wants_scaling)]
     pub struct Ridge {
         /// Strength of the L2 penalty.
-        alpha: f64 = 1.0, alias("lambda", "lambda_l2"), check(|v| *v >= 0.0 && v.is_finite(), "a finite number >= 0");
+        alpha: f64 = 1.0, alias("lambda", "lambda_l2"), domain(Domain::float_min(0.0));
         /// Whether to fit an (unpenalised) intercept.
         fit_intercept: bool = true;
     }
 }
 
 /// A fitted [`Ridge`] regression.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RidgeModel {
     params: Ridge,
+    #[serde(flatten)]
     state: LinearState,
 }
 
@@ -99,46 +102,24 @@ impl Predict for RidgeModel {
     }
 }
 
-impl Estimator for Ridge {
-    fn kind(&self) -> &'static str {
-        Self::NAME
-    }
-    fn params_json(&self) -> serde_json::Value {
-        self.to_json()
-    }
-    fn task(&self) -> Option<Task> {
-        Some(Task::Regression)
-    }
-    fn fit_data(&self, x: Features<'_>, y: Option<&Target>, w: Option<&[f64]>) -> Result<Box<dyn Model>> {
-        Ok(Box::new(self.fit_weighted(x.to_dense()?.view(), regression_target(y)?, w)?))
+impl Learn for Ridge {
+    type Model = RidgeModel;
+
+    fn learn(&self, data: &TrainData<'_>, _: &mut FitContext<'_>) -> Result<RidgeModel> {
+        self.fit_weighted(data.dense()?.view(), data.values()?, data.weight)
     }
 }
 
-impl Model for RidgeModel {
-    fn kind(&self) -> &'static str {
-        Ridge::NAME
-    }
-    fn task(&self) -> Task {
-        Task::Regression
-    }
+impl Fitted for RidgeModel {
+    type Estimator = Ridge;
+
     fn n_features_in(&self) -> usize {
         self.state.coef.len()
     }
-    fn parts(&self) -> Result<Parts> {
-        Ok(self.state.parts(self.params.to_json()))
-    }
+
     fn predict_data(&self, x: Features<'_>) -> Result<Prediction> {
         Ok(Prediction::Values(self.predict(x.to_dense()?.view())?))
     }
-    fn attributes(&self) -> Vec<(&'static str, Attribute)> {
-        self.state.attributes()
-    }
 }
 
-impl Persist for RidgeModel {
-    const KIND: &'static str = Ridge::NAME;
-
-    fn from_parts(parts: &Parts) -> Result<Self> {
-        Ok(RidgeModel { params: Ridge::from_value(&parts.params)?, state: LinearState::from_parts(parts)? })
-    }
-}
+register!(Ridge);

@@ -11,8 +11,8 @@ use std::collections::HashMap;
 
 use ironlearn_core::table::format_number;
 use ironlearn_core::{
-    bail, ensure, hyperparams, Attribute, Column, ColumnData, Data, Error, Estimator, Features, FitTransform, Model,
-    Params, Parts, Persist, Result, Table, Target, Task, Transform, MISSING,
+    bail, ensure, hyperparams, register, Attribute, Column, ColumnData, Data, Domain, Features, FitContext,
+    FitTransform, Fitted, Learn, Params, Result, Table, Task, TrainData, Transform, MISSING,
 };
 use ndarray::{Array2, ArrayView2};
 use serde::{Deserialize, Serialize};
@@ -32,11 +32,13 @@ hyperparams! {
     /// # Ok::<(), ironlearn_core::Error>(())
     /// ```
     #[name = "one_hot_encoder"]
+    #[aliases("onehot")]
+    #[tags(task = Some(Task::Transform), missing_values, categorical)]
     pub struct OneHotEncoder {
         /// A category not seen in training: "error" fails, "ignore" encodes it as all zeros.
-        handle_unknown: String = "error".into(), check(|v| v == "error" || v == "ignore", "'error' or 'ignore'");
+        handle_unknown: String = "error".into(), domain(Domain::choice(&["error", "ignore"]));
         /// Which columns to encode: "all", or "categorical" (text only; numbers pass through).
-        columns: String = "all".into(), check(|v| v == "all" || v == "categorical", "'all' or 'categorical'");
+        columns: String = "all".into(), domain(Domain::choice(&["all", "categorical"]));
     }
 }
 
@@ -52,7 +54,7 @@ struct Categories {
 }
 
 /// A fitted [`OneHotEncoder`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OneHotEncoderModel {
     params: OneHotEncoder,
     input_names: Vec<String>,
@@ -227,46 +229,29 @@ impl Transform for OneHotEncoderModel {
     }
 }
 
-impl Estimator for OneHotEncoder {
-    fn kind(&self) -> &'static str {
-        Self::NAME
-    }
-    fn params_json(&self) -> serde_json::Value {
-        self.to_json()
-    }
-    fn task(&self) -> Option<Task> {
-        Some(Task::Transform)
-    }
-    fn fit_data(&self, x: Features<'_>, _y: Option<&Target>, w: Option<&[f64]>) -> Result<Box<dyn Model>> {
-        Self::check_weights(w)?;
-        Ok(Box::new(self.fit_table(&*x.to_table()?)?))
+impl Learn for OneHotEncoder {
+    type Model = OneHotEncoderModel;
+
+    fn learn(&self, data: &TrainData<'_>, _: &mut FitContext<'_>) -> Result<OneHotEncoderModel> {
+        self.fit_table(&*data.x.to_table()?)
     }
 }
 
-impl Model for OneHotEncoderModel {
-    fn kind(&self) -> &'static str {
-        OneHotEncoder::NAME
-    }
-    fn task(&self) -> Task {
-        Task::Transform
-    }
+impl Fitted for OneHotEncoderModel {
+    type Estimator = OneHotEncoder;
+
     fn n_features_in(&self) -> usize {
         self.encoded.len()
     }
-    fn parts(&self) -> Result<Parts> {
-        Ok(Parts {
-            params: self.params.to_json(),
-            state: serde_json::json!({ "input_names": self.input_names, "encoded": self.encoded }),
-            arrays: ironlearn_core::Arrays::new(),
-        })
-    }
+
     fn transform_data(&self, x: Features<'_>) -> Result<Data> {
         let table = self.transform_table(&*x.to_table()?)?;
         Ok(match x {
-            Features::Dense(_) => Data::Dense(table.to_array()?),
             Features::Table(_) => Data::Table(table),
+            _ => Data::Dense(table.to_array()?),
         })
     }
+
     fn feature_names_out(&self, input: &[String]) -> Vec<String> {
         input
             .iter()
@@ -277,20 +262,10 @@ impl Model for OneHotEncoderModel {
             })
             .collect()
     }
-    fn attributes(&self) -> Vec<(&'static str, Attribute)> {
-        vec![("categories_", Attribute::Json(serde_json::to_value(self.categories()).unwrap_or_default()))]
+
+    fn attributes(&self) -> Vec<(String, Attribute)> {
+        vec![("categories_".into(), Attribute::Json(serde_json::to_value(self.categories()).unwrap_or_default()))]
     }
 }
 
-impl Persist for OneHotEncoderModel {
-    const KIND: &'static str = OneHotEncoder::NAME;
-
-    fn from_parts(parts: &Parts) -> Result<Self> {
-        let bad = |e: serde_json::Error| Error::ModelFile(format!("one_hot_encoder state: {e}"));
-        Ok(OneHotEncoderModel {
-            params: OneHotEncoder::from_value(&parts.params)?,
-            input_names: serde_json::from_value(parts.state["input_names"].clone()).map_err(bad)?,
-            encoded: serde_json::from_value(parts.state["encoded"].clone()).map_err(bad)?,
-        })
-    }
-}
+register!(OneHotEncoder);

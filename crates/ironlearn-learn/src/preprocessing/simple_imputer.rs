@@ -7,8 +7,8 @@
 //! (scikit-learn's `keep_empty_features=True`).
 
 use ironlearn_core::{
-    bail, ensure, hyperparams, Attribute, Column, ColumnData, Data, Error, Estimator, Features, FitTransform, Model,
-    Params, Parts, Persist, Result, Table, Target, Task, Transform, MISSING,
+    bail, ensure, hyperparams, register, Attribute, Column, ColumnData, Data, Domain, Features, FitContext,
+    FitTransform, Fitted, Learn, Params, Result, Table, Task, TrainData, Transform, MISSING,
 };
 use ndarray::{Array2, ArrayView2};
 use serde::{Deserialize, Serialize};
@@ -27,15 +27,17 @@ hyperparams! {
     /// # Ok::<(), ironlearn_core::Error>(())
     /// ```
     #[name = "simple_imputer"]
+    #[aliases("imputer")]
+    #[tags(task = Some(Task::Transform), missing_values, categorical)]
     pub struct SimpleImputer {
         /// How numeric columns are filled: "mean", "median", "most_frequent" or "constant".
         strategy: String = "mean".into(),
-            check(|v| ["mean", "median", "most_frequent", "constant"].contains(&v.as_str()), "'mean', 'median', 'most_frequent' or 'constant'");
+            domain(Domain::choice(&["mean", "median", "most_frequent", "constant"]));
         /// How categorical columns are filled: "most_frequent" or "constant".
         categorical_strategy: String = "most_frequent".into(),
-            check(|v| v == "most_frequent" || v == "constant", "'most_frequent' or 'constant'");
+            domain(Domain::choice(&["most_frequent", "constant"]));
         /// The number used by "constant", and for a numeric column with no observed value.
-        fill_value: f64 = 0.0, check(|v| v.is_finite(), "finite");
+        fill_value: f64 = 0.0, domain(Domain::finite());
         /// The category used by "constant", and for a categorical column with no observed value.
         fill_category: String = "missing".into();
     }
@@ -50,7 +52,7 @@ enum Fill {
 }
 
 /// A fitted [`SimpleImputer`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SimpleImputerModel {
     params: SimpleImputer,
     fills: Vec<Fill>,
@@ -195,46 +197,29 @@ impl Transform for SimpleImputerModel {
     }
 }
 
-impl Estimator for SimpleImputer {
-    fn kind(&self) -> &'static str {
-        Self::NAME
-    }
-    fn params_json(&self) -> serde_json::Value {
-        self.to_json()
-    }
-    fn task(&self) -> Option<Task> {
-        Some(Task::Transform)
-    }
-    fn fit_data(&self, x: Features<'_>, _y: Option<&Target>, w: Option<&[f64]>) -> Result<Box<dyn Model>> {
-        ensure!(w.is_none(), Unsupported, "simple_imputer does not use sample weights");
-        Ok(Box::new(self.fit_table(&*x.to_table()?)?))
+impl Learn for SimpleImputer {
+    type Model = SimpleImputerModel;
+
+    fn learn(&self, data: &TrainData<'_>, _: &mut FitContext<'_>) -> Result<SimpleImputerModel> {
+        self.fit_table(&*data.x.to_table()?)
     }
 }
 
-impl Model for SimpleImputerModel {
-    fn kind(&self) -> &'static str {
-        SimpleImputer::NAME
-    }
-    fn task(&self) -> Task {
-        Task::Transform
-    }
+impl Fitted for SimpleImputerModel {
+    type Estimator = SimpleImputer;
+
     fn n_features_in(&self) -> usize {
         self.fills.len()
     }
-    fn parts(&self) -> Result<Parts> {
-        Ok(Parts {
-            params: self.params.to_json(),
-            state: serde_json::json!({ "fills": self.fills }),
-            arrays: ironlearn_core::Arrays::new(),
-        })
-    }
+
     fn transform_data(&self, x: Features<'_>) -> Result<Data> {
         Ok(match x {
-            Features::Dense(m) => Data::Dense(self.transform(m)?),
             Features::Table(t) => Data::Table(self.transform_table(t)?),
+            other => Data::Dense(self.transform(other.to_dense()?.view())?),
         })
     }
-    fn attributes(&self) -> Vec<(&'static str, Attribute)> {
+
+    fn attributes(&self) -> Vec<(String, Attribute)> {
         let numeric: Option<Vec<f64>> = self
             .fills
             .iter()
@@ -247,16 +232,8 @@ impl Model for SimpleImputerModel {
             Some(v) => Attribute::Array(ndarray::Array1::from(v).into_dyn()),
             None => Attribute::Strings(self.statistics()),
         };
-        vec![("statistics_", stats)]
+        vec![("statistics_".into(), stats)]
     }
 }
 
-impl Persist for SimpleImputerModel {
-    const KIND: &'static str = SimpleImputer::NAME;
-
-    fn from_parts(parts: &Parts) -> Result<Self> {
-        let fills = serde_json::from_value(parts.state["fills"].clone())
-            .map_err(|e| Error::ModelFile(format!("simple_imputer state: {e}")))?;
-        Ok(SimpleImputerModel { params: SimpleImputer::from_value(&parts.params)?, fills })
-    }
-}
+register!(SimpleImputer);

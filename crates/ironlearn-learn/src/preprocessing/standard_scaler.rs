@@ -5,10 +5,11 @@
 
 use ironlearn_core::validate::{check_not_empty, check_predict_input, check_sample_weight};
 use ironlearn_core::{
-    bail, hyperparams, Attribute, Data, Estimator, Features, FitTransform, Model, Params, Parts, Persist, Result,
-    Target, Task, Transform,
+    bail, hyperparams, register, Data, Features, FitContext, FitTransform, Fitted, Learn, Params, Result, Task,
+    TrainData, Transform,
 };
 use ndarray::{Array1, Array2, ArrayView2};
+use serde::{Deserialize, Serialize};
 
 hyperparams! {
     /// Standardises features: `(x - mean) / std`.
@@ -25,6 +26,8 @@ hyperparams! {
     /// # Ok::<(), ironlearn_core::Error>(())
     /// ```
     #[name = "standard_scaler"]
+    #[aliases("scaler")]
+    #[tags(task = Some(Task::Transform), sample_weight, missing_values, categorical)]
     pub struct StandardScaler {
         /// Whether to subtract the mean.
         with_mean: bool = true;
@@ -34,11 +37,14 @@ hyperparams! {
 }
 
 /// A fitted [`StandardScaler`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StandardScalerModel {
     params: StandardScaler,
+    #[serde(with = "ironlearn_core::state::array1")]
     mean: Array1<f64>,
+    #[serde(with = "ironlearn_core::state::array1")]
     var: Array1<f64>,
+    #[serde(with = "ironlearn_core::state::array1")]
     scale: Array1<f64>,
 }
 
@@ -137,61 +143,24 @@ impl StandardScalerModel {
     }
 }
 
-impl Estimator for StandardScaler {
-    fn kind(&self) -> &'static str {
-        Self::NAME
-    }
-    fn params_json(&self) -> serde_json::Value {
-        self.to_json()
-    }
-    fn task(&self) -> Option<Task> {
-        Some(Task::Transform)
-    }
-    fn fit_data(&self, x: Features<'_>, _y: Option<&Target>, w: Option<&[f64]>) -> Result<Box<dyn Model>> {
-        Ok(Box::new(FitTransform::fit_weighted(self, x.to_dense()?.view(), w)?))
+impl Learn for StandardScaler {
+    type Model = StandardScalerModel;
+
+    fn learn(&self, data: &TrainData<'_>, _: &mut FitContext<'_>) -> Result<StandardScalerModel> {
+        FitTransform::fit_weighted(self, data.dense()?.view(), data.weight)
     }
 }
 
-impl Model for StandardScalerModel {
-    fn kind(&self) -> &'static str {
-        StandardScaler::NAME
-    }
-    fn task(&self) -> Task {
-        Task::Transform
-    }
+impl Fitted for StandardScalerModel {
+    type Estimator = StandardScaler;
+
     fn n_features_in(&self) -> usize {
         self.mean.len()
     }
-    fn parts(&self) -> Result<Parts> {
-        let mut arrays = ironlearn_core::Arrays::new();
-        arrays.put_vec("mean", self.mean.to_vec());
-        arrays.put_vec("var", self.var.to_vec());
-        arrays.put_vec("scale", self.scale.to_vec());
-        Ok(Parts { params: self.params.to_json(), state: serde_json::json!({}), arrays })
-    }
+
     fn transform_data(&self, x: Features<'_>) -> Result<Data> {
         Ok(Data::Dense(self.transform(x.to_dense()?.view())?))
     }
-    fn attributes(&self) -> Vec<(&'static str, Attribute)> {
-        vec![
-            ("mean_", Attribute::Array(self.mean.clone().into_dyn())),
-            ("var_", Attribute::Array(self.var.clone().into_dyn())),
-            ("scale_", Attribute::Array(self.scale.clone().into_dyn())),
-        ]
-    }
 }
 
-impl Persist for StandardScalerModel {
-    const KIND: &'static str = StandardScaler::NAME;
-
-    fn from_parts(parts: &Parts) -> Result<Self> {
-        let mean = Array1::from(parts.arrays.vec::<f64>("mean")?);
-        let p = mean.len();
-        Ok(StandardScalerModel {
-            params: StandardScaler::from_value(&parts.params)?,
-            var: parts.arrays.vec_len("var", p)?,
-            scale: parts.arrays.vec_len("scale", p)?,
-            mean,
-        })
-    }
-}
+register!(StandardScaler);

@@ -1,4 +1,9 @@
-//! Reading tables: inference, overrides, and the errors users see.
+//! Reading and writing tables: inference, overrides, paths, compression, and
+//! the errors users see. One test binary, so the crate links once.
+
+mod compressed;
+mod decimal;
+mod paths;
 
 use std::io::Write;
 

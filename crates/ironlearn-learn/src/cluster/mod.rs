@@ -1,0 +1,3 @@
+mod kmeans;
+
+pub use kmeans::{KMeans, KMeansModel};
