@@ -53,7 +53,7 @@ pub fn dataset(task: Task, n: usize, p: usize, seed: u64) -> (Array2<f64>, Targe
 /// Query groups of 10 rows, for rankers.
 fn groups(n: usize) -> Vec<usize> {
     let mut g = vec![10; n / 10];
-    if n % 10 > 0 {
+    if !n.is_multiple_of(10) {
         g.push(n % 10);
     }
     g
