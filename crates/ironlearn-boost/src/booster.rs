@@ -351,26 +351,26 @@ impl GbdtModel {
             offsets("tree_cat_boundary_offsets").map_err(bad)?,
             offsets("tree_cat_word_offsets").map_err(bad)?,
         );
-        fn take<T: ironlearn_core::arrays::Element>(a: &Arrays, name: &str, end: usize) -> Result<Vec<T>> {
-            let v: Vec<T> = a.vec(name)?;
+        fn take<'a, T: ironlearn_core::arrays::Element>(a: &'a Arrays, name: &str, end: usize) -> Result<&'a [T]> {
+            let (_, v) = a.get::<T>(name)?;
             if v.len() != end {
                 bail!(InvalidValue, "array {name} has {} values, expected {end}", v.len());
             }
             Ok(v)
         }
         let (ns, nl, nc, nw) = (so[n_trees], lo[n_trees], co[n_trees], wo[n_trees]);
-        let sf: Vec<u32> = take(a, "split_feature", ns).map_err(bad)?;
-        let th: Vec<f64> = take(a, "threshold", ns).map_err(bad)?;
-        let de: Vec<u8> = take(a, "decision", ns).map_err(bad)?;
-        let lc: Vec<i32> = take(a, "left_child", ns).map_err(bad)?;
-        let rc: Vec<i32> = take(a, "right_child", ns).map_err(bad)?;
-        let sg: Vec<f64> = take(a, "split_gain", ns).map_err(bad)?;
-        let iv: Vec<f64> = take(a, "internal_value", ns).map_err(bad)?;
-        let ic: Vec<f64> = take(a, "internal_count", ns).map_err(bad)?;
-        let lv: Vec<f64> = take(a, "leaf_value", nl).map_err(bad)?;
-        let lcount: Vec<f64> = take(a, "leaf_count", nl).map_err(bad)?;
-        let cb: Vec<u32> = take(a, "cat_boundaries", nc).map_err(bad)?;
-        let ct: Vec<u32> = take(a, "cat_threshold", nw).map_err(bad)?;
+        let sf: &[u32] = take(a, "split_feature", ns).map_err(bad)?;
+        let th: &[f64] = take(a, "threshold", ns).map_err(bad)?;
+        let de: &[u8] = take(a, "decision", ns).map_err(bad)?;
+        let lc: &[i32] = take(a, "left_child", ns).map_err(bad)?;
+        let rc: &[i32] = take(a, "right_child", ns).map_err(bad)?;
+        let sg: &[f64] = take(a, "split_gain", ns).map_err(bad)?;
+        let iv: &[f64] = take(a, "internal_value", ns).map_err(bad)?;
+        let ic: &[f64] = take(a, "internal_count", ns).map_err(bad)?;
+        let lv: &[f64] = take(a, "leaf_value", nl).map_err(bad)?;
+        let lcount: &[f64] = take(a, "leaf_count", nl).map_err(bad)?;
+        let cb: &[u32] = take(a, "cat_boundaries", nc).map_err(bad)?;
+        let ct: &[u32] = take(a, "cat_threshold", nw).map_err(bad)?;
         (0..n_trees)
             .map(|t| {
                 let s = so[t]..so[t + 1];

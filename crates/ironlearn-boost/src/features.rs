@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use ironlearn_core::table::format_number;
 use ironlearn_core::{bail, ensure, ColumnData, Error, Features, Result, MISSING};
-use ndarray::{Array2, ArrayView1, ArrayView2, CowArray, Ix2};
+use ndarray::{Array2, ArrayView1, CowArray, Ix2};
 use serde::{Deserialize, Serialize};
 
 /// A feature as the model records it.
@@ -266,7 +266,7 @@ pub fn prepare<'a>(x: &Features<'a>, infos: &[FeatureInfo]) -> Result<CowArray<'
                 m.ncols(),
                 infos.len()
             );
-            check_finite_or_nan(m)?;
+            ironlearn_core::validate::check_no_inf(m, "X")?;
             return Ok(CowArray::from(m));
         }
     }
@@ -294,14 +294,4 @@ pub fn prepare<'a>(x: &Features<'a>, infos: &[FeatureInfo]) -> Result<CowArray<'
         }
     }
     Ok(CowArray::from(out))
-}
-
-fn check_finite_or_nan(m: ArrayView2<'_, f64>) -> Result<()> {
-    if let Some(((i, j), v)) = m.indexed_iter().find(|(_, v)| v.is_infinite()) {
-        bail!(
-            InvalidValue,
-            "Input X contains infinity ({v}) at row {i}, column {j}; the booster accepts NaN as missing, not infinity"
-        );
-    }
-    Ok(())
 }

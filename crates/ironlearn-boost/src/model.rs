@@ -69,13 +69,7 @@ impl GbdtModel {
     pub fn predict_labels(&self, x: Features<'_>) -> Result<Labels> {
         let classes = self.classes.clone().ok_or_else(|| Error::Unsupported("this booster is a regressor".into()))?;
         let p = self.predict_proba_features(x)?;
-        let codes = p
-            .axis_iter(Axis(0))
-            .map(|r| {
-                r.iter().enumerate().fold((0, f64::NEG_INFINITY), |b, (i, &v)| if v > b.1 { (i, v) } else { b }).0
-                    as u32
-            })
-            .collect();
+        let codes = p.axis_iter(Axis(0)).map(|r| ironlearn_core::validate::argmax(r.iter().copied()) as u32).collect();
         Labels::new(classes, codes)
     }
 }

@@ -79,9 +79,7 @@ fn resolve_objective<'y>(p: &Gbdt, y: &'y Target) -> Result<Resolved<'y>> {
     }
     // Regression labels are borrowed, not copied: they can be millions of rows.
     let values = y.values()?;
-    if let Some(i) = values.iter().position(|v| !v.is_finite()) {
-        bail!(InvalidValue, "the target is {} at row {i}; labels must be finite", values[i]);
-    }
+    ironlearn_core::validate::check_target(values)?;
     let objective = match name {
         "auto" | "regression" | "l2" | "mse" | "mean_squared_error" | "regression_l2" | "rmse" => Builtin::Regression,
         "regression_l1" | "l1" | "mae" | "mean_absolute_error" => Builtin::L1,

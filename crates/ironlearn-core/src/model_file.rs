@@ -10,7 +10,10 @@
 //! sees the payload.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -124,6 +127,12 @@ impl ModelFile {
         Ok(hex(sha))
     }
 
+    /// The header and the parts a model is rebuilt from, moving the arrays (no copy).
+    pub fn into_parts(self) -> (Header, Parts) {
+        let parts = Parts { params: self.header.params.clone(), state: self.header.model.clone(), arrays: self.arrays };
+        (self.header, parts)
+    }
+
     /// The parts a model is rebuilt from.
     pub fn parts(&self) -> Parts {
         Parts { params: self.header.params.clone(), state: self.header.model.clone(), arrays: self.arrays.clone() }
@@ -165,12 +174,14 @@ impl ModelFile {
     }
 
     /// Reads and verifies a model file from bytes.
+    ///
+    /// The header length the first 8 bytes declare is checked against the
+    /// buffer before anything else, and a LightGBM or XGBoost model is named
+    /// as such, with how to import it.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
-        let tensors = safetensors::SafeTensors::deserialize(bytes).map_err(|e| {
-            Error::ModelFile(format!(
-                "not a readable ironlearn model file (truncated, corrupted or another format): {e}"
-            ))
-        })?;
+        check_head(bytes, bytes.len() as u64)?;
+        let tensors =
+            safetensors::SafeTensors::deserialize(bytes).map_err(|e| Error::ModelFile(format!("{NOT_OURS}: {e}")))?;
         let (_, metadata) = safetensors::SafeTensors::read_metadata(bytes)
             .map_err(|e| Error::ModelFile(format!("unreadable metadata: {e}")))?;
         let text = metadata.metadata().as_ref().and_then(|m| m.get(KEY)).ok_or_else(|| {
@@ -206,22 +217,193 @@ impl ModelFile {
         Ok(ModelFile { header, arrays })
     }
 
+    /// Writes the file atomically: to a hidden temporary file beside `path`
+    /// (`.NAME.tmp-PID-N`, never an existing file) renamed into place once it
+    /// is complete and on disk, and removed if anything fails.
     pub fn save(&self, path: impl AsRef<Path>) -> Result<()> {
-        let path = path.as_ref();
         let bytes = self.to_bytes()?;
-        // Write beside the target and rename, so a crash never leaves half a model.
-        let tmp = path.with_extension("tmp-ironlearn");
-        std::fs::write(&tmp, bytes).map_err(|e| Error::io(&tmp, e))?;
-        std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
+        write_atomically(path.as_ref(), |file| file.write_all(&bytes))
     }
 
+    /// Reads and verifies a model file.
+    ///
+    /// Only a regular file is opened (a directory, a FIFO or a device such as
+    /// `/dev/zero` is refused from its metadata), at most its size is read,
+    /// and a foreign or non-model file is recognised from its first bytes
+    /// before the rest is read.
     pub fn load(path: impl AsRef<Path>) -> Result<Self> {
         let path = path.as_ref();
-        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-        Self::from_bytes(&bytes).map_err(|e| match e {
+        let in_file = |e: Error| match e {
             Error::ModelFile(m) => Error::ModelFile(format!("{}: {m}", path.display())),
             e => e,
-        })
+        };
+        let bytes = read_model_bytes(path).map_err(in_file)?;
+        Self::from_bytes(&bytes).map_err(in_file)
+    }
+}
+
+/// What every "this is not one of our files" message starts with.
+const NOT_OURS: &str = "not a readable ironlearn model file (truncated, corrupted or another format)";
+
+/// The longest header a model file may declare, as safetensors allows.
+const MAX_HEADER: u64 = 100_000_000;
+
+/// How many leading bytes [`check_head`] looks at.
+const HEAD: usize = 256;
+
+/// Checks the start of a model file of `total` bytes: a foreign model is
+/// named, and the declared header length must fit in the file and in [`MAX_HEADER`].
+fn check_head(head: &[u8], total: u64) -> Result<()> {
+    let head = &head[..head.len().min(HEAD)];
+    if let Some(message) = foreign(head) {
+        return Err(Error::ModelFile(message));
+    }
+    let Some(length) = head.get(..8) else {
+        return Err(Error::ModelFile(format!("{NOT_OURS}: {total} bytes, too short for a model file")));
+    };
+    if length.iter().all(|b| b.is_ascii_graphic() || b.is_ascii_whitespace()) {
+        let text = String::from_utf8_lossy(&head[..head.len().min(24)]).replace(['\n', '\r'], " ");
+        return Err(Error::ModelFile(format!("{NOT_OURS}: it is text (it starts with '{text}')")));
+    }
+    let declared = u64::from_le_bytes(length.try_into().expect("8 bytes"));
+    let available = total - 8;
+    if declared > MAX_HEADER || declared > available {
+        return Err(Error::ModelFile(format!(
+            "truncated or not a model file: it declares a {declared}-byte header, but {}",
+            if declared > available {
+                format!("only {available} bytes follow")
+            } else {
+                format!("a model header holds at most {MAX_HEADER} bytes")
+            }
+        )));
+    }
+    Ok(())
+}
+
+/// Recognises another library's model file from its first bytes.
+fn foreign(head: &[u8]) -> Option<String> {
+    let text = head.trim_ascii_start();
+    let after_tree = text.strip_prefix(b"tree\r\n").or_else(|| text.strip_prefix(b"tree\n"));
+    let (library, import) = if after_tree.is_some_and(|t| t.starts_with(b"version=")) {
+        ("a LightGBM text model", "from_lightgbm_text")
+    } else if text.strip_prefix(b"{").is_some_and(|t| t.trim_ascii_start().starts_with(b"\"learner\"")) {
+        ("an XGBoost JSON model", "from_xgboost_json")
+    } else {
+        return None;
+    };
+    Some(format!(
+        "this is {library}, not an ironlearn model file; import it with \
+         ironlearn.boost.Booster(model_file=...) in Python and save it with .save_model(...), \
+         or with ironlearn::boost::{import} in Rust"
+    ))
+}
+
+/// The bytes of the regular file at `path`, at most as many as it had when
+/// opened; a non-model file is refused from its first bytes.
+fn read_model_bytes(path: &Path) -> Result<Vec<u8>> {
+    let io = |e: io::Error| Error::io(path, e);
+    let refuse = |kind: io::ErrorKind, message: String| Error::io(path, io::Error::new(kind, message));
+    // From metadata before opening: opening a FIFO blocks until a writer comes.
+    let meta = fs::metadata(path).map_err(io)?;
+    if meta.is_dir() {
+        return Err(refuse(io::ErrorKind::IsADirectory, "is a directory, not a model file".into()));
+    }
+    if !meta.is_file() {
+        let message = format!("is not a regular file ({}); a model is read from a regular file", special_kind(&meta));
+        return Err(refuse(io::ErrorKind::InvalidInput, message));
+    }
+    let mut file = File::open(path).map_err(io)?;
+    let size = file.metadata().map_err(io)?.len();
+    let mut head = Vec::with_capacity(HEAD);
+    (&mut file).take(HEAD as u64).read_to_end(&mut head).map_err(io)?;
+    check_head(&head, size.max(head.len() as u64))?;
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0).max(head.len()));
+    bytes.extend_from_slice(&head);
+    file.take(size.saturating_sub(head.len() as u64)).read_to_end(&mut bytes).map_err(io)?;
+    Ok(bytes)
+}
+
+/// A non-regular, non-directory file in words.
+fn special_kind(meta: &fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        if t.is_fifo() {
+            return "a FIFO";
+        } else if t.is_char_device() {
+            return "a character device";
+        } else if t.is_block_device() {
+            return "a block device";
+        } else if t.is_socket() {
+            return "a socket";
+        }
+    }
+    let _ = meta;
+    "a special file"
+}
+
+/// Writes `path` through `write` into a hidden temporary file in its
+/// directory, renamed onto `path` (onto the file a symlink points to) once
+/// complete; the temporary file is removed when anything fails.
+fn write_atomically(path: &Path, write: impl FnOnce(&mut File) -> io::Result<()>) -> Result<()> {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let refuse = |message: String| Error::io(path, io::Error::new(io::ErrorKind::InvalidInput, message));
+    let existing = fs::metadata(path).ok();
+    if existing.as_ref().is_some_and(fs::Metadata::is_dir) {
+        return Err(refuse("is a directory; name a file to write".into()));
+    }
+    let target = match &existing {
+        Some(_) => fs::canonicalize(path).map_err(|e| Error::io(path, e))?,
+        None => path.to_path_buf(),
+    };
+    let name = target.file_name().ok_or_else(|| refuse("names no file to write".into()))?;
+    let dir = match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    // Short enough that the name stays within the usual 255-byte limit.
+    let stem: String = name.to_string_lossy().chars().take(64).collect();
+    let mut tries = 0;
+    let (mut file, mut temp) = loop {
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let temp = TempFile(Some(dir.join(format!(".{stem}.tmp-{}-{n}", std::process::id()))));
+        match OpenOptions::new().write(true).create_new(true).open(temp.path()) {
+            Ok(file) => break (file, temp),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists && tries < 100 => tries += 1,
+            Err(e) => {
+                let message = format!("cannot create a file in {}: {e}", dir.display());
+                return Err(Error::io(path, io::Error::new(e.kind(), message)));
+            }
+        }
+    };
+    let written = write(&mut file).and_then(|()| file.sync_all());
+    drop(file);
+    written.map_err(|e| Error::io(path, e))?;
+    if let Some(meta) = &existing {
+        // The replaced file's permissions; best effort.
+        let _ = fs::set_permissions(temp.path(), meta.permissions());
+    }
+    fs::rename(temp.path(), &target).map_err(|e| Error::io(path, e))?;
+    temp.0 = None;
+    Ok(())
+}
+
+/// A temporary file, removed when dropped unless its path was taken away.
+struct TempFile(Option<PathBuf>);
+
+impl TempFile {
+    fn path(&self) -> &Path {
+        self.0.as_deref().expect("a temporary file not yet renamed")
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        if let Some(path) = &self.0 {
+            // Best effort: the error that brought us here is the one to report.
+            let _ = fs::remove_file(path);
+        }
     }
 }
 
@@ -292,7 +474,7 @@ pub trait Persist: Model + Sized {
     fn from_bytes(bytes: &[u8]) -> Result<Self> {
         let file = ModelFile::from_bytes(bytes)?;
         file.expect_kind(Self::KIND)?;
-        Self::from_parts(&file.parts())
+        Self::from_parts(&file.into_parts().1)
     }
 
     fn save(&self, path: impl AsRef<Path>) -> Result<()> {
@@ -302,7 +484,7 @@ pub trait Persist: Model + Sized {
     fn load(path: impl AsRef<Path>) -> Result<Self> {
         let file = ModelFile::load(path)?;
         file.expect_kind(Self::KIND)?;
-        Self::from_parts(&file.parts())
+        Self::from_parts(&file.into_parts().1)
     }
 }
 
@@ -334,5 +516,126 @@ mod tests {
         std::env::set_var("SOURCE_DATE_EPOCH", "1798761599");
         assert_eq!(now_rfc3339(), "2026-12-31T23:59:59Z");
         std::env::remove_var("SOURCE_DATE_EPOCH");
+    }
+
+    fn tiny() -> ModelFile {
+        let mut arrays = Arrays::new();
+        arrays.put_vec("coef", vec![1.0f64, 2.0]);
+        ModelFile {
+            header: Header {
+                format_version: FORMAT_VERSION,
+                kind: "ridge".into(),
+                library_version: VERSION.into(),
+                created: "2000-01-01T00:00:00Z".into(),
+                schema: Schema::numeric(2),
+                target: None,
+                params: serde_json::json!({}),
+                metrics: BTreeMap::new(),
+                data_fingerprint: None,
+                model: Value::Null,
+                train_rows: None,
+                digest: None,
+                extensions: BTreeMap::new(),
+                checksum: None,
+            },
+            arrays,
+        }
+    }
+
+    /// A fresh directory under the system's temporary directory, removed by the caller.
+    fn scratch(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("ironlearn-model-file-{name}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut n: Vec<String> =
+            fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        n.sort();
+        n
+    }
+
+    #[test]
+    fn a_declared_header_longer_than_the_file_is_refused_before_allocating() {
+        let mut bytes = u64::MAX.to_le_bytes().to_vec();
+        bytes.extend_from_slice(b"{}");
+        let e = ModelFile::from_bytes(&bytes).unwrap_err().to_string();
+        assert!(e.contains("truncated or not a model file") && e.contains("only 2 bytes follow"), "{e}");
+        let e = check_head(&200_000_000u64.to_le_bytes(), 300_000_000).unwrap_err().to_string();
+        assert!(e.contains("at most 100000000 bytes"), "{e}");
+        let e = ModelFile::from_bytes(b"\x01\x00").unwrap_err().to_string();
+        assert!(e.contains("2 bytes, too short"), "{e}");
+        let e = ModelFile::from_bytes(b"a,b,y\n1,2,3\n").unwrap_err().to_string();
+        assert!(e.contains("it is text (it starts with 'a,b,y 1,2,3 ')"), "{e}");
+        let good = tiny().to_bytes().unwrap();
+        let e = ModelFile::from_bytes(&good[..good.len() - 4]).unwrap_err().to_string();
+        assert!(e.contains(NOT_OURS), "{e}");
+        assert_eq!(ModelFile::from_bytes(&good).unwrap().arrays, tiny().arrays);
+    }
+
+    #[test]
+    fn foreign_models_are_named_with_how_to_import_them() {
+        let e = ModelFile::from_bytes(b"tree\nversion=v4\nnum_class=1\n").unwrap_err().to_string();
+        assert!(e.contains("a LightGBM text model") && e.contains("Booster(model_file=...)"), "{e}");
+        assert!(e.contains("from_lightgbm_text"), "{e}");
+        let e = ModelFile::from_bytes(b"  {\n \"learner\": {}}").unwrap_err().to_string();
+        assert!(e.contains("an XGBoost JSON model") && e.contains("from_xgboost_json"), "{e}");
+    }
+
+    #[test]
+    fn only_regular_files_are_loaded() {
+        let dir = scratch("special");
+        let e = ModelFile::load(&dir).unwrap_err().to_string();
+        assert!(e.ends_with("is a directory, not a model file"), "{e}");
+        #[cfg(unix)]
+        {
+            let e = ModelFile::load("/dev/zero").unwrap_err().to_string();
+            assert_eq!(e, "/dev/zero: is not a regular file (a character device); a model is read from a regular file");
+            let fifo = dir.join("fifo");
+            let made = std::process::Command::new("mkfifo").arg(&fifo).status().is_ok_and(|s| s.success());
+            if made {
+                let e = ModelFile::load(&fifo).unwrap_err().to_string();
+                assert!(e.contains("(a FIFO)"), "{e}");
+            }
+        }
+        let text = dir.join("lgb.txt");
+        fs::write(&text, "tree\nversion=v3\n").unwrap();
+        let e = ModelFile::load(&text).unwrap_err().to_string();
+        assert!(e.starts_with("model file: ") && e.contains("lgb.txt: this is a LightGBM text model"), "{e}");
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn saving_is_atomic_and_leaves_no_temporary_file() {
+        let dir = scratch("save");
+        let path = dir.join("m.model");
+        tiny().save(&path).unwrap();
+        tiny().save(&path).unwrap();
+        assert_eq!(names(&dir), ["m.model"]);
+        assert_eq!(ModelFile::load(&path).unwrap().arrays, tiny().arrays);
+        // A failed write keeps the old file and removes the temporary one.
+        let before = fs::read(&path).unwrap();
+        let e = write_atomically(&path, |f| {
+            f.write_all(b"half")?;
+            Err(io::Error::other("disk full"))
+        })
+        .unwrap_err();
+        assert!(e.to_string().ends_with("m.model: disk full"), "{e}");
+        assert_eq!(fs::read(&path).unwrap(), before);
+        assert_eq!(names(&dir), ["m.model"]);
+        // A user's file with a temporary-looking name is never touched.
+        let theirs = dir.join(format!(".m.model.tmp-{}-0", std::process::id()));
+        fs::write(&theirs, "mine").unwrap();
+        tiny().save(&path).unwrap();
+        assert_eq!(fs::read_to_string(&theirs).unwrap(), "mine");
+        // A directory, and a missing directory, are refused with nothing left behind.
+        let e = tiny().save(&dir).unwrap_err().to_string();
+        assert!(e.ends_with("is a directory; name a file to write"), "{e}");
+        let e = tiny().save(dir.join("nope/m.model")).unwrap_err().to_string();
+        assert!(e.contains("cannot create a file in"), "{e}");
+        assert_eq!(names(&dir).len(), 2);
+        fs::remove_dir_all(&dir).unwrap();
     }
 }

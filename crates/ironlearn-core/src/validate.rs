@@ -25,6 +25,29 @@ pub fn check_finite(x: ArrayView2<'_, f64>, what: &str) -> Result<()> {
     unreachable!("a non-finite value was seen")
 }
 
+/// Fails on infinity, naming the row and column of the first one; NaN
+/// (a missing value, for estimators that take them) passes.
+pub fn check_no_inf(x: ArrayView2<'_, f64>, what: &str) -> Result<()> {
+    if let Some(((row, col), _)) = x.indexed_iter().find(|(_, v)| v.is_infinite()) {
+        bail!(
+            InvalidValue,
+            "Input {what} contains infinity or a value too large (row {row}, column {col}); NaN is read as missing, infinity is not"
+        );
+    }
+    Ok(())
+}
+
+/// The index of the largest value (the first of equal ones; NaN never wins).
+pub fn argmax(values: impl IntoIterator<Item = f64>) -> usize {
+    let mut best = (0, f64::NEG_INFINITY);
+    for (i, x) in values.into_iter().enumerate() {
+        if x > best.1 {
+            best = (i, x);
+        }
+    }
+    best.0
+}
+
 /// Fails on an empty matrix.
 pub fn check_not_empty(x: ArrayView2<'_, f64>) -> Result<()> {
     ensure!(

@@ -7,6 +7,7 @@
 //! A wide matrix goes straight to a thin SVD.
 
 use faer::{Mat, MatRef};
+use ironlearn_core::Result;
 
 /// The solution of `min ||A x - b||` with the smallest `||x||`.
 #[derive(Debug, Clone)]
@@ -20,7 +21,7 @@ pub struct LstsqSolution {
 
 /// Solves `min ||A x - b||₂` with minimum norm; singular values below
 /// `eps · max(m, n) · σ_max` count as zero (numpy's and scipy's default).
-pub fn lstsq_min_norm(a: MatRef<'_, f64>, b: &[f64]) -> LstsqSolution {
+pub fn lstsq_min_norm(a: MatRef<'_, f64>, b: &[f64]) -> Result<LstsqSolution> {
     let (m, n) = a.shape();
     assert_eq!(m, b.len(), "lstsq: A and b disagree on the number of rows");
     let mut aug = Mat::<f64>::zeros(m, n + 1);
@@ -30,7 +31,7 @@ pub fn lstsq_min_norm(a: MatRef<'_, f64>, b: &[f64]) -> LstsqSolution {
 }
 
 /// [`lstsq_min_norm`] for `[A | b]` given as one matrix (`b` its last column).
-pub fn lstsq_augmented(aug: MatRef<'_, f64>) -> LstsqSolution {
+pub fn lstsq_augmented(aug: MatRef<'_, f64>) -> Result<LstsqSolution> {
     let (m, n) = (aug.nrows(), aug.ncols() - 1);
     let (r, z) = if m > n {
         let qr = aug.qr();
@@ -41,7 +42,9 @@ pub fn lstsq_augmented(aug: MatRef<'_, f64>) -> LstsqSolution {
     } else {
         (aug.subcols(0, n).to_owned(), aug.col(n).iter().copied().collect())
     };
-    let svd = r.as_ref().thin_svd().expect("SVD of a finite matrix converges");
+    let svd = r.as_ref().thin_svd().map_err(|e| {
+        ironlearn_core::Error::NotConverged(format!("the SVD of the least-squares system did not converge ({e:?})"))
+    })?;
     let (u, s, v) = (svd.U(), svd.S().column_vector(), svd.V());
     let k = s.nrows();
     let sv: Vec<f64> = (0..k).map(|i| s[i]).collect();
@@ -58,7 +61,7 @@ pub fn lstsq_augmented(aug: MatRef<'_, f64>) -> LstsqSolution {
         let c = ui_z / sv[i];
         x.iter_mut().enumerate().for_each(|(j, xj)| *xj += c * v[(j, i)]);
     }
-    LstsqSolution { x, rank, singular_values: sv }
+    Ok(LstsqSolution { x, rank, singular_values: sv })
 }
 
 #[cfg(test)]
@@ -70,7 +73,7 @@ mod tests {
         // y = 1 + 2a - b, recovered exactly.
         let a = Mat::from_fn(5, 3, |i, j| [1.0, i as f64, (i * i) as f64 % 3.0][j]);
         let b: Vec<f64> = (0..5).map(|i| 1.0 + 2.0 * i as f64 - ((i * i) % 3) as f64).collect();
-        let s = lstsq_min_norm(a.as_ref(), &b);
+        let s = lstsq_min_norm(a.as_ref(), &b).unwrap();
         assert_eq!(s.rank, 3);
         for (got, want) in s.x.iter().zip([1.0, 2.0, -1.0]) {
             assert!((got - want).abs() < 1e-10, "{got} vs {want}");
@@ -78,7 +81,7 @@ mod tests {
         // Two identical columns: the minimum-norm solution splits the weight evenly.
         let a = Mat::from_fn(4, 2, |i, _| i as f64 + 1.0);
         let b = [2.0, 4.0, 6.0, 8.0];
-        let s = lstsq_min_norm(a.as_ref(), &b);
+        let s = lstsq_min_norm(a.as_ref(), &b).unwrap();
         assert_eq!(s.rank, 1);
         assert!((s.x[0] - 1.0).abs() < 1e-12 && (s.x[1] - 1.0).abs() < 1e-12, "{:?}", s.x);
     }

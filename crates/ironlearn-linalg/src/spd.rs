@@ -15,15 +15,15 @@ pub fn gram(a: MatRef<'_, f64>) -> Mat<f64> {
 
 /// Solves `A x = b` for a symmetric positive semi-definite `A` by Cholesky;
 /// a singular `A` falls back to the minimum-norm least-squares solution.
-pub fn solve_spd(a: MatRef<'_, f64>, b: &[f64]) -> Vec<f64> {
+pub fn solve_spd(a: MatRef<'_, f64>, b: &[f64]) -> ironlearn_core::Result<Vec<f64>> {
     let n = a.nrows();
     if let Ok(llt) = a.llt(Side::Lower) {
         let mut rhs = Mat::from_fn(n, 1, |i, _| b[i]);
         llt.solve_in_place(rhs.as_mut());
         let x: Vec<f64> = (0..n).map(|i| rhs[(i, 0)]).collect();
         if x.iter().all(|v| v.is_finite()) {
-            return x;
+            return Ok(x);
         }
     }
-    lstsq_min_norm(a, b).x
+    Ok(lstsq_min_norm(a, b)?.x)
 }

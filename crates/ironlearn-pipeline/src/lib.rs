@@ -4,15 +4,22 @@
 //! compile time. This crate sits above every estimator crate and gives them
 //! one door: the [`registry`] (name -> parameters, builder, loader), the
 //! [`Pipeline`] that chains transformers and a final estimator into one
-//! model, [`auto_pipeline`] (the preprocessing a table needs for a given
+//! model, [`ColumnTransformer`] and [`FeatureUnion`], estimators built from
+//! a JSON spec ([`from_spec`]), [`auto_pipeline`] (the preprocessing a table needs for a given
 //! estimator), and [`load`] for any ironlearn model file.
 
 mod auto;
+mod column_transformer;
 mod load;
 mod pipeline;
 mod registry;
+mod spec;
 
 pub use auto::auto_pipeline;
+pub use column_transformer::{
+    ColumnTransformer, Columns, FeatureUnion, FittedColumnTransformer, FittedFeatureUnion, Remainder,
+};
 pub use load::{load, load_bytes, load_file, Loaded};
 pub use pipeline::{FittedPipeline, Pipeline};
 pub use registry::{build, find, registry, Entry};
+pub use spec::{build_any, flat_params, from_spec, to_spec};

@@ -15,8 +15,11 @@ pub struct Loaded {
 
 /// Rebuilds a model of `kind` from its parts.
 pub fn load_parts(kind: &str, parts: &Parts) -> Result<Box<dyn Model>> {
-    if kind == "pipeline" {
-        return Ok(Box::new(FittedPipeline::from_parts(parts)?));
+    match kind {
+        "pipeline" => return Ok(Box::new(FittedPipeline::from_parts(parts)?)),
+        "column_transformer" => return Ok(Box::new(crate::FittedColumnTransformer::from_parts(parts)?)),
+        "feature_union" => return Ok(Box::new(crate::FittedFeatureUnion::from_parts(parts)?)),
+        _ => {}
     }
     let entry = find(kind).map_err(|_| {
         ironlearn_core::Error::ModelFile(format!("unknown model kind '{kind}' (written by a newer ironlearn?)"))
@@ -26,8 +29,9 @@ pub fn load_parts(kind: &str, parts: &Parts) -> Result<Box<dyn Model>> {
 
 /// Builds the model a verified model file holds.
 pub fn load_file(file: ModelFile) -> Result<Loaded> {
-    let model = load_parts(&file.header.kind, &file.parts())?;
-    Ok(Loaded { header: file.header, model })
+    let (header, parts) = file.into_parts();
+    let model = load_parts(&header.kind, &parts)?;
+    Ok(Loaded { header, model })
 }
 
 /// Loads a model file from disk.

@@ -5,6 +5,7 @@
 //! linked, so the link-time list is complete, and re-exports the lookups.
 
 // Referenced so the linker keeps their registrations.
+#[cfg(feature = "boost")]
 use ironlearn_boost as _;
 use ironlearn_learn as _;
 
@@ -16,6 +17,7 @@ pub type Entry = ironlearn_core::Registration;
 #[cfg(test)]
 mod tests {
     #[test]
+    #[cfg(feature = "boost")]
     fn every_estimator_is_registered_once() {
         let names: Vec<&str> = super::registry().iter().map(|e| e.name).collect();
         assert_eq!(

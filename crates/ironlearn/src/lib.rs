@@ -15,6 +15,7 @@
 //! # Ok::<(), ironlearn::Error>(())
 //! ```
 
+#[cfg(feature = "boost")]
 pub use ironlearn_boost as boost;
 pub use ironlearn_core as core;
 pub use ironlearn_core::{Error, Result};
@@ -26,6 +27,7 @@ pub use ironlearn_pipeline as pipeline;
 
 /// The names most programs need.
 pub mod prelude {
+    #[cfg(feature = "boost")]
     pub use ironlearn_boost::{Gbdt, GbdtModel, Importance};
     pub use ironlearn_core::{
         Column, Error, Estimator, Features, Fit, FitTransform, Labels, Model, ModelFile, Params, Persist, Predict,

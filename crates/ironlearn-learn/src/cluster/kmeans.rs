@@ -380,10 +380,6 @@ fn row_sq_norms(x: Rows<'_>) -> Vec<f64> {
     x.v.par_chunks(x.p).map(|r| r.iter().map(|v| v * v).sum()).collect()
 }
 
-fn argmax(v: &[f64]) -> usize {
-    (1..v.len()).fold(0, |best, j| if v[j] > v[best] { j } else { best })
-}
-
 /// `out = x·cᵀ`, row-major: one single-threaded product per chunk of rows,
 /// the chunks running in parallel.
 fn dot_t(x: Rows<'_>, c: Rows<'_>, out: &mut [f64]) {
@@ -492,7 +488,7 @@ fn update_centers(d: &Data, old: Rows<'_>, labels: &[u32], mut s: Sums) -> (Arra
         }
     }
     // A cluster still empty (every row sits on its centre) joins the heaviest, as in scikit-learn.
-    let heaviest = argmax(&s.weight);
+    let heaviest = ironlearn_core::validate::argmax(s.weight.iter().copied());
     for j in (0..k).filter(|&j| s.weight[j] <= 0.0) {
         c.copy_within(heaviest * p..(heaviest + 1) * p, j * p);
     }

@@ -75,7 +75,7 @@ impl Fit<[f64]> for LinearRegression {
         check_target(y)?;
         check_sample_weight(w, y.len())?;
         let c = center(x, y, w, self.fit_intercept);
-        let sol = ironlearn_linalg::lstsq_augmented(c.augmented());
+        let sol = ironlearn_linalg::lstsq_augmented(c.augmented())?;
         let coef = Array1::from(sol.x);
         let intercept = if self.fit_intercept { c.y_mean - c.x_mean.dot(&coef) } else { 0.0 };
         Ok(LinearRegressionModel {

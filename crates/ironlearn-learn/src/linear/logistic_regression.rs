@@ -233,20 +233,10 @@ impl Predict for LogisticRegressionModel {
         let codes = if s.ncols() == 1 {
             s.column(0).iter().map(|&z| u32::from(z > 0.0)).collect()
         } else {
-            s.rows().into_iter().map(|r| argmax(r.iter().copied()) as u32).collect()
+            s.rows().into_iter().map(|r| ironlearn_core::validate::argmax(r.iter().copied()) as u32).collect()
         };
         Labels::new(self.classes.clone(), codes)
     }
-}
-
-pub(crate) fn argmax(v: impl Iterator<Item = f64>) -> usize {
-    let mut best = (0, f64::NEG_INFINITY);
-    for (i, x) in v.enumerate() {
-        if x > best.1 {
-            best = (i, x);
-        }
-    }
-    best.0
 }
 
 impl PredictProba for LogisticRegressionModel {

@@ -78,13 +78,13 @@ impl Fit<[f64]> for Ridge {
             (0..p).for_each(|j| g_a[(j, j)] += self.alpha);
             let rhs: Vec<f64> = (0..p).map(|j| g[(j, p)]).collect();
             let g = g_a;
-            ironlearn_linalg::solve_spd(g.as_ref(), &rhs)
+            ironlearn_linalg::solve_spd(g.as_ref(), &rhs)?
         } else {
             // Dual: (A Aᵀ + αI) u = b, β = Aᵀ u.
             let mut k = Mat::<f64>::zeros(n, n);
             faer::linalg::matmul::matmul(k.as_mut(), faer::Accum::Replace, a, a.transpose(), 1.0, faer::Par::rayon(0));
             (0..n).for_each(|i| k[(i, i)] += self.alpha);
-            let u = ironlearn_linalg::solve_spd(k.as_ref(), b);
+            let u = ironlearn_linalg::solve_spd(k.as_ref(), b)?;
             (0..p).map(|j| a.col(j).iter().zip(&u).map(|(a, b)| a * b).sum()).collect()
         };
         let coef = Array1::from(coef);

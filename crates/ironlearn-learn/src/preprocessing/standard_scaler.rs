@@ -3,10 +3,10 @@
 //! Missing values (NaN) are ignored when fitting and kept when transforming,
 //! as in scikit-learn, so the scaler can run before an imputer.
 
-use ironlearn_core::validate::{check_not_empty, check_predict_input, check_sample_weight};
+use ironlearn_core::validate::{check_no_inf, check_not_empty, check_predict_input, check_sample_weight};
 use ironlearn_core::{
-    bail, hyperparams, register, Data, Features, FitContext, FitTransform, Fitted, Learn, Params, Result, Task,
-    TrainData, Transform,
+    hyperparams, register, Data, Features, FitContext, FitTransform, Fitted, Learn, Params, Result, Task, TrainData,
+    Transform,
 };
 use ndarray::{Array1, Array2, ArrayView2};
 use serde::{Deserialize, Serialize};
@@ -63,20 +63,13 @@ impl StandardScalerModel {
     }
 }
 
-fn check_no_inf(x: ArrayView2<'_, f64>) -> Result<()> {
-    if let Some(((i, j), _)) = x.indexed_iter().find(|(_, v)| v.is_infinite()) {
-        bail!(InvalidValue, "Input X contains infinity or a value too large (row {i}, column {j})");
-    }
-    Ok(())
-}
-
 impl FitTransform for StandardScaler {
     type Fitted = StandardScalerModel;
 
     fn fit_weighted(&self, x: ArrayView2<'_, f64>, w: Option<&[f64]>) -> Result<StandardScalerModel> {
         self.validate()?;
         check_not_empty(x)?;
-        check_no_inf(x)?;
+        check_no_inf(x, "X")?;
         check_sample_weight(w, x.nrows())?;
         let p = x.ncols();
         let (mut mean, mut var) = (Array1::zeros(p), Array1::zeros(p));
@@ -116,7 +109,7 @@ impl Transform for StandardScalerModel {
         if x.ncols() != self.mean.len() {
             check_predict_input(x, self.mean.len(), "StandardScaler")?;
         }
-        check_no_inf(x)?;
+        check_no_inf(x, "X")?;
         let mut out = x.to_owned();
         for (j, mut col) in out.columns_mut().into_iter().enumerate() {
             let m = if self.params.with_mean && self.mean[j].is_finite() { self.mean[j] } else { 0.0 };
