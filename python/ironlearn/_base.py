@@ -2,21 +2,31 @@
 
 Every estimator is a thin Python class: scikit-learn's conventions
 (constructor parameters, ``validate_data``, fitted attributes ending in ``_``)
-live here, the algorithm lives in Rust. A fitted estimator holds one native
+live here, the algorithm lives in Rust. A public class is a task mixin from
+this module (``IronRegressor``, ``IronClassifier``, ``IronTransformer``,
+``IronClusterer``) plus its generated parameter class (``_generated.py``,
+written from the Rust registry by ``scripts/gen_python.py``), plus whatever
+it does beyond the generic wrapper. A fitted estimator holds one native
 model; pickling stores that model's file bytes (the common ironlearn model
 format, which holds no code), never Python objects.
 """
 
 from __future__ import annotations
 
+import inspect
 import json
+import math
+import numbers
+import re
 from typing import Any
 
 import numpy as np
-from sklearn.base import BaseEstimator
+from sklearn.base import BaseEstimator, ClassifierMixin, ClusterMixin, RegressorMixin, TransformerMixin
+from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import (
     _check_feature_names,
+    _check_feature_names_in,
     _check_n_features,
     _check_sample_weight,
     check_is_fitted,
@@ -117,36 +127,153 @@ def _as_float_matrix(X: Any) -> np.ndarray:
     return np.asarray(X, dtype=np.float64)
 
 
+class InvalidParameterError(ValueError, TypeError):
+    """A parameter outside its declared domain (a ValueError and a TypeError, as in scikit-learn)."""
+
+
+def _number(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else repr(float(x))
+
+
+def _describe(domain: dict) -> str:
+    """A domain in words, as Rust's ``Domain::describe`` words it ("an integer >= 1")."""
+    kind, lo, hi = domain["type"], domain.get("min"), domain.get("max")
+    if kind == "choice":
+        return "one of " + ", ".join(f"'{v}'" for v in domain["values"])
+    if kind == "int":
+        return f"an integer >= {lo}" if hi is None else f"an integer in [{lo}, {hi}]"
+    if kind == "float":
+        lo_open, hi_open = domain.get("min_open", False), domain.get("max_open", False)
+        if lo is None and hi is None:
+            return "a finite number"
+        if hi is None:
+            return f"a finite number {'>' if lo_open else '>='} {_number(lo)}"
+        if lo is None:
+            return f"a finite number {'<' if hi_open else '<='} {_number(hi)}"
+        return f"a number in {'(' if lo_open else '['}{_number(lo)}, {_number(hi)}{')' if hi_open else ']'}"
+    return ""
+
+
+def _check_param(name: str, value: Any, domain: dict) -> None:
+    """Checks one value against its registry domain; the error names the Python parameter.
+
+    No value is converted first: ``n_estimators=5.5`` is refused, not truncated.
+    ``None`` and domains of type "any" are left to Rust, which checks types.
+    """
+    kind = domain["type"]
+    if value is None or kind == "any":
+        return
+    if kind == "choice":
+        ok = isinstance(value, str) and value in domain["values"]
+    else:
+        want = numbers.Integral if kind == "int" else numbers.Real
+        if not isinstance(value, want) or isinstance(value, (bool, np.bool_)):
+            raise InvalidParameterError(f"parameter '{name}': must be {_describe(domain)}, got {value!r} ({type(value).__name__})")
+        lo, hi = domain.get("min"), domain.get("max")
+        if kind == "int":
+            ok = lo <= value and (hi is None or value <= hi)
+        else:
+            v = float(value)
+            ok = (
+                math.isfinite(v)
+                and (lo is None or (v > lo if domain.get("min_open") else v >= lo))
+                and (hi is None or (v < hi if domain.get("max_open") else v <= hi))
+            )
+    if not ok:
+        raise InvalidParameterError(f"parameter '{name}': must be {_describe(domain)}, got {_jsonable(value)!r}")
+
+
+_SECTION = re.compile(r"^\S.*\n-{3,}$", re.M)
+
+
+def _merge_doc(own: str | None, generated: str) -> str:
+    """A public class's docstring: its own text, with the generated Parameters section before its first section."""
+    gen = inspect.cleandoc(generated)
+    if not own:
+        return gen
+    own = inspect.cleandoc(own)
+    params = re.search(r"^Parameters\n-{3,}$", gen, re.M)
+    if params is None or re.search(r"^Parameters\n-{3,}$", own, re.M):
+        return own
+    section = _SECTION.search(own)
+    at = section.start() if section else len(own)
+    return own[:at].rstrip() + "\n\n" + gen[params.start() :] + ("\n\n" + own[at:] if section else "")
+
+
 class IronEstimator(BaseEstimator):
-    """Base class: parameters go to Rust as JSON, the fitted model stays in Rust."""
+    """Base class: parameters go to Rust as JSON, the fitted model stays in Rust.
 
+    A generated subclass (``_generated.py``, from the Rust registry) sets the
+    constructor and these class attributes; task mixins below add ``fit`` and
+    the methods of their task.
+    """
+
+    #: The registry name of the Rust estimator.
     _kind: str = ""
-    #: Whether the estimator takes tables with text columns (booster, encoder, imputer).
-    _tabular: bool = False
-    _allow_nan: bool = False
+    #: The registry's capability tags (``categorical``, ``missing_values``, ``predict_proba``, ...).
+    _tags: dict = {}
+    #: Python name -> (Rust name, domain).
+    _params: dict = {}
+    #: Parameters of the Python class only, never sent to Rust.
+    _python_only: tuple = ()
+    #: Whether the constructor takes further registry parameters as ``**kwargs``.
+    _takes_kwargs: bool = False
 
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.allow_nan = self._allow_nan
-        if self._tabular:
-            tags.input_tags.categorical = True
-            tags.input_tags.string = True
-        return tags
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        generated = f"{__name__.rsplit('.', 1)[0]}._generated"
+        base = next((b for b in cls.__mro__[1:] if b.__module__ == generated), None)
+        if base is not None and base.__doc__:
+            cls.__doc__ = _merge_doc(cls.__dict__.get("__doc__"), base.__doc__)
 
     # -- parameters ---------------------------------------------------------
+    def _set_other_params(self, kwargs: dict) -> None:
+        """Stores ``**kwargs`` parameters as attributes, as LightGBM's estimators do."""
+        self._other_params = dict(kwargs)
+        for k, v in kwargs.items():
+            setattr(self, k, v)
+
+    def get_params(self, deep=True):
+        params = super().get_params(deep=deep)
+        params.update(self.__dict__.get("_other_params", {}))
+        return params
+
+    def set_params(self, **params):
+        if not self._takes_kwargs:
+            return super().set_params(**params)
+        names = self._get_param_names()
+        for k, v in params.items():
+            setattr(self, k, v)
+            if k not in names:
+                self._other_params[k] = v
+        return self
+
+    def _check_params(self) -> None:
+        """Checks the parameters against their registry domains, as ``fit`` starts."""
+        for name, (_, domain) in self._params.items():
+            _check_param(name, getattr(self, name), domain)
+
     def _native_params(self) -> dict:
-        """The parameters Rust receives (subclasses rename or drop some)."""
-        return {k: _jsonable(v) for k, v in self.get_params(deep=False).items()}
+        """The parameters Rust receives: Python names are Rust names or their aliases."""
+        return {k: _jsonable(v) for k, v in self.get_params(deep=False).items() if k not in self._python_only}
+
+    def _python_names(self, message: str) -> str:
+        """A Rust message with Rust parameter names replaced by the Python ones."""
+        for name, (rust, _) in self._params.items():
+            if name != rust:
+                message = message.replace(f"parameter '{rust}'", f"parameter '{name}'")
+        return message
 
     # -- input --------------------------------------------------------------
     def _prepare_X(self, X: Any, reset: bool):
         """Validates X like scikit-learn and returns what Rust reads."""
-        if self._tabular and (_is_dataframe(X) or isinstance(X, _native.Frame)) and _has_text_columns(X):
+        tabular = self._tags.get("categorical", False)
+        if tabular and (_is_dataframe(X) or isinstance(X, _native.Frame)) and _has_text_columns(X):
             _check_feature_names(self, X, reset=reset)
             frame = to_frame(X)
             _check_n_features(self, _Shape(frame.shape), reset=reset)
             return frame
-        if self._tabular and not _is_dataframe(X) and not hasattr(X, "__arrow_c_stream__"):
+        if tabular and not _is_dataframe(X) and not hasattr(X, "__arrow_c_stream__"):
             arr = np.asarray(X) if not hasattr(X, "toarray") else X
             if getattr(arr, "dtype", None) is not None and arr.dtype.kind in "OUS":
                 X = validate_data(self, X, reset=reset, dtype=None, ensure_all_finite=False)
@@ -189,7 +316,9 @@ class IronEstimator(BaseEstimator):
 
     def __setstate__(self, state):
         self.__dict__.update(state["params"])
-        self.__dict__.update(self._params_from_state(state["params"]))
+        if self._takes_kwargs:
+            names = self._get_param_names()
+            self._other_params = {k: v for k, v in state["params"].items() if k not in names}
         if "model" in state:
             model, header = _native.load_bytes(state["model"])
             self._model = model
@@ -201,9 +330,6 @@ class IronEstimator(BaseEstimator):
                 self.classes_ = _classes_from(target["classes"], target.get("dtype"))
             self._set_learned()
         self._restore_extra(state.get("extra") or {})
-
-    def _params_from_state(self, params: dict) -> dict:
-        return {}
 
     def _extra_state(self) -> dict:
         return {}
@@ -220,9 +346,120 @@ class IronEstimator(BaseEstimator):
             setattr(self, name, value)
 
     def _fit_native(self, X_native, y=None, classes=None, sample_weight=None):
-        self._model = _native.fit(self._kind, json.dumps(self._native_params()), X_native, y, classes, sample_weight)
+        self._check_params()
+        try:
+            model = _native.fit(self._kind, json.dumps(self._native_params()), X_native, y, classes, sample_weight)
+        except ValueError as e:
+            message = self._python_names(str(e))
+            if message == str(e):
+                raise
+            raise type(e)(message) from None
+        self._model = model
         self._set_learned()
         return self
+
+
+# -- the generic plumbing of each task ------------------------------------------
+
+
+class IronRegressor(RegressorMixin, IronEstimator):
+    """``fit(X, y, sample_weight)`` and ``predict`` for numeric matrices."""
+
+    def fit(self, X, y, sample_weight=None):
+        """Fits the model; returns self."""
+        X, y = validate_data(self, X, y, dtype=np.float64, ensure_all_finite=False, y_numeric=True)
+        y = np.ascontiguousarray(y, dtype=np.float64)
+        return self._fit_native(np.ascontiguousarray(X), y, sample_weight=self._weights(sample_weight, X))
+
+    def predict(self, X):
+        """Predicted values, shape (n_samples,)."""
+        check_is_fitted(self)
+        return self._model.predict(self._prepare_X(X, reset=False))
+
+
+def _gives_proba(est) -> bool:
+    return bool(est._tags.get("predict_proba"))
+
+
+class IronClassifier(ClassifierMixin, IronEstimator):
+    """``fit`` with any labels (``classes_`` in numpy's sorted order), ``predict`` and class probabilities."""
+
+    def fit(self, X, y, sample_weight=None):
+        """Fits the model; returns self."""
+        X, y = validate_data(self, X, y, dtype=np.float64, ensure_all_finite=False)
+        self.classes_, codes, names = encode_labels(y)
+        return self._fit_native(np.ascontiguousarray(X), codes, names, self._weights(sample_weight, X))
+
+    def predict(self, X):
+        """Predicted class labels."""
+        check_is_fitted(self)
+        return self.classes_[self._model.predict(self._prepare_X(X, reset=False))]
+
+    @available_if(_gives_proba)
+    def predict_proba(self, X):
+        """Class probabilities, columns in the order of ``classes_``."""
+        check_is_fitted(self)
+        return self._model.predict_proba(self._prepare_X(X, reset=False))
+
+    @available_if(_gives_proba)
+    def predict_log_proba(self, X):
+        """Log of the class probabilities."""
+        return np.log(self.predict_proba(X))
+
+
+class IronTransformer(TransformerMixin, IronEstimator):
+    """``fit`` (y ignored) and ``transform``; tables with text columns keep them as text."""
+
+    def fit(self, X, y=None, sample_weight=None):
+        """Fits on X (y is ignored); returns self."""
+        Xn = self._prepare_X(X, reset=True)
+        return self._fit_native(Xn, sample_weight=self._weights(sample_weight, Xn))
+
+    def transform(self, X):
+        """The transformed data: float64, or an object array when text columns remain."""
+        check_is_fitted(self)
+        Xn = self._prepare_X(X, reset=False)
+        if isinstance(Xn, np.ndarray):
+            return self._model.transform(Xn)
+        cols = self._model.transform_frame(Xn).to_columns()
+        if all(isinstance(c, np.ndarray) for c in cols):
+            return np.column_stack(cols) if cols else np.empty((Xn.shape[0], 0))
+        out = np.empty((Xn.shape[0], len(cols)), dtype=object)
+        for j, c in enumerate(cols):
+            out[:, j] = c
+        return out
+
+    def get_feature_names_out(self, input_features=None):
+        """The output columns' names, as Rust names them."""
+        check_is_fitted(self)
+        names = _check_feature_names_in(self, input_features)
+        return np.asarray(self._model.feature_names_out([str(n) for n in names]), dtype=object)
+
+
+class IronClusterer(ClusterMixin, IronTransformer):
+    """Centroid clustering: ``predict`` gives labels, ``transform`` distances to the centres.
+
+    ``fit`` ignores y; ``score`` is the negative (weighted) inertia; ``labels_`` are int64.
+    """
+
+    def predict(self, X):
+        """The nearest centre of each row."""
+        check_is_fitted(self)
+        return self._model.predict(self._prepare_X(X, reset=False))
+
+    def score(self, X, y=None, sample_weight=None):
+        """Minus the sum over rows of (weight times) the squared distance to the nearest centre."""
+        d = self.transform(X)
+        w = self._weights(sample_weight, d)
+        nearest = d.min(axis=1) ** 2
+        return -float(nearest.sum() if w is None else w @ nearest)
+
+    def _set_learned(self):
+        super()._set_learned()
+        if hasattr(self, "labels_"):
+            self.labels_ = np.asarray(self.labels_, dtype=np.int64)
+        if hasattr(self, "n_iter_"):
+            self.n_iter_ = int(self.n_iter_)
 
 
 class _Shape:
@@ -261,4 +498,33 @@ def encode_labels(y) -> tuple[np.ndarray, np.ndarray, list[str]]:
     return classes, codes.astype(np.int64), [str(c) for c in classes]
 
 
-__all__ = ["IronEstimator", "check_is_fitted", "encode_labels", "to_frame", "validate_data"]
+__all__ = [
+    "InvalidParameterError",
+    "IronClassifier",
+    "IronClusterer",
+    "IronEstimator",
+    "IronRegressor",
+    "IronTransformer",
+    "check_is_fitted",
+    "encode_labels",
+    "to_frame",
+    "validate_data",
+]
+
+
+def csr_parts(X: Any) -> tuple:
+    """A scipy.sparse matrix as the `(n_rows, n_cols, indptr, indices, data)` tuple Rust borrows.
+
+    Index arrays are viewed, not copied, when scipy already holds them as
+    64-bit offsets and 32-bit column indices; values are float64 as they are.
+    """
+    import scipy.sparse as sp
+
+    X = sp.csr_array(X)
+    if not X.has_canonical_format:
+        X = X.copy()
+        X.sum_duplicates()
+    indptr = X.indptr.astype(np.uint64, copy=False) if X.indptr.dtype.itemsize == 8 else X.indptr.astype(np.uint64)
+    indices = X.indices.view(np.uint32) if X.indices.dtype == np.int32 else X.indices.astype(np.uint32)
+    data = np.ascontiguousarray(X.data, dtype=np.float64)
+    return (X.shape[0], X.shape[1], indptr, indices, data)

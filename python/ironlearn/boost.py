@@ -23,7 +23,7 @@ from typing import Any, Callable
 import numpy as np
 
 from . import _native
-from ._base import _is_dataframe, _has_text_columns, to_frame
+from ._base import _has_text_columns, _is_dataframe, _jsonable, to_frame
 
 __all__ = [
     "Booster",
@@ -456,7 +456,7 @@ def train(
         fobj = params.pop("objective")
     for alias in _NUM_ROUND_ALIASES:
         if alias in params:
-            num_boost_round = int(params.pop(alias))
+            num_boost_round = params.pop(alias)
     p = _clean_params({**train_set.params, **params})
     if feature_name not in (None, "auto"):
         train_set.feature_name = feature_name
@@ -466,7 +466,7 @@ def train(
     if cats is not None:
         names = train_set.get_feature_name()
         p["categorical_feature"] = [str(names.index(c)) if c in names else c for c in cats]
-    p["n_estimators"] = int(num_boost_round)
+    p["n_estimators"] = _jsonable(num_boost_round)  # not int(): Rust refuses 5.5 instead of truncating it
     num_class = int(p.get("num_class", p.get("num_classes", 1)) or 1)
     if fobj is not None:
         p["objective"] = "regression"

@@ -3,7 +3,9 @@
 ``GBDTRegressor``, ``GBDTClassifier`` and ``GBDTRanker`` are also exported as
 ``ironlearn.boost.LGBMRegressor`` etc.: the constructor takes the arguments of
 LightGBM's scikit-learn classes (extra LightGBM parameters as keyword
-arguments), and ``fit`` accepts ``eval_set`` and ``callbacks``.
+arguments), and ``fit`` accepts ``eval_set`` and ``callbacks``. The
+constructor and its documentation are generated from the Rust registry
+(``_generated.py``; the LightGBM names are aliases declared in Rust).
 """
 
 from __future__ import annotations
@@ -12,76 +14,18 @@ import numpy as np
 from sklearn.base import ClassifierMixin, RegressorMixin
 from sklearn.utils.validation import column_or_1d
 
-from ._base import IronEstimator, check_is_fitted, encode_labels, validate_data
+from ._base import check_is_fitted, encode_labels, validate_data
+from ._generated import _GBDTParams
 
 
-class _GBDTBase(IronEstimator):
-    _kind = "gbdt"
-    _tabular = True
-    _allow_nan = True
+class _GBDTBase(_GBDTParams):
+    """Gradient-boosted trees: what the three estimators share beyond the generated constructor."""
+
     _default_objective = "regression"
 
-    def __init__(
-        self,
-        boosting_type="gbdt",
-        num_leaves=31,
-        max_depth=-1,
-        learning_rate=0.1,
-        n_estimators=100,
-        subsample_for_bin=200000,
-        objective=None,
-        min_split_gain=0.0,
-        min_child_weight=1e-3,
-        min_child_samples=20,
-        subsample=1.0,
-        subsample_freq=0,
-        colsample_bytree=1.0,
-        reg_alpha=0.0,
-        reg_lambda=0.0,
-        random_state=None,
-        n_jobs=None,
-        importance_type="split",
-        max_bin=255,
-        **kwargs,
-    ):
-        self.boosting_type = boosting_type
-        self.num_leaves = num_leaves
-        self.max_depth = max_depth
-        self.learning_rate = learning_rate
-        self.n_estimators = n_estimators
-        self.subsample_for_bin = subsample_for_bin
-        self.objective = objective
-        self.min_split_gain = min_split_gain
-        self.min_child_weight = min_child_weight
-        self.min_child_samples = min_child_samples
-        self.subsample = subsample
-        self.subsample_freq = subsample_freq
-        self.colsample_bytree = colsample_bytree
-        self.reg_alpha = reg_alpha
-        self.reg_lambda = reg_lambda
-        self.random_state = random_state
-        self.n_jobs = n_jobs
-        self.importance_type = importance_type
-        self.max_bin = max_bin
-        self._other_params = dict(kwargs)
-        for k, v in kwargs.items():
-            setattr(self, k, v)
-
-    def get_params(self, deep=True):
-        params = super().get_params(deep=deep)
-        params.update(getattr(self, "_other_params", {}))
-        return params
-
-    def set_params(self, **params):
-        for k, v in params.items():
-            setattr(self, k, v)
-            if k not in self._get_param_names():
-                self._other_params[k] = v
-        return self
-
     def _booster_params(self) -> dict:
-        p = {k: v for k, v in self.get_params(deep=False).items() if k not in ("importance_type", "n_estimators")}
-        p["objective"] = self.objective or self._default_objective
+        p = {k: v for k, v in self.get_params(deep=False).items() if k not in self._python_only and k != "n_estimators"}
+        p["objective"] = self._default_objective if self.objective in (None, "auto") else self.objective
         if p.get("random_state") is None:
             p.pop("random_state", None)
         if p.get("n_jobs") is None:
@@ -97,6 +41,7 @@ class _GBDTBase(IronEstimator):
     def _fit(self, X, y, classes_for_rust, sample_weight, init_score, group, eval_set, eval_names, eval_sample_weight, eval_init_score, eval_group, eval_metric, categorical_feature, callbacks, init_model):
         from . import boost
 
+        self._check_params()
         Xn = self._prepare_X(X, reset=True)
         params = self._booster_params()
         if eval_metric is not None:
@@ -202,7 +147,7 @@ class GBDTClassifier(ClassifierMixin, _GBDTBase):
         self.classes_, codes, _ = encode_labels(y)
         self.n_classes_ = len(self.classes_)
         obj = self.objective
-        if obj is None:
+        if obj in (None, "auto"):
             self._default_objective = "binary" if self.n_classes_ <= 2 else "multiclass"
         if self.n_classes_ < 2:
             raise ValueError(f"the target has only one class ({self.classes_[0]!r}); a classifier needs at least 2")

@@ -2,32 +2,14 @@ from typing import Any, Callable, Optional, Sequence
 
 import numpy as np
 import numpy.typing as npt
-from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
+from sklearn.base import ClassifierMixin, RegressorMixin
 
+from ._generated import _GBDTParams
 from .boost import Booster
 
 ArrayLike = Any
 
-class _GBDTBase(BaseEstimator):
-    boosting_type: str
-    num_leaves: int
-    max_depth: int
-    learning_rate: float
-    n_estimators: int
-    subsample_for_bin: int
-    objective: Optional[str]
-    min_split_gain: float
-    min_child_weight: float
-    min_child_samples: int
-    subsample: float
-    subsample_freq: int
-    colsample_bytree: float
-    reg_alpha: float
-    reg_lambda: float
-    random_state: Optional[int]
-    n_jobs: Optional[int]
-    importance_type: str
-    max_bin: int
+class _GBDTBase(_GBDTParams):
     booster_: Booster
     n_features_in_: int
     n_estimators_: int
@@ -37,29 +19,6 @@ class _GBDTBase(BaseEstimator):
     evals_result_: dict[str, dict[str, list[float]]]
     objective_: str
     feature_name_: list[str]
-    def __init__(
-        self,
-        boosting_type: str = "gbdt",
-        num_leaves: int = 31,
-        max_depth: int = -1,
-        learning_rate: float = 0.1,
-        n_estimators: int = 100,
-        subsample_for_bin: int = 200000,
-        objective: Optional[str] = None,
-        min_split_gain: float = 0.0,
-        min_child_weight: float = 1e-3,
-        min_child_samples: int = 20,
-        subsample: float = 1.0,
-        subsample_freq: int = 0,
-        colsample_bytree: float = 1.0,
-        reg_alpha: float = 0.0,
-        reg_lambda: float = 0.0,
-        random_state: Optional[int] = None,
-        n_jobs: Optional[int] = None,
-        importance_type: str = "split",
-        max_bin: int = 255,
-        **kwargs: Any,
-    ) -> None: ...
     @property
     def feature_importances_(self) -> npt.NDArray[Any]: ...
 

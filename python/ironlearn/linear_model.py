@@ -1,38 +1,29 @@
-"""Linear models: ``LinearRegression``, ``Ridge``, ``LogisticRegression``."""
+"""Linear models: ``LinearRegression``, ``Ridge``, ``LogisticRegression``.
+
+Constructors and parameter documentation are generated from the Rust
+registry (``_generated.py``); what is written here is what a class does
+beyond the generic regressor and classifier of ``_base.py``.
+"""
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
-from sklearn.base import ClassifierMixin, RegressorMixin
 from sklearn.exceptions import ConvergenceWarning
 
-from ._base import IronEstimator, check_is_fitted, encode_labels, validate_data
+from ._base import IronClassifier, IronRegressor, check_is_fitted
+from ._generated import _LinearRegressionParams, _LogisticRegressionParams, _RidgeParams
 
 
-class _LinearRegressor(RegressorMixin, IronEstimator):
-    def fit(self, X, y, sample_weight=None):
-        """Fits the model; returns self."""
-        X, y = validate_data(self, X, y, dtype=np.float64, ensure_all_finite=False, y_numeric=True)
-        y = np.ascontiguousarray(y, dtype=np.float64)
-        return self._fit_native(np.ascontiguousarray(X), y, sample_weight=self._weights(sample_weight, X))
-
-    def predict(self, X):
-        """Predicted values, shape (n_samples,)."""
-        check_is_fitted(self)
-        return self._model.predict(self._prepare_X(X, reset=False))
-
+class _LinearRegressor(IronRegressor):
     def _set_learned(self):
         super()._set_learned()
         self.intercept_ = float(self.intercept_)
 
 
-class LinearRegression(_LinearRegressor):
+class LinearRegression(_LinearRegressor, _LinearRegressionParams):
     """Ordinary least squares (minimum-norm for collinear features), solved in Rust.
-
-    Parameters
-    ----------
-    fit_intercept : bool, default=True
-        Whether to fit an intercept.
 
     Attributes
     ----------
@@ -42,63 +33,39 @@ class LinearRegression(_LinearRegressor):
     singular_ : ndarray
     """
 
-    _kind = "linear_regression"
-
-    def __init__(self, fit_intercept=True):
-        self.fit_intercept = fit_intercept
-
     def _set_learned(self):
         super()._set_learned()
         self.rank_ = int(self.rank_)
 
 
-class Ridge(_LinearRegressor):
+class Ridge(_LinearRegressor, _RidgeParams):
     """Least squares with an L2 penalty ``alpha * ||coef||^2``, solved by Cholesky in Rust.
 
-    Parameters
+    Attributes
     ----------
-    alpha : float, default=1.0
-    fit_intercept : bool, default=True
+    coef_ : ndarray of shape (n_features,)
+    intercept_ : float
     """
 
-    _kind = "ridge"
 
-    def __init__(self, alpha=1.0, fit_intercept=True):
-        self.alpha = alpha
-        self.fit_intercept = fit_intercept
-
-
-class LogisticRegression(ClassifierMixin, IronEstimator):
+class LogisticRegression(IronClassifier, _LogisticRegressionParams):
     """Logistic regression (binary or multinomial) with an L2 penalty, fitted by L-BFGS in Rust.
 
     The objective is scikit-learn's; ``tol`` bounds the largest gradient
     component, as scikit-learn's lbfgs solver does.
 
-    Parameters
+    Attributes
     ----------
-    C : float, default=1.0
-        Inverse regularisation strength.
-    fit_intercept : bool, default=True
-    max_iter : int, default=100
-    tol : float, default=1e-4
+    coef_ : ndarray of shape (1, n_features) or (n_classes, n_features)
+    intercept_ : ndarray of shape (1,) or (n_classes,)
+    classes_ : ndarray of shape (n_classes,)
+    n_iter_ : ndarray of shape (1,)
     """
 
-    _kind = "logistic_regression"
-
-    def __init__(self, C=1.0, fit_intercept=True, max_iter=100, tol=1e-4):
-        self.C = C
-        self.fit_intercept = fit_intercept
-        self.max_iter = max_iter
-        self.tol = tol
-
     def fit(self, X, y, sample_weight=None):
-        """Fits the model; returns self."""
-        X, y = validate_data(self, X, y, dtype=np.float64, ensure_all_finite=False)
-        self.classes_, codes, names = encode_labels(y)
-        self._fit_native(np.ascontiguousarray(X), codes, names, self._weights(sample_weight, X))
+        """Fits the model; warns when L-BFGS stops at ``max_iter``; returns self."""
+        super().fit(X, y, sample_weight)
         if self.n_iter_[0] >= self.max_iter:
-            import warnings
-
             warnings.warn(
                 f"lbfgs failed to converge in {self.max_iter} iterations; increase max_iter or scale the data",
                 ConvergenceWarning,
@@ -115,16 +82,3 @@ class LogisticRegression(ClassifierMixin, IronEstimator):
         check_is_fitted(self)
         d = self._model.decision_function(self._prepare_X(X, reset=False))
         return d[:, 0] if d.shape[1] == 1 else d
-
-    def predict_proba(self, X):
-        """Class probabilities, columns in the order of ``classes_``."""
-        check_is_fitted(self)
-        return self._model.predict_proba(self._prepare_X(X, reset=False))
-
-    def predict_log_proba(self, X):
-        return np.log(self.predict_proba(X))
-
-    def predict(self, X):
-        """Predicted class labels."""
-        check_is_fitted(self)
-        return self.classes_[self._model.predict(self._prepare_X(X, reset=False))]

@@ -1,52 +1,36 @@
-"""Preprocessing: ``StandardScaler``, ``OneHotEncoder``, ``SimpleImputer``."""
+"""Preprocessing: ``StandardScaler``, ``OneHotEncoder``, ``SimpleImputer``.
+
+Constructors and parameter documentation are generated from the Rust
+registry (``_generated.py``); what is written here is what a class does
+beyond the generic transformer of ``_base.py``.
+"""
 
 from __future__ import annotations
 
 import numpy as np
-from sklearn.base import OneToOneFeatureMixin, TransformerMixin
-from sklearn.utils.validation import _check_feature_names_in
+from sklearn.base import OneToOneFeatureMixin
 
-from ._base import IronEstimator, check_is_fitted
-
-
-class _Transformer(TransformerMixin, IronEstimator):
-    def fit(self, X, y=None, sample_weight=None):
-        """Learns the transformation; returns self."""
-        Xn = self._prepare_X(X, reset=True)
-        return self._fit_native(Xn, sample_weight=self._weights(sample_weight, Xn) if sample_weight is not None else None)
-
-    def transform(self, X):
-        """The transformed data, as a float64 array."""
-        check_is_fitted(self)
-        return self._model.transform(self._prepare_X(X, reset=False))
+from ._base import IronTransformer, check_is_fitted
+from ._generated import _OneHotEncoderParams, _SimpleImputerParams, _StandardScalerParams
 
 
-class StandardScaler(OneToOneFeatureMixin, _Transformer):
+class StandardScaler(OneToOneFeatureMixin, IronTransformer, _StandardScalerParams):
     """Standardises features to zero mean and unit variance; NaN passes through.
-
-    Parameters
-    ----------
-    with_mean : bool, default=True
-    with_std : bool, default=True
 
     Attributes
     ----------
     mean_, var_, scale_ : ndarray of shape (n_features,)
+    n_samples_seen_ : int
     """
 
-    _kind = "standard_scaler"
-    _allow_nan = True
-
-    def __init__(self, with_mean=True, with_std=True):
-        self.with_mean = with_mean
-        self.with_std = with_std
-
     def fit(self, X, y=None, sample_weight=None):
+        """Learns the mean and variance of each feature; returns self."""
         super().fit(X, y, sample_weight)
-        self.n_samples_seen_ = int(np.asarray(X).shape[0]) if not hasattr(X, "shape") else int(X.shape[0])
+        self.n_samples_seen_ = int(X.shape[0] if hasattr(X, "shape") else np.asarray(X).shape[0])
         return self
 
     def inverse_transform(self, X):
+        """Scaled data back in the original units."""
         check_is_fitted(self)
         X = np.asarray(X, dtype=np.float64)
         mean = self.mean_ if self.with_mean else 0.0
@@ -54,55 +38,27 @@ class StandardScaler(OneToOneFeatureMixin, _Transformer):
         return X * scale + np.where(np.isfinite(mean), mean, 0.0)
 
 
-class SimpleImputer(OneToOneFeatureMixin, _Transformer):
+class SimpleImputer(OneToOneFeatureMixin, IronTransformer, _SimpleImputerParams):
     """Fills missing values per column; text columns of DataFrames are imputed as categories.
 
-    Parameters
+    ``fill_value`` also fills columns with no observed value, which are kept.
+
+    Attributes
     ----------
-    strategy : {"mean", "median", "most_frequent", "constant"}, default="mean"
-    fill_value : float, default=0.0
-        Used by "constant", and for columns with no observed value (which are kept).
-    categorical_strategy : {"most_frequent", "constant"}, default="most_frequent"
-    fill_category : str, default="missing"
+    statistics_ : ndarray of shape (n_features,)
     """
 
-    _kind = "simple_imputer"
-    _tabular = True
-    _allow_nan = True
-
-    def __init__(self, strategy="mean", fill_value=0.0, categorical_strategy="most_frequent", fill_category="missing"):
-        self.strategy = strategy
-        self.fill_value = fill_value
-        self.categorical_strategy = categorical_strategy
-        self.fill_category = fill_category
-
     def fit(self, X, y=None):
+        """Learns each column's fill value; returns self (sample weights are not taken)."""
         return super().fit(X, y)
-
-    def transform(self, X):
-        check_is_fitted(self)
-        Xn = self._prepare_X(X, reset=False)
-        if isinstance(Xn, np.ndarray):
-            return self._model.transform(Xn)
-        # Text columns stay text: an object array, as scikit-learn returns.
-        cols = self._model.transform_frame(Xn).to_columns()
-        out = np.empty((Xn.shape[0], len(cols)), dtype=object)
-        for j, c in enumerate(cols):
-            out[:, j] = c
-        return out
 
     def _set_learned(self):
         super()._set_learned()
         self.statistics_ = np.asarray(self.statistics_)
 
 
-class OneHotEncoder(_Transformer):
+class OneHotEncoder(IronTransformer, _OneHotEncoderParams):
     """One indicator column per category of each column (numbers are categories too).
-
-    Parameters
-    ----------
-    handle_unknown : {"error", "ignore"}, default="error"
-        An unseen category raises, or is encoded as all zeros.
 
     Attributes
     ----------
@@ -110,18 +66,9 @@ class OneHotEncoder(_Transformer):
         The categories of each column, in output order ("nan" for missing values).
     """
 
-    _kind = "one_hot_encoder"
-    _tabular = True
-    _allow_nan = True
-
-    def __init__(self, handle_unknown="error"):
-        self.handle_unknown = handle_unknown
-
     def fit(self, X, y=None):
+        """Learns each column's categories; returns self (sample weights are not taken)."""
         return super().fit(X, y)
-
-    def _native_params(self):
-        return {"handle_unknown": self.handle_unknown, "columns": "all"}
 
     def _set_learned(self):
         super()._set_learned()
@@ -132,9 +79,3 @@ class OneHotEncoder(_Transformer):
             except ValueError:
                 cats.append(np.asarray(names, dtype=object))
         self.categories_ = cats
-
-    def get_feature_names_out(self, input_features=None):
-        """Output names: ``<feature>_<category>``."""
-        check_is_fitted(self)
-        names = _check_feature_names_in(self, input_features)
-        return np.asarray(self._model.feature_names_out([str(n) for n in names]), dtype=object)

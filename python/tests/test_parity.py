@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from sklearn import cluster as sk_cluster
 from sklearn import linear_model as sk_lm
 from sklearn import metrics as skm
 from sklearn import model_selection as skms
@@ -105,6 +106,56 @@ def test_scaler_imputer_encoder_match(rng):
     enc = il.OneHotEncoder().fit(S)
     np.testing.assert_array_equal(enc.transform(S), skp.OneHotEncoder(sparse_output=False).fit_transform(S))
     assert list(enc.get_feature_names_out()) == list(skp.OneHotEncoder().fit(S).get_feature_names_out())
+
+
+def _same_partition(a, b):
+    """The permutation p with a == p[b], when a and b are the same partition."""
+    pairs = set(zip(a.tolist(), b.tolist()))
+    assert len(pairs) == len(set(a.tolist())) == len(set(b.tolist())), "different partitions"
+    p = np.empty(max(b) + 1, dtype=np.int64)
+    for la, lb in pairs:
+        p[lb] = la
+    return p
+
+
+@pytest.mark.parametrize("algorithm", ["lloyd", "elkan"])
+def test_kmeans_matches_on_separated_blobs(rng, algorithm):
+    # Seeds differ between the libraries (ours come from ironlearn's own streams),
+    # so the comparison needs data where every seeding reaches the same partition.
+    from sklearn.datasets import make_blobs
+
+    X, _ = make_blobs(n_samples=600, centers=5, n_features=4, cluster_std=0.6, center_box=(-30, 30), random_state=3)
+    w = rng.uniform(0.2, 3.0, len(X))
+    for kw in [{}, {"sample_weight": w}]:
+        ours = il.KMeans(n_clusters=5, n_init=3, algorithm=algorithm, random_state=1).fit(X, **kw)
+        ref = sk_cluster.KMeans(n_clusters=5, n_init=3, algorithm=algorithm, random_state=1).fit(X, **kw)
+        p = _same_partition(ours.labels_, ref.labels_)
+        assert ours.labels_.dtype == np.int64
+        np.testing.assert_array_equal(ours.labels_, p[ref.labels_])
+        assert ours.inertia_ == pytest.approx(ref.inertia_, rel=1e-6)
+        order = np.argsort(p)  # our cluster k is scikit-learn's order[k]
+        np.testing.assert_allclose(ours.cluster_centers_, ref.cluster_centers_[order], rtol=1e-6, atol=1e-9)
+        Xt = X[::7] + 0.5
+        np.testing.assert_array_equal(ours.predict(Xt), p[ref.predict(Xt)])
+        np.testing.assert_allclose(ours.transform(Xt), ref.transform(Xt)[:, order], rtol=1e-6)
+        assert ours.score(Xt) == pytest.approx(ref.score(Xt), rel=1e-6)
+        wt = w[::7]
+        assert ours.score(Xt, sample_weight=wt) == pytest.approx(ref.score(Xt, sample_weight=wt), rel=1e-6)
+        assert ours.score(X, **kw) == pytest.approx(-ours.inertia_, rel=1e-9)
+        np.testing.assert_array_equal(ours.fit_predict(X, **kw), ours.labels_)
+        assert list(ours.get_feature_names_out()) == list(ref.get_feature_names_out())
+
+
+def test_kmeans_in_a_pipeline_and_pickled(rng):
+    import pickle
+
+    from sklearn.pipeline import make_pipeline
+
+    X = np.vstack([rng.normal(loc=c, size=(50, 3)) for c in (-10, 0, 10)])
+    pipe = make_pipeline(il.StandardScaler(), il.KMeans(n_clusters=3)).fit(X)
+    again = pickle.loads(pickle.dumps(pipe))
+    np.testing.assert_array_equal(again.predict(X), pipe.predict(X))
+    assert again[-1].inertia_ == pipe[-1].inertia_ and again[-1].n_iter_ == pipe[-1].n_iter_
 
 
 def test_metrics_match(rng):

@@ -96,18 +96,45 @@ pub fn frame_from_arrow(py: Python<'_>, obj: &Bound<'_, PyAny>) -> PyResult<Fram
     Ok(Frame { table: table.map_err(PyValueError::new_err)? })
 }
 
-/// Features from Python: a float64 matrix (borrowed) or a frame.
+/// A scipy CSR matrix as `(n_rows, n_cols, indptr, indices, data)`: indptr
+/// as uint64, indices viewed as uint32 (scipy's int32 indices are never
+/// negative), data as float64, all borrowed.
+pub type CsrParts<'py> =
+    (usize, usize, PyReadonlyArray1<'py, u64>, PyReadonlyArray1<'py, u32>, PyReadonlyArray1<'py, f64>);
+
+/// Features from Python: a float64 or float32 matrix or a CSR matrix (borrowed), or a frame.
 #[derive(FromPyObject)]
 pub enum XInput<'py> {
     Dense(PyReadonlyArray2<'py, f64>),
+    DenseF32(PyReadonlyArray2<'py, f32>),
     Frame(PyRef<'py, Frame>),
+    Sparse(CheckedCsr<'py>),
+}
+
+/// CSR parts whose consistency was checked when they arrived.
+pub struct CheckedCsr<'py>(CsrParts<'py>);
+
+impl<'py> FromPyObject<'_, 'py> for CheckedCsr<'py> {
+    type Error = PyErr;
+
+    fn extract(ob: pyo3::Borrowed<'_, 'py, PyAny>) -> PyResult<Self> {
+        let parts: CsrParts<'py> = ob.extract()?;
+        ironlearn_core::Csr::new(parts.0, parts.1, parts.2.as_slice()?, parts.3.as_slice()?, parts.4.as_slice()?).py()?;
+        Ok(CheckedCsr(parts))
+    }
 }
 
 impl XInput<'_> {
     pub fn features(&self) -> Features<'_> {
         match self {
             XInput::Dense(a) => Features::Dense(a.as_array()),
+            XInput::DenseF32(a) => Features::DenseF32(a.as_array()),
             XInput::Frame(f) => Features::Table(&f.table),
+            XInput::Sparse(CheckedCsr((rows, cols, indptr, indices, data))) => {
+                let slices = (indptr.as_slice(), indices.as_slice(), data.as_slice());
+                let (Ok(p), Ok(i), Ok(d)) = slices else { unreachable!("contiguity was checked on extraction") };
+                Features::Sparse(ironlearn_core::Csr::new(*rows, *cols, p, i, d).expect("checked on extraction"))
+            }
         }
     }
 }

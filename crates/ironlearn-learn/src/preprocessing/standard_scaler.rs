@@ -27,7 +27,7 @@ hyperparams! {
     /// ```
     #[name = "standard_scaler"]
     #[aliases("scaler")]
-    #[tags(task = Some(Task::Transform), sample_weight, missing_values, categorical)]
+    #[tags(task = Some(Task::Transform), sample_weight, missing_values)]
     pub struct StandardScaler {
         /// Whether to subtract the mean.
         with_mean: bool = true;
