@@ -9,7 +9,10 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod info;
+mod input;
 mod predict;
+mod ranking;
+mod target;
 mod train;
 
 /// Machine learning from the command line.

@@ -4,10 +4,11 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use clap::Args;
-use ironlearn_core::{Column, Features, Prediction, Table};
-use ironlearn_data::{read_table, write_table};
+use ironlearn_core::{Column, ColumnData, DType, Features, Prediction, Schema, Table, Task, MISSING};
+use ironlearn_data::write_table;
 
-use crate::train::{metrics, print_metrics, read_options, target_for, ReadArgs};
+use crate::input::{check_output, read_data, ReadArgs};
+use crate::train::{metrics, print_metrics, ranking_metrics, rows, target_for, GROUP_COLUMN};
 
 #[derive(Debug, Args)]
 pub struct PredictArgs {
@@ -35,6 +36,9 @@ pub struct EvaluateArgs {
     /// The target column, if it is named differently than in training.
     #[arg(long)]
     target: Option<String>,
+    /// A ranker's column of query ids, if it is named differently than in training.
+    #[arg(long, value_name = "COLUMN")]
+    group: Option<String>,
     /// Print metrics as JSON.
     #[arg(long)]
     json: bool,
@@ -46,10 +50,46 @@ fn load(path: &PathBuf) -> Result<ironlearn_pipeline::Loaded> {
     Ok(ironlearn_pipeline::load(path)?)
 }
 
+/// `table`'s columns as the model's schema has them, with a warning on
+/// stderr for each categorical column holding levels the model never saw:
+/// a typo or a new category is predicted as an unknown level, which is rarely
+/// what was meant.
+fn conform(table: &Table, schema: &Schema, source: &std::path::Path) -> Result<Table> {
+    let x = table.conform(schema).with_context(|| format!("{}", source.display()))?;
+    for (field, column) in schema.fields.iter().zip(x.columns()) {
+        let (DType::Categorical { categories }, ColumnData::Categorical { codes, levels }) =
+            (&field.dtype, &column.data)
+        else {
+            continue;
+        };
+        let known = categories.len() as u32;
+        let mut used = vec![0usize; levels.len()];
+        codes.iter().filter(|&&c| c != MISSING && c >= known).for_each(|&c| used[c as usize] += 1);
+        let unseen: Vec<&str> = levels.iter().zip(&used).filter(|(_, &n)| n > 0).map(|(l, _)| l.as_str()).collect();
+        if unseen.is_empty() {
+            continue;
+        }
+        let numbers = matches!(table.column(&field.name).map(|c| &c.data), Ok(ColumnData::Numeric(_)));
+        eprintln!(
+            "ironlearn: warning: column '{}' holds {} {} the model never saw in training, in {}{}; \
+             they are predicted as an unknown level: check the spelling, or retrain on data that has them",
+            field.name,
+            if unseen.len() == 1 { "level".to_string() } else { format!("{} levels", unseen.len()) },
+            crate::target::listed(&unseen),
+            rows(used.iter().sum()),
+            if numbers { " (it holds numbers now; in training it held text)" } else { "" }
+        );
+    }
+    Ok(x)
+}
+
 pub fn run_predict(a: PredictArgs) -> Result<()> {
+    // Before any work: an output that cannot be written, or that is an input, fails now.
+    ironlearn_data::Format::of(&a.out)?;
+    check_output(&a.out, &[&a.data, &a.model])?;
     let loaded = load(&a.model)?;
-    let table = read_table(&a.data, &read_options(&a.read)?)?;
-    let x = table.conform(&loaded.header.schema).with_context(|| format!("{}", a.data.display()))?;
+    let table = read_data(&a.data, &a.read)?;
+    let x = conform(&table, &loaded.header.schema, &a.data)?;
     let model = loaded.model.as_ref();
     let mut columns = Vec::new();
     match model.predict_data(Features::Table(&x))? {
@@ -76,29 +116,43 @@ pub fn run_predict(a: PredictArgs) -> Result<()> {
         }
     }
     write_table(&a.out, &Table::new(columns)?)?;
-    eprintln!("wrote {} predictions to {}", x.n_rows(), a.out.display());
+    let n = x.n_rows();
+    eprintln!(
+        "wrote {} to {}",
+        if n == 1 { "1 prediction".into() } else { format!("{n} predictions") },
+        a.out.display()
+    );
     Ok(())
 }
 
 pub fn run_evaluate(a: EvaluateArgs) -> Result<()> {
     let loaded = load(&a.model)?;
-    if loaded.model.task() == ironlearn_core::Task::Clustering {
-        let table = read_table(&a.data, &read_options(&a.read)?)?;
-        let x = table.conform(&loaded.header.schema)?;
+    let title = |n: usize| format!("metrics on {} ({})", a.data.display(), rows(n));
+    if loaded.model.task() == Task::Clustering {
+        let table = read_data(&a.data, &a.read)?;
+        let x = conform(&table, &loaded.header.schema, &a.data)?;
         let m = crate::train::cluster_metrics(loaded.model.as_ref(), &x)?;
-        return print_metrics(
-            &format!("metrics on {} ({})", a.data.display(), crate::train::rows(x.n_rows())),
-            &m,
-            a.json,
-        );
+        return print_metrics(&title(x.n_rows()), &m, a.json);
     }
     let info =
         loaded.header.target.clone().context("the model file does not describe a target; it cannot be evaluated")?;
     let name = a.target.or(info.name.clone()).context("name the target column with --target")?;
-    let table = read_table(&a.data, &read_options(&a.read)?)?;
-    let target = table.column(&name)?.clone();
-    let x = table.conform(&loaded.header.schema)?;
-    let (y, _) = target_for(info.task, &target)?;
-    let m = metrics(loaded.model.as_ref(), &x, &y)?;
-    print_metrics(&format!("metrics on {} ({} rows)", a.data.display(), x.n_rows()), &m, a.json)
+    let table = read_data(&a.data, &a.read)?;
+    let target = table.column(&name).map_err(|e| crate::input::column_error(e, &table.names()))?.clone();
+    let x = conform(&table, &loaded.header.schema, &a.data)?;
+    crate::target::check_present(&target)?;
+    if let (Task::Classification, Some(classes)) = (info.task, &info.classes) {
+        crate::target::check_known_labels(&target, classes)?;
+    }
+    let ranker = info.task == Task::Ranking || loaded.model.task() == Task::Ranking;
+    let (y, _) = target_for(if ranker { Task::Ranking } else { info.task }, &target)?;
+    let m = if ranker {
+        let saved = loaded.header.extensions.get(GROUP_COLUMN).and_then(|v| v.as_str()).map(String::from);
+        let group = a.group.or(saved).context("a ranker is scored per query: name the query id column with --group")?;
+        let sizes = crate::ranking::query_sizes(table.column(&group)?)?;
+        ranking_metrics(loaded.model.as_ref(), &x, &y, &sizes)?
+    } else {
+        metrics(loaded.model.as_ref(), &x, &y)?
+    };
+    print_metrics(&title(x.n_rows()), &m, a.json)
 }

@@ -1,17 +1,22 @@
 //! `ironlearn train`.
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use clap::Args;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use ironlearn_core::fingerprint::Fingerprint;
 use ironlearn_core::{
-    Attribute, Estimator, Features, FitContext, Labels, Model, ModelFile, Prediction, Progress, Table, Target,
+    Attribute, Error, Estimator, Features, FitContext, Labels, Model, ModelFile, Prediction, Progress, Table, Target,
     TargetInfo, Task, TrainData,
 };
-use ironlearn_data::{read_table, ColumnType, ReadOptions};
-use ironlearn_pipeline::{auto_pipeline, find};
+use ironlearn_pipeline::{auto_pipeline, find, Entry};
+
+use crate::input::{check_output, column_error, read_data, ReadArgs};
+use crate::ranking::{self, NDCG_AT};
+use crate::target;
 
 #[derive(Debug, Args)]
 pub struct TrainArgs {
@@ -30,6 +35,10 @@ pub struct TrainArgs {
     /// Feature columns, comma-separated (default: every other column).
     #[arg(long, value_delimiter = ',')]
     features: Vec<String>,
+    /// Ranking (objective=lambdarank): the column of query ids; consecutive rows with
+    /// the same id form one query. It is not used as a feature.
+    #[arg(long, value_name = "COLUMN")]
+    group: Option<String>,
     #[command(flatten)]
     read: ReadArgs,
     /// The fraction of rows held out for evaluation (0 trains on everything).
@@ -53,30 +62,6 @@ pub struct TrainArgs {
     /// No progress bar.
     #[arg(long)]
     quiet: bool,
-}
-
-/// How to read a data file: the options `train`, `predict` and `evaluate` share.
-#[derive(Debug, Args)]
-pub struct ReadArgs {
-    /// Force a column's type, as column=numeric|categorical (repeatable).
-    #[arg(long = "type", value_name = "COLUMN=TYPE")]
-    types: Vec<String>,
-    /// The CSV field delimiter, one ASCII character (default: ',', or tab for .tsv).
-    #[arg(long)]
-    delimiter: Option<char>,
-}
-
-pub(crate) fn read_options(read: &ReadArgs) -> Result<ReadOptions> {
-    let mut opts = ReadOptions::default();
-    if let Some(c) = read.delimiter {
-        anyhow::ensure!(c.is_ascii() && c != '"', "--delimiter '{c}' must be one ASCII character other than '\"'");
-        opts.delimiter = Some(c as u8);
-    }
-    for t in &read.types {
-        let (col, ty) = t.split_once('=').with_context(|| format!("--type '{t}' must look like column=numeric"))?;
-        opts = opts.with_type(col.trim(), ty.trim().parse::<ColumnType>()?);
-    }
-    Ok(opts)
 }
 
 fn key_values(set: &[String]) -> Result<Vec<(String, String)>> {
@@ -110,7 +95,7 @@ pub(crate) fn target_for(task: Task, column: &ironlearn_core::Column) -> Result<
             Target::Values(ironlearn_core::target_values(column)?),
             TargetInfo {
                 name: Some(column.name.clone()),
-                task: Task::Regression,
+                task: if task == Task::Ranking { Task::Ranking } else { Task::Regression },
                 classes: None,
                 dtype: Some("float64".into()),
             },
@@ -192,7 +177,12 @@ fn task_from_target(column: &ironlearn_core::Column) -> (Task, String) {
             distinct.dedup();
             let integers = v.iter().all(|x| x.is_nan() || x.fract() == 0.0);
             if integers && distinct.len() <= 2 {
-                (Task::Classification, format!("the target has {} integer values", distinct.len()))
+                let values = if distinct.len() == 1 {
+                    "1 integer value".into()
+                } else {
+                    format!("{} integer values", distinct.len())
+                };
+                (Task::Classification, format!("the target has {values}"))
             } else {
                 (Task::Regression, "the target is numeric".into())
             }
@@ -200,24 +190,33 @@ fn task_from_target(column: &ironlearn_core::Column) -> (Task, String) {
     }
 }
 
-/// A progress bar over the iterations of fitting, on stderr when it is a terminal.
-fn progress_bar(quiet: bool, what: &str) -> indicatif::ProgressBar {
-    if quiet {
-        return indicatif::ProgressBar::hidden();
-    }
-    let bar = indicatif::ProgressBar::new_spinner().with_message(format!("training {what}"));
+/// How long fitting runs before its progress bar appears: short work stays quiet.
+const BAR_AFTER: Duration = Duration::from_secs(1);
+
+/// Whether `train` may draw a progress bar: not with `--quiet`, and only on a
+/// terminal (indicatif's stderr target would also hide itself elsewhere; this
+/// says so where it is decided).
+fn bar_allowed(quiet: bool) -> bool {
+    !quiet && std::io::stderr().is_terminal()
+}
+
+/// Fits `estimator` on `data`; an iterative estimator's rounds, epochs or
+/// iterations drive a progress bar on stderr once fitting has taken [`BAR_AFTER`].
+fn fit(estimator: &dyn Estimator, data: &TrainData<'_>, quiet: bool, what: &str) -> Result<Box<dyn Model>> {
+    let allowed = bar_allowed(quiet);
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden()).with_message(what.to_string());
     bar.set_style(
-        indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} ({elapsed})")
+        ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} ({elapsed})")
             .expect("a valid template")
             .progress_chars("=> "),
     );
-    bar
-}
-
-/// Fits `estimator` on `data` with a progress bar.
-fn fit(estimator: &dyn Estimator, data: &TrainData<'_>, quiet: bool, name: &str) -> Result<Box<dyn Model>> {
-    let bar = progress_bar(quiet, name);
+    let started = Instant::now();
+    let mut shown = false;
     let mut cb = |p: &Progress<'_>| {
+        if allowed && !shown && started.elapsed() >= BAR_AFTER {
+            bar.set_draw_target(ProgressDrawTarget::stderr());
+            shown = true;
+        }
         if let Some(t) = p.total {
             bar.set_length(t as u64);
         }
@@ -231,12 +230,51 @@ fn fit(estimator: &dyn Estimator, data: &TrainData<'_>, quiet: bool, name: &str)
     Ok(model?)
 }
 
+/// The estimator `--set` asks for; a failure that names the model rather
+/// than a parameter is traced to the `--set` that causes it.
+fn build(entry: &Entry, params: &[(String, String)]) -> Result<Box<dyn Estimator>> {
+    (entry.build_from_strs)(params).map_err(|e| {
+        if let Error::Param { name, message } = &e {
+            let culprit = params.iter().find(|kv| (entry.build_from_strs)(std::slice::from_ref(*kv)).is_err());
+            if let (true, Some((k, v))) = (name == entry.name, culprit) {
+                let message = message.strip_prefix("invalid parameters: ").unwrap_or(message);
+                return anyhow::anyhow!("parameter '{k}' (--set {k}={v}): {message}");
+            }
+        }
+        e.into()
+    })
+}
+
+/// How to ask `entry` for a regression instead of a classification.
+fn regression_hint(entry: &Entry) -> String {
+    if (entry.specs)().iter().any(|s| s.name == "objective") {
+        "for a numeric target use a regression objective (--set objective=regression)".into()
+    } else {
+        format!("'{}' is a classifier: for a numeric target use a regressor such as ridge or gbdt", entry.name)
+    }
+}
+
 pub fn run(a: TrainArgs) -> Result<()> {
     let entry = find(&a.model)?;
     let params = key_values(&a.set)?;
-    let estimator = (entry.build_from_strs)(&params)?;
-    let table = read_table(&a.data, &read_options(&a.read)?)?;
+    let estimator = build(entry, &params)?;
+    anyhow::ensure!((0.0..1.0).contains(&a.test_size), "--test-size must be in [0, 1), got {}", a.test_size);
+    // Before any reading or training: a bad --out fails now, not after minutes of work.
+    check_output(&a.out, &[&a.data])?;
     let declared = estimator.task();
+    match (&a.group, declared == Some(Task::Ranking)) {
+        (None, true) => anyhow::bail!(
+            "'{}' with these parameters ranks rows within queries: name the column of query ids with --group COLUMN",
+            entry.name
+        ),
+        (Some(g), false) => anyhow::bail!(
+            "--group {g} gives query groups to a ranking objective, and '{}' does not rank; \
+             for ranking use --model gbdt --set objective=lambdarank",
+            entry.name
+        ),
+        _ => {}
+    }
+    let table = read_data(&a.data, &a.read)?;
     let Some(target_name) = a.target.clone() else {
         anyhow::ensure!(
             declared.is_some_and(|t| !t.supervised()),
@@ -245,16 +283,31 @@ pub fn run(a: TrainArgs) -> Result<()> {
         );
         return train_unsupervised(&a, entry, estimator, table);
     };
-    let (mut rest, mut target_col) = table.split_off(&target_name)?;
+    let names = table.names();
+    let (mut rest, mut target_col) = table.split_off(&target_name).map_err(|e| column_error(e, &names))?;
+    let mut group_col = match &a.group {
+        Some(g) => {
+            anyhow::ensure!(g != &target_name, "--group {g} is the target; name the column of query ids");
+            anyhow::ensure!(!a.features.contains(g), "'{g}' holds the query ids (--group); remove it from --features");
+            let (r, c) = rest.split_off(g)?;
+            rest = r;
+            Some(c)
+        }
+        None => None,
+    };
     if a.drop_missing_target {
         let keep: Vec<usize> = (0..target_col.len()).filter(|&i| !target_col.is_missing(i)).collect();
         if keep.len() < target_col.len() {
-            eprintln!("dropped {} row(s) with a missing target", target_col.len() - keep.len());
+            eprintln!("dropped {} with a missing target", rows(target_col.len() - keep.len()));
             rest = rest.take(&keep);
             target_col = target_col.take(&keep);
+            group_col = group_col.map(|c| c.take(&keep));
         }
     }
     let x = select_features(rest, &a.features, Some(&target_name))?;
+    let n = x.n_rows();
+    anyhow::ensure!(n >= 2, "there is {} to train on; a model needs at least 2", rows(n));
+    target::check_present(&target_col)?;
     let task = match declared {
         Some(t) => t,
         None => {
@@ -268,57 +321,115 @@ pub fn run(a: TrainArgs) -> Result<()> {
         "'{}' is a {task} model and learns without a target; leave out --target",
         entry.name
     );
+    target::check_learnable(&target_col, task, &regression_hint(entry))?;
     let (y, target_info) = target_for(task, &target_col)?;
-    let n = x.n_rows();
-    let (train_idx, test_idx) = if a.test_size > 0.0 {
+    let groups = group_col.as_ref().map(ranking::query_sizes).transpose()?;
+    let split = if a.test_size == 0.0 {
+        None
+    } else if let Some(sizes) = &groups {
+        Some(ranking::split_queries(sizes, a.test_size, a.seed)?)
+    } else {
         let strata = match &y {
-            Target::Labels(l) if l.counts().iter().all(|&c| c >= 2) => Some(l.codes().to_vec()),
+            Target::Labels(l) => {
+                target::check_class_sizes(&target_name, l)?;
+                Some(l.codes().to_vec())
+            }
             _ => None,
         };
-        ironlearn_metrics::train_test_split(n, a.test_size, a.seed, strata.as_deref())?
-    } else {
-        ((0..n).collect(), Vec::new())
+        let (train, test) = ironlearn_metrics::train_test_split(n, a.test_size, a.seed, strata.as_deref())?;
+        Some(ranking::QuerySplit { train, train_sizes: Vec::new(), test, test_sizes: Vec::new() })
     };
-    let (x_train, y_train) = (x.take(&train_idx), y.take(&train_idx));
+    if let Some(split) = split.as_ref().filter(|s| s.train.len() < 2) {
+        anyhow::bail!(
+            "with {}, --test-size {} leaves {} to train on; give more rows, or train on every row with --test-size 0",
+            rows(n),
+            a.test_size,
+            rows(split.train.len())
+        );
+    }
     let pipeline = auto_pipeline(entry, estimator, &x.schema())?;
     let steps: Vec<&str> = pipeline.steps().iter().map(|(s, _)| s.as_str()).collect();
-    let started = Instant::now();
-    let mut fitted = fit(&pipeline, &TrainData::supervised(Features::Table(&x_train), &y_train), a.quiet, entry.name)?;
-    let mut seconds = started.elapsed().as_secs_f64();
-    eprintln!(
-        "trained {} on {} rows x {} columns in {seconds:.2}s (pipeline: {})",
-        entry.name,
-        train_idx.len(),
-        x.n_cols(),
-        steps.join(" -> ")
-    );
+    let what = format!("training {}", entry.name);
     let mut held_out = Vec::new();
-    if !test_idx.is_empty() {
-        let m = metrics(fitted.as_ref(), &x.take(&test_idx), &y.take(&test_idx))?;
-        print_metrics(&format!("held-out metrics ({})", rows(test_idx.len())), &m, a.json)?;
-        held_out = m;
-    }
-    let (mut seen_x, mut seen_y) = (x_train, y_train);
-    if !test_idx.is_empty() && !a.no_refit {
-        // As GridSearchCV's refit: the saved model learns from every row.
+    let mut fitted = None;
+    let mut seconds = 0.0;
+    if let Some(split) = &split {
+        let (x_train, y_train) = (x.take(&split.train), y.take(&split.train));
+        let data = TrainData {
+            group: groups.is_some().then_some(split.train_sizes.as_slice()),
+            ..TrainData::supervised(Features::Table(&x_train), &y_train)
+        };
         let started = Instant::now();
-        fitted = fit(&pipeline, &TrainData::supervised(Features::Table(&x), &y), a.quiet, entry.name)?;
+        let model = fit(&pipeline, &data, a.quiet, &what)?;
         seconds = started.elapsed().as_secs_f64();
-        eprintln!("refit on all {} (--no-refit keeps the model of the training split)", rows(n));
-        (seen_x, seen_y) = (x, y);
+        eprintln!(
+            "trained {} on {} x {} columns in {seconds:.2}s (pipeline: {})",
+            entry.name,
+            rows(split.train.len()),
+            x.n_cols(),
+            steps.join(" -> ")
+        );
+        let (x_test, y_test) = (x.take(&split.test), y.take(&split.test));
+        held_out = match &groups {
+            Some(_) => ranking_metrics(model.as_ref(), &x_test, &y_test, &split.test_sizes)?,
+            None => metrics(model.as_ref(), &x_test, &y_test)?,
+        };
+        print_metrics(&format!("held-out metrics ({})", rows(split.test.len())), &held_out, a.json)?;
+        if a.no_refit {
+            fitted = Some((model, x_train, y_train));
+        }
     }
+    let (fitted, seen_x, seen_y) = match fitted {
+        Some(f) => f,
+        None => {
+            // As GridSearchCV's refit: the saved model learns from every row.
+            let data = TrainData { group: groups.as_deref(), ..TrainData::supervised(Features::Table(&x), &y) };
+            let started = Instant::now();
+            let what = if split.is_some() { format!("refitting {} on every row", entry.name) } else { what };
+            let model = fit(&pipeline, &data, a.quiet, &what)?;
+            seconds = started.elapsed().as_secs_f64();
+            if split.is_some() {
+                eprintln!("refit on all {} (--no-refit keeps the model of the training split)", rows(n));
+            } else {
+                eprintln!(
+                    "trained {} on {} x {} columns in {seconds:.2}s (pipeline: {})",
+                    entry.name,
+                    rows(n),
+                    x.n_cols(),
+                    steps.join(" -> ")
+                );
+            }
+            (model, x, y)
+        }
+    };
     let mut file = ModelFile::from_model(fitted.as_ref())?;
     file.set_metrics(held_out.into_iter().map(|(k, v)| (format!("holdout_{k}"), v)));
     file.set_metrics([("train_seconds".to_string(), seconds)]);
     file.header.schema = seen_x.schema();
     file.header.target = Some(target_info);
     file.header.train_rows = Some(seen_x.n_rows() as u64);
+    if let Some(g) = &a.group {
+        file.header.extensions.insert(GROUP_COLUMN.into(), g.clone().into());
+    }
     let mut fp = Fingerprint::new();
     fp.features(Features::Table(&seen_x)).target(&seen_y);
     file.header.data_fingerprint = Some(fp.finish());
     file.save(&a.out)?;
     eprintln!("saved {} (fitted on {})", a.out.display(), rows(seen_x.n_rows()));
     Ok(())
+}
+
+/// The model file extension naming a ranker's query id column, for `evaluate`.
+pub(crate) const GROUP_COLUMN: &str = "group_column";
+
+/// NDCG@5 of a ranker, the mean over the queries of `x` (sizes in row order).
+pub(crate) fn ranking_metrics(model: &dyn Model, x: &Table, y: &Target, sizes: &[usize]) -> Result<Vec<(String, f64)>> {
+    let Prediction::Values(scores) = model.predict_data(Features::Table(x))? else {
+        anyhow::bail!("a '{}' model does not score rows", model.kind());
+    };
+    let scores = scores.to_vec();
+    let ndcg = ranking::ndcg(y.values()?, &scores, sizes, NDCG_AT);
+    Ok(vec![(format!("ndcg@{NDCG_AT}"), ndcg)])
 }
 
 /// "1 row", "2 rows".
@@ -340,16 +451,13 @@ fn select_features(x: Table, features: &[String], target: Option<&str>) -> Resul
 }
 
 /// Clustering, transformers and outlier detection: fitted on every row, scored on the same rows.
-fn train_unsupervised(
-    a: &TrainArgs,
-    entry: &ironlearn_pipeline::Entry,
-    estimator: Box<dyn Estimator>,
-    table: Table,
-) -> Result<()> {
+fn train_unsupervised(a: &TrainArgs, entry: &Entry, estimator: Box<dyn Estimator>, table: Table) -> Result<()> {
     let x = select_features(table, &a.features, None)?;
+    anyhow::ensure!(x.n_rows() >= 2, "there is {} to train on; a model needs at least 2", rows(x.n_rows()));
     let pipeline = auto_pipeline(entry, estimator, &x.schema())?;
     let started = Instant::now();
-    let fitted = fit(&pipeline, &TrainData::new(Features::Table(&x)), a.quiet, entry.name)?;
+    let what = format!("training {}", entry.name);
+    let fitted = fit(&pipeline, &TrainData::new(Features::Table(&x)), a.quiet, &what)?;
     let seconds = started.elapsed().as_secs_f64();
     eprintln!("trained {} on {} x {} columns in {seconds:.2}s", entry.name, rows(x.n_rows()), x.n_cols());
     let mut file = ModelFile::from_model(fitted.as_ref())?;

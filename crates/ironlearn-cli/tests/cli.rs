@@ -222,3 +222,210 @@ fn bad_inputs_give_one_line_errors() {
     let bad = fails(&["train", "--data", semi, "--target", "y", "--model", "ridge", "--delimiter", "é", "--out", sm]);
     assert!(bad.contains("--delimiter 'é' must be one ASCII character"), "{bad}");
 }
+
+fn write(dir: &Path, name: &str, text: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+#[test]
+fn decimal_commas_are_read_with_the_option() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("a;b;y\n");
+    for i in 0..30 {
+        text.push_str(&format!("{i},5;{},25;{},5\n", i % 4, 2 * i + 1));
+    }
+    let data = write(dir.path(), "d.csv", &text);
+    let model = dir.path().join("d.model");
+    let m = model.to_str().unwrap();
+    let args = ["train", "--data", &data, "--target", "y", "--model", "ridge", "--delimiter", ";", "--out", m];
+    let out = run(&[&args[..], &["--decimal", ","]].concat());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("warning"));
+    let info: serde_json::Value = serde_json::from_str(&ok(&["info", m, "--json"])).unwrap();
+    assert_eq!(info["schema"]["fields"][0]["type"], "numeric", "{info}");
+    let eval: serde_json::Value = serde_json::from_str(
+        ok(&["evaluate", "--model", m, "--data", &data, "--delimiter", ";", "--decimal", ",", "--json"]).trim(),
+    )
+    .unwrap();
+    assert!(eval["r2"].as_f64().unwrap() > 0.99, "{eval}");
+}
+
+#[test]
+fn ranking_with_query_groups() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("qid,f,noise,rel\n");
+    for q in 0..30 {
+        for j in 0..8 {
+            text.push_str(&format!("{},{j},{},{}\n", 100 + q, (q * 7 + j * 3) % 5, j / 2));
+        }
+    }
+    let data = write(dir.path(), "rank.csv", &text);
+    let model = dir.path().join("r.model");
+    let m = model.to_str().unwrap();
+    let out = ok(&[
+        "train",
+        "--data",
+        &data,
+        "--target",
+        "rel",
+        "--model",
+        "gbdt",
+        "--set",
+        "objective=lambdarank",
+        "--set",
+        "min_data_in_leaf=2",
+        "--group",
+        "qid",
+        "--out",
+        m,
+        "--json",
+    ]);
+    let held_out: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert!(held_out["ndcg@5"].as_f64().unwrap() > 0.9, "{held_out}");
+    let info: serde_json::Value = serde_json::from_str(&ok(&["info", m, "--json"])).unwrap();
+    assert_eq!(info["target"]["task"], "ranking");
+    assert_eq!(info["extensions"]["group_column"], "qid");
+    let names: Vec<&str> =
+        info["schema"]["fields"].as_array().unwrap().iter().map(|f| f["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["f", "noise"], "the query ids are not a feature");
+    let eval: serde_json::Value =
+        serde_json::from_str(ok(&["evaluate", "--model", m, "--data", &data, "--json"]).trim()).unwrap();
+    assert!(eval["ndcg@5"].as_f64().unwrap() > 0.9, "{eval}");
+}
+
+#[test]
+fn missing_targets_are_dropped_and_counted_in_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("a,y\n");
+    for i in 0..20 {
+        text.push_str(&format!("{i},{}\n", if i == 3 { String::new() } else { (2 * i).to_string() }));
+    }
+    let data = write(dir.path(), "m.csv", &text);
+    let model = dir.path().join("m.model");
+    let out = run(&[
+        "train",
+        "--data",
+        &data,
+        "--target",
+        "y",
+        "--model",
+        "ridge",
+        "--drop-missing-target",
+        "--out",
+        model.to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success() && err.contains("dropped 1 row with a missing target"), "{err}");
+}
+
+#[test]
+fn unseen_category_levels_are_warned_about() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("p.model");
+    let m = model.to_str().unwrap();
+    let penguins = data("penguins.csv");
+    ok(&[
+        "train",
+        "--data",
+        penguins.to_str().unwrap(),
+        "--target",
+        "species",
+        "--model",
+        "gbdt",
+        "--quiet",
+        "--out",
+        m,
+    ]);
+    let text = std::fs::read_to_string(&penguins).unwrap().replace("Torgersen", "Atlantis");
+    let renamed = write(dir.path(), "renamed.csv", &text);
+    let out = run(&["predict", "--model", m, "--data", &renamed, "--out", dir.path().join("p.csv").to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(
+        err.contains("warning: column 'island' holds level 'Atlantis' the model never saw in training, in 52 rows"),
+        "{err}"
+    );
+}
+
+/// Saving goes through a hidden temporary file that never stays behind.
+#[test]
+fn saving_leaves_only_the_model() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("m.model");
+    let iris = data("iris.csv");
+    for _ in 0..2 {
+        let m = model.to_str().unwrap();
+        ok(&["train", "--data", iris.to_str().unwrap(), "--target", "sepal_length", "--model", "ridge", "--out", m]);
+    }
+    let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(names, ["m.model"]);
+}
+
+/// The progress bar: drawn on a terminal once training has run a second,
+/// never into a pipe, and not with --quiet. A terminal comes from `script`
+/// (util-linux); without it only the pipe is checked.
+#[test]
+fn the_progress_bar_is_for_terminals_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::new();
+    let names: Vec<String> = (0..10).map(|i| format!("x{i}")).collect();
+    text.push_str(&format!("{},y\n", names.join(",")));
+    let mut state = 12345u64;
+    for _ in 0..20_000 {
+        let mut sum = 0.0;
+        for j in 0..10 {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let v = (state >> 11) as f64 / (1u64 << 53) as f64;
+            sum += v * (j + 1) as f64;
+            text.push_str(&format!("{v:.4},"));
+        }
+        text.push_str(&format!("{sum:.4}\n"));
+    }
+    let data = write(dir.path(), "big.csv", &text);
+    let bin = env!("CARGO_BIN_EXE_ironlearn");
+    let line = |out: &str, quiet: bool| {
+        format!(
+            "{bin} train --data {data} --target y --model gbdt --set n_estimators=1200 --set num_leaves=63 \
+             --test-size 0 --out {}{}",
+            dir.path().join(out).display(),
+            if quiet { " --quiet" } else { "" }
+        )
+    };
+    let start = |program: &str, args: &[&str]| {
+        Command::new(program)
+            .args(args)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+    };
+    let has_script = Command::new("script").arg("--version").output().is_ok_and(|o| o.status.success());
+    // The runs at once, to save time: each must last over a second for the bar to appear at all.
+    let piped = start("sh", &["-c", &line("a.model", false)]).unwrap();
+    let on_terminal = |out: &str, quiet: bool| start("script", &["-qec", &line(out, quiet), "/dev/null"]).unwrap();
+    let terminals = has_script.then(|| (on_terminal("b.model", false), on_terminal("c.model", true)));
+    let seconds = |text: &str| -> f64 {
+        let after = text.split(" columns in ").nth(1).expect("a 'trained ... in Xs' line");
+        after.split('s').next().unwrap().parse().unwrap()
+    };
+    let piped = piped.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&piped.stderr);
+    assert!(piped.status.success(), "{err}");
+    assert!(!err.contains("training gbdt ["), "a bar went into a pipe: {err}");
+    let Some((shown, quiet)) = terminals else {
+        eprintln!("no `script` here: the progress bar on a terminal is not checked");
+        return;
+    };
+    let (shown, quiet) = (shown.wait_with_output().unwrap(), quiet.wait_with_output().unwrap());
+    // `script` copies the terminal, stderr included, to its stdout.
+    let (shown, quiet) = (String::from_utf8_lossy(&shown.stdout), String::from_utf8_lossy(&quiet.stdout));
+    assert!(!quiet.contains("training gbdt ["), "--quiet drew a bar: {quiet}");
+    if seconds(&shown) > 1.5 {
+        assert!(shown.contains("training gbdt ["), "no bar on a terminal: {shown}");
+        assert!(shown.contains("/1200"), "the bar counts the rounds: {shown}");
+    } else {
+        eprintln!("training took under 1.5 s: the bar's appearance is not checked");
+    }
+}

@@ -13,7 +13,8 @@ fn digest(dir: &Path, name: &str, extra: &[&str]) -> String {
     args.extend_from_slice(extra);
     let status = Command::new(env!("CARGO_BIN_EXE_ironlearn")).args(&args).output().unwrap();
     assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
-    let info = Command::new(env!("CARGO_BIN_EXE_ironlearn")).args(["info", out.to_str().unwrap(), "--json"]).output().unwrap();
+    let info =
+        Command::new(env!("CARGO_BIN_EXE_ironlearn")).args(["info", out.to_str().unwrap(), "--json"]).output().unwrap();
     let header: serde_json::Value = serde_json::from_slice(&info.stdout).unwrap();
     header["digest"].as_str().expect("a digest in the header").to_string()
 }

@@ -65,6 +65,16 @@ impl Domain {
         Domain::Choice { values }
     }
 
+    /// The domain a parameter of this Rust type has when it declares none:
+    /// unsigned integers are `>= 0`, floats finite, anything else any value.
+    pub fn for_type(rust_type: &str) -> Domain {
+        match rust_type {
+            "usize" | "u64" | "u32" | "u16" | "u8" => Domain::int_min(0),
+            "f64" | "f32" => Domain::finite(),
+            _ => Domain::Any,
+        }
+    }
+
     /// The domain in words, for messages and listings ("an integer >= 1").
     pub fn describe(&self) -> String {
         match self {

@@ -271,7 +271,10 @@ fn check_head(head: &[u8], total: u64) -> Result<()> {
         return Err(Error::ModelFile(format!(
             "truncated or not a model file: it declares a {declared}-byte header, but {}",
             if declared > available {
-                format!("only {available} bytes follow")
+                match available {
+                    1 => "only 1 byte follows".to_string(),
+                    n => format!("only {n} bytes follow"),
+                }
             } else {
                 format!("a model header holds at most {MAX_HEADER} bytes")
             }
@@ -350,8 +353,14 @@ fn write_atomically(path: &Path, write: impl FnOnce(&mut File) -> io::Result<()>
     static NEXT: AtomicU64 = AtomicU64::new(0);
     let refuse = |message: String| Error::io(path, io::Error::new(io::ErrorKind::InvalidInput, message));
     let existing = fs::metadata(path).ok();
-    if existing.as_ref().is_some_and(fs::Metadata::is_dir) {
-        return Err(refuse("is a directory; name a file to write".into()));
+    match &existing {
+        Some(meta) if meta.is_dir() => return Err(refuse("is a directory; name a file to write".into())),
+        Some(meta) if !meta.is_file() => {
+            // A FIFO or a device such as /dev/stdout: nothing to replace, so written in place.
+            let mut file = OpenOptions::new().write(true).open(path).map_err(|e| Error::io(path, e))?;
+            return write(&mut file).map_err(|e| Error::io(path, e));
+        }
+        _ => {}
     }
     let target = match &existing {
         Some(_) => fs::canonicalize(path).map_err(|e| Error::io(path, e))?,
@@ -636,6 +645,9 @@ mod tests {
         let e = tiny().save(dir.join("nope/m.model")).unwrap_err().to_string();
         assert!(e.contains("cannot create a file in"), "{e}");
         assert_eq!(names(&dir).len(), 2);
+        // A device is written in place, with no temporary file beside it.
+        #[cfg(unix)]
+        tiny().save("/dev/null").unwrap();
         fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -262,7 +262,7 @@ macro_rules! hyperparams {
             fn specs() -> Vec<$crate::ParamSpec> {
                 let defaults = <Self as Default>::default();
                 vec![$({
-                    let domain = $crate::hyperparams!(@domain $($domain)?);
+                    let domain = $crate::hyperparams!(@domain $ty $(, $domain)?);
                     let accepts = $crate::hyperparams!(@accepts domain $(, $msg)?);
                     $crate::ParamSpec {
                         name: stringify!($field),
@@ -279,8 +279,8 @@ macro_rules! hyperparams {
             #[allow(unused_variables)]
             fn validate(&self) -> $crate::Result<()> {
                 $(
-                    $(
-                        let domain: $crate::Domain = $domain;
+                    {
+                        let domain: $crate::Domain = $crate::hyperparams!(@domain $ty $(, $domain)?);
                         let value = serde_json::to_value(&self.$field).expect("a parameter serializes");
                         if !domain.contains(&value) {
                             return Err($crate::Error::param(
@@ -288,7 +288,7 @@ macro_rules! hyperparams {
                                 format!("must be {}, got {value}", domain.describe()),
                             ));
                         }
-                    )?
+                    }
                     $(
                         let check: fn(&$ty) -> bool = $check;
                         if !check(&self.$field) {
@@ -305,8 +305,8 @@ macro_rules! hyperparams {
     };
     (@tag $val:expr) => { $val };
     (@tag) => { true };
-    (@domain $domain:expr) => { $domain };
-    (@domain) => { $crate::Domain::Any };
+    (@domain $ty:ty, $domain:expr) => { $domain };
+    (@domain $ty:ty) => { $crate::Domain::for_type(stringify!($ty)) };
     (@accepts $domain:ident, $msg:literal) => {{
         let d = $domain.describe();
         if d.is_empty() { $msg.to_string() } else { format!("{d}, {}", $msg) }

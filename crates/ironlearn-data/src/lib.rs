@@ -66,6 +66,8 @@ pub fn read_table(path: impl AsRef<Path>, options: &ReadOptions) -> Result<Table
 /// with decimal commas.
 pub fn read_table_with_warnings(path: impl AsRef<Path>, options: &ReadOptions) -> Result<(Table, Vec<String>)> {
     let path = path.as_ref();
+    // A directory or a FIFO is named as such, before its (lack of) extension is.
+    check_input_file(path)?;
     let mut warnings = Vec::new();
     let table = match Format::of(path)? {
         Format::Csv => csv_reader::read_csv_file(path, options, &mut warnings)?,

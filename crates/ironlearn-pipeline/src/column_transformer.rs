@@ -141,10 +141,10 @@ fn output_table(model: &dyn Model, input: &Table, x: Features<'_>) -> Result<Tab
     })
 }
 
-fn split_changes<'a>(
-    changes: &'a Map<String, Value>,
-    names: &[&str],
-) -> Result<(BTreeMap<String, Map<String, Value>>, Map<String, Value>)> {
+/// Parameter changes split into each part's own (`part__param`) and the composite's.
+type SplitChanges = (BTreeMap<String, Map<String, Value>>, Map<String, Value>);
+
+fn split_changes(changes: &Map<String, Value>, names: &[&str]) -> Result<SplitChanges> {
     let mut per: BTreeMap<String, Map<String, Value>> = BTreeMap::new();
     let mut own = Map::new();
     for (key, value) in changes {

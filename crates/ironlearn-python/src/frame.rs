@@ -119,7 +119,8 @@ impl<'py> FromPyObject<'_, 'py> for CheckedCsr<'py> {
 
     fn extract(ob: pyo3::Borrowed<'_, 'py, PyAny>) -> PyResult<Self> {
         let parts: CsrParts<'py> = ob.extract()?;
-        ironlearn_core::Csr::new(parts.0, parts.1, parts.2.as_slice()?, parts.3.as_slice()?, parts.4.as_slice()?).py()?;
+        ironlearn_core::Csr::new(parts.0, parts.1, parts.2.as_slice()?, parts.3.as_slice()?, parts.4.as_slice()?)
+            .py()?;
         Ok(CheckedCsr(parts))
     }
 }

@@ -57,7 +57,13 @@ fn empty_inputs_are_errors() {
     assert!(matches!(csv("a,b\n"), Err(Error::Empty(_))));
     let err = read_table("/no/such/file.csv", &ReadOptions::default()).unwrap_err().to_string();
     assert!(err.starts_with("/no/such/file.csv: "), "{err}");
-    let err = read_table("data.xlsx", &ReadOptions::default()).unwrap_err().to_string();
+    // The path is checked before its extension: what is wrong with it comes first.
+    let err = read_table("/no/such/data.xlsx", &ReadOptions::default()).unwrap_err().to_string();
+    assert!(err.starts_with("/no/such/data.xlsx: No such file"), "{err}");
+    let dir = tempfile::tempdir().unwrap();
+    let sheet = dir.path().join("data.xlsx");
+    std::fs::write(&sheet, "a spreadsheet").unwrap();
+    let err = read_table(&sheet, &ReadOptions::default()).unwrap_err().to_string();
     assert!(err.contains("unknown file type '.xlsx'"), "{err}");
 }
 

@@ -26,7 +26,8 @@ fn names_in(dir: &Path) -> Vec<String> {
 #[test]
 fn a_directory_is_not_a_data_file() {
     let dir = tempfile::tempdir().unwrap();
-    for name in ["data.csv", "data.parquet", "data.csv.gz"] {
+    // A directory without a data extension is named as a directory, not as an unknown file type.
+    for name in ["data.csv", "data.parquet", "data.csv.gz", "data"] {
         let path = dir.path().join(name);
         fs::create_dir(&path).unwrap();
         assert_eq!(read_err(&path), format!("{}: is a directory, not a data file", path.display()));

@@ -1,0 +1,83 @@
+//! Data in and results out: the reading options `train`, `predict` and
+//! `evaluate` share, the reader's warnings, and output paths checked before
+//! any work starts.
+
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use clap::Args;
+use ironlearn_core::Table;
+use ironlearn_data::{ColumnType, ReadOptions};
+
+/// How to read a data file: the options `train`, `predict` and `evaluate` share.
+#[derive(Debug, Args)]
+pub struct ReadArgs {
+    /// Force a column's type, as column=numeric|categorical (repeatable).
+    #[arg(long = "type", value_name = "COLUMN=TYPE")]
+    types: Vec<String>,
+    /// The CSV field delimiter, one ASCII character (default: ',', or tab for .tsv).
+    #[arg(long)]
+    delimiter: Option<char>,
+    /// The decimal separator of numbers in CSV: '.' (default) or ',' (then "1,5" is 1.5;
+    /// such files are usually ';'-separated, so pass --delimiter ';' too).
+    #[arg(long)]
+    decimal: Option<char>,
+}
+
+pub(crate) fn read_options(read: &ReadArgs) -> Result<ReadOptions> {
+    let mut opts = ReadOptions::default();
+    if let Some(c) = read.delimiter {
+        anyhow::ensure!(c.is_ascii() && c != '"', "--delimiter '{c}' must be one ASCII character other than '\"'");
+        opts.delimiter = Some(c as u8);
+    }
+    if let Some(c) = read.decimal {
+        anyhow::ensure!(c == '.' || c == ',', "--decimal '{c}' must be '.' or ','");
+        anyhow::ensure!(
+            opts.delimiter != Some(c as u8),
+            "--decimal '{c}' and --delimiter '{c}' cannot be the same character"
+        );
+        opts.decimal = c as u8;
+    }
+    for t in &read.types {
+        let (col, ty) = t.split_once('=').with_context(|| format!("--type '{t}' must look like column=numeric"))?;
+        opts = opts.with_type(col.trim(), ty.trim().parse::<ColumnType>()?);
+    }
+    Ok(opts)
+}
+
+/// Reads a data file, telling the user on stderr what the reader noticed
+/// (such as numbers written with decimal commas).
+pub(crate) fn read_data(path: &Path, read: &ReadArgs) -> Result<Table> {
+    let (table, warnings) = ironlearn_data::read_table_with_warnings(path, &read_options(read)?)?;
+    for w in warnings {
+        eprintln!("ironlearn: warning: {w}");
+    }
+    Ok(table)
+}
+
+/// Checks, before any reading or training, that `out` can be written and is
+/// none of `inputs`.
+pub(crate) fn check_output(out: &Path, inputs: &[&Path]) -> Result<()> {
+    ironlearn_data::check_output_path(out, inputs).map_err(|e| anyhow::anyhow!("--out {e}"))
+}
+
+/// A column lookup's error, with a hint when the file was read as one
+/// column whose name holds another likely delimiter (a `;`-separated file
+/// read with the default `,`).
+pub(crate) fn column_error(e: ironlearn_core::Error, names: &[String]) -> anyhow::Error {
+    let hint = match (&e, names) {
+        (ironlearn_core::Error::UnknownColumn { .. }, [only]) => {
+            [';', '\t', '|', ','].into_iter().find(|&c| only.contains(c))
+        }
+        _ => None,
+    };
+    match hint {
+        Some(d) => {
+            let d = d.escape_default();
+            anyhow::anyhow!(
+                "{e}: the file was read as one column; if '{d}' separates the columns, pass --delimiter '{d}'"
+            )
+        }
+        None => e.into(),
+    }
+}
