@@ -120,6 +120,29 @@ impl ArrayData {
         }
     }
 
+    /// Feeds the little-endian bytes to a hasher a block at a time, without a
+    /// copy of the whole array (loading a large model verifies its checksum).
+    pub fn hash_le_bytes(&self, h: &mut impl sha2::Digest) {
+        fn feed<T: Copy, const N: usize>(v: &[T], f: impl Fn(T) -> [u8; N], h: &mut impl sha2::Digest) {
+            let mut buf = Vec::with_capacity(N * 8192);
+            for chunk in v.chunks(8192) {
+                buf.clear();
+                chunk.iter().for_each(|&x| buf.extend_from_slice(&f(x)));
+                h.update(&buf);
+            }
+        }
+        match self {
+            ArrayData::F64(v) => feed(v, f64::to_le_bytes, h),
+            ArrayData::F32(v) => feed(v, f32::to_le_bytes, h),
+            ArrayData::I64(v) => feed(v, i64::to_le_bytes, h),
+            ArrayData::I32(v) => feed(v, i32::to_le_bytes, h),
+            ArrayData::U32(v) => feed(v, u32::to_le_bytes, h),
+            ArrayData::U8(v) => h.update(v),
+            ArrayData::F16(v) => feed(v, half::f16::to_le_bytes, h),
+            ArrayData::BF16(v) => feed(v, half::bf16::to_le_bytes, h),
+        }
+    }
+
     /// Values of type `dtype` (a safetensors dtype name) from little-endian bytes.
     pub fn from_le_bytes(dtype: &str, b: &[u8]) -> Option<ArrayData> {
         fn read<T, const N: usize>(b: &[u8], f: impl Fn([u8; N]) -> T) -> Option<Vec<T>> {
@@ -249,6 +272,15 @@ impl Arrays {
     pub fn nest(&mut self, prefix: &str, other: Arrays) {
         for (k, v) in other.map {
             self.map.insert(format!("{prefix}/{k}"), v);
+        }
+    }
+
+    /// Moves the arrays under `prefix/` out, with the prefix removed (no copy).
+    pub fn take_sub(&mut self, prefix: &str) -> Arrays {
+        let p = format!("{prefix}/");
+        let keys: Vec<String> = self.map.keys().filter(|k| k.starts_with(&p)).cloned().collect();
+        Arrays {
+            map: keys.into_iter().filter_map(|k| self.map.remove(&k).map(|v| (k[p.len()..].to_string(), v))).collect(),
         }
     }
 

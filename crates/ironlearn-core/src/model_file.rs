@@ -460,7 +460,7 @@ fn hash_arrays(h: &mut Sha256, arrays: &Arrays) {
         h.update(name.as_bytes());
         h.update(a.data.dtype_name().as_bytes());
         a.shape.iter().for_each(|d| h.update((*d as u64).to_le_bytes()));
-        h.update(a.data.to_le_bytes());
+        a.data.hash_le_bytes(h);
     }
 }
 

@@ -246,7 +246,8 @@ pub struct FittedColumnTransformer {
 }
 
 impl FittedColumnTransformer {
-    pub(crate) fn from_parts(parts: &Parts) -> Result<Self> {
+    pub(crate) fn from_parts(parts: Parts) -> Result<Self> {
+        let mut arrays = parts.arrays;
         let bad = |m: &str| Error::ModelFile(format!("column_transformer: {m}"));
         let list = parts.state["parts"].as_array().ok_or_else(|| bad("no parts"))?;
         let models = list
@@ -260,9 +261,9 @@ impl FittedColumnTransformer {
                 let sub = Parts {
                     params: p["params"].clone(),
                     state: p["state"].clone(),
-                    arrays: parts.arrays.sub(&i.to_string()),
+                    arrays: arrays.take_sub(&i.to_string()),
                 };
-                Ok((name, crate::load::load_parts(kind, &sub)?, columns))
+                Ok((name, crate::load::load_parts(kind, sub)?, columns))
             })
             .collect::<Result<_>>()?;
         Ok(FittedColumnTransformer {
@@ -409,7 +410,8 @@ pub struct FittedFeatureUnion {
 }
 
 impl FittedFeatureUnion {
-    pub(crate) fn from_parts(parts: &Parts) -> Result<Self> {
+    pub(crate) fn from_parts(parts: Parts) -> Result<Self> {
+        let mut arrays = parts.arrays;
         let bad = |m: &str| Error::ModelFile(format!("feature_union: {m}"));
         let list = parts.state["parts"].as_array().ok_or_else(|| bad("no parts"))?;
         let models = list
@@ -421,9 +423,9 @@ impl FittedFeatureUnion {
                 let sub = Parts {
                     params: p["params"].clone(),
                     state: p["state"].clone(),
-                    arrays: parts.arrays.sub(&i.to_string()),
+                    arrays: arrays.take_sub(&i.to_string()),
                 };
-                Ok((name, crate::load::load_parts(kind, &sub)?))
+                Ok((name, crate::load::load_parts(kind, sub)?))
             })
             .collect::<Result<_>>()?;
         Ok(FittedFeatureUnion {

@@ -14,7 +14,7 @@ pub struct Loaded {
 }
 
 /// Rebuilds a model of `kind` from its parts.
-pub fn load_parts(kind: &str, parts: &Parts) -> Result<Box<dyn Model>> {
+pub fn load_parts(kind: &str, parts: Parts) -> Result<Box<dyn Model>> {
     match kind {
         "pipeline" => return Ok(Box::new(FittedPipeline::from_parts(parts)?)),
         "column_transformer" => return Ok(Box::new(crate::FittedColumnTransformer::from_parts(parts)?)),
@@ -24,13 +24,13 @@ pub fn load_parts(kind: &str, parts: &Parts) -> Result<Box<dyn Model>> {
     let entry = find(kind).map_err(|_| {
         ironlearn_core::Error::ModelFile(format!("unknown model kind '{kind}' (written by a newer ironlearn?)"))
     })?;
-    (entry.load)(parts)
+    (entry.load)(&parts)
 }
 
 /// Builds the model a verified model file holds.
 pub fn load_file(file: ModelFile) -> Result<Loaded> {
     let (header, parts) = file.into_parts();
-    let model = load_parts(&header.kind, &parts)?;
+    let model = load_parts(&header.kind, parts)?;
     Ok(Loaded { header, model })
 }
 

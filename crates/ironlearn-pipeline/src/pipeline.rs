@@ -200,7 +200,8 @@ impl FittedPipeline {
     }
 
     /// Loads a pipeline from its saved parts.
-    pub fn from_parts(parts: &Parts) -> Result<Self> {
+    pub fn from_parts(parts: Parts) -> Result<Self> {
+        let mut arrays = parts.arrays;
         let bad = |m: &str| Error::ModelFile(format!("pipeline: {m}"));
         let steps = parts.state["steps"].as_array().ok_or_else(|| bad("no steps"))?;
         ensure!(!steps.is_empty(), InvalidValue, "a pipeline needs at least one step");
@@ -213,9 +214,9 @@ impl FittedPipeline {
                 let sub = Parts {
                     params: s["params"].clone(),
                     state: s["state"].clone(),
-                    arrays: parts.arrays.sub(&i.to_string()),
+                    arrays: arrays.take_sub(&i.to_string()),
                 };
-                Ok((name, load_parts(kind, &sub)?))
+                Ok((name, load_parts(kind, sub)?))
             })
             .collect::<Result<Vec<_>>>()?;
         Ok(FittedPipeline { steps: models })
