@@ -47,13 +47,13 @@ class _GBDTParams(IronEstimator):
         The minimum sum of hessians in a leaf. Must be a finite number >= 0.
 
     min_child_samples : int, default=20
-        The minimum number of rows in a leaf.
+        The minimum number of rows in a leaf. Must be an integer >= 0.
 
     subsample : float, default=1.0
         The fraction of rows used per bagging round. Must be a number in (0, 1].
 
     subsample_freq : int, default=0
-        Re-draw the bag every this many rounds; 0 disables bagging.
+        Re-draw the bag every this many rounds; 0 disables bagging. Must be an integer >= 0.
 
     colsample_bytree : float, default=1.0
         The fraction of features considered per tree. Must be a number in (0, 1].
@@ -65,12 +65,12 @@ class _GBDTParams(IronEstimator):
         L2 regularisation of leaf values. Must be a finite number >= 0.
 
     random_state : int or None, default=None
-        The seed of every random choice (bagging, feature sampling, bin sampling). None uses seed 0;
-        a RandomState draws one.
+        The seed of every random choice (bagging, feature sampling, bin sampling). Must be an
+        integer >= 0. None uses seed 0; a RandomState draws one.
 
     n_jobs : int or None, default=None
-        Threads; 0 uses every core. The model does not depend on it. None uses every core too; a
-        negative value counts back from the number of cores (-1: all).
+        Threads; 0 uses every core. The model does not depend on it. Must be an integer >= 0. None
+        uses every core too; a negative value counts back from the number of cores (-1: all).
 
     importance_type : str, default="split"
         What ``feature_importances_`` counts: "split" (times a feature is used) or "gain".
@@ -112,14 +112,14 @@ class _GBDTParams(IronEstimator):
         )}),
         "min_split_gain": ("min_gain_to_split", {"type": "float", "min": 0.0}),
         "min_child_weight": ("min_sum_hessian_in_leaf", {"type": "float", "min": 0.0}),
-        "min_child_samples": ("min_data_in_leaf", {"type": "any"}),
+        "min_child_samples": ("min_data_in_leaf", {"type": "int", "min": 0}),
         "subsample": ("bagging_fraction", {"type": "float", "min": 0.0, "min_open": True, "max": 1.0}),
-        "subsample_freq": ("bagging_freq", {"type": "any"}),
+        "subsample_freq": ("bagging_freq", {"type": "int", "min": 0}),
         "colsample_bytree": ("feature_fraction", {"type": "float", "min": 0.0, "min_open": True, "max": 1.0}),
         "reg_alpha": ("lambda_l1", {"type": "float", "min": 0.0}),
         "reg_lambda": ("lambda_l2", {"type": "float", "min": 0.0}),
-        "random_state": ("seed", {"type": "any"}),
-        "n_jobs": ("num_threads", {"type": "any"}),
+        "random_state": ("seed", {"type": "int", "min": 0}),
+        "n_jobs": ("num_threads", {"type": "int", "min": 0}),
         "max_bin": ("max_bin", {"type": "int", "min": 2, "max": 255}),
     }
     _python_only = ("importance_type",)
@@ -210,7 +210,7 @@ class _KMeansParams(IronEstimator):
 
     random_state : int, default=0
         The seed of the initial centres; run ``r`` of ``n_init`` uses the stream
-        ``Rng::new(seed).fork(r)``.
+        ``Rng::new(seed).fork(r)``. Must be an integer >= 0.
     """
 
     _kind = "kmeans"
@@ -235,7 +235,7 @@ class _KMeansParams(IronEstimator):
         "max_iter": ("max_iter", {"type": "int", "min": 1}),
         "tol": ("tol", {"type": "float", "min": 0.0}),
         "algorithm": ("algorithm", {"type": "choice", "values": ("lloyd", "elkan")}),
-        "random_state": ("random_state", {"type": "any"}),
+        "random_state": ("random_state", {"type": "int", "min": 0}),
     }
 
     def __init__(
