@@ -11,7 +11,10 @@ use std::path::PathBuf;
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Everything that can go wrong because of the data, the parameters or a file.
-#[derive(Debug, thiserror::Error)]
+///
+/// `Debug` prints the message and its causes as a reader wants them, so a
+/// `main` that returns `Result<(), ironlearn::Error>` ends with a readable line.
+#[derive(thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// A file could not be opened, read or written.
@@ -56,6 +59,21 @@ pub enum Error {
     NotConverged(String),
 }
 
+impl std::fmt::Debug for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{self}")?;
+        let mut source = std::error::Error::source(self);
+        while let Some(cause) = source {
+            let text = cause.to_string();
+            if !self.to_string().contains(&text) {
+                write!(f, "\n  caused by: {text}")?;
+            }
+            source = cause.source();
+        }
+        Ok(())
+    }
+}
+
 fn list(names: &[String]) -> String {
     const SHOWN: usize = 20;
     let mut s = names.iter().take(SHOWN).map(|n| format!("'{n}'")).collect::<Vec<_>>().join(", ");
@@ -95,4 +113,17 @@ macro_rules! ensure {
             $crate::bail!($variant, $($arg)*);
         }
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_reads_like_the_message() {
+        let e = Error::param("alpha", "must be >= 0, got -1");
+        assert_eq!(format!("{e:?}"), "parameter 'alpha': must be >= 0, got -1");
+        let io = Error::io("x.csv", std::io::Error::new(std::io::ErrorKind::NotFound, "No such file"));
+        assert_eq!(format!("{io:?}"), "x.csv: No such file");
+    }
 }

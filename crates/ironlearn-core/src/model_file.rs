@@ -107,7 +107,11 @@ impl ModelFile {
                 model: state,
                 train_rows: None,
                 digest: None,
-                extensions: BTreeMap::new(),
+                extensions: BTreeMap::from([(
+                    "outputs".to_string(),
+                    serde_json::to_value(crate::signature::outputs(model))
+                        .map_err(|e| Error::ModelFile(format!("output signature: {e}")))?,
+                )]),
                 checksum: None,
             },
             arrays,
@@ -125,6 +129,21 @@ impl ModelFile {
         sha.update(serde_json::to_vec(&identity).map_err(|e| Error::ModelFile(format!("header: {e}")))?);
         hash_arrays(&mut sha, &self.arrays);
         Ok(hex(sha))
+    }
+
+    /// The same file describing its input: feature names and types, so new
+    /// data is matched by name (`ironlearn predict`, Python DataFrames).
+    pub fn with_schema(mut self, schema: crate::Schema) -> Self {
+        self.header.schema = schema;
+        self
+    }
+
+    /// The same file naming the target column (a supervised model's).
+    pub fn with_target_name(mut self, name: impl Into<String>) -> Self {
+        if let Some(t) = self.header.target.as_mut() {
+            t.name = Some(name.into());
+        }
+        self
     }
 
     /// The header and the parts a model is rebuilt from, moving the arrays (no copy).

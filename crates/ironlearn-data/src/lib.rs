@@ -78,16 +78,30 @@ pub fn read_table_with_warnings(path: impl AsRef<Path>, options: &ReadOptions) -
 
 /// Reads a Parquet file into a table.
 pub fn read_parquet(path: impl AsRef<Path>, options: &ReadOptions) -> Result<Table> {
-    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
     let path = path.as_ref();
     options.check_decimal()?;
     check_input_file(path)?;
     let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-    let bad = |e: &dyn std::fmt::Display| Error::Parse { location: path.display().to_string(), message: e.to_string() };
-    let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| bad(&e))?;
+    read_parquet_from(file, &path.display().to_string(), options)
+}
+
+/// Reads a Parquet file held in memory into a table; errors name it "Parquet data".
+pub fn read_parquet_bytes(bytes: &[u8], options: &ReadOptions) -> Result<Table> {
+    options.check_decimal()?;
+    read_parquet_from(bytes::Bytes::copy_from_slice(bytes), "Parquet data", options)
+}
+
+/// Reads Parquet from a file or from memory; `source` names it in errors.
+fn read_parquet_from<R>(reader: R, source: &str, options: &ReadOptions) -> Result<Table>
+where
+    R: parquet::file::reader::ChunkReader + 'static,
+{
+    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+    let bad = |e: &dyn std::fmt::Display| Error::Parse { location: source.to_string(), message: e.to_string() };
+    let builder = ParquetRecordBatchReaderBuilder::try_new(reader).map_err(|e| bad(&e))?;
     let schema = builder.schema().clone();
     let reader = builder.with_batch_size(64 * 1024).build().map_err(|e| bad(&e))?;
     let batches = reader.collect::<Result<Vec<_>, _>>().map_err(|e| bad(&e))?;
     let table = batches_to_table(&schema, &batches)?;
-    options.apply(table, &path.display().to_string())
+    options.apply(table, source)
 }

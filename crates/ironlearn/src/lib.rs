@@ -30,16 +30,16 @@ pub mod prelude {
     #[cfg(feature = "boost")]
     pub use ironlearn_boost::{Gbdt, GbdtModel, Importance};
     pub use ironlearn_core::{
-        Column, Error, Estimator, Features, Fit, FitTransform, Labels, Model, ModelFile, Params, Persist, Predict,
-        PredictProba, Prediction, Result, Table, Target, Task, Transform,
+        target_values, Column, Error, Estimator, Features, Fit, FitContext, FitTransform, Labels, Model, ModelFile,
+        Params, Persist, Predict, PredictProba, Prediction, Result, Table, Target, Task, TrainData, Transform,
     };
     pub use ironlearn_data::{read_table, write_table, ReadOptions};
     pub use ironlearn_learn::{
-        LinearRegression, LogisticRegression, OneHotEncoder, Ridge, SimpleImputer, StandardScaler,
+        KMeans, LinearRegression, LogisticRegression, OneHotEncoder, Ridge, SimpleImputer, StandardScaler,
     };
     pub use ironlearn_metrics::{
         accuracy, cross_val_score, log_loss, mae, mse, r2, rmse, roc_auc, train_test_split, KFold, Scoring,
         StratifiedKFold,
     };
-    pub use ironlearn_pipeline::{auto_pipeline, load, Pipeline};
+    pub use ironlearn_pipeline::{auto_pipeline, find, from_spec, load, ColumnTransformer, FeatureUnion, Pipeline};
 }
