@@ -37,6 +37,8 @@ pub struct Tags {
     pub wants_scaling: bool,
     /// Validation sets given to `fit` are used (per-round metrics, early stopping).
     pub validation: bool,
+    /// A baseline, expected to score no better than a constant (scikit-learn's `poor_score`).
+    pub poor_score: bool,
 }
 
 impl Tags {
@@ -55,6 +57,7 @@ impl Tags {
         deterministic: true,
         wants_scaling: false,
         validation: false,
+        poor_score: false,
     };
 
     /// Whether `fit` needs a target.

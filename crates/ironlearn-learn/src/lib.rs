@@ -10,10 +10,12 @@
 //! [`Fitted`]: ironlearn_core::Fitted
 
 pub mod cluster;
+pub mod dummy;
 pub mod linear;
 pub mod preprocessing;
 
 pub use cluster::{KMeans, KMeansModel};
+pub use dummy::{DummyClassifier, DummyClassifierModel, DummyRegressor, DummyRegressorModel};
 pub use linear::{
     LinearRegression, LinearRegressionModel, LogisticRegression, LogisticRegressionModel, Ridge, RidgeModel,
 };

@@ -23,6 +23,8 @@ mod tests {
         assert_eq!(
             names,
             [
+                "dummy_classifier",
+                "dummy_regressor",
                 "gbdt",
                 "kmeans",
                 "linear_regression",

@@ -136,5 +136,5 @@ fn parameters_are_validated_by_name() {
     assert!(find("svm")
         .unwrap_err()
         .to_string()
-        .contains("unknown model 'svm'; available: gbdt, kmeans, linear_regression"));
+        .contains("unknown model 'svm'; available: dummy_classifier, dummy_regressor, gbdt, kmeans"));
 }

@@ -6,8 +6,10 @@ use std::sync::Mutex;
 
 use ironlearn_boost::{GbdtModel, Importance};
 use ironlearn_core::{
-    Data, Features, FitContext, Labels, Model, ModelFile, Prediction, Progress, Schema, Target, TargetInfo, TrainData,
+    DType, Data, Features, Field, FitContext, Labels, Model, ModelFile, Parts, Prediction, Progress, Schema, Target,
+    TargetInfo, TrainData,
 };
+use ironlearn_pipeline::FittedPipeline;
 use numpy::{IntoPyArray, PyArray1, PyArray2, PyReadonlyArray1};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -25,10 +27,42 @@ pub struct NativeModel {
 }
 
 impl NativeModel {
+    /// The booster: the model itself, or the last step of a pipeline (as the
+    /// CLI saves `--model gbdt`).
     pub fn booster(&self) -> PyResult<&GbdtModel> {
-        (self.model.as_ref() as &dyn Any)
-            .downcast_ref::<GbdtModel>()
+        let model = self.model.as_ref() as &dyn Any;
+        let last = match model.downcast_ref::<FittedPipeline>() {
+            Some(p) => p.last() as &dyn Any,
+            None => model,
+        };
+        last.downcast_ref::<GbdtModel>()
             .ok_or_else(|| PyTypeError::new_err(format!("a '{}' model is not a booster", self.model.kind())))
+    }
+
+    /// The pipeline whose last step is the booster, when the model is one.
+    fn pipeline(&self) -> Option<&FittedPipeline> {
+        (self.model.as_ref() as &dyn Any).downcast_ref::<FittedPipeline>()
+    }
+
+    /// The input schema the model reads: a booster's features (names, and the
+    /// levels of text categories), else numeric features named `x0`, `x1`, ...
+    fn default_schema(&self) -> Schema {
+        match (self.model.as_ref() as &dyn Any).downcast_ref::<GbdtModel>() {
+            Some(b) => Schema {
+                fields: b
+                    .features()
+                    .iter()
+                    .map(|f| Field {
+                        name: f.name.clone(),
+                        dtype: match (&f.levels, f.categorical) {
+                            (Some(levels), true) => DType::Categorical { categories: levels.clone() },
+                            _ => DType::Numeric,
+                        },
+                    })
+                    .collect(),
+            },
+            None => Schema::numeric(self.model.n_features_in()),
+        }
     }
 }
 
@@ -170,8 +204,13 @@ pub fn fit(
 
 #[derive(Debug, Default, Deserialize)]
 struct HeaderOverrides {
+    /// The input schema as a whole (a loaded model's own, saved again).
+    schema: Option<Schema>,
+    /// Feature names; the types stay the model's own (text categories stay categorical).
     feature_names: Option<Vec<String>>,
     target: Option<TargetInfo>,
+    /// The target column's name, kept with the model's own target description.
+    target_name: Option<String>,
     #[serde(default)]
     metrics: std::collections::BTreeMap<String, f64>,
 }
@@ -285,14 +324,33 @@ impl NativeModel {
             None => HeaderOverrides::default(),
         };
         let mut file = ModelFile::from_model(self.model.as_ref()).py()?;
-        if let Some(names) = overrides.feature_names {
-            if names.len() != self.model.n_features_in() {
-                return Err(PyValueError::new_err("feature_names has the wrong length"));
+        let n = self.model.n_features_in();
+        file.header.schema = match overrides.schema {
+            Some(schema) if schema.len() == n => schema,
+            Some(schema) => {
+                return Err(PyValueError::new_err(format!(
+                    "the schema has {} fields for a model of {n} features",
+                    schema.len()
+                )))
             }
-            file.header.schema = Schema::numeric_named(names);
+            None => self.default_schema(),
+        };
+        if let Some(names) = overrides.feature_names {
+            if names.len() != n {
+                return Err(PyValueError::new_err(format!(
+                    "feature_names has {} names for a model of {n} features",
+                    names.len()
+                )));
+            }
+            for (field, name) in file.header.schema.fields.iter_mut().zip(names) {
+                field.name = name;
+            }
         }
         if let Some(t) = overrides.target {
             file.header.target = Some(t);
+        }
+        if let (Some(name), Some(t)) = (overrides.target_name, file.header.target.as_mut()) {
+            t.name = Some(name);
         }
         file.set_metrics(overrides.metrics);
         let bytes = py.detach(|| file.to_bytes()).py()?;
@@ -312,6 +370,12 @@ impl NativeModel {
     ) -> PyResult<Bound<'py, PyAny>> {
         let b = self.booster()?;
         let f = x.features();
+        // A pipeline's earlier steps (none for the CLI's booster) turn x into what the booster reads.
+        let prefixed = match self.pipeline() {
+            Some(p) => py.detach(|| p.transform_before_last(f.reborrow())).py()?,
+            None => None,
+        };
+        let f = prefixed.as_ref().map_or(f, Data::view);
         Ok(match what {
             "raw" => py.detach(|| b.predict_raw(f, num_iteration)).py()?.into_pyarray(py).into_any(),
             "value" => py.detach(|| b.predict_transformed(f, num_iteration)).py()?.into_pyarray(py).into_any(),
@@ -382,5 +446,37 @@ impl NativeModel {
         let mut b = self.booster()?.clone();
         b.truncate(iterations);
         Ok(NativeModel { model: Box::new(b) })
+    }
+
+    /// A copy of a booster with its features renamed and/or its best
+    /// iteration set (as a Python callback's early stopping chose it), so the
+    /// model file, dumps and importances carry them.
+    #[pyo3(signature = (feature_names=None, best_iteration=None))]
+    fn booster_with(&self, feature_names: Option<Vec<String>>, best_iteration: Option<usize>) -> PyResult<NativeModel> {
+        let b = (self.model.as_ref() as &dyn Any)
+            .downcast_ref::<GbdtModel>()
+            .ok_or_else(|| PyTypeError::new_err(format!("a '{}' model is not a bare booster", self.model.kind())))?;
+        let Parts { params, mut state, arrays } = b.parts().py()?;
+        if let Some(names) = feature_names {
+            let features = state["features"]
+                .as_array_mut()
+                .ok_or_else(|| PyValueError::new_err("the booster's state has no features"))?;
+            if names.len() != features.len() {
+                return Err(PyValueError::new_err(format!(
+                    "{} feature names for a booster of {} features",
+                    names.len(),
+                    features.len()
+                )));
+            }
+            for (f, name) in features.iter_mut().zip(names) {
+                f["name"] = serde_json::Value::String(name);
+            }
+        }
+        if let Some(best) = best_iteration {
+            state["best_iteration"] = if best == 0 { serde_json::Value::Null } else { best.into() };
+        }
+        let entry = ironlearn_pipeline::find("gbdt").py()?;
+        let model = (entry.load)(&Parts { params, state, arrays }).py()?;
+        Ok(NativeModel { model })
     }
 }
