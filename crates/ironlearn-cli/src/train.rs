@@ -203,6 +203,19 @@ fn bar_allowed(quiet: bool) -> bool {
 /// Fits `estimator` on `data`; an iterative estimator's rounds, epochs or
 /// iterations drive a progress bar on stderr once fitting has taken [`BAR_AFTER`].
 fn fit(estimator: &dyn Estimator, data: &TrainData<'_>, quiet: bool, what: &str) -> Result<Box<dyn Model>> {
+    fit_validated(estimator, data, None, quiet, what)
+}
+
+/// Fits with a progress bar; a validation set, when given, is scored every
+/// iteration by estimators that take one (the bar shows its first metric),
+/// and drives their early stopping.
+fn fit_validated(
+    estimator: &dyn Estimator,
+    data: &TrainData<'_>,
+    valid: Option<TrainData<'_>>,
+    quiet: bool,
+    what: &str,
+) -> Result<Box<dyn Model>> {
     let allowed = bar_allowed(quiet);
     let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden()).with_message(what.to_string());
     bar.set_style(
@@ -220,14 +233,30 @@ fn fit(estimator: &dyn Estimator, data: &TrainData<'_>, quiet: bool, what: &str)
         if let Some(t) = p.total {
             bar.set_length(t as u64);
         }
+        if let Some((data, metric, value, _)) = p.evals.first() {
+            bar.set_message(format!("{what} ({data} {metric} {value:.6})"));
+        }
         bar.set_position(p.iteration as u64 + 1);
         std::ops::ControlFlow::Continue(())
     };
     let mut ctx = FitContext { callback: Some(&mut cb), ..Default::default() };
+    if let Some(v) = valid.as_ref().filter(|_| estimator.tags().validation) {
+        // A shorter lifetime than the caller's, the callback's.
+        ctx.valid.push(("holdout".to_string(), TrainData { x: v.x.reborrow(), ..*v }));
+    }
     let model = estimator.fit_with(data, &mut ctx);
     drop(ctx);
     bar.finish_and_clear();
     Ok(model?)
+}
+
+/// The rounds early stopping kept, when it stopped a model whose estimator counts rounds in `n_estimators`.
+fn early_stopped_rounds(model: &dyn Model) -> Option<usize> {
+    let best = model.attributes().into_iter().find(|(n, _)| n == "best_iteration_");
+    match best {
+        Some((_, ironlearn_core::Attribute::Number(b))) if b >= 1.0 => Some(b as usize),
+        _ => None,
+    }
 }
 
 /// The estimator `--set` asks for; a failure that names the model rather
@@ -352,6 +381,7 @@ pub fn run(a: TrainArgs) -> Result<()> {
     let what = format!("training {}", entry.name);
     let mut held_out = Vec::new();
     let mut fitted = None;
+    let mut best_rounds: Option<usize> = None;
     let mut seconds = 0.0;
     if let Some(split) = &split {
         let (x_train, y_train) = (x.take(&split.train), y.take(&split.train));
@@ -359,8 +389,13 @@ pub fn run(a: TrainArgs) -> Result<()> {
             group: groups.is_some().then_some(split.train_sizes.as_slice()),
             ..TrainData::supervised(Features::Table(&x_train), &y_train)
         };
+        let (x_test, y_test) = (x.take(&split.test), y.take(&split.test));
+        let valid = TrainData {
+            group: groups.is_some().then_some(split.test_sizes.as_slice()),
+            ..TrainData::supervised(Features::Table(&x_test), &y_test)
+        };
         let started = Instant::now();
-        let model = fit(&pipeline, &data, a.quiet, &what)?;
+        let model = fit_validated(&pipeline, &data, Some(valid), a.quiet, &what)?;
         seconds = started.elapsed().as_secs_f64();
         eprintln!(
             "trained {} on {} x {} columns in {seconds:.2}s (pipeline: {})",
@@ -369,7 +404,7 @@ pub fn run(a: TrainArgs) -> Result<()> {
             x.n_cols(),
             steps.join(" -> ")
         );
-        let (x_test, y_test) = (x.take(&split.test), y.take(&split.test));
+        best_rounds = early_stopped_rounds(model.as_ref());
         held_out = match &groups {
             Some(_) => ranking_metrics(model.as_ref(), &x_test, &y_test, &split.test_sizes)?,
             None => metrics(model.as_ref(), &x_test, &y_test)?,
@@ -386,7 +421,16 @@ pub fn run(a: TrainArgs) -> Result<()> {
             let data = TrainData { group: groups.as_deref(), ..TrainData::supervised(Features::Table(&x), &y) };
             let started = Instant::now();
             let what = if split.is_some() { format!("refitting {} on every row", entry.name) } else { what };
-            let model = fit(&pipeline, &data, a.quiet, &what)?;
+            // Early stopping on the held-out rows chose the number of rounds; the refit trains that many.
+            let refit = match best_rounds {
+                Some(best) => {
+                    eprintln!("early stopping chose {best} rounds on the held-out rows; the refit trains {best}");
+                    let key = format!("{}__n_estimators", entry.name);
+                    Some(pipeline.with_params(&serde_json::Map::from_iter([(key, serde_json::json!(best))]))?)
+                }
+                None => None,
+            };
+            let model = fit(refit.as_deref().unwrap_or(&pipeline), &data, a.quiet, &what)?;
             seconds = started.elapsed().as_secs_f64();
             if split.is_some() {
                 eprintln!("refit on all {} (--no-refit keeps the model of the training split)", rows(n));
