@@ -233,9 +233,15 @@ pub fn fit_mappers(
             };
             Ok(match col {
                 RawColumn::Numeric { .. } => {
-                    let mut values: Vec<f64> = rows.map(|i| col.numeric(i)).collect();
-                    if let Some(v) = values.iter().find(|v| v.is_infinite()) {
-                        bail!(InvalidValue, "feature '{}' contains {v}; infinite values are not allowed", col.name());
+                    let rows: Vec<usize> = rows.collect();
+                    let mut values: Vec<f64> = rows.iter().map(|&i| col.numeric(i)).collect();
+                    if let Some(k) = values.iter().position(|v| v.is_infinite()) {
+                        bail!(
+                            InvalidValue,
+                            "Input X contains infinity or a value too large (row {}, column '{}'); NaN is read as missing, infinity is not",
+                            rows[k],
+                            col.name()
+                        );
                     }
                     numeric_mapper(&mut values, max_bin, min_data_in_bin)
                 }
