@@ -95,6 +95,7 @@ class Spec:
     tags: dict
     tag_notes: list[str]
     kwargs_doc: str | None
+    public: str | None = None  # the generic base of a public class generated whole
 
 
 def camel(name: str) -> str:
@@ -141,7 +142,7 @@ def literal(v: Any) -> str:
 
 def spec_of(entry: dict, override: dict) -> Spec:
     kind = entry["name"]
-    known = {"class_name", "names", "params", "defaults", "extra", "kwargs", "tags"}
+    known = {"class_name", "names", "params", "defaults", "extra", "kwargs", "tags", "hand_written"}
     if set(override) - known:
         raise SystemExit(f"{kind}: unknown override keys {sorted(set(override) - known)}")
     by_rust = {p["name"]: p for p in entry["params"]}
@@ -188,7 +189,9 @@ def spec_of(entry: dict, override: dict) -> Spec:
             raise SystemExit(f"{kind}: no tag '{tag}'")
         tags[tag] = value
         notes.append(f"{tag}={value}: {reason}")
-    return Spec(kind, override.get("class_name", camel(kind)), rst(entry["summary"]), params, tags, notes, override.get("kwargs"))
+    spec = Spec(kind, override.get("class_name", camel(kind)), rst(entry["summary"]), params, tags, notes, override.get("kwargs"))
+    spec.public = None if override.get("hand_written") else PUBLIC_BASE.get(entry["task"])
+    return spec
 
 
 # -- the module ------------------------------------------------------------------
@@ -249,6 +252,15 @@ def sklearn_tags(tags: dict) -> list[str]:
         f"        tags.target_tags.required = {needs_target}",
         f"        tags.target_tags.multi_output = {tags['multi_output']}",
         f"        tags.non_deterministic = {not tags['deterministic']}",
+        *(
+            [
+                "        for task_tags in (tags.regressor_tags, tags.classifier_tags):",
+                "            if task_tags is not None:",
+                "                task_tags.poor_score = True",
+            ]
+            if tags.get("poor_score")
+            else []
+        ),
         "        return tags",
     ]
 
@@ -286,6 +298,24 @@ def render_class(s: Spec) -> list[str]:
     return out
 
 
+# The generic public class of each task: an estimator with no hand-written
+# class (no ``hand_written`` override) is this base plus its generated parameters.
+PUBLIC_BASE = {
+    "regression": "IronRegressor",
+    "classification": "IronClassifier",
+    "transform": "IronTransformer",
+    "clustering": "IronClusterer",
+}
+
+
+def render_public(s: Spec) -> list[str]:
+    return [
+        # The parameters first: their tags then refine the task mixin's (poor_score needs regressor_tags set).
+        f"class {s.cls}(_{s.cls}Params, {s.public}):",
+        f"    __doc__ = _{s.cls}Params.__doc__",
+    ]
+
+
 def render_module(specs: list[Spec]) -> str:
     out = [
         HEADER.rstrip(),
@@ -296,11 +326,16 @@ def render_module(specs: list[Spec]) -> str:
         "``scripts/gen_python_overrides.py``; the public classes subclass them.",
         '"""',
         "",
-        "from ._base import IronEstimator",
+        "from ._base import " + ", ".join(sorted({"IronEstimator", *(s.public for s in specs if s.public)})),
     ]
     for s in specs:
         out += ["", "", *render_class(s)]
-    out += ["", "", "__all__ = [", *(f'    "_{s.cls}Params",' for s in specs), "]"]
+    public = [s for s in specs if s.public]
+    for s in public:
+        out += ["", "", *render_public(s)]
+    out += ["", "", "# The public classes generated whole; ironlearn exports them.", "PUBLIC = ["]
+    out += [f'    "{s.cls}",' for s in public] + ["]"]
+    out += ["", "__all__ = [", *(f'    "_{s.cls}Params",' for s in specs), *(f'    "{s.cls}",' for s in public), "]"]
     return "\n".join(out) + "\n"
 
 
@@ -310,6 +345,15 @@ def render_stub(specs: list[Spec]) -> str:
         body += ["", f"class _{s.cls}Params(BaseEstimator):"]
         body += [f"    {p.name}: {p.pytype}" for p in s.params]
         body += signature(s, typed=True)
+    for s in specs:
+        if s.public:
+            body += ["", f"class {s.cls}(_{s.cls}Params):", "    def fit(self, X: Any, y: Any = ..., sample_weight: Any = ...) -> Any: ..."]
+            body += {
+                "IronRegressor": ["    def predict(self, X: Any) -> Any: ..."],
+                "IronClassifier": ["    def predict(self, X: Any) -> Any: ...", "    def predict_proba(self, X: Any) -> Any: ..."],
+                "IronTransformer": ["    def transform(self, X: Any) -> Any: ..."],
+                "IronClusterer": ["    def predict(self, X: Any) -> Any: ...", "    def transform(self, X: Any) -> Any: ..."],
+            }[s.public]
     used = [t for t in ("Any", "Optional", "Sequence") if re.search(rf"\b{t}\b", "\n".join(body))]
     head = [HEADER.rstrip(), *([f"from typing import {', '.join(used)}", ""] if used else [])]
     return "\n".join([*head, "from sklearn.base import BaseEstimator", *body]) + "\n"

@@ -30,11 +30,17 @@ Every entry names the registry estimator it adjusts; keys (all optional):
 ``tags``
     ``{rust_tag: (value, reason)}``: a capability tag the Python class must
     not take from the registry as it stands, with the reason.
+``hand_written``
+    The module of a hand-written public class built on the generated base.
+    Without it the public class is generated whole (its task's generic base
+    from ``_base.py`` plus the parameters) and exported from ``ironlearn``,
+    so a new Rust estimator needs no Python edit.
 """
 
 OVERRIDES: dict = {
     "gbdt": {
         "class_name": "GBDT",
+        "hand_written": "ensemble",
         # LightGBM's scikit-learn names (lightgbm.LGBMModel), each an alias in Rust.
         "names": {
             "boosting": "boosting_type",
@@ -71,6 +77,11 @@ OVERRIDES: dict = {
         },
         "kwargs": "Other booster parameters, by their ironlearn or LightGBM names (``min_data_in_bin=5``, ``verbose=-1``).",
     },
-    "kmeans": {"class_name": "KMeans"},
-    "logistic_regression": {"names": {"c": "C"}},  # scikit-learn's public name
+    "kmeans": {"class_name": "KMeans", "hand_written": "cluster"},
+    "linear_regression": {"hand_written": "linear_model"},
+    "logistic_regression": {"names": {"c": "C"}, "hand_written": "linear_model"},  # scikit-learn's public name
+    "one_hot_encoder": {"hand_written": "preprocessing"},
+    "ridge": {"hand_written": "linear_model"},
+    "simple_imputer": {"hand_written": "preprocessing"},
+    "standard_scaler": {"hand_written": "preprocessing"},
 }

@@ -13,6 +13,11 @@ from .cluster import KMeans
 from .ensemble import GBDTClassifier, GBDTRanker, GBDTRegressor
 from .linear_model import LinearRegression, LogisticRegression, Ridge
 from .preprocessing import OneHotEncoder, SimpleImputer, StandardScaler
+from . import _generated
+
+# Estimators whose Python class is generated whole from the Rust registry
+# (no hand-written behaviour): a new Rust estimator appears here by itself.
+globals().update({name: getattr(_generated, name) for name in _generated.PUBLIC})
 
 __all__ = [
     "GBDTClassifier",
@@ -25,6 +30,7 @@ __all__ = [
     "Ridge",
     "SimpleImputer",
     "StandardScaler",
+    *_generated.PUBLIC,
     "__version__",
     "boost",
     "cluster",

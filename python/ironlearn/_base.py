@@ -13,6 +13,7 @@ format, which holds no code), never Python objects.
 
 from __future__ import annotations
 
+import difflib
 import inspect
 import json
 import math
@@ -35,6 +36,21 @@ from sklearn.utils.validation import (
 )
 
 from . import _native
+
+
+_REGISTRY_NAMES: dict = {}
+
+
+def _registry_names(kind: str) -> set:
+    """The parameter names and aliases the Rust registry accepts for ``kind``."""
+    if not _REGISTRY_NAMES:
+        for e in json.loads(_native.estimators()):
+            names = set()
+            for p in e["params"]:
+                names.add(p["name"])
+                names.update(p.get("aliases", ()))
+            _REGISTRY_NAMES[e["name"]] = names
+    return set(_REGISTRY_NAMES.get(kind, ()))
 
 
 def _jsonable(v: Any) -> Any:
@@ -68,6 +84,105 @@ def _has_text_columns(X: Any) -> bool:
     return arr.dtype.kind in "OUS"
 
 
+def _is_missing(v: Any) -> bool:
+    if v is None:
+        return True
+    try:
+        return bool(v != v)  # NaN, pandas.NA and NaT
+    except (TypeError, ValueError):
+        return False
+
+
+def _looks_numeric(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _mixed_example(values: Any, all_text: bool = False) -> tuple | None:
+    """A (number, string) pair when a column holds both, else None.
+
+    ``values`` are a column's Python objects (missing values count as
+    neither). With ``all_text`` (a numpy string array, where numpy already
+    turned numbers into text) a number is a text that parses as one.
+    """
+    if all_text:
+        try:
+            np.asarray(values).astype(np.float64)
+            return None  # every text is a number
+        except (TypeError, ValueError):
+            pass
+    else:
+        try:
+            from pandas.api.types import infer_dtype
+        except ImportError:
+            pass
+        else:
+            if infer_dtype(values, skipna=True) not in ("mixed", "mixed-integer", "unknown-array"):
+                return None  # one kind of value (all strings, all numbers...), inferred in C
+    number = text = None
+    for v in values:
+        if all_text:
+            s = str(v)
+            if s == "" or s.lower() == "nan":
+                continue
+            if _looks_numeric(s):
+                number = s if number is None else number
+            elif text is None:
+                text = s
+        elif isinstance(v, (str, bytes)):
+            text = v if text is None else text
+        elif isinstance(v, (numbers.Number, np.bool_)) and not _is_missing(v):
+            number = v if number is None else number
+        if number is not None and text is not None:
+            return number, text
+    return None
+
+
+def _mixed_error(where: str, example: tuple, column: str) -> ValueError:
+    number, text = example
+    return ValueError(
+        f"{where} mixes numbers and strings (e.g. {_jsonable(number)!r} and {text!r}); ironlearn does not guess "
+        f"which is meant: convert it to one type first, to text ({column}.astype(str)) to use it as a categorical "
+        f"column, or to numbers (pd.to_numeric({column}, errors='coerce'), which makes the strings missing values)"
+    )
+
+
+def check_mixed_columns(X: Any) -> None:
+    """Refuses a DataFrame or array column that holds both numbers and strings, naming the column.
+
+    Such a column is neither numeric nor categorical: reading it as text
+    would make the numbers category labels, converting it would turn
+    numeric-looking strings into numbers, and both go unnoticed.
+    """
+    if isinstance(X, _native.Frame) or X is None:
+        return
+    if hasattr(X, "dtypes") and hasattr(X, "iloc"):  # pandas
+        for j, (c, dt) in enumerate(zip(X.columns, X.dtypes)):
+            if dt == object:
+                example = _mixed_example(X.iloc[:, j].to_numpy())
+                if example is not None:
+                    raise _mixed_error(f"column {str(c)!r}", example, f"df[{c!r}]")
+        return
+    if hasattr(X, "schema") or hasattr(X, "toarray") or hasattr(X, "__arrow_c_stream__"):
+        return  # Arrow, polars and sparse columns have one type each
+    dtype = getattr(X, "dtype", None)
+    if dtype is None and isinstance(X, (list, tuple)):
+        try:
+            X = np.asarray(X, dtype=object)
+        except ValueError:
+            return  # ragged: validation reports it
+        dtype = X.dtype
+    if dtype is None or dtype.kind not in "OUS" or getattr(X, "ndim", 0) != 2:
+        return
+    for j in range(X.shape[1]):
+        example = _mixed_example(X[:, j], all_text=dtype.kind in "US")
+        if example is not None:
+            raise _mixed_error(f"column {j} of X", example, f"X[:, {j}]")
+
+
 def _text_column(values: Any) -> list:
     out = []
     for v in values:
@@ -82,6 +197,7 @@ def to_frame(X: Any) -> _native.Frame:
     """A native table from a DataFrame, an Arrow object or a 2-D array with text."""
     if isinstance(X, _native.Frame):
         return X
+    check_mixed_columns(X)
     if hasattr(X, "__arrow_c_stream__"):
         try:
             return _native.frame_from_arrow(X)
@@ -238,10 +354,32 @@ class IronEstimator(BaseEstimator):
         params.update(self.__dict__.get("_other_params", {}))
         return params
 
+    #: Names the estimator takes through ``**kwargs`` beyond the registry's
+    #: parameters and aliases (a subclass adds, e.g., LightGBM's ignored ones).
+    _extra_kwargs: frozenset = frozenset()
+
+    def _accepted_kwargs(self) -> set:
+        """Every name ``**kwargs`` may hold: the registry's parameters, their aliases, and ``_extra_kwargs``."""
+        return _registry_names(self._kind) | set(self._extra_kwargs)
+
     def set_params(self, **params):
+        """Sets parameters; an unknown name raises here, as in scikit-learn, not later at ``fit``."""
         if not self._takes_kwargs:
             return super().set_params(**params)
         names = self._get_param_names()
+        accepted = None
+        for k in params:
+            if k in names or k in self.__dict__.get("_other_params", {}):
+                continue
+            accepted = self._accepted_kwargs() if accepted is None else accepted
+            if k not in accepted:
+                close = difflib.get_close_matches(k, sorted(set(names) | accepted), n=3)
+                hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+                raise ValueError(
+                    f"Invalid parameter {k!r} for estimator {type(self).__name__}().{hint} Valid parameters are: "
+                    f"{sorted(names)}, and the other {self._kind} parameters by their ironlearn or LightGBM names "
+                    f"(`ironlearn models` lists them)."
+                )
         for k, v in params.items():
             setattr(self, k, v)
             if k not in names:
@@ -267,6 +405,7 @@ class IronEstimator(BaseEstimator):
     # -- input --------------------------------------------------------------
     def _prepare_X(self, X: Any, reset: bool):
         """Validates X like scikit-learn and returns what Rust reads."""
+        check_mixed_columns(X)
         tabular = self._tags.get("categorical", False)
         if tabular and (_is_dataframe(X) or isinstance(X, _native.Frame)) and _has_text_columns(X):
             _check_feature_names(self, X, reset=reset)
@@ -289,19 +428,40 @@ class IronEstimator(BaseEstimator):
 
     # -- persistence ----------------------------------------------------------
     def _header(self) -> dict:
+        """What the model file says beyond the model: feature names, and the target's name and classes.
+
+        ``ironlearn predict`` matches columns by these names, so a model saved
+        from Python reads the same CSV the DataFrame came from.
+        """
         header: dict = {}
         names = getattr(self, "feature_names_in_", None)
         if names is not None:
             header["feature_names"] = [str(n) for n in names]
+        target_name = self.__dict__.get("_target_name")
         classes = getattr(self, "classes_", None)
         if classes is not None:
             header["target"] = {
-                "name": None,
+                "name": target_name,
                 "task": "classification",
                 "classes": [str(c) for c in classes],
                 "dtype": _dtype_name(np.asarray(classes)),
             }
+        elif target_name is not None:
+            header["target_name"] = target_name
         return header
+
+    def save_model(self, path) -> "IronEstimator":
+        """Writes the fitted model as an ironlearn model file (the bytes a pickle holds).
+
+        The file opens in ``ironlearn predict --model PATH`` and ``ironlearn info``,
+        which match columns by the feature names it records (a DataFrame's
+        column names, else ``x0``, ``x1``, ...).
+        """
+        check_is_fitted(self)
+        data = bytes(self._model.to_bytes(json.dumps(self._header())))
+        with open(path, "wb") as f:
+            f.write(data)
+        return self
 
     def __getstate__(self):
         state = {"params": self.get_params(deep=False)}
@@ -326,6 +486,8 @@ class IronEstimator(BaseEstimator):
             if "feature_names_in_" in state:
                 self.feature_names_in_ = np.asarray(state["feature_names_in_"], dtype=object)
             target = json.loads(header).get("target") or {}
+            if target.get("name") is not None:
+                self._target_name = target["name"]
             if target.get("classes") is not None:
                 self.classes_ = _classes_from(target["classes"], target.get("dtype"))
             self._set_learned()
@@ -367,6 +529,8 @@ class IronRegressor(RegressorMixin, IronEstimator):
 
     def fit(self, X, y, sample_weight=None):
         """Fits the model; returns self."""
+        check_mixed_columns(X)
+        self._target_name = _target_name(y)
         X, y = validate_data(self, X, y, dtype=np.float64, ensure_all_finite=False, y_numeric=True)
         y = np.ascontiguousarray(y, dtype=np.float64)
         return self._fit_native(np.ascontiguousarray(X), y, sample_weight=self._weights(sample_weight, X))
@@ -386,6 +550,8 @@ class IronClassifier(ClassifierMixin, IronEstimator):
 
     def fit(self, X, y, sample_weight=None):
         """Fits the model; returns self."""
+        check_mixed_columns(X)
+        self._target_name = _target_name(y)
         X, y = validate_data(self, X, y, dtype=np.float64, ensure_all_finite=False)
         self.classes_, codes, names = encode_labels(y)
         return self._fit_native(np.ascontiguousarray(X), codes, names, self._weights(sample_weight, X))
@@ -467,6 +633,12 @@ class _Shape:
 
     def __init__(self, shape):
         self.shape = shape
+
+
+def _target_name(y: Any) -> str | None:
+    """The name of a target given as a named Series (pandas or polars), for the model file."""
+    name = getattr(y, "name", None)
+    return name if isinstance(name, str) and name else None
 
 
 def _dtype_name(a: np.ndarray) -> str:

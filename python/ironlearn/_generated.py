@@ -6,7 +6,130 @@ One ``_<Name>Params`` class per Rust estimator, written by
 ``scripts/gen_python_overrides.py``; the public classes subclass them.
 """
 
-from ._base import IronEstimator
+from ._base import IronClassifier, IronEstimator, IronRegressor
+
+
+class _DummyClassifierParams(IronEstimator):
+    """Predicts from the class frequencies: the most frequent class, draws from the priors, uniform
+    draws, or a constant.
+
+    Parameters
+    ----------
+    strategy : str, default="prior"
+        "prior" (the most frequent class; probabilities are the priors), "most_frequent" (the same
+        class, probability 1), "stratified" (draws from the priors), "uniform" (uniform draws) or
+        "constant" (the class ``constant``). Must be one of 'most_frequent', 'prior', 'stratified',
+        'uniform', 'constant'.
+
+    random_state : int, default=0
+        The seed of the draws of "stratified" and "uniform". Must be an integer >= 0.
+
+    constant : str or None, default=None
+        The class predicted by strategy "constant", as its label text.
+    """
+
+    _kind = "dummy_classifier"
+    _tags = {
+        "categorical": True,
+        "deterministic": True,
+        "f32": True,
+        "missing_values": True,
+        "multi_output": False,
+        "partial_fit": False,
+        "poor_score": True,
+        "predict_proba": True,
+        "sample_weight": True,
+        "sparse": False,
+        "task": "classification",
+        "validation": False,
+        "wants_scaling": False,
+    }
+    _params = {  # Python name: (Rust name, domain)
+        "strategy": ("strategy", {"type": "choice", "values": (
+            "most_frequent", "prior", "stratified", "uniform", "constant",
+        )}),
+        "random_state": ("random_state", {"type": "int", "min": 0}),
+        "constant": ("constant", {"type": "any"}),
+    }
+
+    def __init__(self, strategy="prior", random_state=0, constant=None):
+        self.strategy = strategy
+        self.random_state = random_state
+        self.constant = constant
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True
+        tags.input_tags.categorical = True
+        tags.input_tags.string = True
+        tags.input_tags.sparse = False
+        tags.target_tags.required = True
+        tags.target_tags.multi_output = False
+        tags.non_deterministic = False
+        for task_tags in (tags.regressor_tags, tags.classifier_tags):
+            if task_tags is not None:
+                task_tags.poor_score = True
+        return tags
+
+
+class _DummyRegressorParams(IronEstimator):
+    """Predicts a constant: the (weighted) mean, median or a quantile of the target, or a given value.
+
+    Parameters
+    ----------
+    strategy : {"mean", "median", "quantile", "constant"}, default="mean"
+        "mean", "median", "quantile" (the ``quantile`` below) or "constant" (the ``constant``
+        below).
+
+    quantile : float, default=0.5
+        The quantile predicted by strategy "quantile". Must be a number in [0, 1].
+
+    constant : float, default=0.0
+        The value predicted by strategy "constant". Must be a finite number.
+    """
+
+    _kind = "dummy_regressor"
+    _tags = {
+        "categorical": True,
+        "deterministic": True,
+        "f32": True,
+        "missing_values": True,
+        "multi_output": False,
+        "partial_fit": False,
+        "poor_score": True,
+        "predict_proba": False,
+        "sample_weight": True,
+        "sparse": False,
+        "task": "regression",
+        "validation": False,
+        "wants_scaling": False,
+    }
+    _params = {  # Python name: (Rust name, domain)
+        "strategy": ("strategy", {"type": "choice", "values": (
+            "mean", "median", "quantile", "constant",
+        )}),
+        "quantile": ("quantile", {"type": "float", "min": 0.0, "max": 1.0}),
+        "constant": ("constant", {"type": "float"}),
+    }
+
+    def __init__(self, strategy="mean", quantile=0.5, constant=0.0):
+        self.strategy = strategy
+        self.quantile = quantile
+        self.constant = constant
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True
+        tags.input_tags.categorical = True
+        tags.input_tags.string = True
+        tags.input_tags.sparse = False
+        tags.target_tags.required = True
+        tags.target_tags.multi_output = False
+        tags.non_deterministic = False
+        for task_tags in (tags.regressor_tags, tags.classifier_tags):
+            if task_tags is not None:
+                task_tags.poor_score = True
+        return tags
 
 
 class _GBDTParams(IronEstimator):
@@ -91,6 +214,7 @@ class _GBDTParams(IronEstimator):
         "missing_values": True,
         "multi_output": False,
         "partial_fit": False,
+        "poor_score": False,
         "predict_proba": True,
         "sample_weight": True,
         "sparse": False,
@@ -221,6 +345,7 @@ class _KMeansParams(IronEstimator):
         "missing_values": False,
         "multi_output": False,
         "partial_fit": False,
+        "poor_score": False,
         "predict_proba": False,
         "sample_weight": True,
         "sparse": False,
@@ -285,6 +410,7 @@ class _LinearRegressionParams(IronEstimator):
         "missing_values": False,
         "multi_output": False,
         "partial_fit": False,
+        "poor_score": False,
         "predict_proba": False,
         "sample_weight": True,
         "sparse": False,
@@ -338,6 +464,7 @@ class _LogisticRegressionParams(IronEstimator):
         "missing_values": False,
         "multi_output": False,
         "partial_fit": False,
+        "poor_score": False,
         "predict_proba": True,
         "sample_weight": True,
         "sparse": False,
@@ -390,6 +517,7 @@ class _OneHotEncoderParams(IronEstimator):
         "missing_values": True,
         "multi_output": False,
         "partial_fit": False,
+        "poor_score": False,
         "predict_proba": False,
         "sample_weight": False,
         "sparse": False,
@@ -438,6 +566,7 @@ class _RidgeParams(IronEstimator):
         "missing_values": False,
         "multi_output": False,
         "partial_fit": False,
+        "poor_score": False,
         "predict_proba": False,
         "sample_weight": True,
         "sparse": False,
@@ -493,6 +622,7 @@ class _SimpleImputerParams(IronEstimator):
         "missing_values": True,
         "multi_output": False,
         "partial_fit": False,
+        "poor_score": False,
         "predict_proba": False,
         "sample_weight": False,
         "sparse": False,
@@ -555,6 +685,7 @@ class _StandardScalerParams(IronEstimator):
         "missing_values": True,
         "multi_output": False,
         "partial_fit": False,
+        "poor_score": False,
         "predict_proba": False,
         "sample_weight": True,
         "sparse": False,
@@ -583,7 +714,23 @@ class _StandardScalerParams(IronEstimator):
         return tags
 
 
+class DummyClassifier(_DummyClassifierParams, IronClassifier):
+    __doc__ = _DummyClassifierParams.__doc__
+
+
+class DummyRegressor(_DummyRegressorParams, IronRegressor):
+    __doc__ = _DummyRegressorParams.__doc__
+
+
+# The public classes generated whole; ironlearn exports them.
+PUBLIC = [
+    "DummyClassifier",
+    "DummyRegressor",
+]
+
 __all__ = [
+    "_DummyClassifierParams",
+    "_DummyRegressorParams",
     "_GBDTParams",
     "_KMeansParams",
     "_LinearRegressionParams",
@@ -592,4 +739,6 @@ __all__ = [
     "_RidgeParams",
     "_SimpleImputerParams",
     "_StandardScalerParams",
+    "DummyClassifier",
+    "DummyRegressor",
 ]

@@ -3,6 +3,28 @@ from typing import Any, Optional
 
 from sklearn.base import BaseEstimator
 
+class _DummyClassifierParams(BaseEstimator):
+    strategy: str
+    random_state: int
+    constant: Optional[str]
+    def __init__(
+        self,
+        strategy: str = "prior",
+        random_state: int = 0,
+        constant: Optional[str] = None,
+    ) -> None: ...
+
+class _DummyRegressorParams(BaseEstimator):
+    strategy: str
+    quantile: float
+    constant: float
+    def __init__(
+        self,
+        strategy: str = "mean",
+        quantile: float = 0.5,
+        constant: float = 0.0,
+    ) -> None: ...
+
 class _GBDTParams(BaseEstimator):
     boosting_type: str
     num_leaves: int
@@ -110,3 +132,12 @@ class _StandardScalerParams(BaseEstimator):
     with_mean: bool
     with_std: bool
     def __init__(self, with_mean: bool = True, with_std: bool = True) -> None: ...
+
+class DummyClassifier(_DummyClassifierParams):
+    def fit(self, X: Any, y: Any = ..., sample_weight: Any = ...) -> Any: ...
+    def predict(self, X: Any) -> Any: ...
+    def predict_proba(self, X: Any) -> Any: ...
+
+class DummyRegressor(_DummyRegressorParams):
+    def fit(self, X: Any, y: Any = ..., sample_weight: Any = ...) -> Any: ...
+    def predict(self, X: Any) -> Any: ...

@@ -8,8 +8,43 @@ A LightGBM script switches by changing its import::
 ``log_evaluation``, ``record_evaluation``) and the scikit-learn classes
 (``LGBMRegressor``, ``LGBMClassifier``, ``LGBMRanker``) take LightGBM's names
 and parameters; training runs in ironlearn's Rust booster. ``save_model``
-writes ironlearn's model file; ``Booster(model_file=...)`` also reads
-LightGBM text models and XGBoost JSON models.
+writes ironlearn's model file (with the feature names, their types and the
+target, so ``ironlearn predict --model`` reads it); ``Booster(model_file=...)``
+reads it, the booster files ``ironlearn train --model gbdt`` writes, LightGBM
+text models and XGBoost JSON models.
+
+LightGBM parameters ironlearn does not implement
+------------------------------------------------
+A parameter is never dropped silently when it could change the model.
+
+Ignored silently, because no value changes the model (``NO_EFFECT_PARAMS``):
+logging and verbosity (``verbose``, ``verbosity``, ``verbose_eval``,
+``silent``, ``metric_freq``, ``is_provide_training_metric``); output files
+(``output_model``, ``snapshot_freq``, ``saved_feature_importance_type``,
+``output_result``); threads, memory and data layout (``force_row_wise``,
+``force_col_wise``, ``histogram_pool_size``, ``is_enable_sparse``,
+``pre_partition``, ``deterministic``, ``seed_per_iteration``); data files and
+checks (``header``, ``two_round``, ``feature_pre_filter``,
+``predict_disable_shape_check``); GPU devices (``num_gpu``,
+``gpu_platform_id``, ``gpu_device_id``, ``gpu_use_dp``); and the settings of
+quantized training (``num_grad_quant_bins``, ``quant_train_renew_leaf``,
+``stochastic_rounding``), which act only with ``use_quantized_grad``.
+
+Warned about, one ``UserWarning`` per training naming each, when the value
+asks for the feature (``NOT_IMPLEMENTED_PARAMS``); training goes on without it:
+
+- ``use_quantized_grad=True``: exact (not quantized) gradients are used;
+- ``enable_bundle=True``: features are not bundled (no exclusive feature bundling);
+- ``max_conflict_rate > 0``: features are not bundled, so no conflicts are allowed;
+- ``Dataset(position=...)``: no position debiasing; the positions are ignored.
+
+Refused with ``NotImplementedError`` unless at their default: ``use_missing``,
+``zero_as_missing``, ``tree_learner``, ``device_type``/``device``. Any other
+name ironlearn's booster does not know raises ``ValueError`` when training
+starts (``ironlearn models`` lists the known ones). ``Booster.predict`` takes
+LightGBM's prediction parameters that do not change predictions
+(``PREDICT_NO_EFFECT_KWARGS``) and ``pred_early_stop=False``;
+``pred_early_stop=True`` raises NotImplementedError, any other keyword TypeError.
 """
 
 from __future__ import annotations
@@ -17,13 +52,15 @@ from __future__ import annotations
 import base64
 import collections
 import json
+import numbers
 import os
+import warnings
 from typing import Any, Callable
 
 import numpy as np
 
 from . import _native
-from ._base import _has_text_columns, _is_dataframe, _jsonable, to_frame
+from ._base import _has_text_columns, _is_dataframe, _jsonable, _target_name, check_mixed_columns, to_frame
 
 __all__ = [
     "Booster",
@@ -39,28 +76,94 @@ __all__ = [
     "train",
 ]
 
-# LightGBM parameters that only tune speed, memory or logging: accepted and
-# ignored when they hold their LightGBM default (or any value, when harmless).
-_IGNORED_ANY = {
-    "force_row_wise", "force_col_wise", "deterministic", "feature_pre_filter", "histogram_pool_size",
-    "is_enable_sparse", "enable_bundle", "max_conflict_rate", "two_round", "header", "metric_freq",
-    "is_provide_training_metric", "output_model", "snapshot_freq", "saved_feature_importance_type",
-    "pre_partition", "first_metric_only", "verbose_eval", "silent", "num_gpu", "gpu_platform_id",
-    "gpu_device_id", "gpu_use_dp", "use_quantized_grad", "predict_disable_shape_check", "seed_per_iteration",
+#: LightGBM parameters that cannot change the model: logging and verbosity,
+#: output files, threads, memory and data-layout hints, devices and settings
+#: of features ironlearn does not have. Accepted with any value, ignored silently.
+NO_EFFECT_PARAMS = frozenset({
+    # logging and verbosity
+    "verbose", "verbosity", "verbose_eval", "silent", "metric_freq", "is_provide_training_metric",
+    # output files
+    "output_model", "snapshot_freq", "saved_feature_importance_type", "output_result",
+    # threads, memory and data layout (ironlearn's trees do not depend on them)
+    "force_row_wise", "force_col_wise", "histogram_pool_size", "is_enable_sparse", "pre_partition",
+    "deterministic", "seed_per_iteration",
+    # data files (ironlearn reads data in memory only), and checks that only refuse or allow
+    "header", "two_round", "feature_pre_filter", "predict_disable_shape_check",
+    # GPU devices (device_type other than 'cpu' is refused)
+    "num_gpu", "gpu_platform_id", "gpu_device_id", "gpu_use_dp",
+    # settings of quantized training, bundling and position debiasing, which only act with them
+    # (see NOT_IMPLEMENTED_PARAMS)
+    "num_grad_quant_bins", "quant_train_renew_leaf", "stochastic_rounding",
+})
+
+#: LightGBM parameters that ask for a different model which ironlearn does not
+#: build: name -> what ironlearn does instead. Each warns (one UserWarning per
+#: training, naming every such parameter) when its value asks for the feature.
+NOT_IMPLEMENTED_PARAMS = {
+    "use_quantized_grad": "exact (not quantized) gradients are used",
+    "enable_bundle": "features are not bundled (exclusive feature bundling is not implemented)",
+    "max_conflict_rate": "features are not bundled, so no conflicts are allowed",
+    "position": "no position debiasing: Dataset(position=...) is ignored",
 }
+
+#: LightGBM parameters that are accepted only at their default value (another
+#: value raises NotImplementedError).
 _IGNORED_IF_DEFAULT = {"use_missing": True, "zero_as_missing": False, "tree_learner": "serial", "device_type": "cpu", "device": "cpu"}
+
+#: LightGBM parameters the Python layer takes itself (early stopping runs as LightGBM's callback does).
+_EARLY_STOPPING_ALIASES = ("early_stopping_round", "early_stopping_rounds", "early_stopping", "n_iter_no_change")
+_HANDLED_PARAMS = frozenset({"first_metric_only", "early_stopping_min_delta", *_EARLY_STOPPING_ALIASES})
+
+#: Every LightGBM name the Python layer accepts beyond the Rust registry's parameters and aliases.
+PYTHON_PARAMS = NO_EFFECT_PARAMS | set(NOT_IMPLEMENTED_PARAMS) | set(_IGNORED_IF_DEFAULT) | _HANDLED_PARAMS
+
+
+def _asks_for(name: str, value) -> bool:
+    """Whether a NOT_IMPLEMENTED_PARAMS value asks for the missing feature (False, 0 and None do not)."""
+    if value is None:
+        return False
+    if name == "max_conflict_rate":
+        return float(value) > 0
+    if name == "position":
+        return True
+    if isinstance(value, str):
+        return value.strip().lower() not in ("false", "0", "")
+    return bool(value)
+
+
+def _warn_not_implemented(asked: dict, stacklevel: int = 3) -> None:
+    """One warning naming every parameter in ``asked`` and what is done instead."""
+    if not asked:
+        return
+    items = "; ".join(f"{k}={_short(v)}: {NOT_IMPLEMENTED_PARAMS[k]}" for k, v in asked.items())
+    warnings.warn(
+        f"ironlearn.boost does not implement these LightGBM features, so the model differs from LightGBM's: {items}. "
+        "Remove the parameters to silence this warning.",
+        UserWarning,
+        stacklevel=stacklevel,
+    )
+
+
+def _short(v) -> str:
+    return "array(...)" if hasattr(v, "__len__") and not isinstance(v, str) else repr(v)
+
 
 _CLASSIFY = {"binary", "multiclass", "softmax"}
 _NUM_ROUND_ALIASES = ("num_iterations", "num_iteration", "n_iter", "num_tree", "num_trees", "num_round", "num_rounds", "nrounds", "num_boost_round", "n_estimators")
 
 
-def _clean_params(params: dict | None) -> dict:
+def _clean_params(params: dict | None, asked: dict | None = None) -> dict:
+    """The parameters Rust receives; ``asked`` collects the not-implemented ones that ask for a feature."""
     out = {}
     for k, v in (params or {}).items():
-        if k in _IGNORED_ANY:
+        if k in NO_EFFECT_PARAMS:
+            continue
+        if k in NOT_IMPLEMENTED_PARAMS:
+            if asked is not None and _asks_for(k, v):
+                asked[k] = v
             continue
         if k in _IGNORED_IF_DEFAULT:
-            if v != _IGNORED_IF_DEFAULT[k] and not (k == "device" and str(v).lower() == "cpu"):
+            if v != _IGNORED_IF_DEFAULT[k] and not (k in ("device", "device_type") and str(v).lower() == "cpu"):
                 raise NotImplementedError(f"LightGBM parameter {k}={v!r} is not supported by ironlearn")
             continue
         if k in ("metric", "metrics", "eval_metric") and isinstance(v, str):
@@ -112,6 +215,7 @@ class Dataset:
         self.feature_name = feature_name
         self.categorical_feature = categorical_feature
         self.params = dict(params or {})
+        self.position = position
 
     def construct(self):
         return self
@@ -131,6 +235,13 @@ class Dataset:
     def get_init_score(self):
         return self.init_score
 
+    def get_position(self):
+        return self.position
+
+    def set_position(self, position):
+        self.position = position
+        return self
+
     def get_data(self):
         return self.data
 
@@ -141,11 +252,20 @@ class Dataset:
         return len(self.get_feature_name())
 
     def get_feature_name(self):
+        names = self._given_names()
+        if names is not None:
+            return names
+        if isinstance(self.data, _native.Frame):
+            return list(self.data.names)
+        return [f"Column_{i}" for i in range(np.shape(self.data)[1])]
+
+    def _given_names(self) -> list[str] | None:
+        """The feature names the user gave: ``feature_name``, else a DataFrame's columns."""
         if self.feature_name not in (None, "auto"):
-            return list(self.feature_name)
+            return [str(n) for n in self.feature_name]
         if _is_dataframe(self.data):
             return [str(c) for c in self.data.columns]
-        return [f"Column_{i}" for i in range(np.shape(self.data)[1])]
+        return None
 
     def set_label(self, label):
         self.label = label
@@ -174,6 +294,7 @@ class Dataset:
     # -- conversion -----------------------------------------------------------
     def _native_x(self):
         data = self.data
+        check_mixed_columns(data)
         if isinstance(data, _native.Frame):
             return data
         if _is_dataframe(data) or hasattr(data, "__arrow_c_stream__"):
@@ -273,40 +394,125 @@ def record_evaluation(eval_result: dict) -> Callable:
     return _callback
 
 
+def _is_train_set(name: str, env) -> bool:
+    """Whether results named ``name`` are the training data's (``env.model._train_data_name``, as in LightGBM)."""
+    return isinstance(env.model, Booster) and env.model._train_data_name is not None and name == env.model._train_data_name
+
+
 def early_stopping(stopping_rounds: int, first_metric_only: bool = False, verbose: bool = True, min_delta=0.0) -> Callable:
-    """Stops when a validation metric has not improved for ``stopping_rounds`` rounds."""
-    if not isinstance(stopping_rounds, int) or stopping_rounds <= 0:
+    """Stops when a validation metric has not improved for ``stopping_rounds`` rounds.
+
+    As in LightGBM, every (data set, metric) pair is watched (only the first
+    metric with ``first_metric_only``) and training stops at the first that
+    stalls; the training set is never watched, whatever ``valid_names`` calls
+    it: ``train`` recognises it as the very ``train_set`` object among
+    ``valid_sets``. With only the training set to watch, early stopping is
+    disabled with a warning.
+    """
+    if not isinstance(stopping_rounds, numbers.Integral) or isinstance(stopping_rounds, bool) or stopping_rounds <= 0:
         raise ValueError(f"stopping_rounds should be an integer and greater than 0. got: {stopping_rounds}")
     state: dict = {}
 
-    def _callback(env):
-        results = [r for r in env.evaluation_result_list if r[0] != "training"]
-        if not results:
+    def _init(env):
+        if not env.evaluation_result_list:
             raise ValueError("For early stopping, at least one dataset and eval metric is required for evaluation")
-        if first_metric_only:
-            first = results[0][1]
-            results = [r for r in results if r[1] == first]
-        if not state:
-            state["best"] = [None] * len(results)
-            state["best_iter"] = [0] * len(results)
-            state["best_list"] = [None] * len(results)
-        for i, (d, m, v, higher) in enumerate(results):
-            delta = min_delta if not isinstance(min_delta, list) else min_delta[i]
+        state.clear()
+        results = env.evaluation_result_list
+        if all(_is_train_set(r[0], env) for r in results):
+            state["enabled"] = False
+            warnings.warn("Only training set found, disabling early stopping.", UserWarning, stacklevel=5)
+            return
+        state["enabled"] = True
+        if verbose:
+            print(f"Training until validation scores don't improve for {stopping_rounds} rounds")
+        n_metrics = len({r[1] for r in results})
+        if isinstance(min_delta, list):
+            if any(d < 0 for d in min_delta):
+                raise ValueError("Values for early stopping min_delta must be non-negative.")
+            if len(min_delta) == 0:
+                deltas = [0.0] * len(results)
+            elif len(min_delta) == 1:
+                deltas = min_delta * len(results)
+            else:
+                if len(min_delta) != n_metrics:
+                    raise ValueError("Must provide a single value for min_delta or as many as metrics.")
+                deltas = (min_delta * len(results))[: len(results)]
+        else:
+            if min_delta < 0:
+                raise ValueError("Early stopping min_delta must be non-negative.")
+            deltas = [min_delta] * len(results)
+        state["first_metric"] = results[0][1]
+        state["deltas"] = deltas
+        state["best"] = [None] * len(results)
+        state["best_iter"] = [0] * len(results)
+        state["best_list"] = [None] * len(results)
+
+    def _callback(env):
+        if env.iteration == env.begin_iteration or not state:
+            _init(env)
+        if not state["enabled"]:
+            return
+        for i, (d, m, v, higher, *_) in enumerate(env.evaluation_result_list):
             best = state["best"][i]
-            improved = best is None or (v > best + delta if higher else v < best - delta)
-            if improved:
+            delta = state["deltas"][i]
+            if best is None or (v > best + delta if higher else v < best - delta):
                 state["best"][i] = v
                 state["best_iter"][i] = env.iteration
                 state["best_list"][i] = list(env.evaluation_result_list)
-            elif env.iteration - state["best_iter"][i] >= stopping_rounds:
+            if first_metric_only and m != state["first_metric"]:
+                continue
+            if _is_train_set(d, env):
+                continue
+            if env.iteration - state["best_iter"][i] >= stopping_rounds:
                 if verbose:
                     print(f"Early stopping, best iteration is: [{state['best_iter'][i] + 1}]")
                 raise EarlyStopException(state["best_iter"][i], state["best_list"][i])
             if env.iteration == env.end_iteration - 1:
+                if verbose:
+                    print(f"Did not meet early stopping. Best iteration is: [{state['best_iter'][i] + 1}]")
                 raise EarlyStopException(state["best_iter"][i], state["best_list"][i])
 
     _callback.order = 30
     return _callback
+
+
+#: LightGBM's documented prediction parameters (and aliases) that cannot change
+#: the predictions: threads, the CLI's output file, shape checks, input-file
+#: headers, logging, and the settings of prediction early stopping (which only
+#: act with ``pred_early_stop=True``). ``Booster.predict`` accepts them and ignores them.
+PREDICT_NO_EFFECT_KWARGS = frozenset({
+    "num_threads", "num_thread", "nthread", "nthreads", "n_jobs",
+    "output_result", "predict_result", "prediction_result", "predict_name", "prediction_name", "pred_name", "name_pred",
+    "predict_disable_shape_check", "data_has_header", "has_header", "header", "verbose", "verbosity",
+    "pred_early_stop_freq", "pred_early_stop_margin",
+})
+
+#: LightGBM prediction parameters that repeat ``predict``'s own arguments: given as keywords they raise, naming the argument.
+_PREDICT_ARGUMENT_KWARGS = {
+    "predict_raw_score": "raw_score", "is_predict_raw_score": "raw_score", "predict_rawscore": "raw_score",
+    "predict_leaf_index": "pred_leaf", "is_predict_leaf_index": "pred_leaf", "leaf_index": "pred_leaf",
+    "predict_contrib": "pred_contrib", "is_predict_contrib": "pred_contrib", "contrib": "pred_contrib",
+    "num_iteration_predict": "num_iteration", "start_iteration_predict": "start_iteration",
+}
+
+
+def _check_predict_kwargs(kwargs: dict) -> None:
+    for k, v in kwargs.items():
+        if k in PREDICT_NO_EFFECT_KWARGS:
+            continue
+        if k == "pred_early_stop":
+            if v:
+                raise NotImplementedError(
+                    "pred_early_stop=True (prediction early stopping, which changes the predictions) is not implemented; "
+                    "every tree is used. Leave it out or pass pred_early_stop=False"
+                )
+            continue
+        if k in _PREDICT_ARGUMENT_KWARGS:
+            raise TypeError(f"predict() got {k!r}: pass predict's own argument {_PREDICT_ARGUMENT_KWARGS[k]!r} instead")
+        raise TypeError(
+            f"predict() got an unexpected keyword argument {k!r}; LightGBM's prediction parameters accepted here are "
+            f"pred_early_stop=False and {', '.join(sorted(PREDICT_NO_EFFECT_KWARGS))}"
+        )
 
 
 class Booster:
@@ -318,6 +524,10 @@ class Booster:
         self.best_score: dict = {}
         self._native = None
         self._classes = None
+        #: What the model file says beyond the model (schema, target, metrics), kept when saving again.
+        self._header: dict = {}
+        #: The name the training data's metrics carry in callbacks (LightGBM's attribute).
+        self._train_data_name = "training"
         if model_file is not None:
             with open(model_file, "rb") as f:
                 self._load_bytes(f.read())
@@ -335,8 +545,17 @@ class Booster:
             self._native = _native.import_xgboost(data.decode("utf-8"))
         else:
             model, header = _native.load_bytes(data)
+            try:
+                self.best_iteration = model.best_iteration or 0
+            except TypeError:
+                raise ValueError(
+                    f"the file holds a '{model.kind}' model, not a booster: ironlearn.boost.Booster opens boosters "
+                    "(ironlearn.boost.train, the GBDT estimators, `ironlearn train --model gbdt`); "
+                    "`ironlearn predict --model FILE` predicts with any model"
+                ) from None
             self._native = model
-            self.best_iteration = model.best_iteration or 0
+            header = json.loads(header)
+            self._header = {k: header[k] for k in ("schema", "target", "metrics") if header.get(k) is not None}
         return self
 
     def _load_str(self, s: str):
@@ -359,11 +578,22 @@ class Booster:
         return None if num_iteration <= 0 else int(num_iteration)
 
     def predict(self, data, start_iteration=0, num_iteration=None, raw_score=False, pred_leaf=False, pred_contrib=False, validate_features=False, **kwargs):
-        """Predictions (after the objective's transform unless ``raw_score``), leaves or SHAP values."""
+        """Predictions (after the objective's transform unless ``raw_score``), leaves or SHAP values.
+
+        ``kwargs`` take LightGBM's documented prediction parameters that do
+        not change the result (``PREDICT_NO_EFFECT_KWARGS``: threads, output
+        files, shape checks; ``pred_early_stop=False``); ``pred_early_stop=True``
+        raises NotImplementedError, and any other keyword a TypeError.
+        ``validate_features=True`` checks a DataFrame's column names against
+        the model's features.
+        """
+        _check_predict_kwargs(kwargs)
         if start_iteration:
             raise NotImplementedError("start_iteration > 0 is not supported")
         if isinstance(data, Dataset):
             raise TypeError("Cannot use Dataset instance for prediction, please use raw data instead")
+        if validate_features and _is_dataframe(data):
+            self._validate_features([str(c) for c in data.columns])
         x = Dataset(data)._native_x()
         kind = "leaf" if pred_leaf else "contrib" if pred_contrib else "raw" if raw_score else "value"
         out = self._native.booster_predict(x, kind, self._iterations(num_iteration))
@@ -372,6 +602,14 @@ class Booster:
         if kind == "leaf":
             return out.astype(np.int32)
         return out
+
+    def _validate_features(self, columns: list[str]) -> None:
+        expected = self.feature_name()
+        if len(columns) != len(expected):
+            raise ValueError(f"The data has {len(columns)} features, but the model expects {len(expected)}: {expected}")
+        for i, (want, got) in enumerate(zip(expected, columns)):
+            if want != got:
+                raise ValueError(f"Expected '{want}' at position {i} but found '{got}'")
 
     # -- inspection ---------------------------------------------------------------
     def feature_importance(self, importance_type="split", iteration=None):
@@ -406,7 +644,7 @@ class Booster:
         n = self._iterations(num_iteration) if num_iteration is not None else None
         if n:
             model = model.truncated(n)
-        return bytes(model.to_bytes(None))
+        return bytes(model.to_bytes(json.dumps(self._header) if self._header else None))
 
     def save_model(self, filename, num_iteration=None, start_iteration=0, importance_type="split"):
         """Writes the ironlearn model file (a safetensors file; it holds no code)."""
@@ -429,9 +667,23 @@ class Booster:
         self.params = state["params"]
         self._native = None
         self._classes = None
+        self._header = {}
+        self._train_data_name = "training"
         self._load_bytes(state["model"])
         self.best_iteration = state["best_iteration"]
         self.best_score = state["best_score"]
+
+
+def _choose(params: dict, names: tuple, default=None):
+    """Pops every name in ``names`` from ``params``; the value of the first name present (the main name first)."""
+    found = [params.pop(n) for n in names if n in params]
+    return found[0] if found else default
+
+
+def _integer_param(name: str, value, minimum: int = 1) -> int:
+    if not isinstance(value, numbers.Integral) or isinstance(value, (bool, np.bool_)) or value < minimum:
+        raise ValueError(f"parameter '{name}': must be an integer >= {minimum}, got {value!r}")
+    return int(value)
 
 
 def train(
@@ -447,17 +699,35 @@ def train(
     keep_training_booster=False,
     callbacks=None,
 ) -> Booster:
-    """Trains a booster, LightGBM's way."""
+    """Trains a booster, LightGBM's way.
+
+    As in LightGBM, ``early_stopping_round`` (and its aliases) in ``params``
+    adds an ``early_stopping`` callback (with ``first_metric_only`` and
+    ``early_stopping_min_delta``), and a ``valid_sets`` entry that is
+    ``train_set`` itself is the training data, whatever ``valid_names`` calls
+    it: its metrics are reported but never stop training.
+    """
     if feval is not None:
         raise NotImplementedError("feval (custom evaluation functions) is not supported; use built-in metrics")
     params = dict(params or {})
     fobj = None
     if callable(params.get("objective")):
         fobj = params.pop("objective")
+    round_name = "num_boost_round"
     for alias in _NUM_ROUND_ALIASES:
         if alias in params:
-            num_boost_round = params.pop(alias)
-    p = _clean_params({**train_set.params, **params})
+            round_name, num_boost_round = alias, params.pop(alias)
+    num_boost_round = _integer_param(round_name, num_boost_round)
+    merged = {**train_set.params, **params}
+    stopping_rounds = _choose(merged, _EARLY_STOPPING_ALIASES)
+    first_metric_only = bool(merged.pop("first_metric_only", False))
+    min_delta = merged.pop("early_stopping_min_delta", 0.0)
+    verbosity = merged.get("verbosity", merged.get("verbose", 1))
+    asked: dict = {}
+    p = _clean_params(merged, asked)
+    if train_set.position is not None:
+        asked["position"] = train_set.position
+    _warn_not_implemented(asked)
     if feature_name not in (None, "auto"):
         train_set.feature_name = feature_name
     if categorical_feature not in (None, "auto"):
@@ -466,12 +736,12 @@ def train(
     if cats is not None:
         names = train_set.get_feature_name()
         p["categorical_feature"] = [str(names.index(c)) if c in names else c for c in cats]
-    p["n_estimators"] = _jsonable(num_boost_round)  # not int(): Rust refuses 5.5 instead of truncating it
-    num_class = int(p.get("num_class", p.get("num_classes", 1)) or 1)
+    p["n_estimators"] = num_boost_round
+    num_class = 1
     if fobj is not None:
+        num_class = _choose(p, ("num_class", "num_classes"), 1)
+        num_class = _integer_param("num_class", num_class) if num_class else 1
         p["objective"] = "regression"
-        p.pop("num_class", None)
-        p.pop("num_classes", None)
         user_fobj = fobj
 
         def fobj(preds):  # LightGBM's signature: (preds, train_data)
@@ -484,10 +754,20 @@ def train(
     y, classes = _labels(train_set.label, classify)
     x = train_set._native_x()
 
+    # The training set among valid_sets is recognised by identity, as LightGBM does; its name is the user's.
+    if isinstance(valid_sets, Dataset):
+        valid_sets = [valid_sets]
+    if isinstance(valid_names, str):
+        valid_names = [valid_names]
     names = valid_names or []
+    train_data_name = None  # no set is the training data unless train_set itself is among valid_sets
     valid = []
     for i, vs in enumerate(valid_sets or []):
-        name = names[i] if i < len(names) else ("training" if vs is train_set else f"valid_{i}")
+        if vs is train_set:
+            train_data_name = names[i] if i < len(names) else "training"
+            name = train_data_name
+        else:
+            name = names[i] if i < len(names) else f"valid_{i}"
         vy, vclasses = _labels(vs.label, classify)
         if classify:
             # Validation labels keep the training classes' codes.
@@ -499,12 +779,20 @@ def train(
             vclasses = classes
         valid.append((name, vs._native_x(), vy, vclasses, vs.get_weight(), _group(vs.group), _init(vs.init_score)))
 
-    booster_ref: list = []
+    cbs = list(callbacks or [])
+    if stopping_rounds is not None:
+        if not isinstance(stopping_rounds, numbers.Integral) or isinstance(stopping_rounds, bool):
+            raise TypeError(f"early_stopping_round should be an integer. Got '{type(stopping_rounds).__name__}'")
+        if stopping_rounds > 0:
+            verbose = isinstance(verbosity, numbers.Real) and verbosity > 0
+            cbs.append(early_stopping(int(stopping_rounds), first_metric_only=first_metric_only, verbose=verbose, min_delta=min_delta))
+    cbs.sort(key=lambda c: getattr(c, "order", 0))
+    booster = Booster(params=params)
+    booster._train_data_name = train_data_name
     stop: dict = {}
-    cbs = sorted(callbacks or [], key=lambda c: getattr(c, "order", 0))
 
     def _cb(iteration, evals):
-        env = CallbackEnv(model=None, params=p, iteration=iteration, begin_iteration=0, end_iteration=num_boost_round, evaluation_result_list=evals)
+        env = CallbackEnv(model=booster, params=p, iteration=iteration, begin_iteration=0, end_iteration=num_boost_round, evaluation_result_list=evals)
         try:
             for cb in cbs:
                 cb(env)
@@ -529,12 +817,23 @@ def train(
         _cb if cbs else None,
         init_model._native if init_model is not None else None,
         fobj,
-        num_class if fobj is not None else 1,
+        num_class,
     )
-    booster = Booster._from_native(native, params=params)
-    booster_ref.append(booster)
-    if "best_iteration" in stop:
-        booster.best_iteration = stop["best_iteration"]
+    # The names the user gave (a DataFrame's columns, feature_name=) and the
+    # round a Python callback chose go into the model itself, so its file,
+    # dumps and importances carry them.
+    given = train_set._given_names()
+    rename = given if given is not None and given != list(native.feature_names) else None
+    best_iteration = None
+    if "best_iteration" in stop:  # the rounds of init_model count, as in LightGBM
+        best_iteration = stop["best_iteration"] + (init_model.current_iteration() if init_model is not None else 0)
+    if rename is not None or best_iteration is not None:
+        native = native.booster_with(feature_names=rename, best_iteration=best_iteration)
+    booster._native = native
+    booster.best_iteration = native.best_iteration or 0
+    label_name = _target_name(train_set.label)
+    if label_name is not None:
+        booster._header = {"target_name": label_name}
     best = booster.best_iteration or native.num_iterations
     for data, metric, values in native.evals():
         if values:

@@ -7,6 +7,11 @@ from .ensemble import GBDTClassifier as LGBMClassifier
 from .ensemble import GBDTRanker as LGBMRanker
 from .ensemble import GBDTRegressor as LGBMRegressor
 
+NO_EFFECT_PARAMS: frozenset[str]
+NOT_IMPLEMENTED_PARAMS: dict[str, str]
+PYTHON_PARAMS: frozenset[str]
+PREDICT_NO_EFFECT_KWARGS: frozenset[str]
+
 class Dataset:
     data: Any
     label: Any
@@ -14,6 +19,7 @@ class Dataset:
     group: Any
     init_score: Any
     params: dict[str, Any]
+    position: Any
     def __init__(
         self,
         data: Any,
@@ -34,6 +40,8 @@ class Dataset:
     def get_weight(self) -> Optional[npt.NDArray[np.float64]]: ...
     def get_group(self) -> Optional[npt.NDArray[Any]]: ...
     def get_init_score(self) -> Any: ...
+    def get_position(self) -> Any: ...
+    def set_position(self, position: Any) -> Dataset: ...
     def get_data(self) -> Any: ...
     def num_data(self) -> int: ...
     def num_feature(self) -> int: ...

@@ -10,12 +10,39 @@ constructor and its documentation are generated from the Rust registry
 
 from __future__ import annotations
 
+import inspect
+import warnings
+
 import numpy as np
 from sklearn.base import ClassifierMixin, RegressorMixin
 from sklearn.utils.validation import column_or_1d
 
-from ._base import check_is_fitted, encode_labels, validate_data
+from ._base import _check_param, _target_name, check_is_fitted, check_mixed_columns, encode_labels, validate_data
 from ._generated import _GBDTParams
+
+
+class _ObjectiveWrapper:
+    """A scikit-learn-style custom objective as ``train`` calls it, the way LightGBM's wrappers call it.
+
+    ``func(y_true, y_pred)``, ``func(y_true, y_pred, weight)`` or
+    ``func(y_true, y_pred, weight, group)`` returns ``(grad, hess)``; ``y_true``
+    is the label ``fit`` trained on (a classifier's class codes 0..k-1),
+    ``y_pred`` the raw scores ((n_samples, n_classes) for several classes).
+    """
+
+    def __init__(self, func):
+        self.func = func
+        self.argc = len(inspect.signature(func).parameters)
+        if self.argc not in (2, 3, 4):
+            raise TypeError(f"Self-defined objective function should have 2, 3 or 4 arguments, got {self.argc}")
+
+    def __call__(self, preds, dataset):
+        labels = dataset.get_label()
+        if self.argc == 2:
+            return self.func(labels, preds)
+        if self.argc == 3:
+            return self.func(labels, preds, dataset.get_weight())
+        return self.func(labels, preds, dataset.get_weight(), dataset.get_group())
 
 
 class _GBDTBase(_GBDTParams):
@@ -23,9 +50,25 @@ class _GBDTBase(_GBDTParams):
 
     _default_objective = "regression"
 
+    def _accepted_kwargs(self) -> set:
+        from . import boost
+
+        return super()._accepted_kwargs() | boost.PYTHON_PARAMS
+
+    def _check_params(self) -> None:
+        if callable(self.objective):
+            for name, (_, domain) in self._params.items():
+                if name != "objective":
+                    _check_param(name, getattr(self, name), domain)
+            return
+        super()._check_params()
+
     def _booster_params(self) -> dict:
         p = {k: v for k, v in self.get_params(deep=False).items() if k not in self._python_only and k != "n_estimators"}
-        p["objective"] = self._default_objective if self.objective in (None, "auto") else self.objective
+        if callable(self.objective):
+            p["objective"] = _ObjectiveWrapper(self.objective)
+        else:
+            p["objective"] = self._default_objective if self.objective in (None, "auto") else self.objective
         if p.get("random_state") is None:
             p.pop("random_state", None)
         if p.get("n_jobs") is None:
@@ -38,27 +81,39 @@ class _GBDTBase(_GBDTParams):
             p["random_state"] = int(np.random.RandomState(p["random_state"]).randint(2**31 - 1)) if not hasattr(p["random_state"], "randint") else int(p["random_state"].randint(2**31 - 1))
         return p
 
-    def _fit(self, X, y, classes_for_rust, sample_weight, init_score, group, eval_set, eval_names, eval_sample_weight, eval_init_score, eval_group, eval_metric, categorical_feature, callbacks, init_model):
+    def _fit(self, X, given, label, sample_weight, init_score, group, eval_set, eval_names, eval_sample_weight, eval_init_score, eval_group, eval_metric, feature_name, categorical_feature, callbacks, init_model, eval_class_weight=None):
+        """Trains through ``boost.train``: ``X`` validated, ``given`` the (X, y) passed to ``fit``, ``label`` what the booster learns."""
         from . import boost
 
         self._check_params()
+        self._target_name = _target_name(given[1])
         Xn = self._prepare_X(X, reset=True)
         params = self._booster_params()
         if eval_metric is not None:
-            params["metric"] = eval_metric if not callable(eval_metric) else None
             if callable(eval_metric):
                 raise NotImplementedError("callable eval_metric is not supported")
+            params["metric"] = eval_metric
         if self.n_classes_ > 2 if hasattr(self, "n_classes_") else False:
             params["num_class"] = self.n_classes_
-        train_set = boost.Dataset(Xn, label=y, weight=self._weights(sample_weight, Xn) if sample_weight is not None else None, group=group, init_score=init_score, categorical_feature=categorical_feature)
+        if feature_name in (None, "auto"):
+            names = getattr(self, "feature_names_in_", None)
+            feature_name = "auto" if names is None else [str(n) for n in names]
+        train_set = boost.Dataset(Xn, label=label, weight=self._weights(sample_weight, Xn) if sample_weight is not None else None, group=group, init_score=init_score, feature_name=feature_name, categorical_feature=categorical_feature)
         valid_sets, names = [], []
         for i, (vx, vy) in enumerate(eval_set or []):
-            vxn = self._prepare_X(vx, reset=False)
-            vy = self._encode_eval_y(vy)
             vw = None if eval_sample_weight is None else eval_sample_weight[i]
+            if eval_class_weight is not None and eval_class_weight[i] is not None:
+                from sklearn.utils.class_weight import compute_sample_weight
+
+                cw = compute_sample_weight(eval_class_weight[i], column_or_1d(vy))
+                vw = cw if vw is None else np.multiply(vw, cw)
             vi = None if eval_init_score is None else eval_init_score[i]
             vg = None if eval_group is None else eval_group[i]
-            valid_sets.append(boost.Dataset(vxn, label=vy, weight=vw, init_score=vi, group=vg))
+            if vx is given[0] and vy is given[1] and vw is None and vi is None and vg is None:
+                valid_sets.append(train_set)  # the training data itself, as LightGBM's wrappers pass it
+            else:
+                vxn = self._prepare_X(vx, reset=False)
+                valid_sets.append(boost.Dataset(vxn, label=self._eval_label(vy), weight=vw, init_score=vi, group=vg))
             names.append(eval_names[i] if eval_names and i < len(eval_names) else f"valid_{i}")
         self.evals_result_ = {}
         cbs = list(callbacks or [])
@@ -66,16 +121,17 @@ class _GBDTBase(_GBDTParams):
             cbs.append(boost.record_evaluation(self.evals_result_))
         init = init_model.booster_ if isinstance(init_model, _GBDTBase) else init_model
         self.booster_ = boost.train(params, train_set, num_boost_round=self.n_estimators, valid_sets=valid_sets, valid_names=names, callbacks=cbs, init_model=init)
+        self.booster_._header = self._header()
         self._model = self.booster_._native
         self.best_iteration_ = self.booster_.best_iteration
         self.best_score_ = self.booster_.best_score
         self.n_estimators_ = self._model.num_iterations
         self.n_iter_ = self.n_estimators_
-        self.objective_ = self._model.objective
+        self.objective_ = self.objective if callable(self.objective) else self._model.objective
         self.feature_name_ = self.booster_.feature_name()
         return self
 
-    def _encode_eval_y(self, y):
+    def _eval_label(self, y):
         return column_or_1d(y)
 
     @property
@@ -87,9 +143,10 @@ class _GBDTBase(_GBDTParams):
         from . import boost
 
         self.booster_ = boost.Booster._from_native(self._model)
+        self.booster_._header = self._header()
         self.n_estimators_ = self._model.num_iterations
         self.n_iter_ = self.n_estimators_
-        self.objective_ = self._model.objective
+        self.objective_ = self.objective if callable(self.objective) else self._model.objective
         self.feature_name_ = self.booster_.feature_name()
         self.best_iteration_ = self.booster_.best_iteration
 
@@ -104,10 +161,12 @@ class _GBDTBase(_GBDTParams):
             self.best_iteration_ = extra["best_iteration"]
             self.best_score_ = extra["best_score"]
 
-    def _raw(self, X, raw_score=False, num_iteration=None, pred_leaf=False, pred_contrib=False):
+    def _raw(self, X, raw_score=False, start_iteration=0, num_iteration=None, pred_leaf=False, pred_contrib=False, validate_features=False, **kwargs):
         check_is_fitted(self)
+        if validate_features and hasattr(X, "columns") and not isinstance(X, np.ndarray):
+            self.booster_._validate_features([str(c) for c in X.columns])
         Xn = self._prepare_X(X, reset=False)
-        return self.booster_.predict(Xn, raw_score=raw_score, num_iteration=num_iteration, pred_leaf=pred_leaf, pred_contrib=pred_contrib)
+        return self.booster_.predict(Xn, raw_score=raw_score, start_iteration=start_iteration, num_iteration=num_iteration, pred_leaf=pred_leaf, pred_contrib=pred_contrib, **kwargs)
 
 
 class GBDTRegressor(RegressorMixin, _GBDTBase):
@@ -115,33 +174,39 @@ class GBDTRegressor(RegressorMixin, _GBDTBase):
 
     def fit(self, X, y, sample_weight=None, init_score=None, eval_set=None, eval_names=None, eval_sample_weight=None, eval_init_score=None, eval_metric=None, feature_name="auto", categorical_feature="auto", callbacks=None, init_model=None):
         """Fits the booster; returns self."""
+        given = (X, y)
+        check_mixed_columns(X)
         if not (hasattr(X, "columns") and not isinstance(X, np.ndarray)):
             X, y = validate_data(self, X, y, dtype=None if np.asarray(X).dtype.kind in "OUS" else np.float64, ensure_all_finite=False, y_numeric=True)
-            self._reset_validation()
         else:
             y = column_or_1d(y, warn=True)
             from sklearn.utils.validation import _assert_all_finite
 
             _assert_all_finite(np.asarray(y, dtype=np.float64), input_name="y")
         y = np.asarray(y, dtype=np.float64)
-        return self._fit(X, y, None, sample_weight, init_score, None, eval_set, eval_names, eval_sample_weight, eval_init_score, None, eval_metric, categorical_feature, callbacks, init_model)
+        return self._fit(X, given, y, sample_weight, init_score, None, eval_set, eval_names, eval_sample_weight, eval_init_score, None, eval_metric, feature_name, categorical_feature, callbacks, init_model)
 
-    def _reset_validation(self):
-        # validate_data already set n_features_in_/feature_names_in_; _prepare_X sets them again.
-        pass
-
-    def predict(self, X, raw_score=False, start_iteration=0, num_iteration=None, pred_leaf=False, pred_contrib=False, **kwargs):
-        """Predicted values (or raw scores, leaf indices, SHAP values)."""
-        return self._raw(X, raw_score, num_iteration, pred_leaf, pred_contrib)
+    def predict(self, X, raw_score=False, start_iteration=0, num_iteration=None, pred_leaf=False, pred_contrib=False, validate_features=False, **kwargs):
+        """Predicted values (or raw scores, leaf indices, SHAP values); ``kwargs`` as ``Booster.predict`` takes them."""
+        return self._raw(X, raw_score, start_iteration, num_iteration, pred_leaf, pred_contrib, validate_features, **kwargs)
 
 
 class GBDTClassifier(ClassifierMixin, _GBDTBase):
-    """Gradient-boosted classification trees (LightGBM's ``LGBMClassifier`` API)."""
+    """Gradient-boosted classification trees (LightGBM's ``LGBMClassifier`` API).
+
+    The booster learns the class labels themselves (its model file names
+    them), except with a custom objective, which is called as
+    ``objective(y_true, y_pred)`` with the class codes 0..k-1 as ``y_true``;
+    then, as in LightGBM, ``predict`` and ``predict_proba`` return raw scores
+    (with a warning), since the objective's link is unknown.
+    """
 
     _default_objective = "binary"
 
     def fit(self, X, y, sample_weight=None, init_score=None, eval_set=None, eval_names=None, eval_sample_weight=None, eval_class_weight=None, eval_init_score=None, eval_metric=None, feature_name="auto", categorical_feature="auto", callbacks=None, init_model=None):
         """Fits the booster; returns self."""
+        given = (X, y)
+        check_mixed_columns(X)
         if not (hasattr(X, "columns") and not isinstance(X, np.ndarray)):
             X, y = validate_data(self, X, y, dtype=None if np.asarray(X).dtype.kind in "OUS" else np.float64, ensure_all_finite=False)
         self.classes_, codes, _ = encode_labels(y)
@@ -151,10 +216,13 @@ class GBDTClassifier(ClassifierMixin, _GBDTBase):
             self._default_objective = "binary" if self.n_classes_ <= 2 else "multiclass"
         if self.n_classes_ < 2:
             raise ValueError(f"the target has only one class ({self.classes_[0]!r}); a classifier needs at least 2")
-        return self._fit(X, codes, None, sample_weight, init_score, None, eval_set, eval_names, eval_sample_weight, eval_init_score, None, eval_metric, categorical_feature, callbacks, init_model)
+        label = codes if callable(obj) else column_or_1d(y)
+        return self._fit(X, given, label, sample_weight, init_score, None, eval_set, eval_names, eval_sample_weight, eval_init_score, None, eval_metric, feature_name, categorical_feature, callbacks, init_model, eval_class_weight)
 
-    def _encode_eval_y(self, y):
+    def _eval_label(self, y):
         y = column_or_1d(y)
+        if not callable(self.objective):
+            return y  # the booster maps labels onto its classes by name
         index = {c: i for i, c in enumerate(self.classes_.tolist())}
         return np.asarray([index[v] for v in y.tolist()])
 
@@ -162,10 +230,21 @@ class GBDTClassifier(ClassifierMixin, _GBDTBase):
         super()._set_learned()
         self.n_classes_ = len(self.classes_)
 
-    def predict_proba(self, X, raw_score=False, start_iteration=0, num_iteration=None, pred_leaf=False, pred_contrib=False, **kwargs):
+    def _raw_scores_warning(self):
+        warnings.warn(
+            "Cannot compute class probabilities or labels due to the usage of customized objective function.\n"
+            "Returning raw scores instead.",
+            UserWarning,
+            stacklevel=3,
+        )
+
+    def predict_proba(self, X, raw_score=False, start_iteration=0, num_iteration=None, pred_leaf=False, pred_contrib=False, validate_features=False, **kwargs):
         """Class probabilities, columns in the order of ``classes_``."""
-        out = self._raw(X, raw_score, num_iteration, pred_leaf, pred_contrib)
+        out = self._raw(X, raw_score, start_iteration, num_iteration, pred_leaf, pred_contrib, validate_features, **kwargs)
         if raw_score or pred_leaf or pred_contrib:
+            return out
+        if callable(self.objective):
+            self._raw_scores_warning()
             return out
         if out.ndim == 1:
             return np.column_stack([1.0 - out, out])
@@ -175,11 +254,14 @@ class GBDTClassifier(ClassifierMixin, _GBDTBase):
         """Raw scores: shape (n_samples,) for two classes, else (n_samples, n_classes)."""
         return self._raw(X, raw_score=True)
 
-    def predict(self, X, raw_score=False, start_iteration=0, num_iteration=None, pred_leaf=False, pred_contrib=False, **kwargs):
-        """Predicted class labels."""
+    def predict(self, X, raw_score=False, start_iteration=0, num_iteration=None, pred_leaf=False, pred_contrib=False, validate_features=False, **kwargs):
+        """Predicted class labels (raw scores with a custom objective, as in LightGBM)."""
         if raw_score or pred_leaf or pred_contrib:
-            return self._raw(X, raw_score, num_iteration, pred_leaf, pred_contrib)
-        proba = self.predict_proba(X, num_iteration=num_iteration)
+            return self._raw(X, raw_score, start_iteration, num_iteration, pred_leaf, pred_contrib, validate_features, **kwargs)
+        if callable(self.objective):
+            self._raw_scores_warning()
+            return self._raw(X, False, start_iteration, num_iteration, False, False, validate_features, **kwargs)
+        proba = self.predict_proba(X, start_iteration=start_iteration, num_iteration=num_iteration, validate_features=validate_features, **kwargs)
         return self.classes_[np.argmax(proba, axis=1)]
 
     def predict_log_proba(self, X):
@@ -196,6 +278,8 @@ class GBDTRanker(_GBDTBase):
 
         Without ``group`` (as scikit-learn's tooling calls ``fit``), all rows form one query.
         """
+        given = (X, y)
+        check_mixed_columns(X)
         if not (hasattr(X, "columns") and not isinstance(X, np.ndarray)):
             X, y = validate_data(self, X, y, dtype=np.float64, ensure_all_finite=False, y_numeric=True)
         if group is None:
@@ -203,8 +287,8 @@ class GBDTRanker(_GBDTBase):
         if eval_set is not None and eval_group is None:
             eval_group = [[len(vy)] for _, vy in eval_set]
         self._other_params.setdefault("eval_at", list(eval_at))
-        return self._fit(X, np.asarray(y, dtype=np.float64), None, sample_weight, init_score, group, eval_set, eval_names, eval_sample_weight, eval_init_score, eval_group, eval_metric, categorical_feature, callbacks, init_model)
+        return self._fit(X, given, np.asarray(y, dtype=np.float64), sample_weight, init_score, group, eval_set, eval_names, eval_sample_weight, eval_init_score, eval_group, eval_metric, feature_name, categorical_feature, callbacks, init_model)
 
-    def predict(self, X, raw_score=False, start_iteration=0, num_iteration=None, pred_leaf=False, pred_contrib=False, **kwargs):
+    def predict(self, X, raw_score=False, start_iteration=0, num_iteration=None, pred_leaf=False, pred_contrib=False, validate_features=False, **kwargs):
         """Ranking scores (higher ranks first)."""
-        return self._raw(X, raw_score, num_iteration, pred_leaf, pred_contrib)
+        return self._raw(X, raw_score, start_iteration, num_iteration, pred_leaf, pred_contrib, validate_features, **kwargs)

@@ -17,6 +17,8 @@ ESTIMATORS = [
     il.GBDTClassifier(),
     il.GBDTRanker(),
     il.KMeans(),
+    # Classes generated whole from the registry, each with its defaults.
+    *(getattr(il, name)() for name in il._generated.PUBLIC),
 ]
 
 # A check that cannot apply, with its reason.

@@ -10,7 +10,9 @@ mod arrow_convert;
 mod compression;
 mod csv_reader;
 mod files;
+mod guard;
 mod options;
+mod parquet_check;
 mod writer;
 
 pub use arrow_convert::{batches_to_table, table_to_batch};
@@ -96,12 +98,22 @@ fn read_parquet_from<R>(reader: R, source: &str, options: &ReadOptions) -> Resul
 where
     R: parquet::file::reader::ChunkReader + 'static,
 {
-    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+    use parquet::arrow::arrow_reader::{ArrowReaderMetadata, ParquetRecordBatchReaderBuilder};
     let bad = |e: &dyn std::fmt::Display| Error::Parse { location: source.to_string(), message: e.to_string() };
-    let builder = ParquetRecordBatchReaderBuilder::try_new(reader).map_err(|e| bad(&e))?;
-    let schema = builder.schema().clone();
-    let reader = builder.with_batch_size(64 * 1024).build().map_err(|e| bad(&e))?;
-    let batches = reader.collect::<Result<Vec<_>, _>>().map_err(|e| bad(&e))?;
+    let malformed =
+        |m: String| Error::Parse { location: source.to_string(), message: format!("not a readable Parquet file: {m}") };
+    // The parquet crate panics on some malformed files, and takes unbounded
+    // time on others unless their structure is checked first (parquet_check).
+    let (schema, batches) = guard::contain_panics(source, || {
+        parquet_check::check_footer(&reader).map_err(malformed)?;
+        let metadata = ArrowReaderMetadata::load(&reader, Default::default()).map_err(|e| bad(&e))?;
+        parquet_check::check_pages(&reader, metadata.metadata()).map_err(malformed)?;
+        let builder = ParquetRecordBatchReaderBuilder::new_with_metadata(reader, metadata);
+        let schema = builder.schema().clone();
+        let reader = builder.with_batch_size(64 * 1024).build().map_err(|e| bad(&e))?;
+        let batches = reader.collect::<Result<Vec<_>, _>>().map_err(|e| bad(&e))?;
+        Ok((schema, batches))
+    })?;
     let table = batches_to_table(&schema, &batches)?;
     options.apply(table, source)
 }

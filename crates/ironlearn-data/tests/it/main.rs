@@ -3,6 +3,7 @@
 
 mod compressed;
 mod decimal;
+mod fuzzed;
 mod paths;
 
 use std::io::Write;

@@ -24,7 +24,7 @@ hyperparams! {
     /// # Ok::<(), ironlearn_core::Error>(())
     /// ```
     #[name = "dummy_classifier"]
-    #[tags(task = Some(Task::Classification), sample_weight, missing_values, categorical, sparse, f32, predict_proba, poor_score)]
+    #[tags(task = Some(Task::Classification), sample_weight, missing_values, categorical, f32, predict_proba, poor_score)]
     pub struct DummyClassifier {
         /// "prior" (the most frequent class; probabilities are the priors), "most_frequent" (the same
         /// class, probability 1), "stratified" (draws from the priors), "uniform" (uniform draws) or
@@ -44,7 +44,7 @@ pub struct DummyClassifierModel {
     params: DummyClassifier,
     classes: Vec<String>,
     class_prior: Vec<f64>,
-    n_features_in: usize,
+    n_features: usize,
 }
 
 impl DummyClassifierModel {
@@ -80,11 +80,11 @@ impl DummyClassifierModel {
 
     fn check_width(&self, x: &Features<'_>) -> Result<()> {
         ensure!(
-            x.n_cols() == self.n_features_in,
+            x.n_cols() == self.n_features,
             Shape,
             "X has {} features, but DummyClassifier is expecting {} features as input",
             x.n_cols(),
-            self.n_features_in
+            self.n_features
         );
         if let Features::Dense(m) = x {
             check_no_inf(*m, "X")?;
@@ -131,7 +131,7 @@ impl DummyClassifier {
             params: self.clone(),
             classes: y.classes().to_vec(),
             class_prior: counts.iter().map(|c| c / total).collect(),
-            n_features_in: 0,
+            n_features: 0,
         })
     }
 }
@@ -147,7 +147,7 @@ impl Learn for DummyClassifier {
         // One class is a legitimate target for a baseline, as in scikit-learn.
         let labels = data.target()?.labels()?;
         let mut model = self.fit_labels(&labels, data.weight)?;
-        model.n_features_in = data.x.n_cols();
+        model.n_features = data.x.n_cols();
         Ok(model)
     }
 }
@@ -156,7 +156,7 @@ impl Fitted for DummyClassifierModel {
     type Estimator = DummyClassifier;
 
     fn n_features_in(&self) -> usize {
-        self.n_features_in
+        self.n_features
     }
 
     fn classes(&self) -> Option<&[String]> {
@@ -191,7 +191,7 @@ mod tests {
         let y = Labels::from_strings(&["a", "b", "b", "c"]);
         let params = DummyClassifier { strategy: strategy.into(), random_state: 3, constant: Some("c".into()) };
         let mut m = params.fit_labels(&y, None).unwrap();
-        m.n_features_in = 1;
+        m.n_features = 1;
         m
     }
 

@@ -4,7 +4,7 @@
 //! that ignores the features; scikit-learn's `DummyRegressor` is that
 //! answer, and this is it with the same strategies and weighting.
 
-use ironlearn_core::validate::{check_no_inf, check_not_empty, check_predict_input, check_sample_weight, check_target};
+use ironlearn_core::validate::{check_no_inf, check_not_empty, check_sample_weight, check_target};
 use ironlearn_core::{
     ensure, hyperparams, register, Domain, Features, FitContext, Fitted, Learn, Prediction, Result, Task, TrainData,
 };
@@ -21,7 +21,7 @@ hyperparams! {
     /// # Ok::<(), ironlearn_core::Error>(())
     /// ```
     #[name = "dummy_regressor"]
-    #[tags(task = Some(Task::Regression), sample_weight, missing_values, categorical, sparse, f32, poor_score)]
+    #[tags(task = Some(Task::Regression), sample_weight, missing_values, categorical, f32, poor_score)]
     pub struct DummyRegressor {
         /// "mean", "median", "quantile" (the `quantile` below) or "constant" (the `constant` below).
         strategy: String = "mean".into(), domain(Domain::choice(&["mean", "median", "quantile", "constant"]));
@@ -37,7 +37,7 @@ hyperparams! {
 pub struct DummyRegressorModel {
     params: DummyRegressor,
     constant: f64,
-    n_features_in: usize,
+    n_features: usize,
 }
 
 impl DummyRegressorModel {
@@ -86,7 +86,7 @@ impl DummyRegressor {
             "quantile" => weighted_quantile(y, sample_weight, self.quantile),
             _ => self.constant,
         };
-        Ok(DummyRegressorModel { params: self.clone(), constant, n_features_in: 0 })
+        Ok(DummyRegressorModel { params: self.clone(), constant, n_features: 0 })
     }
 }
 
@@ -100,7 +100,7 @@ impl Learn for DummyRegressor {
             check_no_inf(x, "X")?;
         }
         let mut model = self.fit_values(data.values()?, data.weight)?;
-        model.n_features_in = data.x.n_cols();
+        model.n_features = data.x.n_cols();
         Ok(model)
     }
 }
@@ -109,19 +109,19 @@ impl Fitted for DummyRegressorModel {
     type Estimator = DummyRegressor;
 
     fn n_features_in(&self) -> usize {
-        self.n_features_in
+        self.n_features
     }
 
     fn predict_data(&self, x: Features<'_>) -> Result<Prediction> {
-        match x {
-            Features::Dense(m) => check_predict_input(m, self.n_features_in, "DummyRegressor")?,
-            other => ensure!(
-                other.n_cols() == self.n_features_in,
-                Shape,
-                "X has {} features, but DummyRegressor is expecting {} features as input",
-                other.n_cols(),
-                self.n_features_in
-            ),
+        ensure!(
+            x.n_cols() == self.n_features,
+            Shape,
+            "X has {} features, but DummyRegressor is expecting {} features as input",
+            x.n_cols(),
+            self.n_features
+        );
+        if let Features::Dense(m) = x {
+            check_no_inf(m, "X")?;
         }
         Ok(Prediction::Values(Array1::from_elem(x.n_rows(), self.constant)))
     }
