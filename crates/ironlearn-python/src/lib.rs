@@ -7,7 +7,10 @@
 
 use pyo3::prelude::*;
 
+#[cfg(feature = "boost")]
 mod booster;
+#[cfg(feature = "boost")]
+mod booster_methods;
 mod errors;
 mod frame;
 mod metrics;
@@ -24,7 +27,9 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(native_model::fit, m)?)?;
     m.add_function(wrap_pyfunction!(native_model::load_bytes, m)?)?;
     m.add_function(wrap_pyfunction!(native_model::estimators, m)?)?;
+    #[cfg(feature = "boost")]
     m.add_function(wrap_pyfunction!(booster::import_lightgbm, m)?)?;
+    #[cfg(feature = "boost")]
     m.add_function(wrap_pyfunction!(booster::import_xgboost, m)?)?;
     metrics::register(m)?;
     Ok(())

@@ -1,17 +1,23 @@
 //! Fitting any registered estimator, and the fitted model as a Python object.
 
+#[cfg(feature = "boost")]
 use std::any::Any;
 
 use std::sync::Mutex;
 
-use ironlearn_boost::{GbdtModel, Importance};
+#[cfg(feature = "boost")]
+use ironlearn_boost::GbdtModel;
+#[cfg(feature = "boost")]
+use ironlearn_core::{DType, Field};
 use ironlearn_core::{
-    DType, Data, Features, Field, FitContext, Labels, Model, ModelFile, Parts, Prediction, Progress, Schema, Target,
-    TargetInfo, TrainData,
+    Data, Features, FitContext, Labels, Model, ModelFile, Prediction, Progress, Schema, Target, TargetInfo, TrainData,
 };
+#[cfg(feature = "boost")]
 use ironlearn_pipeline::FittedPipeline;
 use numpy::{IntoPyArray, PyArray1, PyArray2, PyReadonlyArray1};
-use pyo3::exceptions::{PyTypeError, PyValueError};
+#[cfg(feature = "boost")]
+use pyo3::exceptions::PyTypeError;
+use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 use serde::Deserialize;
@@ -29,6 +35,7 @@ pub struct NativeModel {
 impl NativeModel {
     /// The booster: the model itself, or the last step of a pipeline (as the
     /// CLI saves `--model gbdt`).
+    #[cfg(feature = "boost")]
     pub fn booster(&self) -> PyResult<&GbdtModel> {
         let model = self.model.as_ref() as &dyn Any;
         let last = match model.downcast_ref::<FittedPipeline>() {
@@ -40,29 +47,37 @@ impl NativeModel {
     }
 
     /// The pipeline whose last step is the booster, when the model is one.
-    fn pipeline(&self) -> Option<&FittedPipeline> {
+    #[cfg(feature = "boost")]
+    pub(crate) fn pipeline(&self) -> Option<&FittedPipeline> {
         (self.model.as_ref() as &dyn Any).downcast_ref::<FittedPipeline>()
     }
 
     /// The input schema the model reads: a booster's features (names, and the
     /// levels of text categories), else numeric features named `x0`, `x1`, ...
     fn default_schema(&self) -> Schema {
-        match (self.model.as_ref() as &dyn Any).downcast_ref::<GbdtModel>() {
-            Some(b) => Schema {
-                fields: b
-                    .features()
-                    .iter()
-                    .map(|f| Field {
-                        name: f.name.clone(),
-                        dtype: match (&f.levels, f.categorical) {
-                            (Some(levels), true) => DType::Categorical { categories: levels.clone() },
-                            _ => DType::Numeric,
-                        },
-                    })
-                    .collect(),
-            },
-            None => Schema::numeric(self.model.n_features_in()),
+        #[cfg(feature = "boost")]
+        if let Some(b) = (self.model.as_ref() as &dyn Any).downcast_ref::<GbdtModel>() {
+            return booster_schema(b);
         }
+        Schema::numeric(self.model.n_features_in())
+    }
+}
+
+/// A booster's input schema: its features' names, and the levels of text categories.
+#[cfg(feature = "boost")]
+fn booster_schema(b: &GbdtModel) -> Schema {
+    Schema {
+        fields: b
+            .features()
+            .iter()
+            .map(|f| Field {
+                name: f.name.clone(),
+                dtype: match (&f.levels, f.categorical) {
+                    (Some(levels), true) => DType::Categorical { categories: levels.clone() },
+                    _ => DType::Numeric,
+                },
+            })
+            .collect(),
     }
 }
 
@@ -106,6 +121,22 @@ struct Extras {
     weight: Option<Vec<f64>>,
     group: Option<Vec<usize>>,
     init: Option<Vec<f64>>,
+}
+
+/// Without the booster no estimator takes a custom objective.
+#[cfg(not(feature = "boost"))]
+#[derive(Clone)]
+enum NoObjective {}
+
+#[cfg(not(feature = "boost"))]
+impl NoObjective {
+    fn failed(&self) -> bool {
+        match *self {}
+    }
+
+    fn take_error(&self) -> Option<PyErr> {
+        match *self {}
+    }
 }
 
 fn view<'a>(x: Features<'a>, e: &'a Extras) -> TrainData<'a> {
@@ -161,8 +192,16 @@ pub fn fit(
             init: vinit.as_ref().map(|s| s.as_array().to_vec()),
         });
     }
+    #[cfg(feature = "boost")]
     let objective = fobj.map(|f| crate::booster::SharedObjective::new(f, num_outputs));
+    #[cfg(feature = "boost")]
     let extension = objective.clone().map(|o| ironlearn_boost::CustomObjective(std::sync::Arc::new(o)));
+    #[cfg(not(feature = "boost"))]
+    let (objective, extension): (Option<NoObjective>, Option<()>) = match fobj {
+        Some(_) => return Err(PyValueError::new_err("a custom objective needs the booster (the 'boost' feature)")),
+        None => (None, None),
+    };
+    let _ = num_outputs;
     let callback_error: Mutex<Option<PyErr>> = Mutex::new(None);
     let base: Option<&dyn Model> = init_model.as_ref().map(|m| m.model.as_ref());
     let features = x.features();
@@ -355,128 +394,5 @@ impl NativeModel {
         file.set_metrics(overrides.metrics);
         let bytes = py.detach(|| file.to_bytes()).py()?;
         Ok(PyBytes::new(py, &bytes))
-    }
-
-    // ---- booster-only methods ----
-
-    /// Booster outputs: "raw", "value" (after the objective's transform), "leaf" or "contrib".
-    #[pyo3(signature = (x, what, num_iteration=None))]
-    fn booster_predict<'py>(
-        &self,
-        py: Python<'py>,
-        x: XInput<'py>,
-        what: &str,
-        num_iteration: Option<usize>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let b = self.booster()?;
-        let f = x.features();
-        // A pipeline's earlier steps (none for the CLI's booster) turn x into what the booster reads.
-        let prefixed = match self.pipeline() {
-            Some(p) => py.detach(|| p.transform_before_last(f.reborrow())).py()?,
-            None => None,
-        };
-        let f = prefixed.as_ref().map_or(f, Data::view);
-        Ok(match what {
-            "raw" => py.detach(|| b.predict_raw(f, num_iteration)).py()?.into_pyarray(py).into_any(),
-            "value" => py.detach(|| b.predict_transformed(f, num_iteration)).py()?.into_pyarray(py).into_any(),
-            "leaf" => py.detach(|| b.predict_leaf(f, num_iteration)).py()?.mapv(i64::from).into_pyarray(py).into_any(),
-            "contrib" => py.detach(|| b.predict_contrib(f, num_iteration)).py()?.into_pyarray(py).into_any(),
-            other => return Err(PyValueError::new_err(format!("unknown prediction kind '{other}'"))),
-        })
-    }
-
-    #[pyo3(signature = (importance_type="split", num_iteration=None))]
-    fn feature_importance<'py>(
-        &self,
-        py: Python<'py>,
-        importance_type: &str,
-        num_iteration: Option<usize>,
-    ) -> PyResult<Bound<'py, PyArray1<f64>>> {
-        let kind = match importance_type {
-            "split" => Importance::Split,
-            "gain" => Importance::Gain,
-            other => {
-                return Err(PyValueError::new_err(format!("importance_type must be 'split' or 'gain', got '{other}'")))
-            }
-        };
-        Ok(self.booster()?.feature_importance(kind, num_iteration).into_pyarray(py))
-    }
-
-    fn dump_model(&self) -> PyResult<String> {
-        Ok(self.booster()?.dump().to_string())
-    }
-
-    #[getter]
-    fn num_trees(&self) -> PyResult<usize> {
-        Ok(self.booster()?.trees().len())
-    }
-
-    #[getter]
-    fn num_iterations(&self) -> PyResult<usize> {
-        Ok(self.booster()?.num_iterations())
-    }
-
-    #[getter]
-    fn num_outputs(&self) -> PyResult<usize> {
-        Ok(self.booster()?.num_outputs())
-    }
-
-    #[getter]
-    fn best_iteration(&self) -> PyResult<Option<usize>> {
-        Ok(self.booster()?.best_iteration())
-    }
-
-    #[getter]
-    fn objective(&self) -> PyResult<String> {
-        Ok(self.booster()?.objective().to_string())
-    }
-
-    #[getter]
-    fn feature_names(&self) -> PyResult<Vec<String>> {
-        Ok(self.booster()?.feature_names())
-    }
-
-    /// `[(data, metric, values)]` for every validation metric.
-    fn evals(&self) -> PyResult<Vec<(String, String, Vec<f64>)>> {
-        Ok(self.booster()?.evals().iter().map(|e| (e.data.clone(), e.metric.clone(), e.values.clone())).collect())
-    }
-
-    /// A copy keeping the first `iterations` rounds.
-    fn truncated(&self, iterations: usize) -> PyResult<NativeModel> {
-        let mut b = self.booster()?.clone();
-        b.truncate(iterations);
-        Ok(NativeModel { model: Box::new(b) })
-    }
-
-    /// A copy of a booster with its features renamed and/or its best
-    /// iteration set (as a Python callback's early stopping chose it), so the
-    /// model file, dumps and importances carry them.
-    #[pyo3(signature = (feature_names=None, best_iteration=None))]
-    fn booster_with(&self, feature_names: Option<Vec<String>>, best_iteration: Option<usize>) -> PyResult<NativeModel> {
-        let b = (self.model.as_ref() as &dyn Any)
-            .downcast_ref::<GbdtModel>()
-            .ok_or_else(|| PyTypeError::new_err(format!("a '{}' model is not a bare booster", self.model.kind())))?;
-        let Parts { params, mut state, arrays } = b.parts().py()?;
-        if let Some(names) = feature_names {
-            let features = state["features"]
-                .as_array_mut()
-                .ok_or_else(|| PyValueError::new_err("the booster's state has no features"))?;
-            if names.len() != features.len() {
-                return Err(PyValueError::new_err(format!(
-                    "{} feature names for a booster of {} features",
-                    names.len(),
-                    features.len()
-                )));
-            }
-            for (f, name) in features.iter_mut().zip(names) {
-                f["name"] = serde_json::Value::String(name);
-            }
-        }
-        if let Some(best) = best_iteration {
-            state["best_iteration"] = if best == 0 { serde_json::Value::Null } else { best.into() };
-        }
-        let entry = ironlearn_pipeline::find("gbdt").py()?;
-        let model = (entry.load)(&Parts { params, state, arrays }).py()?;
-        Ok(NativeModel { model })
     }
 }

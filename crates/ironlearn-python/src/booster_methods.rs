@@ -1,0 +1,139 @@
+//! The booster's own methods on a fitted model: raw scores, leaves, SHAP
+//! values, importances, the tree dump, and rounds, for `ironlearn.boost`.
+//! Built only with the `boost` feature, as a second `#[pymethods]` block.
+
+use std::any::Any;
+
+use ironlearn_boost::{GbdtModel, Importance};
+use ironlearn_core::{Data, Model, Parts};
+use numpy::{IntoPyArray, PyArray1};
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+
+use crate::errors::IntoPy;
+use crate::frame::XInput;
+use crate::native_model::NativeModel;
+
+#[pymethods]
+impl NativeModel {
+    /// Booster outputs: "raw", "value" (after the objective's transform), "leaf" or "contrib".
+    #[pyo3(signature = (x, what, num_iteration=None))]
+    fn booster_predict<'py>(
+        &self,
+        py: Python<'py>,
+        x: XInput<'py>,
+        what: &str,
+        num_iteration: Option<usize>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let b = self.booster()?;
+        let f = x.features();
+        // A pipeline's earlier steps (none for the CLI's booster) turn x into what the booster reads.
+        let prefixed = match self.pipeline() {
+            Some(p) => py.detach(|| p.transform_before_last(f.reborrow())).py()?,
+            None => None,
+        };
+        let f = prefixed.as_ref().map_or(f, Data::view);
+        Ok(match what {
+            "raw" => py.detach(|| b.predict_raw(f, num_iteration)).py()?.into_pyarray(py).into_any(),
+            "value" => py.detach(|| b.predict_transformed(f, num_iteration)).py()?.into_pyarray(py).into_any(),
+            "leaf" => py.detach(|| b.predict_leaf(f, num_iteration)).py()?.mapv(i64::from).into_pyarray(py).into_any(),
+            "contrib" => py.detach(|| b.predict_contrib(f, num_iteration)).py()?.into_pyarray(py).into_any(),
+            other => return Err(PyValueError::new_err(format!("unknown prediction kind '{other}'"))),
+        })
+    }
+
+    #[pyo3(signature = (importance_type="split", num_iteration=None))]
+    fn feature_importance<'py>(
+        &self,
+        py: Python<'py>,
+        importance_type: &str,
+        num_iteration: Option<usize>,
+    ) -> PyResult<Bound<'py, PyArray1<f64>>> {
+        let kind = match importance_type {
+            "split" => Importance::Split,
+            "gain" => Importance::Gain,
+            other => {
+                return Err(PyValueError::new_err(format!("importance_type must be 'split' or 'gain', got '{other}'")))
+            }
+        };
+        Ok(self.booster()?.feature_importance(kind, num_iteration).into_pyarray(py))
+    }
+
+    fn dump_model(&self) -> PyResult<String> {
+        Ok(self.booster()?.dump().to_string())
+    }
+
+    #[getter]
+    fn num_trees(&self) -> PyResult<usize> {
+        Ok(self.booster()?.trees().len())
+    }
+
+    #[getter]
+    fn num_iterations(&self) -> PyResult<usize> {
+        Ok(self.booster()?.num_iterations())
+    }
+
+    #[getter]
+    fn num_outputs(&self) -> PyResult<usize> {
+        Ok(self.booster()?.num_outputs())
+    }
+
+    #[getter]
+    fn best_iteration(&self) -> PyResult<Option<usize>> {
+        Ok(self.booster()?.best_iteration())
+    }
+
+    #[getter]
+    fn objective(&self) -> PyResult<String> {
+        Ok(self.booster()?.objective().to_string())
+    }
+
+    #[getter]
+    fn feature_names(&self) -> PyResult<Vec<String>> {
+        Ok(self.booster()?.feature_names())
+    }
+
+    /// `[(data, metric, values)]` for every validation metric.
+    fn evals(&self) -> PyResult<Vec<(String, String, Vec<f64>)>> {
+        Ok(self.booster()?.evals().iter().map(|e| (e.data.clone(), e.metric.clone(), e.values.clone())).collect())
+    }
+
+    /// A copy keeping the first `iterations` rounds.
+    fn truncated(&self, iterations: usize) -> PyResult<NativeModel> {
+        let mut b = self.booster()?.clone();
+        b.truncate(iterations);
+        Ok(NativeModel { model: Box::new(b) })
+    }
+
+    /// A copy of a booster with its features renamed and/or its best
+    /// iteration set (as a Python callback's early stopping chose it), so the
+    /// model file, dumps and importances carry them.
+    #[pyo3(signature = (feature_names=None, best_iteration=None))]
+    fn booster_with(&self, feature_names: Option<Vec<String>>, best_iteration: Option<usize>) -> PyResult<NativeModel> {
+        let b = (self.model.as_ref() as &dyn Any)
+            .downcast_ref::<GbdtModel>()
+            .ok_or_else(|| PyTypeError::new_err(format!("a '{}' model is not a bare booster", self.model.kind())))?;
+        let Parts { params, mut state, arrays } = b.parts().py()?;
+        if let Some(names) = feature_names {
+            let features = state["features"]
+                .as_array_mut()
+                .ok_or_else(|| PyValueError::new_err("the booster's state has no features"))?;
+            if names.len() != features.len() {
+                return Err(PyValueError::new_err(format!(
+                    "{} feature names for a booster of {} features",
+                    names.len(),
+                    features.len()
+                )));
+            }
+            for (f, name) in features.iter_mut().zip(names) {
+                f["name"] = serde_json::Value::String(name);
+            }
+        }
+        if let Some(best) = best_iteration {
+            state["best_iteration"] = if best == 0 { serde_json::Value::Null } else { best.into() };
+        }
+        let entry = ironlearn_pipeline::find("gbdt").py()?;
+        let model = (entry.load)(&Parts { params, state, arrays }).py()?;
+        Ok(NativeModel { model })
+    }
+}
