@@ -331,7 +331,8 @@ fn read_model_bytes(path: &Path) -> Result<Vec<u8>> {
         return Err(refuse(io::ErrorKind::IsADirectory, "is a directory, not a model file".into()));
     }
     if !meta.is_file() {
-        let message = format!("is not a regular file ({}); a model is read from a regular file", special_kind(&meta));
+        let message =
+            format!("is not a regular file ({}); a model is read from a regular file", special_kind(&meta.file_type()));
         return Err(refuse(io::ErrorKind::InvalidInput, message));
     }
     let mut file = File::open(path).map_err(io)?;
@@ -345,23 +346,23 @@ fn read_model_bytes(path: &Path) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// A non-regular, non-directory file in words.
-fn special_kind(meta: &fs::Metadata) -> &'static str {
+/// A non-regular, non-directory file in words ("a FIFO"), for messages
+/// that refuse to read one (model files here, data files in ironlearn-data).
+pub fn special_kind(file_type: &fs::FileType) -> &'static str {
     #[cfg(unix)]
     {
         use std::os::unix::fs::FileTypeExt;
-        let t = meta.file_type();
-        if t.is_fifo() {
+        if file_type.is_fifo() {
             return "a FIFO";
-        } else if t.is_char_device() {
+        } else if file_type.is_char_device() {
             return "a character device";
-        } else if t.is_block_device() {
+        } else if file_type.is_block_device() {
             return "a block device";
-        } else if t.is_socket() {
+        } else if file_type.is_socket() {
             return "a socket";
         }
     }
-    let _ = meta;
+    let _ = file_type;
     "a special file"
 }
 

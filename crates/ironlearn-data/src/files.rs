@@ -27,7 +27,7 @@ pub fn check_input_file(path: &Path) -> Result<u64> {
         return Err(refuse(path, io::ErrorKind::IsADirectory, "is a directory, not a data file"));
     }
     if !meta.is_file() {
-        let what = special_kind(&meta.file_type());
+        let what = ironlearn_core::model_file::special_kind(&meta.file_type());
         let message = format!("is not a regular file ({what}); data is read from regular files only");
         return Err(refuse(path, io::ErrorKind::InvalidInput, &message));
     }
@@ -200,25 +200,6 @@ impl Drop for TempPath {
 
 fn refuse(path: &Path, kind: io::ErrorKind, message: &str) -> Error {
     Error::io(path, io::Error::new(kind, message.to_string()))
-}
-
-/// What kind of non-regular, non-directory file this is, in words.
-fn special_kind(file_type: &fs::FileType) -> &'static str {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        if file_type.is_fifo() {
-            return "a FIFO";
-        } else if file_type.is_socket() {
-            return "a socket";
-        } else if file_type.is_char_device() {
-            return "a character device";
-        } else if file_type.is_block_device() {
-            return "a block device";
-        }
-    }
-    let _ = file_type;
-    "a special file"
 }
 
 #[cfg(test)]

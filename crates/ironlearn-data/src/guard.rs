@@ -59,3 +59,28 @@ fn message(payload: &(dyn Any + Send)) -> &str {
         .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
         .unwrap_or("a malformed file")
 }
+
+#[cfg(all(test, panic = "unwind"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_inside_is_an_error_naming_the_source() {
+        let err = contain_panics("t.parquet", || -> Result<()> { panic!("Decoder for dict should have been set") });
+        let message = err.unwrap_err().to_string();
+        assert_eq!(
+            message,
+            "t.parquet: not a readable Parquet file (the Parquet reader failed: Decoder for dict should have been set)"
+        );
+        let err = contain_panics("t.parquet", || -> Result<()> { panic!("{} of {}", 3, 4) });
+        assert!(err.unwrap_err().to_string().ends_with("failed: 3 of 4)"));
+        assert_eq!(contain_panics("t.parquet", || Ok(7)).unwrap(), 7);
+    }
+
+    #[test]
+    fn panics_outside_still_unwind_after_a_contained_one() {
+        let nested = contain_panics("outer", || contain_panics("inner", || -> Result<()> { panic!("inner") }));
+        assert!(nested.unwrap_err().to_string().starts_with("inner: "));
+        assert!(std::panic::catch_unwind(|| panic!("not contained")).is_err());
+    }
+}

@@ -247,23 +247,14 @@ pub struct FittedColumnTransformer {
 
 impl FittedColumnTransformer {
     pub(crate) fn from_parts(parts: Parts) -> Result<Self> {
-        let mut arrays = parts.arrays;
         let bad = |m: &str| Error::ModelFile(format!("column_transformer: {m}"));
-        let list = parts.state["parts"].as_array().ok_or_else(|| bad("no parts"))?;
-        let models = list
-            .iter()
-            .enumerate()
-            .map(|(i, p)| {
-                let name = p["name"].as_str().ok_or_else(|| bad("a part has no name"))?.to_string();
-                let kind = p["kind"].as_str().ok_or_else(|| bad("a part has no kind"))?;
+        let mut arrays = parts.arrays;
+        let models = crate::load::load_nested(&parts.state["parts"], &mut arrays, "column_transformer")?
+            .into_iter()
+            .map(|(fields, model)| {
                 let columns: Vec<String> =
-                    serde_json::from_value(p["columns"].clone()).map_err(|_| bad("a part's columns"))?;
-                let sub = Parts {
-                    params: p["params"].clone(),
-                    state: p["state"].clone(),
-                    arrays: arrays.take_sub(&i.to_string()),
-                };
-                Ok((name, crate::load::load_parts(kind, sub)?, columns))
+                    serde_json::from_value(fields["columns"].clone()).map_err(|_| bad("a part's columns"))?;
+                Ok((crate::load::part_name(&fields), model, columns))
             })
             .collect::<Result<_>>()?;
         Ok(FittedColumnTransformer {
@@ -288,15 +279,9 @@ impl Model for FittedColumnTransformer {
     }
 
     fn parts(&self) -> Result<Parts> {
-        let mut arrays = ironlearn_core::Arrays::new();
-        let mut list = Vec::new();
-        let mut params = Vec::new();
-        for (i, (name, m, cols)) in self.parts.iter().enumerate() {
-            let p = m.parts()?;
-            arrays.nest(&i.to_string(), p.arrays);
-            params.push(json!({ "name": name, "columns": cols, "kind": m.kind(), "params": p.params }));
-            list.push(json!({ "name": name, "columns": cols, "kind": m.kind(), "params": p.params, "state": p.state }));
-        }
+        let (params, list, arrays) = crate::load::save_nested(
+            self.parts.iter().map(|(name, m, cols)| (json!({ "name": name, "columns": cols }), m.as_ref())),
+        )?;
         Ok(Parts {
             params: json!({ "transformers": params, "remainder": if self.passthrough.is_empty() { "drop" } else { "passthrough" } }),
             state: json!({ "parts": list, "passthrough": self.passthrough, "n_features": self.n_features }),
@@ -412,25 +397,11 @@ pub struct FittedFeatureUnion {
 impl FittedFeatureUnion {
     pub(crate) fn from_parts(parts: Parts) -> Result<Self> {
         let mut arrays = parts.arrays;
-        let bad = |m: &str| Error::ModelFile(format!("feature_union: {m}"));
-        let list = parts.state["parts"].as_array().ok_or_else(|| bad("no parts"))?;
-        let models = list
-            .iter()
-            .enumerate()
-            .map(|(i, p)| {
-                let name = p["name"].as_str().ok_or_else(|| bad("a part has no name"))?.to_string();
-                let kind = p["kind"].as_str().ok_or_else(|| bad("a part has no kind"))?;
-                let sub = Parts {
-                    params: p["params"].clone(),
-                    state: p["state"].clone(),
-                    arrays: arrays.take_sub(&i.to_string()),
-                };
-                Ok((name, crate::load::load_parts(kind, sub)?))
-            })
-            .collect::<Result<_>>()?;
+        let models = crate::load::load_nested(&parts.state["parts"], &mut arrays, "feature_union")?;
+        let n_features = parts.state["n_features"].as_u64();
         Ok(FittedFeatureUnion {
-            parts: models,
-            n_features: parts.state["n_features"].as_u64().ok_or_else(|| bad("n_features"))? as usize,
+            parts: models.into_iter().map(|(f, m)| (crate::load::part_name(&f), m)).collect(),
+            n_features: n_features.ok_or_else(|| Error::ModelFile("feature_union: n_features".into()))? as usize,
         })
     }
 }
@@ -449,15 +420,8 @@ impl Model for FittedFeatureUnion {
     }
 
     fn parts(&self) -> Result<Parts> {
-        let mut arrays = ironlearn_core::Arrays::new();
-        let mut list = Vec::new();
-        let mut params = Vec::new();
-        for (i, (name, m)) in self.parts.iter().enumerate() {
-            let p = m.parts()?;
-            arrays.nest(&i.to_string(), p.arrays);
-            params.push(json!({ "name": name, "kind": m.kind(), "params": p.params }));
-            list.push(json!({ "name": name, "kind": m.kind(), "params": p.params, "state": p.state }));
-        }
+        let (params, list, arrays) =
+            crate::load::save_nested(self.parts.iter().map(|(name, m)| (json!({ "name": name }), m.as_ref())))?;
         Ok(Parts {
             params: json!({ "parts": params }),
             state: json!({ "parts": list, "n_features": self.n_features }),

@@ -13,8 +13,6 @@ use ironlearn_core::{
 use ndarray::{Array1, Array2};
 use serde_json::{json, Map, Value};
 
-use crate::load::load_parts;
-
 /// Named steps: transformers, then a final estimator (or transformer).
 #[derive(Debug)]
 pub struct Pipeline {
@@ -202,24 +200,9 @@ impl FittedPipeline {
     /// Loads a pipeline from its saved parts.
     pub fn from_parts(parts: Parts) -> Result<Self> {
         let mut arrays = parts.arrays;
-        let bad = |m: &str| Error::ModelFile(format!("pipeline: {m}"));
-        let steps = parts.state["steps"].as_array().ok_or_else(|| bad("no steps"))?;
+        let steps = crate::load::load_nested(&parts.state["steps"], &mut arrays, "pipeline")?;
         ensure!(!steps.is_empty(), InvalidValue, "a pipeline needs at least one step");
-        let models = steps
-            .iter()
-            .enumerate()
-            .map(|(i, s)| {
-                let name = s["name"].as_str().ok_or_else(|| bad("a step has no name"))?.to_string();
-                let kind = s["kind"].as_str().ok_or_else(|| bad("a step has no kind"))?;
-                let sub = Parts {
-                    params: s["params"].clone(),
-                    state: s["state"].clone(),
-                    arrays: arrays.take_sub(&i.to_string()),
-                };
-                Ok((name, load_parts(kind, sub)?))
-            })
-            .collect::<Result<Vec<_>>>()?;
-        Ok(FittedPipeline { steps: models })
+        Ok(FittedPipeline { steps: steps.into_iter().map(|(f, m)| (crate::load::part_name(&f), m)).collect() })
     }
 }
 
@@ -237,15 +220,8 @@ impl Model for FittedPipeline {
     }
 
     fn parts(&self) -> Result<Parts> {
-        let mut arrays = ironlearn_core::Arrays::new();
-        let mut steps = Vec::new();
-        let mut params = Vec::new();
-        for (i, (name, m)) in self.steps.iter().enumerate() {
-            let p = m.parts()?;
-            arrays.nest(&i.to_string(), p.arrays);
-            params.push(json!({ "name": name, "kind": m.kind(), "params": p.params }));
-            steps.push(json!({ "name": name, "kind": m.kind(), "params": p.params, "state": p.state }));
-        }
+        let (params, steps, arrays) =
+            crate::load::save_nested(self.steps.iter().map(|(name, m)| (json!({ "name": name }), m.as_ref())))?;
         Ok(Parts { params: json!({ "steps": params }), state: json!({ "steps": steps }), arrays })
     }
 
