@@ -244,7 +244,8 @@ impl Tree {
             }
             if self.decision[n] & CATEGORICAL != 0 {
                 let k = self.threshold[n];
-                if k < 0.0 || k as usize + 1 >= self.cat_boundaries.len() {
+                // `k as usize` saturates, so a huge threshold is compared, not overflowed.
+                if k < 0.0 || k as usize >= self.cat_boundaries.len().saturating_sub(1) {
                     return Err(format!("node {n} names a missing category set"));
                 }
             }

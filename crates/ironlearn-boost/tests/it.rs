@@ -197,3 +197,24 @@ fn small_batches_predict_as_single_rows_on_any_thread_count() {
         }
     }
 }
+
+/// Found by `cargo fuzz` (fuzz/, target model_load): a pipeline's booster
+/// whose categorical splits name category sets around 1e137 overflowed `k + 1`
+/// while the tree was validated on load. The file is the fuzzer's input,
+/// re-signed so that its checksum holds.
+#[test]
+fn a_huge_category_set_index_is_refused_on_load() {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fuzz/gbdt_huge_category_threshold.model");
+    let file = ModelFile::from_bytes(&std::fs::read(path).unwrap()).unwrap();
+    let (_, mut parts) = file.into_parts();
+    let step = &parts.state["steps"][0];
+    assert_eq!(step["kind"], "gbdt");
+    let booster = ironlearn_core::Parts {
+        params: step["params"].clone(),
+        state: step["state"].clone(),
+        arrays: parts.arrays.take_sub("0"),
+    };
+    let err = GbdtModel::from_parts(&booster).unwrap_err().to_string();
+    assert!(err.contains("names a missing category set"), "{err}");
+}

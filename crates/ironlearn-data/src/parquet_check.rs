@@ -1,17 +1,20 @@
 //! Bounds on a Parquet file's Thrift structures, checked before the parquet
 //! crate reads them.
 //!
-//! The parquet crate skips the Thrift fields it does not know without
-//! bounds: a list of booleans is skipped without reading its bytes, and a
-//! list of doubles that runs past the end of the file is skipped one empty
-//! read at a time. A few bytes that declare a list of 2^31 elements keep it
-//! busy for seconds, a kilobyte of them for hours, and a declared string
-//! length is allocated before it is read. So the footer's metadata and every
-//! page header are walked here first, by the Thrift compact protocol: a
-//! container may not declare more elements than bytes remain (every element
+//! The parquet crate skips the Thrift fields it does not know (and the page
+//! statistics it does not read) without bounds: a list of booleans is
+//! skipped without reading its bytes, and in a page header a list of doubles
+//! that runs past the end of the file is skipped one empty read at a time. A
+//! few bytes that declare a list of 2^31 elements keep it busy for seconds, a
+//! kilobyte of them for hours. So the footer's metadata and every page header
+//! are walked here first, by the Thrift compact protocol and Parquet's
+//! schema: a known field must have its schema's type (the crate reads it by
+//! the schema, so a wrong declared type would put the two walks out of step),
+//! a container may not declare more elements than bytes remain (every element
 //! takes at least one), a string not more bytes than remain, nesting is
-//! limited, and containers of booleans, which no Parquet structure read here
-//! has, are refused. The crate's own walk is then bounded by the file's size.
+//! limited, and an unknown field may not be a container of booleans, which no
+//! Parquet structure has. The crate's own walk is then bounded by the file's
+//! size.
 
 use parquet::file::metadata::ParquetMetaData;
 use parquet::file::reader::ChunkReader;
@@ -19,8 +22,147 @@ use parquet::file::reader::ChunkReader;
 /// The deepest nesting walked, as the parquet crate's own skipping allows.
 const MAX_DEPTH: u32 = 64;
 
-/// How many bytes are read at first for a page header; doubled while the header runs on.
-const WINDOW: u64 = 64 * 1024;
+/// How many bytes are read at first for a page header (most take well under
+/// a hundred); doubled while the header runs on.
+const WINDOW: u64 = 1024;
+
+/// A Thrift type of Parquet's schema (parquet.thrift); enums are i32.
+#[derive(Clone, Copy)]
+enum Ty {
+    Bool,
+    Byte,
+    I16,
+    I32,
+    I64,
+    Double,
+    Binary,
+    List(&'static Ty),
+    /// A struct or a union, by its fields; a field not listed is walked by its declared type.
+    Struct(&'static [(i16, Ty)]),
+}
+
+impl Ty {
+    /// Whether compact type `code` is this type.
+    fn is(self, code: u8) -> bool {
+        code == match self {
+            Ty::Bool => return matches!(code, 1 | 2),
+            Ty::Byte => 3,
+            Ty::I16 => 4,
+            Ty::I32 => 5,
+            Ty::I64 => 6,
+            Ty::Double => 7,
+            Ty::Binary => 8,
+            Ty::List(_) => 9,
+            Ty::Struct(_) => 12,
+        }
+    }
+}
+
+use Ty::{Binary, Bool, Byte, Double, List, Struct, I16, I32, I64};
+
+const EMPTY: &[(i16, Ty)] = &[];
+const TIME_UNIT: &[(i16, Ty)] = &[(1, Struct(EMPTY)), (2, Struct(EMPTY)), (3, Struct(EMPTY))];
+const TIME: &[(i16, Ty)] = &[(1, Bool), (2, Struct(TIME_UNIT))];
+const LOGICAL_TYPE: &[(i16, Ty)] = &[
+    (1, Struct(EMPTY)),
+    (2, Struct(EMPTY)),
+    (3, Struct(EMPTY)),
+    (4, Struct(EMPTY)),
+    (5, Struct(&[(1, I32), (2, I32)])),
+    (6, Struct(EMPTY)),
+    (7, Struct(TIME)),
+    (8, Struct(TIME)),
+    (10, Struct(&[(1, Byte), (2, Bool)])),
+    (11, Struct(EMPTY)),
+    (12, Struct(EMPTY)),
+    (13, Struct(EMPTY)),
+    (14, Struct(EMPTY)),
+    (15, Struct(EMPTY)),
+    (16, Struct(&[(1, Byte)])),
+    (17, Struct(&[(1, Binary)])),
+    (18, Struct(&[(1, Binary), (2, I32)])),
+    (19, Struct(EMPTY)),
+];
+const SCHEMA_ELEMENT: &[(i16, Ty)] = &[
+    (1, I32),
+    (2, I32),
+    (3, I32),
+    (4, Binary),
+    (5, I32),
+    (6, I32),
+    (7, I32),
+    (8, I32),
+    (9, I32),
+    (10, Struct(LOGICAL_TYPE)),
+];
+const STATISTICS: &[(i16, Ty)] =
+    &[(1, Binary), (2, Binary), (3, I64), (4, I64), (5, Binary), (6, Binary), (7, Bool), (8, Bool), (9, I64)];
+const KEY_VALUE: &[(i16, Ty)] = &[(1, Binary), (2, Binary)];
+const BOUNDING_BOX: &[(i16, Ty)] =
+    &[(1, Double), (2, Double), (3, Double), (4, Double), (5, Double), (6, Double), (7, Double), (8, Double)];
+const COLUMN_META_DATA: &[(i16, Ty)] = &[
+    (1, I32),
+    (2, List(&I32)),
+    (3, List(&Binary)),
+    (4, I32),
+    (5, I64),
+    (6, I64),
+    (7, I64),
+    (8, List(&Struct(KEY_VALUE))),
+    (9, I64),
+    (10, I64),
+    (11, I64),
+    (12, Struct(STATISTICS)),
+    (13, List(&Struct(&[(1, I32), (2, I32), (3, I32)]))),
+    (14, I64),
+    (15, I32),
+    (16, Struct(&[(1, I64), (2, List(&I64)), (3, List(&I64))])),
+    (17, Struct(&[(1, Struct(BOUNDING_BOX)), (2, List(&I32))])),
+];
+const COLUMN_CHUNK: &[(i16, Ty)] = &[
+    (1, Binary),
+    (2, I64),
+    (3, Struct(COLUMN_META_DATA)),
+    (4, I64),
+    (5, I32),
+    (6, I64),
+    (7, I32),
+    (8, Struct(&[(1, Struct(EMPTY)), (2, Struct(&[(1, List(&Binary)), (2, Binary)]))])),
+    (9, Binary),
+];
+const ROW_GROUP: &[(i16, Ty)] = &[
+    (1, List(&Struct(COLUMN_CHUNK))),
+    (2, I64),
+    (3, I64),
+    (4, List(&Struct(&[(1, I32), (2, Bool), (3, Bool)]))),
+    (5, I64),
+    (6, I64),
+    (7, I16),
+];
+const AES: &[(i16, Ty)] = &[(1, Binary), (2, Binary), (3, Bool)];
+const FILE_META_DATA: &[(i16, Ty)] = &[
+    (1, I32),
+    (2, List(&Struct(SCHEMA_ELEMENT))),
+    (3, I64),
+    (4, List(&Struct(ROW_GROUP))),
+    (5, List(&Struct(KEY_VALUE))),
+    (6, Binary),
+    (7, List(&Struct(&[(1, Struct(EMPTY))]))),
+    (8, Struct(&[(1, Struct(AES)), (2, Struct(AES))])),
+    (9, Binary),
+];
+const PAGE_HEADER: &[(i16, Ty)] = &[
+    (1, I32),
+    (2, I32),
+    (3, I32),
+    (4, I32),
+    (5, Struct(&[(1, I32), (2, I32), (3, I32), (4, I32), (5, Struct(STATISTICS))])),
+    (6, Struct(EMPTY)),
+    (7, Struct(&[(1, I32), (2, I32), (3, Bool)])),
+    (8, Struct(&[(1, I32), (2, I32), (3, I32), (4, I32), (5, I32), (6, I32), (7, Bool), (8, Struct(STATISTICS))])),
+];
+/// PageHeader's compressed_page_size: where the next page starts.
+const COMPRESSED_PAGE_SIZE: i16 = 3;
 
 /// Checks the footer's metadata; a file too short or without the footer's
 /// magic is left to the parquet crate to name.
@@ -37,7 +179,7 @@ pub(crate) fn check_footer<R: ChunkReader>(reader: &R) -> Result<(), String> {
     let start = len - 8 - declared;
     let bytes = reader.get_bytes(start, declared as usize).map_err(|e| e.to_string())?;
     let mut walk = Walk { bytes: &bytes, pos: 0 };
-    match walk.structure(0, None) {
+    match walk.structure(FILE_META_DATA, 0, None) {
         Some(_) => Ok(()),
         None => Err(format!("malformed file metadata (near byte {})", start + walk.pos as u64)),
     }
@@ -72,8 +214,7 @@ fn page_header<R: ChunkReader>(reader: &R, offset: u64, len: u64) -> Result<Opti
         let n = window.min(len - offset);
         let bytes = reader.get_bytes(offset, n as usize).map_err(|e| e.to_string())?;
         let mut walk = Walk { bytes: &bytes, pos: 0 };
-        // Field 3 of a PageHeader is compressed_page_size.
-        match walk.structure(0, Some(3)) {
+        match walk.structure(PAGE_HEADER, 0, Some(COMPRESSED_PAGE_SIZE)) {
             Some(size) => {
                 let next = size.and_then(|s| u64::try_from(s).ok()).map(|s| offset + walk.pos as u64 + s);
                 return Ok(next);
@@ -127,16 +268,17 @@ impl Walk<'_> {
         Some((n >> 1) as i64 ^ -((n & 1) as i64))
     }
 
-    /// A struct's fields up to its stop byte, and the value of its i32 field `wanted`.
-    fn structure(&mut self, depth: u32, wanted: Option<i16>) -> Option<Option<i64>> {
+    /// A struct's fields (known ones by `fields`) up to its stop byte, and the
+    /// value of its i32 field `wanted`.
+    fn structure(&mut self, fields: &[(i16, Ty)], depth: u32, wanted: Option<i16>) -> Option<Option<i64>> {
         if depth > MAX_DEPTH {
             return None;
         }
         let (mut last, mut found) = (0i16, None);
         loop {
             let header = self.byte()?;
-            let ty = header & 0x0f;
-            if ty == 0 {
+            let code = header & 0x0f;
+            if code == 0 {
                 return Some(found);
             }
             let id = match header >> 4 {
@@ -144,12 +286,47 @@ impl Walk<'_> {
                 delta => last.wrapping_add(i16::from(delta)),
             };
             last = id;
-            match ty {
+            match fields.iter().find(|(known, _)| *known == id) {
+                Some(&(_, ty)) if !ty.is(code) => return None,
                 // A boolean field's value is its type.
-                1 | 2 => {}
-                5 if Some(id) == wanted => found = Some(self.zigzag()?),
-                _ => self.value(ty, depth + 1)?,
+                Some((_, Ty::Bool)) => {}
+                Some(_) if Some(id) == wanted => found = Some(self.zigzag()?),
+                Some(&(_, ty)) => self.typed(ty, depth + 1)?,
+                None if matches!(code, 1 | 2) => {}
+                None => self.value(code, depth + 1)?,
             }
+        }
+    }
+
+    /// A value of schema type `ty` (not a boolean: those are struct fields only).
+    fn typed(&mut self, ty: Ty, depth: u32) -> Option<()> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        match ty {
+            Ty::Bool => None,
+            Ty::Byte => self.skip(1),
+            Ty::I16 | Ty::I32 | Ty::I64 => self.varint().map(drop),
+            Ty::Double => self.skip(8),
+            Ty::Binary => {
+                let n = self.varint()?;
+                self.skip(n)
+            }
+            Ty::List(element) => {
+                let header = self.byte()?;
+                if header == 0 {
+                    return Some(());
+                }
+                let size = match header >> 4 {
+                    15 => self.varint()?,
+                    n => u64::from(n),
+                };
+                if !element.is(header & 0x0f) || size > self.remaining() {
+                    return None;
+                }
+                (0..size).try_for_each(|_| self.typed(*element, depth + 1))
+            }
+            Ty::Struct(fields) => self.structure(fields, depth, None).map(drop),
         }
     }
 
@@ -186,7 +363,7 @@ impl Walk<'_> {
                 let types = self.byte()?;
                 self.elements(&[types >> 4, types & 0x0f], size, depth)
             }
-            12 => self.structure(depth, None).map(drop),
+            12 => self.structure(EMPTY, depth, None).map(drop),
             13 => self.skip(16),
             _ => None,
         }
@@ -214,7 +391,7 @@ mod tests {
     use super::*;
 
     fn walk(bytes: &[u8]) -> Option<Option<i64>> {
-        Walk { bytes, pos: 0 }.structure(0, Some(3))
+        Walk { bytes, pos: 0 }.structure(PAGE_HEADER, 0, Some(COMPRESSED_PAGE_SIZE))
     }
 
     #[test]
@@ -236,6 +413,31 @@ mod tests {
         assert_eq!(walk(&[0xab, 0xff, 0xff, 0xff, 0xff, 0x07, 0x55, 0x00]), None);
         // Empty containers are fine, booleans included.
         assert_eq!(walk(&[0xa9, 0x01, 0x19, 0x00, 0x00]), Some(None));
+    }
+
+    #[test]
+    fn a_header_longer_than_the_first_window_is_read_whole() {
+        // An unknown field 10 holding 3000 bytes, then field 3 (by its id) = 7, stop, and 7 bytes of page.
+        let mut file = vec![0xa8, 0xb8, 0x17];
+        file.extend([b'x'; 3000]);
+        file.extend([0x05, 0x06, 0x0e, 0x00]);
+        let header = file.len() as u64;
+        file.extend([0; 7]);
+        let bytes = bytes::Bytes::from(file);
+        assert_eq!(page_header(&bytes, 0, bytes.len() as u64), Ok(Some(header + 7)));
+        let cut = bytes.slice(..2000);
+        assert_eq!(page_header(&cut, 0, 2000), Err("malformed page header at byte 0".to_string()));
+    }
+
+    #[test]
+    fn a_known_field_must_have_its_schema_type() {
+        // Field 1 (the page type, an i32) declared as a boolean, then as a double.
+        assert_eq!(walk(&[0x11, 0x00]), None);
+        assert_eq!(walk(&[0x17, 0, 0, 0, 0, 0, 0, 0, 0, 0x00]), None);
+        // Field 5 (the data page header, a struct) declared as an i64.
+        assert_eq!(walk(&[0x56, 0x02, 0x00]), None);
+        // An unknown field may be of any type but a container of booleans.
+        assert_eq!(walk(&[0xa6, 0x02, 0x00]), Some(None));
     }
 
     #[test]
