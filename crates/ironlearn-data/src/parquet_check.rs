@@ -11,8 +11,9 @@
 //! schema: a known field must have its schema's type (the crate reads it by
 //! the schema, so a wrong declared type would put the two walks out of step),
 //! a container may not declare more elements than bytes remain (every element
-//! takes at least one), a string not more bytes than remain, nesting is
-//! limited, and an unknown field may not be a container of booleans, which no
+//! takes at least one), a string not more bytes than remain, nor a schema
+//! element more children than bytes remain (the crate reserves room for
+//! them: 2^31 children made it ask for 16 GB), nesting is limited, and an unknown field may not be a container of booleans, which no
 //! Parquet structure has. The crate's own walk is then bounded by the file's
 //! size.
 
@@ -36,6 +37,9 @@ enum Ty {
     I64,
     Double,
     Binary,
+    /// FileMetaData's schema: a list of SchemaElement, a tree flattened
+    /// depth first, each element followed by its `num_children` children.
+    Schema,
     List(&'static Ty),
     /// A struct or a union, by its fields; a field not listed is walked by its declared type.
     Struct(&'static [(i16, Ty)]),
@@ -52,13 +56,13 @@ impl Ty {
             Ty::I64 => 6,
             Ty::Double => 7,
             Ty::Binary => 8,
-            Ty::List(_) => 9,
+            Ty::List(_) | Ty::Schema => 9,
             Ty::Struct(_) => 12,
         }
     }
 }
 
-use Ty::{Binary, Bool, Byte, Double, List, Struct, I16, I32, I64};
+use Ty::{Binary, Bool, Byte, Double, List, Schema, Struct, I16, I32, I64};
 
 const EMPTY: &[(i16, Ty)] = &[];
 const TIME_UNIT: &[(i16, Ty)] = &[(1, Struct(EMPTY)), (2, Struct(EMPTY)), (3, Struct(EMPTY))];
@@ -142,7 +146,7 @@ const ROW_GROUP: &[(i16, Ty)] = &[
 const AES: &[(i16, Ty)] = &[(1, Binary), (2, Binary), (3, Bool)];
 const FILE_META_DATA: &[(i16, Ty)] = &[
     (1, I32),
-    (2, List(&Struct(SCHEMA_ELEMENT))),
+    (2, Schema),
     (3, I64),
     (4, List(&Struct(ROW_GROUP))),
     (5, List(&Struct(KEY_VALUE))),
@@ -161,6 +165,11 @@ const PAGE_HEADER: &[(i16, Ty)] = &[
     (7, Struct(&[(1, I32), (2, I32), (3, Bool)])),
     (8, Struct(&[(1, I32), (2, I32), (3, I32), (4, I32), (5, I32), (6, I32), (7, Bool), (8, Struct(STATISTICS))])),
 ];
+/// SchemaElement's num_children.
+const NUM_CHILDREN: i16 = 5;
+/// The deepest schema read: the crate builds it recursively, and a 1.6 MB
+/// file nesting 200,000 groups overflowed its stack.
+const MAX_SCHEMA_DEPTH: usize = 128;
 /// PageHeader's compressed_page_size: where the next page starts.
 const COMPRESSED_PAGE_SIZE: i16 = 3;
 
@@ -312,6 +321,7 @@ impl Walk<'_> {
                 let n = self.varint()?;
                 self.skip(n)
             }
+            Ty::Schema => self.schema(depth),
             Ty::List(element) => {
                 let header = self.byte()?;
                 if header == 0 {
@@ -328,6 +338,44 @@ impl Walk<'_> {
             }
             Ty::Struct(fields) => self.structure(fields, depth, None).map(drop),
         }
+    }
+
+    /// FileMetaData's schema. Each element's children must fit in the bytes
+    /// that remain (the crate reserves room for them: 2^31 children made it
+    /// ask for 11 GB), and the tree may nest at most [`MAX_SCHEMA_DEPTH`] deep.
+    fn schema(&mut self, depth: u32) -> Option<()> {
+        let header = self.byte()?;
+        if header == 0 {
+            return Some(());
+        }
+        let size = match header >> 4 {
+            15 => self.varint()?,
+            n => u64::from(n),
+        };
+        if header & 0x0f != 12 || size > self.remaining() {
+            return None;
+        }
+        // How many children each open group still expects, innermost last.
+        let mut open: Vec<i64> = Vec::new();
+        for _ in 0..size {
+            let children = self.structure(SCHEMA_ELEMENT, depth + 1, Some(NUM_CHILDREN))?.unwrap_or(0);
+            if !(0..=self.remaining() as i64).contains(&children) {
+                return None;
+            }
+            while open.last() == Some(&0) {
+                open.pop();
+            }
+            if let Some(expected) = open.last_mut() {
+                *expected -= 1;
+            }
+            if children > 0 {
+                open.push(children);
+                if open.len() > MAX_SCHEMA_DEPTH {
+                    return None;
+                }
+            }
+        }
+        Some(())
     }
 
     /// A value of compact type `ty` other than a struct field's boolean.
@@ -438,6 +486,48 @@ mod tests {
         assert_eq!(walk(&[0x56, 0x02, 0x00]), None);
         // An unknown field may be of any type but a container of booleans.
         assert_eq!(walk(&[0xa6, 0x02, 0x00]), Some(None));
+    }
+
+    /// A FileMetaData holding only a schema of `elements`.
+    fn metadata(elements: &[Vec<u8>]) -> Vec<u8> {
+        let mut bytes = vec![0x29, 0xfc];
+        let mut n = elements.len();
+        while n >= 0x80 {
+            bytes.push(n as u8 | 0x80);
+            n >>= 7;
+        }
+        bytes.push(n as u8);
+        elements.iter().for_each(|e| bytes.extend(e));
+        bytes.push(0x00);
+        bytes
+    }
+
+    /// A schema element named "a" with `children` (zigzag-encoded) children.
+    fn element(children: &[u8]) -> Vec<u8> {
+        [&[0x48, 0x01, b'a', 0x15][..], children, &[0x00]].concat()
+    }
+
+    fn footer(bytes: &[u8]) -> Option<Option<i64>> {
+        Walk { bytes, pos: 0 }.structure(FILE_META_DATA, 0, None)
+    }
+
+    #[test]
+    fn a_schema_element_has_no_more_children_than_bytes_left() {
+        // 2^30 children, -1 child, and a root with one leaf.
+        assert_eq!(footer(&metadata(&[element(&[0x80, 0x80, 0x80, 0x80, 0x08])])), None);
+        assert_eq!(footer(&metadata(&[element(&[0x01])])), None);
+        assert_eq!(footer(&metadata(&[element(&[0x02]), vec![0x48, 0x01, b'x', 0x00]])), Some(None));
+    }
+
+    #[test]
+    fn a_schema_nests_at_most_128_deep() {
+        let nested = |depth: usize| {
+            let mut elements = vec![element(&[0x02]); depth];
+            elements.push(vec![0x48, 0x01, b'x', 0x00]);
+            metadata(&elements)
+        };
+        assert_eq!(footer(&nested(128)), Some(None));
+        assert_eq!(footer(&nested(129)), None);
     }
 
     #[test]
