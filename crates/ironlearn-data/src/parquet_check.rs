@@ -323,14 +323,7 @@ impl Walk<'_> {
             }
             Ty::Schema => self.schema(depth),
             Ty::List(element) => {
-                let header = self.byte()?;
-                if header == 0 {
-                    return Some(());
-                }
-                let size = match header >> 4 {
-                    15 => self.varint()?,
-                    n => u64::from(n),
-                };
+                let Some((header, size)) = self.list_header()? else { return Some(()) };
                 if !element.is(header & 0x0f) || size > self.remaining() {
                     return None;
                 }
@@ -340,18 +333,25 @@ impl Walk<'_> {
         }
     }
 
-    /// FileMetaData's schema. Each element's children must fit in the bytes
-    /// that remain (the crate reserves room for them: 2^31 children made it
-    /// ask for 11 GB), and the tree may nest at most [`MAX_SCHEMA_DEPTH`] deep.
-    fn schema(&mut self, depth: u32) -> Option<()> {
+    /// A compact-protocol list header: its element type in the low bits and
+    /// its size, or `None` inside `Some` for an empty list written as one 0.
+    fn list_header(&mut self) -> Option<Option<(u8, u64)>> {
         let header = self.byte()?;
         if header == 0 {
-            return Some(());
+            return Some(None);
         }
         let size = match header >> 4 {
             15 => self.varint()?,
             n => u64::from(n),
         };
+        Some(Some((header, size)))
+    }
+
+    /// FileMetaData's schema. Each element's children must fit in the bytes
+    /// that remain (the crate reserves room for them: 2^31 children made it
+    /// ask for 11 GB), and the tree may nest at most [`MAX_SCHEMA_DEPTH`] deep.
+    fn schema(&mut self, depth: u32) -> Option<()> {
+        let Some((header, size)) = self.list_header()? else { return Some(()) };
         if header & 0x0f != 12 || size > self.remaining() {
             return None;
         }
@@ -392,15 +392,8 @@ impl Walk<'_> {
                 self.skip(n)
             }
             9 | 10 => {
-                let header = self.byte()?;
                 // Some writers write an empty list as a single 0.
-                if header == 0 {
-                    return Some(());
-                }
-                let size = match header >> 4 {
-                    15 => self.varint()?,
-                    n => u64::from(n),
-                };
+                let Some((header, size)) = self.list_header()? else { return Some(()) };
                 self.elements(&[header & 0x0f], size, depth)
             }
             11 => {
