@@ -7,7 +7,7 @@
 //! bin each (the most frequent first), with one shared bin for rare, unseen
 //! and missing categories.
 
-use ironlearn_core::{bail, Result, Rng};
+use ironlearn_core::{Error, Result, Rng};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -236,12 +236,11 @@ pub fn fit_mappers(
                     let rows: Vec<usize> = rows.collect();
                     let mut values: Vec<f64> = rows.iter().map(|&i| col.numeric(i)).collect();
                     if let Some(k) = values.iter().position(|v| v.is_infinite()) {
-                        bail!(
-                            InvalidValue,
-                            "Input X contains infinity or a value too large (row {}, column '{}'); NaN is read as missing, infinity is not",
+                        return Err(Error::at_cell(
                             rows[k],
-                            col.name()
-                        );
+                            format!("'{}'", col.name()),
+                            "Input X contains infinity or a value too large; NaN is read as missing, infinity is not",
+                        ));
                     }
                     numeric_mapper(&mut values, max_bin, min_data_in_bin)
                 }
@@ -251,11 +250,11 @@ pub fn fit_mappers(
                     for i in 0..n {
                         if let Some(c) = col.category(i)? {
                             if c > MAX_CATEGORY {
-                                bail!(
-                                    InvalidValue,
-                                    "categorical feature '{}' has category {c} at row {i}; categories above {MAX_CATEGORY} are not supported, re-encode them as 0, 1, 2, ...",
-                                    col.name()
-                                );
+                                return Err(Error::at_cell(
+                                    i,
+                                    format!("'{}'", col.name()),
+                                    format!("category {c} is above {MAX_CATEGORY}, the largest supported; re-encode the categories as 0, 1, 2, ..."),
+                                ));
                             }
                             if c as usize >= dense.len() {
                                 dense.resize(c as usize + 1, 0);
@@ -289,12 +288,11 @@ pub fn bin_rows(columns: &[RawColumn<'_>], mappers: &[BinMapper]) -> Result<Binn
                 for (i, o) in out.iter_mut().enumerate() {
                     let v = col.numeric(start + i);
                     if v.is_infinite() {
-                        bail!(
-                            InvalidValue,
-                            "feature '{}' is {v} at row {}; infinite values are not allowed",
-                            col.name(),
-                            start + i
-                        );
+                        return Err(Error::at_cell(
+                            start + i,
+                            format!("'{}'", col.name()),
+                            "Input X contains infinity or a value too large; NaN is read as missing, infinity is not",
+                        ));
                     }
                     *o = BinMapper::numeric_bin(upper, *missing_bin, *zero_bin, v);
                 }

@@ -92,11 +92,13 @@ fn integer_category(name: &str, v: f64, row: usize) -> Result<Option<u32>> {
     if v.is_nan() {
         return Ok(None);
     }
-    ensure!(
-        v >= 0.0 && v.fract() == 0.0 && v < f64::from(i32::MAX),
-        InvalidValue,
-        "categorical feature '{name}' must hold non-negative integers, got {v} at row {row}"
-    );
+    if !(v >= 0.0 && v.fract() == 0.0 && v < f64::from(i32::MAX)) {
+        return Err(Error::at_cell(
+            row,
+            format!("'{name}'"),
+            format!("a categorical feature must hold non-negative integers, got {v}"),
+        ));
+    }
     Ok(Some(v as u32))
 }
 
@@ -278,11 +280,13 @@ pub fn prepare<'a>(x: &Features<'a>, infos: &[FeatureInfo]) -> Result<CowArray<'
             out[[i, j]] = match c {
                 RawColumn::Numeric { values, name } => {
                     let v = values[i];
-                    ensure!(
-                        !v.is_infinite(),
-                        InvalidValue,
-                        "feature '{name}' is {v} at row {i}; infinite values are not allowed"
-                    );
+                    if v.is_infinite() {
+                        return Err(Error::at_cell(
+                            i,
+                            format!("'{name}'"),
+                            "Input X contains infinity or a value too large; NaN is read as missing, infinity is not",
+                        ));
+                    }
                     v
                 }
                 RawColumn::Categorical { .. } => match c.category(i)? {

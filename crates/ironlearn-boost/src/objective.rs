@@ -5,7 +5,7 @@
 //! scores, the output transform and leaf renewal are provided with defaults,
 //! so a custom loss is one `impl` of one method.
 
-use ironlearn_core::{bail, Result};
+use ironlearn_core::{Error, Result};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -294,7 +294,7 @@ impl Builtin {
             _ => (None, ""),
         };
         if let Some(i) = row {
-            bail!(InvalidValue, "objective '{}' needs {need} labels, got {} at row {i}", self.name(), y[i]);
+            return Err(Error::at_row(i, format!("objective '{}' needs {need} labels, got {}", self.name(), y[i])));
         }
         Ok(())
     }

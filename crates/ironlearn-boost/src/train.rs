@@ -228,8 +228,8 @@ fn train_in_pool(p: &Gbdt, data: &TrainData<'_>, ctx: &mut FitContext<'_>) -> Re
         let vy = v.y.ok_or_else(|| Error::InvalidValue(format!("validation set '{name}' has no target")))?;
         ensure!(vy.len() == rows, Shape, "validation set '{name}': X has {rows} rows but y has {}", vy.len());
         check_sample_weight(v.weight, rows)?;
-        let cols = predict_columns(&v.x, &infos)?;
-        let vb = bin_rows(&cols, &mappers)?;
+        let cols = predict_columns(&v.x, &infos).map_err(|e| e.in_data(name))?;
+        let vb = bin_rows(&cols, &mappers).map_err(|e| e.in_data(name))?;
         let vlabels: Vec<f64> = match (&classes, vy) {
             (Some(cls), y) => {
                 let l = y.labels()?;

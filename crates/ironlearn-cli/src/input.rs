@@ -9,6 +9,8 @@ use clap::Args;
 use ironlearn_core::Table;
 use ironlearn_data::{ColumnType, ReadOptions};
 
+use crate::rows::Places;
+
 /// How to read a data file: the options `train`, `predict` and `evaluate` share.
 #[derive(Debug, Args)]
 pub struct ReadArgs {
@@ -45,14 +47,15 @@ pub(crate) fn read_options(read: &ReadArgs) -> Result<ReadOptions> {
     Ok(opts)
 }
 
-/// Reads a data file, telling the user on stderr what the reader noticed
-/// (such as numbers written with decimal commas).
-pub(crate) fn read_data(path: &Path, read: &ReadArgs) -> Result<Table> {
-    let (table, warnings) = ironlearn_data::read_table_with_warnings(path, &read_options(read)?)?;
-    for w in warnings {
+/// Reads a data file, with where each row is in it, telling the user on
+/// stderr what the reader noticed (such as numbers written with decimal commas).
+pub(crate) fn read_data(path: &Path, read: &ReadArgs) -> Result<(Table, Places)> {
+    let report = ironlearn_data::read_table_report(path, &read_options(read)?)?;
+    for w in report.warnings {
         eprintln!("ironlearn: warning: {w}");
     }
-    Ok(table)
+    let places = Places::of_file(path, report.lines, report.table.n_rows());
+    Ok((report.table, places))
 }
 
 /// Checks, before any reading or training, that `out` can be written and is

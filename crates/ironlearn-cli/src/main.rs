@@ -12,6 +12,7 @@ mod info;
 mod input;
 mod predict;
 mod ranking;
+mod rows;
 mod target;
 mod train;
 

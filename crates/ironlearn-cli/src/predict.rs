@@ -8,6 +8,7 @@ use ironlearn_core::{Column, ColumnData, DType, Features, Prediction, Schema, Ta
 use ironlearn_data::write_table;
 
 use crate::input::{check_output, read_data, ReadArgs};
+use crate::rows::Places;
 use crate::train::{metrics, print_metrics, ranking_metrics, rows, target_for, GROUP_COLUMN};
 
 #[derive(Debug, Args)]
@@ -53,9 +54,9 @@ fn load(path: &PathBuf) -> Result<ironlearn_pipeline::Loaded> {
 /// `table`'s columns as the model's schema has them, with a warning on
 /// stderr for each categorical column holding levels the model never saw:
 /// a typo or a new category is predicted as an unknown level, which is rarely
-/// what was meant.
-fn conform(table: &Table, schema: &Schema, source: &std::path::Path) -> Result<Table> {
-    let x = table.conform(schema).with_context(|| format!("{}", source.display()))?;
+/// what was meant. Rows are named by `places`.
+fn conform(table: &Table, schema: &Schema, places: &Places) -> Result<Table> {
+    let x = table.conform(schema).map_err(|e| places.locate_or_name(e))?;
     for (field, column) in schema.fields.iter().zip(x.columns()) {
         let (DType::Categorical { categories }, ColumnData::Categorical { codes, levels }) =
             (&field.dtype, &column.data)
@@ -66,17 +67,19 @@ fn conform(table: &Table, schema: &Schema, source: &std::path::Path) -> Result<T
         let mut used = vec![0usize; levels.len()];
         codes.iter().filter(|&&c| c != MISSING && c >= known).for_each(|&c| used[c as usize] += 1);
         let unseen: Vec<&str> = levels.iter().zip(&used).filter(|(_, &n)| n > 0).map(|(l, _)| l.as_str()).collect();
-        if unseen.is_empty() {
+        let Some(first) = codes.iter().position(|&c| c != MISSING && c >= known) else {
             continue;
-        }
+        };
         let numbers = matches!(table.column(&field.name).map(|c| &c.data), Ok(ColumnData::Numeric(_)));
         eprintln!(
-            "ironlearn: warning: column '{}' holds {} {} the model never saw in training, in {}{}; \
-             they are predicted as an unknown level: check the spelling, or retrain on data that has them",
+            "ironlearn: warning: column '{}' holds {} {} the model never saw in training, in {} \
+             (the first at {}){}; they are predicted as an unknown level: check the spelling, \
+             or retrain on data that has them",
             field.name,
             if unseen.len() == 1 { "level".to_string() } else { format!("{} levels", unseen.len()) },
             crate::target::listed(&unseen),
             rows(used.iter().sum()),
+            places.name(first),
             if numbers { " (it holds numbers now; in training it held text)" } else { "" }
         );
     }
@@ -88,16 +91,16 @@ pub fn run_predict(a: PredictArgs) -> Result<()> {
     ironlearn_data::Format::of(&a.out)?;
     check_output(&a.out, &[&a.data, &a.model])?;
     let loaded = load(&a.model)?;
-    let table = read_data(&a.data, &a.read)?;
-    let x = conform(&table, &loaded.header.schema, &a.data)?;
+    let (table, places) = read_data(&a.data, &a.read)?;
+    let x = conform(&table, &loaded.header.schema, &places)?;
     let model = loaded.model.as_ref();
     let mut columns = Vec::new();
-    match model.predict_data(Features::Table(&x))? {
+    match model.predict_data(Features::Table(&x)).map_err(|e| places.locate(e))? {
         Prediction::Values(v) => columns.push(Column::numeric("prediction", v.to_vec())),
         Prediction::Labels(l) => {
             let texts: Vec<Option<String>> = l.to_strings().into_iter().map(Some).collect();
             columns.push(Column::categorical("prediction", &texts));
-            let proba = model.predict_proba_data(Features::Table(&x))?;
+            let proba = model.predict_proba_data(Features::Table(&x)).map_err(|e| places.locate(e))?;
             for (k, class) in l.classes().iter().enumerate() {
                 columns.push(Column::numeric(format!("proba_{class}"), proba.column(k).to_vec()));
             }
@@ -129,30 +132,30 @@ pub fn run_evaluate(a: EvaluateArgs) -> Result<()> {
     let loaded = load(&a.model)?;
     let title = |n: usize| format!("metrics on {} ({})", a.data.display(), rows(n));
     if loaded.model.task() == Task::Clustering {
-        let table = read_data(&a.data, &a.read)?;
-        let x = conform(&table, &loaded.header.schema, &a.data)?;
-        let m = crate::train::cluster_metrics(loaded.model.as_ref(), &x)?;
+        let (table, places) = read_data(&a.data, &a.read)?;
+        let x = conform(&table, &loaded.header.schema, &places)?;
+        let m = crate::train::cluster_metrics(loaded.model.as_ref(), &x, &places)?;
         return print_metrics(&title(x.n_rows()), &m, a.json);
     }
     let info =
         loaded.header.target.clone().context("the model file does not describe a target; it cannot be evaluated")?;
     let name = a.target.or(info.name.clone()).context("name the target column with --target")?;
-    let table = read_data(&a.data, &a.read)?;
+    let (table, places) = read_data(&a.data, &a.read)?;
     let target = table.column(&name).map_err(|e| crate::input::column_error(e, &table.names()))?.clone();
-    let x = conform(&table, &loaded.header.schema, &a.data)?;
-    crate::target::check_present(&target)?;
+    let x = conform(&table, &loaded.header.schema, &places)?;
+    crate::target::check_present(&target, &places)?;
     if let (Task::Classification, Some(classes)) = (info.task, &info.classes) {
         crate::target::check_known_labels(&target, classes)?;
     }
     let ranker = info.task == Task::Ranking || loaded.model.task() == Task::Ranking;
-    let (y, _) = target_for(if ranker { Task::Ranking } else { info.task }, &target)?;
+    let (y, _) = target_for(if ranker { Task::Ranking } else { info.task }, &target, &places)?;
     let m = if ranker {
         let saved = loaded.header.extensions.get(GROUP_COLUMN).and_then(|v| v.as_str()).map(String::from);
         let group = a.group.or(saved).context("a ranker is scored per query: name the query id column with --group")?;
-        let sizes = crate::ranking::query_sizes(table.column(&group)?)?;
-        ranking_metrics(loaded.model.as_ref(), &x, &y, &sizes)?
+        let sizes = crate::ranking::query_sizes(table.column(&group)?, &places)?;
+        ranking_metrics(loaded.model.as_ref(), &x, &y, &sizes, &places)?
     } else {
-        metrics(loaded.model.as_ref(), &x, &y)?
+        metrics(loaded.model.as_ref(), &x, &y, &places)?
     };
     print_metrics(&title(x.n_rows()), &m, a.json)
 }

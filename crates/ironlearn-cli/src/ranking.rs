@@ -6,12 +6,15 @@ use std::collections::HashSet;
 use anyhow::{bail, Result};
 use ironlearn_core::{Column, ColumnData, MISSING};
 
+use crate::rows::Places;
+
 /// The cut-off of the NDCG the CLI reports for a ranker.
 pub(crate) const NDCG_AT: usize = 5;
 
 /// Query sizes, in row order, from a column of query ids: consecutive equal
 /// ids form one query, and an id may not come back after another query.
-pub(crate) fn query_sizes(column: &Column) -> Result<Vec<usize>> {
+/// Rows are named by `places`.
+pub(crate) fn query_sizes(column: &Column, places: &Places) -> Result<Vec<usize>> {
     let name = &column.name;
     let keys: Vec<Option<u64>> = match &column.data {
         ColumnData::Numeric(v) => v.iter().map(|x| (!x.is_nan()).then(|| (x + 0.0).to_bits())).collect(),
@@ -25,8 +28,8 @@ pub(crate) fn query_sizes(column: &Column) -> Result<Vec<usize>> {
     for (i, key) in keys.iter().enumerate() {
         let Some(key) = *key else {
             bail!(
-                "the query id column '{name}' (--group) is missing at data row {}; every row needs a query id",
-                i + 1
+                "the query id column '{name}' (--group) is missing at {}; every row needs a query id",
+                places.name(i)
             );
         };
         if current == Some(key) {
@@ -35,10 +38,10 @@ pub(crate) fn query_sizes(column: &Column) -> Result<Vec<usize>> {
         }
         if done.contains(&key) {
             bail!(
-                "query '{}' of the --group column '{name}' comes back at data row {} after other queries; \
+                "query '{}' of the --group column '{name}' comes back at {} after other queries; \
                  a query's rows must be together, so sort the rows by '{name}'",
                 column.text(i),
-                i + 1
+                places.name(i)
             );
         }
         done.extend(current.replace(key));
@@ -109,13 +112,14 @@ mod tests {
 
     #[test]
     fn consecutive_ids_are_one_query_and_may_not_come_back() {
+        let places = |n| Places::of_file(std::path::Path::new("q.parquet"), None, n);
         let q = Column::numeric("qid", vec![7.0, 7.0, 3.0, 3.0, 3.0, 9.0]);
-        assert_eq!(query_sizes(&q).unwrap(), [2, 3, 1]);
+        assert_eq!(query_sizes(&q, &places(6)).unwrap(), [2, 3, 1]);
         let q = Column::categorical("qid", &[Some("a"), Some("b"), Some("a")]);
-        let e = query_sizes(&q).unwrap_err().to_string();
-        assert!(e.contains("query 'a' of the --group column 'qid' comes back at data row 3"), "{e}");
+        let e = query_sizes(&q, &places(3)).unwrap_err().to_string();
+        assert!(e.contains("query 'a' of the --group column 'qid' comes back at q.parquet row 2"), "{e}");
         let q = Column::numeric("qid", vec![1.0, f64::NAN]);
-        assert!(query_sizes(&q).unwrap_err().to_string().contains("missing at data row 2"));
+        assert!(query_sizes(&q, &places(2)).unwrap_err().to_string().contains("missing at q.parquet row 1"));
     }
 
     #[test]

@@ -6,6 +6,7 @@
 use anyhow::{bail, Result};
 use ironlearn_core::{Column, ColumnData, Labels, Task};
 
+use crate::rows::Places;
 use crate::train::rows;
 
 /// How many labels a message lists before it says how many more there are.
@@ -20,8 +21,9 @@ pub(crate) fn listed(labels: &[&str]) -> String {
     s
 }
 
-/// Fails unless every row has a finite target; a missing one names `--drop-missing-target`.
-pub(crate) fn check_present(column: &Column) -> Result<()> {
+/// Fails unless every row has a finite target; a missing one names
+/// `--drop-missing-target`. Rows are named by `places`.
+pub(crate) fn check_present(column: &Column, places: &Places) -> Result<()> {
     let name = &column.name;
     let missing = column.n_missing();
     if missing == column.len() {
@@ -30,15 +32,15 @@ pub(crate) fn check_present(column: &Column) -> Result<()> {
     if missing > 0 {
         let first = (0..column.len()).find(|&i| column.is_missing(i)).unwrap_or(0);
         bail!(
-            "the target '{name}' is missing in {} (the first is data row {}); \
+            "the target '{name}' is missing in {} (the first at {}); \
              pass --drop-missing-target to train without them, or fill them in",
             rows(missing),
-            first + 1
+            places.name(first)
         );
     }
     if let ColumnData::Numeric(v) = &column.data {
         if let Some(i) = v.iter().position(|x| x.is_infinite()) {
-            bail!("the target '{name}' is {} at data row {}; targets must be finite numbers", v[i], i + 1);
+            bail!("the target '{name}' is {} at {}; targets must be finite numbers", v[i], places.name(i));
         }
     }
     Ok(())
@@ -93,16 +95,17 @@ pub(crate) fn check_learnable(column: &Column, task: Task, fix: &str) -> Result<
 }
 
 /// Fails when a class has a single row: it cannot be both learned and held out.
-pub(crate) fn check_class_sizes(name: &str, labels: &Labels) -> Result<()> {
+pub(crate) fn check_class_sizes(name: &str, labels: &Labels, places: &Places) -> Result<()> {
     let counts = labels.counts();
     let single: Vec<&str> =
         labels.classes().iter().zip(&counts).filter(|(_, &c)| c == 1).map(|(l, _)| l.as_str()).collect();
     match single.len() {
         0 => Ok(()),
         1 => bail!(
-            "class {} of the target '{name}' has only 1 row, too few to hold out for testing and learn from; \
+            "class {} of the target '{name}' has only 1 row ({}), too few to hold out for testing and learn from; \
              drop that row, or train on every row with --test-size 0",
-            listed(&single)
+            listed(&single),
+            places.name(labels.codes().iter().position(|&c| counts[c as usize] == 1).expect("a single row"))
         ),
         k => bail!(
             "{k} classes of the target '{name}' have only 1 row each ({}), too few to hold out for testing \
@@ -161,11 +164,15 @@ mod tests {
     }
 
     #[test]
-    fn missing_targets_name_the_option_and_count_in_words() {
-        let e = check_present(&Column::numeric("y", vec![1.0, f64::NAN])).unwrap_err().to_string();
-        assert!(e.contains("missing in 1 row (the first is data row 2)") && e.contains("--drop-missing-target"), "{e}");
-        let e = check_present(&Column::numeric("y", vec![1.0, f64::INFINITY])).unwrap_err().to_string();
-        assert!(e.contains("is inf at data row 2"), "{e}");
+    fn missing_targets_name_the_option_the_line_and_count_in_words() {
+        let places = Places::of_file(std::path::Path::new("d.csv"), Some(vec![2, 3, 4]), 3).take(&[0, 2]);
+        let e = check_present(&Column::numeric("y", vec![1.0, f64::NAN]), &places).unwrap_err().to_string();
+        assert!(
+            e.contains("missing in 1 row (the first at d.csv line 4)") && e.contains("--drop-missing-target"),
+            "{e}"
+        );
+        let e = check_present(&Column::numeric("y", vec![1.0, f64::INFINITY]), &places).unwrap_err().to_string();
+        assert!(e.contains("is inf at d.csv line 4"), "{e}");
     }
 
     #[test]

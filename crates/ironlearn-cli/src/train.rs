@@ -16,6 +16,7 @@ use ironlearn_pipeline::{auto_pipeline, find, Entry};
 
 use crate::input::{check_output, column_error, read_data, ReadArgs};
 use crate::ranking::{self, NDCG_AT};
+use crate::rows::Places;
 use crate::target;
 
 #[derive(Debug, Args)]
@@ -73,11 +74,12 @@ fn key_values(set: &[String]) -> Result<Vec<(String, String)>> {
         .collect()
 }
 
-/// The target as the task needs it, with the model file's description of it.
-pub(crate) fn target_for(task: Task, column: &ironlearn_core::Column) -> Result<(Target, TargetInfo)> {
+/// The target as the task needs it, with the model file's description of it;
+/// rows are named by `places`.
+pub(crate) fn target_for(task: Task, column: &ironlearn_core::Column, places: &Places) -> Result<(Target, TargetInfo)> {
     Ok(match task {
         Task::Classification => {
-            let labels = Labels::from_column(column)?;
+            let labels = Labels::from_column(column).map_err(|e| places.locate(e))?;
             let dtype = match &column.data {
                 ironlearn_core::ColumnData::Categorical { .. } => "str",
                 ironlearn_core::ColumnData::Numeric(v) if v.iter().all(|x| x.fract() == 0.0) => "int64",
@@ -92,7 +94,7 @@ pub(crate) fn target_for(task: Task, column: &ironlearn_core::Column) -> Result<
             (Target::Labels(labels), info)
         }
         _ => (
-            Target::Values(ironlearn_core::target_values(column)?),
+            Target::Values(ironlearn_core::target_values(column).map_err(|e| places.locate(e))?),
             TargetInfo {
                 name: Some(column.name.clone()),
                 task: if task == Task::Ranking { Task::Ranking } else { Task::Regression },
@@ -103,9 +105,9 @@ pub(crate) fn target_for(task: Task, column: &ironlearn_core::Column) -> Result<
     })
 }
 
-/// Held-out metrics of a fitted model.
-pub(crate) fn metrics(model: &dyn Model, x: &Table, y: &Target) -> Result<Vec<(String, f64)>> {
-    let pred = model.predict_data(Features::Table(x))?;
+/// Held-out metrics of a fitted model; rows of `x` are named by `places`.
+pub(crate) fn metrics(model: &dyn Model, x: &Table, y: &Target, places: &Places) -> Result<Vec<(String, f64)>> {
+    let pred = model.predict_data(Features::Table(x)).map_err(|e| places.locate(e))?;
     Ok(match (pred, y) {
         (Prediction::Values(p), Target::Values(t)) => ironlearn_metrics::regression_report(t, &p.to_vec())?,
         (Prediction::Labels(p), Target::Labels(t)) => {
@@ -117,9 +119,10 @@ pub(crate) fn metrics(model: &dyn Model, x: &Table, y: &Target) -> Result<Vec<(S
     })
 }
 
-/// Inertia (from the model's cluster centres) and silhouette of a clustering on `x`.
-pub(crate) fn cluster_metrics(model: &dyn Model, x: &Table) -> Result<Vec<(String, f64)>> {
-    let Prediction::Clusters(labels) = model.predict_data(Features::Table(x))? else {
+/// Inertia (from the model's cluster centres) and silhouette of a clustering
+/// on `x`, whose rows are named by `places`.
+pub(crate) fn cluster_metrics(model: &dyn Model, x: &Table, places: &Places) -> Result<Vec<(String, f64)>> {
+    let Prediction::Clusters(labels) = model.predict_data(Features::Table(x)).map_err(|e| places.locate(e))? else {
         anyhow::bail!("a '{}' model does not assign clusters", model.kind());
     };
     // The numbers the model saw, after its preprocessing steps.
@@ -200,19 +203,29 @@ fn bar_allowed(quiet: bool) -> bool {
     !quiet && std::io::stderr().is_terminal()
 }
 
-/// Fits `estimator` on `data`; an iterative estimator's rounds, epochs or
-/// iterations drive a progress bar on stderr once fitting has taken [`BAR_AFTER`].
-fn fit(estimator: &dyn Estimator, data: &TrainData<'_>, quiet: bool, what: &str) -> Result<Box<dyn Model>> {
-    fit_validated(estimator, data, None, quiet, what)
+/// Fits `estimator` on `data`, whose rows are named by `places`; an
+/// iterative estimator's rounds, epochs or iterations drive a progress bar on
+/// stderr once fitting has taken [`BAR_AFTER`].
+fn fit(
+    estimator: &dyn Estimator,
+    data: &TrainData<'_>,
+    places: &Places,
+    quiet: bool,
+    what: &str,
+) -> Result<Box<dyn Model>> {
+    fit_validated(estimator, (data, places), None, quiet, what)
 }
+
+/// The name of the held-out rows when they are a validation set.
+const HOLDOUT: &str = "holdout";
 
 /// Fits with a progress bar; a validation set, when given, is scored every
 /// iteration by estimators that take one (the bar shows its first metric),
 /// and drives their early stopping.
 fn fit_validated(
     estimator: &dyn Estimator,
-    data: &TrainData<'_>,
-    valid: Option<TrainData<'_>>,
+    (data, places): (&TrainData<'_>, &Places),
+    valid: Option<(TrainData<'_>, &Places)>,
     quiet: bool,
     what: &str,
 ) -> Result<Box<dyn Model>> {
@@ -240,14 +253,14 @@ fn fit_validated(
         std::ops::ControlFlow::Continue(())
     };
     let mut ctx = FitContext { callback: Some(&mut cb), ..Default::default() };
-    if let Some(v) = valid.as_ref().filter(|_| estimator.tags().validation) {
+    if let Some((v, _)) = valid.as_ref().filter(|_| estimator.tags().validation) {
         // A shorter lifetime than the caller's, the callback's.
-        ctx.valid.push(("holdout".to_string(), TrainData { x: v.x.reborrow(), ..*v }));
+        ctx.valid.push((HOLDOUT.to_string(), TrainData { x: v.x.reborrow(), ..*v }));
     }
     let model = estimator.fit_with(data, &mut ctx);
     drop(ctx);
     bar.finish_and_clear();
-    Ok(model?)
+    model.map_err(|e| places.locate_in(e, valid.as_ref().map(|(_, p)| (HOLDOUT, *p))))
 }
 
 /// The rounds early stopping kept, when it stopped a model whose estimator counts rounds in `n_estimators`.
@@ -303,14 +316,14 @@ pub fn run(a: TrainArgs) -> Result<()> {
         ),
         _ => {}
     }
-    let table = read_data(&a.data, &a.read)?;
+    let (table, mut places) = read_data(&a.data, &a.read)?;
     let Some(target_name) = a.target.clone() else {
         anyhow::ensure!(
             declared.is_some_and(|t| !t.supervised()),
             "'{}' learns from a target: name its column with --target",
             entry.name
         );
-        return train_unsupervised(&a, entry, estimator, table);
+        return train_unsupervised(&a, entry, estimator, table, &places);
     };
     let names = table.names();
     let (mut rest, mut target_col) = table.split_off(&target_name).map_err(|e| column_error(e, &names))?;
@@ -331,12 +344,13 @@ pub fn run(a: TrainArgs) -> Result<()> {
             rest = rest.take(&keep);
             target_col = target_col.take(&keep);
             group_col = group_col.map(|c| c.take(&keep));
+            places = places.take(&keep);
         }
     }
     let x = select_features(rest, &a.features, Some(&target_name))?;
     let n = x.n_rows();
     anyhow::ensure!(n >= 2, "there is {} to train on; a model needs at least 2", rows(n));
-    target::check_present(&target_col)?;
+    target::check_present(&target_col, &places)?;
     let task = match declared {
         Some(t) => t,
         None => {
@@ -351,8 +365,8 @@ pub fn run(a: TrainArgs) -> Result<()> {
         entry.name
     );
     target::check_learnable(&target_col, task, &regression_hint(entry))?;
-    let (y, target_info) = target_for(task, &target_col)?;
-    let groups = group_col.as_ref().map(ranking::query_sizes).transpose()?;
+    let (y, target_info) = target_for(task, &target_col, &places)?;
+    let groups = group_col.as_ref().map(|g| ranking::query_sizes(g, &places)).transpose()?;
     let split = if a.test_size == 0.0 {
         None
     } else if let Some(sizes) = &groups {
@@ -360,7 +374,7 @@ pub fn run(a: TrainArgs) -> Result<()> {
     } else {
         let strata = match &y {
             Target::Labels(l) => {
-                target::check_class_sizes(&target_name, l)?;
+                target::check_class_sizes(&target_name, l, &places)?;
                 Some(l.codes().to_vec())
             }
             _ => None,
@@ -394,8 +408,9 @@ pub fn run(a: TrainArgs) -> Result<()> {
             group: groups.is_some().then_some(split.test_sizes.as_slice()),
             ..TrainData::supervised(Features::Table(&x_test), &y_test)
         };
+        let (train_places, test_places) = (places.take(&split.train), places.take(&split.test));
         let started = Instant::now();
-        let model = fit_validated(&pipeline, &data, Some(valid), a.quiet, &what)?;
+        let model = fit_validated(&pipeline, (&data, &train_places), Some((valid, &test_places)), a.quiet, &what)?;
         seconds = started.elapsed().as_secs_f64();
         eprintln!(
             "trained {} on {} x {} columns in {seconds:.2}s (pipeline: {})",
@@ -406,8 +421,8 @@ pub fn run(a: TrainArgs) -> Result<()> {
         );
         best_rounds = early_stopped_rounds(model.as_ref());
         held_out = match &groups {
-            Some(_) => ranking_metrics(model.as_ref(), &x_test, &y_test, &split.test_sizes)?,
-            None => metrics(model.as_ref(), &x_test, &y_test)?,
+            Some(_) => ranking_metrics(model.as_ref(), &x_test, &y_test, &split.test_sizes, &test_places)?,
+            None => metrics(model.as_ref(), &x_test, &y_test, &test_places)?,
         };
         print_metrics(&format!("held-out metrics ({})", rows(split.test.len())), &held_out, a.json)?;
         if a.no_refit {
@@ -430,7 +445,7 @@ pub fn run(a: TrainArgs) -> Result<()> {
                 }
                 None => None,
             };
-            let model = fit(refit.as_deref().unwrap_or(&pipeline), &data, a.quiet, &what)?;
+            let model = fit(refit.as_deref().unwrap_or(&pipeline), &data, &places, a.quiet, &what)?;
             seconds = started.elapsed().as_secs_f64();
             if split.is_some() {
                 eprintln!("refit on all {} (--no-refit keeps the model of the training split)", rows(n));
@@ -466,9 +481,16 @@ pub fn run(a: TrainArgs) -> Result<()> {
 /// The model file extension naming a ranker's query id column, for `evaluate`.
 pub(crate) const GROUP_COLUMN: &str = "group_column";
 
-/// NDCG@5 of a ranker, the mean over the queries of `x` (sizes in row order).
-pub(crate) fn ranking_metrics(model: &dyn Model, x: &Table, y: &Target, sizes: &[usize]) -> Result<Vec<(String, f64)>> {
-    let Prediction::Values(scores) = model.predict_data(Features::Table(x))? else {
+/// NDCG@5 of a ranker, the mean over the queries of `x` (sizes in row
+/// order); rows of `x` are named by `places`.
+pub(crate) fn ranking_metrics(
+    model: &dyn Model,
+    x: &Table,
+    y: &Target,
+    sizes: &[usize],
+    places: &Places,
+) -> Result<Vec<(String, f64)>> {
+    let Prediction::Values(scores) = model.predict_data(Features::Table(x)).map_err(|e| places.locate(e))? else {
         anyhow::bail!("a '{}' model does not score rows", model.kind());
     };
     let scores = scores.to_vec();
@@ -495,18 +517,24 @@ fn select_features(x: Table, features: &[String], target: Option<&str>) -> Resul
 }
 
 /// Clustering, transformers and outlier detection: fitted on every row, scored on the same rows.
-fn train_unsupervised(a: &TrainArgs, entry: &Entry, estimator: Box<dyn Estimator>, table: Table) -> Result<()> {
+fn train_unsupervised(
+    a: &TrainArgs,
+    entry: &Entry,
+    estimator: Box<dyn Estimator>,
+    table: Table,
+    places: &Places,
+) -> Result<()> {
     let x = select_features(table, &a.features, None)?;
     anyhow::ensure!(x.n_rows() >= 2, "there is {} to train on; a model needs at least 2", rows(x.n_rows()));
     let pipeline = auto_pipeline(entry, estimator, &x.schema())?;
     let started = Instant::now();
     let what = format!("training {}", entry.name);
-    let fitted = fit(&pipeline, &TrainData::new(Features::Table(&x)), a.quiet, &what)?;
+    let fitted = fit(&pipeline, &TrainData::new(Features::Table(&x)), places, a.quiet, &what)?;
     let seconds = started.elapsed().as_secs_f64();
     eprintln!("trained {} on {} x {} columns in {seconds:.2}s", entry.name, rows(x.n_rows()), x.n_cols());
     let mut file = ModelFile::from_model(fitted.as_ref())?;
     if fitted.task() == Task::Clustering {
-        let m = cluster_metrics(fitted.as_ref(), &x)?;
+        let m = cluster_metrics(fitted.as_ref(), &x, places)?;
         print_metrics(&format!("training metrics ({})", rows(x.n_rows())), &m, a.json)?;
         file.set_metrics(m);
     }

@@ -84,6 +84,16 @@ impl Fixture {
             rows("a,y", 20, |i| format!("{i},{}", if i == 4 { String::new() } else { i.to_string() })),
         );
         f.write("no_target.csv", rows("a,y", 5, |i| format!("{i},")));
+        f.write(
+            "dropped_then_inf.csv",
+            rows("a,y", 20, |i| match i {
+                3 | 5 => format!("{i},"),
+                11 => format!("inf,{i}"),
+                _ => format!("{i},{i}"),
+            }),
+        );
+        // A quoted field over two lines: the rows after it start a line later.
+        f.write("quoted_lines.csv", "n,a,y\n\"two\nlines\",1,1\nb,2,\nc,3,3\nd,inf,4\ne,5,5\nf,6,6\n");
         let rank = |shuffled: bool| {
             rows("qid,f,rel", 40, move |i| {
                 let q = if shuffled { i % 4 } else { i / 10 };
@@ -206,7 +216,20 @@ fn bad_data_files() {
         (&format!("{train} @text_in_a.csv --type b=numeric"), &["unknown column 'b'"]),
         (&format!("{train} @text_in_a.csv --type a=date"), &["unknown column type 'date'"]),
         (&format!("{train} @text_in_a.csv --type a"), &["--type 'a' must look like column=numeric"]),
-        (&format!("{train} @inf_feature.csv"), &["infinity", "column 'a'"]),
+        // Rows are named by their file line, whatever split of the file the model saw.
+        (&format!("{train} @inf_feature.csv"), &["infinity", "inf_feature.csv line 15, column 'a'"]),
+        (
+            "train --target y --model gbdt --out @m.model --data @inf_feature.csv --test-size 0",
+            &["infinity", "inf_feature.csv line 15, column 'a'"],
+        ),
+        (
+            &format!("{train} @dropped_then_inf.csv --drop-missing-target"),
+            &["infinity", "dropped_then_inf.csv line 13, column 'a'"],
+        ),
+        (
+            "train --target y --model gbdt --out @m.model --data @quoted_lines.csv --drop-missing-target",
+            &["infinity", "quoted_lines.csv line 6, column 'a'"],
+        ),
     ]);
 }
 
@@ -242,11 +265,11 @@ fn bad_columns_and_targets() {
         ),
         (
             "train --data @inf_target.csv --target y --model ridge --out @m.model",
-            &["the target 'y' is -inf at data row 8"],
+            &["the target 'y' is -inf at ", "/inf_target.csv line 9"],
         ),
         (
             "train --data @missing_target.csv --target y --model gbdt --out @m.model",
-            &["missing in 1 row (the first is data row 5)", "--drop-missing-target"],
+            &["missing in 1 row (the first at ", "/missing_target.csv line 6)", "--drop-missing-target"],
         ),
         ("train --data @no_target.csv --target y --model ridge --out @m.model", &["missing in every row"]),
         (
@@ -266,7 +289,7 @@ fn bad_columns_and_targets() {
         ),
         (
             "train --data @one_row_class.csv --target y --model logistic_regression --out @m.model",
-            &["class 'c' of the target 'y' has only 1 row", "--test-size 0"],
+            &["class 'c' of the target 'y' has only 1 row (", "/one_row_class.csv line 42)", "--test-size 0"],
         ),
         (
             "train --data @continuous.csv --target y --model gbdt --set objective=multiclass --out @m.model",
@@ -380,7 +403,7 @@ fn predicting_and_evaluating_on_the_wrong_data() {
         ("predict --model @iris.model --data @single.csv --out @p.csv", &["lacks column(s) 'sepal_length'"]),
         (
             "predict --model @iris.model --data @text_feature.csv --out @p.csv",
-            &["column 'sepal_length' must be numeric", "'big'"],
+            &["column 'sepal_length' must be numeric, but holds 'big' (", "/text_feature.csv line 2)"],
         ),
         (
             "evaluate --model @iris.model --data @renamed_labels.csv",
@@ -433,7 +456,11 @@ fn bad_ranking_inputs() {
         ),
         (
             &format!("{rank} @rank_scattered.csv --group qid"),
-            &["query 'q0' of the --group column 'qid' comes back at data row 5", "sort the rows by 'qid'"],
+            &[
+                "query 'q0' of the --group column 'qid' comes back at ",
+                "/rank_scattered.csv line 6",
+                "sort the rows by 'qid'",
+            ],
         ),
         (&format!("{rank} @rank.csv --group query"), &["unknown column 'query'"]),
         (

@@ -36,7 +36,10 @@ impl Labels {
     /// Labels from numbers; classes are sorted numerically. NaN is an error.
     pub fn from_f64(values: &[f64]) -> Result<Self> {
         if let Some(row) = values.iter().position(|v| !v.is_finite()) {
-            crate::bail!(InvalidValue, "class label at row {row} is {}; labels must be finite", values[row]);
+            return Err(Error::at_row(
+                row,
+                format!("class label {} is not allowed; labels must be finite", values[row]),
+            ));
         }
         let mut sorted = values.to_vec();
         sorted.sort_by(f64::total_cmp);
@@ -82,11 +85,7 @@ impl Labels {
             .enumerate()
             .map(|(row, v)| {
                 self.classes.iter().position(|c| c == v.as_ref()).map(|p| p as u32).ok_or_else(|| {
-                    Error::InvalidValue(format!(
-                        "label '{}' at row {row} is not one of the classes {:?}",
-                        v.as_ref(),
-                        self.classes
-                    ))
+                    Error::at_row(row, format!("label '{}' is not one of the classes {:?}", v.as_ref(), self.classes))
                 })
             })
             .collect()
@@ -154,11 +153,12 @@ fn check_no_missing(column: &Column) -> Result<()> {
     }
     if n > 0 {
         let first = (0..column.len()).find(|&i| column.is_missing(i)).unwrap_or_default();
-        crate::bail!(
-            InvalidValue,
-            "the target '{}' is missing in {n} row(s), the first at row {first}; drop or fill those rows",
-            column.name
-        );
+        let message = match n {
+            1 => format!("the target '{}' is missing; drop or fill that row", column.name),
+            2 => format!("the target '{}' is missing here and in 1 other row; drop or fill them", column.name),
+            _ => format!("the target '{}' is missing here and in {} other rows; drop or fill them", column.name, n - 1),
+        };
+        return Err(Error::at_row(first, message));
     }
     Ok(())
 }
@@ -171,7 +171,7 @@ pub fn target_values(column: &Column) -> Result<Vec<f64>> {
     check_no_missing(column)?;
     let v = column.as_numeric()?;
     if let Some(row) = v.iter().position(|x| x.is_infinite()) {
-        crate::bail!(InvalidValue, "the target '{}' is infinite at row {row}", column.name);
+        return Err(Error::at_row(row, format!("the target '{}' is infinite", column.name)));
     }
     Ok(v.to_vec())
 }

@@ -7,7 +7,7 @@
 
 use ndarray::Array2;
 
-use crate::{bail, ensure, Result};
+use crate::{bail, ensure, Error, Result};
 
 /// A borrowed CSR matrix: row `i`'s values are `data[indptr[i]..indptr[i + 1]]`
 /// in the columns `indices[..]` of the same range.
@@ -54,7 +54,7 @@ impl<'a> Csr<'a> {
         }
         if let Some(k) = data.iter().position(|v| !v.is_finite()) {
             let row = indptr.partition_point(|&p| p as usize <= k) - 1;
-            bail!(InvalidValue, "Input X contains {} (row {row}, column {})", data[k], indices[k]);
+            return Err(Error::at_cell(row, indices[k], format!("Input X contains {}", data[k])));
         }
         Ok(Csr { n_rows, n_cols, indptr, indices, data })
     }

@@ -179,18 +179,14 @@ impl Column {
             (DType::Numeric, ColumnData::Numeric(v)) => ColumnData::Numeric(v.clone()),
             (DType::Numeric, ColumnData::Categorical { codes, levels }) => {
                 // Text that is all numbers (a CSV read without hints) is numeric after all.
-                let parsed: Vec<f64> = levels
-                    .iter()
-                    .map(|l| {
-                        l.trim().parse::<f64>().map_err(|_| {
-                            let row = codes.iter().position(|&c| c != MISSING && levels[c as usize] == *l).unwrap_or(0);
-                            Error::InvalidValue(format!(
-                                "column '{}' must be numeric, but row {row} holds '{l}'",
-                                self.name
-                            ))
-                        })
-                    })
-                    .collect::<Result<_>>()?;
+                let parsed: Vec<Option<f64>> = levels.iter().map(|l| l.trim().parse::<f64>().ok()).collect();
+                if let Some(row) = codes.iter().position(|&c| c != MISSING && parsed[c as usize].is_none()) {
+                    return Err(Error::at_row(
+                        row,
+                        format!("column '{}' must be numeric, but holds '{}'", self.name, levels[codes[row] as usize]),
+                    ));
+                }
+                let parsed: Vec<f64> = parsed.into_iter().map(|p| p.expect("checked above")).collect();
                 ColumnData::Numeric(
                     codes.iter().map(|&c| if c == MISSING { f64::NAN } else { parsed[c as usize] }).collect(),
                 )

@@ -5,7 +5,7 @@
 
 use ndarray::ArrayView2;
 
-use crate::{bail, ensure, Result};
+use crate::{bail, ensure, Error, Result};
 
 /// Fails on NaN or infinity, naming the row and column of the first one.
 pub fn check_finite(x: ArrayView2<'_, f64>, what: &str) -> Result<()> {
@@ -16,10 +16,10 @@ pub fn check_finite(x: ArrayView2<'_, f64>, what: &str) -> Result<()> {
     }
     for ((row, col), v) in x.indexed_iter() {
         if v.is_nan() {
-            bail!(InvalidValue, "Input {what} contains NaN (row {row}, column {col})");
+            return Err(Error::at_cell(row, col, format!("Input {what} contains NaN")));
         }
         if v.is_infinite() {
-            bail!(InvalidValue, "Input {what} contains infinity or a value too large (row {row}, column {col})");
+            return Err(Error::at_cell(row, col, format!("Input {what} contains infinity or a value too large")));
         }
     }
     unreachable!("a non-finite value was seen")
@@ -29,10 +29,11 @@ pub fn check_finite(x: ArrayView2<'_, f64>, what: &str) -> Result<()> {
 /// (a missing value, for estimators that take them) passes.
 pub fn check_no_inf(x: ArrayView2<'_, f64>, what: &str) -> Result<()> {
     if let Some(((row, col), _)) = x.indexed_iter().find(|(_, v)| v.is_infinite()) {
-        bail!(
-            InvalidValue,
-            "Input {what} contains infinity or a value too large (row {row}, column {col}); NaN is read as missing, infinity is not"
-        );
+        return Err(Error::at_cell(
+            row,
+            col,
+            format!("Input {what} contains infinity or a value too large; NaN is read as missing, infinity is not"),
+        ));
     }
     Ok(())
 }
@@ -102,7 +103,7 @@ pub fn check_sample_weight(w: Option<&[f64]>, n: usize) -> Result<()> {
 /// Checks a regression target: finite values.
 pub fn check_target(y: &[f64]) -> Result<()> {
     if let Some(i) = y.iter().position(|v| !v.is_finite()) {
-        bail!(InvalidValue, "Input y contains {} at row {i}", if y[i].is_nan() { "NaN" } else { "infinity" });
+        return Err(Error::at_row(i, format!("Input y contains {}", if y[i].is_nan() { "NaN" } else { "infinity" })));
     }
     Ok(())
 }

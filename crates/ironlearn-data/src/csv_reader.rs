@@ -20,16 +20,21 @@ use crate::{files, ColumnType, ReadOptions};
 /// Reads a CSV file (`.tsv` files are tab-separated; `.gz` and `.zst` files
 /// are decompressed as they are read).
 pub fn read_csv(path: impl AsRef<Path>, options: &ReadOptions) -> Result<Table> {
-    read_csv_file(path.as_ref(), options, &mut Vec::new())
+    read_csv_file(path.as_ref(), options, &mut Vec::new()).map(|(table, _)| table)
 }
 
 /// Reads CSV from any reader; `source` names it in errors.
 pub fn read_csv_from(reader: impl Read, source: &str, options: &ReadOptions) -> Result<Table> {
-    read_csv_with_warnings(reader, source, options, &mut Vec::new())
+    read_csv_with_warnings(reader, source, options, &mut Vec::new()).map(|(table, _)| table)
 }
 
-/// [`read_csv`], adding to `warnings` what the user should hear about.
-pub(crate) fn read_csv_file(path: &Path, options: &ReadOptions, warnings: &mut Vec<String>) -> Result<Table> {
+/// [`read_csv`], adding to `warnings` what the user should hear about, with
+/// the file line where each row starts.
+pub(crate) fn read_csv_file(
+    path: &Path,
+    options: &ReadOptions,
+    warnings: &mut Vec<String>,
+) -> Result<(Table, Vec<u64>)> {
     let (compression, ext) = Compression::split(path);
     let reader = compression.decoder(path, files::open_input(path)?)?;
     let mut options = options.clone();
@@ -44,7 +49,7 @@ fn read_csv_with_warnings(
     source: &str,
     options: &ReadOptions,
     warnings: &mut Vec<String>,
-) -> Result<Table> {
+) -> Result<(Table, Vec<u64>)> {
     options.check_decimal()?;
     let mut rdr = csv::ReaderBuilder::new()
         .delimiter(options.delimiter.unwrap_or(b','))
@@ -72,7 +77,7 @@ fn read_csv_with_warnings(
         .enumerate()
         .map(|(j, name)| build_column(name, j, &records, &lines, source, options, warnings))
         .collect::<Result<Vec<_>>>()?;
-    Table::new(columns)
+    Ok((Table::new(columns)?, lines))
 }
 
 fn build_column(

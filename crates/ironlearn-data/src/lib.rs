@@ -67,15 +67,36 @@ pub fn read_table(path: impl AsRef<Path>, options: &ReadOptions) -> Result<Table
 /// trailing newline), such as a text column that looks like numbers written
 /// with decimal commas.
 pub fn read_table_with_warnings(path: impl AsRef<Path>, options: &ReadOptions) -> Result<(Table, Vec<String>)> {
+    read_table_report(path, options).map(|r| (r.table, r.warnings))
+}
+
+/// A table as read from a file, with what the reader knows about it.
+#[derive(Debug)]
+pub struct ReadReport {
+    pub table: Table,
+    /// What the caller should tell the user about how the file was read.
+    pub warnings: Vec<String>,
+    /// For a text file, the line (from 1, the header being line 1) where each
+    /// row starts, so that messages can point into the file; a quoted field
+    /// may span lines. `None` for Parquet, whose rows are named by index.
+    pub lines: Option<Vec<u64>>,
+}
+
+/// Reads a CSV or Parquet file into a table, with its warnings and the file
+/// line of each row (see [`ReadReport`]).
+pub fn read_table_report(path: impl AsRef<Path>, options: &ReadOptions) -> Result<ReadReport> {
     let path = path.as_ref();
     // A directory or a FIFO is named as such, before its (lack of) extension is.
     check_input_file(path)?;
     let mut warnings = Vec::new();
-    let table = match Format::of(path)? {
-        Format::Csv => csv_reader::read_csv_file(path, options, &mut warnings)?,
-        Format::Parquet => read_parquet(path, options)?,
+    let (table, lines) = match Format::of(path)? {
+        Format::Csv => {
+            let (table, lines) = csv_reader::read_csv_file(path, options, &mut warnings)?;
+            (table, Some(lines))
+        }
+        Format::Parquet => (read_parquet(path, options)?, None),
     };
-    Ok((table, warnings))
+    Ok(ReadReport { table, warnings, lines })
 }
 
 /// Reads a Parquet file into a table.

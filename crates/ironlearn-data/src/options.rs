@@ -111,14 +111,10 @@ impl ReadOptions {
                         .iter()
                         .map(|l| {
                             self.parse_number(l).ok_or_else(|| {
-                                // Rows count from 1, as a spreadsheet shows them; these files have no lines.
+                                // Rows count from 0, as everywhere; these files have no lines.
                                 let row = codes.iter().position(|&k| k != MISSING && levels[k as usize] == *l);
                                 Error::Parse {
-                                    location: format!(
-                                        "{source}, column '{}', row {}",
-                                        c.name,
-                                        row.map_or(0, |i| i + 1)
-                                    ),
+                                    location: format!("{source} row {}, column '{}'", row.unwrap_or(0), c.name),
                                     message: format!("cannot parse '{l}' as a number"),
                                 }
                             })

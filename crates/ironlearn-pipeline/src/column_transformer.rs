@@ -230,11 +230,7 @@ impl Estimator for ColumnTransformer {
 }
 
 fn in_part(name: &str, e: Error) -> Error {
-    match e {
-        Error::InvalidValue(m) => Error::InvalidValue(format!("'{name}': {m}")),
-        Error::Shape(m) => Error::Shape(format!("'{name}': {m}")),
-        e => e,
-    }
+    e.prefixed(&format!("'{name}'"))
 }
 
 /// A fitted [`ColumnTransformer`].

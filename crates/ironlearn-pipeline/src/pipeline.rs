@@ -141,11 +141,7 @@ fn current<'s>(data: &'s Option<Data>, x: &'s Features<'_>) -> Features<'s> {
 }
 
 fn in_step(name: &str, e: Error) -> Error {
-    match e {
-        Error::InvalidValue(m) => Error::InvalidValue(format!("step '{name}': {m}")),
-        Error::Shape(m) => Error::Shape(format!("step '{name}': {m}")),
-        e => e,
-    }
+    e.prefixed(&format!("step '{name}'"))
 }
 
 /// A fitted [`Pipeline`].

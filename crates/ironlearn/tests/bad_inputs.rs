@@ -73,7 +73,7 @@ fn every_bad_input_is_an_error_that_names_the_problem() {
         (
             "inf into the booster",
             Box::new(|| fit("gbdt", json!({}), Features::Dense(inf.view()), Some(&yv), None).map(drop)),
-            "infinity or a value too large (row 2, column 'x0')",
+            "infinity or a value too large; NaN is read as missing, infinity is not (row 2, column 'x0')",
         ),
         (
             "inf into kmeans",

@@ -90,14 +90,14 @@ fn a_semicolon_file_read_with_commas_gets_a_hint() {
 }
 
 #[test]
-fn parquet_rows_count_from_one() {
+fn parquet_rows_count_from_zero_as_everywhere() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("t.parquet");
     let t = read_csv_from("v\n1\nx\n".as_bytes(), "t.csv", &ReadOptions::default()).unwrap();
     write_table(&path, &t).unwrap();
     let opts = ReadOptions::default().with_type("v", ColumnType::Numeric);
     let err = read_table(&path, &opts).unwrap_err().to_string();
-    assert_eq!(err, format!("{}, column 'v', row 2: cannot parse 'x' as a number", path.display()));
+    assert_eq!(err, format!("{} row 1, column 'v': cannot parse 'x' as a number", path.display()));
     // Forced numeric with decimal commas, as in the CSV reader.
     let t = read_csv_from("v\n\"1,5\"\n".as_bytes(), "t.csv", &ReadOptions::default()).unwrap();
     write_table(&path, &t).unwrap();

@@ -47,6 +47,20 @@ fn overrides_force_types() {
 }
 
 #[test]
+fn each_row_knows_its_file_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.csv");
+    // A quoted field over two lines: the next row starts two lines later.
+    std::fs::write(&path, "a,b\n1,x\n2,\"two\nlines\"\n3,z\n").unwrap();
+    let report = ironlearn_data::read_table_report(&path, &ReadOptions::default()).unwrap();
+    assert_eq!(report.table.n_rows(), 3);
+    assert_eq!(report.lines, Some(vec![2, 3, 5]));
+    let pq = dir.path().join("t.parquet");
+    write_table(&pq, &report.table).unwrap();
+    assert_eq!(ironlearn_data::read_table_report(&pq, &ReadOptions::default()).unwrap().lines, None);
+}
+
+#[test]
 fn ragged_rows_name_their_line() {
     let err = csv("a,b\n1,2\n3\n").unwrap_err().to_string();
     assert_eq!(err, "t.csv line 3: expected 2 fields like the header, found 1");

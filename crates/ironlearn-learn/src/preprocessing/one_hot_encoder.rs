@@ -100,7 +100,7 @@ fn learn_categories(c: &Column, all: bool) -> Result<Option<Categories>> {
         }
         ColumnData::Numeric(v) if all => {
             if let Some(i) = v.iter().position(|x| x.is_infinite()) {
-                bail!(InvalidValue, "Input X contains infinity (row {i}, column '{}')", c.name);
+                return Err(ironlearn_core::Error::at_cell(i, format!("'{}'", c.name), "Input X contains infinity"));
             }
             let mut values: Vec<f64> = v.iter().copied().filter(|x| !x.is_nan()).collect();
             values.sort_by(f64::total_cmp);

@@ -86,7 +86,11 @@ impl SimpleImputer {
                 Ok(match &c.data {
                     ColumnData::Numeric(v) => {
                         if let Some(i) = v.iter().position(|x| x.is_infinite()) {
-                            bail!(InvalidValue, "Input X contains infinity (row {i}, column '{}')", c.name);
+                            return Err(ironlearn_core::Error::at_cell(
+                                i,
+                                format!("'{}'", c.name),
+                                "Input X contains infinity",
+                            ));
                         }
                         let seen: Vec<f64> = v.iter().copied().filter(|x| !x.is_nan()).collect();
                         let value = match self.strategy.as_str() {
@@ -154,7 +158,11 @@ impl SimpleImputerModel {
                 Ok(match (&c.data, fill) {
                     (ColumnData::Numeric(v), Fill::Number(f)) => {
                         if let Some(i) = v.iter().position(|x| x.is_infinite()) {
-                            bail!(InvalidValue, "Input X contains infinity (row {i}, column '{}')", c.name);
+                            return Err(ironlearn_core::Error::at_cell(
+                                i,
+                                format!("'{}'", c.name),
+                                "Input X contains infinity",
+                            ));
                         }
                         Column::numeric(c.name.clone(), v.iter().map(|x| if x.is_nan() { *f } else { *x }).collect())
                     }
