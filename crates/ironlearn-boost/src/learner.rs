@@ -277,22 +277,28 @@ fn find_best(
         return None;
     }
     let hist = leaf.hist.as_ref()?;
-    let candidates: Vec<Option<SplitInfo>> = (0..data.n_features)
-        .into_par_iter()
-        .map(|f| {
-            if !features[f] {
-                return None;
-            }
-            let h = &hist[data.offsets[f]..data.offsets[f + 1]];
-            best_split(f, h, &mappers[f], leaf.stats, leaf.bounds, &p.split)
-        })
-        .collect();
+    let one = |f: usize| {
+        if !features[f] {
+            return None;
+        }
+        let h = &hist[data.offsets[f]..data.offsets[f + 1]];
+        best_split(f, h, &mappers[f], leaf.stats, leaf.bounds, &p.split)
+    };
     // Highest gain; ties go to the lower feature index.
-    candidates.into_iter().flatten().fold(None, |best: Option<SplitInfo>, c| match best {
+    let better = |best: Option<SplitInfo>, c: SplitInfo| match best {
         Some(b) if b.gain >= c.gain => Some(b),
         _ => Some(c),
-    })
+    };
+    // A few thousand bins are scanned in microseconds: fewer are not worth a task each.
+    if data.total_bins < PARALLEL_SPLIT_BINS {
+        return (0..data.n_features).filter_map(one).fold(None, better);
+    }
+    let candidates: Vec<Option<SplitInfo>> = (0..data.n_features).into_par_iter().map(one).collect();
+    candidates.into_iter().flatten().fold(None, better)
 }
+
+/// Histogram bins from which a leaf's features are searched in parallel.
+const PARALLEL_SPLIT_BINS: usize = 4096;
 
 /// Rows per block when partitioning in parallel.
 const PARTITION_BLOCK: usize = 16 * 1024;

@@ -41,6 +41,25 @@ impl Phases {
         }
     }
 
+    /// Empty phases for a task running beside others, to [`Phases::merge`]
+    /// afterwards (parallel tasks' times then add up, as CPU time does).
+    pub fn for_task(&self) -> Self {
+        Phases { enabled: self.enabled, items: Vec::new(), counts: Vec::new() }
+    }
+
+    /// Adds a task's times and counts to these.
+    pub fn merge(&mut self, task: Phases) {
+        for (name, d) in task.items {
+            match self.items.iter_mut().find(|(n, _)| *n == name) {
+                Some((_, total)) => *total += d,
+                None => self.items.push((name, d)),
+            }
+        }
+        for (name, c) in task.counts {
+            self.count(name, c);
+        }
+    }
+
     pub fn report(&self) {
         for (n, c) in &self.counts {
             eprintln!("ironlearn trace: {n:<16} {c}");

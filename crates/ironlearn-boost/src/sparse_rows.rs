@@ -15,8 +15,6 @@ use crate::binning::Binned;
 /// Bins in one group: its local bin index fits a `u16`, its histogram (16
 /// bytes a bin) stays within a core's L2 cache.
 const GROUP_BINS: usize = 16 * 1024;
-/// Groups per data set at least (for parallelism), if the features allow.
-const MIN_GROUPS: usize = 16;
 /// The largest share of non-skipped entries for which sparse rows pay off
 /// (two bytes an entry, against one byte a bin in the column layout).
 pub const MAX_DENSITY: f64 = 0.5;
@@ -63,8 +61,11 @@ impl SparseRows {
         if nnz as f64 > max_density * (n * nf) as f64 {
             return None;
         }
-        // Consecutive features while the group's bins fit and its entries stay under a fair share.
-        let share = nnz.div_ceil(MIN_GROUPS).max(1);
+        // Consecutive features while the group's bins fit and its entries
+        // stay under a fair share: one group per thread at least, for
+        // parallelism, and no more, as every group costs a look-up per row.
+        // The sums do not depend on the grouping, so neither does the model.
+        let share = nnz.div_ceil(rayon::current_num_threads()).max(1);
         let mut bounds = vec![0];
         let (mut bins, mut entries) = (0, 0);
         for f in 0..nf {

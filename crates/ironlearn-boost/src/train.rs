@@ -111,6 +111,18 @@ struct Eval<'a> {
 /// Training scores updated per block of this many rows.
 const SCORE_BLOCK: usize = 64 * 1024;
 
+/// Rows up to which the trees of a multiclass round are grown in parallel;
+/// above, one tree keeps every thread busy and K trees at once would only
+/// share the caches.
+const CLASS_PARALLEL_ROWS: usize = 200_000;
+
+/// The buffers one tree is grown with: its row indices and scratch.
+#[derive(Default)]
+struct Workspace {
+    rows: Vec<u32>,
+    scratch: Scratch,
+}
+
 /// Trains a booster: validation sets, the per-round callback, cancellation,
 /// the time budget, an initial model and a custom objective
 /// ([`CustomObjective`] as the extension) come in `ctx`.
@@ -323,33 +335,37 @@ fn train_in_pool(p: &Gbdt, data: &TrainData<'_>, ctx: &mut FitContext<'_>) -> Re
     let mut out_of_bag: Vec<u32> = Vec::new();
     let usable: Vec<usize> = (0..nf).filter(|&f| !mappers[f].is_trivial()).collect();
     let mut best: Option<(f64, usize)> = None;
-    let mut rows = vec![0u32; n];
-    let mut buffers = Scratch::default();
+    // Row buffers and scratch, one per tree grown at the same time.
+    let mut workspaces: Vec<Workspace> = Vec::new();
+    let quantile = objective.renew_quantile();
+    // The trees of a round are independent given the gradients: with several
+    // outputs and rows few enough that one tree keeps the threads poorly
+    // busy, they are grown in parallel, each by one task.
+    let class_parallel = k > 1 && n <= CLASS_PARALLEL_ROWS && rayon::current_num_threads() > 1;
     for iter in 0..p.n_estimators {
         ph.time("gradients", || objective.gradients(&scores, &labels, data.weight, &mut gh));
         if p.bagging_freq > 0 && p.bagging_fraction < 1.0 && iter % p.bagging_freq == 0 {
             let (inb, oob) = draw_bag(n, p.bagging_fraction, &rng.fork(iter as u64));
             (bag, out_of_bag) = (Some(inb), oob);
         }
-        let mut any_split = false;
-        let mut grown_trees = Vec::with_capacity(k);
-        for c in 0..k {
+        // Grows output `c`'s tree and adds it to the training scores `sc`.
+        let grow_output = |c: usize, sc: &mut [f64], ws: &mut Workspace, ph: &mut Phases| -> Grown {
             let features =
                 sample_features(nf, &usable, p.feature_fraction, &rng.fork(0x00FE_A700_0000 + (iter * k + c) as u64));
             let in_bag = bag.as_ref().map_or(n, Vec::len);
+            let rows = &mut ws.rows;
+            rows.resize(n, 0);
             match &bag {
                 Some(b) => rows[..in_bag].copy_from_slice(b),
                 None => rows.iter_mut().enumerate().for_each(|(i, r)| *r = i as u32),
             }
             let gh_c = &gh[c * n..(c + 1) * n];
-            let mut grown = grow(&binned, &mappers, &lp, &features, &mut rows[..in_bag], gh_c, &mut buffers, &mut ph);
-            if let Some(q) = objective.renew_quantile() {
-                renew_leaves(&mut grown, &rows[..in_bag], &labels, &scores[c * n..(c + 1) * n], data.weight, q);
+            let mut grown = grow(&binned, &mappers, &lp, &features, &mut rows[..in_bag], gh_c, &mut ws.scratch, ph);
+            if let Some(q) = quantile {
+                renew_leaves(&mut grown, &rows[..in_bag], &labels, sc, data.weight, q);
             }
             grown.tree.leaf_value.iter_mut().for_each(|v| *v *= p.learning_rate);
-            any_split |= grown.tree.num_splits() > 0;
             // Training scores: in-bag rows from their leaf ranges, the rest by routing.
-            let sc = &mut scores[c * n..(c + 1) * n];
             ph.time("update scores", || {
                 // Each leaf's rows are ascending (the partition is stable), so a
                 // block of scores finds its rows in every leaf by bisection; the
@@ -371,8 +387,39 @@ fn train_in_pool(p: &Gbdt, data: &TrainData<'_>, ctx: &mut FitContext<'_>) -> Re
                     sc[r] += grown.tree.leaf_value[grown.leaf_of(&binned, r)];
                 }
             });
-            grown_trees.push(grown);
-        }
+            grown
+        };
+        let grown_trees: Vec<Grown> = if class_parallel {
+            // Each task takes a workspace from the pool (a fresh one if none
+            // is free) and returns it: the trees do not depend on which.
+            let pool = std::sync::Mutex::new(std::mem::take(&mut workspaces));
+            let grown: Vec<(Grown, Phases)> = scores
+                .par_chunks_mut(n)
+                .enumerate()
+                .map(|(c, sc)| {
+                    let mut ws = pool.lock().expect("no task panicked").pop().unwrap_or_default();
+                    let mut task_ph = ph.for_task();
+                    let g = grow_output(c, sc, &mut ws, &mut task_ph);
+                    pool.lock().expect("no task panicked").push(ws);
+                    (g, task_ph)
+                })
+                .collect();
+            workspaces = pool.into_inner().expect("no task panicked");
+            grown
+                .into_iter()
+                .map(|(g, task_ph)| {
+                    ph.merge(task_ph);
+                    g
+                })
+                .collect()
+        } else {
+            if workspaces.is_empty() {
+                workspaces.push(Workspace::default());
+            }
+            let ws = &mut workspaces[0];
+            scores.chunks_mut(n).enumerate().map(|(c, sc)| grow_output(c, sc, ws, &mut ph)).collect()
+        };
+        let any_split = grown_trees.iter().any(|g| g.tree.num_splits() > 0);
         if !any_split && iter > 0 {
             break;
         }
