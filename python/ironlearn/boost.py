@@ -49,13 +49,16 @@ LightGBM's prediction parameters that do not change predictions
 
 from __future__ import annotations
 
+import abc
 import base64
 import collections
 import json
 import numbers
 import os
+import tempfile
 import warnings
-from typing import Any, Callable
+from pathlib import Path
+from typing import Any, Callable, NamedTuple, Optional
 
 import numpy as np
 
@@ -64,17 +67,190 @@ from ._base import _has_text_columns, _is_dataframe, _jsonable, _target_name, ch
 
 __all__ = [
     "Booster",
+    "CVBooster",
     "CallbackEnv",
     "Dataset",
     "EarlyStopException",
+    "EvalResult",
     "LGBMClassifier",
+    "LGBMModel",
     "LGBMRanker",
     "LGBMRegressor",
+    "LightGBMError",
+    "Sequence",
+    "cv",
     "early_stopping",
     "log_evaluation",
     "record_evaluation",
+    "reset_parameter",
     "train",
 ]
+
+
+class LightGBMError(ValueError):
+    """An error LightGBM raises as ``LightGBMError`` (bad parameters or data found while training or predicting).
+
+    It is also a ``ValueError``, so code that catches ironlearn's ``ValueError`` keeps working.
+    """
+
+
+class LGBMDeprecationWarning(FutureWarning):
+    """A deprecated LightGBM usage (shown by default, as LightGBM's is)."""
+
+
+#: What LightGBM's ``lightgbm.compat`` module names and its tests use.
+try:
+    import pandas as _pd
+
+    PANDAS_INSTALLED = True
+    pd_DataFrame = _pd.DataFrame
+    pd_Series = _pd.Series
+except ImportError:  # pragma: no cover - pandas is a test dependency
+    PANDAS_INSTALLED = False
+
+    class pd_DataFrame:  # type: ignore[no-redef]
+        """Stands for pandas.DataFrame where pandas is not installed (nothing is an instance)."""
+
+    class pd_Series:  # type: ignore[no-redef]
+        """Stands for pandas.Series where pandas is not installed (nothing is an instance)."""
+
+
+from sklearn import __version__ as _sklearn_version  # noqa: E402
+from sklearn.exceptions import NotFittedError as LGBMNotFittedError  # noqa: E402
+
+
+class _TempFile:
+    """A temporary file name, removed on exit (LightGBM's helper, which its test utilities use)."""
+
+    def __enter__(self) -> "_TempFile":
+        with tempfile.NamedTemporaryFile(prefix="lightgbm_tmp_", delete=True) as f:
+            self.name = f.name
+            self.path = Path(self.name)
+        return self
+
+    def __exit__(self, exc_type, exc_val, exc_tb) -> None:
+        if self.path.is_file():
+            self.path.unlink()
+
+
+class Sequence(abc.ABC):
+    """Row access to data that is read in batches (LightGBM's ``Sequence``).
+
+    A subclass implements ``__len__`` and ``__getitem__`` for an integer (one
+    row, 1-D), a slice (rows, 2-D) and optionally a list of rows; ``batch_size``
+    is how many rows one read takes. ``Dataset`` takes a Sequence or a list of
+    them (concatenated in order); ironlearn reads every row into memory when the
+    data set is used (its booster bins from dense float64 columns).
+    """
+
+    batch_size = 4096
+
+    @abc.abstractmethod
+    def __getitem__(self, idx):
+        """One row (1-D) for an integer, rows (2-D) for a slice or a list."""
+        raise NotImplementedError("Sub-classes of lightgbm.Sequence must implement __getitem__()")
+
+    @abc.abstractmethod
+    def __len__(self) -> int:
+        """The number of rows."""
+        raise NotImplementedError("Sub-classes of lightgbm.Sequence must implement __len__()")
+
+
+def _is_sequence_data(data) -> bool:
+    return isinstance(data, Sequence) or (isinstance(data, list) and len(data) > 0 and all(isinstance(d, Sequence) for d in data))
+
+
+def _sequence_rows(data) -> np.ndarray:
+    """Every row of a Sequence (or of a list of them, in order), read ``batch_size`` rows at a time."""
+    seqs = [data] if isinstance(data, Sequence) else list(data)
+    blocks = []
+    for seq in seqs:
+        n = len(seq)
+        step = max(1, int(getattr(seq, "batch_size", None) or Sequence.batch_size))
+        for start in range(0, n, step):
+            block = np.asarray(seq[start:min(start + step, n)], dtype=np.float64)
+            blocks.append(block.reshape(1, -1) if block.ndim == 1 else block)
+    if not blocks:
+        raise ValueError("the Sequence has no rows")
+    return np.ascontiguousarray(np.vstack(blocks))
+
+
+class _ConfigAliases:
+    """Parameter names and their aliases, from ironlearn's booster registry and the names this module handles.
+
+    ``aliases`` maps each main name to ``[main, *aliases]``; ``get`` and
+    ``get_sorted`` also resolve an alias to its group, so
+    ``get("num_iterations")`` gives every name of the number of rounds.
+    """
+
+    aliases: Optional[dict] = None
+
+    @classmethod
+    def _load(cls) -> dict:
+        if cls.aliases is None:
+            table: dict = {}
+            for e in json.loads(_native.estimators()):
+                if e["name"] == "gbdt":
+                    for p in e["params"]:
+                        table[p["name"]] = [p["name"], *p.get("aliases", ())]
+            known = {n for names in table.values() for n in names}
+            groups = [
+                ["verbosity", "verbose"],
+                ["output_result", "predict_result", "prediction_result", "predict_name", "prediction_name", "pred_name", "name_pred"],
+                ["predict_raw_score", "is_predict_raw_score", "predict_rawscore", "raw_score"],
+                ["predict_leaf_index", "is_predict_leaf_index", "leaf_index"],
+                ["predict_contrib", "is_predict_contrib", "contrib"],
+                ["header", "has_header"],
+                ["device_type", "device"],
+                *[[n] for n in sorted(PYTHON_PARAMS | PREDICT_NO_EFFECT_KWARGS)],
+            ]
+            for g in groups:
+                if g[0] not in known:
+                    table[g[0]] = g
+                    known.update(g)
+            cls.aliases = table
+        return cls.aliases
+
+    @classmethod
+    def get_sorted(cls, name: str) -> list:
+        """``name`` and its aliases, the main name first (an alias gives its whole group)."""
+        table = cls._load()
+        if name in table:
+            return list(table[name])
+        for names in table.values():
+            if name in names:
+                return list(names)
+        return [name]
+
+    @classmethod
+    def get(cls, *args: str) -> set:
+        """Every name of each parameter in ``args``."""
+        out: set = set()
+        for name in args:
+            out.update(cls.get_sorted(name))
+        return out
+
+    @classmethod
+    def get_by_alias(cls, *args: str) -> set:
+        return cls.get(*args)
+
+
+def _choose_param_value(main_param_name: str, params: dict, default_value: Any) -> dict:
+    """A copy of ``params`` holding ``main_param_name`` once: its own value, else the first alias's, else the default."""
+    import copy
+
+    params = copy.deepcopy(params)
+    aliases = [a for a in _ConfigAliases.get_sorted(main_param_name) if a != main_param_name]
+    if main_param_name not in params:
+        for a in aliases:
+            if a in params:
+                params[main_param_name] = params[a]
+                break
+        else:
+            params[main_param_name] = default_value
+    for a in aliases:
+        params.pop(a, None)
+    return params
 
 #: LightGBM parameters that cannot change the model: logging and verbosity,
 #: output files, threads, memory and data-layout hints, devices and settings
@@ -220,6 +396,27 @@ class Dataset:
     def construct(self):
         return self
 
+    def subset(self, used_indices, params=None):
+        """A Dataset of the rows ``used_indices`` (in that order), with their labels, weights, init scores and groups."""
+        idx = np.asarray(used_indices, dtype=np.int64).ravel()
+        group = None
+        if self.group is not None:
+            sizes = np.asarray(self.group, dtype=np.int64).ravel()
+            qid = np.repeat(np.arange(len(sizes)), sizes)[idx]
+            group = np.diff(np.r_[0, np.flatnonzero(np.diff(qid)) + 1, len(qid)]) if len(qid) else np.zeros(0, dtype=np.int64)
+        return Dataset(
+            _take_rows(self.data, idx),
+            label=_take_rows(self.label, idx),
+            reference=self,
+            weight=_take_rows(self.weight, idx),
+            group=group,
+            init_score=_take_rows(self.init_score, idx),
+            feature_name=self.feature_name,
+            categorical_feature=self.categorical_feature,
+            params={**self.params, **(params or {})},
+            position=_take_rows(self.position, idx),
+        )
+
     def create_valid(self, data, label=None, weight=None, group=None, init_score=None, params=None):
         return Dataset(data, label=label, reference=self, weight=weight, group=group, init_score=init_score, params=params)
 
@@ -246,7 +443,9 @@ class Dataset:
         return self.data
 
     def num_data(self):
-        return int(np.shape(self.data)[0]) if not isinstance(self.data, _native.Frame) else self.data.shape[0]
+        if _is_sequence_data(self.data):
+            return sum(len(q) for q in ([self.data] if isinstance(self.data, Sequence) else self.data))
+        return int(self.data.shape[0]) if hasattr(self.data, "shape") else int(np.shape(self.data)[0])
 
     def num_feature(self):
         return len(self.get_feature_name())
@@ -257,7 +456,11 @@ class Dataset:
             return names
         if isinstance(self.data, _native.Frame):
             return list(self.data.names)
-        return [f"Column_{i}" for i in range(np.shape(self.data)[1])]
+        if _is_sequence_data(self.data):
+            first = self.data if isinstance(self.data, Sequence) else self.data[0]
+            return [f"Column_{i}" for i in range(np.asarray(first[0]).shape[-1])]
+        shape = self.data.shape if hasattr(self.data, "shape") else np.shape(self.data)
+        return [f"Column_{i}" for i in range(shape[1])]
 
     def _given_names(self) -> list[str] | None:
         """The feature names the user gave: ``feature_name``, else a DataFrame's columns."""
@@ -294,6 +497,12 @@ class Dataset:
     # -- conversion -----------------------------------------------------------
     def _native_x(self):
         data = self.data
+        if _is_sequence_data(data):
+            return _sequence_rows(data)
+        if _is_scipy_sparse(data):
+            return _sparse_to_dense(data)
+        if _is_dataframe(data) and _has_sparse_columns(data):
+            data = data.sparse.to_dense() if all(_is_sparse_dtype(dt) for dt in data.dtypes) else data.apply(_dense_column)
         check_mixed_columns(data)
         if isinstance(data, _native.Frame):
             return data
@@ -313,6 +522,74 @@ class Dataset:
         if cf in (None, "auto") or (isinstance(cf, (list, tuple)) and len(cf) == 0):
             return None
         return [str(c) for c in cf]
+
+
+#: The most cells (rows x columns) a scipy.sparse or pandas sparse input is
+#: densified to (8 bytes each: 2**27 cells are 1 GiB). ironlearn's booster bins
+#: dense float64 columns only (its Rust fit refuses CSR input); larger sparse
+#: input raises NotImplementedError instead of exhausting memory.
+MAX_DENSIFIED_CELLS = 1 << 27
+
+
+def _is_scipy_sparse(data) -> bool:
+    try:
+        import scipy.sparse as sp
+    except ImportError:  # pragma: no cover
+        return False
+    return sp.issparse(data)
+
+
+def _is_sparse_dtype(dt) -> bool:
+    return type(dt).__name__ == "SparseDtype"
+
+
+def _has_sparse_columns(df) -> bool:
+    return hasattr(df, "dtypes") and any(_is_sparse_dtype(dt) for dt in df.dtypes)
+
+
+def _dense_column(col):
+    return col.sparse.to_dense() if _is_sparse_dtype(col.dtype) else col
+
+
+def _check_densify(n_rows: int, n_cols: int) -> None:
+    if n_rows * n_cols > MAX_DENSIFIED_CELLS:
+        raise NotImplementedError(
+            f"sparse input of {n_rows} x {n_cols} = {n_rows * n_cols} cells is more than ironlearn.boost densifies "
+            f"(MAX_DENSIFIED_CELLS = {MAX_DENSIFIED_CELLS}): ironlearn's booster does not take CSR/CSC input natively "
+            "(the Rust fit and booster_predict accept dense arrays and Frames only); pass a dense array that fits in memory"
+        )
+
+
+def _sparse_to_dense(data) -> np.ndarray:
+    """A scipy.sparse matrix as a dense C-contiguous float64 array (within ``MAX_DENSIFIED_CELLS``); absent entries are 0."""
+    n, m = data.shape
+    _check_densify(n, m)
+    return np.ascontiguousarray(data.toarray(), dtype=np.float64)
+
+
+def _sparse_like(like, dense: np.ndarray, fmt: str):
+    """``dense`` as a scipy sparse matrix (or array, like ``like``) of format ``fmt``."""
+    import scipy.sparse as sp
+
+    if isinstance(like, sp.sparray):
+        return sp.csr_array(dense) if fmt == "csr" else sp.csc_array(dense)
+    return sp.csr_matrix(dense) if fmt == "csr" else sp.csc_matrix(dense)
+
+
+def _take_rows(data, idx: np.ndarray):
+    """Rows ``idx`` of data, labels or scores, in the container they came in where it has row indexing."""
+    if data is None:
+        return None
+    if _is_sequence_data(data):
+        return _sequence_rows(data)[idx]
+    if isinstance(data, _native.Frame):
+        cols = data.to_columns()
+        return _native.frame_from_columns(data.names, [c[idx] if isinstance(c, np.ndarray) else [c[i] for i in idx] for c in cols])
+    if hasattr(data, "iloc"):
+        return data.iloc[idx]
+    if _is_scipy_sparse(data):
+        return data.tocsr()[idx] if data.format not in ("csr", "csc") else data[idx]
+    return np.asarray(data)[idx]
 
 
 def _has_category_dtype(df) -> bool:
@@ -368,16 +645,97 @@ CallbackEnv = collections.namedtuple(
 )
 
 
-def log_evaluation(period: int = 1, show_stdv: bool = True) -> Callable:
-    """Prints the validation metrics every ``period`` rounds."""
+class EvalResult(NamedTuple):
+    """One metric's value on one data set at one round, as LightGBM reports it to callbacks.
 
-    def _callback(env):
-        if period > 0 and env.evaluation_result_list and (env.iteration + 1) % period == 0:
-            text = "\t".join(f"{d}'s {m}: {v:g}" for d, m, v, *_ in env.evaluation_result_list)
+    ``metric_std_dev`` is set by ``cv`` (the standard deviation over the
+    folds; ``metric_value`` is then their mean). It unpacks as a 4-tuple
+    ``(dataset_name, metric_name, metric_value, maximize)``, or a 5-tuple with
+    the deviation from ``cv``, as LightGBM's tuples did.
+    """
+
+    dataset_name: str
+    metric_name: str
+    metric_value: float
+    maximize: bool
+    metric_std_dev: Optional[float] = None
+
+    def __len__(self) -> int:
+        return 5 if self.is_cv_result() else 4
+
+    def __iter__(self):
+        return iter(tuple.__iter__(self) if self.is_cv_result() else tuple(self[:4]))
+
+    def __getitem__(self, i):
+        return tuple.__getitem__(tuple(tuple.__iter__(self))[: len(self)], i)
+
+    def is_cv_result(self) -> bool:
+        """Whether ``cv`` made it (it carries the deviation over the folds)."""
+        return tuple.__getitem__(self, 4) is not None
+
+
+def _eval_result(item) -> EvalResult:
+    return item if isinstance(item, EvalResult) else EvalResult(*item)
+
+
+def _format_eval_result(value, show_stdv: bool) -> str:
+    value = _eval_result(value)
+    out = f"{value.dataset_name}'s {value.metric_name}: {value.metric_value:g}"
+    if show_stdv and value.metric_std_dev is not None:
+        out += f" + {value.metric_std_dev:g}"
+    return out
+
+
+class _LogEvaluationCallback:
+    """Prints the metrics every ``period`` rounds (picklable, as LightGBM's)."""
+
+    def __init__(self, period: int = 1, show_stdv: bool = True) -> None:
+        self.order = 10
+        self.before_iteration = False
+        self.period = period
+        self.show_stdv = show_stdv
+
+    def __call__(self, env) -> None:
+        if self.period > 0 and env.evaluation_result_list and (env.iteration + 1) % self.period == 0:
+            text = "\t".join(_format_eval_result(x, self.show_stdv) for x in env.evaluation_result_list)
             print(f"[{env.iteration + 1}]\t{text}")
 
-    _callback.order = 10
-    return _callback
+
+def log_evaluation(period: int = 1, show_stdv: bool = True) -> Callable:
+    """Prints the validation metrics every ``period`` rounds."""
+    return _LogEvaluationCallback(period=period, show_stdv=show_stdv)
+
+
+class _RecordEvaluationCallback:
+    """Records every round's metrics into ``eval_result[data][metric]`` (``-mean``/``-stdv`` from ``cv``)."""
+
+    def __init__(self, eval_result: dict) -> None:
+        self.order = 20
+        self.before_iteration = False
+        if not isinstance(eval_result, dict):
+            raise TypeError("eval_result should be a dictionary")
+        self.eval_result = eval_result
+
+    def _init(self, env) -> None:
+        self.eval_result.clear()
+        for item in map(_eval_result, env.evaluation_result_list or []):
+            d = self.eval_result.setdefault(item.dataset_name, collections.OrderedDict())
+            if item.is_cv_result():
+                d.setdefault(f"{item.metric_name}-mean", [])
+                d.setdefault(f"{item.metric_name}-stdv", [])
+            else:
+                d.setdefault(item.metric_name, [])
+
+    def __call__(self, env) -> None:
+        if env.iteration == env.begin_iteration:
+            self._init(env)
+        for item in map(_eval_result, env.evaluation_result_list or []):
+            d = self.eval_result.setdefault(item.dataset_name, collections.OrderedDict())
+            if item.is_cv_result():
+                d.setdefault(f"{item.metric_name}-mean", []).append(item.metric_value)
+                d.setdefault(f"{item.metric_name}-stdv", []).append(item.metric_std_dev)
+            else:
+                d.setdefault(item.metric_name, []).append(item.metric_value)
 
 
 def record_evaluation(eval_result: dict) -> Callable:
@@ -385,47 +743,90 @@ def record_evaluation(eval_result: dict) -> Callable:
     if not isinstance(eval_result, dict):
         raise TypeError("eval_result should be a dictionary")
     eval_result.clear()
+    return _RecordEvaluationCallback(eval_result)
 
-    def _callback(env):
-        for d, m, v, *_ in env.evaluation_result_list:
-            eval_result.setdefault(d, collections.OrderedDict()).setdefault(m, []).append(v)
 
-    _callback.order = 20
-    return _callback
+class _ResetParameterCallback:
+    """Sets parameters before each round from a list (one value per round) or a function of the round."""
+
+    def __init__(self, **kwargs) -> None:
+        self.order = 10
+        self.before_iteration = True
+        self.kwargs = kwargs
+
+    def __call__(self, env) -> None:
+        new = {}
+        for key, value in self.kwargs.items():
+            if isinstance(value, list):
+                if len(value) != env.end_iteration - env.begin_iteration:
+                    raise ValueError(f"Length of list {key!r} has to be equal to 'num_boost_round'.")
+                v = value[env.iteration - env.begin_iteration]
+            elif callable(value):
+                v = value(env.iteration - env.begin_iteration)
+            else:
+                raise ValueError("Only list and callable values are supported as a mapping from boosting round index to new parameter value.")
+            if v != env.params.get(key, None):
+                new[key] = v
+        if new:
+            for booster in (env.model.boosters if isinstance(env.model, CVBooster) else [env.model]):
+                booster.reset_parameter(new)
+            env.params.update(new)
+
+
+def reset_parameter(**kwargs) -> Callable:
+    """Changes parameters before each round: ``name=[value per round]`` or ``name=function(round)``.
+
+    ``train`` then grows the model one round at a time, each round continuing
+    the previous model with the parameters of that round.
+    """
+    return _ResetParameterCallback(**kwargs)
 
 
 def _is_train_set(name: str, env) -> bool:
     """Whether results named ``name`` are the training data's (``env.model._train_data_name``, as in LightGBM)."""
+    if isinstance(env.model, CVBooster):
+        return name == "train"
     return isinstance(env.model, Booster) and env.model._train_data_name is not None and name == env.model._train_data_name
 
 
-def early_stopping(stopping_rounds: int, first_metric_only: bool = False, verbose: bool = True, min_delta=0.0) -> Callable:
-    """Stops when a validation metric has not improved for ``stopping_rounds`` rounds.
+def _should_enable_early_stopping(stopping_rounds) -> bool:
+    if not isinstance(stopping_rounds, numbers.Integral) or isinstance(stopping_rounds, bool):
+        raise TypeError(f"early_stopping_round should be an integer. Got '{type(stopping_rounds).__name__}'")
+    return stopping_rounds > 0
 
-    As in LightGBM, every (data set, metric) pair is watched (only the first
-    metric with ``first_metric_only``) and training stops at the first that
-    stalls; the training set is never watched, whatever ``valid_names`` calls
-    it: ``train`` recognises it as the very ``train_set`` object among
-    ``valid_sets``. With only the training set to watch, early stopping is
-    disabled with a warning.
-    """
-    if not isinstance(stopping_rounds, numbers.Integral) or isinstance(stopping_rounds, bool) or stopping_rounds <= 0:
-        raise ValueError(f"stopping_rounds should be an integer and greater than 0. got: {stopping_rounds}")
-    state: dict = {}
 
-    def _init(env):
+class _EarlyStoppingCallback:
+    """LightGBM's early stopping (see ``early_stopping``); picklable."""
+
+    def __init__(self, stopping_rounds: int, first_metric_only: bool = False, verbose: bool = True, min_delta=0.0) -> None:
+        self.enabled = _should_enable_early_stopping(stopping_rounds)
+        self.order = 30
+        self.before_iteration = False
+        self.stopping_rounds = stopping_rounds
+        self.first_metric_only = first_metric_only
+        self.verbose = verbose
+        self.min_delta = min_delta
+        self._state: dict = {}
+
+    def _init(self, env) -> None:
         if not env.evaluation_result_list:
             raise ValueError("For early stopping, at least one dataset and eval metric is required for evaluation")
+        state = self._state
         state.clear()
-        results = env.evaluation_result_list
-        if all(_is_train_set(r[0], env) for r in results):
+        results = [_eval_result(r) for r in env.evaluation_result_list]
+        if any(str(env.params.get(a, "")) == "dart" for a in ("boosting", "boosting_type", "boost")):
+            state["enabled"] = False
+            warnings.warn("Early stopping is not available in dart mode", UserWarning, stacklevel=5)
+            return
+        if not isinstance(env.model, CVBooster) and all(_is_train_set(r.dataset_name, env) for r in results):
             state["enabled"] = False
             warnings.warn("Only training set found, disabling early stopping.", UserWarning, stacklevel=5)
             return
         state["enabled"] = True
-        if verbose:
-            print(f"Training until validation scores don't improve for {stopping_rounds} rounds")
-        n_metrics = len({r[1] for r in results})
+        if self.verbose:
+            print(f"Training until validation scores don't improve for {self.stopping_rounds} rounds")
+        n_metrics = len({r.metric_name for r in results})
+        min_delta = self.min_delta
         if isinstance(min_delta, list):
             if any(d < 0 for d in min_delta):
                 raise ValueError("Values for early stopping min_delta must be non-negative.")
@@ -441,39 +842,54 @@ def early_stopping(stopping_rounds: int, first_metric_only: bool = False, verbos
             if min_delta < 0:
                 raise ValueError("Early stopping min_delta must be non-negative.")
             deltas = [min_delta] * len(results)
-        state["first_metric"] = results[0][1]
+        state["first_metric"] = results[0].metric_name
         state["deltas"] = deltas
         state["best"] = [None] * len(results)
         state["best_iter"] = [0] * len(results)
         state["best_list"] = [None] * len(results)
 
-    def _callback(env):
-        if env.iteration == env.begin_iteration or not state:
-            _init(env)
+    def __call__(self, env) -> None:
+        if not self.enabled:
+            return
+        if env.iteration == env.begin_iteration or not self._state:
+            self._init(env)
+        state = self._state
         if not state["enabled"]:
             return
-        for i, (d, m, v, higher, *_) in enumerate(env.evaluation_result_list):
+        results = [_eval_result(r) for r in env.evaluation_result_list]
+        for i, r in enumerate(results):
             best = state["best"][i]
             delta = state["deltas"][i]
-            if best is None or (v > best + delta if higher else v < best - delta):
-                state["best"][i] = v
+            if best is None or (r.metric_value > best + delta if r.maximize else r.metric_value < best - delta):
+                state["best"][i] = r.metric_value
                 state["best_iter"][i] = env.iteration
-                state["best_list"][i] = list(env.evaluation_result_list)
-            if first_metric_only and m != state["first_metric"]:
+                state["best_list"][i] = results
+            if self.first_metric_only and r.metric_name != state["first_metric"]:
                 continue
-            if _is_train_set(d, env):
+            if _is_train_set(r.dataset_name, env):
                 continue
-            if env.iteration - state["best_iter"][i] >= stopping_rounds:
-                if verbose:
+            if env.iteration - state["best_iter"][i] >= self.stopping_rounds:
+                if self.verbose:
                     print(f"Early stopping, best iteration is: [{state['best_iter'][i] + 1}]")
                 raise EarlyStopException(state["best_iter"][i], state["best_list"][i])
             if env.iteration == env.end_iteration - 1:
-                if verbose:
+                if self.verbose:
                     print(f"Did not meet early stopping. Best iteration is: [{state['best_iter'][i] + 1}]")
                 raise EarlyStopException(state["best_iter"][i], state["best_list"][i])
 
-    _callback.order = 30
-    return _callback
+
+def early_stopping(stopping_rounds: int, first_metric_only: bool = False, verbose: bool = True, min_delta=0.0) -> Callable:
+    """Stops when a validation metric has not improved for ``stopping_rounds`` rounds.
+
+    As in LightGBM, every (data set, metric) pair is watched (only the first
+    metric with ``first_metric_only``) and training stops at the first that
+    stalls; the training set is never watched, whatever ``valid_names`` calls
+    it: ``train`` recognises it as the very ``train_set`` object among
+    ``valid_sets``. With only the training set to watch, early stopping is
+    disabled with a warning. ``stopping_rounds`` must be an integer; 0 or less
+    disables the callback (LightGBM 4.7's rule).
+    """
+    return _EarlyStoppingCallback(stopping_rounds, first_metric_only=first_metric_only, verbose=verbose, min_delta=min_delta)
 
 
 #: LightGBM's documented prediction parameters (and aliases) that cannot change
@@ -528,6 +944,8 @@ class Booster:
         self._header: dict = {}
         #: The name the training data's metrics carry in callbacks (LightGBM's attribute).
         self._train_data_name = "training"
+        #: Parameters set by ``reset_parameter`` that ``train`` has not applied yet.
+        self._reset: dict = {}
         if model_file is not None:
             with open(model_file, "rb") as f:
                 self._load_bytes(f.read())
@@ -535,6 +953,17 @@ class Booster:
             self._load_str(model_str)
         elif train_set is not None:
             raise NotImplementedError("Booster(train_set=...) without training: use ironlearn.boost.train")
+
+    def reset_parameter(self, params: dict) -> "Booster":
+        """Changes parameters for the rounds ``train`` grows next (the ``reset_parameter`` callback calls it).
+
+        Within ``train``, the following rounds use them; ``params`` keeps them.
+        """
+        params = dict(params)
+        _clean_params(params, {})  # refuse what would be refused at training
+        self.params.update(params)
+        self._reset.update(params)
+        return self
 
     # -- loading --------------------------------------------------------------
     def _load_bytes(self, data: bytes):
@@ -601,6 +1030,13 @@ class Booster:
             return out[:, 0]
         if kind == "leaf":
             return out.astype(np.int32)
+        if kind == "contrib" and _is_scipy_sparse(data):
+            # As LightGBM: sparse input gives sparse contributions of the input's format, one matrix per class.
+            fmt = data.format if data.format in ("csr", "csc") else "csr"
+            k = self._native.num_outputs
+            width = out.shape[1] // k
+            parts = [_sparse_like(data, out[:, c * width:(c + 1) * width], fmt) for c in range(k)]
+            return parts[0] if k == 1 else parts
         return out
 
     def _validate_features(self, columns: list[str]) -> None:
@@ -669,6 +1105,7 @@ class Booster:
         self._classes = None
         self._header = {}
         self._train_data_name = "training"
+        self._reset = {}
         self._load_bytes(state["model"])
         self.best_iteration = state["best_iteration"]
         self.best_score = state["best_score"]
@@ -684,6 +1121,25 @@ def _integer_param(name: str, value, minimum: int = 1) -> int:
     if not isinstance(value, numbers.Integral) or isinstance(value, (bool, np.bool_)) or value < minimum:
         raise ValueError(f"parameter '{name}': must be an integer >= {minimum}, got {value!r}")
     return int(value)
+
+
+def _as_list(x) -> list:
+    """``None``, one item, a tuple or a list, as a list (LightGBM accepts each for ``valid_sets``, ``valid_names``, ``feval``)."""
+    if x is None:
+        return []
+    if isinstance(x, (list, tuple)):
+        return list(x)
+    return [x]
+
+
+def _feval_results(fevals, preds, data, data_name: str) -> list:
+    """The ``EvalResult`` of every custom metric on one data set; ``feval(preds, data)`` returns ``(name, value, is_higher_better)`` or a list of them."""
+    out = []
+    for f in fevals:
+        res = f(preds, data)
+        for name, value, higher in res if isinstance(res, list) else [res]:
+            out.append(EvalResult(data_name, name, float(value), bool(higher)))
+    return out
 
 
 def train(
@@ -705,11 +1161,24 @@ def train(
     adds an ``early_stopping`` callback (with ``first_metric_only`` and
     ``early_stopping_min_delta``), and a ``valid_sets`` entry that is
     ``train_set`` itself is the training data, whatever ``valid_names`` calls
-    it: its metrics are reported but never stop training.
+    it: its metrics are reported but never stop training. ``valid_sets`` may be
+    one Dataset, a list or a tuple.
+
+    ``feval`` (a function or a list of them, ``feval(preds, eval_data) ->
+    (name, value, is_higher_better)`` or a list of such tuples) is computed in
+    Python from the predictions on each validation set after every round:
+    transformed predictions for a built-in objective, raw scores for a custom
+    one. With ``feval`` or a callback that runs before each round
+    (``reset_parameter``), the model grows one round at a time, each round
+    continuing the previous one; without row or feature sampling the trees are
+    the same as in one run, with sampling the random draws differ.
     """
-    if feval is not None:
-        raise NotImplementedError("feval (custom evaluation functions) is not supported; use built-in metrics")
     params = dict(params or {})
+    fevals = _as_list(feval)
+    for f in fevals:
+        if not callable(f):
+            raise TypeError(f"feval should be a callable or a list of callables, got {type(f).__name__}")
+    metric_given = any(k in params for k in ("metric", "metrics", "metric_types"))
     fobj = None
     if callable(params.get("objective")):
         fobj = params.pop("objective")
@@ -723,6 +1192,8 @@ def train(
     first_metric_only = bool(merged.pop("first_metric_only", False))
     min_delta = merged.pop("early_stopping_min_delta", 0.0)
     verbosity = merged.get("verbosity", merged.get("verbose", 1))
+    if fevals and not metric_given and fobj is not None:
+        merged["metric"] = "None"  # LightGBM: a custom objective has no default metric
     asked: dict = {}
     p = _clean_params(merged, asked)
     if train_set.position is not None:
@@ -736,7 +1207,6 @@ def train(
     if cats is not None:
         names = train_set.get_feature_name()
         p["categorical_feature"] = [str(names.index(c)) if c in names else c for c in cats]
-    p["n_estimators"] = num_boost_round
     num_class = 1
     if fobj is not None:
         num_class = _choose(p, ("num_class", "num_classes"), 1)
@@ -750,24 +1220,26 @@ def train(
     objective = _objective_name(p)
     classify = fobj is None and objective in _CLASSIFY
     if objective in ("multiclass", "softmax") and "num_class" not in p and "num_classes" not in p:
-        raise ValueError("Number of classes should be specified and greater than 1 for multiclass training")
+        raise LightGBMError("Number of classes should be specified and greater than 1 for multiclass training")
     y, classes = _labels(train_set.label, classify)
     x = train_set._native_x()
 
     # The training set among valid_sets is recognised by identity, as LightGBM does; its name is the user's.
-    if isinstance(valid_sets, Dataset):
-        valid_sets = [valid_sets]
-    if isinstance(valid_names, str):
-        valid_names = [valid_names]
-    names = valid_names or []
+    valid_sets = _as_list(valid_sets)
+    names = _as_list(valid_names)
     train_data_name = None  # no set is the training data unless train_set itself is among valid_sets
     valid = []
-    for i, vs in enumerate(valid_sets or []):
+    evaluated = []  # (name, Dataset, native x) of every set feval sees, in order
+    for i, vs in enumerate(valid_sets):
+        if not isinstance(vs, Dataset):
+            raise TypeError(f"Every item in valid_sets must be a Dataset object. Item {i} has type '{type(vs).__name__}'.")
         if vs is train_set:
             train_data_name = names[i] if i < len(names) else "training"
             name = train_data_name
+            evaluated.append((name, vs, x))
         else:
             name = names[i] if i < len(names) else f"valid_{i}"
+            evaluated.append((name, vs, None))
         vy, vclasses = _labels(vs.label, classify)
         if classify:
             # Validation labels keep the training classes' codes.
@@ -777,9 +1249,12 @@ def train(
             except KeyError as e:
                 raise ValueError(f"validation set '{name}' has label {e.args[0]!r}, which the training data does not") from None
             vclasses = classes
-        valid.append((name, vs._native_x(), vy, vclasses, vs.get_weight(), _group(vs.group), _init(vs.init_score)))
+        vx = vs._native_x()
+        if evaluated[-1][2] is None:
+            evaluated[-1] = (name, vs, vx)
+        valid.append((name, vx, vy, vclasses, vs.get_weight(), _group(vs.group), _init(vs.init_score)))
 
-    cbs = list(callbacks or [])
+    cbs = list(_as_list(callbacks))
     if stopping_rounds is not None:
         if not isinstance(stopping_rounds, numbers.Integral) or isinstance(stopping_rounds, bool):
             raise TypeError(f"early_stopping_round should be an integer. Got '{type(stopping_rounds).__name__}'")
@@ -787,14 +1262,22 @@ def train(
             verbose = isinstance(verbosity, numbers.Real) and verbosity > 0
             cbs.append(early_stopping(int(stopping_rounds), first_metric_only=first_metric_only, verbose=verbose, min_delta=min_delta))
     cbs.sort(key=lambda c: getattr(c, "order", 0))
+    before = [c for c in cbs if getattr(c, "before_iteration", False)]
+    after = [c for c in cbs if not getattr(c, "before_iteration", False)]
     booster = Booster(params=params)
     booster._train_data_name = train_data_name
     stop: dict = {}
+    # The parameters callbacks see (LightGBM's env.params): the user's, as given.
+    env_params = dict(merged)
 
-    def _cb(iteration, evals):
-        env = CallbackEnv(model=booster, params=p, iteration=iteration, begin_iteration=0, end_iteration=num_boost_round, evaluation_result_list=evals)
+    if init_model is not None and not isinstance(init_model, Booster):
+        init_model = Booster(model_file=init_model)
+    init_native = init_model._native if init_model is not None else None
+
+    def _after(iteration, evals):
+        env = CallbackEnv(model=booster, params=env_params, iteration=iteration, begin_iteration=0, end_iteration=num_boost_round, evaluation_result_list=evals)
         try:
-            for cb in cbs:
+            for cb in after:
                 cb(env)
         except EarlyStopException as e:
             stop["best_iteration"] = e.best_iteration + 1
@@ -802,27 +1285,74 @@ def train(
             return True
         return False
 
-    if init_model is not None and not isinstance(init_model, Booster):
-        init_model = Booster(model_file=init_model)
-    native = _native.fit(
-        "gbdt",
-        json.dumps(p),
-        x,
-        y,
-        classes,
-        train_set.get_weight(),
-        _group(train_set.group),
-        _init(train_set.init_score),
-        valid,
-        _cb if cbs else None,
-        init_model._native if init_model is not None else None,
-        fobj,
-        num_class,
-    )
-    # The names the user gave (a DataFrame's columns, feature_name=) and the
-    # round a Python callback chose go into the model itself, so its file,
-    # dumps and importances carry them.
+    def _fit(rounds, params_now, start, cb):
+        q = dict(params_now)
+        q["n_estimators"] = rounds
+        try:
+            return _native.fit("gbdt", json.dumps(q), x, y, classes, train_set.get_weight(), _group(train_set.group), _init(train_set.init_score),
+                               valid, cb, start, fobj, num_class)
+        except ValueError as e:
+            if isinstance(e, LightGBMError):
+                raise
+            raise LightGBMError(str(e)) from e
+
+    history: dict = collections.OrderedDict()  # (data, metric) -> values, for best_score
+    if not fevals and not before:
+        def _cb(iteration, evals):
+            evals = [EvalResult(*e) for e in evals]
+            for e in evals:
+                history.setdefault((e.dataset_name, e.metric_name), []).append(e.metric_value)
+            return _after(iteration, evals)
+
+        native = _fit(num_boost_round, p, init_native, _cb if after else None)
+        if not after:
+            for data, metric, values in native.evals():
+                history[(data, metric)] = list(values)
+    else:
+        native = init_native
+        for i in range(num_boost_round):
+            if before:
+                env = CallbackEnv(model=booster, params=env_params, iteration=i, begin_iteration=0, end_iteration=num_boost_round, evaluation_result_list=None)
+                booster._native = native
+                for cb in before:
+                    cb(env)
+                if booster._reset:
+                    asked = {}
+                    p = {**p, **_clean_params(booster._reset, asked)}
+                    booster._reset = {}
+            got: list = []
+
+            def _grab(iteration, evals, got=got):
+                got.extend(EvalResult(*e) for e in evals)
+                return False
+
+            native = _fit(1, p, native, _grab if valid else None)
+            evals = []
+            if fevals:
+                kind = "raw" if fobj is not None else "value"
+                by_name: dict = {}
+                for e in got:
+                    by_name.setdefault(e.dataset_name, []).append(e)
+                for name, vs, vx in evaluated:
+                    out = native.booster_predict(vx, kind, None)
+                    preds = out[:, 0] if out.shape[1] == 1 else out
+                    evals += by_name.pop(name, []) + _feval_results(fevals, preds, vs, name)
+                for rest in by_name.values():
+                    evals += rest
+            else:
+                evals = got
+            for e in evals:
+                history.setdefault((e.dataset_name, e.metric_name), []).append(e.metric_value)
+            if after and _after(i, evals):
+                break
+        if native is None:
+            raise LightGBMError("no boosting round was trained")
+    # The names the user gave (a DataFrame's columns, feature_name=) or LightGBM's
+    # defaults (Column_0, ...) and the round a Python callback chose go into the
+    # model itself, so its file, dumps and importances carry them.
     given = train_set._given_names()
+    if given is None and not isinstance(x, _native.Frame) and init_native is None:
+        given = [f"Column_{i}" for i in range(len(native.feature_names))]
     rename = given if given is not None and given != list(native.feature_names) else None
     best_iteration = None
     if "best_iteration" in stop:  # the rounds of init_model count, as in LightGBM
@@ -834,11 +1364,224 @@ def train(
     label_name = _target_name(train_set.label)
     if label_name is not None:
         booster._header = {"target_name": label_name}
-    best = booster.best_iteration or native.num_iterations
-    for data, metric, values in native.evals():
-        if values:
-            booster.best_score.setdefault(data, collections.OrderedDict())[metric] = values[min(best, len(values)) - 1]
+    if "best_score" in stop and stop["best_score"]:
+        for e in map(_eval_result, stop["best_score"]):
+            booster.best_score.setdefault(e.dataset_name, collections.OrderedDict())[e.metric_name] = e.metric_value
+    else:
+        best = stop.get("best_iteration") or None
+        for (data, metric), values in history.items():
+            if values:
+                at = len(values) if best is None else min(best, len(values))
+                booster.best_score.setdefault(data, collections.OrderedDict())[metric] = values[at - 1]
     return booster
+
+
+class CVBooster:
+    """The boosters of ``cv``, one per fold (LightGBM's ``CVBooster``).
+
+    A method call other than ``model_to_string``, ``model_from_string`` and
+    ``save_model`` runs on every booster and returns the list of results
+    (``cvbooster.predict(X)`` gives one prediction per fold). ``best_iteration``
+    is the round early stopping chose (-1 without early stopping).
+    """
+
+    def __init__(self, model_file=None):
+        self.boosters: list = []
+        self.best_iteration = -1
+        if model_file is not None:
+            with open(model_file) as f:
+                self._from_dict(json.load(f))
+
+    def _from_dict(self, models: dict) -> None:
+        self.best_iteration = models["best_iteration"]
+        self.boosters = [Booster(model_str=m) for m in models["boosters"]]
+
+    def _to_dict(self, num_iteration, start_iteration, importance_type) -> dict:
+        return {
+            "boosters": [b.model_to_string(num_iteration=num_iteration, start_iteration=start_iteration, importance_type=importance_type) for b in self.boosters],
+            "best_iteration": self.best_iteration,
+        }
+
+    def __getattr__(self, name: str):
+        if name.startswith("__") or name in ("boosters", "best_iteration"):
+            raise AttributeError(name)
+
+        def handler_function(*args, **kwargs):
+            return [getattr(b, name)(*args, **kwargs) for b in self.boosters]
+
+        return handler_function
+
+    def __getstate__(self) -> dict:
+        return vars(self)
+
+    def __setstate__(self, state: dict) -> None:
+        vars(self).update(state)
+
+    def model_from_string(self, model_str: str) -> "CVBooster":
+        """Loads the boosters from ``model_to_string``'s JSON text."""
+        self._from_dict(json.loads(model_str))
+        return self
+
+    def model_to_string(self, num_iteration=None, start_iteration=0, importance_type="split") -> str:
+        """The boosters and ``best_iteration`` as JSON text (each booster as ``Booster.model_to_string`` writes it)."""
+        return json.dumps(self._to_dict(num_iteration, start_iteration, importance_type))
+
+    def save_model(self, filename, num_iteration=None, start_iteration=0, importance_type="split") -> "CVBooster":
+        """Writes ``model_to_string``'s text to ``filename``; ``CVBooster(model_file=filename)`` reads it."""
+        with open(filename, "w") as f:
+            json.dump(self._to_dict(num_iteration, start_iteration, importance_type), f)
+        return self
+
+
+def _agg_cv_result(raw_results: list) -> list:
+    """Per (data set, metric): the mean over the folds and their standard deviation, as ``EvalResult`` s."""
+    maximize: dict = collections.OrderedDict()
+    values: dict = collections.OrderedDict()
+    for results in raw_results:
+        for r in map(_eval_result, results):
+            key = (r.dataset_name, r.metric_name)
+            maximize[key] = r.maximize
+            values.setdefault(key, []).append(r.metric_value)
+    return [EvalResult(k[0], k[1], float(np.mean(v)), maximize[k], float(np.std(v))) for k, v in values.items()]
+
+
+_RANKING_OBJECTIVES = {"lambdarank", "rank_xendcg", "xendcg", "xe_ndcg", "xe_ndcg_mart", "xendcg_mart"}
+
+
+def _cv_folds(train_set: Dataset, folds, nfold: int, params: dict, seed: int, stratified: bool, shuffle: bool) -> list:
+    n = train_set.num_data()
+    if folds is not None:
+        if not hasattr(folds, "__iter__") and not hasattr(folds, "split"):
+            raise AttributeError("folds should be a generator or iterator of (train_idx, test_idx) tuples or scikit-learn splitter object with split method")
+        if hasattr(folds, "split"):
+            group = train_set.get_group()
+            flat = np.repeat(np.arange(len(group)), np.asarray(group, dtype=np.int64)) if group is not None else np.zeros(n, dtype=np.int32)
+            folds = folds.split(X=np.empty(n), y=train_set.get_label(), groups=flat)
+        return [(np.asarray(a), np.asarray(b)) for a, b in folds]
+    if _objective_name(params) in _RANKING_OBJECTIVES:
+        from sklearn.model_selection import GroupKFold
+
+        group = train_set.get_group()
+        if group is None:
+            raise LightGBMError("ranking cv needs the Dataset's group")
+        flat = np.repeat(np.arange(len(group)), np.asarray(group, dtype=np.int64))
+        return list(GroupKFold(n_splits=nfold).split(np.empty(n), groups=flat))
+    if stratified:
+        from sklearn.model_selection import StratifiedKFold
+
+        skf = StratifiedKFold(n_splits=nfold, shuffle=shuffle, random_state=seed if shuffle else None)
+        return list(skf.split(np.empty(n), train_set.get_label()))
+    idx = np.random.RandomState(seed).permutation(n) if shuffle else np.arange(n)
+    test = np.array_split(idx, nfold)
+    return [(np.concatenate([test[i] for i in range(nfold) if i != k]), test[k]) for k in range(nfold)]
+
+
+def cv(
+    params: dict,
+    train_set: Dataset,
+    num_boost_round: int = 100,
+    folds=None,
+    nfold: int = 5,
+    stratified: bool = True,
+    shuffle: bool = True,
+    metrics=None,
+    feval=None,
+    init_model=None,
+    fpreproc=None,
+    seed: int = 0,
+    callbacks=None,
+    eval_train_metric: bool = False,
+    return_cvbooster: bool = False,
+) -> dict:
+    """Cross-validation, LightGBM's way: ``{"valid <metric>-mean": [...], "valid <metric>-stdv": [...]}``.
+
+    Folds come from ``folds`` (``(train_idx, test_idx)`` pairs or a scikit-learn
+    splitter), else groups for ranking, else ``StratifiedKFold`` (``stratified``)
+    or a seeded permutation split into ``nfold`` parts, as LightGBM makes them.
+    Each fold trains with ``train`` (``feval`` and callbacks that run before
+    each round, such as ``reset_parameter``, run in each fold); after every
+    round the folds' metrics are averaged (``-mean``, and ``-stdv`` their
+    population standard deviation) and the callbacks run on the averages with
+    ``env.model`` the ``CVBooster``, so ``early_stopping`` stops on the mean: the
+    lists then end at the best round and every fold's booster keeps the rounds
+    grown until the stop, with ``best_iteration`` set. ``eval_train_metric``
+    adds each fold's training data as ``train``. ``return_cvbooster=True``
+    adds the ``CVBooster`` under ``"cvbooster"``.
+    """
+    if not isinstance(train_set, Dataset):
+        raise TypeError(f"cv() only accepts Dataset object, train_set has type '{type(train_set).__name__}'.")
+    params = dict(params or {})
+    for alias in _NUM_ROUND_ALIASES:
+        if alias in params:
+            num_boost_round = params.pop(alias)
+    num_boost_round = _integer_param("num_boost_round", num_boost_round)
+    if metrics is not None:
+        for alias in ("metric", "metrics", "metric_types", "eval_metric"):
+            params.pop(alias, None)
+        params["metric"] = metrics
+    merged = {**train_set.params, **params}
+    stopping_rounds = _choose(merged, _EARLY_STOPPING_ALIASES)
+    first_metric_only = bool(merged.pop("first_metric_only", False))
+    min_delta = merged.pop("early_stopping_min_delta", 0.0)
+    verbosity = merged.get("verbosity", merged.get("verbose", 1))
+    fold_params = {k: v for k, v in params.items() if k not in _EARLY_STOPPING_ALIASES and k not in ("first_metric_only", "early_stopping_min_delta")}
+
+    cbs = list(_as_list(callbacks))
+    if stopping_rounds is not None and _should_enable_early_stopping(stopping_rounds):
+        verbose = isinstance(verbosity, numbers.Real) and verbosity > 0
+        cbs.append(early_stopping(int(stopping_rounds), first_metric_only=first_metric_only, verbose=verbose, min_delta=min_delta))
+    cbs.sort(key=lambda c: getattr(c, "order", 0))
+    before = [c for c in cbs if getattr(c, "before_iteration", False)]
+    after = [c for c in cbs if not getattr(c, "before_iteration", False)]
+
+    if init_model is not None and not isinstance(init_model, Booster):
+        init_model = Booster(model_file=init_model)
+    init_rounds = init_model.current_iteration() if init_model is not None else 0
+
+    cvbooster = CVBooster()
+    per_fold = []  # per fold: the list of EvalResults of every round
+    for train_idx, test_idx in _cv_folds(train_set, folds, nfold, merged, seed, stratified, shuffle):
+        tr = train_set.subset(sorted(np.asarray(train_idx).tolist()))
+        va = train_set.subset(sorted(np.asarray(test_idx).tolist()))
+        tparams = dict(fold_params)
+        if fpreproc is not None:
+            tr, va, tparams = fpreproc(tr, va, dict(fold_params))
+        rounds: list = []
+
+        def _record(env, rounds=rounds):
+            rounds.append(list(env.evaluation_result_list))
+
+        _record.order = 100
+        valid_sets, valid_names = ([tr, va], ["train", "valid"]) if eval_train_metric else ([va], ["valid"])
+        b = train(tparams, tr, num_boost_round, valid_sets=valid_sets, valid_names=valid_names, feval=feval, init_model=init_model, callbacks=[*before, _record])
+        cvbooster.boosters.append(b)
+        per_fold.append(rounds)
+
+    results: dict = collections.defaultdict(list)
+    n_rounds = min((len(r) for r in per_fold), default=0)
+    for i in range(n_rounds):
+        evals = _agg_cv_result([r[i] for r in per_fold])
+        for e in evals:
+            results[f"{e.dataset_name} {e.metric_name}-mean"].append(e.metric_value)
+            results[f"{e.dataset_name} {e.metric_name}-stdv"].append(e.metric_std_dev)
+        try:
+            for cb in after:
+                cb(CallbackEnv(model=cvbooster, params=merged, iteration=i, begin_iteration=0, end_iteration=num_boost_round, evaluation_result_list=evals))
+        except EarlyStopException as e:
+            cvbooster.best_iteration = e.best_iteration + 1
+            for b in cvbooster.boosters:
+                native = b._native
+                if native.num_iterations > init_rounds + i + 1:
+                    native = native.truncated(init_rounds + i + 1)
+                b._native = native.booster_with(best_iteration=init_rounds + cvbooster.best_iteration)
+                b.best_iteration = b._native.best_iteration or 0
+            for k in results:
+                results[k] = results[k][: cvbooster.best_iteration]
+            break
+    out = dict(results)
+    if return_cvbooster:
+        out["cvbooster"] = cvbooster
+    return out
 
 
 def _group(group):
@@ -851,6 +1594,164 @@ def _init(init_score):
     return np.ascontiguousarray(np.asarray(init_score, dtype=np.float64).ravel(order="F"))
 
 
-from .ensemble import GBDTClassifier as LGBMClassifier  # noqa: E402
-from .ensemble import GBDTRanker as LGBMRanker  # noqa: E402
-from .ensemble import GBDTRegressor as LGBMRegressor  # noqa: E402
+from .ensemble import GBDTClassifier, GBDTRanker, GBDTRegressor, _GBDTBase  # noqa: E402
+
+
+class LGBMModel(_GBDTBase):
+    """LightGBM's scikit-learn base estimator: the constructor of ``LGBMModel`` (keyword-only arguments, ``class_weight``).
+
+    ``LGBMRegressor``, ``LGBMClassifier`` and ``LGBMRanker`` derive from it
+    (and from ironlearn's ``GBDTRegressor``, ``GBDTClassifier``,
+    ``GBDTRanker``, which do the work). Other booster parameters, such as
+    ``max_bin``, go in ``**kwargs``. ``get_params`` collects the constructor
+    arguments of every class in the hierarchy, so a subclass whose
+    ``__init__`` takes its own arguments and ``**kwargs`` keeps its parents'
+    parameters (and scikit-learn's ``clone`` works), as in LightGBM.
+    ``class_weight`` (a dict or ``"balanced"``) multiplies the sample weights.
+    Fitting ``LGBMModel`` itself learns a regression (or the given objective).
+    """
+
+    def __init__(
+        self,
+        *,
+        boosting_type="gbdt",
+        num_leaves=31,
+        max_depth=-1,
+        learning_rate=0.1,
+        n_estimators=100,
+        subsample_for_bin=200000,
+        objective=None,
+        class_weight=None,
+        min_split_gain=0.0,
+        min_child_weight=1e-3,
+        min_child_samples=20,
+        subsample=1.0,
+        subsample_freq=0,
+        colsample_bytree=1.0,
+        reg_alpha=0.0,
+        reg_lambda=0.0,
+        random_state=None,
+        n_jobs=None,
+        importance_type="split",
+        **kwargs,
+    ):
+        self.boosting_type = boosting_type
+        self.num_leaves = num_leaves
+        self.max_depth = max_depth
+        self.learning_rate = learning_rate
+        self.n_estimators = n_estimators
+        self.subsample_for_bin = subsample_for_bin
+        self.objective = objective
+        self.class_weight = class_weight
+        self.min_split_gain = min_split_gain
+        self.min_child_weight = min_child_weight
+        self.min_child_samples = min_child_samples
+        self.subsample = subsample
+        self.subsample_freq = subsample_freq
+        self.colsample_bytree = colsample_bytree
+        self.reg_alpha = reg_alpha
+        self.reg_lambda = reg_lambda
+        self.random_state = random_state
+        self.n_jobs = n_jobs
+        self.importance_type = importance_type
+        self._set_other_params(kwargs)
+
+    @classmethod
+    def _get_param_names(cls):
+        """The named constructor arguments of every class in the MRO that is an LGBMModel (LightGBM's ``get_params`` rule)."""
+        import inspect
+
+        names = set()
+        for klass in cls.__mro__:
+            if not (isinstance(klass, type) and issubclass(klass, LGBMModel)) or "__init__" not in vars(klass):
+                continue
+            for p in inspect.signature(klass.__init__).parameters.values():
+                if p.name != "self" and p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL):
+                    names.add(p.name)
+        return sorted(names)
+
+    def _more_tags(self) -> dict:
+        """LightGBM's pre-1.6 scikit-learn tags (its tests read them); ``__sklearn_tags__`` says the same."""
+        return {"allow_nan": True, "X_types": ["2darray", "sparse", "1dlabels"], "_xfail_checks": {}}
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True
+        tags.input_tags.sparse = True
+        tags.target_tags.one_d_labels = True
+        return tags
+
+    def _prepare_X(self, X, reset: bool):
+        # scipy.sparse and pandas sparse input are densified (within MAX_DENSIFIED_CELLS): the booster bins dense columns.
+        return super()._prepare_X(_dense_X(X), reset)
+
+    def _booster_params(self) -> dict:
+        # Arguments a subclass's __init__ adds are its own, not booster parameters (LightGBM's C++ ignores them).
+        own = set(self._get_param_names()) - set(LGBMModel._get_param_names())
+        return {k: v for k, v in super()._booster_params().items() if k not in own or k in self._other_params}
+
+    def _check_params(self) -> None:
+        # Registry parameters that are not constructor arguments here (max_bin) are checked when given.
+        saved = self._params
+        try:
+            self._params = {k: v for k, v in saved.items() if hasattr(self, k)}
+            super()._check_params()
+        finally:
+            del self._params
+
+    def fit(self, X, y, sample_weight=None, init_score=None, group=None, eval_set=None, eval_names=None, eval_sample_weight=None, eval_class_weight=None, eval_init_score=None, eval_group=None, eval_metric=None, feature_name="auto", categorical_feature="auto", callbacks=None, init_model=None):
+        """Fits the booster with ``objective`` (regression when None); returns self."""
+        X, eval_set = _dense_fit_args(X, eval_set)
+        if group is not None or eval_group is not None:
+            return GBDTRanker.fit(self, X, y, sample_weight=sample_weight, init_score=init_score, group=group, eval_set=eval_set, eval_names=eval_names, eval_sample_weight=eval_sample_weight, eval_init_score=eval_init_score, eval_group=eval_group, eval_metric=eval_metric, feature_name=feature_name, categorical_feature=categorical_feature, callbacks=callbacks, init_model=init_model)
+        return GBDTRegressor.fit(self, X, y, sample_weight=sample_weight, init_score=init_score, eval_set=eval_set, eval_names=eval_names, eval_sample_weight=eval_sample_weight, eval_init_score=eval_init_score, eval_metric=eval_metric, feature_name=feature_name, categorical_feature=categorical_feature, callbacks=callbacks, init_model=init_model)
+
+    def predict(self, X, raw_score=False, start_iteration=0, num_iteration=None, pred_leaf=False, pred_contrib=False, validate_features=False, **kwargs):
+        """Predictions (or raw scores, leaf indices, SHAP values)."""
+        return self._raw(X, raw_score, start_iteration, num_iteration, pred_leaf, pred_contrib, validate_features, **kwargs)
+
+
+def _dense_X(X):
+    """scipy.sparse or pandas sparse ``X`` densified (within ``MAX_DENSIFIED_CELLS``); other input as it is."""
+    if _is_scipy_sparse(X):
+        return _sparse_to_dense(X)
+    if _is_dataframe(X) and _has_sparse_columns(X):
+        _check_densify(*X.shape)
+        return X.sparse.to_dense() if all(_is_sparse_dtype(dt) for dt in X.dtypes) else X.apply(_dense_column)
+    return X
+
+
+def _dense_fit_args(X, eval_set):
+    """``X`` and ``eval_set`` with sparse matrices densified; an eval set that is ``X`` itself stays ``X`` (the training data)."""
+    dense = _dense_X(X)
+    if eval_set is None:
+        return dense, None
+    pairs = [eval_set] if isinstance(eval_set, tuple) else list(eval_set)
+    return dense, [(dense if vx is X else _dense_X(vx), vy) for vx, vy in pairs]
+
+
+class LGBMRegressor(GBDTRegressor, LGBMModel):
+    """LightGBM's ``LGBMRegressor``: ironlearn's ``GBDTRegressor`` with ``LGBMModel``'s constructor."""
+
+    def fit(self, X, y, sample_weight=None, init_score=None, eval_set=None, eval_names=None, eval_sample_weight=None, eval_init_score=None, eval_metric=None, feature_name="auto", categorical_feature="auto", callbacks=None, init_model=None):
+        """Fits the booster; returns self. ``eval_set`` may be one ``(X, y)`` pair; sparse input is densified."""
+        X, eval_set = _dense_fit_args(X, eval_set)
+        return GBDTRegressor.fit(self, X, y, sample_weight, init_score, eval_set, eval_names, eval_sample_weight, eval_init_score, eval_metric, feature_name, categorical_feature, callbacks, init_model)
+
+
+class LGBMClassifier(GBDTClassifier, LGBMModel):
+    """LightGBM's ``LGBMClassifier``: ironlearn's ``GBDTClassifier`` with ``LGBMModel``'s constructor."""
+
+    def fit(self, X, y, sample_weight=None, init_score=None, eval_set=None, eval_names=None, eval_sample_weight=None, eval_class_weight=None, eval_init_score=None, eval_metric=None, feature_name="auto", categorical_feature="auto", callbacks=None, init_model=None):
+        """Fits the booster; returns self. ``eval_set`` may be one ``(X, y)`` pair; sparse input is densified."""
+        X, eval_set = _dense_fit_args(X, eval_set)
+        return GBDTClassifier.fit(self, X, y, sample_weight, init_score, eval_set, eval_names, eval_sample_weight, eval_class_weight, eval_init_score, eval_metric, feature_name, categorical_feature, callbacks, init_model)
+
+
+class LGBMRanker(GBDTRanker, LGBMModel):
+    """LightGBM's ``LGBMRanker``: ironlearn's ``GBDTRanker`` with ``LGBMModel``'s constructor."""
+
+    def fit(self, X, y, sample_weight=None, init_score=None, group=None, eval_set=None, eval_names=None, eval_sample_weight=None, eval_init_score=None, eval_group=None, eval_metric=None, eval_at=(1, 2, 3, 4, 5), feature_name="auto", categorical_feature="auto", callbacks=None, init_model=None):
+        """Fits the ranker; returns self. ``eval_set`` may be one ``(X, y)`` pair; sparse input is densified."""
+        X, eval_set = _dense_fit_args(X, eval_set)
+        return GBDTRanker.fit(self, X, y, sample_weight, init_score, group, eval_set, eval_names, eval_sample_weight, eval_init_score, eval_group, eval_metric, eval_at, feature_name, categorical_feature, callbacks, init_model)

@@ -1,16 +1,24 @@
-from typing import Any, Callable, NamedTuple, Optional, Sequence
+from typing import Any, Callable, NamedTuple, Optional
 
 import numpy as np
 import numpy.typing as npt
 
-from .ensemble import GBDTClassifier as LGBMClassifier
-from .ensemble import GBDTRanker as LGBMRanker
-from .ensemble import GBDTRegressor as LGBMRegressor
+from .ensemble import GBDTClassifier, GBDTRanker, GBDTRegressor, _GBDTBase
 
 NO_EFFECT_PARAMS: frozenset[str]
 NOT_IMPLEMENTED_PARAMS: dict[str, str]
 PYTHON_PARAMS: frozenset[str]
 PREDICT_NO_EFFECT_KWARGS: frozenset[str]
+MAX_DENSIFIED_CELLS: int
+PANDAS_INSTALLED: bool
+
+class LightGBMError(ValueError): ...
+class LGBMDeprecationWarning(FutureWarning): ...
+
+class Sequence:
+    batch_size: int
+    def __getitem__(self, idx: Any) -> npt.NDArray[Any]: ...
+    def __len__(self) -> int: ...
 
 class Dataset:
     data: Any
@@ -35,6 +43,7 @@ class Dataset:
         position: Any = None,
     ) -> None: ...
     def construct(self) -> Dataset: ...
+    def subset(self, used_indices: Any, params: Optional[dict[str, Any]] = None) -> Dataset: ...
     def create_valid(self, data: Any, label: Any = None, weight: Any = None, group: Any = None, init_score: Any = None, params: Optional[dict[str, Any]] = None) -> Dataset: ...
     def get_label(self) -> Optional[npt.NDArray[Any]]: ...
     def get_weight(self) -> Optional[npt.NDArray[np.float64]]: ...
@@ -64,9 +73,18 @@ class CallbackEnv(NamedTuple):
     iteration: int
     begin_iteration: int
     end_iteration: int
-    evaluation_result_list: list[tuple[str, str, float, bool]]
+    evaluation_result_list: Optional[list[EvalResult]]
+
+class EvalResult(NamedTuple):
+    dataset_name: str
+    metric_name: str
+    metric_value: float
+    maximize: bool
+    metric_std_dev: Optional[float] = None
+    def is_cv_result(self) -> bool: ...
 
 def log_evaluation(period: int = 1, show_stdv: bool = True) -> Callable[[CallbackEnv], None]: ...
+def reset_parameter(**kwargs: Any) -> Callable[[CallbackEnv], None]: ...
 def record_evaluation(eval_result: dict[str, Any]) -> Callable[[CallbackEnv], None]: ...
 def early_stopping(stopping_rounds: int, first_metric_only: bool = False, verbose: bool = True, min_delta: float | list[float] = 0.0) -> Callable[[CallbackEnv], None]: ...
 
@@ -86,13 +104,23 @@ class Booster:
     def save_model(self, filename: Any, num_iteration: Optional[int] = None, start_iteration: int = 0, importance_type: str = "split") -> Booster: ...
     def model_to_string(self, num_iteration: Optional[int] = None, start_iteration: int = 0, importance_type: str = "split") -> str: ...
     def model_from_string(self, model_str: str) -> Booster: ...
+    def reset_parameter(self, params: dict[str, Any]) -> Booster: ...
+
+class CVBooster:
+    boosters: list[Booster]
+    best_iteration: int
+    def __init__(self, model_file: Any = None) -> None: ...
+    def __getattr__(self, name: str) -> Callable[..., list[Any]]: ...
+    def model_from_string(self, model_str: str) -> CVBooster: ...
+    def model_to_string(self, num_iteration: Optional[int] = None, start_iteration: int = 0, importance_type: str = "split") -> str: ...
+    def save_model(self, filename: Any, num_iteration: Optional[int] = None, start_iteration: int = 0, importance_type: str = "split") -> CVBooster: ...
 
 def train(
     params: dict[str, Any],
     train_set: Dataset,
     num_boost_round: int = 100,
-    valid_sets: Optional[Sequence[Dataset]] = None,
-    valid_names: Optional[Sequence[str]] = None,
+    valid_sets: Any = None,
+    valid_names: Any = None,
     feval: Any = None,
     init_model: Any = None,
     feature_name: Any = "auto",
@@ -100,3 +128,130 @@ def train(
     keep_training_booster: bool = False,
     callbacks: Optional[list[Callable[[CallbackEnv], None]]] = None,
 ) -> Booster: ...
+
+def cv(
+    params: dict[str, Any],
+    train_set: Dataset,
+    num_boost_round: int = 100,
+    folds: Any = None,
+    nfold: int = 5,
+    stratified: bool = True,
+    shuffle: bool = True,
+    metrics: Any = None,
+    feval: Any = None,
+    init_model: Any = None,
+    fpreproc: Any = None,
+    seed: int = 0,
+    callbacks: Optional[list[Callable[[CallbackEnv], None]]] = None,
+    eval_train_metric: bool = False,
+    return_cvbooster: bool = False,
+) -> dict[str, Any]: ...
+
+class LGBMModel(_GBDTBase):
+    def __init__(
+        self,
+        *,
+        boosting_type: str = "gbdt",
+        num_leaves: int = 31,
+        max_depth: int = -1,
+        learning_rate: float = 0.1,
+        n_estimators: int = 100,
+        subsample_for_bin: int = 200000,
+        objective: Any = None,
+        class_weight: Any = None,
+        min_split_gain: float = 0.0,
+        min_child_weight: float = 1e-3,
+        min_child_samples: int = 20,
+        subsample: float = 1.0,
+        subsample_freq: int = 0,
+        colsample_bytree: float = 1.0,
+        reg_alpha: float = 0.0,
+        reg_lambda: float = 0.0,
+        random_state: Any = None,
+        n_jobs: Optional[int] = None,
+        importance_type: str = "split",
+        **kwargs: Any,
+    ) -> None: ...
+    def fit(self, X: Any, y: Any, sample_weight: Any = None, init_score: Any = None, group: Any = None, eval_set: Any = None, eval_names: Any = None, eval_sample_weight: Any = None, eval_class_weight: Any = None, eval_init_score: Any = None, eval_group: Any = None, eval_metric: Any = None, feature_name: Any = "auto", categorical_feature: Any = "auto", callbacks: Any = None, init_model: Any = None) -> LGBMModel: ...
+    def predict(self, X: Any, raw_score: bool = False, start_iteration: int = 0, num_iteration: Optional[int] = None, pred_leaf: bool = False, pred_contrib: bool = False, validate_features: bool = False, **kwargs: Any) -> npt.NDArray[Any]: ...
+
+class LGBMRegressor(GBDTRegressor, LGBMModel):
+    def __init__(
+        self,
+        *,
+        boosting_type: str = "gbdt",
+        num_leaves: int = 31,
+        max_depth: int = -1,
+        learning_rate: float = 0.1,
+        n_estimators: int = 100,
+        subsample_for_bin: int = 200000,
+        objective: Any = None,
+        class_weight: Any = None,
+        min_split_gain: float = 0.0,
+        min_child_weight: float = 1e-3,
+        min_child_samples: int = 20,
+        subsample: float = 1.0,
+        subsample_freq: int = 0,
+        colsample_bytree: float = 1.0,
+        reg_alpha: float = 0.0,
+        reg_lambda: float = 0.0,
+        random_state: Any = None,
+        n_jobs: Optional[int] = None,
+        importance_type: str = "split",
+        **kwargs: Any,
+    ) -> None: ...
+    def fit(self, X: Any, y: Any, sample_weight: Any = None, init_score: Any = None, eval_set: Any = None, eval_names: Any = None, eval_sample_weight: Any = None, eval_init_score: Any = None, eval_metric: Any = None, feature_name: Any = "auto", categorical_feature: Any = "auto", callbacks: Any = None, init_model: Any = None) -> LGBMRegressor: ...
+
+class LGBMClassifier(GBDTClassifier, LGBMModel):
+    def __init__(
+        self,
+        *,
+        boosting_type: str = "gbdt",
+        num_leaves: int = 31,
+        max_depth: int = -1,
+        learning_rate: float = 0.1,
+        n_estimators: int = 100,
+        subsample_for_bin: int = 200000,
+        objective: Any = None,
+        class_weight: Any = None,
+        min_split_gain: float = 0.0,
+        min_child_weight: float = 1e-3,
+        min_child_samples: int = 20,
+        subsample: float = 1.0,
+        subsample_freq: int = 0,
+        colsample_bytree: float = 1.0,
+        reg_alpha: float = 0.0,
+        reg_lambda: float = 0.0,
+        random_state: Any = None,
+        n_jobs: Optional[int] = None,
+        importance_type: str = "split",
+        **kwargs: Any,
+    ) -> None: ...
+    def fit(self, X: Any, y: Any, sample_weight: Any = None, init_score: Any = None, eval_set: Any = None, eval_names: Any = None, eval_sample_weight: Any = None, eval_class_weight: Any = None, eval_init_score: Any = None, eval_metric: Any = None, feature_name: Any = "auto", categorical_feature: Any = "auto", callbacks: Any = None, init_model: Any = None) -> LGBMClassifier: ...
+
+class LGBMRanker(GBDTRanker, LGBMModel):
+    def __init__(
+        self,
+        *,
+        boosting_type: str = "gbdt",
+        num_leaves: int = 31,
+        max_depth: int = -1,
+        learning_rate: float = 0.1,
+        n_estimators: int = 100,
+        subsample_for_bin: int = 200000,
+        objective: Any = None,
+        class_weight: Any = None,
+        min_split_gain: float = 0.0,
+        min_child_weight: float = 1e-3,
+        min_child_samples: int = 20,
+        subsample: float = 1.0,
+        subsample_freq: int = 0,
+        colsample_bytree: float = 1.0,
+        reg_alpha: float = 0.0,
+        reg_lambda: float = 0.0,
+        random_state: Any = None,
+        n_jobs: Optional[int] = None,
+        importance_type: str = "split",
+        **kwargs: Any,
+    ) -> None: ...
+    def fit(self, X: Any, y: Any, sample_weight: Any = None, init_score: Any = None, group: Any = None, eval_set: Any = None, eval_names: Any = None, eval_sample_weight: Any = None, eval_init_score: Any = None, eval_group: Any = None, eval_metric: Any = None, eval_at: Any = (1, 2, 3, 4, 5), feature_name: Any = "auto", categorical_feature: Any = "auto", callbacks: Any = None, init_model: Any = None) -> LGBMRanker: ...

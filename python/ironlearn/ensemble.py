@@ -45,6 +45,36 @@ class _ObjectiveWrapper:
         return self.func(labels, preds, dataset.get_weight(), dataset.get_group())
 
 
+class _EvalFunctionWrapper:
+    """A scikit-learn-style custom metric as ``train``'s ``feval`` calls it, the way LightGBM's wrappers call it.
+
+    ``func(y_true, y_pred)``, ``func(y_true, y_pred, weight)`` or
+    ``func(y_true, y_pred, weight, group)`` returns ``(name, value,
+    is_higher_better)`` or a list of them; ``y_true`` is the label (a
+    classifier's class codes 0..k-1, as LightGBM encodes them), ``y_pred`` the
+    predictions (probabilities for a classifier with a built-in objective).
+    """
+
+    def __init__(self, func, estimator):
+        self.func = func
+        self.estimator = estimator
+        self.argc = len(inspect.signature(func).parameters)
+        if self.argc not in (2, 3, 4):
+            raise TypeError(f"Self-defined eval function should have 2, 3 or 4 arguments, got {self.argc}")
+
+    def __call__(self, preds, dataset):
+        labels = dataset.get_label()
+        classes = getattr(self.estimator, "classes_", None)
+        if classes is not None and not callable(self.estimator.objective):
+            index = {str(c): i for i, c in enumerate(classes.tolist())}
+            labels = np.asarray([index[str(v)] for v in np.asarray(labels).ravel().tolist()], dtype=np.float64)
+        if self.argc == 2:
+            return self.func(labels, preds)
+        if self.argc == 3:
+            return self.func(labels, preds, dataset.get_weight())
+        return self.func(labels, preds, dataset.get_weight(), dataset.get_group())
+
+
 class _GBDTBase(_GBDTParams):
     """Gradient-boosted trees: what the three estimators share beyond the generated constructor."""
 
@@ -89,10 +119,22 @@ class _GBDTBase(_GBDTParams):
         self._target_name = _target_name(given[1])
         Xn = self._prepare_X(X, reset=True)
         params = self._booster_params()
+        params.pop("class_weight", None)
+        feval = []
         if eval_metric is not None:
-            if callable(eval_metric):
-                raise NotImplementedError("callable eval_metric is not supported")
-            params["metric"] = eval_metric
+            metrics = list(eval_metric) if isinstance(eval_metric, (list, tuple)) else [eval_metric]
+            feval = [_EvalFunctionWrapper(m, self) for m in metrics if callable(m)]
+            names = [m for m in metrics if not callable(m)]
+            if names:
+                params["metric"] = names
+        class_weight = getattr(self, "class_weight", None)
+        if class_weight is not None:
+            from sklearn.utils.class_weight import compute_sample_weight
+
+            cw = compute_sample_weight(class_weight, column_or_1d(given[1]))
+            sample_weight = cw if sample_weight is None else np.multiply(np.asarray(sample_weight, dtype=np.float64), cw)
+        if isinstance(eval_set, tuple):
+            eval_set = [eval_set]  # one (X, y) pair, as LightGBM takes it
         if self.n_classes_ > 2 if hasattr(self, "n_classes_") else False:
             params["num_class"] = self.n_classes_
         if feature_name in (None, "auto"):
@@ -114,13 +156,14 @@ class _GBDTBase(_GBDTParams):
             else:
                 vxn = self._prepare_X(vx, reset=False)
                 valid_sets.append(boost.Dataset(vxn, label=self._eval_label(vy), weight=vw, init_score=vi, group=vg))
-            names.append(eval_names[i] if eval_names and i < len(eval_names) else f"valid_{i}")
+            default = "training" if valid_sets[-1] is train_set else f"valid_{i}"  # LightGBM's names
+            names.append(eval_names[i] if eval_names and i < len(eval_names) else default)
         self.evals_result_ = {}
         cbs = list(callbacks or [])
         if valid_sets:
             cbs.append(boost.record_evaluation(self.evals_result_))
         init = init_model.booster_ if isinstance(init_model, _GBDTBase) else init_model
-        self.booster_ = boost.train(params, train_set, num_boost_round=self.n_estimators, valid_sets=valid_sets, valid_names=names, callbacks=cbs, init_model=init)
+        self.booster_ = boost.train(params, train_set, num_boost_round=self.n_estimators, valid_sets=valid_sets, valid_names=names, feval=feval or None, callbacks=cbs, init_model=init)
         self.booster_._header = self._header()
         self._model = self.booster_._native
         self.best_iteration_ = self.booster_.best_iteration
