@@ -294,7 +294,36 @@ impl Builtin {
             _ => (None, ""),
         };
         if let Some(i) = row {
-            return Err(Error::at_row(i, format!("objective '{}' needs {need} labels, got {}", self.name(), y[i])));
+            let others = match self {
+                Builtin::Poisson { .. } | Builtin::Tweedie { .. } => y.iter().filter(|&&v| v < 0.0).count(),
+                Builtin::Gamma => y.iter().filter(|&&v| v <= 0.0).count(),
+                Builtin::Binary => y.iter().filter(|&&v| v != 0.0 && v != 1.0).count(),
+                _ => y.iter().filter(|&&v| v < 0.0 || v.fract() != 0.0).count(),
+            } - 1;
+            let more = match others {
+                0 => String::new(),
+                1 => " (and 1 more such label)".into(),
+                k => format!(" (and {k} more such labels)"),
+            };
+            return Err(Error::at_row(
+                i,
+                format!("objective '{}' needs {need} labels, got {}{more}", self.name(), y[i]),
+            ));
+        }
+        if let Builtin::Lambdarank(r) = self {
+            // LightGBM's rule: every relevance needs a gain.
+            if let Some(i) = y.iter().position(|&v| v >= r.label_gain.len() as f64) {
+                return Err(Error::at_row(
+                    i,
+                    format!(
+                        "relevance label {} has no gain: label_gain has {} values (for labels 0 to {}); \
+                         give label_gain a value for every label up to the largest",
+                        y[i],
+                        r.label_gain.len(),
+                        r.label_gain.len().saturating_sub(1)
+                    ),
+                ));
+            }
         }
         Ok(())
     }

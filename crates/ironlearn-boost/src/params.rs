@@ -66,7 +66,7 @@ hyperparams! {
         num_leaves: usize = 31, alias("num_leaf", "max_leaves", "max_leaf", "max_leaf_nodes"),
             domain(Domain::int_range(2, 131_072));
         /// The maximum tree depth; -1 or 0 means no limit.
-        max_depth: i64 = -1;
+        max_depth: i64 = -1, domain(Domain::int_min(-1));
         /// The minimum number of rows in a leaf.
         min_data_in_leaf: usize = 20, alias("min_data_per_leaf", "min_data", "min_child_samples", "min_samples_leaf");
         /// The minimum sum of hessians in a leaf.

@@ -84,7 +84,15 @@ fn resolve_objective<'y>(p: &Gbdt, y: &'y Target) -> Result<Resolved<'y>> {
         "auto" | "regression" | "l2" | "mse" | "mean_squared_error" | "regression_l2" | "rmse" => Builtin::Regression,
         "regression_l1" | "l1" | "mae" | "mean_absolute_error" => Builtin::L1,
         "huber" => Builtin::Huber { alpha: p.alpha },
-        "quantile" => Builtin::Quantile { alpha: p.alpha },
+        "quantile" => {
+            if !(p.alpha > 0.0 && p.alpha < 1.0) {
+                return Err(Error::param(
+                    "alpha",
+                    format!("the quantile objective needs the quantile alpha in (0, 1), got {}", p.alpha),
+                ));
+            }
+            Builtin::Quantile { alpha: p.alpha }
+        }
         "poisson" => Builtin::Poisson { max_delta_step: p.poisson_max_delta_step },
         "gamma" => Builtin::Gamma,
         "tweedie" => Builtin::Tweedie { rho: p.tweedie_variance_power },
@@ -349,7 +357,7 @@ fn train_in_pool(p: &Gbdt, data: &TrainData<'_>, ctx: &mut FitContext<'_>) -> Re
             (bag, out_of_bag) = (Some(inb), oob);
         }
         // Grows output `c`'s tree and adds it to the training scores `sc`.
-        let grow_output = |c: usize, sc: &mut [f64], ws: &mut Workspace, ph: &mut Phases| -> Grown {
+        let grow_output = |c: usize, sc: &mut [f64], ws: &mut Workspace, ph: &mut Phases| -> Result<Grown> {
             let features =
                 sample_features(nf, &usable, p.feature_fraction, &rng.fork(0x00FE_A700_0000 + (iter * k + c) as u64));
             let in_bag = bag.as_ref().map_or(n, Vec::len);
@@ -365,6 +373,14 @@ fn train_in_pool(p: &Gbdt, data: &TrainData<'_>, ctx: &mut FitContext<'_>) -> Re
                 renew_leaves(&mut grown, &rows[..in_bag], &labels, sc, data.weight, q);
             }
             grown.tree.leaf_value.iter_mut().for_each(|v| *v *= p.learning_rate);
+            if let Some(v) = grown.tree.leaf_value.iter().find(|v| !v.is_finite()) {
+                return Err(Error::InvalidValue(format!(
+                    "training diverged in round {}: a leaf value is {v}; lower learning_rate (now {}) \
+                     or check the gradients of the objective",
+                    iter + 1,
+                    p.learning_rate
+                )));
+            }
             // Training scores: in-bag rows from their leaf ranges, the rest by routing.
             ph.time("update scores", || {
                 // Each leaf's rows are ascending (the partition is stable), so a
@@ -387,7 +403,7 @@ fn train_in_pool(p: &Gbdt, data: &TrainData<'_>, ctx: &mut FitContext<'_>) -> Re
                     sc[r] += grown.tree.leaf_value[grown.leaf_of(&binned, r)];
                 }
             });
-            grown
+            Ok(grown)
         };
         let grown_trees: Vec<Grown> = if class_parallel {
             // Each task takes a workspace from the pool (a fresh one if none
@@ -401,9 +417,9 @@ fn train_in_pool(p: &Gbdt, data: &TrainData<'_>, ctx: &mut FitContext<'_>) -> Re
                     let mut task_ph = ph.for_task();
                     let g = grow_output(c, sc, &mut ws, &mut task_ph);
                     pool.lock().expect("no task panicked").push(ws);
-                    (g, task_ph)
+                    Ok((g?, task_ph))
                 })
-                .collect();
+                .collect::<Result<_>>()?;
             workspaces = pool.into_inner().expect("no task panicked");
             grown
                 .into_iter()
@@ -417,7 +433,7 @@ fn train_in_pool(p: &Gbdt, data: &TrainData<'_>, ctx: &mut FitContext<'_>) -> Re
                 workspaces.push(Workspace::default());
             }
             let ws = &mut workspaces[0];
-            scores.chunks_mut(n).enumerate().map(|(c, sc)| grow_output(c, sc, ws, &mut ph)).collect()
+            scores.chunks_mut(n).enumerate().map(|(c, sc)| grow_output(c, sc, ws, &mut ph)).collect::<Result<_>>()?
         };
         let any_split = grown_trees.iter().any(|g| g.tree.num_splits() > 0);
         if !any_split && iter > 0 {

@@ -218,3 +218,29 @@ fn a_huge_category_set_index_is_refused_on_load() {
     let err = GbdtModel::from_parts(&booster).unwrap_err().to_string();
     assert!(err.contains("names a missing category set"), "{err}");
 }
+
+#[test]
+fn parameters_and_labels_the_booster_cannot_learn_from_are_named() {
+    let x = Array2::from_shape_fn((60, 2), |(i, j)| ((i * (j + 2)) % 17) as f64);
+    let values: Vec<f64> = (0..60).map(|i| (i % 5) as f64).collect();
+    let y = Target::Values(values.clone());
+    let fail = |p: Gbdt, y: &Target, group: Option<&[usize]>| -> String {
+        let d = Dataset { group, ..Dataset::supervised(Features::Dense(x.view()), y) };
+        train(&p, &d, &mut FitContext::default()).unwrap_err().to_string()
+    };
+    let quantile = Gbdt { objective: "quantile".into(), alpha: 1.5, ..Default::default() };
+    assert!(fail(quantile, &y, None)
+        .contains("'alpha': the quantile objective needs the quantile alpha in (0, 1), got 1.5"));
+    let deep = fail(Gbdt { max_depth: -5, ..Default::default() }, &y, None);
+    assert!(deep.contains("max_depth") && deep.contains("-5"), "{deep}");
+    let huge = Gbdt { learning_rate: 1e308, min_data_in_leaf: 2, ..Default::default() };
+    let e = fail(huge, &y, None);
+    assert!(e.contains("training diverged in round") && e.contains("lower learning_rate"), "{e}");
+    // Relevance labels 0..4 need five gains.
+    let rank = Gbdt { objective: "lambdarank".into(), label_gain: vec![0.0, 1.0], ..Default::default() };
+    let e = fail(rank, &y, Some(&[30, 30]));
+    assert!(e.contains("relevance label 2 has no gain: label_gain has 2 values") && e.contains("(row 2)"), "{e}");
+    let negative = Target::Values(values.iter().map(|v| v - 2.0).collect());
+    let e = fail(Gbdt { objective: "poisson".into(), ..Default::default() }, &negative, None);
+    assert!(e.contains("needs non-negative labels, got -2 (and 23 more such labels) (row 0)"), "{e}");
+}
