@@ -157,34 +157,7 @@ pub fn best_split(
     }
 }
 
-/// [`numeric_scan`], compiled for the widest vectors the CPU has.
 fn numeric(feature: usize, hist: &[Bin], missing_bin: Option<u8>, s: &Scan<'_>) -> Option<SplitInfo> {
-    #[cfg(target_arch = "x86_64")]
-    {
-        #[target_feature(enable = "avx512f")]
-        fn avx512(feature: usize, hist: &[Bin], missing_bin: Option<u8>, s: &Scan<'_>) -> Option<SplitInfo> {
-            numeric_scan(feature, hist, missing_bin, s)
-        }
-        #[target_feature(enable = "avx2")]
-        fn avx2(feature: usize, hist: &[Bin], missing_bin: Option<u8>, s: &Scan<'_>) -> Option<SplitInfo> {
-            numeric_scan(feature, hist, missing_bin, s)
-        }
-        if std::arch::is_x86_feature_detected!("avx512f") {
-            // SAFETY: the CPU has AVX-512F, checked just above.
-            #[allow(unsafe_code)]
-            return unsafe { avx512(feature, hist, missing_bin, s) };
-        }
-        if std::arch::is_x86_feature_detected!("avx2") {
-            // SAFETY: the CPU has AVX2, checked just above.
-            #[allow(unsafe_code)]
-            return unsafe { avx2(feature, hist, missing_bin, s) };
-        }
-    }
-    numeric_scan(feature, hist, missing_bin, s)
-}
-
-#[inline(always)]
-fn numeric_scan(feature: usize, hist: &[Bin], missing_bin: Option<u8>, s: &Scan<'_>) -> Option<SplitInfo> {
     let p = s.p;
     let value_bins = hist.len() - usize::from(missing_bin.is_some());
     let missing = missing_bin.map_or([0.0; 2], |m| hist[m as usize]);
@@ -197,53 +170,34 @@ fn numeric_scan(feature: usize, hist: &[Bin], missing_bin: Option<u8>, s: &Scan<
     let mut best: Option<(f64, usize, bool)> = None;
     let mut best_gain = s.min_gain_shift;
     let directions: &[bool] = if s.count(missing[1]) > 0 && missing_bin.is_some() { &[false, true] } else { &[false] };
-    let thresholds = value_bins.saturating_sub(1);
     for &default_left in directions {
         let (mut lg, mut lh) = if default_left { (missing[0], missing[1]) } else { (0.0, 0.0) };
-        // Eight thresholds at a time: their left sums in bin order (a chain
-        // of additions, as one at a time), then their gains without a
-        // branch, so that the divisions run several to an instruction (the
-        // same operations in the same order, so the same bits), then the
-        // checks in threshold order.
-        let (mut lgs, mut lhs, mut gains) = ([0.0f64; 8], [0.0f64; 8], [0.0f64; 8]);
-        'scan: for t0 in (0..thresholds).step_by(8) {
-            let m = (thresholds - t0).min(8);
-            for (i, b) in hist[t0..t0 + m].iter().enumerate() {
-                lg += b[0];
-                lh += b[1];
-                (lgs[i], lhs[i]) = (lg, lh);
+        for (t, b) in hist.iter().enumerate().take(value_bins.saturating_sub(1)) {
+            lg += b[0];
+            lh += b[1];
+            if lh < p.min_sum_hessian_in_leaf {
+                continue;
             }
-            if fast {
-                for i in 0..8 {
-                    let (rg, rh) = (tg - lgs[i], th - lhs[i]);
-                    gains[i] = lgs[i] * lgs[i] / (lhs[i] + l2) + rg * rg / (rh + l2);
-                }
+            let lc = s.count(lh);
+            if lc < p.min_data_in_leaf {
+                continue;
             }
-            for i in 0..m {
-                let (lg, lh) = (lgs[i], lhs[i]);
-                if lh < p.min_sum_hessian_in_leaf {
-                    continue;
+            let rh = th - lh;
+            if lc + p.min_data_in_leaf > s.total.count || rh < p.min_sum_hessian_in_leaf {
+                break;
+            }
+            let gain = if fast {
+                let rg = tg - lg;
+                lg * lg / (lh + l2) + rg * rg / (rh + l2)
+            } else {
+                match s.evaluate(lg, lh, lc, l2) {
+                    Some((g, ..)) => g,
+                    None => continue,
                 }
-                let lc = s.count(lh);
-                if lc < p.min_data_in_leaf {
-                    continue;
-                }
-                let rh = th - lh;
-                if lc + p.min_data_in_leaf > s.total.count || rh < p.min_sum_hessian_in_leaf {
-                    break 'scan;
-                }
-                let gain = if fast {
-                    gains[i]
-                } else {
-                    match s.evaluate(lg, lh, lc, l2) {
-                        Some((g, ..)) => g,
-                        None => continue,
-                    }
-                };
-                if gain > best_gain {
-                    best_gain = gain;
-                    best = Some((gain, t0 + i, default_left));
-                }
+            };
+            if gain > best_gain {
+                best_gain = gain;
+                best = Some((gain, t, default_left));
             }
         }
     }
