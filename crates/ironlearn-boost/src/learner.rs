@@ -212,7 +212,7 @@ pub fn grow(
             }
         }
         let depth = leaves[li].depth + 1;
-        let mut parent_hist = leaves[li].hist.take().expect("a splittable leaf keeps its histogram");
+        let parent_hist = leaves[li].hist.take().expect("a splittable leaf keeps its histogram");
         let left_smaller = mid - start <= end - mid;
         let (s0, s1) = if left_smaller { (start, mid) } else { (mid, end) };
         // The last split's children are never split: only their sums are needed.
@@ -227,7 +227,9 @@ pub fn grow(
             let sums = ph.time("histogram", || {
                 histogram::build(data, Some(&rows[s0..s1]), gh, features, &mut small_hist, gathered)
             });
-            ph.time("subtract", || histogram::subtract(&mut parent_hist, &small_hist));
+            // The larger child keeps the parent's histogram; the smaller one's
+            // is subtracted from it feature by feature while its splits are
+            // searched (in parallel, and not at all if it cannot split).
             (sums, Some(if left_smaller { (small_hist, parent_hist) } else { (parent_hist, small_hist) }))
         };
         let (left_hist, right_hist) = hists.unzip();
@@ -245,9 +247,17 @@ pub fn grow(
             break;
         }
         let new = [li, leaves.len() - 1];
-        let found: Vec<Option<SplitInfo>> = ph.time("find split", || {
-            new.par_iter().map(|&i| find_best(data, mappers, p, features, &leaves[i])).collect()
+        let (small, large) = if left_smaller { (new[0], new[1]) } else { (new[1], new[0]) };
+        let mut large_hist = leaves[large].hist.take().expect("the larger child holds the parent's histogram");
+        let small_hist = leaves[small].hist.as_deref().expect("the smaller child's histogram was built");
+        let (small_best, large_best) = ph.time("find split", || {
+            rayon::join(
+                || find_best(data, mappers, p, features, &leaves[small]),
+                || subtract_and_find(data, mappers, p, features, &leaves[large], &mut large_hist, small_hist),
+            )
         });
+        leaves[large].hist = Some(large_hist);
+        let found = if left_smaller { [small_best, large_best] } else { [large_best, small_best] };
         for (&i, b) in new.iter().zip(found) {
             leaves[i].best = b;
             if leaves[i].best.is_none() {
@@ -266,6 +276,55 @@ pub fn grow(
     Grown { tree, splits, leaf_ranges: leaves.iter().map(|l| (l.start, l.end)).collect() }
 }
 
+/// Whether a leaf may be split at all (depth and size limits).
+fn splittable(p: &LearnerParams, leaf: &Leaf) -> bool {
+    !((p.max_depth > 0 && leaf.depth >= p.max_depth) || leaf.stats.count < 2 * p.split.min_data_in_leaf.max(1))
+}
+
+/// The best split of a leaf whose histogram is `hist - small` (the parent's
+/// minus its smaller sibling's): each used feature's bins are subtracted in
+/// place, then searched, one feature per task. Nothing is subtracted for a
+/// leaf that cannot split, whose histogram is then only scratch.
+fn subtract_and_find(
+    data: &Binned,
+    mappers: &[BinMapper],
+    p: &LearnerParams,
+    features: &[bool],
+    leaf: &Leaf,
+    hist: &mut [Bin],
+    small: &[Bin],
+) -> Option<SplitInfo> {
+    if !splittable(p, leaf) {
+        return None;
+    }
+    let mut slices = Vec::with_capacity(data.n_features);
+    let mut rest = hist;
+    for f in 0..data.n_features {
+        let (head, tail) = rest.split_at_mut(data.offsets[f + 1] - data.offsets[f]);
+        if features[f] {
+            slices.push((f, head));
+        }
+        rest = tail;
+    }
+    let one = |(f, h): (usize, &mut [Bin])| {
+        histogram::subtract(h, &small[data.offsets[f]..data.offsets[f + 1]]);
+        best_split(f, h, &mappers[f], leaf.stats, leaf.bounds, &p.split)
+    };
+    if data.total_bins < PARALLEL_SPLIT_BINS {
+        return slices.into_iter().filter_map(one).fold(None, better);
+    }
+    let candidates: Vec<Option<SplitInfo>> = slices.into_par_iter().map(one).collect();
+    candidates.into_iter().flatten().fold(None, better)
+}
+
+/// The higher-gain split; ties go to the first (the lower feature index).
+fn better(best: Option<SplitInfo>, c: SplitInfo) -> Option<SplitInfo> {
+    match best {
+        Some(b) if b.gain >= c.gain => Some(b),
+        _ => Some(c),
+    }
+}
+
 fn find_best(
     data: &Binned,
     mappers: &[BinMapper],
@@ -273,7 +332,7 @@ fn find_best(
     features: &[bool],
     leaf: &Leaf,
 ) -> Option<SplitInfo> {
-    if (p.max_depth > 0 && leaf.depth >= p.max_depth) || leaf.stats.count < 2 * p.split.min_data_in_leaf.max(1) {
+    if !splittable(p, leaf) {
         return None;
     }
     let hist = leaf.hist.as_ref()?;
@@ -283,11 +342,6 @@ fn find_best(
         }
         let h = &hist[data.offsets[f]..data.offsets[f + 1]];
         best_split(f, h, &mappers[f], leaf.stats, leaf.bounds, &p.split)
-    };
-    // Highest gain; ties go to the lower feature index.
-    let better = |best: Option<SplitInfo>, c: SplitInfo| match best {
-        Some(b) if b.gain >= c.gain => Some(b),
-        _ => Some(c),
     };
     // A few thousand bins are scanned in microseconds: fewer are not worth a task each.
     if data.total_bins < PARALLEL_SPLIT_BINS {
