@@ -56,11 +56,17 @@ pub fn build(
         }
         rest = tail;
     }
-    let one = |(f, h): (usize, &mut [Bin])| feature_hist(data.col(f), rows, og, data.layout[f], total, h);
+    // One set of accumulators per task, reset per feature only as far as
+    // the feature's bins go: zeroing all 12 KB for each feature of a small
+    // leaf cost more than summing it.
+    let one = |sums: &mut Box<Sums>, (f, h): (usize, &mut [Bin])| {
+        feature_hist(sums, data.col(f), rows, og, data.layout[f], total, h);
+    };
     if m * slices.len() < PARALLEL_WORK {
-        slices.into_iter().for_each(one);
+        let mut sums = Sums::boxed();
+        slices.into_iter().for_each(|s| one(&mut sums, s));
     } else {
-        slices.into_par_iter().for_each(one);
+        slices.into_par_iter().for_each_init(Sums::boxed, one);
     }
     total
 }
@@ -249,9 +255,26 @@ const SPARE: usize = 8;
 /// reads then overlap instead of stalling the sums). Every choice depends on
 /// the data only and the order of additions is fixed, so the result is the
 /// same on every run and thread count.
-fn feature_hist(col: &[u8], rows: Option<&[u32]>, og: &[[f32; 2]], layout: Layout, total: Bin, h: &mut [Bin]) {
-    let mut sums = Sums { acc: [[0.0; 2]; 256], second: [[0.0; 2]; 256], wide: [[0.0; 2]; 256 + SPARE] };
+fn feature_hist(
+    sums: &mut Sums,
+    col: &[u8],
+    rows: Option<&[u32]>,
+    og: &[[f32; 2]],
+    layout: Layout,
+    total: Bin,
+    h: &mut [Bin],
+) {
+    let nb = h.len();
     let two = og.len() >= TWO_ACCUMULATORS;
+    // Only the bins this feature has are read back (the spare slots never are).
+    match layout {
+        Layout::Concentrated(_) => sums.wide[..nb].fill([0.0; 2]),
+        Layout::Spread if two => {
+            sums.acc[..nb].fill([0.0; 2]);
+            sums.second[..nb].fill([0.0; 2]);
+        }
+        _ => sums.acc[..nb].fill([0.0; 2]),
+    }
     match rows {
         None => sums.add(col, og, layout, two),
         Some(rows) => {
@@ -262,23 +285,19 @@ fn feature_hist(col: &[u8], rows: Option<&[u32]>, og: &[[f32; 2]], layout: Layou
             }
         }
     }
-    let Sums { mut acc, second, wide } = sums;
-    let dominant = match layout {
-        Layout::Spread => None,
-        Layout::Sparse(d) => Some(d),
-        Layout::Concentrated(d) => {
-            acc.copy_from_slice(&wide[..256]);
-            Some(d)
-        }
+    let Sums { acc, second, wide } = sums;
+    let (dominant, sums) = match layout {
+        Layout::Spread => (None, &mut acc[..nb]),
+        Layout::Sparse(d) => (Some(d), &mut acc[..nb]),
+        Layout::Concentrated(d) => (Some(d), &mut wide[..nb]),
     };
     if dominant.is_none() && two {
-        for (e, s) in acc.iter_mut().zip(second.iter()) {
+        for (e, s) in sums.iter_mut().zip(second.iter()) {
             e[0] += s[0];
             e[1] += s[1];
         }
     }
-    let nb = h.len();
-    h.copy_from_slice(&acc[..nb]);
+    h.copy_from_slice(sums);
     if let Some(d) = dominant {
         recover_dominant(h, d, total);
     }
@@ -301,6 +320,7 @@ fn recover_dominant(h: &mut [Bin], d: u8, total: Bin) {
 const GATHER: usize = 256;
 
 /// One feature's running sums.
+#[derive(Debug)]
 struct Sums {
     acc: [Bin; 256],
     /// Odd positions, with two accumulators.
@@ -310,6 +330,11 @@ struct Sums {
 }
 
 impl Sums {
+    /// Accumulators for a task (on the heap: 12 KB), reset per feature.
+    fn boxed() -> Box<Sums> {
+        Box::new(Sums { acc: [[0.0; 2]; 256], second: [[0.0; 2]; 256], wide: [[0.0; 2]; 256 + SPARE] })
+    }
+
     /// Adds rows with bins `bins` and gradients `og` (`bins.len()` even unless last).
     #[inline(always)]
     fn add(&mut self, bins: &[u8], og: &[[f32; 2]], layout: Layout, two: bool) {
