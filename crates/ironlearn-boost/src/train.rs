@@ -281,6 +281,17 @@ fn train_in_pool(p: &Gbdt, data: &TrainData<'_>, ctx: &mut FitContext<'_>) -> Re
         }
         all
     };
+    // A metric reads one score per row, or one per row and class: the wrong
+    // kind would read past the scores or score only the first class.
+    if let Some(m) = metrics.iter().find(|m| matches!(m, Metric::MultiLogloss | Metric::MultiError) != (k > 1)) {
+        bail!(
+            InvalidValue,
+            "Multiclass objective and metrics don't match: metric '{}' with {} model; use {}",
+            m.name(),
+            if k > 1 { format!("a {k}-class") } else { "a single-output".to_string() },
+            if k > 1 { "multi_logloss or multi_error" } else { "a metric of one score per row" }
+        );
+    }
     let label_gain = if p.label_gain.is_empty() { default_label_gain() } else { p.label_gain.clone() };
 
     let lp = LearnerParams {

@@ -244,3 +244,19 @@ fn parameters_and_labels_the_booster_cannot_learn_from_are_named() {
     let e = fail(Gbdt { objective: "poisson".into(), ..Default::default() }, &negative, None);
     assert!(e.contains("needs non-negative labels, got -2 (and 23 more such labels) (row 0)"), "{e}");
 }
+
+#[test]
+fn a_metric_of_the_wrong_kind_is_refused_not_read_past_the_scores() {
+    let x = Array2::from_shape_fn((40, 2), |(i, j)| ((i * (j + 2)) % 13) as f64);
+    let two = Target::Labels(Labels::new(vec!["a".into(), "b".into()], (0..40).map(|i| i % 2).collect()).unwrap());
+    let three = Target::Labels(
+        Labels::new(vec!["a".into(), "b".into(), "c".into()], (0..40).map(|i| i % 3).collect()).unwrap(),
+    );
+    for (y, metric) in [(&two, "multi_logloss"), (&three, "binary_logloss"), (&three, "l2")] {
+        let p = Gbdt { metric: vec![metric.into()], n_estimators: 2, ..Default::default() };
+        let valid = Dataset::supervised(Features::Dense(x.view()), y);
+        let mut ctx = FitContext { valid: vec![("v".into(), valid)], ..Default::default() };
+        let e = train(&p, &Dataset::supervised(Features::Dense(x.view()), y), &mut ctx).unwrap_err().to_string();
+        assert!(e.contains("Multiclass objective and metrics don't match") && e.contains(metric), "{e}");
+    }
+}
