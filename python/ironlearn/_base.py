@@ -22,7 +22,7 @@ import re
 from typing import Any
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin, ClusterMixin, RegressorMixin, TransformerMixin
+from sklearn.base import BaseEstimator, ClassifierMixin, ClusterMixin, RegressorMixin, TransformerMixin, is_classifier
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import (
@@ -181,6 +181,28 @@ def check_mixed_columns(X: Any) -> None:
         example = _mixed_example(X[:, j], all_text=dtype.kind in "US")
         if example is not None:
             raise _mixed_error(f"column {j} of X", example, f"X[:, {j}]")
+
+
+def check_numeric_columns(X: Any, who: str) -> None:
+    """Refuses, naming the column, a DataFrame column of dates or text given to an estimator
+    that reads numbers only (numpy would say "could not convert string to float" or name no column)."""
+    if not (hasattr(X, "dtypes") and hasattr(X, "iloc")):  # pandas only: the others name their columns
+        return
+    for j, (c, dt) in enumerate(zip(X.columns, X.dtypes)):
+        kind = getattr(dt, "kind", "O")
+        if kind in "mM" or "datetime" in str(dt):
+            raise ValueError(
+                f"column {str(c)!r} holds dates ({dt}); {who} reads numbers: convert the dates to numbers first, "
+                f"such as (df[{c!r}] - pd.Timestamp(0)).dt.total_seconds(), or df[{c!r}].dt.dayofweek"
+            )
+        if kind in "OUS" or str(dt) in ("category", "string", "str"):
+            values = X.iloc[:, j]
+            text = next((v for v in values if isinstance(v, str)), None)
+            if text is not None:
+                raise ValueError(
+                    f"column {str(c)!r} holds text (such as {text!r}); {who} reads numbers: encode it first "
+                    "(ironlearn.OneHotEncoder, or pandas.get_dummies), or drop it"
+                )
 
 
 def _text_column(values: Any) -> list:
@@ -392,14 +414,31 @@ class IronEstimator(BaseEstimator):
             _check_param(name, getattr(self, name), domain)
 
     def _native_params(self) -> dict:
-        """The parameters Rust receives: Python names are Rust names or their aliases."""
-        return {k: _jsonable(v) for k, v in self.get_params(deep=False).items() if k not in self._python_only}
+        """The parameters Rust receives: Python names are Rust names or their aliases.
+
+        A classifier's ``constant`` is a label, which Rust knows by its text:
+        ``constant=1`` for integer labels is the class "1", as scikit-learn takes it.
+        """
+        params = {k: _jsonable(v) for k, v in self.get_params(deep=False).items() if k not in self._python_only}
+        constant = params.get("constant")
+        if is_classifier(self) and isinstance(constant, numbers.Number) and not isinstance(constant, bool):
+            params["constant"] = str(constant)
+        return params
 
     def _python_names(self, message: str) -> str:
-        """A Rust message with Rust parameter names replaced by the Python ones."""
+        """A Rust message with Rust parameter names replaced by the Python ones, and a column
+        given by its index named as the DataFrame names it."""
         for name, (rust, _) in self._params.items():
             if name != rust:
                 message = message.replace(f"parameter '{rust}'", f"parameter '{name}'")
+        names = getattr(self, "feature_names_in_", None)
+        if names is not None:
+
+            def named(m: re.Match) -> str:
+                j = int(m.group(2))
+                return f"{m.group(1)}column {str(names[j])!r})" if j < len(names) else m.group(0)
+
+            message = re.sub(r"(\(row \d+, )column (\d+)\)", named, message)
         return message
 
     # -- input --------------------------------------------------------------
@@ -407,6 +446,8 @@ class IronEstimator(BaseEstimator):
         """Validates X like scikit-learn and returns what Rust reads."""
         check_mixed_columns(X)
         tabular = self._tags.get("categorical", False)
+        if not tabular:
+            check_numeric_columns(X, type(self).__name__)
         if tabular and (_is_dataframe(X) or isinstance(X, _native.Frame)) and _has_text_columns(X):
             _check_feature_names(self, X, reset=reset)
             frame = to_frame(X)
@@ -530,6 +571,7 @@ class IronRegressor(RegressorMixin, IronEstimator):
     def fit(self, X, y, sample_weight=None):
         """Fits the model; returns self."""
         check_mixed_columns(X)
+        check_numeric_columns(X, type(self).__name__)
         self._target_name = _target_name(y)
         X, y = validate_data(self, X, y, dtype=np.float64, ensure_all_finite=False, y_numeric=True)
         y = np.ascontiguousarray(y, dtype=np.float64)
@@ -551,6 +593,7 @@ class IronClassifier(ClassifierMixin, IronEstimator):
     def fit(self, X, y, sample_weight=None):
         """Fits the model; returns self."""
         check_mixed_columns(X)
+        check_numeric_columns(X, type(self).__name__)
         self._target_name = _target_name(y)
         X, y = validate_data(self, X, y, dtype=np.float64, ensure_all_finite=False)
         self.classes_, codes, names = encode_labels(y)
@@ -665,9 +708,40 @@ def _classes_from(classes: list, dtype: str | None) -> np.ndarray:
 def encode_labels(y) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """Classes (sorted, as numpy sorts them), int64 codes, and class names for Rust."""
     y = column_or_1d(y, warn=True)
+    _check_label_values(y)
     check_classification_targets(y)
     classes, codes = np.unique(y, return_inverse=True)
     return classes, codes.astype(np.int64), [str(c) for c in classes]
+
+
+def _check_label_values(y: np.ndarray) -> None:
+    """Refuses, naming the row, labels numpy cannot sort: a missing one, or numbers mixed with strings."""
+    if y.dtype.kind == "f" and np.isnan(y).any():
+        raise ValueError(f"y has a missing label (NaN) at row {int(np.flatnonzero(np.isnan(y))[0])}; "
+                         "drop the rows without a label, or fill them in")
+    if y.dtype != object:
+        return
+    number, text = None, None
+    for i, v in enumerate(y):
+        if v is None or (isinstance(v, float) and math.isnan(v)) or v is getattr(_pandas(), "NA", object()):
+            raise ValueError(f"y has a missing label ({v!r}) at row {i}; drop the rows without a label, or fill them in")
+        if isinstance(v, str):
+            text = text or (i, v)
+        elif isinstance(v, (numbers.Number, np.generic)):
+            number = number or (i, v)
+        if number and text:
+            raise ValueError(
+                f"y mixes numbers and strings (e.g. {_jsonable(number[1])!r} at row {number[0]} and {text[1]!r} "
+                f"at row {text[0]}); labels must be all numbers or all strings: convert them, "
+                "such as y.astype(str)"
+            )
+
+
+def _pandas():
+    """pandas if it is already imported (a value of it can only come from it), else None."""
+    import sys
+
+    return sys.modules.get("pandas")
 
 
 __all__ = [

@@ -144,7 +144,7 @@ class _GBDTParams(IronEstimator):
         The maximum number of leaves per tree. Must be an integer in [2, 131072].
 
     max_depth : int, default=-1
-        The maximum tree depth; -1 or 0 means no limit.
+        The maximum tree depth; -1 or 0 means no limit. Must be an integer >= -1.
 
     learning_rate : float, default=0.1
         The shrinkage applied to every tree. Must be a finite number > 0.
@@ -225,7 +225,7 @@ class _GBDTParams(IronEstimator):
     _params = {  # Python name: (Rust name, domain)
         "boosting_type": ("boosting", {"type": "any"}),
         "num_leaves": ("num_leaves", {"type": "int", "min": 2, "max": 131072}),
-        "max_depth": ("max_depth", {"type": "any"}),
+        "max_depth": ("max_depth", {"type": "int", "min": -1}),
         "learning_rate": ("learning_rate", {"type": "float", "min": 0.0, "min_open": True}),
         "n_estimators": ("n_estimators", {"type": "int", "min": 1}),
         "subsample_for_bin": ("bin_construct_sample_cnt", {"type": "int", "min": 1}),

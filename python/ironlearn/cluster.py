@@ -7,6 +7,11 @@ registry (``_generated.py``); ``fit``, ``predict``, ``transform`` and
 
 from __future__ import annotations
 
+import warnings
+
+import numpy as np
+from sklearn.exceptions import ConvergenceWarning
+
 from ._base import IronClusterer
 from ._generated import _KMeansParams
 
@@ -29,3 +34,17 @@ class KMeans(IronClusterer, _KMeansParams):
     n_iter_ : int
         The iterations of the kept run.
     """
+
+    def fit(self, X, y=None, sample_weight=None):
+        """Fits the centres; warns, as scikit-learn does, when fewer distinct clusters than
+        ``n_clusters`` are found (duplicate points); returns self."""
+        super().fit(X, y, sample_weight=sample_weight)
+        distinct = len(np.unique(self.labels_))
+        if distinct < self.n_clusters:
+            warnings.warn(
+                f"Number of distinct clusters ({distinct}) found smaller than n_clusters ({self.n_clusters}). "
+                "Possibly due to duplicate points in X.",
+                ConvergenceWarning,
+                stacklevel=2,
+            )
+        return self

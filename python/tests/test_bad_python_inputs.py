@@ -1,5 +1,7 @@
 """Bad input to the Python package is refused with a message naming the problem (issue 15, point 1)."""
 
+import os
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -145,3 +147,81 @@ def test_the_sklearn_wrappers_keep_the_dataframe_column_names(penguins):
     r = il.GBDTRegressor(n_estimators=5).fit(num, np.arange(len(num), dtype=float))
     assert r.feature_name_ == list(num.columns) and list(r.feature_names_in_) == list(num.columns)
     assert il.GBDTRegressor(n_estimators=5).fit(num.to_numpy(), np.arange(len(num), dtype=float), feature_name=list("abcd")).feature_name_ == list("abcd")
+
+
+# -- model files read from a path ---------------------------------------------------------------
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs /dev/zero and FIFOs")
+def test_the_native_model_reader_refuses_special_files_as_the_cli_does(tmp_path):
+    from ironlearn import _native
+
+    # /dev/zero would be read until memory runs out, a FIFO would block: both are refused from metadata.
+    for read in (_native.read_model_file, _native.load_file):
+        with pytest.raises(OSError, match=r"/dev/zero: is not a regular file \(a character device\)"):
+            read("/dev/zero")
+        fifo = tmp_path / "m.model"
+        if not fifo.exists():
+            os.mkfifo(fifo)
+        with pytest.raises(OSError, match=r"m.model: is not a regular file \(a FIFO\)"):
+            read(fifo)
+        with pytest.raises(OSError, match="is a directory, not a model file"):
+            read(tmp_path)
+    saved = tmp_path / "r.model"
+    il.Ridge().fit(np.eye(3), [1.0, 2.0, 3.0]).save_model(saved)
+    assert _native.read_model_file(saved) == saved.read_bytes()
+    model, header = _native.load_file(saved)
+    assert model.kind == "ridge" and "schema" in header
+
+
+# -- messages that name the problem ------------------------------------------------------------
+
+
+def test_bad_labels_are_named_with_their_row(rng):
+    X = rng.normal(size=(10, 2))
+    y = np.array(["a", "b"] * 5, dtype=object)
+    y[7] = None
+    with pytest.raises(ValueError, match=r"y has a missing label \(None\) at row 7"):
+        il.LogisticRegression().fit(X, y)
+    with pytest.raises(ValueError, match=r"y mixes numbers and strings \(e\.g\. 1 at row 0 and 'a' at row 1\)"):
+        il.LogisticRegression().fit(X, np.array([1, "a"] * 5, dtype=object))
+
+
+def test_columns_are_named_as_the_dataframe_names_them(rng):
+    df = pd.DataFrame({"a": pd.array([1, 2, None, 4, 5, 6, 7, 8, 9, 10], dtype="Int64"), "b": rng.normal(size=10)})
+    with pytest.raises(ValueError, match=r"NaN \(row 2, column 'a'\)"):
+        il.Ridge().fit(df, np.arange(10.0))
+    dates = pd.DataFrame({"when": pd.date_range("2020-01-01", periods=10), "b": rng.normal(size=10)})
+    with pytest.raises(ValueError, match=r"column 'when' holds dates .*convert the dates to numbers"):
+        il.Ridge().fit(dates, np.arange(10.0))
+    text = pd.DataFrame({"name": list("abcdeabcde"), "b": rng.normal(size=10)})
+    with pytest.raises(ValueError, match=r"column 'name' holds text \(such as 'a'\); KMeans reads numbers"):
+        il.KMeans(n_clusters=2).fit(text)
+
+
+def test_a_dummy_constant_may_be_an_integer_label():
+    X, y = np.zeros((6, 1)), np.array([0, 1, 1, 0, 1, 0])
+    np.testing.assert_array_equal(il.DummyClassifier(strategy="constant", constant=1).fit(X, y).predict(X), [1] * 6)
+    with pytest.raises(ValueError, match="constant"):
+        il.DummyClassifier(strategy="constant", constant=7).fit(X, y)
+
+
+def test_kmeans_warns_when_duplicate_points_leave_fewer_clusters():
+    from sklearn.exceptions import ConvergenceWarning
+
+    X = np.array([[0.0, 0.0], [1.0, 1.0]] * 5)
+    with pytest.warns(ConvergenceWarning, match=r"Number of distinct clusters \(2\) found smaller than n_clusters \(5\)"):
+        il.KMeans(n_clusters=5).fit(X)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs /dev/zero and FIFOs")
+def test_boosters_refuse_special_files_instead_of_reading_them(tmp_path):
+    import ironlearn.boost as lgb
+
+    fifo = tmp_path / "b.txt"
+    os.mkfifo(fifo)
+    for load in (lambda p: lgb.Booster(model_file=p), lambda p: lgb.CVBooster(model_file=p)):
+        with pytest.raises(OSError, match=r"/dev/zero: is not a regular file \(a character device\)"):
+            load("/dev/zero")
+        with pytest.raises(OSError, match=r"b.txt: is not a regular file \(a FIFO\)"):
+            load(fifo)

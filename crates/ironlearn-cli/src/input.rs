@@ -42,6 +42,12 @@ pub(crate) fn read_options(read: &ReadArgs) -> Result<ReadOptions> {
     }
     for t in &read.types {
         let (col, ty) = t.split_once('=').with_context(|| format!("--type '{t}' must look like column=numeric"))?;
+        anyhow::ensure!(
+            !opts.types.contains_key(col.trim()),
+            "the type of column '{}' is given twice with --type; keep one --type {}=...",
+            col.trim(),
+            col.trim()
+        );
         opts = opts.with_type(col.trim(), ty.trim().parse::<ColumnType>()?);
     }
     Ok(opts)
@@ -62,6 +68,26 @@ pub(crate) fn read_data(path: &Path, read: &ReadArgs) -> Result<(Table, Places)>
 /// none of `inputs`.
 pub(crate) fn check_output(out: &Path, inputs: &[&Path]) -> Result<()> {
     ironlearn_data::check_output_path(out, inputs).map_err(|e| anyhow::anyhow!("--out {e}"))
+}
+
+/// Extensions of data files: a model saved under one of them would replace
+/// (or pose as) a data file.
+const DATA_EXTENSIONS: &[&str] = &[
+    "csv", "tsv", "txt", "parquet", "pq", "gz", "zst", "json", "jsonl", "npy", "npz", "xlsx", "xls", "arrow", "feather",
+];
+
+/// [`check_output`] for a model file: its name must not say it is data, so
+/// that `--out data.csv` does not replace a data file with a model.
+pub(crate) fn check_model_output(out: &Path, inputs: &[&Path]) -> Result<()> {
+    check_output(out, inputs)?;
+    let ext = out.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+    anyhow::ensure!(
+        !DATA_EXTENSIONS.contains(&ext.as_str()),
+        "--out {}: '.{ext}' is the extension of a data file, and a model is not data; \
+         a model file should end in .ironlearn (such as --out model.ironlearn)",
+        out.display()
+    );
+    Ok(())
 }
 
 /// A column lookup's error, with a hint when the file was read as one

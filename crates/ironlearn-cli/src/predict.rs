@@ -143,7 +143,8 @@ pub fn run_evaluate(a: EvaluateArgs) -> Result<()> {
     let (table, places) = read_data(&a.data, &a.read)?;
     let target = table.column(&name).map_err(|e| crate::input::column_error(e, &table.names()))?.clone();
     let x = conform(&table, &loaded.header.schema, &places)?;
-    crate::target::check_present(&target, &places)?;
+    crate::target::check_present(&target, &places, crate::target::Command::Evaluate)?;
+    crate::target::check_stray_text(&target, &places, crate::target::Command::Evaluate)?;
     if let (Task::Classification, Some(classes)) = (info.task, &info.classes) {
         crate::target::check_known_labels(&target, classes)?;
     }

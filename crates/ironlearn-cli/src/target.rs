@@ -4,7 +4,7 @@
 //! classes, classes too small to hold out, labels a model never saw.
 
 use anyhow::{bail, Result};
-use ironlearn_core::{Column, ColumnData, Labels, Task};
+use ironlearn_core::{Column, ColumnData, Labels, Task, MISSING};
 
 use crate::rows::Places;
 use crate::train::rows;
@@ -21,9 +21,16 @@ pub(crate) fn listed(labels: &[&str]) -> String {
     s
 }
 
-/// Fails unless every row has a finite target; a missing one names
-/// `--drop-missing-target`. Rows are named by `places`.
-pub(crate) fn check_present(column: &Column, places: &Places) -> Result<()> {
+/// What to do about rows whose target is missing: `train` can drop them, `evaluate` cannot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Command {
+    Train,
+    Evaluate,
+}
+
+/// Fails unless every row has a finite target; a missing one says what the
+/// `command` can do about it. Rows are named by `places`.
+pub(crate) fn check_present(column: &Column, places: &Places, command: Command) -> Result<()> {
     let name = &column.name;
     let missing = column.n_missing();
     if missing == column.len() {
@@ -31,12 +38,11 @@ pub(crate) fn check_present(column: &Column, places: &Places) -> Result<()> {
     }
     if missing > 0 {
         let first = (0..column.len()).find(|&i| column.is_missing(i)).unwrap_or(0);
-        bail!(
-            "the target '{name}' is missing in {} (the first at {}); \
-             pass --drop-missing-target to train without them, or fill them in",
-            rows(missing),
-            places.name(first)
-        );
+        let fix = match command {
+            Command::Train => "pass --drop-missing-target to train without them, or fill them in",
+            Command::Evaluate => "evaluate scores every row: remove those rows from the file, or fill them in",
+        };
+        bail!("the target '{name}' is missing in {} (the first at {}); {fix}", rows(missing), places.name(first));
     }
     if let ColumnData::Numeric(v) = &column.data {
         if let Some(i) = v.iter().position(|x| x.is_infinite()) {
@@ -44,6 +50,40 @@ pub(crate) fn check_present(column: &Column, places: &Places) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Fails on a target of numbers read as text because of a few words in it
+/// (`n/a`, `?`, `unknown`): it would be taken for classes, or refused as
+/// categorical, without saying which value is in the way. Names the first
+/// such value and its row; `command` says what can be done about it.
+pub(crate) fn check_stray_text(column: &Column, places: &Places, command: Command) -> Result<()> {
+    let ColumnData::Categorical { codes, levels } = &column.data else { return Ok(()) };
+    let numeric: Vec<bool> = levels.iter().map(|l| l.trim().parse::<f64>().is_ok()).collect();
+    let present: Vec<usize> = (0..codes.len()).filter(|&i| codes[i] != MISSING).collect();
+    let numbers = present.iter().filter(|&&i| numeric[codes[i] as usize]).count();
+    let Some(&first) = present.iter().find(|&&i| !numeric[codes[i] as usize]) else { return Ok(()) };
+    if numbers * 2 <= present.len() {
+        return Ok(());
+    }
+    let mut words: Vec<&str> =
+        present.iter().filter(|&&i| !numeric[codes[i] as usize]).map(|&i| levels[codes[i] as usize].as_str()).collect();
+    words.sort_unstable();
+    words.dedup();
+    let others = match words.len() - 1 {
+        0 => String::new(),
+        n => format!(" and {n} other word{}", if n == 1 { "" } else { "s" }),
+    };
+    let then = match command {
+        Command::Train => "; --drop-missing-target then drops those rows",
+        Command::Evaluate => ", and remove those rows from the file",
+    };
+    bail!(
+        "the target '{}' holds numbers, but also '{}' (at {}){others}, so it was read as text; fix that value, \
+         or mark it missing (an empty cell, or NA){then}",
+        column.name,
+        levels[codes[first] as usize],
+        places.name(first)
+    )
 }
 
 /// Fails on a target that gives `task` nothing to learn: one value in every
@@ -166,13 +206,27 @@ mod tests {
     #[test]
     fn missing_targets_name_the_option_the_line_and_count_in_words() {
         let places = Places::of_file(std::path::Path::new("d.csv"), Some(vec![2, 3, 4]), 3).take(&[0, 2]);
-        let e = check_present(&Column::numeric("y", vec![1.0, f64::NAN]), &places).unwrap_err().to_string();
+        let e =
+            check_present(&Column::numeric("y", vec![1.0, f64::NAN]), &places, Command::Train).unwrap_err().to_string();
         assert!(
             e.contains("missing in 1 row (the first at d.csv line 4)") && e.contains("--drop-missing-target"),
             "{e}"
         );
-        let e = check_present(&Column::numeric("y", vec![1.0, f64::INFINITY]), &places).unwrap_err().to_string();
+        let e = check_present(&Column::numeric("y", vec![1.0, f64::INFINITY]), &places, Command::Train)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("is inf at d.csv line 4"), "{e}");
+    }
+
+    #[test]
+    fn a_word_among_numbers_is_named_with_its_line() {
+        let places = Places::of_file(std::path::Path::new("d.csv"), Some(vec![2, 3, 4, 5]), 4);
+        let y = Column::categorical("y", &[Some("1.5"), Some("2"), Some("n/a"), Some("4")]);
+        let e = check_stray_text(&y, &places, Command::Train).unwrap_err().to_string();
+        assert!(e.contains("holds numbers, but also 'n/a' (at d.csv line 4), so it was read as text"), "{e}");
+        assert!(e.contains("--drop-missing-target"), "{e}");
+        let labels = Column::categorical("y", &[Some("a"), Some("b"), Some("1"), Some("c")]);
+        check_stray_text(&labels, &places, Command::Train).unwrap();
     }
 
     #[test]

@@ -14,7 +14,7 @@ use ironlearn_core::{
 };
 use ironlearn_pipeline::{auto_pipeline, find, Entry};
 
-use crate::input::{check_output, column_error, read_data, ReadArgs};
+use crate::input::{check_model_output, column_error, read_data, ReadArgs};
 use crate::ranking::{self, NDCG_AT};
 use crate::rows::Places;
 use crate::target;
@@ -65,11 +65,23 @@ pub struct TrainArgs {
     quiet: bool,
 }
 
-fn key_values(set: &[String]) -> Result<Vec<(String, String)>> {
+/// The `--set` pairs; a parameter set twice, by its name or an alias
+/// (`n_estimators` and `num_iterations`), is refused rather than the last one silently winning.
+fn key_values(entry: &Entry, set: &[String]) -> Result<Vec<(String, String)>> {
+    let specs = (entry.specs)();
+    let canonical = |k: &str| ironlearn_core::params::find_spec(&specs, k).map_or(k.to_string(), |s| s.name.into());
+    let mut seen: Vec<(String, &str)> = Vec::new();
     set.iter()
         .map(|kv| {
             let (k, v) = kv.split_once('=').with_context(|| format!("--set '{kv}' must look like key=value"))?;
-            Ok((k.trim().to_string(), v.trim().to_string()))
+            let (k, v) = (k.trim(), v.trim());
+            let name = canonical(k);
+            if let Some((_, first)) = seen.iter().find(|(n, _)| *n == name) {
+                let same = if *first == k { String::new() } else { format!(" (as '{first}' and as '{k}')") };
+                anyhow::bail!("parameter '{name}' is given twice{same} with --set; keep one --set {name}=...");
+            }
+            seen.push((name, k));
+            Ok((k.to_string(), v.to_string()))
         })
         .collect()
 }
@@ -154,6 +166,29 @@ pub(crate) fn cluster_metrics(model: &dyn Model, x: &Table, places: &Places) -> 
     Ok(out)
 }
 
+/// Warns, as scikit-learn does, when a clustering found fewer distinct
+/// clusters than it has centres: duplicate points leave some centres equal.
+fn warn_fewer_clusters(model: &dyn Model, x: &Table, places: &Places) -> Result<()> {
+    let Prediction::Clusters(labels) = model.predict_data(Features::Table(x)).map_err(|e| places.locate(e))? else {
+        return Ok(());
+    };
+    let centres = model.attributes().into_iter().find(|(n, _)| n == "cluster_centers_");
+    let Some((_, Attribute::Array(c))) = centres else { return Ok(()) };
+    let n_clusters = c.shape().first().copied().unwrap_or(0);
+    let mut distinct: Vec<i64> = labels.to_vec();
+    distinct.sort_unstable();
+    distinct.dedup();
+    if distinct.len() < n_clusters {
+        eprintln!(
+            "ironlearn: warning: Number of distinct clusters ({}) found smaller than n_clusters ({n_clusters}), \
+             possibly due to duplicate points in the data; lower n_clusters (--set n_clusters={})",
+            distinct.len(),
+            distinct.len()
+        );
+    }
+    Ok(())
+}
+
 pub(crate) fn print_metrics(title: &str, m: &[(String, f64)], json: bool) -> Result<()> {
     if json {
         let obj: serde_json::Map<String, serde_json::Value> =
@@ -215,6 +250,9 @@ fn fit(
 ) -> Result<Box<dyn Model>> {
     fit_validated(estimator, (data, places), None, quiet, what)
 }
+
+/// Fewer held-out rows than this give metrics that say little, and a warning.
+const MIN_HELD_OUT: usize = 5;
 
 /// The name of the held-out rows when they are a validation set.
 const HOLDOUT: &str = "holdout";
@@ -298,11 +336,11 @@ fn regression_hint(entry: &Entry) -> String {
 
 pub fn run(a: TrainArgs) -> Result<()> {
     let entry = find(&a.model)?;
-    let params = key_values(&a.set)?;
+    let params = key_values(entry, &a.set)?;
     let estimator = build(entry, &params)?;
     anyhow::ensure!((0.0..1.0).contains(&a.test_size), "--test-size must be in [0, 1), got {}", a.test_size);
     // Before any reading or training: a bad --out fails now, not after minutes of work.
-    check_output(&a.out, &[&a.data])?;
+    check_model_output(&a.out, &[&a.data])?;
     let declared = estimator.task();
     match (&a.group, declared == Some(Task::Ranking)) {
         (None, true) => anyhow::bail!(
@@ -339,6 +377,11 @@ pub fn run(a: TrainArgs) -> Result<()> {
     };
     if a.drop_missing_target {
         let keep: Vec<usize> = (0..target_col.len()).filter(|&i| !target_col.is_missing(i)).collect();
+        anyhow::ensure!(
+            !keep.is_empty(),
+            "the target '{target_name}' is missing in every row, so --drop-missing-target leaves nothing to train on; \
+             is --target the right column?"
+        );
         if keep.len() < target_col.len() {
             eprintln!("dropped {} with a missing target", rows(target_col.len() - keep.len()));
             rest = rest.take(&keep);
@@ -347,10 +390,13 @@ pub fn run(a: TrainArgs) -> Result<()> {
             places = places.take(&keep);
         }
     }
+    check_params_name_features(entry, &params, &target_name, a.group.as_deref())?;
     let x = select_features(rest, &a.features, Some(&target_name))?;
+    check_feature_columns(&x, &names)?;
     let n = x.n_rows();
     anyhow::ensure!(n >= 2, "there is {} to train on; a model needs at least 2", rows(n));
-    target::check_present(&target_col, &places)?;
+    target::check_present(&target_col, &places, target::Command::Train)?;
+    target::check_stray_text(&target_col, &places, target::Command::Train)?;
     let task = match declared {
         Some(t) => t,
         None => {
@@ -384,12 +430,23 @@ pub fn run(a: TrainArgs) -> Result<()> {
     };
     if let Some(split) = split.as_ref().filter(|s| s.train.len() < 2) {
         anyhow::bail!(
-            "with {}, --test-size {} leaves {} to train on; give more rows, or train on every row with --test-size 0",
+            "with {}, --test-size {} leaves {} to train on; give a smaller --test-size or more rows, \
+             or train on every row with --test-size 0",
             rows(n),
             a.test_size,
             rows(split.train.len())
         );
     }
+    if let Some(split) = split.as_ref().filter(|s| s.test.len() < MIN_HELD_OUT) {
+        eprintln!(
+            "ironlearn: warning: with {}, --test-size {} holds out only {}: metrics on so few rows say little; \
+             give a larger --test-size, or --test-size 0 to train on every row without held-out metrics",
+            rows(n),
+            a.test_size,
+            rows(split.test.len())
+        );
+    }
+    check_identifiers(entry, &x)?;
     let pipeline = auto_pipeline(entry, estimator, &x.schema())?;
     let steps: Vec<&str> = pipeline.steps().iter().map(|(s, _)| s.as_str()).collect();
     let what = format!("training {}", entry.name);
@@ -413,10 +470,10 @@ pub fn run(a: TrainArgs) -> Result<()> {
         let model = fit_validated(&pipeline, (&data, &train_places), Some((valid, &test_places)), a.quiet, &what)?;
         seconds = started.elapsed().as_secs_f64();
         eprintln!(
-            "trained {} on {} x {} columns in {seconds:.2}s (pipeline: {})",
+            "trained {} on {} x {} in {seconds:.2}s (pipeline: {})",
             entry.name,
             rows(split.train.len()),
-            x.n_cols(),
+            columns(x.n_cols()),
             steps.join(" -> ")
         );
         best_rounds = early_stopped_rounds(model.as_ref());
@@ -451,10 +508,10 @@ pub fn run(a: TrainArgs) -> Result<()> {
                 eprintln!("refit on all {} (--no-refit keeps the model of the training split)", rows(n));
             } else {
                 eprintln!(
-                    "trained {} on {} x {} columns in {seconds:.2}s (pipeline: {})",
+                    "trained {} on {} x {} in {seconds:.2}s (pipeline: {})",
                     entry.name,
                     rows(n),
-                    x.n_cols(),
+                    columns(x.n_cols()),
                     steps.join(" -> ")
                 );
             }
@@ -498,6 +555,15 @@ pub(crate) fn ranking_metrics(
     Ok(vec![(format!("ndcg@{NDCG_AT}"), ndcg)])
 }
 
+/// "1 column", "2 columns".
+fn columns(n: usize) -> String {
+    if n == 1 {
+        "1 column".into()
+    } else {
+        format!("{n} columns")
+    }
+}
+
 /// "1 row", "2 rows".
 pub(crate) fn rows(n: usize) -> String {
     if n == 1 {
@@ -507,7 +573,109 @@ pub(crate) fn rows(n: usize) -> String {
     }
 }
 
+/// Fails when a parameter that lists feature columns (`categorical_feature`)
+/// names the target or the query id column, which are no features.
+fn check_params_name_features(
+    entry: &Entry,
+    params: &[(String, String)],
+    target: &str,
+    group: Option<&str>,
+) -> Result<()> {
+    let specs = (entry.specs)();
+    for (k, v) in params {
+        let Some(spec) = ironlearn_core::params::find_spec(&specs, k) else { continue };
+        if spec.name != "categorical_feature" {
+            continue;
+        }
+        for name in v.split(',').map(str::trim) {
+            let what = if name == target {
+                "the target"
+            } else if Some(name) == group {
+                "the query id column (--group)"
+            } else {
+                continue;
+            };
+            anyhow::bail!(
+                "parameter '{}' (--set {k}={v}) names '{name}', {what}, which is not a feature; \
+                 list feature columns only",
+                spec.name
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Checks the feature columns: a column without a header name (the index pandas' `to_csv` writes) is refused, as
+/// it would silently be learned from; one empty in every row is warned about.
+/// `file_names` are the file's columns, in order, to say where one is.
+fn check_feature_columns(x: &Table, file_names: &[String]) -> Result<()> {
+    let others = |name: &str, joint: &str| -> String {
+        let kept: Vec<String> = x.names().into_iter().filter(|c| c != name && !c.is_empty()).collect();
+        if kept.is_empty() {
+            String::new()
+        } else {
+            format!("{joint} leave it out with --features {}", kept.join(","))
+        }
+    };
+    if x.names().iter().any(String::is_empty) {
+        if let Some(i) = file_names.iter().position(|n| n.is_empty()) {
+            anyhow::bail!(
+                "column {} of the file has no name in the header (as the index pandas' to_csv writes), and would be \
+                 learned from as a feature; drop it (write the file with df.to_csv(..., index=False)){}",
+                i + 1,
+                others("", ", or")
+            );
+        }
+    }
+    for column in x.columns() {
+        if column.n_missing() == column.len() {
+            eprintln!(
+                "ironlearn: warning: the feature column '{}' is empty in every row: there is nothing to learn \
+                 from it{}",
+                column.name,
+                others(&column.name, ";")
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Fails on a text column holding about one value per row (an identifier)
+/// when `entry` one-hot encodes text: it would make a column per row, too
+/// large to hold and with nothing to say about new rows.
+fn check_identifiers(entry: &Entry, x: &Table) -> Result<()> {
+    if entry.tags.categorical {
+        return Ok(());
+    }
+    let n = x.n_rows();
+    for column in x.columns() {
+        let ironlearn_core::ColumnData::Categorical { codes, levels } = &column.data else { continue };
+        let mut used = vec![false; levels.len()];
+        codes.iter().filter(|&&k| k != ironlearn_core::MISSING).for_each(|&k| used[k as usize] = true);
+        let distinct = used.iter().filter(|&&u| u).count();
+        if distinct > 50 && distinct * 10 >= n * 9 {
+            let others: Vec<String> = x.names().into_iter().filter(|c| c != &column.name).collect();
+            let fix = if others.is_empty() {
+                "it is the only feature: give columns that describe the rows".to_string()
+            } else {
+                format!("leave it out with --features {}", others.join(","))
+            };
+            anyhow::bail!(
+                "column '{}' holds {distinct} distinct values in {}, like an identifier; '{}' one-hot encodes \
+                 text, which would make a column for each of them that says nothing about new rows: {fix}",
+                column.name,
+                rows(n),
+                entry.name
+            );
+        }
+    }
+    Ok(())
+}
+
 fn select_features(x: Table, features: &[String], target: Option<&str>) -> Result<Table> {
+    for (i, f) in features.iter().enumerate() {
+        anyhow::ensure!(!features[..i].contains(f), "--features names '{f}' twice; name each column once");
+    }
     if let Some(t) = target {
         anyhow::ensure!(!features.iter().any(|f| f == t), "'{t}' is the target; remove it from --features");
     }
@@ -524,16 +692,20 @@ fn train_unsupervised(
     table: Table,
     places: &Places,
 ) -> Result<()> {
+    let names = table.names();
     let x = select_features(table, &a.features, None)?;
+    check_feature_columns(&x, &names)?;
     anyhow::ensure!(x.n_rows() >= 2, "there is {} to train on; a model needs at least 2", rows(x.n_rows()));
+    check_identifiers(entry, &x)?;
     let pipeline = auto_pipeline(entry, estimator, &x.schema())?;
     let started = Instant::now();
     let what = format!("training {}", entry.name);
     let fitted = fit(&pipeline, &TrainData::new(Features::Table(&x)), places, a.quiet, &what)?;
     let seconds = started.elapsed().as_secs_f64();
-    eprintln!("trained {} on {} x {} columns in {seconds:.2}s", entry.name, rows(x.n_rows()), x.n_cols());
+    eprintln!("trained {} on {} x {} in {seconds:.2}s", entry.name, rows(x.n_rows()), columns(x.n_cols()));
     let mut file = ModelFile::from_model(fitted.as_ref())?;
     if fitted.task() == Task::Clustering {
+        warn_fewer_clusters(fitted.as_ref(), &x, places)?;
         let m = cluster_metrics(fitted.as_ref(), &x, places)?;
         print_metrics(&format!("training metrics ({})", rows(x.n_rows())), &m, a.json)?;
         file.set_metrics(m);

@@ -104,19 +104,45 @@ impl Fixture {
         f.write("rank_scattered.csv", rank(true));
         f.write("plain.csv.gz", "a,y\n1,2\n");
         f.write("sheet.xlsx", "not a spreadsheet");
+        f.write("victim.csv", "a,y\n1,2\n");
+        f.write("pandas_index.csv", rows(",a,y", 20, |i| format!("{},{i},{}", 19 - i, i * 2)));
+        f.write("missing_species.csv", iris.replacen(",setosa", ",", 1));
+        f.write("thousands.csv", rows("a,y", 20, |i| format!("\"{},{:03}\",{i}", i + 1, i * 37 % 1000)));
+        f.write("commas.tsv", rows("a,y", 20, |i| format!("{i},{}", i * 2)));
+        f.write(
+            "stray_word.csv",
+            rows("a,y", 30, |i| format!("{i},{}", if i == 7 { "n/a".into() } else { (i * 2).to_string() })),
+        );
+        f.write("linear.csv", rows("a,y", 30, |i| format!("{i},{}", i * 2 + i % 3)));
+        f.write(
+            "crlf_inf.csv",
+            rows("a,y", 20, |i| format!("{},{i}\r", if i == 7 { "inf".into() } else { i.to_string() })),
+        );
+        f.write("unterminated.csv", "a,y\n1,2\n\"3,4\n5,6\n7,8\n");
+        f.write("duplicate_points.csv", rows("a,b", 20, |i| format!("{},{}", i % 2, i % 2)));
+        f.write("empty_feature.csv", rows("a,b,y", 20, |i| format!("{i},,{}", i * 2)));
+        f.write("user_ids.csv", rows("id,a,y", 200, |i| format!("user{i},{},{}", i % 7, i % 2)));
         std::fs::create_dir(f.path("a_directory")).unwrap();
         std::fs::create_dir(f.path("a_directory.csv")).unwrap();
         #[cfg(unix)]
         {
-            let made = Command::new("mkfifo").arg(f.path("fifo.csv")).status().is_ok_and(|s| s.success());
-            assert!(made, "mkfifo makes a FIFO");
+            for fifo in ["fifo.csv", "fifo.model"] {
+                let made = Command::new("mkfifo").arg(f.path(fifo)).status().is_ok_and(|s| s.success());
+                assert!(made, "mkfifo makes a FIFO");
+            }
             std::os::unix::fs::symlink(f.path("iris.csv"), f.path("alias.csv")).unwrap();
         }
+        // A regressor to evaluate with.
+        let out = f.args("train --data @linear.csv --target y --model ridge --out @linear.model");
+        let trained = run(&out);
+        assert!(trained.status.success(), "{}", String::from_utf8_lossy(&trained.stderr));
         // A model to predict and evaluate with, and broken copies of it.
         let out = f.args("train --data @iris.csv --target species --model gbdt --set n_estimators=5 --out @iris.model");
         let trained = run(&out);
         assert!(trained.status.success(), "{}", String::from_utf8_lossy(&trained.stderr));
         let bytes = std::fs::read(f.path("iris.model")).unwrap();
+        f.write("model_copy.csv", &bytes);
+        f.write("appended.model", [&bytes[..], b"junk"].concat());
         f.write("truncated.model", &bytes[..bytes.len() / 2]);
         let mut flipped = bytes.clone();
         let at = flipped.len() - 9;
@@ -206,12 +232,25 @@ fn bad_data_files() {
         (&format!("{train} @empty.csv"), &["empty.csv is empty"]),
         (&format!("{train} @header_only.csv"), &["has a header but no data rows"]),
         (&format!("{train} @ragged.csv"), &["line 3: expected 3 fields like the header, found 2"]),
+        (&format!("{train} @unterminated.csv"), &["an unterminated quote starting at line 3"]),
+        (&format!("{train} @model_copy.csv"), &["this is an ironlearn model file, not data", "--model"]),
+        // \r\n line ends count lines as \n does.
+        (&format!("{train} @crlf_inf.csv"), &["infinity", "crlf_inf.csv line 9, column 'a'"]),
         (&format!("{train} @sheet.xlsx"), &["unknown file type '.xlsx'"]),
         (&format!("{train} @plain.csv.gz"), &["not a gzip file", "remove '.gz' from its name"]),
         (&format!("{train} @semicolons.csv"), &["pass --delimiter ';'"]),
         (&format!("{train} @semicolons.csv --delimiter é"), &["--delimiter 'é' must be one ASCII character"]),
         (&format!("{train} @semicolons.csv --delimiter ; --decimal ;"), &["--decimal ';' must be '.' or ','"]),
         (&format!("{train} @semicolons.csv --delimiter , --decimal ,"), &["cannot be the same character"]),
+        // The default delimiter clashes too.
+        (
+            &format!("{train} @semicolons.csv --decimal ,"),
+            &["the decimal separator ',' is also the field delimiter (',' by default)", "pass --delimiter ';'"],
+        ),
+        (
+            &format!("{train} @text_in_a.csv --type a=numeric --type a=categorical"),
+            &["the type of column 'a' is given twice with --type"],
+        ),
         (&format!("{train} @text_in_a.csv --type a=numeric"), &["line 3, column 'a': cannot parse 'x' as a number"]),
         (&format!("{train} @text_in_a.csv --type b=numeric"), &["unknown column 'b'"]),
         (&format!("{train} @text_in_a.csv --type a=date"), &["unknown column type 'date'"]),
@@ -246,6 +285,58 @@ fn decimal_commas_are_pointed_out_when_they_make_a_column_text() {
     assert!(err.contains("pass --decimal ','"), "{err}");
 }
 
+/// Commands that succeed but must say what is doubtful about their result:
+/// each case is a command line and the words its `ironlearn: warning:` line must contain.
+#[test]
+fn doubtful_inputs_are_warned_about() {
+    let f = Fixture::new();
+    let cases: &[(&str, &[&str])] = &[
+        (
+            "train --data @empty_feature.csv --target y --model ridge --out @m.model",
+            &["the feature column 'b' is empty in every row", "--features a"],
+        ),
+        (
+            "train --data @thousands.csv --target y --model ridge --out @m.model",
+            &["column 'a' looks like numbers with thousands separators (e.g. '1,000')", "1000, not 1,000"],
+        ),
+        (
+            "train --data @duplicate_points.csv --model kmeans --set n_clusters=5 --out @m.model",
+            &["Number of distinct clusters (2) found smaller than n_clusters (5)"],
+        ),
+        (
+            "train --data @iris.csv --target sepal_length --model ridge --test-size 0.005 --out @m.model",
+            &["--test-size 0.005 holds out only 1 row", "give a larger --test-size"],
+        ),
+    ];
+    let mut wrong = String::new();
+    for (line, says) in cases {
+        let out = run(&f.args(line));
+        let err = String::from_utf8_lossy(&out.stderr);
+        let warning = err.lines().find(|l| l.starts_with("ironlearn: warning: ") && says.iter().all(|s| l.contains(s)));
+        if !out.status.success() || warning.is_none() {
+            let _ = writeln!(wrong, "`{line}`: no warning saying {says:?}\n    stderr: {}", err.trim());
+        }
+    }
+    assert!(wrong.is_empty(), "doubtful inputs not warned about:\n{wrong}");
+}
+
+/// What a message must not say: a fix that would not work, a count in the wrong number.
+#[test]
+fn messages_suggest_no_wrong_fix_and_count_in_words() {
+    let f = Fixture::new();
+    let stderr = |line: &str| String::from_utf8_lossy(&run(&f.args(line)).stderr).into_owned();
+    // Thousands separators are not decimal commas: --decimal ',' would read 1,000 as 1.
+    let err = stderr("train --data @thousands.csv --target y --model ridge --out @m.model");
+    assert!(!err.contains("--decimal"), "{err}");
+    // A comma-separated .tsv gets the delimiter hint, not a decimal-comma warning besides.
+    let err = stderr("train --data @commas.tsv --target y --model ridge --out @m.model");
+    assert!(!err.contains("warning") && !err.contains("decimal"), "{err}");
+    let err = stderr("evaluate --model @iris.model --data @missing_species.csv");
+    assert!(!err.contains("--drop-missing-target"), "{err}");
+    let err = stderr("train --data @linear.csv --target y --model ridge --features a --out @m.model");
+    assert!(err.contains("trained ridge on 24 rows x 1 column in"), "{err}");
+}
+
 #[test]
 fn bad_columns_and_targets() {
     let f = Fixture::new();
@@ -254,6 +345,15 @@ fn bad_columns_and_targets() {
         (
             "train --data @iris.csv --target species --features species,sepal_length --model gbdt --out @m.model",
             &["'species' is the target; remove it from --features"],
+        ),
+        (
+            "train --data @iris.csv --target species --features sepal_length,sepal_length --model gbdt --out @m.model",
+            &["--features names 'sepal_length' twice"],
+        ),
+        // A pandas index written by to_csv has no name, and is no feature.
+        (
+            "train --data @pandas_index.csv --target y --model ridge --out @m.model",
+            &["column 1 of the file has no name in the header", "index=False", "--features a"],
         ),
         (
             "train --data @iris.csv --target species --features petals --model gbdt --out @m.model",
@@ -273,13 +373,30 @@ fn bad_columns_and_targets() {
         ),
         ("train --data @no_target.csv --target y --model ridge --out @m.model", &["missing in every row"]),
         (
+            "train --data @no_target.csv --target y --model ridge --drop-missing-target --out @m.model",
+            &["the target 'y' is missing in every row, so --drop-missing-target leaves nothing to train on"],
+        ),
+        // A number column with one word in it: the word and its line are named.
+        (
+            "train --data @stray_word.csv --target y --model ridge --out @m.model",
+            &["the target 'y' holds numbers, but also 'n/a' (at ", "stray_word.csv line 9)", "mark it missing"],
+        ),
+        (
+            "train --data @stray_word.csv --target y --model gbdt --out @m.model",
+            &["holds numbers, but also 'n/a' (at ", "--drop-missing-target"],
+        ),
+        (
+            "evaluate --model @linear.model --data @stray_word.csv",
+            &["holds numbers, but also 'n/a' (at ", "stray_word.csv line 9)", "remove those rows from the file"],
+        ),
+        (
             "train --data @single.csv --target y --model ridge --test-size 0 --out @m.model",
             &["there is 1 row to train on"],
         ),
         ("train --data @single.csv --target y --model ridge --out @m.model", &["there is 1 row to train on"]),
         (
             "train --data @two.csv --target y --model ridge --out @m.model",
-            &["with 2 rows, --test-size 0.2 leaves 1 row to train on", "--test-size 0"],
+            &["with 2 rows, --test-size 0.2 leaves 1 row to train on", "a smaller --test-size", "--test-size 0"],
         ),
         ("train --data @constant.csv --target y --model ridge --out @m.model", &["the target 'y' is 5 in every row"]),
         ("train --data @constant.csv --target y --model gbdt --out @m.model", &["only one class ('5')"]),
@@ -303,6 +420,12 @@ fn bad_columns_and_targets() {
             "train --data @ids.csv --target y --model gbdt --set objective=multiclass --out @m.model",
             &["100 distinct values in 100 rows: more classes than half the rows"],
         ),
+        // An identifier one-hot encoded would make a column per row.
+        (
+            "train --data @user_ids.csv --target y --model logistic_regression --out @m.model",
+            &["column 'id' holds 200 distinct values in 200 rows, like an identifier", "--features a"],
+        ),
+        ("train --data @user_ids.csv --model kmeans --out @m.model", &["column 'id' holds 200 distinct values"]),
         (
             "train --data @iris.csv --model ridge --out @m.model",
             &["'ridge' learns from a target: name its column with --target"],
@@ -332,6 +455,12 @@ fn bad_models_and_parameters() {
         ("train --data @iris.csv --target species --model svm --out @m.model", &["unknown model 'svm'"]),
         (&format!("{gbdt} leaves=8"), &["unknown parameter 'leaves' for gbdt"]),
         (&format!("{gbdt} oops"), &["--set 'oops' must look like key=value"]),
+        // A parameter set twice, by its name or by an alias, is not silently the last value.
+        (&format!("{gbdt} n_estimators=5 --set n_estimators=7"), &["parameter 'n_estimators' is given twice"]),
+        (
+            &format!("{gbdt} n_estimators=5 --set num_iterations=9"),
+            &["parameter 'n_estimators' is given twice (as 'n_estimators' and as 'num_iterations')"],
+        ),
         // An integer in a closed range, and one that is not an integer.
         (&format!("{gbdt} num_leaves=1"), &["parameter 'num_leaves': must be an integer in [2, 131072], got 1"]),
         (&format!("{gbdt} max_bin=256"), &["parameter 'max_bin': must be an integer in [2, 255], got 256"]),
@@ -356,6 +485,7 @@ fn bad_models_and_parameters() {
         (&format!("{gbdt} num_threads=-3"), &["parameter 'num_threads': must be an integer >= 0, got -3"]),
         (&format!("{gbdt} monotone_constraints=1,2"), &["monotone_constraints has 2 values for 4 features"]),
         (&format!("{gbdt} categorical_feature=zzz"), &["'zzz' is neither a feature name nor an index below 4"]),
+        (&format!("{gbdt} categorical_feature=species"), &["names 'species', the target, which is not a feature"]),
         (&format!("{gbdt} metric=foo"), &["unknown metric 'foo'"]),
         (&format!("{gbdt} boosting=dart"), &["not implemented yet: boosting 'dart'"]),
         // More clusters than rows, and none.
@@ -380,6 +510,7 @@ fn bad_model_files() {
         (&info("xgboost.json"), &["this is an XGBoost JSON model", "from_xgboost_json"]),
         (&info("iris.csv"), &["not a readable ironlearn model file", "it is text (it starts with 'sepal_length"]),
         (&info("empty.model"), &["0 bytes, too short for a model file"]),
+        (&info("appended.model"), &["4 unexpected bytes after the model"]),
         (&info("huge_header.model"), &["truncated or not a model file", "only 7 bytes follow"]),
         (&info("a_directory"), &["a_directory: is a directory, not a model file"]),
         (&predict("@a_directory"), &["is a directory, not a model file"]),
@@ -413,6 +544,12 @@ fn predicting_and_evaluating_on_the_wrong_data() {
             ],
         ),
         ("evaluate --model @iris.model --data @iris.csv --target kind", &["unknown column 'kind'"]),
+        // evaluate has no --drop-missing-target: it says what can be done instead.
+        (
+            "evaluate --model @iris.model --data @missing_species.csv",
+            &["missing in 1 row", "missing_species.csv line 2", "remove those rows from the file, or fill them in"],
+        ),
+        ("train --data @commas.tsv --target y --model ridge --out @m.model", &["pass --delimiter ','"]),
         ("evaluate --model @iris.model --data @single.csv", &["unknown column 'species'"]),
         ("predict --model @iris.model --data @a_directory --out @p.csv", &["is a directory, not a data file"]),
         #[cfg(unix)]
@@ -434,6 +571,16 @@ fn bad_outputs_fail_before_any_work_and_keep_the_inputs() {
         ("predict --model @iris.model --data @iris.csv --out @iris.csv", &["the output is also an input"]),
         ("predict --model @iris.model --data @iris.csv --out @missing_dir/p.csv", &["missing_dir does not exist"]),
         ("predict --model @iris.model --data @iris.csv --out @p.xlsx", &["unknown file type '.xlsx'"]),
+        // A FIFO blocks until read, /dev/full fails only after the work: both are refused first.
+        #[cfg(unix)]
+        ("predict --model @iris.model --data @iris.csv --out @fifo.csv", &["fifo.csv: is not a regular file (a FIFO)"]),
+        #[cfg(unix)]
+        (&format!("{train} @fifo.model"), &["fifo.model: is not a regular file (a FIFO)"]),
+        #[cfg(unix)]
+        (&format!("{train} /dev/full"), &["/dev/full: is not a regular file (a character device)"]),
+        // A model saved over (or posing as) a data file.
+        (&format!("{train} @victim.csv"), &["'.csv' is the extension of a data file", "should end in .ironlearn"]),
+        (&format!("{train} @victim.parquet"), &["'.parquet' is the extension of a data file"]),
     ];
     f.check(cases);
     for (line, _) in cases {
@@ -442,6 +589,7 @@ fn bad_outputs_fail_before_any_work_and_keep_the_inputs() {
         assert!(out.stdout.is_empty() && !err.contains("trained"), "`{line}` did work before failing: {err}");
     }
     assert_eq!(std::fs::read(f.path("iris.csv")).unwrap(), before, "an input was overwritten");
+    assert_eq!(std::fs::read_to_string(f.path("victim.csv")).unwrap(), "a,y\n1,2\n", "a data file was replaced");
 }
 
 #[test]

@@ -199,8 +199,10 @@ impl ModelFile {
     /// as such, with how to import it.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
         check_head(bytes, bytes.len() as u64)?;
-        let tensors =
-            safetensors::SafeTensors::deserialize(bytes).map_err(|e| Error::ModelFile(format!("{NOT_OURS}: {e}")))?;
+        let tensors = safetensors::SafeTensors::deserialize(bytes).map_err(|e| match e {
+            safetensors::SafeTensorError::MetadataIncompleteBuffer => Error::ModelFile(length_mismatch(bytes)),
+            e => Error::ModelFile(format!("{NOT_OURS}: {e}")),
+        })?;
         let (_, metadata) = safetensors::SafeTensors::read_metadata(bytes)
             .map_err(|e| Error::ModelFile(format!("unreadable metadata: {e}")))?;
         let text = metadata.metadata().as_ref().and_then(|m| m.get(KEY)).ok_or_else(|| {
@@ -302,6 +304,32 @@ fn check_head(head: &[u8], total: u64) -> Result<()> {
     Ok(())
 }
 
+/// Why a model file whose header checks out is not as long as the header
+/// says: bytes appended after it (two files concatenated, a download with
+/// trailing bytes) or bytes missing at its end.
+fn length_mismatch(bytes: &[u8]) -> String {
+    let declared = bytes.get(..8).map_or(0, |b| u64::from_le_bytes(b.try_into().expect("8 bytes")));
+    let header = usize::try_from(declared).ok().and_then(|n| bytes.get(8..8 + n));
+    let ends = header
+        .and_then(|h| serde_json::from_slice::<serde_json::Map<String, Value>>(h).ok())
+        .map(|m| m.values().filter_map(|t| t.get("data_offsets")?.get(1)?.as_u64()).max().unwrap_or(0));
+    let Some(end) = ends.map(|e| 8 + declared + e) else {
+        return format!("{NOT_OURS}: its length does not match its header");
+    };
+    let len = bytes.len() as u64;
+    match len.cmp(&end) {
+        std::cmp::Ordering::Greater => {
+            let extra = len - end;
+            format!(
+                "{extra} unexpected byte{} after the model (it ends at byte {end} of {len}); was something appended \
+                 to the file? Save the model again, or cut the file to its first {end} bytes",
+                if extra == 1 { "" } else { "s" }
+            )
+        }
+        _ => format!("{NOT_OURS}: the model needs {end} bytes, and the file has {len}"),
+    }
+}
+
 /// Recognises another library's model file from its first bytes.
 fn foreign(head: &[u8]) -> Option<String> {
     let text = head.trim_ascii_start();
@@ -323,6 +351,23 @@ fn foreign(head: &[u8]) -> Option<String> {
 /// The bytes of the regular file at `path`, at most as many as it had when
 /// opened; a non-model file is refused from its first bytes.
 fn read_model_bytes(path: &Path) -> Result<Vec<u8>> {
+    read_checked(path, check_head)
+}
+
+/// The bytes of a model file of any format (ironlearn, LightGBM text,
+/// XGBoost JSON) at `path`, for a caller that tells the formats apart itself
+/// (Python's `Booster(model_file=...)`).
+///
+/// As [`ModelFile::load`], only a regular file is opened (a directory, a
+/// FIFO or a device such as `/dev/zero` is refused from its metadata), and
+/// at most the size it had when opened is read.
+pub fn read_model_file(path: impl AsRef<Path>) -> Result<Vec<u8>> {
+    read_checked(path.as_ref(), |_, _| Ok(()))
+}
+
+/// Reads the regular file at `path`, at most as many bytes as it had when
+/// opened; `check` sees its first bytes and its size before the rest is read.
+fn read_checked(path: &Path, check: impl FnOnce(&[u8], u64) -> Result<()>) -> Result<Vec<u8>> {
     let io = |e: io::Error| Error::io(path, e);
     let refuse = |kind: io::ErrorKind, message: String| Error::io(path, io::Error::new(kind, message));
     // From metadata before opening: opening a FIFO blocks until a writer comes.
@@ -339,7 +384,7 @@ fn read_model_bytes(path: &Path) -> Result<Vec<u8>> {
     let size = file.metadata().map_err(io)?.len();
     let mut head = Vec::with_capacity(HEAD);
     (&mut file).take(HEAD as u64).read_to_end(&mut head).map_err(io)?;
-    check_head(&head, size.max(head.len() as u64))?;
+    check(&head, size.max(head.len() as u64))?;
     let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0).max(head.len()));
     bytes.extend_from_slice(&head);
     file.take(size.saturating_sub(head.len() as u64)).read_to_end(&mut bytes).map_err(io)?;
@@ -545,6 +590,20 @@ mod tests {
         std::env::set_var("SOURCE_DATE_EPOCH", "1798761599");
         assert_eq!(now_rfc3339(), "2026-12-31T23:59:59Z");
         std::env::remove_var("SOURCE_DATE_EPOCH");
+    }
+
+    #[test]
+    fn bytes_after_or_missing_from_the_model_are_counted() {
+        let bytes = tiny().to_bytes().unwrap();
+        let mut appended = bytes.clone();
+        appended.extend_from_slice(b"junk");
+        let e = ModelFile::from_bytes(&appended).unwrap_err().to_string();
+        assert!(e.contains("4 unexpected bytes after the model"), "{e}");
+        let e = ModelFile::from_bytes(&bytes[..bytes.len() - 3]).unwrap_err().to_string();
+        assert!(
+            e.contains(&format!("truncated, corrupted or another format): the model needs {} bytes", bytes.len())),
+            "{e}"
+        );
     }
 
     fn tiny() -> ModelFile {

@@ -7,8 +7,8 @@
 //! failed or interrupted write leaves neither a truncated output nor a damaged
 //! file it was to replace, and the temporary file is removed on every failure.
 //! [`check_output_path`] lets a command refuse a bad output (a missing or
-//! read-only directory, a directory, one of its own inputs) before it spends
-//! minutes training.
+//! read-only directory, a directory, a FIFO or device, one of its own inputs)
+//! before it spends minutes training.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufReader};
@@ -47,11 +47,23 @@ pub(crate) fn open_input(path: &Path) -> Result<BufReader<File>> {
 /// is created in it and removed), `out` must not be a directory, and it must
 /// not be the same file as any of `inputs`, however it is spelled (symlinks,
 /// `..`, and on Unix hard links), since writing it would destroy data still to
-/// be read. An existing FIFO or character device such as `/dev/stdout` is
-/// accepted: the writers write such a file directly.
+/// be read. An existing FIFO, device or socket is refused, as inputs are: a
+/// FIFO blocks until someone reads it and `/dev/full` fails only once the
+/// work is done. `/dev/null` alone is accepted, to run a command for its
+/// report and throw its output away.
 pub fn check_output_path(out: &Path, inputs: &[&Path]) -> Result<()> {
-    if let Destination::Replace(target) = destination(out)? {
-        TempPath::create(&target).map_err(|e| Error::io(out, e))?;
+    match destination(out)? {
+        Destination::Replace(target) => {
+            TempPath::create(&target).map_err(|e| Error::io(out, e))?;
+        }
+        Destination::Stream if fs::canonicalize(out).is_ok_and(|p| p == Path::new("/dev/null")) => {}
+        Destination::Stream => {
+            let what = fs::metadata(out)
+                .map(|m| ironlearn_core::model_file::special_kind(&m.file_type()))
+                .unwrap_or("a special file");
+            let message = format!("is not a regular file ({what}); output is written to regular files only");
+            return Err(refuse(out, io::ErrorKind::InvalidInput, &message));
+        }
     }
     for input in inputs {
         if same_file(out, input) {

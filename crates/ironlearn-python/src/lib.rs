@@ -26,6 +26,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(frame::frame_from_arrow, m)?)?;
     m.add_function(wrap_pyfunction!(native_model::fit, m)?)?;
     m.add_function(wrap_pyfunction!(native_model::load_bytes, m)?)?;
+    m.add_function(wrap_pyfunction!(native_model::load_file, m)?)?;
+    m.add_function(wrap_pyfunction!(native_model::read_model_file, m)?)?;
     m.add_function(wrap_pyfunction!(native_model::estimators, m)?)?;
     #[cfg(feature = "boost")]
     m.add_function(wrap_pyfunction!(booster::import_lightgbm, m)?)?;

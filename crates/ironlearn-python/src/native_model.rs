@@ -262,6 +262,24 @@ pub fn load_bytes(data: &[u8]) -> PyResult<(NativeModel, String)> {
     Ok((NativeModel { model: loaded.model }, header))
 }
 
+/// The bytes of a model file (ironlearn, LightGBM text or XGBoost JSON), read
+/// as the CLI reads one: a directory, a FIFO or a device such as `/dev/zero`
+/// is refused from its metadata, and at most the file's size is read.
+#[pyfunction]
+pub fn read_model_file(py: Python<'_>, path: std::path::PathBuf) -> PyResult<Bound<'_, pyo3::types::PyBytes>> {
+    let bytes = py.detach(|| ironlearn_core::model_file::read_model_file(&path)).py()?;
+    Ok(pyo3::types::PyBytes::new(py, &bytes))
+}
+
+/// Loads a model file from a path, with the checks of [`read_model_file`];
+/// returns the model and its header as JSON.
+#[pyfunction]
+pub fn load_file(py: Python<'_>, path: std::path::PathBuf) -> PyResult<(NativeModel, String)> {
+    let loaded = py.detach(|| ironlearn_pipeline::load(&path)).py()?;
+    let header = serde_json::to_string(&loaded.header).map_err(|e| PyValueError::new_err(e.to_string()))?;
+    Ok((NativeModel { model: loaded.model }, header))
+}
+
 /// Every registered estimator (name, task, tags, documentation, parameters with their domains), as JSON.
 #[pyfunction]
 pub fn estimators() -> String {

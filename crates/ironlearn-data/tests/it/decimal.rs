@@ -17,9 +17,15 @@ fn decimal_commas_read_as_numbers_when_asked() {
     assert!(n[0] == 3.0 && n[1].is_nan() && n[2] == 4.0);
     assert!(matches!(t.column("name").unwrap().data, ColumnData::Categorical { .. }));
 
-    // With the default ',' delimiter the numbers are quoted, and still read.
+    // With the default ',' delimiter a decimal comma is refused: unquoted, "1,5" is two fields,
+    // and a number with a '.' would quietly become text.
     let opts = ReadOptions { decimal: b',', ..Default::default() };
-    let t = read_csv_from("a,b\n\"1,5\",2\n".as_bytes(), "t.csv", &opts).unwrap();
+    let err = read_csv_from("a,b\n\"1,5\",2\n".as_bytes(), "t.csv", &opts).unwrap_err().to_string();
+    assert!(err.contains("the decimal separator ',' is also the field delimiter (',' by default)"), "{err}");
+    assert!(err.contains("pass --delimiter ';'"), "{err}");
+    // A tab-separated file has no such clash.
+    let opts = ReadOptions { delimiter: Some(b'\t'), decimal: b',', ..Default::default() };
+    let t = read_csv_from("a\tb\n1,5\t2\n".as_bytes(), "t.tsv", &opts).unwrap();
     assert_eq!(t.column("a").unwrap().as_numeric().unwrap(), &[1.5]);
 }
 

@@ -61,6 +61,43 @@ fn each_row_knows_its_file_line() {
 }
 
 #[test]
+fn crlf_line_ends_and_blank_lines_do_not_shift_line_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.csv");
+    // \r\n line ends, a quoted field over two lines, and a blank line.
+    std::fs::write(&path, "a,b\r\n1,x\r\n2,\"two\r\nlines\"\r\n3,z\r\n\r\n4,w\r\n").unwrap();
+    let report = ironlearn_data::read_table_report(&path, &ReadOptions::default()).unwrap();
+    assert_eq!(report.lines, Some(vec![2, 3, 5, 7]));
+    let err = csv("a,b\r\n1,2\r\n3,4\r\n5\r\n").unwrap_err().to_string();
+    assert_eq!(err, "t.csv line 4: expected 2 fields like the header, found 1");
+    assert_eq!(csv("a\n\nok\n").unwrap().n_rows(), 1);
+    let opts = ReadOptions::default().with_type("a", ColumnType::Numeric);
+    let err = read_csv_from("a\r\n\r\n1\r\nx\r\n".as_bytes(), "t.csv", &opts).unwrap_err().to_string();
+    assert_eq!(err, "t.csv line 4, column 'a': cannot parse 'x' as a number");
+}
+
+#[test]
+fn an_unterminated_quote_is_named_with_its_line() {
+    let err = csv("a,y\n1,2\n\"3,4\n5,6\n7,8\n").unwrap_err().to_string();
+    assert!(err.starts_with("t.csv: an unterminated quote starting at line 3 runs to the end of the file"), "{err}");
+    // A short row that is no quote is still a short row.
+    let err = csv("a,y\n1,2\n\"x\ny\"\n5,6\n").unwrap_err().to_string();
+    assert_eq!(err, "t.csv line 3: expected 2 fields like the header, found 1");
+}
+
+#[test]
+fn a_model_file_given_as_data_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("model.csv");
+    let header = br#"{"__metadata__":{"ironlearn":"{}"}}"#;
+    let mut bytes = (header.len() as u64).to_le_bytes().to_vec();
+    bytes.extend_from_slice(header);
+    std::fs::write(&path, bytes).unwrap();
+    let err = read_table(&path, &ReadOptions::default()).unwrap_err().to_string();
+    assert!(err.contains("model.csv: this is an ironlearn model file, not data; pass it as --model"), "{err}");
+}
+
+#[test]
 fn ragged_rows_name_their_line() {
     let err = csv("a,b\n1,2\n3\n").unwrap_err().to_string();
     assert_eq!(err, "t.csv line 3: expected 2 fields like the header, found 1");

@@ -219,3 +219,18 @@ fn a_character_device_is_written_in_place() {
     assert!(fs::metadata("/dev/null").unwrap().file_type().is_char_device());
     assert_eq!(names_in(dir.path()), ["null.csv"]);
 }
+
+/// A FIFO or a device other than `/dev/null` is refused before any work: a
+/// FIFO would block until read, `/dev/full` would fail after the work.
+#[cfg(unix)]
+#[test]
+fn a_fifo_or_device_output_is_refused_up_front() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("o.csv");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status().is_ok_and(|s| s.success());
+    assert!(made, "mkfifo makes a FIFO");
+    let err = check_output_path(&fifo, &[]).unwrap_err().to_string();
+    assert!(err.contains("o.csv: is not a regular file (a FIFO)"), "{err}");
+    let err = check_output_path(Path::new("/dev/full"), &[]).unwrap_err().to_string();
+    assert!(err.contains("/dev/full: is not a regular file (a character device)"), "{err}");
+}

@@ -42,6 +42,11 @@ hyperparams! {
     }
 }
 
+/// The most values a dense encoding may hold: 2^28 numbers, 2 GiB. An
+/// identifier column (one category per row) would otherwise grow the output
+/// with the square of the rows until memory runs out.
+pub const MAX_ENCODED_VALUES: usize = 1 << 28;
+
 /// The categories of one encoded column, in output order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 struct Categories {
@@ -74,7 +79,10 @@ impl OneHotEncoder {
         ensure!(t.n_rows() > 0, Empty, "Found array with 0 sample(s) while a minimum of 1 is required");
         let all = self.columns == "all";
         let encoded = t.columns().iter().map(|c| learn_categories(c, all)).collect::<Result<Vec<_>>>()?;
-        Ok(OneHotEncoderModel { params: self.clone(), input_names: t.names(), encoded })
+        let model = OneHotEncoderModel { params: self.clone(), input_names: t.names(), encoded };
+        // Fitting is followed by encoding these rows: refuse now what that could not hold.
+        model.check_size(t.n_rows())?;
+        Ok(model)
     }
 }
 
@@ -120,6 +128,26 @@ impl OneHotEncoderModel {
     /// The categories of each input column (empty for a pass-through column).
     pub fn categories(&self) -> Vec<Vec<String>> {
         self.encoded.iter().map(|e| e.as_ref().map_or_else(Vec::new, |c| c.names.clone())).collect()
+    }
+
+    /// Fails when encoding `n_rows` rows would exceed [`MAX_ENCODED_VALUES`],
+    /// naming the column with the most categories.
+    fn check_size(&self, n_rows: usize) -> Result<()> {
+        let width = |e: &Option<Categories>| e.as_ref().map_or(1, |c| c.names.len());
+        let n_cols: usize = self.encoded.iter().map(width).sum();
+        let values = n_rows.saturating_mul(n_cols);
+        if values <= MAX_ENCODED_VALUES {
+            return Ok(());
+        }
+        let widest = (0..self.encoded.len()).max_by_key(|&j| width(&self.encoded[j])).unwrap_or(0);
+        bail!(
+            InvalidValue,
+            "one-hot encoding {n_rows} rows would make {n_cols} columns ({values} values), over the limit of \
+             {MAX_ENCODED_VALUES} values (2 GiB); column '{}' alone has {} categories: leave out columns with \
+             about one category per row (identifiers), or group rare categories",
+            self.input_names[widest],
+            width(&self.encoded[widest])
+        )
     }
 
     fn unknown(&self, column: &str, value: &str) -> Result<Option<usize>> {
@@ -197,6 +225,7 @@ impl OneHotEncoderModel {
             t.n_cols(),
             self.encoded.len()
         );
+        self.check_size(t.n_rows())?;
         let mut out = Vec::new();
         for (c, enc) in t.columns().iter().zip(&self.encoded) {
             match enc {
@@ -269,3 +298,18 @@ impl Fitted for OneHotEncoderModel {
 }
 
 register!(OneHotEncoder);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_encoding_too_large_to_hold_is_refused_naming_the_limit() {
+        let n = 20_000;
+        let ids: Vec<Option<String>> = (0..n).map(|i| Some(format!("user{i}"))).collect();
+        let t = Table::new(vec![Column::categorical("id", &ids), Column::numeric("a", vec![1.0; n])]).unwrap();
+        let e = OneHotEncoder::default().fit_table(&t).unwrap_err().to_string();
+        assert!(e.contains("over the limit of 268435456 values"), "{e}");
+        assert!(e.contains("column 'id' alone has 20000 categories"), "{e}");
+    }
+}
