@@ -208,6 +208,10 @@ class _ConfigAliases:
                 if g[0] not in known:
                     table[g[0]] = g
                     known.update(g)
+            for names in table.values():
+                if "num_iterations" in names and "max_iter" not in names:
+                    names.append("max_iter")  # LightGBM's alias, handled in Python (_choose_num_iterations)
+            table.pop("max_iter", None)
             cls.aliases = table
         return cls.aliases
 
@@ -252,6 +256,128 @@ def _choose_param_value(main_param_name: str, params: dict, default_value: Any) 
         params.pop(a, None)
     return params
 
+
+#: LightGBM's data layouts of a flattened 2-D array (``_np2d_to_np1d``).
+_C_API_IS_COL_MAJOR = 0
+_C_API_IS_ROW_MAJOR = 1
+
+
+def _np2d_to_np1d(mat: np.ndarray) -> tuple:
+    """A 2-D array flattened without a copy where possible, and its layout (LightGBM's helper).
+
+    float32 and float64 keep their type, anything else becomes float32 (a
+    copy); a Fortran-ordered array is flattened column by column
+    (``_C_API_IS_COL_MAJOR``), any other row by row (``_C_API_IS_ROW_MAJOR``).
+    """
+    dtype = mat.dtype if mat.dtype in (np.float32, np.float64) else np.float32
+    if mat.flags["F_CONTIGUOUS"]:
+        order, layout = "F", _C_API_IS_COL_MAJOR
+    else:
+        order, layout = "C", _C_API_IS_ROW_MAJOR
+    data = np.asarray(mat, dtype=dtype, order=order)
+    return data.ravel(order=order), layout
+
+
+def _is_numeric(obj) -> bool:
+    try:
+        float(obj)
+        return True
+    except (TypeError, ValueError):
+        return False
+
+
+def _is_numpy_1d_array(data) -> bool:
+    return isinstance(data, np.ndarray) and len(data.shape) == 1
+
+
+def _is_numpy_column_array(data) -> bool:
+    return isinstance(data, np.ndarray) and len(data.shape) == 2 and data.shape[1] == 1
+
+
+def _is_1d_list(data) -> bool:
+    return isinstance(data, list) and (not data or _is_numeric(data[0]))
+
+
+def _cast_numpy_array_to_dtype(array: np.ndarray, dtype) -> np.ndarray:
+    return array if array.dtype == dtype else array.astype(dtype=dtype, copy=False)
+
+
+def _is_allowed_numpy_dtype(dtype) -> bool:
+    float128 = getattr(np, "float128", type(None))
+    return issubclass(dtype, (np.integer, np.floating, np.bool_)) and not issubclass(dtype, (np.timedelta64, float128))
+
+
+def _check_for_bad_pandas_dtypes(pandas_dtypes_series) -> None:
+    """Raises LightGBM's ValueError naming every column whose dtype is not int, float or bool."""
+    bad = [f"{name}: {dt}" for name, dt in pandas_dtypes_series.items() if not _is_allowed_numpy_dtype(dt.type)]
+    if bad:
+        raise ValueError(f"pandas dtypes must be int, float or bool.\nFields with bad pandas dtypes: {', '.join(bad)}")
+
+
+def _list_to_1d_numpy(*, data, dtype, name: str) -> np.ndarray:
+    """A label, weight or similar as a 1-D array of ``dtype`` (LightGBM's helper and its checks).
+
+    A 1-D array is cast without a copy where the type matches; a column vector
+    is flattened with a warning; a list of numbers and a numeric pandas Series
+    are converted; anything else raises TypeError naming ``name``.
+    """
+    if _is_numpy_1d_array(data):
+        return _cast_numpy_array_to_dtype(data, dtype)
+    if _is_numpy_column_array(data):
+        warnings.warn("Converting column-vector to 1d array", UserWarning, stacklevel=2)
+        return _cast_numpy_array_to_dtype(data.ravel(), dtype)
+    if _is_1d_list(data):
+        return np.asarray(data, dtype=dtype)
+    if isinstance(data, pd_Series):
+        _check_for_bad_pandas_dtypes(data.to_frame().dtypes)
+        return np.asarray(data, dtype=dtype)
+    raise TypeError(f"Wrong type({type(data).__name__}) for {name}.\nIt should be list, numpy 1-D array or pandas Series")
+
+
+def _pandas_to_numpy(data, target_dtype) -> np.ndarray:
+    _check_for_bad_pandas_dtypes(data.dtypes)
+    try:
+        return data.to_numpy(dtype=target_dtype, copy=False)
+    except TypeError:
+        return data.astype(target_dtype, copy=False).values
+    except ValueError:  # nullable dtypes: missing values become NaN (a copy)
+        return data.to_numpy(dtype=target_dtype, na_value=np.nan)
+
+
+def _data_from_pandas(data, feature_name, categorical_feature, pandas_categorical):
+    """LightGBM's conversion of a DataFrame: ``(array, feature_name, categorical_feature, pandas_categorical)``.
+
+    Category columns become their codes (missing and unseen levels NaN); with
+    ``pandas_categorical`` (the training data's category lists) a validation
+    frame's categories are aligned to the training ones. The array has the
+    smallest float type that holds every column (no copy for a frame of one
+    float type). ``categorical_feature="auto"`` gives the unordered category columns.
+    """
+    from pandas import CategoricalDtype
+
+    if len(data.shape) != 2 or data.shape[0] < 1:
+        raise ValueError("Input data must be 2 dimensional and non empty.")
+    data = data.copy(deep=False)
+    if feature_name == "auto":
+        feature_name = [str(col) for col in data.columns]
+    cat_cols = [col for col, dt in zip(data.columns, data.dtypes) if isinstance(dt, CategoricalDtype)]
+    cat_cols_not_ordered = [col for col in cat_cols if not data[col].cat.ordered]
+    if pandas_categorical is None:
+        pandas_categorical = [list(data[col].cat.categories) for col in cat_cols]
+    else:
+        if len(cat_cols) != len(pandas_categorical):
+            raise ValueError("train and valid dataset categorical_feature do not match.")
+        for col, category in zip(cat_cols, pandas_categorical):
+            if list(data[col].cat.categories) != list(category):
+                data[col] = data[col].cat.set_categories(category)
+    if cat_cols:
+        data[cat_cols] = data[cat_cols].apply(lambda x: x.cat.codes).replace({-1: np.nan})
+    if categorical_feature == "auto":
+        categorical_feature = cat_cols_not_ordered
+    target_dtype = np.result_type(*[dt.type for dt in data.dtypes], np.float32)
+    return _pandas_to_numpy(data, target_dtype=target_dtype), feature_name, categorical_feature, pandas_categorical
+
+
 #: LightGBM parameters that cannot change the model: logging and verbosity,
 #: output files, threads, memory and data-layout hints, devices and settings
 #: of features ironlearn does not have. Accepted with any value, ignored silently.
@@ -288,7 +414,8 @@ _IGNORED_IF_DEFAULT = {"use_missing": True, "zero_as_missing": False, "tree_lear
 
 #: LightGBM parameters the Python layer takes itself (early stopping runs as LightGBM's callback does).
 _EARLY_STOPPING_ALIASES = ("early_stopping_round", "early_stopping_rounds", "early_stopping", "n_iter_no_change")
-_HANDLED_PARAMS = frozenset({"first_metric_only", "early_stopping_min_delta", *_EARLY_STOPPING_ALIASES})
+#: ``max_iter`` is LightGBM's last alias of the number of rounds, which ironlearn's registry does not list.
+_HANDLED_PARAMS = frozenset({"first_metric_only", "early_stopping_min_delta", "max_iter", *_EARLY_STOPPING_ALIASES})
 
 #: Every LightGBM name the Python layer accepts beyond the Rust registry's parameters and aliases.
 PYTHON_PARAMS = NO_EFFECT_PARAMS | set(NOT_IMPLEMENTED_PARAMS) | set(_IGNORED_IF_DEFAULT) | _HANDLED_PARAMS
@@ -325,7 +452,40 @@ def _short(v) -> str:
 
 
 _CLASSIFY = {"binary", "multiclass", "softmax"}
-_NUM_ROUND_ALIASES = ("num_iterations", "num_iteration", "n_iter", "num_tree", "num_trees", "num_round", "num_rounds", "nrounds", "num_boost_round", "n_estimators")
+#: The names of the number of rounds, in LightGBM's order of preference (``num_iterations`` first, ``max_iter`` last).
+_NUM_ROUND_ALIASES = ("num_iterations", "num_iteration", "n_iter", "num_tree", "num_trees", "num_round", "num_rounds", "nrounds", "num_boost_round", "n_estimators", "max_iter")
+
+
+def _choose_num_iterations(num_boost_round, params: dict) -> tuple:
+    """``(rounds, params without any name of the number of rounds)``, chosen as LightGBM 4.7 does.
+
+    ``num_iterations`` in ``params`` wins, else the first of its aliases in
+    LightGBM's order, else ``num_boost_round``; different values in
+    ``params`` warn, naming the one used.
+    """
+    given = {a: params[a] for a in _NUM_ROUND_ALIASES if a in params}
+    params = {k: v for k, v in params.items() if k not in given}
+    if not given:
+        return num_boost_round, params
+    name, rounds = next(iter(given.items()))
+    _integer_param(name, rounds)  # a bad value is named as the user gave it
+    if len(given) > 1 and len({repr(v) for v in given.values()}) > 1:
+        listed = ", ".join(f"{a}={v}" for a, v in given.items())
+        warnings.warn(
+            f"Found conflicting values for num_iterations provided via 'params': {listed}. "
+            f"LightGBM will perform up to {rounds} boosting rounds. "
+            "To be confident in the maximum number of boosting rounds LightGBM will perform and to "
+            "suppress this warning, modify 'params' so that only one of those is present.",
+            UserWarning,
+            stacklevel=3,
+        )
+    return rounds, params
+
+
+def _check_num_boost_round(num_boost_round) -> int:
+    if isinstance(num_boost_round, numbers.Integral) and not isinstance(num_boost_round, (bool, np.bool_)) and num_boost_round <= 0:
+        raise ValueError(f"Number of boosting rounds must be greater than 0. Got {num_boost_round}.")
+    return _integer_param("num_boost_round", num_boost_round)
 
 
 def _clean_params(params: dict | None, asked: dict | None = None) -> dict:
@@ -395,6 +555,16 @@ class Dataset:
 
     def construct(self):
         return self
+
+    def get_params(self) -> dict:
+        """The Dataset's parameters (LightGBM's ``get_params``): its own ``params``, else its reference's.
+
+        As in LightGBM, only the parameters that concern the data (binning,
+        categorical features, labels...) are kept; training parameters given
+        to the Dataset are left out.
+        """
+        params = self.params if self.params or self.reference is None else self.reference.get_params()
+        return {k: v for k, v in params.items() if k in _dataset_param_names()}
 
     def subset(self, used_indices, params=None):
         """A Dataset of the rows ``used_indices`` (in that order), with their labels, weights, init scores and groups."""
@@ -522,6 +692,19 @@ class Dataset:
         if cf in (None, "auto") or (isinstance(cf, (list, tuple)) and len(cf) == 0):
             return None
         return [str(c) for c in cf]
+
+
+#: LightGBM's Dataset parameters (``Dataset.get_params`` keeps these and their aliases).
+_DATASET_PARAMS = (
+    "bin_construct_sample_cnt", "categorical_feature", "data_random_seed", "enable_bundle", "feature_pre_filter",
+    "forcedbins_filename", "group_column", "header", "ignore_column", "is_enable_sparse", "label_column", "linear_tree",
+    "max_bin", "max_bin_by_feature", "min_data_in_bin", "pre_partition", "precise_float_parser", "two_round",
+    "use_missing", "weight_column", "zero_as_missing",
+)
+
+
+def _dataset_param_names() -> set:
+    return _ConfigAliases.get(*_DATASET_PARAMS)
 
 
 #: The most cells (rows x columns) a scipy.sparse or pandas sparse input is
@@ -931,6 +1114,18 @@ def _check_predict_kwargs(kwargs: dict) -> None:
         )
 
 
+#: The columns of ``Booster.trees_to_dataframe`` (LightGBM's).
+_TREE_DF_COLUMNS = (
+    "tree_index", "node_depth", "node_index", "left_child", "right_child", "parent_index", "split_feature",
+    "split_gain", "threshold", "decision_type", "missing_direction", "missing_type", "value", "weight", "count",
+)
+
+#: LightGBM's main parameter names (its loaded config uses them) where ironlearn's main name differs.
+_LGBM_MAIN_NAMES = frozenset({"num_iterations", "learning_rate", "num_leaves", "objective", "boosting", "bagging_fraction",
+                              "feature_fraction", "lambda_l1", "lambda_l2", "min_data_in_leaf", "min_sum_hessian_in_leaf",
+                              "min_gain_to_split", "bagging_freq", "seed", "num_threads", "max_depth", "max_bin"})
+
+
 class Booster:
     """A trained booster: prediction, importance, dumps and persistence."""
 
@@ -947,8 +1142,9 @@ class Booster:
         #: Parameters set by ``reset_parameter`` that ``train`` has not applied yet.
         self._reset: dict = {}
         if model_file is not None:
-            with open(model_file, "rb") as f:
-                self._load_bytes(f.read())
+            # Read natively: directories, FIFOs, devices and oversized files
+            # are refused as the CLI refuses them.
+            self._load_bytes(_native.read_model_file(model_file))
         elif model_str is not None:
             self._load_str(model_str)
         elif train_set is not None:
@@ -1023,6 +1219,7 @@ class Booster:
             raise TypeError("Cannot use Dataset instance for prediction, please use raw data instead")
         if validate_features and _is_dataframe(data):
             self._validate_features([str(c) for c in data.columns])
+        self._warn_unseen_levels(data)
         x = Dataset(data)._native_x()
         kind = "leaf" if pred_leaf else "contrib" if pred_contrib else "raw" if raw_score else "value"
         out = self._native.booster_predict(x, kind, self._iterations(num_iteration))
@@ -1040,12 +1237,13 @@ class Booster:
         return out
 
     def _validate_features(self, columns: list[str]) -> None:
+        """LightGBM's ``validate_features`` check: raises LightGBMError at the first column that is not the model's."""
         expected = self.feature_name()
         if len(columns) != len(expected):
-            raise ValueError(f"The data has {len(columns)} features, but the model expects {len(expected)}: {expected}")
+            raise LightGBMError(f"The data has {len(columns)} features, but the model expects {len(expected)}: {expected}")
         for i, (want, got) in enumerate(zip(expected, columns)):
             if want != got:
-                raise ValueError(f"Expected '{want}' at position {i} but found '{got}'")
+                raise LightGBMError(f"Expected '{want}' at position {i} but found '{got}'")
 
     # -- inspection ---------------------------------------------------------------
     def feature_importance(self, importance_type="split", iteration=None):
@@ -1072,7 +1270,110 @@ class Booster:
         return json.loads(self._native.dump_model(), object_hook=object_hook)
 
     def trees_to_dataframe(self):
-        raise NotImplementedError("trees_to_dataframe is not supported; use dump_model()")
+        """Every node of every tree as a row of a pandas DataFrame, from ``dump_model`` (LightGBM's layout).
+
+        Columns: ``tree_index``, ``node_depth`` (the root is 1), ``node_index``
+        (``"<tree>-S<split>"`` or ``"<tree>-L<leaf>"``), ``left_child``,
+        ``right_child``, ``parent_index``, ``split_feature`` (its name),
+        ``split_gain``, ``threshold``, ``decision_type``, ``missing_direction``,
+        ``missing_type``, ``value``, ``weight`` and ``count``. A tree of one
+        leaf has ``value`` only. ``weight`` (LightGBM's sum of hessians) is
+        taken from the dump's ``internal_weight``/``leaf_weight``; ironlearn's
+        dumps do not record them, so it is NaN for ironlearn-trained nodes.
+        """
+        if not PANDAS_INSTALLED:
+            raise LightGBMError("This method cannot be run without pandas installed. You must install pandas and restart your session to use this method.")
+        if self.num_trees() == 0:
+            raise LightGBMError("There are no trees in this Booster and thus nothing to parse")
+        model = self.dump_model()
+        names = model.get("feature_names")
+        rows: list = []
+
+        def index(node, t):
+            split = "split_index" in node
+            return f"{t}-{'S' if split else 'L'}{node.get('split_index' if split else 'leaf_index', 0)}"
+
+        def walk(node, depth, t, parent):
+            row = dict.fromkeys(_TREE_DF_COLUMNS)
+            row.update(tree_index=t, node_depth=depth, node_index=index(node, t), parent_index=parent)
+            if "split_index" in node:
+                f = node["split_feature"]
+                row.update(
+                    left_child=index(node["left_child"], t), right_child=index(node["right_child"], t),
+                    split_feature=names[f] if names is not None else f, split_gain=node["split_gain"],
+                    threshold=node["threshold"], decision_type=node["decision_type"],
+                    missing_direction="left" if node["default_left"] else "right", missing_type=node["missing_type"],
+                    value=node["internal_value"], weight=node.get("internal_weight", np.nan), count=node["internal_count"],
+                )
+                rows.append(row)
+                walk(node["left_child"], depth + 1, t, row["node_index"])
+                walk(node["right_child"], depth + 1, t, row["node_index"])
+            else:
+                row["value"] = node["leaf_value"]
+                if set(node) != {"leaf_value", "leaf_count"} and "leaf_index" in node:
+                    row.update(weight=node.get("leaf_weight", np.nan), count=node.get("leaf_count"))
+                rows.append(row)
+
+        for tree in model["tree_info"]:
+            walk(tree["tree_structure"], 1, tree["tree_index"], None)
+        return pd_DataFrame(rows, columns=list(_TREE_DF_COLUMNS))
+
+    def _model_meta(self) -> dict:
+        """The metadata the model file records (parameters, schema with the categorical levels), {} when unreadable."""
+        import struct
+
+        raw = bytes(self._native.to_bytes(None))
+        (n,) = struct.unpack("<Q", raw[:8])
+        return json.loads(json.loads(raw[8:8 + n]).get("__metadata__", {}).get("ironlearn", "{}"))
+
+    def _warn_unseen_levels(self, data) -> None:
+        """Warns, per categorical column of a pandas DataFrame, about levels the model never saw in training.
+
+        Such a value is predicted as an unknown level (as a missing one); the
+        warning names the column, the levels, how many rows hold them and the
+        first one, as ``ironlearn predict`` does.
+        """
+        if not (hasattr(data, "iloc") and hasattr(data, "dtypes")):
+            return
+        fields = (self._model_meta().get("schema") or {}).get("fields") or []
+        for f in fields:
+            if f.get("type") != "categorical" or f.get("name") not in data.columns:
+                continue
+            col = data[f["name"]]
+            if not (str(col.dtype) == "category" or col.dtype == object or str(col.dtype) in ("str", "string")):
+                continue
+            values = col.astype(object)
+            known = set(f.get("categories") or [])
+            mask = values.notna().to_numpy() & ~values.map(lambda v: str(v) in known).to_numpy()
+            if not mask.any():
+                continue
+            unseen = list(dict.fromkeys(str(v) for v in values[mask]))
+            first = data.index[np.flatnonzero(mask)[0]]
+            listed = ", ".join(repr(u) for u in unseen[:5]) + (f" and {len(unseen) - 5} more" if len(unseen) > 5 else "")
+            warnings.warn(
+                f"column '{f['name']}' holds {'level' if len(unseen) == 1 else f'{len(unseen)} levels'} {listed} the model never "
+                f"saw in training, in {int(mask.sum())} row{'s' if mask.sum() > 1 else ''} (the first at index {first!r}); "
+                "they are predicted as an unknown level: check the spelling, or retrain on data that has them",
+                UserWarning,
+                stacklevel=4,
+            )
+
+    def _get_loaded_param(self) -> dict:
+        """The parameters the booster was trained with, by ironlearn's main names (LightGBM's loaded config).
+
+        Read from the model itself (its file records every parameter, defaults
+        included, with aliases resolved), so an alias such as ``eta`` shows as
+        ``learning_rate``. LightGBM's names that have another main name in
+        ironlearn (``num_iterations``, ``num_leaves``...) are added, with the same values.
+        """
+        params = dict(self._model_meta().get("params") or {})
+        if not params:
+            raise LightGBMError("this model records no training parameters (it was imported, not trained by ironlearn)")
+        for main, names in _ConfigAliases._load().items():
+            if main in params:
+                for lgb_name in _LGBM_MAIN_NAMES.intersection(names):
+                    params.setdefault(lgb_name, params[main])
+        return params
 
     # -- persistence ----------------------------------------------------------------
     def _bytes(self, num_iteration=None) -> bytes:
@@ -1173,6 +1474,8 @@ def train(
     continuing the previous one; without row or feature sampling the trees are
     the same as in one run, with sampling the random draws differ.
     """
+    if not isinstance(train_set, Dataset):
+        raise TypeError(f"train() only accepts Dataset object, train_set has type '{type(train_set).__name__}'.")
     params = dict(params or {})
     fevals = _as_list(feval)
     for f in fevals:
@@ -1182,11 +1485,8 @@ def train(
     fobj = None
     if callable(params.get("objective")):
         fobj = params.pop("objective")
-    round_name = "num_boost_round"
-    for alias in _NUM_ROUND_ALIASES:
-        if alias in params:
-            round_name, num_boost_round = alias, params.pop(alias)
-    num_boost_round = _integer_param(round_name, num_boost_round)
+    num_boost_round, params = _choose_num_iterations(num_boost_round, params)
+    num_boost_round = _check_num_boost_round(num_boost_round)
     merged = {**train_set.params, **params}
     stopping_rounds = _choose(merged, _EARLY_STOPPING_ALIASES)
     first_metric_only = bool(merged.pop("first_metric_only", False))
@@ -1389,8 +1689,7 @@ class CVBooster:
         self.boosters: list = []
         self.best_iteration = -1
         if model_file is not None:
-            with open(model_file) as f:
-                self._from_dict(json.load(f))
+            self._from_dict(json.loads(_native.read_model_file(model_file)))
 
     def _from_dict(self, models: dict) -> None:
         self.best_iteration = models["best_iteration"]
@@ -1511,10 +1810,8 @@ def cv(
     if not isinstance(train_set, Dataset):
         raise TypeError(f"cv() only accepts Dataset object, train_set has type '{type(train_set).__name__}'.")
     params = dict(params or {})
-    for alias in _NUM_ROUND_ALIASES:
-        if alias in params:
-            num_boost_round = params.pop(alias)
-    num_boost_round = _integer_param("num_boost_round", num_boost_round)
+    num_boost_round, params = _choose_num_iterations(num_boost_round, params)
+    num_boost_round = _check_num_boost_round(num_boost_round)
     if metrics is not None:
         for alias in ("metric", "metrics", "metric_types", "eval_metric"):
             params.pop(alias, None)
@@ -1597,6 +1894,65 @@ def _init(init_score):
 from .ensemble import GBDTClassifier, GBDTRanker, GBDTRegressor, _GBDTBase  # noqa: E402
 
 
+class _FittedAttribute:
+    """A fitted attribute of the LGBM estimators: LightGBM's ``LGBMNotFittedError`` (with its message) before ``fit``."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+    def __set_name__(self, owner, name: str) -> None:
+        self.name = name
+        self.key = f"_fitted_{name}"
+
+    def __get__(self, obj, owner=None):
+        if obj is None:
+            return self
+        if not obj.__sklearn_is_fitted__():
+            raise LGBMNotFittedError(self.message)
+        try:
+            return obj.__dict__[self.key]
+        except KeyError:
+            raise AttributeError(f"'{type(obj).__name__}' object has no attribute '{self.name}'") from None
+
+    def __set__(self, obj, value) -> None:
+        obj.__dict__[self.key] = value
+
+    def __delete__(self, obj) -> None:
+        obj.__dict__.pop(self.key, None)
+
+
+def _frame_like(X) -> bool:
+    """A pandas or polars DataFrame, an Arrow table or a native Frame: input whose columns have names."""
+    return isinstance(X, _native.Frame) or _is_dataframe(X) or hasattr(X, "__arrow_c_stream__")
+
+
+def _input_feature_names(X) -> Optional[list]:
+    """The column names of a pandas or polars DataFrame or an Arrow table, else None."""
+    if isinstance(X, _native.Frame):
+        return [str(n) for n in X.names]
+    if hasattr(X, "column_names") and not hasattr(X, "iloc"):  # pyarrow
+        return [str(n) for n in X.column_names]
+    if _is_dataframe(X):
+        return [str(c) for c in X.columns]
+    return None
+
+
+def _validate_eval_set_Xy(*, eval_set, eval_X, eval_y):
+    """LightGBM 4.7's rules for ``eval_set`` (deprecated, with LGBMDeprecationWarning) and ``eval_X``/``eval_y``: the eval pairs, or None."""
+    if eval_set is not None:
+        warnings.warn("The argument 'eval_set' is deprecated, use 'eval_X' and 'eval_y' instead.", LGBMDeprecationWarning, stacklevel=3)
+        if eval_X is not None or eval_y is not None:
+            raise ValueError("Specify either 'eval_set' or 'eval_X' and 'eval_y', but not both.")
+        return [eval_set] if isinstance(eval_set, tuple) else eval_set
+    if (eval_X is None) != (eval_y is None):
+        raise ValueError("You must specify eval_X and eval_y, not just one of them.")
+    if eval_X is None:
+        return None
+    if isinstance(eval_X, tuple) != isinstance(eval_y, tuple) or (isinstance(eval_X, tuple) and len(eval_X) != len(eval_y)):
+        raise ValueError("If eval_X is a tuple, y_val must be a tuple of same length, and vice versa.")
+    return list(zip(eval_X, eval_y)) if isinstance(eval_X, tuple) else [(eval_X, eval_y)]
+
+
 class LGBMModel(_GBDTBase):
     """LightGBM's scikit-learn base estimator: the constructor of ``LGBMModel`` (keyword-only arguments, ``class_weight``).
 
@@ -1671,8 +2027,109 @@ class LGBMModel(_GBDTBase):
         return sorted(names)
 
     def _more_tags(self) -> dict:
-        """LightGBM's pre-1.6 scikit-learn tags (its tests read them); ``__sklearn_tags__`` says the same."""
-        return {"allow_nan": True, "X_types": ["2darray", "sparse", "1dlabels"], "_xfail_checks": {}}
+        """LightGBM's pre-1.6 scikit-learn tags (its tests read them); ``__sklearn_tags__`` says the same.
+
+        ``_xfail_checks`` lists the scikit-learn checks these estimators fail on
+        purpose, as LightGBM's do and for the same reasons (its tests pass them
+        to ``parametrize_with_checks``).
+        """
+        weights = (
+            "Setting a sample's weight to 0 can give a different model than leaving the sample out: as in LightGBM, "
+            "such samples still count in 'min_data_in_leaf' (min_child_samples) and in the binning of the features."
+        )
+        return {
+            "allow_nan": True,
+            "X_types": ["2darray", "sparse", "1dlabels"],
+            "_xfail_checks": {
+                "check_no_attributes_set_in_init": (
+                    "As LightGBM's, the estimators keep booster parameters given as keyword arguments (max_bin=...) "
+                    "as attributes, which scikit-learn's check takes for attributes set in __init__"
+                ),
+                "check_sample_weight_equivalence": weights,
+                "check_sample_weight_equivalence_on_dense_data": weights,
+                "check_sample_weight_equivalence_on_sparse_data": weights,
+            },
+        }
+
+    # -- fitted attributes: LightGBM's LGBMNotFittedError before fit ------------------
+    booster_ = _FittedAttribute("No booster found. Need to call fit beforehand.")
+    evals_result_ = _FittedAttribute("No results found. Need to call fit with eval_set beforehand.")
+    feature_name_ = _FittedAttribute("No feature_name found. Need to call fit beforehand.")
+    n_features_in_ = _FittedAttribute("No n_features_in found. Need to call fit beforehand.")
+    best_iteration_ = _FittedAttribute("No best_iteration found. Need to call fit with early_stopping callback beforehand.")
+    best_score_ = _FittedAttribute("No best_score found. Need to call fit beforehand.")
+    objective_ = _FittedAttribute("No objective found. Need to call fit beforehand.")
+    n_estimators_ = _FittedAttribute("No n_estimators found. Need to call fit beforehand.")
+    n_iter_ = _FittedAttribute("No n_iter found. Need to call fit beforehand.")
+
+    def __sklearn_is_fitted__(self) -> bool:
+        return "_model" in self.__dict__
+
+    @property
+    def n_features_(self) -> int:
+        """The number of features of the fitted model (LightGBM's name for ``n_features_in_``)."""
+        if not self.__sklearn_is_fitted__():
+            raise LGBMNotFittedError("No n_features found. Need to call fit beforehand.")
+        return self.n_features_in_
+
+    @property
+    def feature_names_in_(self) -> np.ndarray:
+        """The feature names (as ``feature_name_``), only when the training data had names or ``feature_name`` was given.
+
+        As in LightGBM, a model trained on an array without ``feature_name``
+        raises AttributeError here (``feature_name_`` then holds ``Column_0``, ...).
+        """
+        if not self.__sklearn_is_fitted__():
+            raise LGBMNotFittedError("No feature_names_in_ found. Need to call fit beforehand.")
+        if not self.__dict__.get("_fitted_with_feature_names"):
+            raise AttributeError(
+                f"'{type(self).__name__}' object has no attribute 'feature_names_in_'. The training data did not have "
+                "feature names (e.g. was a numpy array rather than a pandas DataFrame)."
+            )
+        return np.array(self.feature_name_)
+
+    @feature_names_in_.setter
+    def feature_names_in_(self, value) -> None:
+        # scikit-learn's validate_data sets it for data with names (and unpickling does): the names come from the booster.
+        self.__dict__["_fitted_with_feature_names"] = True
+
+    @feature_names_in_.deleter
+    def feature_names_in_(self) -> None:
+        # scikit-learn deletes it for data without names; fit decides (feature_name= counts too), as in LightGBM.
+        pass
+
+    def _header(self) -> dict:
+        header = super()._header()
+        booster = self.__dict__.get("_fitted_booster_")
+        if self.__dict__.get("_fitted_with_feature_names") and booster is not None:
+            header["feature_names"] = booster.feature_name()
+        return header
+
+    def _extra_state(self) -> dict:
+        extra = super()._extra_state()
+        if "_fitted_evals_result_" in self.__dict__:
+            extra["evals_result"] = self.__dict__["_fitted_evals_result_"]
+        extra["fitted_with_feature_names"] = bool(self.__dict__.get("_fitted_with_feature_names"))
+        return extra
+
+    def _restore_extra(self, extra: dict) -> None:
+        super()._restore_extra(extra)
+        if "evals_result" in extra:
+            self.__dict__["_fitted_evals_result_"] = extra["evals_result"]
+        if "fitted_with_feature_names" in extra:
+            self.__dict__["_fitted_with_feature_names"] = extra["fitted_with_feature_names"]
+
+    def _fit(self, X, given, label, sample_weight, init_score, group, eval_set, eval_names, eval_sample_weight, eval_init_score, eval_group, eval_metric, feature_name, categorical_feature, callbacks, init_model, eval_class_weight=None):
+        # LightGBM's feature names: feature_name= if given, else the data's column names, else Column_0, ...
+        names = None if feature_name in (None, "auto") else [str(n) for n in feature_name]
+        if names is None:
+            names = _input_feature_names(given[0])
+            if names is not None:
+                feature_name = names
+        self.__dict__["_fitted_with_feature_names"] = names is not None
+        out = super()._fit(X, given, label, sample_weight, init_score, group, eval_set, eval_names, eval_sample_weight, eval_init_score, eval_group, eval_metric, feature_name, categorical_feature, callbacks, init_model, eval_class_weight)
+        self.__dict__["_fitted_with_feature_names"] = names is not None
+        return out
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -1683,7 +2140,26 @@ class LGBMModel(_GBDTBase):
 
     def _prepare_X(self, X, reset: bool):
         # scipy.sparse and pandas sparse input are densified (within MAX_DENSIFIED_CELLS): the booster bins dense columns.
-        return super()._prepare_X(_dense_X(X), reset)
+        X = _dense_X(X)
+        if reset or not _frame_like(X):
+            return super()._prepare_X(X, reset)
+        # As LightGBM: a data frame's column names are not checked against the training ones when predicting
+        # (predict(validate_features=True) checks them); only its width is.
+        from sklearn.utils.validation import _check_n_features, check_array
+
+        from ._base import _Shape
+
+        check_mixed_columns(X)
+        if isinstance(X, _native.Frame) or _has_text_columns(X) or _has_category_dtype(X):
+            frame = to_frame(X)
+            _check_n_features(self, _Shape(frame.shape), reset=False)
+            return frame
+        if hasattr(X, "__arrow_c_stream__") and not _is_dataframe(X):
+            arr = np.asarray(to_frame(X).to_columns(), dtype=np.float64).T
+        else:
+            arr = check_array(X, dtype=np.float64, ensure_all_finite=False)
+        _check_n_features(self, arr, reset=False)
+        return np.ascontiguousarray(arr, dtype=np.float64)
 
     def _booster_params(self) -> dict:
         # Arguments a subclass's __init__ adds are its own, not booster parameters (LightGBM's C++ ignores them).
@@ -1699,8 +2175,14 @@ class LGBMModel(_GBDTBase):
         finally:
             del self._params
 
-    def fit(self, X, y, sample_weight=None, init_score=None, group=None, eval_set=None, eval_names=None, eval_sample_weight=None, eval_class_weight=None, eval_init_score=None, eval_group=None, eval_metric=None, feature_name="auto", categorical_feature="auto", callbacks=None, init_model=None):
-        """Fits the booster with ``objective`` (regression when None); returns self."""
+    def fit(self, X, y, sample_weight=None, init_score=None, group=None, eval_set=None, eval_names=None, eval_sample_weight=None, eval_class_weight=None, eval_init_score=None, eval_group=None, eval_metric=None, feature_name="auto", categorical_feature="auto", callbacks=None, init_model=None, *, eval_X=None, eval_y=None):
+        """Fits the booster with ``objective`` (regression when None); returns self.
+
+        Validation data go in ``eval_X`` and ``eval_y`` (one input or a tuple of
+        them); ``eval_set`` (a list of ``(X, y)`` pairs) still works, with
+        LightGBM 4.7's LGBMDeprecationWarning.
+        """
+        eval_set = _validate_eval_set_Xy(eval_set=eval_set, eval_X=eval_X, eval_y=eval_y)
         X, eval_set = _dense_fit_args(X, eval_set)
         if group is not None or eval_group is not None:
             return GBDTRanker.fit(self, X, y, sample_weight=sample_weight, init_score=init_score, group=group, eval_set=eval_set, eval_names=eval_names, eval_sample_weight=eval_sample_weight, eval_init_score=eval_init_score, eval_group=eval_group, eval_metric=eval_metric, feature_name=feature_name, categorical_feature=categorical_feature, callbacks=callbacks, init_model=init_model)
@@ -1733,8 +2215,9 @@ def _dense_fit_args(X, eval_set):
 class LGBMRegressor(GBDTRegressor, LGBMModel):
     """LightGBM's ``LGBMRegressor``: ironlearn's ``GBDTRegressor`` with ``LGBMModel``'s constructor."""
 
-    def fit(self, X, y, sample_weight=None, init_score=None, eval_set=None, eval_names=None, eval_sample_weight=None, eval_init_score=None, eval_metric=None, feature_name="auto", categorical_feature="auto", callbacks=None, init_model=None):
-        """Fits the booster; returns self. ``eval_set`` may be one ``(X, y)`` pair; sparse input is densified."""
+    def fit(self, X, y, sample_weight=None, init_score=None, eval_set=None, eval_names=None, eval_sample_weight=None, eval_init_score=None, eval_metric=None, feature_name="auto", categorical_feature="auto", callbacks=None, init_model=None, *, eval_X=None, eval_y=None):
+        """Fits the booster; returns self. Validation data: ``eval_X``/``eval_y`` (or the deprecated ``eval_set``); sparse input is densified."""
+        eval_set = _validate_eval_set_Xy(eval_set=eval_set, eval_X=eval_X, eval_y=eval_y)
         X, eval_set = _dense_fit_args(X, eval_set)
         return GBDTRegressor.fit(self, X, y, sample_weight, init_score, eval_set, eval_names, eval_sample_weight, eval_init_score, eval_metric, feature_name, categorical_feature, callbacks, init_model)
 
@@ -1742,8 +2225,9 @@ class LGBMRegressor(GBDTRegressor, LGBMModel):
 class LGBMClassifier(GBDTClassifier, LGBMModel):
     """LightGBM's ``LGBMClassifier``: ironlearn's ``GBDTClassifier`` with ``LGBMModel``'s constructor."""
 
-    def fit(self, X, y, sample_weight=None, init_score=None, eval_set=None, eval_names=None, eval_sample_weight=None, eval_class_weight=None, eval_init_score=None, eval_metric=None, feature_name="auto", categorical_feature="auto", callbacks=None, init_model=None):
-        """Fits the booster; returns self. ``eval_set`` may be one ``(X, y)`` pair; sparse input is densified."""
+    def fit(self, X, y, sample_weight=None, init_score=None, eval_set=None, eval_names=None, eval_sample_weight=None, eval_class_weight=None, eval_init_score=None, eval_metric=None, feature_name="auto", categorical_feature="auto", callbacks=None, init_model=None, *, eval_X=None, eval_y=None):
+        """Fits the booster; returns self. Validation data: ``eval_X``/``eval_y`` (or the deprecated ``eval_set``); sparse input is densified."""
+        eval_set = _validate_eval_set_Xy(eval_set=eval_set, eval_X=eval_X, eval_y=eval_y)
         X, eval_set = _dense_fit_args(X, eval_set)
         return GBDTClassifier.fit(self, X, y, sample_weight, init_score, eval_set, eval_names, eval_sample_weight, eval_class_weight, eval_init_score, eval_metric, feature_name, categorical_feature, callbacks, init_model)
 
@@ -1751,7 +2235,15 @@ class LGBMClassifier(GBDTClassifier, LGBMModel):
 class LGBMRanker(GBDTRanker, LGBMModel):
     """LightGBM's ``LGBMRanker``: ironlearn's ``GBDTRanker`` with ``LGBMModel``'s constructor."""
 
-    def fit(self, X, y, sample_weight=None, init_score=None, group=None, eval_set=None, eval_names=None, eval_sample_weight=None, eval_init_score=None, eval_group=None, eval_metric=None, eval_at=(1, 2, 3, 4, 5), feature_name="auto", categorical_feature="auto", callbacks=None, init_model=None):
-        """Fits the ranker; returns self. ``eval_set`` may be one ``(X, y)`` pair; sparse input is densified."""
+    def fit(self, X, y, sample_weight=None, init_score=None, group=None, eval_set=None, eval_names=None, eval_sample_weight=None, eval_init_score=None, eval_group=None, eval_metric=None, eval_at=(1, 2, 3, 4, 5), feature_name="auto", categorical_feature="auto", callbacks=None, init_model=None, *, eval_X=None, eval_y=None):
+        """Fits the ranker; returns self. ``group`` (the size of each query, in row order) is required, as in LightGBM,
+        and so is ``eval_group`` with validation data (``eval_X``/``eval_y`` or the deprecated ``eval_set``)."""
+        if group is None:
+            raise ValueError("Should set group for ranking task")
+        if eval_group is None and (eval_set is not None or eval_X is not None or eval_y is not None):
+            raise ValueError("eval_group cannot be None if any of eval_set, eval_X, or eval_y are provided")
+        eval_set = _validate_eval_set_Xy(eval_set=eval_set, eval_X=eval_X, eval_y=eval_y)
+        if eval_set is not None and len(eval_group) != len(eval_set):
+            raise ValueError(f"Length of eval_group ({len(eval_group)}) not equal to length of eval_set ({len(eval_set)})")
         X, eval_set = _dense_fit_args(X, eval_set)
         return GBDTRanker.fit(self, X, y, sample_weight, init_score, group, eval_set, eval_names, eval_sample_weight, eval_init_score, eval_group, eval_metric, eval_at, feature_name, categorical_feature, callbacks, init_model)

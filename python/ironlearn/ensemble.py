@@ -75,6 +75,17 @@ class _EvalFunctionWrapper:
         return self.func(labels, preds, dataset.get_weight(), dataset.get_group())
 
 
+def _width(X):
+    """The number of columns of a 2-D input (array, DataFrame, Arrow table, list of rows), else None."""
+    shape = getattr(X, "shape", None)
+    if shape is None:
+        try:
+            shape = np.shape(X)
+        except (TypeError, ValueError):
+            return None
+    return int(shape[1]) if len(shape) == 2 else None
+
+
 class _GBDTBase(_GBDTParams):
     """Gradient-boosted trees: what the three estimators share beyond the generated constructor."""
 
@@ -142,7 +153,12 @@ class _GBDTBase(_GBDTParams):
             feature_name = "auto" if names is None else [str(n) for n in names]
         train_set = boost.Dataset(Xn, label=label, weight=self._weights(sample_weight, Xn) if sample_weight is not None else None, group=group, init_score=init_score, feature_name=feature_name, categorical_feature=categorical_feature)
         valid_sets, names = [], []
+        width = _width(Xn)  # the training data's columns: each eval set must have as many
         for i, (vx, vy) in enumerate(eval_set or []):
+            got = _width(vx)
+            if width is not None and got is not None and got != width:
+                label = f" ({eval_names[i]!r})" if eval_names and i < len(eval_names) else ""
+                raise ValueError(f"eval_set[{i}]{label} has {got} features, but the training data X has {width}: every validation X needs the training data's columns")
             vw = None if eval_sample_weight is None else eval_sample_weight[i]
             if eval_class_weight is not None and eval_class_weight[i] is not None:
                 from sklearn.utils.class_weight import compute_sample_weight
@@ -158,20 +174,22 @@ class _GBDTBase(_GBDTParams):
                 valid_sets.append(boost.Dataset(vxn, label=self._eval_label(vy), weight=vw, init_score=vi, group=vg))
             default = "training" if valid_sets[-1] is train_set else f"valid_{i}"  # LightGBM's names
             names.append(eval_names[i] if eval_names and i < len(eval_names) else default)
-        self.evals_result_ = {}
+        evals_result: dict = {}
         cbs = list(callbacks or [])
         if valid_sets:
-            cbs.append(boost.record_evaluation(self.evals_result_))
+            cbs.append(boost.record_evaluation(evals_result))
         init = init_model.booster_ if isinstance(init_model, _GBDTBase) else init_model
-        self.booster_ = boost.train(params, train_set, num_boost_round=self.n_estimators, valid_sets=valid_sets, valid_names=names, feval=feval or None, callbacks=cbs, init_model=init)
-        self.booster_._header = self._header()
-        self._model = self.booster_._native
-        self.best_iteration_ = self.booster_.best_iteration
-        self.best_score_ = self.booster_.best_score
+        booster = boost.train(params, train_set, num_boost_round=self.n_estimators, valid_sets=valid_sets, valid_names=names, feval=feval or None, callbacks=cbs, init_model=init)
+        self.booster_ = booster
+        self._model = booster._native
+        booster._header = self._header()
+        self.evals_result_ = evals_result
+        self.best_iteration_ = booster.best_iteration
+        self.best_score_ = booster.best_score
         self.n_estimators_ = self._model.num_iterations
         self.n_iter_ = self.n_estimators_
         self.objective_ = self.objective if callable(self.objective) else self._model.objective
-        self.feature_name_ = self.booster_.feature_name()
+        self.feature_name_ = booster.feature_name()
         return self
 
     def _eval_label(self, y):
@@ -208,6 +226,7 @@ class _GBDTBase(_GBDTParams):
         check_is_fitted(self)
         if validate_features and hasattr(X, "columns") and not isinstance(X, np.ndarray):
             self.booster_._validate_features([str(c) for c in X.columns])
+        self.booster_._warn_unseen_levels(X)
         Xn = self._prepare_X(X, reset=False)
         return self.booster_.predict(Xn, raw_score=raw_score, start_iteration=start_iteration, num_iteration=num_iteration, pred_leaf=pred_leaf, pred_contrib=pred_contrib, **kwargs)
 
@@ -311,6 +330,21 @@ class GBDTClassifier(ClassifierMixin, _GBDTBase):
         return np.log(self.predict_proba(X))
 
 
+def _check_group(group, n_rows: int, name: str) -> None:
+    """Refuses a ``group`` that is not query sizes summing to the number of rows, with a hint when it looks like per-row query ids."""
+    g = np.asarray(group).ravel()
+    total = int(g.sum()) if g.dtype.kind in "iuf" and len(g) else None
+    if total == n_rows:
+        return
+    hint = ""
+    if len(g) == n_rows:
+        hint = (
+            f" It has one value per row, so it looks like query ids: {name} takes the size of each query, in row order "
+            "(rows of a query together), e.g. np.unique(ids, return_counts=True)[1] for ids sorted by query."
+        )
+    raise ValueError(f"{name} must hold query sizes that sum to the number of rows ({n_rows}); got {len(g)} values summing to {total}.{hint}")
+
+
 class GBDTRanker(_GBDTBase):
     """Learning to rank with LambdaRank (LightGBM's ``LGBMRanker`` API); ``fit`` needs ``group``."""
 
@@ -327,6 +361,10 @@ class GBDTRanker(_GBDTBase):
             X, y = validate_data(self, X, y, dtype=np.float64, ensure_all_finite=False, y_numeric=True)
         if group is None:
             group = [len(y)]
+        _check_group(group, len(y), "group")
+        for i, (vg, (_, vy)) in enumerate(zip(eval_group or [], eval_set or [])):
+            if vg is not None:
+                _check_group(vg, len(vy), f"eval_group[{i}]")
         if eval_set is not None and eval_group is None:
             eval_group = [[len(vy)] for _, vy in eval_set]
         self._other_params.setdefault("eval_at", list(eval_at))

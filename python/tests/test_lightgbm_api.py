@@ -186,3 +186,133 @@ def test_config_aliases_and_choose_param_value():
     p = ilb._choose_param_value("learning_rate", {"eta": 0.3, "num_leaves": 7}, 0.1)
     assert p == {"learning_rate": 0.3, "num_leaves": 7}
     assert ilb._choose_param_value("learning_rate", {}, 0.1) == {"learning_rate": 0.1}
+
+
+# -- LightGBM's helpers, fitted attributes and checks (compat run of LightGBM 4.7's own tests) --------------
+
+
+def test_private_helpers_match_lightgbm():
+    pd = pytest.importorskip("pandas")
+    X = np.random.default_rng(0).uniform(size=(10, 2)).astype(np.float32)
+    for mat in (X, np.asfortranarray(X), X.astype(np.int64)):
+        ours, theirs = ilb._np2d_to_np1d(mat), lgb.basic._np2d_to_np1d(mat)
+        assert ours[1] == theirs[1] and ours[0].dtype == theirs[0].dtype
+        np.testing.assert_array_equal(ours[0], theirs[0])
+    df = pd.DataFrame(X, copy=False)
+    built = ilb._data_from_pandas(df, "auto", "auto", None)
+    assert built[0].dtype == np.float32 and np.shares_memory(X, built[0]) and built[1] == ["0", "1"]
+    cat = pd.DataFrame({"a": [1.0, 2.0, 3.0], "c": pd.Categorical(["x", "y", "x"])})
+    ours, theirs = ilb._data_from_pandas(cat, "auto", "auto", None), lgb.basic._data_from_pandas(cat, "auto", "auto", None)
+    np.testing.assert_array_equal(ours[0], theirs[0])
+    assert ours[1:] == theirs[1:]
+    with pytest.warns(UserWarning, match="column-vector"):
+        ilb._list_to_1d_numpy(data=np.ones((3, 1)), dtype=np.float32, name="y")
+    with pytest.raises(TypeError, match=r"Wrong type\(list\) for y"):
+        ilb._list_to_1d_numpy(data=[[1], [2]], dtype=np.float32, name="y")
+    with pytest.raises(ValueError, match="pandas dtypes must be int, float or bool"):
+        ilb._list_to_1d_numpy(data=pd.Series(["a", "b"], dtype=object), dtype=np.float32, name="y")
+
+
+def test_fitted_attributes_raise_not_fitted_before_fit(binary):
+    X, y = binary
+    m = ilb.LGBMClassifier(n_estimators=2)
+    for name in ("feature_name_", "feature_names_in_", "n_features_", "n_features_in_", "evals_result_", "booster_"):
+        with pytest.raises(ilb.LGBMNotFittedError):
+            getattr(m, name)
+    assert m.__sklearn_is_fitted__() is False
+    m.fit(X, y)
+    assert m.__sklearn_is_fitted__() and m.n_features_ == X.shape[1] and m.feature_name_[0] == "Column_0"
+    with pytest.raises(AttributeError, match="The training data did not have feature names"):
+        m.feature_names_in_
+    assert clone(m).__sklearn_is_fitted__() is False
+
+
+def test_feature_names_in_and_no_name_check_for_frames_at_predict(binary):
+    pd = pytest.importorskip("pandas")
+    import warnings
+
+    X, y = binary
+    cols = [f"f{i}" for i in range(X.shape[1])]
+    df = pd.DataFrame(X, columns=cols)
+    m = ilb.LGBMClassifier(n_estimators=3).fit(df, y)
+    np.testing.assert_array_equal(m.feature_names_in_, np.array(cols), strict=True)
+    renamed = df.rename(columns={"f1": "z"})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        m.predict(renamed)  # as LightGBM: no name check unless validate_features=True
+        ilb.LGBMClassifier(n_estimators=3).fit(X, y).predict(df)
+    with pytest.raises(ilb.LightGBMError, match="Expected 'f1' at position 1 but found 'z'"):
+        m.predict(renamed, validate_features=True)
+    custom = ilb.LGBMClassifier(n_estimators=3).fit(X, y, feature_name=cols)
+    np.testing.assert_array_equal(custom.feature_names_in_, np.array(cols))
+    again = pickle.loads(pickle.dumps(m))
+    np.testing.assert_array_equal(again.feature_names_in_, m.feature_names_in_)
+
+
+def test_eval_x_eval_y_and_eval_set_deprecation(regression):
+    X, y = regression
+    with pytest.warns(ilb.LGBMDeprecationWarning, match="The argument 'eval_set' is deprecated"):
+        a = ilb.LGBMRegressor(n_estimators=5).fit(X, y, eval_set=[(X[:50], y[:50])])
+    b = ilb.LGBMRegressor(n_estimators=5).fit(X, y, eval_X=X[:50], eval_y=y[:50])
+    np.testing.assert_allclose(a.evals_result_["valid_0"]["l2"], b.evals_result_["valid_0"]["l2"])
+    again = pickle.loads(pickle.dumps(b))
+    np.testing.assert_allclose(again.evals_result_["valid_0"]["l2"], b.evals_result_["valid_0"]["l2"])
+    with pytest.raises(ValueError, match="Specify either 'eval_set' or 'eval_X'"):
+        ilb.LGBMRegressor().fit(X, y, eval_set=[(X, y)], eval_X=X)
+    with pytest.raises(ValueError, match="You must specify eval_X and eval_y"):
+        ilb.LGBMRegressor().fit(X, y, eval_X=X)
+    with pytest.raises(ValueError, match=r"eval_set\[0\] \('bad'\) has 2 features, but the training data X has 6"):
+        ilb.LGBMRegressor(n_estimators=2).fit(X, y, eval_X=X[:, :2], eval_y=y, eval_names=["bad"])
+
+
+def test_ranker_group_checks():
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(60, 3)), rng.integers(0, 3, 60)
+    for est in (ilb.LGBMRanker(n_estimators=2), lgb.LGBMRanker(n_estimators=2)):
+        with pytest.raises(ValueError, match="Should set group for ranking task"):
+            est.fit(X, y)
+        with pytest.raises(ValueError, match="eval_group cannot be None"):
+            est.fit(X, y, group=[30, 30], eval_X=X, eval_y=y)
+    with pytest.raises(ValueError, match="looks like query ids: group takes the size of each query"):
+        ilb.LGBMRanker(n_estimators=2).fit(X, y, group=np.repeat(np.arange(6), 10))
+
+
+def test_unseen_category_level_warns_naming_column_and_level():
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"a": rng.normal(size=200), "c": pd.Categorical(rng.choice(["x", "y"], 200))})
+    m = ilb.LGBMRegressor(n_estimators=3).fit(df, rng.normal(size=200))
+    new = df.head(5).copy()
+    new["c"] = pd.Categorical(["x", "typo", "y", "typo", "x"])
+    with pytest.warns(UserWarning, match=r"column 'c' holds level 'typo' the model never saw in training, in 2 rows"):
+        m.predict(new)
+    with pytest.warns(UserWarning, match=r"column 'c' holds level 'typo'"):
+        m.booster_.predict(new)
+
+
+def test_trees_to_dataframe_and_loaded_params_agree_with_the_model(binary):
+    X, y = binary
+    b = ilb.train({"objective": "binary", "eta": 0.08, "verbose": -1}, ilb.Dataset(X, y), 10)
+    df = b.trees_to_dataframe()
+    assert list(df.columns) == list(lgb.Booster(model_str=lgb.train({"verbose": -1}, lgb.Dataset(X, y), 1).model_to_string()).trees_to_dataframe().columns)
+    splits = df[df["split_gain"].notna()].groupby("split_feature").size()
+    np.testing.assert_array_equal([splits.get(f"Column_{i}", 0) for i in range(X.shape[1])], b.feature_importance("split"))
+    assert df["tree_index"].nunique() == 10 and (df.loc[df["node_depth"] == 1, "count"] == len(y)).all()
+    p = b._get_loaded_param()
+    assert p["learning_rate"] == 0.08 and "eta" not in p and p["objective"] == "binary"
+
+
+def test_num_iterations_aliases_like_lightgbm(regression):
+    X, y = regression
+    for params in ({"n_iter": 4, "max_iter": 5}, {"num_iterations": 5, "n_iter": 6}):
+        with pytest.warns(UserWarning, match="boosting rounds"):
+            ours = ilb.train({**params, "verbose": -1}, ilb.Dataset(X, y))
+        with pytest.warns(UserWarning, match="boosting rounds"):
+            theirs = lgb.train({**params, "verbose": -1}, lgb.Dataset(X, y))
+        assert ours.num_trees() == theirs.num_trees()
+    with pytest.raises(ValueError, match=r"Number of boosting rounds must be greater than 0\. Got 0\."):
+        ilb.train({}, ilb.Dataset(X, y), num_boost_round=0)
+    with pytest.raises(TypeError, match=r"train\(\) only accepts Dataset object"):
+        ilb.train({}, [])
+    ref = ilb.Dataset(X, y, params={"max_bin": 100, "learning_rate": 0.3})
+    assert ref.get_params() == {"max_bin": 100} == ilb.Dataset(X, y, reference=ref).get_params()
