@@ -1673,6 +1673,15 @@ def train(
             if values:
                 at = len(values) if best is None else min(best, len(values))
                 booster.best_score.setdefault(data, collections.OrderedDict())[metric] = values[at - 1]
+    if booster.num_trees() > 0 and not np.any(booster.feature_importance("split")):
+        # LightGBM warns too ("no more leaves that meet the split requirements").
+        warnings.warn(
+            "the model made no split: every tree is a single leaf, so every row gets the same prediction; "
+            f"with {train_set.num_data()} rows, min_data_in_leaf (default 20) or min_sum_hessian_in_leaf "
+            "may allow no split: lower them",
+            UserWarning,
+            stacklevel=2,
+        )
     return booster
 
 

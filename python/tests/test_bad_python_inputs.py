@@ -1,5 +1,6 @@
 """Bad input to the Python package is refused with a message naming the problem (issue 15, point 1)."""
 
+import warnings
 import os
 
 import numpy as np
@@ -225,3 +226,15 @@ def test_boosters_refuse_special_files_instead_of_reading_them(tmp_path):
             load("/dev/zero")
         with pytest.raises(OSError, match=r"b.txt: is not a regular file \(a FIFO\)"):
             load(fifo)
+
+
+def test_a_booster_that_made_no_split_says_so():
+    import ironlearn.boost as lgb
+
+    x = np.arange(30.0).reshape(-1, 1)
+    with pytest.warns(UserWarning, match="the model made no split.*30 rows, min_data_in_leaf"):
+        m = lgb.LGBMRegressor(n_estimators=5, verbose=-1).fit(x, 2 * x[:, 0])
+    assert np.ptp(m.predict(x)) == 0.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        lgb.LGBMRegressor(n_estimators=5, min_data_in_leaf=2, verbose=-1).fit(x, 2 * x[:, 0])

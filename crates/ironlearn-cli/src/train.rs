@@ -518,6 +518,7 @@ pub fn run(a: TrainArgs) -> Result<()> {
             (model, x, y)
         }
     };
+    warn_if_no_split(fitted.as_ref(), entry, seen_x.n_rows());
     let mut file = ModelFile::from_model(fitted.as_ref())?;
     file.set_metrics(held_out.into_iter().map(|(k, v)| (format!("holdout_{k}"), v)));
     file.set_metrics([("train_seconds".to_string(), seconds)]);
@@ -533,6 +534,27 @@ pub fn run(a: TrainArgs) -> Result<()> {
     file.save(&a.out)?;
     eprintln!("saved {} (fitted on {})", a.out.display(), rows(seen_x.n_rows()));
     Ok(())
+}
+
+/// Warns when a tree model made no split at all: it then predicts one value
+/// for every row, which the metrics alone do not say.
+fn warn_if_no_split(model: &dyn Model, entry: &Entry, rows: usize) {
+    let importances = model.attributes().into_iter().find(|(n, _)| n == "feature_importances_");
+    let Some((_, Attribute::Array(a))) = importances else { return };
+    if a.is_empty() || a.iter().any(|&v| v != 0.0) {
+        return;
+    }
+    let hint = if (entry.specs)().iter().any(|s| s.name == "min_data_in_leaf") {
+        format!(
+            " with {}, min_data_in_leaf (default 20) may allow no split: lower it (--set min_data_in_leaf=5)",
+            self::rows(rows)
+        )
+    } else {
+        String::new()
+    };
+    eprintln!(
+        "ironlearn: warning: the model made no split: every tree is a single leaf, so every row gets the same prediction;{hint}"
+    );
 }
 
 /// The model file extension naming a ranker's query id column, for `evaluate`.

@@ -83,6 +83,7 @@ impl Fixture {
             "missing_target.csv",
             rows("a,y", 20, |i| format!("{i},{}", if i == 4 { String::new() } else { i.to_string() })),
         );
+        f.write("linear30.csv", rows("a,y", 30, |i| format!("{i},{}", 2 * i)));
         f.write("no_target.csv", rows("a,y", 5, |i| format!("{i},")));
         f.write(
             "dropped_then_inf.csv",
@@ -306,6 +307,10 @@ fn doubtful_inputs_are_warned_about() {
         (
             "train --data @iris.csv --target sepal_length --model ridge --test-size 0.005 --out @m.model",
             &["--test-size 0.005 holds out only 1 row", "give a larger --test-size"],
+        ),
+        (
+            "train --data @linear30.csv --target y --model gbdt --test-size 0 --out @m.model",
+            &["the model made no split", "with 30 rows, min_data_in_leaf (default 20) may allow no split"],
         ),
     ];
     let mut wrong = String::new();
