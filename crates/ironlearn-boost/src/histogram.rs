@@ -18,7 +18,7 @@ use crate::sparse_rows::{Group, SparseRows};
 pub type Bin = [f64; 2];
 
 /// Bin updates below which a histogram is built on one thread.
-const PARALLEL_WORK: usize = 64 * 1024;
+const PARALLEL_WORK: usize = 16 * 1024;
 /// Rows below which one accumulator per feature beats two.
 const TWO_ACCUMULATORS: usize = 4096;
 
