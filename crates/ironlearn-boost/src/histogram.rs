@@ -46,16 +46,7 @@ pub fn build(
             return total;
         }
     }
-    // Split the histogram into one slice per feature.
-    let mut slices = Vec::with_capacity(data.n_features);
-    let mut rest = hist;
-    for f in 0..data.n_features {
-        let (head, tail) = rest.split_at_mut(data.offsets[f + 1] - data.offsets[f]);
-        if features[f] {
-            slices.push((f, head));
-        }
-        rest = tail;
-    }
+    let slices = feature_slices(data, hist, features);
     // One set of accumulators per task, reset per feature only as far as
     // the feature's bins go: zeroing all 12 KB for each feature of a small
     // leaf cost more than summing it.
@@ -69,6 +60,20 @@ pub fn build(
         slices.into_par_iter().for_each_init(Sums::boxed, one);
     }
     total
+}
+
+/// The histogram's slice of each feature marked in `features`, with its index.
+pub fn feature_slices<'h>(data: &Binned, hist: &'h mut [Bin], features: &[bool]) -> Vec<(usize, &'h mut [Bin])> {
+    let mut slices = Vec::with_capacity(data.n_features);
+    let mut rest = hist;
+    for f in 0..data.n_features {
+        let (head, tail) = rest.split_at_mut(data.offsets[f + 1] - data.offsets[f]);
+        if features[f] {
+            slices.push((f, head));
+        }
+        rest = tail;
+    }
+    slices
 }
 
 /// Gathers the gradients of `rows` into `gathered` (unless `rows` is `None`:

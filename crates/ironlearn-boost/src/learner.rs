@@ -297,15 +297,7 @@ fn subtract_and_find(
     if !splittable(p, leaf) {
         return None;
     }
-    let mut slices = Vec::with_capacity(data.n_features);
-    let mut rest = hist;
-    for f in 0..data.n_features {
-        let (head, tail) = rest.split_at_mut(data.offsets[f + 1] - data.offsets[f]);
-        if features[f] {
-            slices.push((f, head));
-        }
-        rest = tail;
-    }
+    let slices = histogram::feature_slices(data, hist, features);
     let one = |(f, h): (usize, &mut [Bin])| {
         histogram::subtract(h, &small[data.offsets[f]..data.offsets[f + 1]]);
         best_split(f, h, &mappers[f], leaf.stats, leaf.bounds, &p.split)
