@@ -170,9 +170,26 @@ pub fn parse_text(spec: &ParamSpec, text: &str) -> Result<Value> {
             Err(_) => return Err(bad("an integer")),
         },
         Value::String(_) => Value::String(t.to_string()),
-        Value::Array(_) => serde_json::from_str(t)
-            .or_else(|_| serde_json::from_str(&format!("[{t}]")))
-            .unwrap_or_else(|_| Value::Array(t.split(',').map(|s| Value::String(s.trim().to_string())).collect())),
+        Value::Array(_) => {
+            let list = serde_json::from_str(t)
+                .ok()
+                .filter(Value::is_array)
+                .or_else(|| serde_json::from_str(&format!("[{t}]")).ok())
+                .unwrap_or_else(|| Value::Array(t.split(',').map(|s| Value::String(s.trim().to_string())).collect()));
+            // A list of names may hold indices too ("categorical_feature=0,3"): as text, as typed.
+            match list {
+                Value::Array(items) if spec.rust_type.replace(' ', "") == "Vec<String>" => Value::Array(
+                    items
+                        .into_iter()
+                        .map(|v| match v {
+                            Value::Number(n) => Value::String(n.to_string()),
+                            v => v,
+                        })
+                        .collect(),
+                ),
+                v => v,
+            }
+        }
         Value::Object(_) => serde_json::from_str(t).map_err(|_| bad("JSON"))?,
         Value::Null => {
             if matches!(t, "none" | "None" | "null" | "") {

@@ -133,6 +133,17 @@ fn parameters_are_validated_by_name() {
         ("eta".into(), "0.3".into())
     ])
     .is_ok());
+    // Lists from text: indices in a list of names stay text, one number is a list of one.
+    let gbdt =
+        |k: &str, v: &str| (find("gbdt").unwrap().build_from_strs)(&[(k.into(), v.into())]).map(|e| e.params_json());
+    for (text, want) in [
+        ("0,3", serde_json::json!(["0", "3"])),
+        ("10", serde_json::json!(["10"])),
+        ("a,b", serde_json::json!(["a", "b"])),
+    ] {
+        assert_eq!(gbdt("categorical_feature", text).unwrap()["categorical_feature"], want, "{text}");
+    }
+    assert_eq!(gbdt("eval_at", "3").unwrap()["eval_at"], serde_json::json!([3]));
     assert!(find("svm")
         .unwrap_err()
         .to_string()
