@@ -63,6 +63,7 @@ from typing import Any, Callable, NamedTuple, Optional
 import numpy as np
 
 from . import _native
+from ._native import __version__  # lightgbm.__version__'s place
 from ._base import _has_text_columns, _is_dataframe, _jsonable, _target_name, check_mixed_columns, to_frame
 
 __all__ = [

@@ -5,6 +5,8 @@ import numpy.typing as npt
 
 from .ensemble import GBDTClassifier, GBDTRanker, GBDTRegressor, _GBDTBase
 
+__version__: str
+
 NO_EFFECT_PARAMS: frozenset[str]
 NOT_IMPLEMENTED_PARAMS: dict[str, str]
 PYTHON_PARAMS: frozenset[str]
