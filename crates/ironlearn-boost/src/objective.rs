@@ -285,22 +285,15 @@ impl Objective for Builtin {
 impl Builtin {
     /// Checks the labels the loss can learn from; the error names the first bad row.
     pub fn check_labels(&self, y: &[f64]) -> Result<()> {
-        let bad = |cond: &dyn Fn(f64) -> bool| y.iter().position(|&v| cond(v));
-        let (row, need) = match self {
-            Builtin::Poisson { .. } | Builtin::Tweedie { .. } => (bad(&|v| v < 0.0), "non-negative"),
-            Builtin::Gamma => (bad(&|v| v <= 0.0), "positive"),
-            Builtin::Binary => (bad(&|v| v != 0.0 && v != 1.0), "0 or 1"),
-            Builtin::Lambdarank(_) => (bad(&|v| v < 0.0 || v.fract() != 0.0), "non-negative integer relevance"),
-            _ => (None, ""),
+        let (bad, need): (fn(f64) -> bool, &str) = match self {
+            Builtin::Poisson { .. } | Builtin::Tweedie { .. } => (|v| v < 0.0, "non-negative"),
+            Builtin::Gamma => (|v| v <= 0.0, "positive"),
+            Builtin::Binary => (|v| v != 0.0 && v != 1.0, "0 or 1"),
+            Builtin::Lambdarank(_) => (|v| v < 0.0 || v.fract() != 0.0, "non-negative integer relevance"),
+            _ => (|_| false, ""),
         };
-        if let Some(i) = row {
-            let others = match self {
-                Builtin::Poisson { .. } | Builtin::Tweedie { .. } => y.iter().filter(|&&v| v < 0.0).count(),
-                Builtin::Gamma => y.iter().filter(|&&v| v <= 0.0).count(),
-                Builtin::Binary => y.iter().filter(|&&v| v != 0.0 && v != 1.0).count(),
-                _ => y.iter().filter(|&&v| v < 0.0 || v.fract() != 0.0).count(),
-            } - 1;
-            let more = match others {
+        if let Some(i) = y.iter().position(|&v| bad(v)) {
+            let more = match y[i + 1..].iter().filter(|&&v| bad(v)).count() {
                 0 => String::new(),
                 1 => " (and 1 more such label)".into(),
                 k => format!(" (and {k} more such labels)"),
