@@ -134,7 +134,8 @@ pub fn run_evaluate(a: EvaluateArgs) -> Result<()> {
     if loaded.model.task() == Task::Clustering {
         let (table, places) = read_data(&a.data, &a.read)?;
         let x = conform(&table, &loaded.header.schema, &places)?;
-        let m = crate::train::cluster_metrics(loaded.model.as_ref(), &x, &places)?;
+        let labels = crate::train::cluster_labels(loaded.model.as_ref(), &x, &places)?;
+        let m = crate::train::cluster_metrics(loaded.model.as_ref(), &x, &labels)?;
         return print_metrics(&title(x.n_rows()), &m, a.json);
     }
     let info =

@@ -131,12 +131,17 @@ pub(crate) fn metrics(model: &dyn Model, x: &Table, y: &Target, places: &Places)
     })
 }
 
+/// The cluster of each row of `x`, whose rows are named by `places`.
+pub(crate) fn cluster_labels(model: &dyn Model, x: &Table, places: &Places) -> Result<Vec<i64>> {
+    match model.predict_data(Features::Table(x)).map_err(|e| places.locate(e))? {
+        Prediction::Clusters(labels) => Ok(labels.to_vec()),
+        _ => anyhow::bail!("a '{}' model does not assign clusters", model.kind()),
+    }
+}
+
 /// Inertia (from the model's cluster centres) and silhouette of a clustering
-/// on `x`, whose rows are named by `places`.
-pub(crate) fn cluster_metrics(model: &dyn Model, x: &Table, places: &Places) -> Result<Vec<(String, f64)>> {
-    let Prediction::Clusters(labels) = model.predict_data(Features::Table(x)).map_err(|e| places.locate(e))? else {
-        anyhow::bail!("a '{}' model does not assign clusters", model.kind());
-    };
+/// of `x` into `labels`.
+pub(crate) fn cluster_metrics(model: &dyn Model, x: &Table, labels: &[i64]) -> Result<Vec<(String, f64)>> {
     // The numbers the model saw, after its preprocessing steps.
     let pipeline = (model as &dyn std::any::Any).downcast_ref::<ironlearn_pipeline::FittedPipeline>();
     let dense = match pipeline.map(|p| p.transform_before_last(Features::Table(x))).transpose()?.flatten() {
@@ -168,12 +173,9 @@ pub(crate) fn cluster_metrics(model: &dyn Model, x: &Table, places: &Places) -> 
 
 /// Warns, as scikit-learn does, when a clustering found fewer distinct
 /// clusters than it has centres: duplicate points leave some centres equal.
-fn warn_fewer_clusters(model: &dyn Model, x: &Table, places: &Places) -> Result<()> {
-    let Prediction::Clusters(labels) = model.predict_data(Features::Table(x)).map_err(|e| places.locate(e))? else {
-        return Ok(());
-    };
+fn warn_fewer_clusters(model: &dyn Model, labels: &[i64]) {
     let centres = model.attributes().into_iter().find(|(n, _)| n == "cluster_centers_");
-    let Some((_, Attribute::Array(c))) = centres else { return Ok(()) };
+    let Some((_, Attribute::Array(c))) = centres else { return };
     let n_clusters = c.shape().first().copied().unwrap_or(0);
     let mut distinct: Vec<i64> = labels.to_vec();
     distinct.sort_unstable();
@@ -186,7 +188,6 @@ fn warn_fewer_clusters(model: &dyn Model, x: &Table, places: &Places) -> Result<
             distinct.len()
         );
     }
-    Ok(())
 }
 
 pub(crate) fn print_metrics(title: &str, m: &[(String, f64)], json: bool) -> Result<()> {
@@ -579,19 +580,20 @@ pub(crate) fn ranking_metrics(
 
 /// "1 column", "2 columns".
 fn columns(n: usize) -> String {
-    if n == 1 {
-        "1 column".into()
-    } else {
-        format!("{n} columns")
-    }
+    counted(n, "column")
 }
 
 /// "1 row", "2 rows".
 pub(crate) fn rows(n: usize) -> String {
+    counted(n, "row")
+}
+
+/// `n` things, in the right number ("1 row", "2 rows").
+fn counted(n: usize, thing: &str) -> String {
     if n == 1 {
-        "1 row".into()
+        format!("1 {thing}")
     } else {
-        format!("{n} rows")
+        format!("{n} {thing}s")
     }
 }
 
@@ -727,8 +729,9 @@ fn train_unsupervised(
     eprintln!("trained {} on {} x {} in {seconds:.2}s", entry.name, rows(x.n_rows()), columns(x.n_cols()));
     let mut file = ModelFile::from_model(fitted.as_ref())?;
     if fitted.task() == Task::Clustering {
-        warn_fewer_clusters(fitted.as_ref(), &x, places)?;
-        let m = cluster_metrics(fitted.as_ref(), &x, places)?;
+        let labels = cluster_labels(fitted.as_ref(), &x, places)?;
+        warn_fewer_clusters(fitted.as_ref(), &labels);
+        let m = cluster_metrics(fitted.as_ref(), &x, &labels)?;
         print_metrics(&format!("training metrics ({})", rows(x.n_rows())), &m, a.json)?;
         file.set_metrics(m);
     }
