@@ -5,7 +5,12 @@
 //! scores, the output transform and leaf renewal are provided with defaults,
 //! so a custom loss is one `impl` of one method.
 
-use ironlearn_core::{Error, Result};
+use std::borrow::Cow;
+
+use ironlearn_core::{bail, ensure, Error, Result, Target};
+
+use crate::rank::{default_label_gain, Lambdarank};
+use crate::Gbdt;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -320,4 +325,61 @@ impl Builtin {
         }
         Ok(())
     }
+}
+
+/// The objective, the labels as numbers (borrowed when they already are) and the class names.
+pub(crate) type Resolved<'y> = (Builtin, Cow<'y, [f64]>, Option<Vec<String>>);
+
+/// The built-in objective the parameters and target ask for, with the labels as numbers.
+pub(crate) fn resolve_objective<'y>(p: &Gbdt, y: &'y Target) -> Result<Resolved<'y>> {
+    let name = p.objective.as_str();
+    let classify =
+        matches!(name, "binary" | "multiclass" | "softmax") || (name == "auto" && matches!(y, Target::Labels(_)));
+    if classify {
+        let labels = y.labels()?;
+        labels.check_two_classes()?;
+        let k = labels.n_classes();
+        let objective = match name {
+            "binary" => {
+                ensure!(k == 2, InvalidValue, "objective 'binary' needs 2 classes, the target has {k}; use multiclass");
+                Builtin::Binary
+            }
+            "multiclass" | "softmax" => Builtin::Multiclass { num_class: k },
+            _ if k == 2 => Builtin::Binary,
+            _ => Builtin::Multiclass { num_class: k },
+        };
+        if p.num_class > 0 && k != p.num_class && k > 2 {
+            bail!(InvalidValue, "num_class is {} but the target has {k} classes", p.num_class);
+        }
+        let codes: Vec<f64> = labels.codes().iter().map(|&c| f64::from(c)).collect();
+        return Ok((objective, Cow::Owned(codes), Some(labels.classes().to_vec())));
+    }
+    // Regression labels are borrowed, not copied: they can be millions of rows.
+    let values = y.values()?;
+    ironlearn_core::validate::check_target(values)?;
+    let objective = match name {
+        "auto" | "regression" | "l2" | "mse" | "mean_squared_error" | "regression_l2" | "rmse" => Builtin::Regression,
+        "regression_l1" | "l1" | "mae" | "mean_absolute_error" => Builtin::L1,
+        "huber" => Builtin::Huber { alpha: p.alpha },
+        "quantile" => {
+            if !(p.alpha > 0.0 && p.alpha < 1.0) {
+                return Err(Error::param(
+                    "alpha",
+                    format!("the quantile objective needs the quantile alpha in (0, 1), got {}", p.alpha),
+                ));
+            }
+            Builtin::Quantile { alpha: p.alpha }
+        }
+        "poisson" => Builtin::Poisson { max_delta_step: p.poisson_max_delta_step },
+        "gamma" => Builtin::Gamma,
+        "tweedie" => Builtin::Tweedie { rho: p.tweedie_variance_power },
+        "lambdarank" => Builtin::Lambdarank(Lambdarank {
+            boundaries: Vec::new(),
+            label_gain: if p.label_gain.is_empty() { default_label_gain() } else { p.label_gain.clone() },
+            truncation_level: p.lambdarank_truncation_level,
+        }),
+        other => bail!(InvalidValue, "objective '{other}' cannot be used with this target"),
+    };
+    objective.check_labels(values)?;
+    Ok((objective, Cow::Borrowed(values), None))
 }

@@ -6,12 +6,11 @@
 //! leaves' row ranges. All work runs in a thread pool of `num_threads`
 //! threads whose size never changes a result.
 
-use std::borrow::Cow;
 use std::ops::ControlFlow;
 
 use ironlearn_core::validate::check_sample_weight;
 use ironlearn_core::{
-    bail, ensure, Error, Features, FitContext, Labels, Params, Progress, Result, Rng, Target, TrainData,
+    bail, ensure, Error, Features, FitContext, Labels, Params, Progress, Result, Rng, TrainData,
 };
 use rayon::prelude::*;
 
@@ -20,9 +19,9 @@ use crate::booster::{EvalHistory, GbdtModel};
 use crate::features::{predict_columns, training_columns};
 use crate::learner::{grow, Grown, LearnerParams, Scratch};
 use crate::metric::{EvalData, Metric};
-use crate::objective::{weighted_quantile, Builtin, Objective};
+use crate::objective::{resolve_objective, weighted_quantile, Builtin, Objective};
 use crate::phases::Phases;
-use crate::rank::{default_label_gain, Lambdarank};
+use crate::rank::default_label_gain;
 use crate::sparse_rows::SparseRows;
 use crate::split::SplitParams;
 use crate::Gbdt;
@@ -48,63 +47,6 @@ fn boundaries(group: Option<&[usize]>, n: usize, what: &str) -> Result<Option<Ve
     }
     ensure!(*b.last().unwrap() == n, Shape, "{what}: query sizes sum to {} but there are {n} rows", b.last().unwrap());
     Ok(Some(b))
-}
-
-/// The objective, the labels as numbers (borrowed when they already are) and the class names.
-type Resolved<'y> = (Builtin, Cow<'y, [f64]>, Option<Vec<String>>);
-
-/// The built-in objective the parameters and target ask for, with the labels as numbers.
-fn resolve_objective<'y>(p: &Gbdt, y: &'y Target) -> Result<Resolved<'y>> {
-    let name = p.objective.as_str();
-    let classify =
-        matches!(name, "binary" | "multiclass" | "softmax") || (name == "auto" && matches!(y, Target::Labels(_)));
-    if classify {
-        let labels = y.labels()?;
-        labels.check_two_classes()?;
-        let k = labels.n_classes();
-        let objective = match name {
-            "binary" => {
-                ensure!(k == 2, InvalidValue, "objective 'binary' needs 2 classes, the target has {k}; use multiclass");
-                Builtin::Binary
-            }
-            "multiclass" | "softmax" => Builtin::Multiclass { num_class: k },
-            _ if k == 2 => Builtin::Binary,
-            _ => Builtin::Multiclass { num_class: k },
-        };
-        if p.num_class > 0 && k != p.num_class && k > 2 {
-            bail!(InvalidValue, "num_class is {} but the target has {k} classes", p.num_class);
-        }
-        let codes: Vec<f64> = labels.codes().iter().map(|&c| f64::from(c)).collect();
-        return Ok((objective, Cow::Owned(codes), Some(labels.classes().to_vec())));
-    }
-    // Regression labels are borrowed, not copied: they can be millions of rows.
-    let values = y.values()?;
-    ironlearn_core::validate::check_target(values)?;
-    let objective = match name {
-        "auto" | "regression" | "l2" | "mse" | "mean_squared_error" | "regression_l2" | "rmse" => Builtin::Regression,
-        "regression_l1" | "l1" | "mae" | "mean_absolute_error" => Builtin::L1,
-        "huber" => Builtin::Huber { alpha: p.alpha },
-        "quantile" => {
-            if !(p.alpha > 0.0 && p.alpha < 1.0) {
-                return Err(Error::param(
-                    "alpha",
-                    format!("the quantile objective needs the quantile alpha in (0, 1), got {}", p.alpha),
-                ));
-            }
-            Builtin::Quantile { alpha: p.alpha }
-        }
-        "poisson" => Builtin::Poisson { max_delta_step: p.poisson_max_delta_step },
-        "gamma" => Builtin::Gamma,
-        "tweedie" => Builtin::Tweedie { rho: p.tweedie_variance_power },
-        "lambdarank" => Builtin::Lambdarank(Lambdarank {
-            boundaries: Vec::new(),
-            label_gain: if p.label_gain.is_empty() { default_label_gain() } else { p.label_gain.clone() },
-            truncation_level: p.lambdarank_truncation_level,
-        }),
-        other => bail!(InvalidValue, "objective '{other}' cannot be used with this target"),
-    };
-    objective.check_labels(values)?;
-    Ok((objective, Cow::Borrowed(values), None))
 }
 
 struct Eval<'a> {
