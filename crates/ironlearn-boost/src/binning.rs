@@ -24,6 +24,9 @@ pub enum BinMapper {
         missing_bin: Option<u8>,
         /// The bin of 0.0, which missing values take when there is no missing bin.
         zero_bin: u8,
+        /// The smallest and largest non-missing values seen (0 when there were none).
+        #[serde(default)]
+        range: [f64; 2],
     },
     /// One bin per kept category index; the last bin holds all other categories.
     Categorical { categories: Vec<u32>, lookup: Vec<u8> },
@@ -61,6 +64,21 @@ impl BinMapper {
         match c {
             Some(c) => lookup.get(c as usize).copied().unwrap_or(categories.len() as u8),
             None => categories.len() as u8,
+        }
+    }
+
+    /// The feature as LightGBM's model text describes it (`feature_infos`):
+    /// `[min:max]` for a numeric feature, its categories by frequency for a
+    /// categorical one, `none` for one that cannot split.
+    pub fn lightgbm_info(&self) -> String {
+        if self.is_trivial() {
+            return "none".into();
+        }
+        match self {
+            BinMapper::Numeric { range: [lo, hi], .. } => format!("[{lo}:{hi}]"),
+            BinMapper::Categorical { categories, .. } => {
+                categories.iter().map(u32::to_string).collect::<Vec<_>>().join(":")
+            }
         }
     }
 
@@ -113,7 +131,8 @@ pub fn numeric_mapper(values: &mut Vec<f64>, max_bin: usize, min_data_in_bin: us
     upper.push(f64::INFINITY);
     let zero_bin = upper.partition_point(|u| *u < 0.0) as u8;
     let missing_bin = has_missing.then_some(upper.len() as u8);
-    BinMapper::Numeric { upper, missing_bin, zero_bin }
+    let range = [values.first().copied().unwrap_or(0.0), values.last().copied().unwrap_or(0.0)];
+    BinMapper::Numeric { upper, missing_bin, zero_bin, range }
 }
 
 /// Bins categories from their counts: the most frequent first (ties by
@@ -284,7 +303,7 @@ pub fn bin_rows(columns: &[RawColumn<'_>], mappers: &[BinMapper]) -> Result<Binn
     tasks.into_par_iter().try_for_each(|(f, start, out)| -> Result<()> {
         let col = &columns[f];
         match &mappers[f] {
-            BinMapper::Numeric { upper, missing_bin, zero_bin } => {
+            BinMapper::Numeric { upper, missing_bin, zero_bin, .. } => {
                 for (i, o) in out.iter_mut().enumerate() {
                     let v = col.numeric(start + i);
                     if v.is_infinite() {

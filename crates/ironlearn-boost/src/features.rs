@@ -21,6 +21,10 @@ pub struct FeatureInfo {
     /// The category texts of a text column; `None` for integer categories.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub levels: Option<Vec<String>>,
+    /// The training data's range or categories in LightGBM's `feature_infos`
+    /// notation, written back when the model is saved as LightGBM text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bin_info: Option<String>,
 }
 
 /// One input column, borrowed.
@@ -142,7 +146,7 @@ pub fn training_columns<'a>(
                 } else {
                     RawColumn::Numeric { name: name.clone(), values }
                 });
-                infos.push(FeatureInfo { name, categorical: cat[j], levels: None });
+                infos.push(FeatureInfo { name, categorical: cat[j], levels: None, bin_info: None });
             }
         }
         Features::DenseF32(_) | Features::Sparse(_) => {
@@ -155,18 +159,23 @@ pub fn training_columns<'a>(
             for (j, c) in t.columns().iter().enumerate() {
                 let (info, col) = match &c.data {
                     ColumnData::Numeric(v) if cat[j] => (
-                        FeatureInfo { name: c.name.clone(), categorical: true, levels: None },
+                        FeatureInfo { name: c.name.clone(), categorical: true, levels: None, bin_info: None },
                         RawColumn::Categorical {
                             name: c.name.clone(),
                             source: CategorySource::Integers(ArrayView1::from(v.as_slice())),
                         },
                     ),
                     ColumnData::Numeric(v) => (
-                        FeatureInfo { name: c.name.clone(), categorical: false, levels: None },
+                        FeatureInfo { name: c.name.clone(), categorical: false, levels: None, bin_info: None },
                         RawColumn::Numeric { name: c.name.clone(), values: ArrayView1::from(v.as_slice()) },
                     ),
                     ColumnData::Categorical { codes, levels } => (
-                        FeatureInfo { name: c.name.clone(), categorical: true, levels: Some(levels.clone()) },
+                        FeatureInfo {
+                            name: c.name.clone(),
+                            categorical: true,
+                            levels: Some(levels.clone()),
+                            bin_info: None,
+                        },
                         RawColumn::Categorical {
                             name: c.name.clone(),
                             source: CategorySource::Codes { codes, map: (0..levels.len() as u32).collect() },

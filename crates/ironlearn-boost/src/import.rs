@@ -69,7 +69,8 @@ pub fn from_lightgbm_text(text: &str) -> Result<GbdtModel> {
     ensure!(names.len() == nf, ModelFile, "LightGBM model: {} feature names for {nf} features", names.len());
     let infos: Vec<String> =
         header.get("feature_infos").map(|s| s.split_whitespace().map(String::from).collect()).unwrap_or_default();
-    let objective_line = get("objective")?.clone();
+    // LightGBM writes no objective for a custom loss: raw scores, as there.
+    let objective_line = header.get("objective").cloned().unwrap_or_else(|| "custom".into());
     let mut obj = objective_line.split_whitespace();
     let objective = obj.next().unwrap_or("regression").to_string();
     for extra in obj {
@@ -89,14 +90,20 @@ pub fn from_lightgbm_text(text: &str) -> Result<GbdtModel> {
         other => bail!(NotImplemented, "LightGBM objective '{other}' cannot be imported yet"),
     };
     ensure!(per_iter >= 1, ModelFile, "LightGBM model: num_tree_per_iteration is 0");
-    let features = names
+    let mut features: Vec<FeatureInfo> = names
         .iter()
         .enumerate()
         .map(|(i, n)| {
             let info = infos.get(i).map(String::as_str).unwrap_or("none");
-            FeatureInfo { name: n.clone(), categorical: !info.starts_with('[') && info.contains(':'), levels: None }
+            FeatureInfo {
+                name: n.clone(),
+                categorical: !info.starts_with('[') && info.contains(':'),
+                levels: None,
+                bin_info: infos.get(i).cloned(),
+            }
         })
         .collect();
+    set_pandas_levels(text, &mut features);
     let mut trees = Vec::with_capacity(trees_text.len());
     for (i, t) in trees_text.iter().enumerate() {
         let tree = lightgbm_tree(t).map_err(|e| err(SRC, format!("tree {i}: {e}")))?;
@@ -123,6 +130,28 @@ pub fn from_lightgbm_text(text: &str) -> Result<GbdtModel> {
         source: "lightgbm".into(),
         packed: Default::default(),
     })
+}
+
+/// LightGBM's Python package appends the training DataFrame's category lists
+/// (`pandas_categorical:[[...], ...]`, one per category column, in column
+/// order); a category's code is its index there. When there is one list of
+/// texts per categorical feature, they become the features' levels, so text
+/// columns predict as in Python. Anything else (integer categories, a count
+/// that does not match) leaves the features on integer codes.
+fn set_pandas_levels(text: &str, features: &mut [FeatureInfo]) {
+    let Some(json) = text.lines().rev().find_map(|l| l.trim().strip_prefix("pandas_categorical:")) else { return };
+    let Ok(Value::Array(lists)) = serde_json::from_str::<Value>(json) else { return };
+    let levels: Option<Vec<Vec<String>>> = lists
+        .iter()
+        .map(|l| l.as_array()?.iter().map(|v| v.as_str().map(String::from)).collect::<Option<Vec<_>>>())
+        .collect();
+    let (Some(levels), cats) = (levels, features.iter().filter(|f| f.categorical).count()) else { return };
+    if levels.is_empty() || levels.len() != cats {
+        return;
+    }
+    for (f, l) in features.iter_mut().filter(|f| f.categorical).zip(levels) {
+        f.levels = Some(l);
+    }
 }
 
 fn lightgbm_tree(t: &std::collections::HashMap<String, String>) -> Result<Tree> {
@@ -255,7 +284,10 @@ pub fn from_xgboost_json(text: &str) -> Result<GbdtModel> {
     ensure!(trees.len() % k == 0, ModelFile, "XGBoost model: {} trees for {k} outputs", trees.len());
     Ok(GbdtModel {
         params: Gbdt::default(),
-        features: names.into_iter().map(|name| FeatureInfo { name, categorical: false, levels: None }).collect(),
+        features: names
+            .into_iter()
+            .map(|name| FeatureInfo { name, categorical: false, levels: None, bin_info: None })
+            .collect(),
         objective,
         transform,
         num_outputs: k,

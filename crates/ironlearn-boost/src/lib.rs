@@ -8,6 +8,7 @@
 
 mod binning;
 mod booster;
+mod export;
 mod features;
 mod histogram;
 mod import;

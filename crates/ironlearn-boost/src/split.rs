@@ -310,7 +310,12 @@ mod tests {
     fn hand_computed_numeric_split() {
         // Three bins with gradient sums -4, -2, 6 over 2 rows each (h = 1 per row).
         let hist = [[-4.0, 2.0], [-2.0, 2.0], [6.0, 2.0]];
-        let mapper = BinMapper::Numeric { upper: vec![1.0, 2.0, f64::INFINITY], missing_bin: None, zero_bin: 0 };
+        let mapper = BinMapper::Numeric {
+            upper: vec![1.0, 2.0, f64::INFINITY],
+            missing_bin: None,
+            zero_bin: 0,
+            range: [0.0, 3.0],
+        };
         let total = Stats { g: 0.0, h: 6.0, count: 6 };
         let s = best_split(0, &hist, &mapper, total, Bounds::default(), &params()).unwrap();
         // Left = bins 0..=1: G=-6, H=4 -> 9; right: G=6, H=2 -> 18; parent 0. Gain 27.
@@ -323,7 +328,12 @@ mod tests {
     fn missing_values_choose_their_side() {
         // Missing rows look like the high bin, so they should go right... unless they look low.
         let hist = [[-4.0, 2.0], [4.0, 2.0], [-4.0, 2.0]];
-        let mapper = BinMapper::Numeric { upper: vec![1.0, f64::INFINITY], missing_bin: Some(2), zero_bin: 0 };
+        let mapper = BinMapper::Numeric {
+            upper: vec![1.0, f64::INFINITY],
+            missing_bin: Some(2),
+            zero_bin: 0,
+            range: [0.0, 3.0],
+        };
         let total = Stats { g: -4.0, h: 6.0, count: 6 };
         let s = best_split(0, &hist, &mapper, total, Bounds::default(), &params()).unwrap();
         assert!(s.default_left);
@@ -333,7 +343,8 @@ mod tests {
     #[test]
     fn monotone_constraint_rejects_wrong_direction() {
         let hist = [[4.0, 2.0], [-4.0, 2.0]];
-        let mapper = BinMapper::Numeric { upper: vec![1.0, f64::INFINITY], missing_bin: None, zero_bin: 0 };
+        let mapper =
+            BinMapper::Numeric { upper: vec![1.0, f64::INFINITY], missing_bin: None, zero_bin: 0, range: [0.0, 3.0] };
         let total = Stats { g: 0.0, h: 4.0, count: 4 };
         let mut p = params();
         p.monotone = vec![-1];

@@ -9,9 +9,7 @@
 use std::ops::ControlFlow;
 
 use ironlearn_core::validate::check_sample_weight;
-use ironlearn_core::{
-    bail, ensure, Error, Features, FitContext, Labels, Params, Progress, Result, Rng, TrainData,
-};
+use ironlearn_core::{bail, ensure, Error, Features, FitContext, Labels, Params, Progress, Result, Rng, TrainData};
 use rayon::prelude::*;
 
 use crate::binning::{bin_rows, fit_mappers, Binned};
@@ -121,7 +119,7 @@ fn train_in_pool(p: &Gbdt, data: &TrainData<'_>, ctx: &mut FitContext<'_>) -> Re
     let k = objective.num_outputs();
 
     // Features and bins.
-    let (infos, columns) = match init_model {
+    let (mut infos, columns) = match init_model {
         Some(m) => {
             let cols = predict_columns(&data.x, &m.features)?;
             (m.features.clone(), cols)
@@ -145,6 +143,9 @@ fn train_in_pool(p: &Gbdt, data: &TrainData<'_>, ctx: &mut FitContext<'_>) -> Re
     let mappers = ph.time("bin bounds", || {
         fit_mappers(&columns, p.max_bin, p.min_data_in_bin, p.bin_construct_sample_cnt, p.seed)
     })?;
+    if init_model.is_none() {
+        infos.iter_mut().zip(&mappers).for_each(|(info, m)| info.bin_info = Some(m.lightgbm_info()));
+    }
     let binned = ph.time("bin rows", || -> Result<Binned> {
         let mut binned = bin_rows(&columns, &mappers)?;
         binned.sparse = SparseRows::build(&binned, crate::sparse_rows::MAX_DENSITY);

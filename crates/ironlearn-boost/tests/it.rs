@@ -260,3 +260,22 @@ fn a_metric_of_the_wrong_kind_is_refused_not_read_past_the_scores() {
         assert!(e.contains("Multiclass objective and metrics don't match") && e.contains(metric), "{e}");
     }
 }
+
+#[test]
+fn saved_as_lightgbm_text_a_model_reads_back_predicting_the_same() {
+    let (x, y) = mixed_table(3000, 5);
+    let params = Gbdt { n_estimators: 12, num_leaves: 15, min_data_in_leaf: 5, ..Default::default() };
+    let model = train(&params, &Dataset::supervised(Features::Table(&x), &y), &mut FitContext::default()).unwrap();
+    let text = model.to_lightgbm_text(None, 0).unwrap();
+    assert!(text.starts_with("tree\nversion=v4\nnum_class=3\n"), "{}", &text[..60]);
+    assert!(text.contains("objective=multiclass num_class:3\n") && text.contains("\npandas_categorical:[[\"c"));
+    let back = from_lightgbm_text(&text).unwrap();
+    let (a, b) =
+        (model.predict_raw(Features::Table(&x), None).unwrap(), back.predict_raw(Features::Table(&x), None).unwrap());
+    // The starting scores moved into the first round's leaves: equal up to the rounding of that one addition.
+    let diff = a.iter().zip(&b).map(|(p, q)| (p - q).abs()).fold(0.0, f64::max);
+    assert!(diff <= 1e-12, "raw scores differ by {diff}");
+    // Later rounds alone carry no starting score, as in LightGBM.
+    let tail = from_lightgbm_text(&model.to_lightgbm_text(Some(4), 8).unwrap()).unwrap();
+    assert_eq!(tail.num_iterations(), 4);
+}

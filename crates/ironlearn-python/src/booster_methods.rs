@@ -98,6 +98,12 @@ impl NativeModel {
         Ok(self.booster()?.evals().iter().map(|e| (e.data.clone(), e.metric.clone(), e.values.clone())).collect())
     }
 
+    /// The model as LightGBM text (`Booster.model_to_string`).
+    #[pyo3(signature = (num_iteration=None, start_iteration=0))]
+    fn lightgbm_text(&self, num_iteration: Option<usize>, start_iteration: usize) -> PyResult<String> {
+        self.booster()?.to_lightgbm_text(num_iteration, start_iteration).py()
+    }
+
     /// A copy keeping the first `iterations` rounds.
     fn truncated(&self, iterations: usize) -> PyResult<NativeModel> {
         let mut b = self.booster()?.clone();
