@@ -275,6 +275,22 @@ impl GbdtModel {
         })
     }
 
+    /// Sets a leaf's value (LightGBM's `set_leaf_output`).
+    pub fn set_leaf_output(&mut self, tree: usize, leaf: usize, value: f64) -> Result<()> {
+        let n_trees = self.trees.len();
+        let t = self.trees.get_mut(tree).ok_or_else(|| {
+            Error::InvalidValue(format!("tree index {tree} is out of range: the model has {n_trees} trees"))
+        })?;
+        let n_leaves = t.leaf_value.len();
+        let v = t.leaf_value.get_mut(leaf).ok_or_else(|| {
+            Error::InvalidValue(format!("leaf index {leaf} is out of range: tree {tree} has {n_leaves} leaves"))
+        })?;
+        ensure!(value.is_finite(), InvalidValue, "a leaf value must be finite, got {value}");
+        *v = value;
+        self.packed = PackedCache::default();
+        Ok(())
+    }
+
     /// Keeps only the first `iterations` rounds.
     pub fn truncate(&mut self, iterations: usize) {
         self.trees.truncate(iterations * self.num_outputs);

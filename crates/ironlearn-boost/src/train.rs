@@ -12,16 +12,17 @@ use ironlearn_core::validate::check_sample_weight;
 use ironlearn_core::{bail, ensure, Error, Features, FitContext, Labels, Params, Progress, Result, Rng, TrainData};
 use rayon::prelude::*;
 
-use crate::binning::{bin_rows, fit_mappers, Binned};
+use crate::binning::{bin_rows, fit_mappers, BinMapper, Binned};
 use crate::booster::{EvalHistory, GbdtModel};
 use crate::features::{predict_columns, training_columns};
-use crate::learner::{grow, Grown, LearnerParams, Scratch};
+use crate::learner::{grow, BinnedSplit, Grown, LearnerParams, Scratch};
 use crate::metric::{EvalData, Metric};
 use crate::objective::{resolve_objective, weighted_quantile, Builtin, Objective};
 use crate::phases::Phases;
 use crate::rank::default_label_gain;
 use crate::sparse_rows::SparseRows;
 use crate::split::SplitParams;
+use crate::tree::Tree;
 use crate::Gbdt;
 
 /// Training or validation data: the shared [`TrainData`].
@@ -47,13 +48,26 @@ fn boundaries(group: Option<&[usize]>, n: usize, what: &str) -> Result<Option<Ve
     Ok(Some(b))
 }
 
-struct Eval<'a> {
+/// A validation set, binned with the training bins, and its running scores.
+struct Eval {
     name: String,
     binned: Binned,
     labels: Vec<f64>,
-    weight: Option<&'a [f64]>,
+    weight: Option<Vec<f64>>,
     boundaries: Option<Vec<usize>>,
     scores: Vec<f64>,
+}
+
+/// One metric's value on one data set after a round: `(data, metric, value, higher_is_better)`.
+pub type Evaluation = (String, String, f64, bool);
+
+/// What a round did.
+#[derive(Debug, Clone)]
+pub struct Round {
+    /// False when no tree of the round could split: nothing was added (after the first round).
+    pub grown: bool,
+    /// Every validation metric on every validation set.
+    pub evals: Vec<Evaluation>,
 }
 
 /// Training scores updated per block of this many rows.
@@ -75,38 +89,47 @@ struct Workspace {
 /// the time budget, an initial model and a custom objective
 /// ([`CustomObjective`] as the extension) come in `ctx`.
 pub fn train(params: &Gbdt, data: &TrainData<'_>, ctx: &mut FitContext<'_>) -> Result<GbdtModel> {
-    params.validate()?;
-    if params.boosting != "gbdt" {
-        bail!(NotImplemented, "boosting '{}' (only 'gbdt' is implemented; dart, goss and rf are not)", params.boosting);
-    }
-    let threads = if params.num_threads == 0 {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    } else {
-        params.num_threads
-    };
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| Error::InvalidValue(format!("cannot start {threads} threads: {e}")))?;
-    pool.install(|| train_in_pool(params, data, ctx))
+    let custom = custom_objective(ctx)?;
+    let init_model: Option<&GbdtModel> = ctx.init_model_as::<GbdtModel>()?;
+    let mut t = Trainer::new(params, data, &ctx.valid, init_model, custom)?;
+    let pool = t.pool.clone();
+    pool.install(|| {
+        let p = params;
+        let mut best: Option<(f64, usize)> = None;
+        for iter in 0..p.n_estimators {
+            let round = t.step(None)?;
+            if !round.grown {
+                break;
+            }
+            let results = &round.evals;
+            let mut stop =
+                ctx.report(&Progress { iteration: iter, total: Some(p.n_estimators), evals: results }).is_break();
+            if p.early_stopping_round > 0 {
+                if let Some((_, _, value, higher)) = results.first() {
+                    let better = best.is_none_or(|(b, _)| if *higher { *value > b } else { *value < b });
+                    if better {
+                        best = Some((*value, iter));
+                    } else if iter - best.map_or(0, |b| b.1) >= p.early_stopping_round {
+                        stop = true;
+                    }
+                }
+            }
+            if stop || t.stalled {
+                break;
+            }
+        }
+        let base = t.base_iterations;
+        let mut model = t.finish();
+        if p.early_stopping_round > 0 {
+            model.best_iteration = best.map(|(_, i)| i + 1 + base);
+        }
+        Ok(model)
+    })
 }
 
-fn train_in_pool(p: &Gbdt, data: &TrainData<'_>, ctx: &mut FitContext<'_>) -> Result<GbdtModel> {
-    let y = data.target()?;
-    let init_model: Option<&GbdtModel> = ctx.init_model_as::<GbdtModel>()?;
-    let n = data.x.n_rows();
-    ensure!(n > 0, Empty, "Found array with 0 sample(s) while a minimum of 1 is required");
-    ensure!(data.x.n_cols() > 0, Empty, "Found array with 0 feature(s) while a minimum of 1 is required");
-    ensure!(y.len() == n, Shape, "X has {n} rows but y has {}", y.len());
-    check_sample_weight(data.weight, n)?;
-    let (mut builtin, labels, classes) = resolve_objective(p, y)?;
-    let train_bounds = boundaries(data.group, n, "training data")?;
-    if let Builtin::Lambdarank(r) = &mut builtin {
-        r.boundaries = train_bounds
-            .clone()
-            .ok_or_else(|| Error::InvalidValue("objective 'lambdarank' needs query groups (group sizes)".into()))?;
-    }
-    let custom: Option<std::sync::Arc<dyn Objective>> = match ctx.extension {
+/// The custom objective given as the context's extension, if any.
+fn custom_objective(ctx: &FitContext<'_>) -> Result<Option<std::sync::Arc<dyn Objective>>> {
+    Ok(match ctx.extension {
         Some(e) => Some(
             e.downcast_ref::<CustomObjective>()
                 .ok_or_else(|| Error::InvalidValue("the booster's extension must be a custom objective".into()))?
@@ -114,217 +137,370 @@ fn train_in_pool(p: &Gbdt, data: &TrainData<'_>, ctx: &mut FitContext<'_>) -> Re
                 .clone(),
         ),
         None => None,
-    };
-    let objective: &dyn Objective = custom.as_deref().unwrap_or(&builtin);
-    let k = objective.num_outputs();
+    })
+}
 
-    // Features and bins.
-    let (mut infos, columns) = match init_model {
-        Some(m) => {
-            let cols = predict_columns(&data.x, &m.features)?;
-            (m.features.clone(), cols)
-        }
-        None => training_columns(&data.x, &p.categorical_feature)?,
-    };
-    let nf = infos.len();
-    ensure!(
-        p.monotone_constraints.is_empty() || p.monotone_constraints.len() == nf,
-        InvalidValue,
-        "monotone_constraints has {} values for {nf} features",
-        p.monotone_constraints.len()
-    );
-    if let Some(i) = p.monotone_constraints.iter().position(|c| ![-1, 0, 1].contains(c)) {
-        return Err(Error::param(
-            "monotone_constraints",
-            format!("entry {i} is {}; use -1, 0 or 1", p.monotone_constraints[i]),
-        ));
-    }
-    let mut ph = Phases::from_env();
-    let mappers = ph.time("bin bounds", || {
-        fit_mappers(&columns, p.max_bin, p.min_data_in_bin, p.bin_construct_sample_cnt, p.seed)
-    })?;
-    if init_model.is_none() {
-        infos.iter_mut().zip(&mappers).for_each(|(info, m)| info.bin_info = Some(m.lightgbm_info()));
-    }
-    let binned = ph.time("bin rows", || -> Result<Binned> {
-        let mut binned = bin_rows(&columns, &mappers)?;
-        binned.sparse = SparseRows::build(&binned, crate::sparse_rows::MAX_DENSITY);
-        // Row-major bins pay off when trees have many small leaves, and fit in cache when features are few.
-        if binned.sparse.is_none() && p.num_leaves >= 64 && nf <= crate::histogram::ROW_WISE_MAX_FEATURES {
-            binned.keep_rows();
-        }
-        Ok(binned)
-    })?;
-    drop(columns);
+/// A booster in training, one round at a time: what LightGBM's
+/// `Booster(params, train_set)` is, with `update`, `rollback_one_iter`,
+/// `add_valid` and evaluation. [`train`] drives one to the end; the Python
+/// package keeps one alive between calls. It owns its binned data, so the
+/// raw features can go once it is built.
+pub struct Trainer {
+    pool: std::sync::Arc<rayon::ThreadPool>,
+    p: Gbdt,
+    builtin: Builtin,
+    custom: Option<std::sync::Arc<dyn Objective>>,
+    k: usize,
+    labels: Vec<f64>,
+    weight: Option<Vec<f64>>,
+    train_bounds: Option<Vec<usize>>,
+    mappers: Vec<BinMapper>,
+    binned: Binned,
+    scores: Vec<f64>,
+    evals: Vec<Eval>,
+    metrics: Vec<Metric>,
+    label_gain: Vec<f64>,
+    lp: LearnerParams,
+    model: GbdtModel,
+    history: Vec<EvalHistory>,
+    gh: Vec<[f32; 2]>,
+    bag: Option<Vec<u32>>,
+    out_of_bag: Vec<u32>,
+    usable: Vec<usize>,
+    workspaces: Vec<Workspace>,
+    /// The routing in bin space of every tree this trainer grew, to undo a round.
+    routing: Vec<Vec<BinnedSplit>>,
+    /// Rounds that came with the initial model (they cannot be rolled back).
+    base_iterations: usize,
+    /// Rounds grown so far (seeds the bagging and feature sampling of the next).
+    rounds: usize,
+    /// Set when a round after the first could not split: training has nothing left to learn.
+    pub stalled: bool,
+    ph: Phases,
+}
 
-    // Starting scores.
-    let init_score = match (init_model, p.boost_from_average && custom.is_none()) {
-        (Some(m), _) => m.init_score.clone(),
-        (None, true) if data.init_score.is_none() => objective.init_scores(&labels, data.weight),
-        _ => vec![0.0; k],
-    };
-    let start_scores = |x: &Features<'_>, given: Option<&[f64]>, rows: usize| -> Result<Vec<f64>> {
-        let mut s = vec![0.0; rows * k];
-        for c in 0..k {
-            s[c * rows..(c + 1) * rows].iter_mut().for_each(|v| *v = init_score[c]);
+impl std::fmt::Debug for Trainer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Trainer").field("rounds", &self.rounds).field("rows", &self.binned.n_rows).finish()
+    }
+}
+
+impl Trainer {
+    /// Bins the training data and the validation sets and sets the starting scores.
+    pub fn new(
+        params: &Gbdt,
+        data: &TrainData<'_>,
+        valid: &[(String, TrainData<'_>)],
+        init_model: Option<&GbdtModel>,
+        custom: Option<std::sync::Arc<dyn Objective>>,
+    ) -> Result<Trainer> {
+        params.validate()?;
+        if params.boosting != "gbdt" {
+            bail!(
+                NotImplemented,
+                "boosting '{}' (only 'gbdt' is implemented; dart, goss and rf are not)",
+                params.boosting
+            );
         }
-        if let Some(m) = init_model {
-            let raw = m.predict_raw(*x, Some(m.num_iterations()))?;
-            for c in 0..k {
-                for i in 0..rows {
-                    s[c * rows + i] = raw[[i, c]];
+        let threads = if params.num_threads == 0 {
+            std::thread::available_parallelism().map_or(1, |n| n.get())
+        } else {
+            params.num_threads
+        };
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .map_err(|e| Error::InvalidValue(format!("cannot start {threads} threads: {e}")))?;
+        let pool = std::sync::Arc::new(pool);
+        pool.clone().install(|| Trainer::build(pool, params, data, valid, init_model, custom))
+    }
+
+    fn build(
+        pool: std::sync::Arc<rayon::ThreadPool>,
+        p: &Gbdt,
+        data: &TrainData<'_>,
+        valid: &[(String, TrainData<'_>)],
+        init_model: Option<&GbdtModel>,
+        custom: Option<std::sync::Arc<dyn Objective>>,
+    ) -> Result<Trainer> {
+        let y = data.target()?;
+        let n = data.x.n_rows();
+        ensure!(n > 0, Empty, "Found array with 0 sample(s) while a minimum of 1 is required");
+        ensure!(data.x.n_cols() > 0, Empty, "Found array with 0 feature(s) while a minimum of 1 is required");
+        ensure!(y.len() == n, Shape, "X has {n} rows but y has {}", y.len());
+        check_sample_weight(data.weight, n)?;
+        let (mut builtin, labels, classes) = resolve_objective(p, y)?;
+        let train_bounds = boundaries(data.group, n, "training data")?;
+        if let Builtin::Lambdarank(r) = &mut builtin {
+            r.boundaries = train_bounds
+                .clone()
+                .ok_or_else(|| Error::InvalidValue("objective 'lambdarank' needs query groups (group sizes)".into()))?;
+        }
+        let labels = labels.into_owned();
+        let objective: &dyn Objective = custom.as_deref().unwrap_or(&builtin);
+        let k = objective.num_outputs();
+
+        // Features and bins.
+        let (mut infos, columns) = match init_model {
+            Some(m) => {
+                let cols = predict_columns(&data.x, &m.features)?;
+                (m.features.clone(), cols)
+            }
+            None => training_columns(&data.x, &p.categorical_feature)?,
+        };
+        let nf = infos.len();
+        ensure!(
+            p.monotone_constraints.is_empty() || p.monotone_constraints.len() == nf,
+            InvalidValue,
+            "monotone_constraints has {} values for {nf} features",
+            p.monotone_constraints.len()
+        );
+        if let Some(i) = p.monotone_constraints.iter().position(|c| ![-1, 0, 1].contains(c)) {
+            return Err(Error::param(
+                "monotone_constraints",
+                format!("entry {i} is {}; use -1, 0 or 1", p.monotone_constraints[i]),
+            ));
+        }
+        let mut ph = Phases::from_env();
+        let mappers = ph.time("bin bounds", || {
+            fit_mappers(&columns, p.max_bin, p.min_data_in_bin, p.bin_construct_sample_cnt, p.seed)
+        })?;
+        if init_model.is_none() {
+            infos.iter_mut().zip(&mappers).for_each(|(info, m)| info.bin_info = Some(m.lightgbm_info()));
+        }
+        let binned = ph.time("bin rows", || -> Result<Binned> {
+            let mut binned = bin_rows(&columns, &mappers)?;
+            binned.sparse = SparseRows::build(&binned, crate::sparse_rows::MAX_DENSITY);
+            // Row-major bins pay off when trees have many small leaves, and fit in cache when features are few.
+            if binned.sparse.is_none() && p.num_leaves >= 64 && nf <= crate::histogram::ROW_WISE_MAX_FEATURES {
+                binned.keep_rows();
+            }
+            Ok(binned)
+        })?;
+        drop(columns);
+
+        // Starting scores.
+        let init_score = match (init_model, p.boost_from_average && custom.is_none()) {
+            (Some(m), _) => m.init_score.clone(),
+            (None, true) if data.init_score.is_none() => objective.init_scores(&labels, data.weight),
+            _ => vec![0.0; k],
+        };
+        let mut model = match init_model {
+            Some(m) => {
+                ensure!(
+                    m.num_outputs == k,
+                    InvalidValue,
+                    "init_model has {} outputs, this training needs {k}",
+                    m.num_outputs
+                );
+                let mut m = m.clone();
+                m.params = p.clone();
+                m.best_iteration = None;
+                m
+            }
+            None => GbdtModel {
+                params: p.clone(),
+                features: infos,
+                objective: objective.name().to_string(),
+                transform: objective.transform(),
+                num_outputs: k,
+                classes,
+                init_score,
+                trees: Vec::new(),
+                best_iteration: None,
+                evals: Vec::new(),
+                source: "ironlearn".into(),
+                packed: Default::default(),
+            },
+        };
+        model.packed = Default::default();
+        let scores = start_scores(&model, &data.x, data.init_score, n)?;
+        let metrics: Vec<Metric> = if custom.is_some() && p.metric.is_empty() {
+            Vec::new()
+        } else if p.metric.is_empty() {
+            Metric::parse("", &builtin, &p.eval_at)?
+        } else {
+            let mut all = Vec::new();
+            for m in p.metric.iter().flat_map(|m| m.split(',')) {
+                for parsed in Metric::parse(m, &builtin, &p.eval_at)? {
+                    if !all.contains(&parsed) {
+                        all.push(parsed);
+                    }
                 }
             }
+            all
+        };
+        // A metric reads one score per row, or one per row and class: the wrong
+        // kind would read past the scores or score only the first class.
+        if let Some(m) = metrics.iter().find(|m| matches!(m, Metric::MultiLogloss | Metric::MultiError) != (k > 1)) {
+            bail!(
+                InvalidValue,
+                "Multiclass objective and metrics don't match: metric '{}' with {} model; use {}",
+                m.name(),
+                if k > 1 { format!("a {k}-class") } else { "a single-output".to_string() },
+                if k > 1 { "multi_logloss or multi_error" } else { "a metric of one score per row" }
+            );
         }
-        if let Some(g) = given {
-            ensure!(g.len() == rows * k, Shape, "init_score has {} values, expected {}", g.len(), rows * k);
-            s.iter_mut().zip(g).for_each(|(a, b)| *a += b);
+        let label_gain = if p.label_gain.is_empty() { default_label_gain() } else { p.label_gain.clone() };
+        let lp = LearnerParams {
+            split: SplitParams {
+                lambda_l1: p.lambda_l1,
+                lambda_l2: p.lambda_l2,
+                min_data_in_leaf: p.min_data_in_leaf,
+                min_sum_hessian_in_leaf: p.min_sum_hessian_in_leaf,
+                min_gain_to_split: p.min_gain_to_split,
+                max_cat_to_onehot: p.max_cat_to_onehot,
+                max_cat_threshold: p.max_cat_threshold,
+                cat_smooth: p.cat_smooth,
+                cat_l2: p.cat_l2,
+                min_data_per_group: p.min_data_per_group,
+                monotone: p.monotone_constraints.iter().map(|&c| c as i8).collect(),
+            },
+            num_leaves: p.num_leaves,
+            max_depth: if p.max_depth > 0 { p.max_depth as usize } else { 0 },
+        };
+        let usable: Vec<usize> = (0..nf).filter(|&f| !mappers[f].is_trivial()).collect();
+        let base_iterations = init_model.map_or(0, GbdtModel::num_iterations);
+        let mut t = Trainer {
+            pool,
+            p: p.clone(),
+            builtin,
+            custom,
+            k,
+            labels,
+            weight: data.weight.map(<[f64]>::to_vec),
+            train_bounds,
+            mappers,
+            binned,
+            scores,
+            evals: Vec::new(),
+            metrics,
+            label_gain,
+            lp,
+            model,
+            history: Vec::new(),
+            gh: vec![[0.0f32; 2]; n * k],
+            bag: None,
+            out_of_bag: Vec::new(),
+            usable,
+            workspaces: Vec::new(),
+            routing: Vec::new(),
+            base_iterations,
+            rounds: 0,
+            stalled: false,
+            ph,
+        };
+        for (name, v) in valid {
+            t.add_valid_in_pool(name, v)?;
         }
-        Ok(s)
-    };
-    let mut scores = start_scores(&data.x, data.init_score, n)?;
+        Ok(t)
+    }
 
-    // Validation sets, binned with the training bins.
-    let mut evals: Vec<Eval<'_>> = Vec::new();
-    for (name, v) in &ctx.valid {
+    fn objective(&self) -> &dyn Objective {
+        self.custom.as_deref().unwrap_or(&self.builtin)
+    }
+
+    /// Adds a validation set, binned with the training bins; its metrics are
+    /// reported from the next round on (and by [`Trainer::evaluate`] at once).
+    pub fn add_valid(&mut self, name: &str, v: &TrainData<'_>) -> Result<()> {
+        let pool = self.pool.clone();
+        pool.install(|| self.add_valid_in_pool(name, v))
+    }
+
+    fn add_valid_in_pool(&mut self, name: &str, v: &TrainData<'_>) -> Result<()> {
         let rows = v.x.n_rows();
         let vy = v.y.ok_or_else(|| Error::InvalidValue(format!("validation set '{name}' has no target")))?;
         ensure!(vy.len() == rows, Shape, "validation set '{name}': X has {rows} rows but y has {}", vy.len());
         check_sample_weight(v.weight, rows)?;
-        let cols = predict_columns(&v.x, &infos).map_err(|e| e.in_data(name))?;
-        let vb = bin_rows(&cols, &mappers).map_err(|e| e.in_data(name))?;
-        let vlabels: Vec<f64> = match (&classes, vy) {
+        let cols = predict_columns(&v.x, &self.model.features).map_err(|e| e.in_data(name))?;
+        let vb = bin_rows(&cols, &self.mappers).map_err(|e| e.in_data(name))?;
+        let vlabels: Vec<f64> = match (&self.model.classes, vy) {
             (Some(cls), y) => {
                 let l = y.labels()?;
                 Labels::new(cls.clone(), vec![])?.encode(&l.to_strings())?.into_iter().map(f64::from).collect()
             }
             (None, y) => y.values()?.to_vec(),
         };
-        evals.push(Eval {
-            name: name.clone(),
+        let scores = start_scores(&self.model, &v.x, v.init_score, rows)?;
+        self.evals.push(Eval {
+            name: name.to_string(),
             binned: vb,
             labels: vlabels,
-            weight: v.weight,
+            weight: v.weight.map(<[f64]>::to_vec),
             boundaries: boundaries(v.group, rows, name)?,
-            scores: start_scores(&v.x, v.init_score, rows)?,
+            scores,
         });
+        self.history.extend(self.metrics.iter().map(|m| EvalHistory {
+            data: name.to_string(),
+            metric: m.name(),
+            values: vec![],
+        }));
+        Ok(())
     }
-    let metrics: Vec<Metric> = if custom.is_some() && p.metric.is_empty() {
-        Vec::new()
-    } else if p.metric.is_empty() {
-        Metric::parse("", &builtin, &p.eval_at)?
-    } else {
-        let mut all = Vec::new();
-        for m in p.metric.iter().flat_map(|m| m.split(',')) {
-            for parsed in Metric::parse(m, &builtin, &p.eval_at)? {
-                if !all.contains(&parsed) {
-                    all.push(parsed);
-                }
+
+    /// Grows one round. `gradients` (one `[gradient, hessian]` per row and
+    /// output, output-major) replace the objective's, as LightGBM's
+    /// `update(fobj=...)` gives them.
+    pub fn step(&mut self, gradients: Option<&[[f32; 2]]>) -> Result<Round> {
+        let pool = self.pool.clone();
+        pool.install(|| self.step_in_pool(gradients))
+    }
+
+    fn step_in_pool(&mut self, gradients: Option<&[[f32; 2]]>) -> Result<Round> {
+        let n = self.binned.n_rows;
+        let k = self.k;
+        let iter = self.rounds;
+        match gradients {
+            Some(g) => {
+                ensure!(
+                    g.len() == n * k,
+                    Shape,
+                    "the custom objective gave {} gradients for {n} rows x {k} outputs = {}",
+                    g.len(),
+                    n * k
+                );
+                self.gh.copy_from_slice(g);
+            }
+            None => {
+                let objective = self.custom.as_deref().unwrap_or(&self.builtin);
+                let (scores, labels, w, gh) = (&self.scores, &self.labels, self.weight.as_deref(), &mut self.gh);
+                self.ph.time("gradients", || objective.gradients(scores, labels, w, gh));
             }
         }
-        all
-    };
-    // A metric reads one score per row, or one per row and class: the wrong
-    // kind would read past the scores or score only the first class.
-    if let Some(m) = metrics.iter().find(|m| matches!(m, Metric::MultiLogloss | Metric::MultiError) != (k > 1)) {
-        bail!(
-            InvalidValue,
-            "Multiclass objective and metrics don't match: metric '{}' with {} model; use {}",
-            m.name(),
-            if k > 1 { format!("a {k}-class") } else { "a single-output".to_string() },
-            if k > 1 { "multi_logloss or multi_error" } else { "a metric of one score per row" }
-        );
-    }
-    let label_gain = if p.label_gain.is_empty() { default_label_gain() } else { p.label_gain.clone() };
-
-    let lp = LearnerParams {
-        split: SplitParams {
-            lambda_l1: p.lambda_l1,
-            lambda_l2: p.lambda_l2,
-            min_data_in_leaf: p.min_data_in_leaf,
-            min_sum_hessian_in_leaf: p.min_sum_hessian_in_leaf,
-            min_gain_to_split: p.min_gain_to_split,
-            max_cat_to_onehot: p.max_cat_to_onehot,
-            max_cat_threshold: p.max_cat_threshold,
-            cat_smooth: p.cat_smooth,
-            cat_l2: p.cat_l2,
-            min_data_per_group: p.min_data_per_group,
-            monotone: p.monotone_constraints.iter().map(|&c| c as i8).collect(),
-        },
-        num_leaves: p.num_leaves,
-        max_depth: if p.max_depth > 0 { p.max_depth as usize } else { 0 },
-    };
-
-    let mut model = match init_model {
-        Some(m) => {
-            ensure!(
-                m.num_outputs == k,
-                InvalidValue,
-                "init_model has {} outputs, this training needs {k}",
-                m.num_outputs
-            );
-            let mut m = m.clone();
-            m.params = p.clone();
-            m.best_iteration = None;
-            m
-        }
-        None => GbdtModel {
-            params: p.clone(),
-            features: infos,
-            objective: objective.name().to_string(),
-            transform: objective.transform(),
-            num_outputs: k,
-            classes,
-            init_score,
-            trees: Vec::new(),
-            best_iteration: None,
-            evals: Vec::new(),
-            source: "ironlearn".into(),
-            packed: Default::default(),
-        },
-    };
-    let mut history: Vec<EvalHistory> = evals
-        .iter()
-        .flat_map(|e| {
-            metrics.iter().map(move |m| EvalHistory { data: e.name.clone(), metric: m.name(), values: vec![] })
-        })
-        .collect();
-
-    let rng = Rng::new(p.seed);
-    let mut gh = vec![[0.0f32; 2]; n * k];
-    // The rows of the current bag; `None` is every row (no copy kept).
-    let mut bag: Option<Vec<u32>> = None;
-    let mut out_of_bag: Vec<u32> = Vec::new();
-    let usable: Vec<usize> = (0..nf).filter(|&f| !mappers[f].is_trivial()).collect();
-    let mut best: Option<(f64, usize)> = None;
-    // Row buffers and scratch, one per tree grown at the same time.
-    let mut workspaces: Vec<Workspace> = Vec::new();
-    let quantile = objective.renew_quantile();
-    // The trees of a round are independent given the gradients: with several
-    // outputs and rows few enough that one tree keeps the threads poorly
-    // busy, they are grown in parallel, each by one task.
-    let class_parallel = k > 1 && n <= CLASS_PARALLEL_ROWS && rayon::current_num_threads() > 1;
-    for iter in 0..p.n_estimators {
-        ph.time("gradients", || objective.gradients(&scores, &labels, data.weight, &mut gh));
-        if p.bagging_freq > 0 && p.bagging_fraction < 1.0 && iter % p.bagging_freq == 0 {
+        let p = &self.p;
+        let rng = Rng::new(p.seed);
+        if p.bagging_freq > 0 && p.bagging_fraction < 1.0 && iter.is_multiple_of(p.bagging_freq) {
             let (inb, oob) = draw_bag(n, p.bagging_fraction, &rng.fork(iter as u64));
-            (bag, out_of_bag) = (Some(inb), oob);
+            (self.bag, self.out_of_bag) = (Some(inb), oob);
         }
+        let quantile = self.objective().renew_quantile();
+        let nf = self.model.features.len();
+        let (binned, mappers, lp, usable, bag, out_of_bag, gh, labels, w) = (
+            &self.binned,
+            &self.mappers,
+            &self.lp,
+            &self.usable,
+            &self.bag,
+            &self.out_of_bag,
+            &self.gh,
+            &self.labels,
+            self.weight.as_deref(),
+        );
         // Grows output `c`'s tree and adds it to the training scores `sc`.
         let grow_output = |c: usize, sc: &mut [f64], ws: &mut Workspace, ph: &mut Phases| -> Result<Grown> {
             let features =
-                sample_features(nf, &usable, p.feature_fraction, &rng.fork(0x00FE_A700_0000 + (iter * k + c) as u64));
+                sample_features(nf, usable, p.feature_fraction, &rng.fork(0x00FE_A700_0000 + (iter * k + c) as u64));
             let in_bag = bag.as_ref().map_or(n, Vec::len);
             let rows = &mut ws.rows;
             rows.resize(n, 0);
-            match &bag {
+            match bag {
                 Some(b) => rows[..in_bag].copy_from_slice(b),
                 None => rows.iter_mut().enumerate().for_each(|(i, r)| *r = i as u32),
             }
             let gh_c = &gh[c * n..(c + 1) * n];
-            let mut grown = grow(&binned, &mappers, &lp, &features, &mut rows[..in_bag], gh_c, &mut ws.scratch, ph);
+            let mut grown = grow(binned, mappers, lp, &features, &mut rows[..in_bag], gh_c, &mut ws.scratch, ph);
             if let Some(q) = quantile {
-                renew_leaves(&mut grown, &rows[..in_bag], &labels, sc, data.weight, q);
+                renew_leaves(&mut grown, &rows[..in_bag], labels, sc, w, q);
             }
             grown.tree.leaf_value.iter_mut().for_each(|v| *v *= p.learning_rate);
             if let Some(v) = grown.tree.leaf_value.iter().find(|v| !v.is_finite()) {
@@ -352,18 +528,24 @@ fn train_in_pool(p: &Gbdt, data: &TrainData<'_>, ctx: &mut FitContext<'_>) -> Re
                         leaf[a..z].iter().for_each(|&r| block[(r - lo) as usize] += v);
                     }
                 });
-                for &r in &out_of_bag {
+                for &r in out_of_bag {
                     let r = r as usize;
-                    sc[r] += grown.tree.leaf_value[grown.leaf_of(&binned, r)];
+                    sc[r] += grown.tree.leaf_value[grown.leaf_of(binned, r)];
                 }
             });
             Ok(grown)
         };
+        // The trees of a round are independent given the gradients: with several
+        // outputs and rows few enough that one tree keeps the threads poorly
+        // busy, they are grown in parallel, each by one task.
+        let class_parallel = k > 1 && n <= CLASS_PARALLEL_ROWS && rayon::current_num_threads() > 1;
         let grown_trees: Vec<Grown> = if class_parallel {
             // Each task takes a workspace from the pool (a fresh one if none
             // is free) and returns it: the trees do not depend on which.
-            let pool = std::sync::Mutex::new(std::mem::take(&mut workspaces));
-            let grown: Vec<(Grown, Phases)> = scores
+            let pool = std::sync::Mutex::new(std::mem::take(&mut self.workspaces));
+            let ph = &self.ph;
+            let grown: Vec<(Grown, Phases)> = self
+                .scores
                 .par_chunks_mut(n)
                 .enumerate()
                 .map(|(c, sc)| {
@@ -374,28 +556,40 @@ fn train_in_pool(p: &Gbdt, data: &TrainData<'_>, ctx: &mut FitContext<'_>) -> Re
                     Ok((g?, task_ph))
                 })
                 .collect::<Result<_>>()?;
-            workspaces = pool.into_inner().expect("no task panicked");
+            self.workspaces = pool.into_inner().expect("no task panicked");
             grown
                 .into_iter()
                 .map(|(g, task_ph)| {
-                    ph.merge(task_ph);
+                    self.ph.merge(task_ph);
                     g
                 })
                 .collect()
         } else {
-            if workspaces.is_empty() {
-                workspaces.push(Workspace::default());
+            if self.workspaces.is_empty() {
+                self.workspaces.push(Workspace::default());
             }
-            let ws = &mut workspaces[0];
-            scores.chunks_mut(n).enumerate().map(|(c, sc)| grow_output(c, sc, ws, &mut ph)).collect::<Result<_>>()?
+            let ws = &mut self.workspaces[0];
+            let ph = &mut self.ph;
+            self.scores.chunks_mut(n).enumerate().map(|(c, sc)| grow_output(c, sc, ws, ph)).collect::<Result<_>>()?
         };
         let any_split = grown_trees.iter().any(|g| g.tree.num_splits() > 0);
+        self.rounds += 1;
         if !any_split && iter > 0 {
-            break;
+            // Nothing was learnt: the round's leaves were added to the training
+            // scores, so take them out again; the model is unchanged.
+            let (n, b) = (self.binned.n_rows, &self.binned);
+            for (c, g) in grown_trees.iter().enumerate() {
+                self.scores[c * n..(c + 1) * n]
+                    .par_iter_mut()
+                    .enumerate()
+                    .for_each(|(i, s)| *s -= g.tree.leaf_value[g.leaf_of(b, i)]);
+            }
+            self.stalled = true;
+            return Ok(Round { grown: false, evals: Vec::new() });
         }
+        self.stalled = !any_split;
         // Validation scores and metrics.
-        let mut results = Vec::new();
-        for e in evals.iter_mut() {
+        for e in self.evals.iter_mut() {
             let rows_v = e.binned.n_rows;
             for (c, g) in grown_trees.iter().enumerate() {
                 let b = &e.binned;
@@ -403,43 +597,176 @@ fn train_in_pool(p: &Gbdt, data: &TrainData<'_>, ctx: &mut FitContext<'_>) -> Re
                     *s += g.tree.leaf_value[g.leaf_of(b, i)];
                 });
             }
+        }
+        let results = self.evaluate_valid();
+        for (h, r) in self.history.iter_mut().zip(&results) {
+            h.values.push(r.2);
+        }
+        for g in grown_trees {
+            self.routing.push(g.splits);
+            self.model.trees.push(g.tree);
+        }
+        self.model.packed = Default::default();
+        Ok(Round { grown: true, evals: results })
+    }
+
+    /// The builtin metrics on every validation set at the current scores.
+    fn evaluate_valid(&self) -> Vec<Evaluation> {
+        let mut results = Vec::new();
+        for e in &self.evals {
             let ed = EvalData {
                 labels: &e.labels,
-                weights: e.weight,
+                weights: e.weight.as_deref(),
                 boundaries: e.boundaries.as_deref(),
-                label_gain: &label_gain,
+                label_gain: &self.label_gain,
             };
-            for m in &metrics {
+            for m in &self.metrics {
                 results.push((e.name.clone(), m.name(), m.eval(&e.scores, &ed), m.higher_is_better()));
             }
         }
-        for (h, r) in history.iter_mut().zip(&results) {
-            h.values.push(r.2);
-        }
-        model.trees.extend(grown_trees.into_iter().map(|g| g.tree));
-        let mut stop =
-            ctx.report(&Progress { iteration: iter, total: Some(p.n_estimators), evals: &results }).is_break();
-        if p.early_stopping_round > 0 {
-            if let Some((_, _, value, higher)) = results.first() {
-                let better = best.is_none_or(|(b, _)| if *higher { *value > b } else { *value < b });
-                if better {
-                    best = Some((*value, iter));
-                } else if iter - best.map_or(0, |b| b.1) >= p.early_stopping_round {
-                    stop = true;
-                }
+        results
+    }
+
+    /// The metrics on the training data (`data = None`) or on validation set `i`, at the current scores.
+    pub fn evaluate(&self, data: Option<usize>, name: &str) -> Result<Vec<Evaluation>> {
+        let (labels, weights, bounds, scores) = match data {
+            None => (&self.labels, self.weight.as_deref(), self.train_bounds.as_deref(), &self.scores),
+            Some(i) => {
+                let e = self.evals.get(i).ok_or_else(|| {
+                    Error::InvalidValue(format!("no validation set {i}: there are {}", self.evals.len()))
+                })?;
+                (&e.labels, e.weight.as_deref(), e.boundaries.as_deref(), &e.scores)
+            }
+        };
+        let ed = EvalData { labels, weights, boundaries: bounds, label_gain: &self.label_gain };
+        Ok(self
+            .metrics
+            .iter()
+            .map(|m| (name.to_string(), m.name(), m.eval(scores, &ed), m.higher_is_better()))
+            .collect())
+    }
+
+    /// Raw scores of the training data (`None`) or validation set `i`, output-major.
+    pub fn scores(&self, data: Option<usize>) -> Result<&[f64]> {
+        match data {
+            None => Ok(&self.scores),
+            Some(i) => {
+                self.evals.get(i).map(|e| e.scores.as_slice()).ok_or_else(|| {
+                    Error::InvalidValue(format!("no validation set {i}: there are {}", self.evals.len()))
+                })
             }
         }
-        if stop || !any_split {
-            break;
+    }
+
+    /// The training labels as numbers (class codes for a classifier).
+    pub fn labels(&self, data: Option<usize>) -> Result<&[f64]> {
+        match data {
+            None => Ok(&self.labels),
+            Some(i) => {
+                self.evals.get(i).map(|e| e.labels.as_slice()).ok_or_else(|| {
+                    Error::InvalidValue(format!("no validation set {i}: there are {}", self.evals.len()))
+                })
+            }
         }
     }
-    if p.early_stopping_round > 0 {
-        model.best_iteration = best.map(|(_, i)| i + 1 + init_model.map_or(0, GbdtModel::num_iterations));
+
+    /// Removes the last round, and its leaves from every score.
+    pub fn rollback(&mut self) -> Result<()> {
+        let k = self.k;
+        ensure!(
+            !self.routing.is_empty(),
+            InvalidValue,
+            "there is no round to roll back{}",
+            if self.base_iterations > 0 { " (the initial model's rounds cannot be)" } else { "" }
+        );
+        let pool = self.pool.clone();
+        pool.install(|| {
+            let first = self.model.trees.len() - k;
+            for c in 0..k {
+                let tree = self.model.trees[first + c].clone();
+                let splits = self.routing[self.routing.len() - k + c].clone();
+                let n = self.binned.n_rows;
+                let b = &self.binned;
+                self.scores[c * n..(c + 1) * n]
+                    .par_iter_mut()
+                    .enumerate()
+                    .for_each(|(i, s)| *s -= tree.leaf_value[route(&splits, &tree, b, i)]);
+                for e in self.evals.iter_mut() {
+                    let rows = e.binned.n_rows;
+                    let b = &e.binned;
+                    e.scores[c * rows..(c + 1) * rows]
+                        .par_iter_mut()
+                        .enumerate()
+                        .for_each(|(i, s)| *s -= tree.leaf_value[route(&splits, &tree, b, i)]);
+                }
+            }
+        });
+        self.model.trees.truncate(self.model.trees.len() - k);
+        self.routing.truncate(self.routing.len() - k);
+        self.rounds -= 1;
+        self.stalled = false;
+        self.history.iter_mut().for_each(|h| {
+            h.values.pop();
+        });
+        self.model.packed = Default::default();
+        Ok(())
     }
-    model.evals = history;
-    model.packed = Default::default(); // the trees changed
-    ph.report();
-    Ok(model)
+
+    /// The model so far.
+    pub fn model(&self) -> &GbdtModel {
+        &self.model
+    }
+
+    /// Sets leaf `leaf` of tree `tree` (LightGBM's `set_leaf_output`); scores already computed keep the old value, as there.
+    pub fn set_leaf_output(&mut self, tree: usize, leaf: usize, value: f64) -> Result<()> {
+        self.model.set_leaf_output(tree, leaf, value)
+    }
+
+    /// The finished model, with the validation history.
+    pub fn finish(mut self) -> GbdtModel {
+        self.model.evals = std::mem::take(&mut self.history);
+        self.model.packed = Default::default();
+        self.ph.report();
+        self.model
+    }
+}
+
+/// The leaf a row of binned data reaches through a tree's splits in bin space.
+fn route(splits: &[BinnedSplit], tree: &Tree, data: &Binned, r: usize) -> usize {
+    if splits.is_empty() {
+        return 0;
+    }
+    let mut node = 0i32;
+    while node >= 0 {
+        let n = node as usize;
+        let s = &splits[n];
+        node = if s.go_left(data.get(r, s.feature)) { tree.left_child[n] } else { tree.right_child[n] };
+    }
+    !node as usize
+}
+
+/// A data set's starting raw scores: the model's (its starting score and
+/// trees) plus the scores the data brings, output-major.
+fn start_scores(model: &GbdtModel, x: &Features<'_>, given: Option<&[f64]>, rows: usize) -> Result<Vec<f64>> {
+    let k = model.num_outputs;
+    let mut s = vec![0.0; rows * k];
+    if model.trees.is_empty() {
+        for c in 0..k {
+            s[c * rows..(c + 1) * rows].iter_mut().for_each(|v| *v = model.init_score[c]);
+        }
+    } else {
+        let raw = model.predict_raw(*x, Some(model.num_iterations()))?;
+        for c in 0..k {
+            for i in 0..rows {
+                s[c * rows + i] = raw[[i, c]];
+            }
+        }
+    }
+    if let Some(g) = given {
+        ensure!(g.len() == rows * k, Shape, "init_score has {} values, expected {}", g.len(), rows * k);
+        s.iter_mut().zip(g).for_each(|(a, b)| *a += b);
+    }
+    Ok(s)
 }
 
 /// Bernoulli row sampling, seeded per block so it can run in parallel.

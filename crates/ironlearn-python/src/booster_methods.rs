@@ -98,6 +98,54 @@ impl NativeModel {
         Ok(self.booster()?.evals().iter().map(|e| (e.data.clone(), e.metric.clone(), e.values.clone())).collect())
     }
 
+    /// A copy with its leaf values refit to new data (LightGBM's `Booster.refit`).
+    #[pyo3(signature = (x, y, classes=None, sample_weight=None, decay_rate=0.9))]
+    fn refit(
+        &self,
+        py: Python<'_>,
+        x: XInput<'_>,
+        y: &Bound<'_, PyAny>,
+        classes: Option<Vec<String>>,
+        sample_weight: Option<numpy::PyReadonlyArray1<'_, f64>>,
+        decay_rate: f64,
+    ) -> PyResult<NativeModel> {
+        let b = self.booster()?;
+        let y = crate::native_model::target(Some(y), classes)?
+            .ok_or_else(|| PyValueError::new_err("refit needs a label"))?;
+        let w = sample_weight.map(|w| w.as_array().to_vec());
+        let f = x.features();
+        let refit = py.detach(|| b.refit(f.reborrow(), &y, w.as_deref(), decay_rate)).py()?;
+        Ok(NativeModel { model: Box::new(refit) })
+    }
+
+    /// How raw scores become predictions: "identity", "exp", "sigmoid" or "softmax".
+    #[getter]
+    fn objective_transform(&self) -> PyResult<String> {
+        let t = serde_json::to_value(self.booster()?.transform()).expect("a transform serializes");
+        Ok(t.as_str().unwrap_or("identity").to_string())
+    }
+
+    /// The value of leaf `leaf` of tree `tree`.
+    fn leaf_output(&self, tree: usize, leaf: usize) -> PyResult<f64> {
+        let b = self.booster()?;
+        let t = b.trees().get(tree).ok_or_else(|| {
+            PyValueError::new_err(format!("tree index {tree} is out of range: the model has {} trees", b.trees().len()))
+        })?;
+        t.leaf_value.get(leaf).copied().ok_or_else(|| {
+            PyValueError::new_err(format!(
+                "leaf index {leaf} is out of range: tree {tree} has {} leaves",
+                t.leaf_value.len()
+            ))
+        })
+    }
+
+    /// A copy with one leaf's value changed.
+    fn with_leaf_output(&self, tree: usize, leaf: usize, value: f64) -> PyResult<NativeModel> {
+        let mut b = self.booster()?.clone();
+        b.set_leaf_output(tree, leaf, value).py()?;
+        Ok(NativeModel { model: Box::new(b) })
+    }
+
     /// The model as LightGBM text (`Booster.model_to_string`).
     #[pyo3(signature = (num_iteration=None, start_iteration=0))]
     fn lightgbm_text(&self, num_iteration: Option<usize>, start_iteration: usize) -> PyResult<String> {

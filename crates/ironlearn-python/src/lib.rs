@@ -15,6 +15,8 @@ mod errors;
 mod frame;
 mod metrics;
 mod native_model;
+#[cfg(feature = "boost")]
+mod trainer;
 
 /// The `ironlearn._native` module.
 #[pymodule]
@@ -29,6 +31,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(native_model::load_file, m)?)?;
     m.add_function(wrap_pyfunction!(native_model::read_model_file, m)?)?;
     m.add_function(wrap_pyfunction!(native_model::estimators, m)?)?;
+    #[cfg(feature = "boost")]
+    m.add_class::<trainer::NativeTrainer>()?;
     #[cfg(feature = "boost")]
     m.add_function(wrap_pyfunction!(booster::import_lightgbm, m)?)?;
     #[cfg(feature = "boost")]

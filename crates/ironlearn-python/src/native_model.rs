@@ -82,7 +82,7 @@ fn booster_schema(b: &GbdtModel) -> Schema {
 }
 
 /// The target from Python: float values, or class codes with their classes.
-fn target(y: Option<&Bound<'_, PyAny>>, classes: Option<Vec<String>>) -> PyResult<Option<Target>> {
+pub(crate) fn target(y: Option<&Bound<'_, PyAny>>, classes: Option<Vec<String>>) -> PyResult<Option<Target>> {
     let Some(y) = y else { return Ok(None) };
     if y.is_none() {
         return Ok(None);
@@ -116,11 +116,11 @@ type ValidSet<'py> = (
 );
 
 /// Owned per-set extras, so the borrowed training views can point at them.
-struct Extras {
-    y: Option<Target>,
-    weight: Option<Vec<f64>>,
-    group: Option<Vec<usize>>,
-    init: Option<Vec<f64>>,
+pub(crate) struct Extras {
+    pub(crate) y: Option<Target>,
+    pub(crate) weight: Option<Vec<f64>>,
+    pub(crate) group: Option<Vec<usize>>,
+    pub(crate) init: Option<Vec<f64>>,
 }
 
 /// Without the booster no estimator takes a custom objective.
@@ -139,7 +139,7 @@ impl NoObjective {
     }
 }
 
-fn view<'a>(x: Features<'a>, e: &'a Extras) -> TrainData<'a> {
+pub(crate) fn view<'a>(x: Features<'a>, e: &'a Extras) -> TrainData<'a> {
     TrainData {
         x,
         y: e.y.as_ref(),
