@@ -289,6 +289,22 @@ pub fn fit_mappers(
         .collect()
 }
 
+/// The bins a data set gets under `params`, as training would bin it (what
+/// LightGBM calls a constructed Dataset): each feature's number of bins (0
+/// for a feature that cannot split) and every value's bin, row-major.
+pub fn dataset_bins(
+    x: &ironlearn_core::Features<'_>,
+    params: &crate::Gbdt,
+) -> Result<(Vec<usize>, ndarray::Array2<u8>)> {
+    let (_, columns) = crate::features::training_columns(x, &params.categorical_feature)?;
+    let mappers =
+        fit_mappers(&columns, params.max_bin, params.min_data_in_bin, params.bin_construct_sample_cnt, params.seed)?;
+    let binned = bin_rows(&columns, &mappers)?;
+    let counts = mappers.iter().map(|m| if m.is_trivial() { 0 } else { m.n_bins() }).collect();
+    let bins = ndarray::Array2::from_shape_fn((binned.n_rows, mappers.len()), |(r, f)| binned.get(r, f));
+    Ok((counts, bins))
+}
+
 /// Bins every row with the given mappers (training, validation or new data).
 pub fn bin_rows(columns: &[RawColumn<'_>], mappers: &[BinMapper]) -> Result<Binned> {
     let n = columns.first().map_or(0, RawColumn::len);

@@ -101,6 +101,11 @@ fn parameters(m: &GbdtModel) -> String {
     for (name, v) in values {
         let name = match name.as_str() {
             "n_estimators" => "num_iterations",
+            "num_class" => {
+                // 0 means "from the target" here; LightGBM wants the number.
+                writeln!(s, "[num_class: {}]", m.num_outputs).unwrap();
+                continue;
+            }
             "objective" => {
                 writeln!(s, "[objective: {}]", m.objective).unwrap();
                 continue;

@@ -8,6 +8,7 @@
 
 mod binning;
 mod booster;
+mod evaluate;
 mod export;
 mod features;
 mod histogram;
@@ -28,6 +29,7 @@ mod split;
 mod train;
 pub mod tree;
 
+pub use binning::dataset_bins;
 pub use booster::{EvalHistory, GbdtModel, Importance};
 pub use features::FeatureInfo;
 pub use import::{from_lightgbm_text, from_xgboost_json};

@@ -176,6 +176,8 @@ pub struct Trainer {
     rounds: usize,
     /// Set when a round after the first could not split: training has nothing left to learn.
     pub stalled: bool,
+    /// The starting score, added to every score when the first round starts.
+    pending_init: Option<Vec<f64>>,
     ph: Phases,
 }
 
@@ -314,33 +316,12 @@ impl Trainer {
             },
         };
         model.packed = Default::default();
+        // As in LightGBM, the starting score joins the scores with the first
+        // round (its first trees carry it there): until then they are 0.
+        let pending_init = (init_model.is_none() && model.init_score.iter().any(|&v| v != 0.0))
+            .then(|| std::mem::replace(&mut model.init_score, vec![0.0; k]));
         let scores = start_scores(&model, &data.x, data.init_score, n)?;
-        let metrics: Vec<Metric> = if custom.is_some() && p.metric.is_empty() {
-            Vec::new()
-        } else if p.metric.is_empty() {
-            Metric::parse("", &builtin, &p.eval_at)?
-        } else {
-            let mut all = Vec::new();
-            for m in p.metric.iter().flat_map(|m| m.split(',')) {
-                for parsed in Metric::parse(m, &builtin, &p.eval_at)? {
-                    if !all.contains(&parsed) {
-                        all.push(parsed);
-                    }
-                }
-            }
-            all
-        };
-        // A metric reads one score per row, or one per row and class: the wrong
-        // kind would read past the scores or score only the first class.
-        if let Some(m) = metrics.iter().find(|m| matches!(m, Metric::MultiLogloss | Metric::MultiError) != (k > 1)) {
-            bail!(
-                InvalidValue,
-                "Multiclass objective and metrics don't match: metric '{}' with {} model; use {}",
-                m.name(),
-                if k > 1 { format!("a {k}-class") } else { "a single-output".to_string() },
-                if k > 1 { "multi_logloss or multi_error" } else { "a metric of one score per row" }
-            );
-        }
+        let metrics = metrics_for(p, &builtin, custom.is_some(), k)?;
         let label_gain = if p.label_gain.is_empty() { default_label_gain() } else { p.label_gain.clone() };
         let lp = LearnerParams {
             split: SplitParams {
@@ -388,6 +369,7 @@ impl Trainer {
             base_iterations,
             rounds: 0,
             stalled: false,
+            pending_init,
             ph,
         };
         for (name, v) in valid {
@@ -450,6 +432,16 @@ impl Trainer {
         let n = self.binned.n_rows;
         let k = self.k;
         let iter = self.rounds;
+        if let Some(init) = self.pending_init.take() {
+            for c in 0..k {
+                self.scores[c * n..(c + 1) * n].iter_mut().for_each(|s| *s = init[c] + *s);
+                for e in self.evals.iter_mut() {
+                    let rows = e.binned.n_rows;
+                    e.scores[c * rows..(c + 1) * rows].iter_mut().for_each(|s| *s = init[c] + *s);
+                }
+            }
+            self.model.init_score = init;
+        }
         match gradients {
             Some(g) => {
                 ensure!(
@@ -729,6 +721,38 @@ impl Trainer {
         self.ph.report();
         self.model
     }
+}
+
+/// The metrics the parameters ask for (the objective's default when none),
+/// checked against the number of outputs.
+pub(crate) fn metrics_for(p: &Gbdt, builtin: &Builtin, custom: bool, k: usize) -> Result<Vec<Metric>> {
+    let metrics: Vec<Metric> = if custom && p.metric.is_empty() {
+        Vec::new()
+    } else if p.metric.is_empty() {
+        Metric::parse("", builtin, &p.eval_at)?
+    } else {
+        let mut all = Vec::new();
+        for m in p.metric.iter().flat_map(|m| m.split(',')) {
+            for parsed in Metric::parse(m, builtin, &p.eval_at)? {
+                if !all.contains(&parsed) {
+                    all.push(parsed);
+                }
+            }
+        }
+        all
+    };
+    // A metric reads one score per row, or one per row and class: the wrong
+    // kind would read past the scores or score only the first class.
+    if let Some(m) = metrics.iter().find(|m| matches!(m, Metric::MultiLogloss | Metric::MultiError) != (k > 1)) {
+        bail!(
+            InvalidValue,
+            "Multiclass objective and metrics don't match: metric '{}' with {} model; use {}",
+            m.name(),
+            if k > 1 { format!("a {k}-class") } else { "a single-output".to_string() },
+            if k > 1 { "multi_logloss or multi_error" } else { "a metric of one score per row" }
+        );
+    }
+    Ok(metrics)
 }
 
 /// The leaf a row of binned data reaches through a tree's splits in bin space.

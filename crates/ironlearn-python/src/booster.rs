@@ -112,3 +112,19 @@ pub fn import_lightgbm(text: &str) -> PyResult<NativeModel> {
 pub fn import_xgboost(text: &str) -> PyResult<NativeModel> {
     Ok(NativeModel { model: Box::new(ironlearn_boost::from_xgboost_json(text).py()?) })
 }
+
+/// A data set's bins under the booster's parameters: `(bins per feature, bins)`.
+#[pyfunction]
+pub fn dataset_bins<'py>(
+    py: Python<'py>,
+    params_json: &str,
+    x: crate::frame::XInput<'py>,
+) -> PyResult<(Vec<usize>, Bound<'py, numpy::PyArray2<u8>>)> {
+    use ironlearn_core::Params;
+    let params: serde_json::Map<String, serde_json::Value> = serde_json::from_str(params_json)
+        .map_err(|e| PyValueError::new_err(format!("parameters are not JSON: {e}")))?;
+    let params = ironlearn_boost::Gbdt::from_json(&params).py()?;
+    let f = x.features();
+    let (counts, bins) = py.detach(|| ironlearn_boost::dataset_bins(&f.reborrow(), &params)).py()?;
+    Ok((counts, bins.into_pyarray(py)))
+}

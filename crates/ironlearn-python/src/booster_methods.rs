@@ -118,6 +118,45 @@ impl NativeModel {
         Ok(NativeModel { model: Box::new(refit) })
     }
 
+    /// The smallest and largest raw score the trees can give: the starting
+    /// scores plus every tree's smallest (largest) leaf (LightGBM's
+    /// `lower_bound` and `upper_bound`).
+    fn score_bounds(&self) -> PyResult<(f64, f64)> {
+        let b = self.booster()?;
+        let init: f64 = b.init_score().iter().sum();
+        let (lo, hi) = b.trees().iter().fold((init, init), |(lo, hi), t| {
+            let min = t.leaf_value.iter().copied().fold(f64::INFINITY, f64::min);
+            let max = t.leaf_value.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            (lo + min, hi + max)
+        });
+        Ok((lo, hi))
+    }
+
+    /// `(name, metric, value, higher_is_better)` for every metric of the model's parameters on a data set.
+    #[pyo3(signature = (name, x, y, classes=None, sample_weight=None, group=None, init_score=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn evaluate(
+        &self,
+        py: Python<'_>,
+        name: &str,
+        x: XInput<'_>,
+        y: &Bound<'_, PyAny>,
+        classes: Option<Vec<String>>,
+        sample_weight: Option<numpy::PyReadonlyArray1<'_, f64>>,
+        group: Option<Vec<usize>>,
+        init_score: Option<numpy::PyReadonlyArray1<'_, f64>>,
+    ) -> PyResult<Vec<(String, String, f64, bool)>> {
+        let b = self.booster()?;
+        let e = crate::native_model::Extras {
+            y: crate::native_model::target(Some(y), classes)?,
+            weight: sample_weight.map(|w| w.as_array().to_vec()),
+            group,
+            init: init_score.map(|s| s.as_array().to_vec()),
+        };
+        let f = x.features();
+        py.detach(|| b.evaluate(&crate::native_model::view(f.reborrow(), &e), name)).py()
+    }
+
     /// How raw scores become predictions: "identity", "exp", "sigmoid" or "softmax".
     #[getter]
     fn objective_transform(&self) -> PyResult<String> {

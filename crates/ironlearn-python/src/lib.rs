@@ -36,6 +36,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     #[cfg(feature = "boost")]
     m.add_function(wrap_pyfunction!(booster::import_lightgbm, m)?)?;
     #[cfg(feature = "boost")]
+    m.add_function(wrap_pyfunction!(booster::dataset_bins, m)?)?;
+    #[cfg(feature = "boost")]
     m.add_function(wrap_pyfunction!(booster::import_xgboost, m)?)?;
     metrics::register(m)?;
     Ok(())
