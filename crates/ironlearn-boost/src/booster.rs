@@ -129,7 +129,7 @@ impl GbdtModel {
     }
 
     /// The number of trees used for `num_iteration` (default: the best iteration, else all).
-    fn n_trees(&self, num_iteration: Option<usize>) -> usize {
+    pub(crate) fn n_trees(&self, num_iteration: Option<usize>) -> usize {
         let iters = match num_iteration.filter(|&n| n > 0).or(self.best_iteration) {
             Some(n) => n.min(self.num_iterations()),
             None => self.num_iterations(),
@@ -289,6 +289,23 @@ impl GbdtModel {
         *v = value;
         self.packed = PackedCache::default();
         Ok(())
+    }
+
+    /// Rounds `start..start + count` alone (`count` `None`: to the end), as
+    /// LightGBM predicts from `start_iteration`: the starting score belongs to
+    /// round 0, so a slice that skips it has none.
+    pub fn rounds(&self, start: usize, count: Option<usize>) -> GbdtModel {
+        let total = self.num_iterations();
+        let start = start.min(total);
+        let end = count.filter(|&c| c > 0).map_or(total, |c| (start + c).min(total));
+        let mut m = self.clone();
+        m.trees = self.trees[start * self.num_outputs..end * self.num_outputs].to_vec();
+        if start > 0 {
+            m.init_score = vec![0.0; self.num_outputs];
+        }
+        m.best_iteration = None;
+        m.packed = PackedCache::default();
+        m
     }
 
     /// Keeps only the first `iterations` rounds.

@@ -19,6 +19,7 @@ mod model;
 mod objective;
 mod params;
 mod phases;
+mod prediction_early_stop;
 mod predictor;
 mod rank;
 mod refit;

@@ -42,6 +42,25 @@ impl NativeModel {
         })
     }
 
+    /// Raw scores with LightGBM's prediction early stopping.
+    fn predict_raw_early_stop<'py>(
+        &self,
+        py: Python<'py>,
+        x: XInput<'py>,
+        num_iteration: Option<usize>,
+        freq: usize,
+        margin: f64,
+    ) -> PyResult<Bound<'py, numpy::PyArray2<f64>>> {
+        let b = self.booster()?;
+        let f = x.features();
+        let prefixed = match self.pipeline() {
+            Some(p) => py.detach(|| p.transform_before_last(f.reborrow())).py()?,
+            None => None,
+        };
+        let f = prefixed.as_ref().map_or(f, Data::view);
+        Ok(py.detach(|| b.predict_raw_early_stop(f, num_iteration, freq, margin)).py()?.into_pyarray(py))
+    }
+
     #[pyo3(signature = (importance_type="split", num_iteration=None))]
     fn feature_importance<'py>(
         &self,
@@ -189,6 +208,12 @@ impl NativeModel {
     #[pyo3(signature = (num_iteration=None, start_iteration=0))]
     fn lightgbm_text(&self, num_iteration: Option<usize>, start_iteration: usize) -> PyResult<String> {
         self.booster()?.to_lightgbm_text(num_iteration, start_iteration).py()
+    }
+
+    /// A copy holding rounds `start..start + count` (LightGBM's `start_iteration`).
+    #[pyo3(signature = (start, count=None))]
+    fn rounds(&self, start: usize, count: Option<usize>) -> PyResult<NativeModel> {
+        Ok(NativeModel { model: Box::new(self.booster()?.rounds(start, count)) })
     }
 
     /// A copy keeping the first `iterations` rounds.
