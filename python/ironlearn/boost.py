@@ -38,13 +38,15 @@ asks for the feature (``NOT_IMPLEMENTED_PARAMS``); training goes on without it:
 - ``max_conflict_rate > 0``: features are not bundled, so no conflicts are allowed;
 - ``Dataset(position=...)``: no position debiasing; the positions are ignored.
 
-Refused with ``NotImplementedError`` unless at their default: ``use_missing``,
-``zero_as_missing``, ``tree_learner``, ``device_type``/``device``. Any other
+Refused with ``NotImplementedError`` unless at their default: ``tree_learner``,
+``device_type``/``device``. Any other
 name ironlearn's booster does not know raises ``ValueError`` when training
 starts (``ironlearn models`` lists the known ones). ``Booster.predict`` takes
 LightGBM's prediction parameters that do not change predictions
-(``PREDICT_NO_EFFECT_KWARGS``) and ``pred_early_stop=False``;
-``pred_early_stop=True`` raises NotImplementedError, any other keyword TypeError.
+(``PREDICT_NO_EFFECT_KWARGS``) and prediction early stopping
+(``pred_early_stop``, ``pred_early_stop_freq``, ``pred_early_stop_margin``:
+a classifier's or ranker's row stops adding trees once its margin is settled,
+as in LightGBM); any other keyword raises TypeError.
 """
 
 from __future__ import annotations
@@ -176,19 +178,164 @@ def _sequence_rows(data) -> np.ndarray:
     return np.ascontiguousarray(np.vstack(blocks))
 
 
-class _ConfigAliases:
-    """Parameter names and their aliases, from ironlearn's booster registry and the names this module handles.
+#: LightGBM 4.7.0's parameters (its C++ table, ``src/io/config_auto.cpp``): each line of
+#: ``_LIGHTGBM_ALIASES`` is a parameter and its aliases, main name first;
+#: ``_LIGHTGBM_PLAIN_PARAMS`` are the parameters without an alias.
+_LIGHTGBM_ALIASES = """
+bagging_fraction bagging sub_row subsample
+bagging_freq subsample_freq
+bagging_seed bagging_fraction_seed
+bin_construct_sample_cnt subsample_for_bin
+boosting boost boosting_type
+categorical_feature cat_column cat_feature categorical_column categorical_features
+config config_file
+convert_model convert_model_file
+data train train_data data_filename train_data_file
+data_random_seed data_seed
+device_type device
+drop_rate rate_drop
+early_stopping_round early_stopping n_iter_no_change early_stopping_rounds
+enable_bundle bundle is_enable_bundle
+eval_at map_at ndcg_at map_eval_at ndcg_eval_at
+extra_trees extra_tree
+feature_contri fc fp feature_contrib feature_penalty
+feature_fraction sub_feature colsample_bytree
+feature_fraction_bynode colsample_bynode sub_feature_bynode
+forcedsplits_filename fs forced_splits forced_splits_file forced_splits_filename
+group_column group query group_id query_id query_column
+header has_header
+histogram_pool_size hist_pool_size
+ignore_column blacklist ignore_feature
+input_model model_in model_input
+is_enable_sparse sparse is_sparse enable_sparse
+is_provide_training_metric train_metric training_metric is_training_metric
+is_unbalance unbalance unbalanced_sets
+label_column label
+lambda_l1 reg_alpha l1_regularization
+lambda_l2 lambda reg_lambda l2_regularization
+learning_rate eta shrinkage_rate
+linear_tree linear_trees
+local_listen_port port local_port
+machine_list_filename mlist machine_list machine_list_file
+machines nodes workers
+max_bin max_bins
+max_delta_step max_leaf_output max_tree_output
+metric metrics metric_types
+metric_freq output_freq
+min_data_in_leaf min_data min_samples_leaf min_child_samples min_data_per_leaf
+min_gain_to_split min_split_gain
+min_sum_hessian_in_leaf min_hessian min_sum_hessian min_child_weight min_sum_hessian_per_leaf
+monotone_constraints mc monotonic_cst monotone_constraint
+monotone_constraints_method mc_method monotone_constraining_method
+monotone_penalty mc_penalty ms_penalty monotone_splits_penalty
+neg_bagging_fraction neg_bagging neg_sub_row neg_subsample
+num_class num_classes
+num_iterations n_iter nrounds max_iter num_tree num_round num_trees num_rounds n_estimators num_iteration num_boost_round
+num_leaves max_leaf num_leaf max_leaves max_leaf_nodes
+num_machines num_machine
+num_threads n_jobs nthread nthreads num_thread
+objective app loss application objective_type
+output_model model_out model_output
+output_result name_pred pred_name predict_name predict_result prediction_name prediction_result
+pos_bagging_fraction pos_bagging pos_sub_row pos_subsample
+pre_partition is_pre_partition
+predict_contrib contrib is_predict_contrib
+predict_leaf_index leaf_index is_predict_leaf_index
+predict_raw_score raw_score predict_rawscore is_predict_raw_score
+save_binary is_save_binary is_save_binary_file
+seed random_seed random_state
+snapshot_freq save_period
+task task_type
+top_k topk
+tree_learner tree tree_type tree_learner_type
+two_round two_round_loading use_two_round_loading
+valid test test_data valid_data test_data_file valid_data_file valid_filenames
+verbosity verbose
+weight_column weight
+"""
+_LIGHTGBM_PLAIN_PARAMS = """
+alpha auc_mu_weights bagging_by_query boost_from_average cat_l2 cat_smooth cegb_penalty_feature_coupled
+cegb_penalty_feature_lazy cegb_penalty_split cegb_tradeoff convert_model_language data_sample_strategy
+deterministic drop_seed early_stopping_min_delta extra_seed fair_c feature_fraction_seed feature_pre_filter
+first_metric_only force_col_wise force_row_wise forcedbins_filename gpu_device_id gpu_device_id_list
+gpu_platform_id gpu_use_dp interaction_constraints label_gain lambdarank_norm
+lambdarank_position_bias_regularization lambdarank_truncation_level linear_lambda max_bin_by_feature
+max_cat_threshold max_cat_to_onehot max_depth max_drop min_data_in_bin min_data_per_group multi_error_top_k
+num_gpu num_grad_quant_bins num_iteration_predict objective_seed other_rate parser_config_file path_smooth
+poisson_max_delta_step precise_float_parser pred_early_stop pred_early_stop_freq pred_early_stop_margin
+predict_disable_shape_check quant_train_renew_leaf refit_decay_rate reg_sqrt saved_feature_importance_type
+scale_pos_weight sigmoid skip_drop start_iteration_predict stochastic_rounding time_out top_rate
+tweedie_variance_power uniform_drop use_missing use_quantized_grad xgboost_dart_mode zero_as_missing
+"""
 
-    ``aliases`` maps each main name to ``[main, *aliases]``; ``get`` and
-    ``get_sorted`` also resolve an alias to its group, so
-    ``get("num_iterations")`` gives every name of the number of rounds.
+
+def _sort_alias_key(name: str) -> tuple:
+    """LightGBM's order of aliases (``Config::SortAlias``): shorter names first, then alphabetical."""
+    return (len(name), name)
+
+
+def _lightgbm_alias_table() -> dict:
+    """``{main: [main, *aliases]}``: LightGBM's table, with the aliases ironlearn's registry adds to a LightGBM parameter
+    (``gamma_split``, ``eval_metric``) and the registry's parameters LightGBM does not have."""
+    table: dict = {}
+    for line in _LIGHTGBM_ALIASES.split("\n"):
+        if line.strip():
+            main, *aliases = line.split()
+            table[main] = [main, *sorted(aliases, key=_sort_alias_key)]
+    for main in _LIGHTGBM_PLAIN_PARAMS.split():
+        table[main] = [main]
+    group_of = {n: main for main, names in table.items() for n in names}
+    for e in json.loads(_native.estimators()):
+        if e["name"] != "gbdt":
+            continue
+        for p in e["params"]:
+            names = [p["name"], *p.get("aliases", ())]
+            known = [group_of[n] for n in names if n in group_of]
+            new = [n for n in names if n not in group_of]
+            if not new:
+                continue
+            main = p["name"] if p["name"] in table or not known else known[0]
+            group = table.setdefault(main, [main])
+            group[1:] = sorted({*group[1:], *(n for n in new if n != main)}, key=_sort_alias_key)
+            group_of.update({n: main for n in new})
+    return table
+
+
+class _ConfigAliases:
+    """LightGBM's parameter names and their aliases (``aliases``: ``{main: [main, *aliases]}``), as in LightGBM.
+
+    The table is LightGBM 4.7.0's own (so ``get_sorted("min_data_in_leaf")``
+    lists LightGBM's aliases in its order), with the aliases ironlearn's
+    registry adds. ``get_sorted`` takes a main name (any other name gives
+    itself); ``get_by_alias`` also resolves aliases. Which names ironlearn
+    trains with is the registry's business: a LightGBM name here that the
+    booster does not implement is still refused when training starts.
     """
 
     aliases: Optional[dict] = None
+    #: ironlearn's registry table (``{ironlearn main name: names}``), see ``_load``.
+    _registry_table: Optional[dict] = None
+    #: alias -> LightGBM main name.
+    _main_of: Optional[dict] = None
+
+    @classmethod
+    def _table(cls) -> dict:
+        if cls.aliases is None:
+            cls.aliases = _lightgbm_alias_table()
+        return cls.aliases
+
+    @classmethod
+    def _main(cls, name: str) -> str:
+        """LightGBM's main name of ``name`` (``name`` itself when it is no alias)."""
+        if cls._main_of is None:
+            cls._main_of = {n: main for main, names in cls._table().items() for n in names}
+        return cls._main_of.get(name, name)
 
     @classmethod
     def _load(cls) -> dict:
-        if cls.aliases is None:
+        """ironlearn's registry names by ironlearn's main names (``n_estimators``, ``seed``...), with the names the
+        Python layer handles; ``Booster`` maps a trained model's parameters to LightGBM's names with it."""
+        if cls._registry_table is None:
             table: dict = {}
             for e in json.loads(_native.estimators()):
                 if e["name"] == "gbdt":
@@ -213,23 +360,17 @@ class _ConfigAliases:
                 if "num_iterations" in names and "max_iter" not in names:
                     names.append("max_iter")  # LightGBM's alias, handled in Python (_choose_num_iterations)
             table.pop("max_iter", None)
-            cls.aliases = table
-        return cls.aliases
+            cls._registry_table = table
+        return cls._registry_table
 
     @classmethod
     def get_sorted(cls, name: str) -> list:
-        """``name`` and its aliases, the main name first (an alias gives its whole group)."""
-        table = cls._load()
-        if name in table:
-            return list(table[name])
-        for names in table.values():
-            if name in names:
-                return list(names)
-        return [name]
+        """``name`` and its aliases, the main name first, then LightGBM's order; a name that is not a main name gives ``[name]``."""
+        return list(cls._table().get(name, [name]))
 
     @classmethod
     def get(cls, *args: str) -> set:
-        """Every name of each parameter in ``args``."""
+        """Every name of each parameter in ``args`` (main names)."""
         out: set = set()
         for name in args:
             out.update(cls.get_sorted(name))
@@ -237,11 +378,19 @@ class _ConfigAliases:
 
     @classmethod
     def get_by_alias(cls, *args: str) -> set:
-        return cls.get(*args)
+        """``args`` and every name of the parameters they name (main names or aliases)."""
+        out: set = set(args)
+        for name in args:
+            out.update(cls.get_sorted(cls._main(name)))
+        return out
+
+
+_ConfigAliases._table()  # LightGBM's tests read _ConfigAliases.aliases directly
 
 
 def _choose_param_value(main_param_name: str, params: dict, default_value: Any) -> dict:
-    """A copy of ``params`` holding ``main_param_name`` once: its own value, else the first alias's, else the default."""
+    """A copy of ``params`` holding ``main_param_name`` once: its own value, else the first alias's (LightGBM's
+    order), else the default; its aliases are removed. As in LightGBM, a ``None`` value counts as given."""
     import copy
 
     params = copy.deepcopy(params)
@@ -411,7 +560,23 @@ NOT_IMPLEMENTED_PARAMS = {
 
 #: LightGBM parameters that are accepted only at their default value (another
 #: value raises NotImplementedError).
-_IGNORED_IF_DEFAULT = {"use_missing": True, "zero_as_missing": False, "tree_learner": "serial", "device_type": "cpu", "device": "cpu"}
+_IGNORED_IF_DEFAULT = {"tree_learner": "serial", "device_type": "cpu", "device": "cpu"}
+
+
+def _no_penalties(v) -> bool:
+    return all(float(x) == 0.0 for x in np.ravel(np.asarray(v if v is not None else [], dtype=object)))
+
+
+#: LightGBM parameters (by main name; their aliases too) of features ironlearn's booster does not have: accepted
+#: only at a value that asks for nothing, another raises NotImplementedError. name -> (asks for nothing?, the feature).
+_REFUSED_UNLESS_DEFAULT = {
+    "forcedsplits_filename": (lambda v: not os.fspath(v), "forced splits from a JSON file"),
+    "forcedbins_filename": (lambda v: not os.fspath(v), "forced bin boundaries from a JSON file"),
+    "cegb_tradeoff": (lambda v: float(v) == 1.0, "cost-effective gradient boosting"),
+    "cegb_penalty_split": (lambda v: float(v) == 0.0, "cost-effective gradient boosting"),
+    "cegb_penalty_feature_lazy": (_no_penalties, "cost-effective gradient boosting"),
+    "cegb_penalty_feature_coupled": (_no_penalties, "cost-effective gradient boosting"),
+}
 
 #: LightGBM parameters the Python layer takes itself (early stopping runs as LightGBM's callback does).
 _EARLY_STOPPING_ALIASES = ("early_stopping_round", "early_stopping_rounds", "early_stopping", "n_iter_no_change")
@@ -419,7 +584,7 @@ _EARLY_STOPPING_ALIASES = ("early_stopping_round", "early_stopping_rounds", "ear
 _HANDLED_PARAMS = frozenset({"first_metric_only", "early_stopping_min_delta", "max_iter", *_EARLY_STOPPING_ALIASES})
 
 #: Every LightGBM name the Python layer accepts beyond the Rust registry's parameters and aliases.
-PYTHON_PARAMS = NO_EFFECT_PARAMS | set(NOT_IMPLEMENTED_PARAMS) | set(_IGNORED_IF_DEFAULT) | _HANDLED_PARAMS
+PYTHON_PARAMS = NO_EFFECT_PARAMS | set(NOT_IMPLEMENTED_PARAMS) | set(_IGNORED_IF_DEFAULT) | _HANDLED_PARAMS | set(_REFUSED_UNLESS_DEFAULT)
 
 
 def _asks_for(name: str, value) -> bool:
@@ -453,8 +618,8 @@ def _short(v) -> str:
 
 
 _CLASSIFY = {"binary", "multiclass", "softmax"}
-#: The names of the number of rounds, in LightGBM's order of preference (``num_iterations`` first, ``max_iter`` last).
-_NUM_ROUND_ALIASES = ("num_iterations", "num_iteration", "n_iter", "num_tree", "num_trees", "num_round", "num_rounds", "nrounds", "num_boost_round", "n_estimators", "max_iter")
+#: The names of the number of rounds, in LightGBM's order of preference (``num_iterations``, then shorter names first).
+_NUM_ROUND_ALIASES = ("num_iterations", "n_iter", "nrounds", "max_iter", "num_tree", "num_round", "num_trees", "num_rounds", "n_estimators", "num_iteration", "num_boost_round")
 
 
 def _choose_num_iterations(num_boost_round, params: dict) -> tuple:
@@ -489,11 +654,46 @@ def _check_num_boost_round(num_boost_round) -> int:
     return _integer_param("num_boost_round", num_boost_round)
 
 
+def _registry_types() -> dict:
+    """Each name (and alias) of the booster's registry parameters -> its domain type ("int", "float", ...)."""
+    global _REGISTRY_TYPES
+    if _REGISTRY_TYPES is None:
+        _REGISTRY_TYPES = {}
+        for e in json.loads(_native.estimators()):
+            if e["name"] == "gbdt":
+                for p in e["params"]:
+                    for n in (p["name"], *p.get("aliases", ())):
+                        _REGISTRY_TYPES[n] = p.get("domain", {}).get("type")
+    return _REGISTRY_TYPES
+
+
+_REGISTRY_TYPES: Optional[dict] = None
+
+
+def _check_number_text(k: str, v: str) -> None:
+    """LightGBM's error for a number parameter given as text that is no number (``num_leaves="too-many"``)."""
+    kind = _registry_types().get(k)
+    if kind not in ("int", "float"):
+        return
+    try:
+        int(v) if kind == "int" else float(v)
+    except ValueError:
+        main = _ConfigAliases._main(k)
+        raise LightGBMError(
+            f'Parameter {main} should be of type {"int" if kind == "int" else "double"}, got "{v}"'
+            + (f" (given as '{k}')" if main != k else "")
+        ) from None
+
+
 def _clean_params(params: dict | None, asked: dict | None = None) -> dict:
-    """The parameters Rust receives; ``asked`` collects the not-implemented ones that ask for a feature."""
+    """The parameters Rust receives; ``asked`` collects the not-implemented ones that ask for a feature.
+
+    Values become JSON: paths become text, numpy arrays and scalars lists and
+    numbers, a single ``eval_at`` a list; ``None`` means not given.
+    """
     out = {}
     for k, v in (params or {}).items():
-        if k in NO_EFFECT_PARAMS:
+        if k in NO_EFFECT_PARAMS or k in _dataset_file.TEXT_ONLY_PARAMS:  # the latter: read with a data file
             continue
         if k in NOT_IMPLEMENTED_PARAMS:
             if asked is not None and _asks_for(k, v):
@@ -503,18 +703,99 @@ def _clean_params(params: dict | None, asked: dict | None = None) -> dict:
             if v != _IGNORED_IF_DEFAULT[k] and not (k in ("device", "device_type") and str(v).lower() == "cpu"):
                 raise NotImplementedError(f"LightGBM parameter {k}={v!r} is not supported by ironlearn")
             continue
-        if k in ("metric", "metrics", "eval_metric") and isinstance(v, str):
-            v = [m.strip() for m in v.split(",") if m.strip()]
-        if k in ("categorical_feature", "cat_feature", "categorical_column") and not isinstance(v, list):
-            v = [str(x) for x in (v if isinstance(v, (tuple, np.ndarray)) else str(v).split(","))]
-        if isinstance(v, (list, tuple)) and k in ("categorical_feature", "cat_feature", "categorical_column"):
-            v = [str(x) for x in v]
-        if isinstance(v, np.generic):
-            v = v.item()
         if v is None:
             continue
+        if isinstance(v, os.PathLike):
+            v = os.fspath(v)
+        main = _ConfigAliases._main(k)
+        if main in _REFUSED_UNLESS_DEFAULT:
+            asks_nothing, feature = _REFUSED_UNLESS_DEFAULT[main]
+            if not asks_nothing(v):
+                raise NotImplementedError(
+                    f"LightGBM parameter {k}={_short(v)} ({feature}) is not supported by ironlearn; leave it at its default"
+                )
+            continue
+        if isinstance(v, np.ndarray):
+            v = v.tolist()
+        if isinstance(v, np.generic):
+            v = v.item()
+        if main == "metric" and isinstance(v, str):
+            v = [m.strip() for m in v.split(",") if m.strip()]
+        if main == "categorical_feature":
+            if not isinstance(v, (list, tuple)):
+                v = str(v).split(",")
+            v = [str(x) for x in v]
+        if main == "eval_at":
+            if isinstance(v, str):
+                v = [x.strip() for x in v.split(",") if x.strip()]
+            elif not isinstance(v, (list, tuple)):
+                v = [v]
+            v = [int(x) if isinstance(x, str) and x.lstrip("-").isdigit() else x for x in v]
+        if isinstance(v, str):
+            _check_number_text(k, v)
+        if isinstance(v, (list, tuple)):
+            v = _jsonable(v)
         out[k] = v
     return out
+
+
+def _lgb_str(v) -> str:
+    """A value as LightGBM's Python passes it to C++ (lists joined by commas)."""
+    if isinstance(v, (list, tuple, set, np.ndarray)):
+        return ",".join(map(str, v))
+    return str(v)
+
+
+def _log_level(params: dict):
+    """LightGBM's log level from ``params``: ``verbosity``, else ``verbose``, else None (not given: warnings show)."""
+    for k in ("verbosity", "verbose"):
+        if params.get(k) is not None:
+            try:
+                return int(params[k])
+            except (TypeError, ValueError):
+                return None
+    return None
+
+
+def _log_warning_native(message: str, level) -> None:
+    """A warning LightGBM's C++ side prints on stdout (``[LightGBM] [Warning] ...``), unless ``verbosity`` < 0."""
+    if level is None or level >= 0:
+        print(f"[LightGBM] [Warning] {message}", flush=True)
+
+
+def _resolve_aliases(params: dict, level=None) -> dict:
+    """``params`` with one name per parameter, chosen as LightGBM does (``ParameterAlias::KeyAliasTransform``).
+
+    The main name wins over its aliases, else the alias LightGBM sorts first
+    (shorter, then alphabetical); each name left out is reported as LightGBM
+    reports it (``[LightGBM] [Warning] bagging_fraction is set=0.8,
+    subsample=0.75 will be ignored...`` on stdout, unless ``verbosity`` < 0).
+    ``None`` values are not given (LightGBM's Python drops them).
+    """
+    groups: dict = {}
+    for k, v in params.items():
+        if v is not None:
+            groups.setdefault(_ConfigAliases._main(k), []).append(k)
+    drop: set = set()
+    for main, names in groups.items():
+        if len(names) < 2:
+            continue
+        aliases = [n for n in names if n != main]
+        chosen = aliases[0] if aliases else None
+        for a in aliases[1:]:
+            cv, av = _lgb_str(params[chosen]), _lgb_str(params[a])
+            if _sort_alias_key(chosen) < _sort_alias_key(a):
+                _log_warning_native(f"{main} is set with {chosen}={cv}, {a}={av} will be ignored. Current value: {main}={cv}", level)
+            else:
+                _log_warning_native(f"{main} is set with {chosen}={cv}, will be overridden by {a}={av}. Current value: {main}={av}", level)
+                chosen = a
+        keep = chosen
+        if main in names:
+            keep = main
+            mv = _lgb_str(params[main])
+            _log_warning_native(f"{main} is set={mv}, {chosen}={_lgb_str(params[chosen])} will be ignored. Current value: {main}={mv}", level)
+        drop.update(n for n in names if n != keep)
+    return {k: v for k, v in params.items() if k not in drop}
 
 
 def _objective_name(params: dict) -> str:
@@ -524,8 +805,183 @@ def _objective_name(params: dict) -> str:
     return "regression"
 
 
+from . import _dataset_file  # noqa: E402  (it imports this module lazily)
+
+
+class _DatasetStore:
+    """What a constructed Dataset holds (where LightGBM keeps its C++ Dataset handle).
+
+    ``x``: the data as a C-ordered float64 matrix, or an ironlearn Frame for
+    text or pandas category columns. The fields have LightGBM's types:
+    ``label`` float32 (0 where none was given), ``weight`` float32,
+    ``init_score`` float64 (flat, class-major for several classes), ``group``
+    int32 query boundaries, ``position`` int32 ids numbered in order of first
+    appearance; an absent field is None.
+    """
+
+    __slots__ = ("x", "num_data", "feature_name", "label", "weight", "init_score", "group", "position")
+
+    @property
+    def value(self) -> int:
+        """An identity for the store (LightGBM's handle value): the same until the Dataset is constructed again."""
+        return id(self)
+
+    def __init__(self, x, feature_name: list) -> None:
+        self.x = x
+        self.num_data = int(x.shape[0])
+        self.feature_name = list(feature_name)
+        self.label = np.zeros(self.num_data, dtype=np.float32)
+        self.weight = self.init_score = self.group = self.position = None
+
+    def take(self, idx: np.ndarray) -> "_DatasetStore":
+        """The rows ``idx`` (sorted) with their fields; a query keeps the rows of it that are taken."""
+        out = _DatasetStore(_take_rows(self.x, idx) if isinstance(self.x, _native.Frame) else self.x[idx], self.feature_name)
+        out.label = self.label[idx]
+        out.weight = None if self.weight is None else self.weight[idx]
+        out.position = None if self.position is None else self.position[idx]
+        if self.init_score is not None:
+            k = self.init_score.size // self.num_data
+            out.init_score = np.ascontiguousarray(self.init_score.reshape(k, self.num_data)[:, idx]).ravel()
+        if self.group is not None:
+            qid = np.repeat(np.arange(len(self.group) - 1), np.diff(self.group))[idx]
+            sizes = np.unique(qid, return_counts=True)[1]
+            out.group = np.r_[0, np.cumsum(sizes)].astype(np.int32)
+        return out
+
+
+#: The fields of ``Dataset.get_field``/``set_field``.
+_FIELD_NAMES = ("label", "weight", "init_score", "group", "position")
+
+
+def _read_if_file(ds) -> None:
+    """A Dataset made from a file path reads the file (its label and side files) before training uses it."""
+    if _is_path(ds.data):
+        ds.construct()
+
+
+def _is_path(data) -> bool:
+    return isinstance(data, (str, os.PathLike))
+
+
+def _is_list_of_numpy_arrays(data) -> bool:
+    """A list of 2-D numpy arrays (LightGBM stacks their rows); a list of 1-D arrays is rows, as any nested list."""
+    return isinstance(data, list) and len(data) > 0 and all(isinstance(x, np.ndarray) and x.ndim == 2 for x in data)
+
+
+def _field_array(field_name: str, data, num_data: int) -> np.ndarray:
+    """``data`` for ``set_field``, converted and checked as LightGBM's Python and C++ sides do."""
+    if field_name == "init_score":
+        if isinstance(data, pd_DataFrame) or (isinstance(data, np.ndarray) and data.ndim == 2) or (isinstance(data, list) and data and isinstance(data[0], (list, tuple, np.ndarray))):
+            arr = np.asarray(data, dtype=np.float64)
+            if arr.ndim != 2:
+                raise TypeError("init_score must be list, numpy 1-D array or pandas Series.\nIn multiclass classification init_score can also be a list of lists, numpy 2-D array or pandas DataFrame.")
+            arr = arr.ravel(order="F")  # class-major, as LightGBM stores it
+        else:
+            arr = _list_to_1d_numpy(data=_as_1d_input(data), dtype=np.float64, name=field_name)
+        if arr.size and arr.size % num_data:
+            raise LightGBMError(f"Initial score size doesn't match data size: {arr.size} scores for {num_data} rows (one column of {num_data} per class is needed)")
+        return _dataset_file._avoid_inf(arr)
+    if field_name in ("group", "position"):
+        arr = _list_to_1d_numpy(data=_as_1d_input(data), dtype=np.int32, name=field_name)
+        if field_name == "group":
+            if arr.size and arr.min() < 0:
+                raise LightGBMError(f"group sizes must be >= 0, got {int(arr.min())}")
+            total = int(arr.sum(dtype=np.int64))
+            if arr.size and total != num_data:
+                raise LightGBMError(f"Sum of query counts ({total}) differs from the length of #data ({num_data})")
+            return np.r_[0, np.cumsum(arr, dtype=np.int64)].astype(np.int32) if arr.size else arr
+        if arr.size and arr.size != num_data:
+            raise LightGBMError(f"Positions size ({arr.size}) doesn't match data size ({num_data})")
+        return _dataset_file.encounter_ids(arr)
+    if field_name == "label":
+        if isinstance(data, pd_DataFrame):
+            if len(data.columns) > 1:
+                raise ValueError("DataFrame for label cannot have multiple columns")
+            data = data.iloc[:, 0]
+        given = _as_1d_input(data)
+        as_array = np.asarray(given) if not isinstance(given, np.ndarray) else given
+        if as_array.dtype.kind in "OUS" and not all(_is_numeric(v) for v in as_array.ravel()[:1000]):
+            # Class names (an ironlearn extension: LightGBM's labels are numbers); kept as given.
+            arr = as_array.ravel()
+            if arr.size != num_data:
+                raise LightGBMError(f"Length of labels ({arr.size}) differs from the length of #data ({num_data})")
+            return arr.copy()
+    arr = _list_to_1d_numpy(data=_as_1d_input(data), dtype=np.float32, name=field_name)
+    if field_name == "weight" and arr.size == 0:
+        return arr
+    if arr.size != num_data:
+        what = "labels" if field_name == "label" else "weights"
+        raise LightGBMError(f"Length of {what} ({arr.size}) differs from the length of #data ({num_data})")
+    return _dataset_file._avoid_inf(arr)
+
+
+def _warn_avoided_inf(field_name: str, data, arr: np.ndarray) -> None:
+    """Warns, naming the field, where LightGBM's AvoidInf changed values (NaN to 0, huge values clipped)."""
+    try:
+        given = np.asarray(data.to_numpy() if isinstance(data, pd_DataFrame) else _as_1d_input(data), dtype=np.float64).ravel(order="F")
+    except (TypeError, ValueError):
+        return
+    if given.size != arr.size:
+        return
+    limit = 1e38 if arr.dtype == np.float32 else 1e300
+    with np.errstate(invalid="ignore"):
+        changed = int(np.count_nonzero(np.isnan(given) | (np.abs(given) > limit)))
+    if changed:
+        warnings.warn(
+            f"Dataset {field_name}: {changed} values are NaN or beyond +-{limit:g}; as LightGBM does, NaN became 0 and the others were clipped",
+            UserWarning,
+            stacklevel=4,
+        )
+
+
+def _as_1d_input(data):
+    """Arrow and polars arrays, tuples and ranges as numpy arrays, for ``_list_to_1d_numpy``."""
+    if isinstance(data, (np.ndarray, list, pd_Series)):
+        return data
+    if isinstance(data, (tuple, range)):
+        return list(data)
+    if hasattr(data, "to_numpy") or hasattr(data, "__arrow_c_array__") or hasattr(data, "__arrow_c_stream__"):
+        try:
+            return np.asarray(data.to_numpy() if hasattr(data, "to_numpy") else data)
+        except Exception:  # noqa: BLE001 - the type error below names it
+            return data
+    return data
+
+
 class Dataset:
-    """Training or validation data, as LightGBM's ``Dataset`` takes it."""
+    """Training or validation data, as LightGBM's ``Dataset`` takes it.
+
+    ``data`` is a 2-D array, a list of 2-D arrays (stacked), a DataFrame
+    (pandas, polars, Arrow), a scipy.sparse matrix, a ``Sequence`` or a list
+    of them, or the path (str or pathlib.Path) of a data file: a LightGBM text
+    file (CSV, TSV or LibSVM, read with LightGBM's rules: ``header``,
+    ``label_column``, ``weight_column``, ``group_column``, ``ignore_column``,
+    ``categorical_feature`` in ``params``, and the side files
+    ``<file>.query``/``.weight``/``.init``/``.position``), or a file
+    ``save_binary`` wrote. A file is read by ``construct()``.
+
+    As in LightGBM, the attributes hold what was given until ``construct()``,
+    which converts the data (a float64 matrix, kept in the Dataset; with
+    ``free_raw_data=True`` the given data is then dropped) and gives the
+    fields LightGBM's types: ``label`` float32 (zeros if none was given),
+    ``weight`` float32 (None if every weight is 1), ``init_score`` float64
+    (rows x classes for several classes), ``group`` int32 query sizes,
+    ``position`` int32 ids in order of first appearance; a NaN in them
+    becomes 0 and values beyond +-1e38 (1e300 for ``init_score``) are
+    clipped, as LightGBM does (a warning names the field).
+    ``get_field``/``set_field`` read and write those typed fields
+    (``get_field("group")`` gives query boundaries, ``set_field(name, None)``
+    removes a field). ``get_weight()`` returns float64 (the type ironlearn's
+    booster takes; LightGBM's is float32).
+
+    ironlearn bins the data inside training, so a constructed Dataset holds
+    the data, not bins: ``save_binary`` writes ironlearn's binary dataset
+    file (the data and fields, not LightGBM's binned format, which
+    ``Dataset(path)`` refuses), and training a Dataset read back from it
+    recomputes the same bins from the same data and stored parameters, so it
+    trains the same model. ``feature_num_bin`` and ``_dump_text`` (LightGBM's
+    views of its bins) are not available.
+    """
 
     def __init__(
         self,
@@ -541,8 +997,7 @@ class Dataset:
         free_raw_data=True,
         position=None,
     ):
-        if isinstance(data, (str, os.PathLike)):
-            raise NotImplementedError("Dataset from a file path is not supported; load the data first")
+        self._handle: Optional[_DatasetStore] = None
         self.data = data
         self.label = label
         self.reference = reference
@@ -552,9 +1007,158 @@ class Dataset:
         self.feature_name = feature_name
         self.categorical_feature = categorical_feature
         self.params = dict(params or {})
+        self.free_raw_data = free_raw_data
         self.position = position
+        self.used_indices: Optional[list] = None
+        self.pandas_categorical = None
+        self.version = 0
+        # Whether the feature names came from the user or the data (a DataFrame's columns, a file's header) rather than Column_i.
+        self._has_non_default_feature_names = False
 
+    # -- construction -----------------------------------------------------------
     def construct(self):
+        """Converts the data and gives the fields LightGBM's types (reads a data file); returns self."""
+        if self._handle is not None:
+            return self
+        if self.reference is not None:
+            reference_params = self.reference.get_params()
+            params = self.get_params()
+            if params != reference_params:
+                cat = _ConfigAliases.get("categorical_feature")
+                if {k: v for k, v in params.items() if k not in cat} != {k: v for k, v in reference_params.items() if k not in cat}:
+                    warnings.warn("Overriding the parameters from Reference Dataset.", UserWarning, stacklevel=2)
+                self._update_params(reference_params)
+        if self.data is None:
+            raise LightGBMError("the Dataset has no data (it was freed after construct, or None was given)")
+        if _is_path(self.data):
+            self._construct_from_file(os.fspath(self.data))
+        else:
+            x = self._convert(self.data)
+            names = self.get_feature_name()
+            if len(names) != int(x.shape[1]):
+                raise LightGBMError(f"Length of feature_name({len(names)}) and num_feature({int(x.shape[1])}) don't match")
+            self._has_non_default_feature_names = self._given_names() is not None
+            store = _DatasetStore(x, names)
+            self._handle = store
+            self._set_given_fields()
+        if self.free_raw_data:
+            self.data = None
+        self.feature_name = self.get_feature_name()
+        self._warn_if_no_feature_can_split()
+        return self
+
+    def _warn_if_no_feature_can_split(self) -> None:
+        """LightGBM's warning when binning leaves no feature that can split (each is one bin)."""
+        try:
+            counts, _ = self._bins()
+        except (ValueError, NotImplementedError):
+            return  # the parameters or data are refused when training starts, with their own message
+        if not any(counts):
+            _log_warning_native(
+                "There are no meaningful features which satisfy the provided configuration. Decreasing Dataset parameters "
+                "min_data_in_bin or min_data_in_leaf and re-constructing Dataset might resolve this warning.",
+                _log_level(self.get_params()),
+            )
+
+    def _set_given_fields(self) -> None:
+        """Stores the given label, weight, group, position and init score into the constructed Dataset (their typed values replace them)."""
+        if self.label is not None:
+            self.set_label(self.label)
+        else:
+            self.label = self.get_field("label")
+        for name, setter in (("weight", self.set_weight), ("group", self.set_group), ("position", self.set_position), ("init_score", self.set_init_score)):
+            given = getattr(self, name)
+            if given is not None:
+                setter(given)
+            else:
+                stored = self.get_field(name)
+                if stored is not None:
+                    setattr(self, name, np.diff(stored) if name == "group" else stored)
+
+    def _construct_from_file(self, path: str) -> None:
+        """Reads a text data file or an ironlearn binary dataset file (``<path>.bin`` first, as LightGBM)."""
+        target = path
+        if os.path.isfile(path + ".bin") and _dataset_file.sniff(path + ".bin") != "text":
+            target = path + ".bin"
+        if not os.path.isfile(target):
+            raise LightGBMError(f"Cannot open data file {path}" + (" (it is a directory)" if os.path.isdir(path) else ""))
+        kind = _dataset_file.sniff(target)
+        if kind == "lightgbm":
+            raise LightGBMError(
+                f"{target} is a LightGBM binary dataset file (its binned format), which ironlearn cannot read: "
+                "load the data from its text file, or save it with ironlearn.boost.Dataset.save_binary"
+            )
+        if kind == "ironlearn":
+            self._construct_from_binary(target)
+            return
+        reference_features = None
+        reference_names = None
+        if self.reference is not None:
+            reference_names = self.reference.get_feature_name()
+            reference_features = len(reference_names)
+        td = _dataset_file.read_text(path, self.params, num_feature=reference_features)
+        names = td.feature_name or reference_names or [f"Column_{i}" for i in range(td.x.shape[1])]
+        if self.feature_name not in (None, "auto"):
+            names = [str(n) for n in self.feature_name]
+            if len(names) != td.x.shape[1]:
+                raise LightGBMError(f"Length of feature_name({len(names)}) and num_feature({td.x.shape[1]}) don't match")
+            self._has_non_default_feature_names = True
+        else:
+            self._has_non_default_feature_names = td.feature_name is not None or bool(reference_names and self.reference._has_non_default_feature_names)
+        if td.categorical is not None:
+            # The categorical_feature parameter as feature indices ("name:a,b" is resolved against the header).
+            for alias in _dataset_file.ALIASES["categorical_feature"]:
+                self.params.pop(alias, None)
+            self.params["categorical_feature"] = sorted(td.categorical)
+        store = _DatasetStore(td.x, names)
+        if td.label is not None:
+            store.label = td.label
+        store.weight = td.weight
+        store.init_score = td.init_score
+        store.position = td.position
+        if td.group is not None:
+            store.group = np.r_[0, np.cumsum(td.group, dtype=np.int64)].astype(np.int32)
+        self._handle = store
+        self._set_given_fields()
+
+    def _construct_from_binary(self, path: str) -> None:
+        header, arrays = _dataset_file.read_binary(path)
+        stored = header.get("params", {})
+        for name, default in _dataset_file.BINARY_FIXED_PARAMS.items():
+            was = _dataset_file.param(stored, name, default)
+            now = _dataset_file.param(self.params, name, default)
+            if _param_norm(was) != _param_norm(now):
+                raise LightGBMError(f"Dataset was constructed with parameter {name}={was}. It cannot be changed to {now} when loading from binary file ({path}).")
+        if _param_norm(_dataset_file.param(stored, "max_bin_by_feature", [])) != _param_norm(_dataset_file.param(self.params, "max_bin_by_feature", [])):
+            raise LightGBMError(f"Parameter max_bin_by_feature cannot be changed when loading from binary file ({path}).")
+        self.params = {**stored, **self.params}
+        names = header["feature_name"]
+        if self.feature_name not in (None, "auto"):
+            names = [str(n) for n in self.feature_name]
+            if len(names) != header["num_feature"]:
+                raise LightGBMError(f"Length of feature_name({len(names)}) and num_feature({header['num_feature']}) don't match")
+            self._has_non_default_feature_names = True
+        else:
+            self._has_non_default_feature_names = bool(header.get("has_non_default_feature_names", False))
+        if self.categorical_feature in (None, "auto"):
+            self.categorical_feature = header.get("categorical_feature", "auto")
+        store = _DatasetStore(arrays["data"], names)
+        store.label = arrays["label"]
+        store.weight = arrays.get("weight")
+        store.init_score = arrays.get("init_score")
+        store.group = arrays.get("group")
+        store.position = arrays.get("position")
+        init = _dataset_file.read_init_file(path + ".init", store.num_data)  # LightGBM reads <binary file>.init
+        if init is not None:
+            store.init_score = init
+        self._handle = store
+        self._set_given_fields()
+
+    def _update_params(self, params) -> "Dataset":
+        if params:
+            from copy import deepcopy
+
+            self.params.update(deepcopy(params))
         return self
 
     def get_params(self) -> dict:
@@ -568,60 +1172,250 @@ class Dataset:
         return {k: v for k, v in params.items() if k in _dataset_param_names()}
 
     def subset(self, used_indices, params=None):
-        """A Dataset of the rows ``used_indices`` (in that order), with their labels, weights, init scores and groups."""
-        idx = np.asarray(used_indices, dtype=np.int64).ravel()
-        group = None
-        if self.group is not None:
-            sizes = np.asarray(self.group, dtype=np.int64).ravel()
-            qid = np.repeat(np.arange(len(sizes)), sizes)[idx]
-            group = np.diff(np.r_[0, np.flatnonzero(np.diff(qid)) + 1, len(qid)]) if len(qid) else np.zeros(0, dtype=np.int64)
-        return Dataset(
-            _take_rows(self.data, idx),
-            label=_take_rows(self.label, idx),
-            reference=self,
-            weight=_take_rows(self.weight, idx),
-            group=group,
-            init_score=_take_rows(self.init_score, idx),
-            feature_name=self.feature_name,
-            categorical_feature=self.categorical_feature,
-            params={**self.params, **(params or {})},
-            position=_take_rows(self.position, idx),
-        )
+        """A Dataset of the rows ``used_indices`` (sorted, as LightGBM), with their labels, weights, init scores, positions and queries.
 
-    def create_valid(self, data, label=None, weight=None, group=None, init_score=None, params=None):
-        return Dataset(data, label=label, reference=self, weight=weight, group=group, init_score=init_score, params=params)
+        A query keeps the rows of it that are taken. The subset of a file is
+        read from the constructed Dataset (its ``get_data()`` is the file name,
+        as LightGBM's).
+        """
+        idx = np.sort(np.asarray(used_indices, dtype=np.int64).ravel())
+        if self._handle is None and _is_path(self.data):
+            self.construct()
+        n = self.num_data()
+        if idx.size and (idx[0] < 0 or idx[-1] >= n):
+            bad = int(idx[0]) if idx[0] < 0 else int(idx[-1])
+            raise LightGBMError(f"used_indices: index {bad} is out of range for a Dataset of {n} rows")
+        merged = {**self.params, **(params or {})}
+        if self._handle is not None:
+            data = None
+            if self.data is not None:
+                data = self.data if _is_path(self.data) else _take_rows(self.data, idx)
+            sub = Dataset(data, reference=self, feature_name=self.feature_name, categorical_feature=self.categorical_feature,
+                          params=merged, free_raw_data=self.free_raw_data)
+            sub._handle = self._handle.take(idx)
+            sub._has_non_default_feature_names = self._has_non_default_feature_names
+            sub.label = sub.get_field("label")
+            sub.weight = sub.get_field("weight")
+            sub.init_score = sub.get_field("init_score")
+            sub.position = sub.get_field("position")
+            g = sub.get_field("group")
+            sub.group = None if g is None else np.diff(g).astype(np.int32)
+        else:
+            group = None
+            if self.group is not None:
+                sizes = np.asarray(self.group, dtype=np.int64).ravel()
+                qid = np.repeat(np.arange(len(sizes)), sizes)[idx]
+                group = np.unique(qid, return_counts=True)[1]
+            sub = Dataset(
+                _take_rows(self.data, idx),
+                label=_take_rows(self.label, idx),
+                reference=self,
+                weight=_take_rows(self.weight, idx),
+                group=group,
+                init_score=_take_rows(self.init_score, idx),
+                feature_name=self.feature_name,
+                categorical_feature=self.categorical_feature,
+                params=merged,
+                free_raw_data=self.free_raw_data,
+                position=_take_rows(self.position, idx),
+            )
+        sub.used_indices = idx.tolist()
+        sub.pandas_categorical = self.pandas_categorical
+        return sub
+
+    def create_valid(self, data, label=None, weight=None, group=None, init_score=None, params=None, position=None):
+        """A validation Dataset with this one as its reference (its parameters are this one's)."""
+        ret = Dataset(data, label=label, reference=self, weight=weight, group=group, init_score=init_score, params=params,
+                      free_raw_data=self.free_raw_data, position=position)
+        ret.pandas_categorical = self.pandas_categorical
+        return ret
+
+    def save_binary(self, filename):
+        """Constructs the Dataset and writes ironlearn's binary dataset file; returns self.
+
+        The file holds the data (float64), label, weight, init_score, query
+        boundaries and positions, the feature names, the categorical features
+        and the Dataset parameters: not LightGBM's binned format (LightGBM
+        cannot read it, and ``Dataset(path)`` refuses LightGBM's). Bins are
+        recomputed deterministically from the stored data and parameters when
+        a booster is trained, so ``Dataset(filename)`` trains the same model.
+        Unlike LightGBM's, the file keeps ``init_score``. Equal Datasets give
+        equal bytes (nothing depends on time). A failed write raises
+        ``LightGBMError`` ("Cannot write binary data ...") and leaves no file.
+        """
+        self.construct()
+        store = self._handle
+        if isinstance(store.x, _native.Frame):
+            raise NotImplementedError(
+                "save_binary: this Dataset holds text or pandas category columns (an ironlearn Frame); "
+                "the binary dataset file holds float64 data only: encode those columns as numbers first"
+            )
+        if store.label.dtype != np.float32:
+            raise NotImplementedError("save_binary: the label holds class names, not numbers; the binary dataset file stores a float32 label: encode the classes as numbers first")
+        x = store.x
+        if np.isnan(x).any():  # one NaN bit pattern, so equal data gives equal bytes
+            x = np.where(np.isnan(x), np.nan, x)
+        params = {k: _jsonable(os.fspath(v) if isinstance(v, os.PathLike) else v) for k, v in self.get_params().items() if k not in _dataset_file.TEXT_ONLY_PARAMS}
+        cat = self.categorical_feature
+        cat = "auto" if cat is None or (isinstance(cat, str) and cat == "auto") else _jsonable(list(cat) if not isinstance(cat, str) else cat)
+        header = {
+            "num_data": store.num_data,
+            "num_feature": int(x.shape[1]),
+            "feature_name": [str(n) for n in self.get_feature_name()],
+            "has_non_default_feature_names": bool(self._has_non_default_feature_names),
+            "categorical_feature": cat,
+            "params": params,
+        }
+        arrays = [("data", x), ("label", store.label)]
+        for name in ("weight", "init_score", "group", "position"):
+            value = getattr(store, name)
+            if value is not None:
+                arrays.append((name, value))
+        _dataset_file.write_binary(os.fspath(filename), header=header, arrays=arrays)
+        return self
+
+    # -- fields -----------------------------------------------------------------
+    def set_field(self, field_name, data):
+        """Sets a field of the constructed Dataset (LightGBM's types and checks); ``None`` removes it (not the label)."""
+        if self._handle is None:
+            raise LightGBMError(f"Cannot set {field_name} before construct dataset")
+        if field_name not in _FIELD_NAMES:
+            raise LightGBMError(f"Unknown field name: {field_name!r} (a Dataset has {', '.join(_FIELD_NAMES)})")
+        store = self._handle
+        if data is None:
+            if field_name == "label":
+                raise LightGBMError("label cannot be None: every row of a Dataset has a label")
+            setattr(store, field_name, None)
+        else:
+            arr = _field_array(field_name, data, store.num_data)
+            if arr.dtype.kind == "f":
+                _warn_avoided_inf(field_name, data, arr)
+            setattr(store, field_name, None if arr.size == 0 else arr)
+        self.version += 1
+        return self
+
+    def get_field(self, field_name):
+        """A field of the constructed Dataset: a copy in LightGBM's type, or None (``group`` gives query boundaries)."""
+        if self._handle is None:
+            raise LightGBMError(f"Cannot get {field_name} before construct Dataset")
+        if field_name not in _FIELD_NAMES:
+            raise LightGBMError(f"Unknown field name: {field_name!r} (a Dataset has {', '.join(_FIELD_NAMES)})")
+        value = getattr(self._handle, field_name)
+        if value is None:
+            return None
+        value = value.copy()
+        if field_name == "init_score":
+            n = self._handle.num_data
+            if value.size > n:
+                value = value.reshape((n, value.size // n), order="F")
+        return value
 
     def get_label(self):
+        if self.label is None and self._handle is not None:
+            self.label = self.get_field("label")
         return None if self.label is None else np.asarray(self.label)
 
     def get_weight(self):
-        return None if self.weight is None else np.asarray(self.weight, dtype=np.float64)
+        """The weights as float64 (the type ironlearn's booster takes), or None."""
+        w = self.weight
+        if w is None and self._handle is not None:
+            w = self._handle.weight
+        return None if w is None else np.asarray(w, dtype=np.float64)
 
     def get_group(self):
+        if self.group is None and self._handle is not None and self._handle.group is not None:
+            self.group = np.diff(self._handle.group).astype(np.int32)
         return None if self.group is None else np.asarray(self.group)
 
     def get_init_score(self):
+        if self.init_score is None and self._handle is not None:
+            self.init_score = self.get_field("init_score")
         return self.init_score
 
     def get_position(self):
+        if self.position is None and self._handle is not None:
+            self.position = self.get_field("position")
         return self.position
+
+    def set_label(self, label):
+        self.label = label
+        if self._handle is not None:
+            self.set_field("label", label)
+            self.label = self.get_field("label")  # LightGBM's typed values
+        return self
+
+    def set_weight(self, weight):
+        if weight is not None:
+            try:
+                if np.all(np.asarray(_as_1d_input(weight), dtype=np.float64) == 1):
+                    weight = None  # LightGBM drops weights that are all 1
+            except (TypeError, ValueError):
+                pass
+        self.weight = weight
+        if self._handle is not None:
+            self.set_field("weight", weight)
+            if weight is not None:
+                self.weight = self.get_field("weight")
+        return self
+
+    def set_group(self, group):
+        self.group = group
+        if self._handle is not None:
+            self.set_field("group", group)
+            bounds = self.get_field("group")
+            if bounds is not None:
+                self.group = np.diff(bounds).astype(np.int32)
+        return self
+
+    def set_init_score(self, init_score):
+        self.init_score = init_score
+        if self._handle is not None:
+            self.set_field("init_score", init_score)
+            if init_score is not None:
+                self.init_score = self.get_field("init_score")
+        return self
 
     def set_position(self, position):
         self.position = position
+        if self._handle is not None:
+            self.set_field("position", position)
+            if position is not None:
+                self.position = self.get_field("position")
         return self
 
+    # -- data and features --------------------------------------------------------
     def get_data(self):
+        """The data given (a file's path for a Dataset read from a file; rows of it for a subset).
+
+        After ``construct()`` with ``free_raw_data=True`` it is gone
+        (LightGBMError), as in LightGBM.
+        """
+        if self.data is None and self._handle is not None:
+            raise LightGBMError("Cannot call `get_data` after freed raw data, set free_raw_data=False when construct Dataset to avoid this.")
         return self.data
 
     def num_data(self):
+        if self._handle is None and _is_path(self.data):
+            self.construct()
+        if self._handle is not None:
+            return self._handle.num_data
         if _is_sequence_data(self.data):
             return sum(len(q) for q in ([self.data] if isinstance(self.data, Sequence) else self.data))
+        if _is_list_of_numpy_arrays(self.data):
+            return sum(int(a.shape[0]) for a in self.data)
         return int(self.data.shape[0]) if hasattr(self.data, "shape") else int(np.shape(self.data)[0])
 
     def num_feature(self):
         return len(self.get_feature_name())
 
     def get_feature_name(self):
+        if self._handle is None and _is_path(self.data):
+            self.construct()
+        if self._handle is not None:
+            fn = self.feature_name
+            if isinstance(fn, (list, tuple)) and len(fn) == len(self._handle.feature_name):
+                return [str(n) for n in fn]
+            return list(self._handle.feature_name)
         names = self._given_names()
         if names is not None:
             return names
@@ -630,46 +1424,163 @@ class Dataset:
         if _is_sequence_data(self.data):
             first = self.data if isinstance(self.data, Sequence) else self.data[0]
             return [f"Column_{i}" for i in range(np.asarray(first[0]).shape[-1])]
+        if _is_list_of_numpy_arrays(self.data):
+            return [f"Column_{i}" for i in range(self.data[0].shape[1])]
         shape = self.data.shape if hasattr(self.data, "shape") else np.shape(self.data)
         return [f"Column_{i}" for i in range(shape[1])]
 
     def _given_names(self) -> list[str] | None:
-        """The feature names the user gave: ``feature_name``, else a DataFrame's columns."""
+        """The feature names the user gave: ``feature_name``, else a DataFrame's columns (else a file's header)."""
+        if self._handle is not None:
+            names = self.get_feature_name()
+            default = [f"Column_{i}" for i in range(len(names))]
+            return names if self._has_non_default_feature_names or names != default else None
         if self.feature_name not in (None, "auto"):
             return [str(n) for n in self.feature_name]
         if _is_dataframe(self.data):
             return [str(c) for c in self.data.columns]
         return None
 
-    def set_label(self, label):
-        self.label = label
-        return self
-
-    def set_weight(self, weight):
-        self.weight = weight
-        return self
-
-    def set_group(self, group):
-        self.group = group
-        return self
-
-    def set_init_score(self, init_score):
-        self.init_score = init_score
-        return self
-
     def set_categorical_feature(self, categorical_feature):
         self.categorical_feature = categorical_feature
         return self
 
     def set_feature_name(self, feature_name):
-        self.feature_name = feature_name
+        if feature_name != "auto":
+            if self._handle is not None and feature_name is not None:
+                if len(feature_name) != len(self._handle.feature_name):
+                    raise ValueError(f"Length of feature_name({len(feature_name)}) and num_feature({len(self._handle.feature_name)}) don't match")
+                self._handle.feature_name = [str(n) for n in feature_name]
+            self.feature_name = feature_name
+            self._has_non_default_feature_names = True
+        return self
+
+    def get_ref_chain(self, ref_limit: int = 100) -> set:
+        """This Dataset, its reference, the reference's reference... (at most ``ref_limit``; LightGBM's)."""
+        head, chain = self, set()
+        while len(chain) < ref_limit and isinstance(head, Dataset):
+            chain.add(head)
+            if head.reference is None or head.reference in chain:
+                break
+            head = head.reference
+        return chain
+
+    def add_features_from(self, other: "Dataset") -> "Dataset":
+        """Adds the features (columns) of ``other`` to this Dataset; both must be constructed and have as many rows.
+
+        As in LightGBM, a name already present becomes ``D2_<name>``
+        (``D3_...`` if that is taken too), and the raw data is joined where
+        both are numpy arrays, scipy.sparse matrices or pandas DataFrames
+        (else it is dropped, with a warning). The categorical features of both
+        are kept (by name; LightGBM's Python side resets the list to "auto"
+        while its bins stay categorical).
+        """
+        if self._handle is None or other._handle is None:
+            raise ValueError("Both source and target Datasets must be constructed before adding features")
+        mine, theirs = self._handle, other._handle
+        if mine.num_data != theirs.num_data:
+            raise LightGBMError(f"Cannot add features from other Dataset with a different number of rows ({theirs.num_data} rows, this Dataset has {mine.num_data})")
+        if isinstance(mine.x, _native.Frame) or isinstance(theirs.x, _native.Frame):
+            raise NotImplementedError("add_features_from: a Dataset with text or pandas category columns (an ironlearn Frame) cannot be joined; encode them as numbers first")
+        my_names = self.get_feature_name()
+        cats = [my_names[int(c)] if str(c).lstrip("-").isdigit() and not str(c) in my_names else str(c) for c in (self._categorical() or [])]
+        their_names = other.get_feature_name()
+        other_cats = {their_names[int(c)] if str(c).lstrip("-").isdigit() and not str(c) in their_names else str(c) for c in (other._categorical() or [])}
+        taken = set(my_names)
+        new_names = []
+        for name in their_names:
+            new, cnt = name, 2
+            while new in taken:
+                new, cnt = f"D{cnt}_{name}", cnt + 1
+            if new != name:
+                warnings.warn(f"Find the same feature name ({name}) in Dataset::AddFeaturesFrom, change its name to ({new})", UserWarning, stacklevel=2)
+            taken.add(new)
+            new_names.append(new)
+            if name in other_cats:
+                cats.append(new)
+        mine.x = np.ascontiguousarray(np.hstack((mine.x, theirs.x)))
+        mine.feature_name = my_names + new_names
+        was_none = self.data is None
+        old_type = type(self.data).__name__
+        self.data = _join_raw_data(self.data, other.data)
+        if self.data is None:
+            warnings.warn(
+                f"Cannot add features from {type(other.data).__name__} type of raw data to {old_type} type of raw data.\n"
+                + ("Set free_raw_data=False when construct Dataset to avoid this" if was_none else "Freeing raw data"),
+                UserWarning,
+                stacklevel=2,
+            )
+        self.feature_name = list(mine.feature_name)
+        self.categorical_feature = cats if cats else "auto"
+        self.pandas_categorical = None
+        self.version += 1
+        return self
+
+    def _bins(self):
+        """``(bins per feature, bins)`` as training bins this Dataset under its parameters (0 bins: a feature that cannot split)."""
+        asked: dict = {}
+        p = _clean_params(dict(self.get_params()), asked)
+        cats = self._categorical()
+        if cats is not None:
+            names = self.get_feature_name()
+            p["categorical_feature"] = [str(names.index(c)) if c in names else c for c in cats]
+        try:
+            return _native.dataset_bins(json.dumps(p), self._native_x())
+        except ValueError as e:
+            if isinstance(e, LightGBMError):
+                raise
+            raise LightGBMError(str(e)) from e
+
+    def feature_num_bin(self, feature) -> int:
+        """The number of bins training gives a feature (by index or name); 0 for one that cannot split.
+
+        ironlearn's bins, which can differ from LightGBM's (it gives 0 its own
+        bin even where the data has no zero).
+        """
+        names = self.get_feature_name()
+        if isinstance(feature, str):
+            if feature not in names:
+                raise LightGBMError(f"feature '{feature}' is not one of the Dataset's features {names}")
+            feature = names.index(feature)
+        if not 0 <= int(feature) < len(names):
+            raise LightGBMError(f"feature index {feature} is out of range: the Dataset has {len(names)} features")
+        return int(self._bins()[0][int(feature)])
+
+    def _dump_text(self, filename):
+        """Writes the binned Dataset as text: the features, their bin counts, the label and every row's bins."""
+        self.construct()
+        counts, bins = self._bins()
+        lines = [f"num_data: {bins.shape[0]}", f"num_features: {bins.shape[1]}",
+                 "feature_names: " + " ".join(self.get_feature_name()), "num_bins: " + " ".join(map(str, counts))]
+        for field in ("label", "weight", "init_score", "group"):
+            v = self.get_field(field)
+            if v is not None:
+                lines.append(f"{field}: " + " ".join(repr(float(x)) for x in np.asarray(v).ravel()))
+        lines += [" ".join(map(str, row)) for row in bins]
+        with open(filename, "w") as f:
+            f.write("\n".join(lines) + "\n")
         return self
 
     # -- conversion -----------------------------------------------------------
     def _native_x(self):
-        data = self.data
+        """The data as ironlearn's booster takes it: a float64 matrix or a Frame (a data file is read first)."""
+        if self._handle is None and _is_path(self.data):
+            self.construct()
+        if self._handle is not None:
+            return self._handle.x
+        return self._convert(self.data)
+
+    @staticmethod
+    def _convert(data):
+        if data is None:
+            raise LightGBMError("the Dataset has no data (it was freed after construct, or None was given)")
         if _is_sequence_data(data):
             return _sequence_rows(data)
+        if _is_list_of_numpy_arrays(data):
+            for a in data:
+                if a.shape[1] != data[0].shape[1]:
+                    raise ValueError("Input arrays must have same number of columns")
+            return np.ascontiguousarray(np.vstack(data), dtype=np.float64)
         if _is_scipy_sparse(data):
             return _sparse_to_dense(data)
         if _is_dataframe(data) and _has_sparse_columns(data):
@@ -694,6 +1605,59 @@ class Dataset:
             return None
         return [str(c) for c in cf]
 
+
+def _param_norm(v):
+    """A parameter value for comparison: "true"/"false" strings as bools, numeric strings as numbers, sequences as lists."""
+    if isinstance(v, (list, tuple, np.ndarray)):
+        return [_param_norm(x) for x in v]
+    if isinstance(v, str):
+        s = v.strip().lower()
+        if s in ("true", "false"):
+            return s == "true"
+        try:
+            return int(s)
+        except ValueError:
+            try:
+                return float(s)
+            except ValueError:
+                return v
+    if isinstance(v, np.generic):
+        return v.item()
+    return v
+
+
+def _join_raw_data(mine, theirs):
+    """LightGBM's ``add_features_from`` rule for the raw data: joined columns where both types allow it, else None."""
+    if theirs is None or mine is None:
+        return None
+    import scipy.sparse
+
+    if isinstance(mine, np.ndarray):
+        if isinstance(theirs, np.ndarray):
+            return np.hstack((mine, theirs))
+        if isinstance(theirs, scipy.sparse.spmatrix):
+            return np.hstack((mine, theirs.toarray()))
+        if isinstance(theirs, pd_DataFrame):
+            return np.hstack((mine, theirs.values))
+        return None
+    if isinstance(mine, scipy.sparse.spmatrix):
+        fmt = mine.getformat()
+        if isinstance(theirs, (np.ndarray, scipy.sparse.spmatrix)):
+            return scipy.sparse.hstack((mine, theirs), format=fmt)
+        if isinstance(theirs, pd_DataFrame):
+            return scipy.sparse.hstack((mine, theirs.values), format=fmt)
+        return None
+    if isinstance(mine, pd_DataFrame):
+        from pandas import concat
+
+        if isinstance(theirs, np.ndarray):
+            return concat((mine, pd_DataFrame(theirs)), axis=1, ignore_index=True)
+        if isinstance(theirs, scipy.sparse.spmatrix):
+            return concat((mine, pd_DataFrame(theirs.toarray())), axis=1, ignore_index=True)
+        if isinstance(theirs, pd_DataFrame):
+            return concat((mine, theirs), axis=1, ignore_index=True)
+        return None
+    return None
 
 #: LightGBM's Dataset parameters (``Dataset.get_params`` keeps these and their aliases).
 _DATASET_PARAMS = (
@@ -766,6 +1730,8 @@ def _take_rows(data, idx: np.ndarray):
         return None
     if _is_sequence_data(data):
         return _sequence_rows(data)[idx]
+    if _is_list_of_numpy_arrays(data):
+        return np.vstack(data)[idx]
     if isinstance(data, _native.Frame):
         cols = data.to_columns()
         return _native.frame_from_columns(data.names, [c[idx] if isinstance(c, np.ndarray) else [c[i] for i in idx] for c in cols])
@@ -789,11 +1755,15 @@ def _frame_to_numpy(df):
     return np.asarray(df, dtype=np.float64)
 
 
-def _labels(label, classify: bool):
-    """(y for Rust, classes for Rust)."""
+def _labels(label, classify: bool, binary: bool = False):
+    """(y for Rust, classes for Rust). ``binary``: LightGBM's binary objective, whose positive class is every label > 0."""
     if label is None:
         raise ValueError("the training Dataset has no label")
     y = np.asarray(label).ravel()
+    if binary and y.dtype.kind in "iuf":
+        if y.dtype.kind == "f" and np.isnan(y).any():
+            raise ValueError("the label contains NaN")
+        return (y > 0).astype(np.int64), ["0", "1"]
     if classify:
         if y.dtype.kind in "iu" and len(y) and y.min() >= 0 and y.max() < 1 << 20:
             # Integer classes: counted, not sorted; labels that already are
@@ -835,7 +1805,8 @@ class EvalResult(NamedTuple):
     ``metric_std_dev`` is set by ``cv`` (the standard deviation over the
     folds; ``metric_value`` is then their mean). It unpacks as a 4-tuple
     ``(dataset_name, metric_name, metric_value, maximize)``, or a 5-tuple with
-    the deviation from ``cv``, as LightGBM's tuples did.
+    the deviation from ``cv``, as LightGBM's tuples did; as in LightGBM,
+    indexing sees all five fields (``result[4]`` is None outside ``cv``).
     """
 
     dataset_name: str
@@ -849,9 +1820,6 @@ class EvalResult(NamedTuple):
 
     def __iter__(self):
         return iter(tuple.__iter__(self) if self.is_cv_result() else tuple(self[:4]))
-
-    def __getitem__(self, i):
-        return tuple.__getitem__(tuple(tuple.__iter__(self))[: len(self)], i)
 
     def is_cv_result(self) -> bool:
         """Whether ``cv`` made it (it carries the deviation over the folds)."""
@@ -1084,7 +2052,6 @@ PREDICT_NO_EFFECT_KWARGS = frozenset({
     "num_threads", "num_thread", "nthread", "nthreads", "n_jobs",
     "output_result", "predict_result", "prediction_result", "predict_name", "prediction_name", "pred_name", "name_pred",
     "predict_disable_shape_check", "data_has_header", "has_header", "header", "verbose", "verbosity",
-    "pred_early_stop_freq", "pred_early_stop_margin",
 })
 
 #: LightGBM prediction parameters that repeat ``predict``'s own arguments: given as keywords they raise, naming the argument.
@@ -1100,12 +2067,7 @@ def _check_predict_kwargs(kwargs: dict) -> None:
     for k, v in kwargs.items():
         if k in PREDICT_NO_EFFECT_KWARGS:
             continue
-        if k == "pred_early_stop":
-            if v:
-                raise NotImplementedError(
-                    "pred_early_stop=True (prediction early stopping, which changes the predictions) is not implemented; "
-                    "every tree is used. Leave it out or pass pred_early_stop=False"
-                )
+        if k in ("pred_early_stop", "pred_early_stop_freq", "pred_early_stop_margin"):
             continue
         if k in _PREDICT_ARGUMENT_KWARGS:
             raise TypeError(f"predict() got {k!r}: pass predict's own argument {_PREDICT_ARGUMENT_KWARGS[k]!r} instead")
@@ -1134,7 +2096,7 @@ class Booster:
         self.params = dict(params or {})
         self.best_iteration = 0
         self.best_score: dict = {}
-        self._native = None
+        self._model = None
         self._classes = None
         #: What the model file says beyond the model (schema, target, metrics), kept when saving again.
         self._header: dict = {}
@@ -1142,6 +2104,11 @@ class Booster:
         self._train_data_name = "training"
         #: Parameters set by ``reset_parameter`` that ``train`` has not applied yet.
         self._reset: dict = {}
+        #: The training state of ``Booster(params, train_set)`` (``update``, ``rollback_one_iter``, ``add_valid``).
+        self._trainer = None
+        self.train_set = None
+        self.valid_sets: list = []
+        self.name_valid_sets: list = []
         if model_file is not None:
             # Read natively: directories, FIFOs, devices and oversized files
             # are refused as the CLI refuses them.
@@ -1149,7 +2116,7 @@ class Booster:
         elif model_str is not None:
             self._load_str(model_str)
         elif train_set is not None:
-            raise NotImplementedError("Booster(train_set=...) without training: use ironlearn.boost.train")
+            self._start_training(train_set)
 
     def reset_parameter(self, params: dict) -> "Booster":
         """Changes parameters for the rounds ``train`` grows next (the ``reset_parameter`` callback calls it).
@@ -1160,6 +2127,334 @@ class Booster:
         _clean_params(params, {})  # refuse what would be refused at training
         self.params.update(params)
         self._reset.update(params)
+        return self
+
+    # -- the model: loaded, or the trainer's so far ------------------------------
+    @property
+    def _native(self):
+        if self._model is None and self._trainer is not None:
+            self._model = self._trainer.model()
+        return self._model
+
+    @_native.setter
+    def _native(self, model):
+        self._model = model
+
+    # -- training one round at a time (LightGBM's Booster(params, train_set)) ---------
+    def _start_training(self, train_set):
+        if not isinstance(train_set, Dataset):
+            raise TypeError(f"Training data should be Dataset instance, met {type(train_set).__name__}")
+        _read_if_file(train_set)
+        params = dict(self.params)
+        objective = params.get("objective")
+        fobj = params.pop("objective") if callable(objective) else None
+        if isinstance(objective, str) and objective.lower() in _NO_OBJECTIVE:
+            params.pop("objective")
+            fobj = _no_objective
+        merged = {**train_set.params, **params}
+        level = _log_level(merged)
+        # Rounds are grown by update(), one per call: the round count and early stopping do not apply.
+        _choose(merged, _EARLY_STOPPING_ALIASES)
+        for k in ("first_metric_only", "early_stopping_min_delta"):
+            merged.pop(k, None)
+        _warn_depth(merged, level)
+        asked: dict = {}
+        p = _clean_params(merged, asked)
+        _warn_not_implemented(asked, stacklevel=4)
+        cats = train_set._categorical()
+        if cats is not None:
+            names = train_set.get_feature_name()
+            p["categorical_feature"] = [str(names.index(c)) if c in names else c for c in cats]
+        num_class = 1
+        if fobj is not None:
+            num_class = _choose(p, ("num_class", "num_classes"), 1)
+            num_class = _integer_param("num_class", num_class) if num_class else 1
+            p["objective"] = "regression"
+        name = _objective_name(p)
+        classify = fobj is None and name in _CLASSIFY
+        if name in ("multiclass", "softmax") and "num_class" not in p and "num_classes" not in p:
+            raise LightGBMError("Number of classes should be specified and greater than 1 for multiclass training")
+        y, classes = _labels(train_set.label, classify, binary=name == "binary")
+        self._binary = name == "binary"
+        native_fobj = None
+        if fobj is not None:
+            def native_fobj(preds):  # LightGBM's signature: (preds, train_data)
+                return fobj(preds, train_set)
+        try:
+            self._trainer = _native.NativeTrainer(json.dumps(p), train_set._native_x(), y, classes, train_set.get_weight(),
+                                                  _group(train_set.group), _init(train_set.init_score), None, native_fobj, num_class)
+        except ValueError as e:
+            if isinstance(e, LightGBMError):
+                raise
+            raise LightGBMError(str(e)) from e
+        self.train_set = train_set
+        self._classes = classes
+        self._classify = classify
+        self._custom = fobj is not None
+        self._num_class = num_class if fobj is not None else (len(classes) if classify and len(classes) > 2 else 1)
+
+    def _trainer_or_raise(self, what: str):
+        if self._trainer is None:
+            raise LightGBMError(f"{what} needs a Booster built with a training set: Booster(params, train_set)")
+        return self._trainer
+
+    def update(self, train_set=None, fobj=None) -> bool:
+        """Grows one round; True when nothing more could be learnt (no split was possible).
+
+        ``fobj(preds, train_data) -> (grad, hess)`` gives this round's gradients
+        from the raw training scores, as in LightGBM.
+        """
+        trainer = self._trainer_or_raise("update()")
+        if train_set is not None and train_set is not getattr(self, "train_set", None):
+            raise NotImplementedError("update(train_set=...) with another Dataset: build a new Booster(params, train_set)")
+        if fobj is None:
+            finished = trainer.update()
+        else:
+            grad, hess = fobj(self._inner_predict(None, raw=True), getattr(self, "train_set", None))
+            grad, hess = self._flat_gradients(grad, hess)
+            finished = trainer.update(grad, hess)
+        self._model = None
+        return bool(finished)
+
+    def _flat_gradients(self, grad, hess):
+        """LightGBM's checks of a custom objective's output; (rows, classes) arrays flattened class-major."""
+        grad, hess = np.asarray(grad, dtype=np.float64), np.asarray(hess, dtype=np.float64)
+        if grad.ndim == 2:
+            grad = grad.T.ravel()
+        if hess.ndim == 2:
+            hess = hess.T.ravel()
+        n = self._trainer.scores(None).shape[0]
+        k = self.num_model_per_iteration()
+        if len(grad) != len(hess) or len(grad) != n * k:
+            raise ValueError(
+                f"Lengths of gradient ({len(grad)}) and Hessian ({len(hess)}) don't match training data length ({n}) "
+                f"* number of models per one iteration ({k})"
+            )
+        return np.ascontiguousarray(grad), np.ascontiguousarray(hess)
+
+    def rollback_one_iter(self) -> "Booster":
+        """Removes the last round (and its leaves from the training and validation scores)."""
+        try:
+            self._trainer_or_raise("rollback_one_iter()").rollback()
+        except ValueError as e:
+            if isinstance(e, LightGBMError):
+                raise
+            raise LightGBMError(str(e)) from e
+        self._model = None
+        return self
+
+    def add_valid(self, data, name: str) -> "Booster":
+        """Adds a validation set, evaluated by ``eval_valid`` (LightGBM's ``add_valid``)."""
+        trainer = self._trainer_or_raise("add_valid()")
+        if not isinstance(data, Dataset):
+            raise TypeError(f"Validation data should be Dataset instance, met {type(data).__name__}")
+        _read_if_file(data)
+        vy, vclasses = _labels(data.label, self._classify, binary=self._binary)
+        if self._classify and not self._binary:
+            index = {c: k for k, c in enumerate(self._classes)}
+            try:
+                vy = np.asarray([index[_class_name(c)] for c in np.asarray(data.label).ravel()], dtype=np.int64)
+            except KeyError as e:
+                raise ValueError(f"validation set '{name}' has label {e.args[0]!r}, which the training data does not") from None
+            vclasses = self._classes
+        try:
+            trainer.add_valid(name, data._native_x(), vy, vclasses, data.get_weight(), _group(data.group), _init(data.init_score))
+        except ValueError as e:
+            if isinstance(e, LightGBMError):
+                raise
+            raise LightGBMError(str(e)) from e
+        self.__dict__.setdefault("valid_sets", []).append(data)
+        self.name_valid_sets.append(name)
+        return self
+
+    @property
+    def _Booster__num_dataset(self) -> int:
+        return (1 if self._trainer is not None else 0) + len(getattr(self, "valid_sets", []))
+
+    def _inner_predict(self, index, raw: bool = False):
+        """Scores of the training data (``index=None``) or validation set ``index``: raw for a custom objective, else transformed."""
+        out = self._trainer.scores(index)
+        if not raw and not self._custom:
+            out = _transform_scores(out, self._native.objective_transform)
+        return out[:, 0] if out.shape[1] == 1 else out
+
+    def _evaluate(self, index, name: str, feval, data) -> list:
+        results = [tuple(r) for r in self._trainer.evaluate(index, name)]
+        fevals = feval if isinstance(feval, (list, tuple)) else ([feval] if feval is not None else [])
+        if fevals:
+            preds = self._inner_predict(index)
+            for f in fevals:
+                out = f(preds, data)
+                for metric, value, higher in (out if isinstance(out, list) else [out]):
+                    results.append((name, metric, value, higher))
+        return results
+
+    def _evaluate_model(self, data, name: str, feval) -> list:
+        """The model's metrics on any Dataset, from its predictions (a booster that is not training)."""
+        classes = self._native.classes
+        y = np.asarray(data.label).ravel()
+        if self._native.objective == "binary" and y.dtype.kind in "iuf":
+            y = (y > 0).astype(np.int64)  # LightGBM's binary labels: positive when > 0
+        elif classes is not None:
+            index = {c: k for k, c in enumerate(classes)}
+            try:
+                y = np.asarray([index[_class_name(c)] for c in y], dtype=np.int64)
+            except KeyError as e:
+                raise ValueError(f"'{name}' has label {e.args[0]!r}, which the model's classes {list(classes)} do not") from None
+        else:
+            y = np.ascontiguousarray(y, dtype=np.float64)
+        try:
+            results = [tuple(r) for r in self._native.evaluate(name, data._native_x(), y, None if classes is None else list(classes),
+                                                              data.get_weight(), _group(data.group), _init(data.init_score))]
+        except ValueError as e:
+            if isinstance(e, LightGBMError):
+                raise
+            raise LightGBMError(str(e)) from e
+        fevals = feval if isinstance(feval, (list, tuple)) else ([feval] if feval is not None else [])
+        if fevals:
+            raw = np.asarray(self.predict(data.data, raw_score=True, num_iteration=self.current_iteration()), dtype=np.float64)
+            if data.init_score is not None:
+                raw = raw + np.asarray(data.init_score, dtype=np.float64).reshape(raw.shape, order="F")
+            preds = raw if self._native.objective in _NO_OBJECTIVE | {"custom"} else _transform_scores(raw.reshape(len(raw), -1), self._native.objective_transform)
+            preds = preds[:, 0] if preds.ndim == 2 and preds.shape[1] == 1 else preds
+            for f in fevals:
+                out = f(preds, data)
+                for metric, value, higher in (out if isinstance(out, list) else [out]):
+                    results.append((name, metric, value, higher))
+        return results
+
+    def eval_train(self, feval=None) -> list:
+        """``[(data_name, metric, value, is_higher_better), ...]`` on the training data."""
+        train_set = getattr(self, "train_set", None)
+        if self._trainer is None:
+            if train_set is None:
+                raise LightGBMError("eval_train() needs the training data: a Booster from train() or Booster(params, train_set)")
+            return self._evaluate_model(train_set, self._train_data_name or "training", feval)
+        return self._evaluate(None, self._train_data_name, feval, train_set)
+
+    def eval_valid(self, feval=None) -> list:
+        """The metrics on every validation set (``add_valid``, or ``train``'s ``valid_sets``)."""
+        valid_sets = getattr(self, "valid_sets", [])
+        if self._trainer is None:
+            return [r for name, data in zip(self.name_valid_sets, valid_sets) for r in self._evaluate_model(data, name, feval)]
+        return [r for i, (name, data) in enumerate(zip(self.name_valid_sets, valid_sets)) for r in self._evaluate(i, name, feval, data)]
+
+    def eval(self, data, name: str, feval=None) -> list:
+        """The metrics on ``data``: the training set, a validation set, or a new one (added as a validation set)."""
+        if not isinstance(data, Dataset):
+            raise TypeError("Can only eval for Dataset instance")
+        if self._trainer is None:
+            return self._evaluate_model(data, name, feval)
+        if data is getattr(self, "train_set", None):
+            return self._evaluate(None, name, feval, data)
+        for i, v in enumerate(getattr(self, "valid_sets", [])):
+            if v is data:
+                return self._evaluate(i, name, feval, data)
+        self.add_valid(data, name)
+        return self._evaluate(len(self.valid_sets) - 1, name, feval, data)
+
+    def refit(self, data, label, decay_rate=0.9, reference=None, weight=None, group=None, init_score=None, feature_name="auto",
+              categorical_feature="auto", dataset_params=None, free_raw_data=True, validate_features=False, **kwargs) -> "Booster":
+        """A new Booster with the same trees and leaf values refit to ``(data, label)`` (LightGBM's ``refit``).
+
+        Round by round, each leaf becomes ``decay_rate * old + (1 - decay_rate)
+        * new``, ``new`` being the leaf's regularised Newton step on the new
+        data at the scores of the rounds before it.
+        """
+        if isinstance(data, Dataset):
+            raise TypeError("Cannot use Dataset instance for refit, please use raw data instead")
+        if group is not None or init_score is not None:
+            raise NotImplementedError("refit with group or init_score")
+        _check_predict_kwargs(kwargs)
+        if validate_features and _is_dataframe(data):
+            self._validate_features([str(c) for c in data.columns])
+        classes = self._native.classes
+        y = np.asarray(label).ravel()
+        if self._native.objective == "binary" and y.dtype.kind in "iuf":
+            y = (y > 0).astype(np.int64)  # LightGBM's binary labels: positive when > 0
+        elif classes is not None:
+            index = {c: k for k, c in enumerate(classes)}
+            try:
+                y = np.asarray([index[_class_name(c)] for c in y], dtype=np.int64)
+            except KeyError as e:
+                raise ValueError(f"refit label {e.args[0]!r} is not one of the model's classes {list(classes)}") from None
+        else:
+            y = np.ascontiguousarray(y, dtype=np.float64)
+        w = None if weight is None else np.ascontiguousarray(np.asarray(weight, dtype=np.float64).ravel())
+        refit_set = Dataset(data, label=label, weight=weight, params=dataset_params, feature_name=feature_name,
+                            categorical_feature=categorical_feature, free_raw_data=free_raw_data)
+        x = refit_set._native_x()
+        try:
+            native = self._native.refit(x, y, None if classes is None else list(classes), w, float(decay_rate))
+        except ValueError as e:
+            if isinstance(e, LightGBMError):
+                raise
+            raise LightGBMError(str(e)) from e
+        out = Booster._from_native(native, params=dict(self.params))
+        out._header = dict(self._header)
+        out.train_set = refit_set
+        return out
+
+    def get_split_value_histogram(self, feature, bins=None, xgboost_style=False):
+        """The histogram of the thresholds the model splits ``feature`` (index or name) at, as LightGBM computes it.
+
+        ``xgboost_style``: a table of (upper edge, count) for the non-empty
+        bins (a DataFrame when pandas is installed); otherwise numpy's
+        ``(hist, bin_edges)``. A categorical feature has no thresholds: an error.
+        """
+        names = self.feature_name()
+        if isinstance(feature, str):
+            if feature not in names:
+                raise LightGBMError(f"feature '{feature}' is not one of the model's features")
+            name = feature
+        else:
+            if not 0 <= int(feature) < len(names):
+                raise LightGBMError(f"feature index {feature} is out of range: the model has {len(names)} features")
+            name = names[int(feature)]
+        df = self.trees_to_dataframe()
+        splits = df[df["split_feature"] == name]
+        if (splits["decision_type"] == "==").any():
+            raise LightGBMError("Cannot compute split value histogram for the categorical feature")
+        values = splits["threshold"].to_numpy(dtype=np.float64)
+        if bins is None or (isinstance(bins, numbers.Integral) and xgboost_style):
+            n_unique = len(np.unique(values))
+            bins = max(min(n_unique, bins) if bins is not None else n_unique, 1)
+        hist, edges = np.histogram(values, bins=bins)
+        if not xgboost_style:
+            return hist, edges
+        table = np.column_stack((edges[1:], hist))
+        table = table[table[:, 1] > 0]
+        try:
+            import pandas as pd
+        except ImportError:
+            return table
+        return pd.DataFrame(table, columns=["SplitValue", "Count"])
+
+    def lower_bound(self) -> float:
+        """The smallest raw score the model can give (the starting score plus each tree's smallest leaf)."""
+        return float(self._native.score_bounds()[0])
+
+    def upper_bound(self) -> float:
+        """The largest raw score the model can give."""
+        return float(self._native.score_bounds()[1])
+
+    def get_leaf_output(self, tree_id: int, leaf_id: int) -> float:
+        """The value of leaf ``leaf_id`` of tree ``tree_id``."""
+        return float(self._native.leaf_output(int(tree_id), int(leaf_id)))
+
+    def set_leaf_output(self, tree_id: int, leaf_id: int, value: float) -> "Booster":
+        """Sets a leaf's value; predictions use it at once (training scores computed before keep the old value, as in LightGBM)."""
+        if self._trainer is not None:
+            self._trainer.set_leaf_output(int(tree_id), int(leaf_id), float(value))
+            self._model = None
+        else:
+            self._model = self._native.with_leaf_output(int(tree_id), int(leaf_id), float(value))
+        return self
+
+    def free_dataset(self) -> "Booster":
+        """Forgets the Dataset objects, as LightGBM's (a training state keeps its own binned data)."""
+        self.__dict__.pop("train_set", None)
+        self.__dict__.pop("valid_sets", None)
         return self
 
     # -- loading --------------------------------------------------------------
@@ -1214,8 +2509,6 @@ class Booster:
         the model's features.
         """
         _check_predict_kwargs(kwargs)
-        if start_iteration:
-            raise NotImplementedError("start_iteration > 0 is not supported")
         if isinstance(data, Dataset):
             raise TypeError("Cannot use Dataset instance for prediction, please use raw data instead")
         if validate_features and _is_dataframe(data):
@@ -1223,7 +2516,18 @@ class Booster:
         self._warn_unseen_levels(data)
         x = Dataset(data)._native_x()
         kind = "leaf" if pred_leaf else "contrib" if pred_contrib else "raw" if raw_score else "value"
-        out = self._native.booster_predict(x, kind, self._iterations(num_iteration))
+        model, iterations = self._native, self._iterations(num_iteration)
+        if start_iteration and start_iteration > 0:
+            # As LightGBM: num_iteration rounds from start_iteration, or all the rest (the best iteration is not used then).
+            count = int(num_iteration) if num_iteration is not None and num_iteration > 0 else None
+            model, iterations = model.rounds(int(start_iteration), count), None
+        if kwargs.get("pred_early_stop") and kind in ("raw", "value"):
+            freq, margin = int(kwargs.get("pred_early_stop_freq", 10)), float(kwargs.get("pred_early_stop_margin", 10.0))
+            out = model.predict_raw_early_stop(x, iterations, freq, margin)
+            if kind == "value":
+                out = _transform_scores(out, model.objective_transform)
+        else:
+            out = model.booster_predict(x, kind, iterations)
         if kind in ("raw", "value") and out.shape[1] == 1:
             return out[:, 0]
         if kind == "leaf":
@@ -1384,16 +2688,47 @@ class Booster:
             model = model.truncated(n)
         return bytes(model.to_bytes(json.dumps(self._header) if self._header else None))
 
-    def save_model(self, filename, num_iteration=None, start_iteration=0, importance_type="split"):
-        """Writes the ironlearn model file (a safetensors file; it holds no code)."""
-        data = self._bytes(num_iteration)
-        with open(filename, "wb") as f:
-            f.write(data)
+    def save_model(self, filename, num_iteration=None, start_iteration=0, importance_type="split", format=None):
+        """Writes the model: LightGBM's text format, or ironlearn's model file.
+
+        As LightGBM, the text holds rounds ``start_iteration`` to
+        ``start_iteration + num_iteration`` (by default up to the best
+        iteration) and loads in LightGBM (``lightgbm.Booster(model_file=...)``),
+        which then predicts what this booster predicts. ``format="ironlearn"``,
+        or a file name ending in ``.ilm``, writes ironlearn's model file instead
+        (a safetensors file holding no code; it keeps the feature types and the
+        target, so ``ironlearn predict --model`` reads it).
+        """
+        if format is None:
+            format = "ironlearn" if os.fspath(filename).endswith(".ilm") else "lightgbm"
+        if format == "ironlearn":
+            if start_iteration:
+                raise NotImplementedError("start_iteration > 0 with format='ironlearn'; use the LightGBM text format")
+            data = self._bytes(num_iteration)
+        else:
+            data = self.model_to_string(num_iteration, start_iteration, importance_type, format=format).encode("utf-8")
+        try:
+            with open(filename, "wb") as f:
+                f.write(data)
+        except OSError as e:
+            raise LightGBMError(f"Cannot write the model to {os.fspath(filename)!r}: {e}") from e
         return self
 
-    def model_to_string(self, num_iteration=None, start_iteration=0, importance_type="split"):
-        """The model file as text, loadable with ``Booster(model_str=...)``."""
-        return "ironlearn-model:base64:" + base64.b64encode(self._bytes(num_iteration)).decode("ascii")
+    def model_to_string(self, num_iteration=None, start_iteration=0, importance_type="split", format="lightgbm"):
+        """The model as LightGBM's text (``format="ironlearn"``: ironlearn's model file, base64), for ``Booster(model_str=...)``."""
+        if format == "ironlearn":
+            if start_iteration:
+                raise NotImplementedError("start_iteration > 0 with format='ironlearn'; use the LightGBM text format")
+            return "ironlearn-model:base64:" + base64.b64encode(self._bytes(num_iteration)).decode("ascii")
+        if format != "lightgbm":
+            raise ValueError(f"format must be 'lightgbm' or 'ironlearn', got {format!r}")
+        if importance_type not in ("split", "gain"):
+            raise ValueError(f"importance_type must be 'split' or 'gain', got {importance_type!r}")
+        if num_iteration is None:
+            n = self.best_iteration if self.best_iteration and self.best_iteration > 0 else None
+        else:
+            n = int(num_iteration) if num_iteration > 0 else self.current_iteration()
+        return self._native.lightgbm_text(n, int(start_iteration or 0))
 
     def model_from_string(self, model_str):
         return self._load_str(model_str)
@@ -1403,6 +2738,10 @@ class Booster:
 
     def __setstate__(self, state):
         self.params = state["params"]
+        self._trainer = None
+        self.train_set = None
+        self.valid_sets = []
+        self.name_valid_sets = []
         self._native = None
         self._classes = None
         self._header = {}
@@ -1411,6 +2750,43 @@ class Booster:
         self._load_bytes(state["model"])
         self.best_iteration = state["best_iteration"]
         self.best_score = state["best_score"]
+
+
+#: LightGBM's objective names for "no objective": gradients come from ``update(fobj=...)``.
+_NO_OBJECTIVE = frozenset({"none", "null", "custom", "na"})
+
+
+def _no_objective(preds, train_data):
+    raise LightGBMError("the objective is 'none': give the gradients with update(fobj=...)")
+
+
+def _warn_depth(params: dict, level) -> None:
+    """LightGBM's warning when ``max_depth`` limits trees that the default ``num_leaves`` already limits more."""
+    depth = next((params[k] for k in ("max_depth",) if params.get(k) is not None), None)
+    leaves_given = any(params.get(k) is not None for k in ("num_leaves", "num_leaf", "max_leaves", "max_leaf", "max_leaf_nodes"))
+    try:
+        depth = int(depth) if depth is not None else -1
+    except (TypeError, ValueError):
+        return
+    if depth > 0 and not leaves_given and 2 ** depth > 31:
+        _log_warning_native(
+            f"Provided parameters constrain tree depth (max_depth={depth}) without explicitly setting 'num_leaves'. "
+            f"This can lead to underfitting. To resolve this warning, pass 'num_leaves' (<={2 ** depth}) in params. "
+            "Alternatively, pass (max_depth=-1) and just use 'num_leaves' to constrain model complexity.",
+            level,
+        )
+
+
+def _transform_scores(raw: np.ndarray, transform: str) -> np.ndarray:
+    """Raw scores (rows, outputs) through the objective's transform."""
+    if transform == "sigmoid":
+        return 1.0 / (1.0 + np.exp(-raw))
+    if transform == "exp":
+        return np.exp(raw)
+    if transform == "softmax":
+        e = np.exp(raw - raw.max(axis=1, keepdims=True))
+        return e / e.sum(axis=1, keepdims=True)
+    return raw
 
 
 def _choose(params: dict, names: tuple, default=None):
@@ -1477,26 +2853,41 @@ def train(
     """
     if not isinstance(train_set, Dataset):
         raise TypeError(f"train() only accepts Dataset object, train_set has type '{type(train_set).__name__}'.")
+    _read_if_file(train_set)
+    for vs in _as_list(valid_sets):
+        if isinstance(vs, Dataset):
+            _read_if_file(vs)
     params = dict(params or {})
     fevals = _as_list(feval)
     for f in fevals:
         if not callable(f):
             raise TypeError(f"feval should be a callable or a list of callables, got {type(f).__name__}")
-    metric_given = any(k in params for k in ("metric", "metrics", "metric_types"))
+    metric_given = any(_ConfigAliases._main(k) == "metric" for k in params)
+    # As LightGBM: the objective (main name first, else its first alias) and the early stopping rounds are
+    # chosen under their main names; a callable objective is trained with and shows as "none" in the booster's params.
+    if any(_ConfigAliases._main(k) == "objective" for k in params):
+        params = _choose_param_value("objective", params, None)
     fobj = None
     if callable(params.get("objective")):
-        fobj = params.pop("objective")
+        fobj = params["objective"]
+        params["objective"] = "none"
     num_boost_round, params = _choose_num_iterations(num_boost_round, params)
     num_boost_round = _check_num_boost_round(num_boost_round)
+    if any(k in params for k in _EARLY_STOPPING_ALIASES):
+        params = _choose_param_value("early_stopping_round", params, None)
+        if params["early_stopping_round"] is None:
+            params.pop("early_stopping_round")
     merged = {**train_set.params, **params}
     stopping_rounds = _choose(merged, _EARLY_STOPPING_ALIASES)
     first_metric_only = bool(merged.pop("first_metric_only", False))
     min_delta = merged.pop("early_stopping_min_delta", 0.0)
+    log_level = _log_level(merged)
+    merged = _resolve_aliases(merged, log_level)
     verbosity = merged.get("verbosity", merged.get("verbose", 1))
     if fevals and not metric_given and fobj is not None:
         merged["metric"] = "None"  # LightGBM: a custom objective has no default metric
     asked: dict = {}
-    p = _clean_params(merged, asked)
+    p = _clean_params({k: v for k, v in merged.items() if not (fobj is not None and k == "objective")}, asked)
     if train_set.position is not None:
         asked["position"] = train_set.position
     _warn_not_implemented(asked)
@@ -1507,7 +2898,16 @@ def train(
     cats = train_set._categorical()
     if cats is not None:
         names = train_set.get_feature_name()
-        p["categorical_feature"] = [str(names.index(c)) if c in names else c for c in cats]
+        indices = [str(names.index(c)) if c in names else c for c in cats]
+        for alias in _ConfigAliases.get("categorical_feature"):
+            # As LightGBM: the Dataset's categorical_feature replaces a categorical alias in params.
+            if alias in p:
+                if sorted(map(str, p[alias])) != sorted(indices):
+                    warnings.warn(f"{alias} in param dict is overridden.", UserWarning, stacklevel=2)
+                del p[alias]
+        p["categorical_feature"] = indices
+        if all(i.lstrip("-").isdigit() for i in indices):
+            params["categorical_column"] = sorted({int(i) for i in indices})  # LightGBM's booster.params
     num_class = 1
     if fobj is not None:
         num_class = _choose(p, ("num_class", "num_classes"), 1)
@@ -1522,7 +2922,7 @@ def train(
     classify = fobj is None and objective in _CLASSIFY
     if objective in ("multiclass", "softmax") and "num_class" not in p and "num_classes" not in p:
         raise LightGBMError("Number of classes should be specified and greater than 1 for multiclass training")
-    y, classes = _labels(train_set.label, classify)
+    y, classes = _labels(train_set.label, classify, binary=objective == "binary")
     x = train_set._native_x()
 
     # The training set among valid_sets is recognised by identity, as LightGBM does; its name is the user's.
@@ -1541,8 +2941,8 @@ def train(
         else:
             name = names[i] if i < len(names) else f"valid_{i}"
             evaluated.append((name, vs, None))
-        vy, vclasses = _labels(vs.label, classify)
-        if classify:
+        vy, vclasses = _labels(vs.label, classify, binary=objective == "binary")
+        if classify and objective != "binary":
             # Validation labels keep the training classes' codes.
             index = {c: k for k, c in enumerate(classes)}
             try:
@@ -1619,7 +3019,10 @@ def train(
                     cb(env)
                 if booster._reset:
                     asked = {}
-                    p = {**p, **_clean_params(booster._reset, asked)}
+                    reset = _clean_params(booster._reset, asked)
+                    # a new value replaces the parameter under any of its names (eta replaces learning_rate)
+                    reset_mains = {_ConfigAliases._main(k) for k in reset}
+                    p = {**{k: v for k, v in p.items() if _ConfigAliases._main(k) not in reset_mains}, **reset}
                     booster._reset = {}
             got: list = []
 
@@ -1654,14 +3057,30 @@ def train(
     given = train_set._given_names()
     if given is None and not isinstance(x, _native.Frame) and init_native is None:
         given = [f"Column_{i}" for i in range(len(native.feature_names))]
+    if any(" " in n for n in (given if given is not None else native.feature_names)):
+        # As LightGBM: spaces in feature names become underscores (its C++ Dataset warns so).
+        given = [n.replace(" ", "_") for n in (given if given is not None else native.feature_names)]
+        _log_warning_native("Found whitespace in feature_names, replace with underlines", log_level)
+        seen: set = set()
+        for n in given:
+            if n in seen:
+                raise LightGBMError(f"Feature ({n}) appears more than one time.")
+            seen.add(n)
     rename = given if given is not None and given != list(native.feature_names) else None
     best_iteration = None
     if "best_iteration" in stop:  # the rounds of init_model count, as in LightGBM
         best_iteration = stop["best_iteration"] + (init_model.current_iteration() if init_model is not None else 0)
     if rename is not None or best_iteration is not None:
         native = native.booster_with(feature_names=rename, best_iteration=best_iteration)
+    if not keep_training_booster and native.best_iteration and native.best_iteration < native.num_iterations:
+        # As LightGBM, whose train() returns the model saved up to its best iteration.
+        native = native.truncated(native.best_iteration)
     booster._native = native
     booster.best_iteration = native.best_iteration or 0
+    # As LightGBM's booster, it keeps its data sets for eval_train / eval_valid.
+    booster.train_set = train_set
+    booster.valid_sets = [vs for vs, (name, _, _) in zip(valid_sets, evaluated) if vs is not train_set]
+    booster.name_valid_sets = [name for vs, (name, _, _) in zip(valid_sets, evaluated) if vs is not train_set]
     label_name = _target_name(train_set.label)
     if label_name is not None:
         booster._header = {"target_name": label_name}
@@ -1819,6 +3238,7 @@ def cv(
     """
     if not isinstance(train_set, Dataset):
         raise TypeError(f"cv() only accepts Dataset object, train_set has type '{type(train_set).__name__}'.")
+    _read_if_file(train_set)
     params = dict(params or {})
     num_boost_round, params = _choose_num_iterations(num_boost_round, params)
     num_boost_round = _check_num_boost_round(num_boost_round)
@@ -2250,6 +3670,9 @@ class LGBMRanker(GBDTRanker, LGBMModel):
         and so is ``eval_group`` with validation data (``eval_X``/``eval_y`` or the deprecated ``eval_set``)."""
         if group is None:
             raise ValueError("Should set group for ranking task")
+        if _is_numpy_column_array(y):
+            warnings.warn("Converting column-vector to 1d array", UserWarning, stacklevel=2)  # LightGBM's warning
+            y = y.ravel()
         if eval_group is None and (eval_set is not None or eval_X is not None or eval_y is not None):
             raise ValueError("eval_group cannot be None if any of eval_set, eval_X, or eval_y are provided")
         eval_set = _validate_eval_set_Xy(eval_set=eval_set, eval_X=eval_X, eval_y=eval_y)

@@ -11,6 +11,7 @@ constructor and its documentation are generated from the Rust registry
 from __future__ import annotations
 
 import inspect
+import numbers
 import warnings
 
 import numpy as np
@@ -19,6 +20,12 @@ from sklearn.utils.validation import column_or_1d
 
 from ._base import _check_param, _target_name, check_is_fitted, check_mixed_columns, encode_labels, validate_data
 from ._generated import _GBDTParams
+
+
+#: LightGBM's aliases of ``objective`` and ``eval_at``: as keyword arguments of the estimators they replace the
+#: ``objective`` argument (``eval_at`` the argument of ``LGBMRanker.fit``), with LightGBM's warning.
+_OBJECTIVE_ALIASES = ("objective_type", "app", "application", "loss")
+_EVAL_AT_ALIASES = ("eval_at", "map_at", "ndcg_at", "map_eval_at", "ndcg_eval_at")
 
 
 class _ObjectiveWrapper:
@@ -65,7 +72,7 @@ class _EvalFunctionWrapper:
     def __call__(self, preds, dataset):
         labels = dataset.get_label()
         classes = getattr(self.estimator, "classes_", None)
-        if classes is not None and not callable(self.estimator.objective):
+        if classes is not None and not callable(self.estimator._objective_value()):
             index = {str(c): i for i, c in enumerate(classes.tolist())}
             labels = np.asarray([index[str(v)] for v in np.asarray(labels).ravel().tolist()], dtype=np.float64)
         if self.argc == 2:
@@ -96,31 +103,88 @@ class _GBDTBase(_GBDTParams):
 
         return super()._accepted_kwargs() | boost.PYTHON_PARAMS
 
+    def _default_metric(self) -> str:
+        """The metric LightGBM's estimators evaluate with a custom objective."""
+        if getattr(self, "n_classes_", 0) > 2:
+            return "multi_logloss"
+        return {"binary": "binary_logloss", "multiclass": "multi_logloss", "lambdarank": "ndcg"}.get(self._default_objective, "l2")
+
+    def _objective_value(self):
+        """The objective ``fit`` trains with: ``objective``, or, as in LightGBM, an alias of it given as a keyword
+        argument (``app="mape"``), which replaces it (``_booster_params`` warns)."""
+        obj = self.objective
+        for alias in _OBJECTIVE_ALIASES:
+            if alias in self.__dict__.get("_other_params", {}):
+                obj = self._other_params[alias]
+        return obj
+
     def _check_params(self) -> None:
+        # As LightGBM: random_state may be a numpy RandomState or Generator (a seed is drawn from it at each fit),
+        # n_jobs negative counts back from the number of CPUs (joblib's rule); a custom objective is not checked.
+        skip = set()
         if callable(self.objective):
-            for name, (_, domain) in self._params.items():
-                if name != "objective":
-                    _check_param(name, getattr(self, name), domain)
-            return
-        super()._check_params()
+            skip.add("objective")
+        if isinstance(getattr(self, "random_state", None), (np.random.RandomState, np.random.Generator)):
+            skip.add("random_state")
+        n_jobs = getattr(self, "n_jobs", None)
+        if isinstance(n_jobs, numbers.Integral) and not isinstance(n_jobs, (bool, np.bool_)) and n_jobs < 0:
+            skip.add("n_jobs")
+        for name, (_, domain) in self._params.items():
+            if name not in skip:
+                _check_param(name, getattr(self, name), domain)
 
     def _booster_params(self) -> dict:
         p = {k: v for k, v in self.get_params(deep=False).items() if k not in self._python_only and k != "n_estimators"}
-        if callable(self.objective):
-            p["objective"] = _ObjectiveWrapper(self.objective)
+        obj = self.objective
+        for alias in _OBJECTIVE_ALIASES:
+            if alias in p and alias in self.__dict__.get("_other_params", {}):
+                obj = p.pop(alias)
+                warnings.warn(f"Found '{alias}' in params. Will use it instead of 'objective' argument", UserWarning, stacklevel=4)
+        if callable(obj):
+            p["objective"] = _ObjectiveWrapper(obj)
         else:
-            p["objective"] = self._default_objective if self.objective in (None, "auto") else self.objective
+            p["objective"] = self._default_objective if obj in (None, "auto") else obj
+        eval_at = self.__dict__.get("_eval_at")
+        if eval_at is not None:
+            for alias in _EVAL_AT_ALIASES:
+                if alias in p:
+                    warnings.warn(f"Found '{alias}' in params. Will use it instead of 'eval_at' argument", UserWarning, stacklevel=4)
+                    eval_at = p.pop(alias)
+            p["eval_at"] = eval_at
         if p.get("random_state") is None:
             p.pop("random_state", None)
         if p.get("n_jobs") is None:
             p["n_jobs"] = 0
-        elif p["n_jobs"] < 0:
-            import os
+        elif isinstance(p["n_jobs"], numbers.Integral) and p["n_jobs"] < 0:
+            import joblib
 
-            p["n_jobs"] = max(1, (os.cpu_count() or 1) + 1 + p["n_jobs"])
-        if p.get("random_state") is not None and not isinstance(p["random_state"], (int, np.integer)):
-            p["random_state"] = int(np.random.RandomState(p["random_state"]).randint(2**31 - 1)) if not hasattr(p["random_state"], "randint") else int(p["random_state"].randint(2**31 - 1))
+            p["n_jobs"] = max(1, joblib.cpu_count(only_physical_cores=False) + 1 + int(p["n_jobs"]))
+        rs = p.get("random_state")
+        if isinstance(rs, np.random.RandomState):
+            p["random_state"] = int(rs.randint(np.iinfo(np.int32).max))  # as LightGBM draws the seed
+        elif isinstance(rs, np.random.Generator):
+            p["random_state"] = int(rs.integers(np.iinfo(np.int32).max))
         return p
+
+    def _class_sample_weight(self, class_weight, y) -> np.ndarray:
+        """scikit-learn's ``compute_sample_weight``; for a classifier, as in LightGBM, a dict's keys are the classes
+        of ``fit``'s ``y`` and are matched through their codes (so keys ``"1"`` work for string classes too)."""
+        from sklearn.utils.class_weight import compute_sample_weight
+
+        y = column_or_1d(y)
+        classes = getattr(self, "classes_", None)
+        if isinstance(class_weight, dict) and classes is not None:
+            index = {c: i for i, c in enumerate(classes.tolist())}
+            try:
+                codes = np.asarray([index[v] for v in y.tolist()], dtype=np.int64)
+            except (KeyError, TypeError):
+                codes = None
+            if codes is not None:
+                unknown = [k for k in class_weight if k not in index]
+                if unknown:
+                    raise ValueError(f"class_weight has keys {unknown!r} that are not classes of the training labels {classes.tolist()!r}")
+                return compute_sample_weight({index[k]: w for k, w in class_weight.items()}, codes)
+        return compute_sample_weight(class_weight, y)
 
     def _fit(self, X, given, label, sample_weight, init_score, group, eval_set, eval_names, eval_sample_weight, eval_init_score, eval_group, eval_metric, feature_name, categorical_feature, callbacks, init_model, eval_class_weight=None):
         """Trains through ``boost.train``: ``X`` validated, ``given`` the (X, y) passed to ``fit``, ``label`` what the booster learns."""
@@ -131,18 +195,20 @@ class _GBDTBase(_GBDTParams):
         Xn = self._prepare_X(X, reset=True)
         params = self._booster_params()
         params.pop("class_weight", None)
-        feval = []
-        if eval_metric is not None:
-            metrics = list(eval_metric) if isinstance(eval_metric, (list, tuple)) else [eval_metric]
-            feval = [_EvalFunctionWrapper(m, self) for m in metrics if callable(m)]
-            names = [m for m in metrics if not callable(m)]
-            if names:
-                params["metric"] = names
+        metrics = [] if eval_metric is None else list(eval_metric) if isinstance(eval_metric, (list, tuple)) else [eval_metric]
+        feval = [_EvalFunctionWrapper(m, self) for m in metrics if callable(m)]
+        names = [m for m in metrics if not callable(m)]
+        # As LightGBM: eval_metric's names, then the metric of the parameters (any alias), else the objective's own
+        # (with a custom objective, the estimator's default metric: l2, binary_logloss, multi_logloss or ndcg).
+        obj = params["objective"]
+        params = boost._choose_param_value("metric", params, obj if isinstance(obj, str) else self._default_metric())
+        chosen = params["metric"]
+        chosen = [chosen] if isinstance(chosen, str) or chosen is None else list(chosen)
+        chosen = [m.strip() for g in chosen if g is not None for m in (g.split(",") if isinstance(g, str) else [g])]
+        params["metric"] = [m for m in names if m not in chosen] + chosen
         class_weight = getattr(self, "class_weight", None)
         if class_weight is not None:
-            from sklearn.utils.class_weight import compute_sample_weight
-
-            cw = compute_sample_weight(class_weight, column_or_1d(given[1]))
+            cw = self._class_sample_weight(class_weight, given[1])
             sample_weight = cw if sample_weight is None else np.multiply(np.asarray(sample_weight, dtype=np.float64), cw)
         if isinstance(eval_set, tuple):
             eval_set = [eval_set]  # one (X, y) pair, as LightGBM takes it
@@ -161,9 +227,7 @@ class _GBDTBase(_GBDTParams):
                 raise ValueError(f"eval_set[{i}]{label} has {got} features, but the training data X has {width}: every validation X needs the training data's columns")
             vw = None if eval_sample_weight is None else eval_sample_weight[i]
             if eval_class_weight is not None and eval_class_weight[i] is not None:
-                from sklearn.utils.class_weight import compute_sample_weight
-
-                cw = compute_sample_weight(eval_class_weight[i], column_or_1d(vy))
+                cw = self._class_sample_weight(eval_class_weight[i], vy)
                 vw = cw if vw is None else np.multiply(vw, cw)
             vi = None if eval_init_score is None else eval_init_score[i]
             vg = None if eval_group is None else eval_group[i]
@@ -180,7 +244,7 @@ class _GBDTBase(_GBDTParams):
             cbs.append(boost.record_evaluation(evals_result))
         init = init_model.booster_ if isinstance(init_model, _GBDTBase) else init_model
         booster = boost.train(params, train_set, num_boost_round=self.n_estimators, valid_sets=valid_sets, valid_names=names, feval=feval or None, callbacks=cbs, init_model=init)
-        self.booster_ = booster
+        self.booster_ = booster.free_dataset()  # as LightGBM's estimators: the booster keeps no Dataset
         self._model = booster._native
         booster._header = self._header()
         self.evals_result_ = evals_result
@@ -188,7 +252,8 @@ class _GBDTBase(_GBDTParams):
         self.best_score_ = booster.best_score
         self.n_estimators_ = self._model.num_iterations
         self.n_iter_ = self.n_estimators_
-        self.objective_ = self.objective if callable(self.objective) else self._model.objective
+        obj = self._objective_value()
+        self.objective_ = obj if callable(obj) else self._model.objective
         self.feature_name_ = booster.feature_name()
         return self
 
@@ -207,7 +272,8 @@ class _GBDTBase(_GBDTParams):
         self.booster_._header = self._header()
         self.n_estimators_ = self._model.num_iterations
         self.n_iter_ = self.n_estimators_
-        self.objective_ = self.objective if callable(self.objective) else self._model.objective
+        obj = self._objective_value()
+        self.objective_ = obj if callable(obj) else self._model.objective
         self.feature_name_ = self.booster_.feature_name()
         self.best_iteration_ = self.booster_.best_iteration
 
@@ -273,17 +339,24 @@ class GBDTClassifier(ClassifierMixin, _GBDTBase):
             X, y = validate_data(self, X, y, dtype=None if np.asarray(X).dtype.kind in "OUS" else np.float64, ensure_all_finite=False)
         self.classes_, codes, _ = encode_labels(y)
         self.n_classes_ = len(self.classes_)
-        obj = self.objective
+        obj = self._objective_value()
         if obj in (None, "auto"):
             self._default_objective = "binary" if self.n_classes_ <= 2 else "multiclass"
         if self.n_classes_ < 2:
             raise ValueError(f"the target has only one class ({self.classes_[0]!r}); a classifier needs at least 2")
         label = codes if callable(obj) else column_or_1d(y)
+        if not callable(eval_metric) and eval_metric is not None:
+            # As LightGBM: 'logloss' and 'error' (and the other task's names) become the binary or multiclass metric.
+            multi = self.n_classes_ > 2
+            names = {"logloss": "multi_logloss" if multi else "binary_logloss", "error": "multi_error" if multi else "binary_error"}
+            names.update({"binary_logloss" if multi else "multi_logloss": names["logloss"], "binary_error" if multi else "multi_error": names["error"]})
+            metrics = eval_metric if isinstance(eval_metric, (list, tuple)) else [eval_metric]
+            eval_metric = [names.get(m, m) if isinstance(m, str) else m for m in metrics]
         return self._fit(X, given, label, sample_weight, init_score, None, eval_set, eval_names, eval_sample_weight, eval_init_score, None, eval_metric, feature_name, categorical_feature, callbacks, init_model, eval_class_weight)
 
     def _eval_label(self, y):
         y = column_or_1d(y)
-        if not callable(self.objective):
+        if not callable(self._objective_value()):
             return y  # the booster maps labels onto its classes by name
         index = {c: i for i, c in enumerate(self.classes_.tolist())}
         return np.asarray([index[v] for v in y.tolist()])
@@ -305,7 +378,7 @@ class GBDTClassifier(ClassifierMixin, _GBDTBase):
         out = self._raw(X, raw_score, start_iteration, num_iteration, pred_leaf, pred_contrib, validate_features, **kwargs)
         if raw_score or pred_leaf or pred_contrib:
             return out
-        if callable(self.objective):
+        if callable(self._objective_value()):
             self._raw_scores_warning()
             return out
         if out.ndim == 1:
@@ -320,7 +393,7 @@ class GBDTClassifier(ClassifierMixin, _GBDTBase):
         """Predicted class labels (raw scores with a custom objective, as in LightGBM)."""
         if raw_score or pred_leaf or pred_contrib:
             return self._raw(X, raw_score, start_iteration, num_iteration, pred_leaf, pred_contrib, validate_features, **kwargs)
-        if callable(self.objective):
+        if callable(self._objective_value()):
             self._raw_scores_warning()
             return self._raw(X, False, start_iteration, num_iteration, False, False, validate_features, **kwargs)
         proba = self.predict_proba(X, start_iteration=start_iteration, num_iteration=num_iteration, validate_features=validate_features, **kwargs)
@@ -367,8 +440,12 @@ class GBDTRanker(_GBDTBase):
                 _check_group(vg, len(vy), f"eval_group[{i}]")
         if eval_set is not None and eval_group is None:
             eval_group = [[len(vy)] for _, vy in eval_set]
-        self._other_params.setdefault("eval_at", list(eval_at))
-        return self._fit(X, given, np.asarray(y, dtype=np.float64), sample_weight, init_score, group, eval_set, eval_names, eval_sample_weight, eval_init_score, eval_group, eval_metric, feature_name, categorical_feature, callbacks, init_model)
+        # The eval_at argument, for _booster_params (an alias of it given as a keyword argument replaces it).
+        self._eval_at = [eval_at] if isinstance(eval_at, numbers.Integral) else list(eval_at)
+        try:
+            return self._fit(X, given, np.asarray(y, dtype=np.float64), sample_weight, init_score, group, eval_set, eval_names, eval_sample_weight, eval_init_score, eval_group, eval_metric, feature_name, categorical_feature, callbacks, init_model)
+        finally:
+            del self._eval_at
 
     def predict(self, X, raw_score=False, start_iteration=0, num_iteration=None, pred_leaf=False, pred_contrib=False, validate_features=False, **kwargs):
         """Ranking scores (higher ranks first)."""

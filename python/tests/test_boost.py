@@ -162,7 +162,9 @@ def test_early_stopping_and_eval_set(breast_cancer):
     Xtr, Xte, ytr, yte = _split(X, y)
     m = il.GBDTClassifier(n_estimators=1000, learning_rate=0.1).fit(Xtr, ytr, eval_set=[(Xte, yte)], callbacks=[ilb.early_stopping(20, verbose=False)])
     assert 0 < m.best_iteration_ < 1000
-    assert len(m.evals_result_["valid_0"]["binary_logloss"]) == m.n_estimators_
+    # As LightGBM: the model ends at its best round; the history goes on to the round that stopped it.
+    assert m.n_estimators_ == m.best_iteration_ == m.booster_.num_trees()
+    assert len(m.evals_result_["valid_0"]["binary_logloss"]) == m.n_estimators_ + 20
     native = ilb.train({"objective": "binary", "early_stopping_round": 15, "verbose": -1}, ilb.Dataset(Xtr, ytr), 1000, valid_sets=[ilb.Dataset(Xte, yte)])
     assert 0 < native.best_iteration < 1000
 

@@ -86,8 +86,8 @@ def test_a_booster_saved_from_python_opens_in_the_cli(tmp_path):
         path = tmp_path / f"{save}.ilm"
         if save == "save_model":
             b.save_model(path)
-        else:  # the string form loads back into a Booster, which saves the same model
-            ilb.Booster(model_str=b.model_to_string()).save_model(path)
+        else:  # ironlearn's string form loads back into a Booster, which saves the same model and header
+            ilb.Booster(model_str=b.model_to_string(format="ironlearn")).save_model(path)
         h = header(path)
         assert [f["name"] for f in h["schema"]["fields"]] == list(X.columns)
         assert h["target"] == {"name": "progression", "task": "regression"}
@@ -99,7 +99,7 @@ def test_an_early_stopped_booster_predicts_the_same_in_the_cli(tmp_path):
     df = pd.read_csv(DATA / "diabetes.csv")
     X, y = df.drop(columns="progression"), df["progression"]
     b = ilb.train({"verbose": -1, "learning_rate": 0.3, "early_stopping_round": 3}, ilb.Dataset(X[:300], y[:300]), 500,
-                  valid_sets=[ilb.Dataset(X[300:], y[300:])])
+                  valid_sets=[ilb.Dataset(X[300:], y[300:])], keep_training_booster=True)
     assert 0 < b.best_iteration < b.current_iteration()
     b.save_model(tmp_path / "stopped.ilm")
     got = cli_predict(tmp_path / "stopped.ilm", DATA / "diabetes.csv", tmp_path)["prediction"].to_numpy()
