@@ -2521,13 +2521,10 @@ class Booster:
             # As LightGBM: num_iteration rounds from start_iteration, or all the rest (the best iteration is not used then).
             count = int(num_iteration) if num_iteration is not None and num_iteration > 0 else None
             model, iterations = model.rounds(int(start_iteration), count), None
-        if kwargs.get("pred_early_stop") and kind in ("raw", "value"):
-            freq, margin = int(kwargs.get("pred_early_stop_freq", 10)), float(kwargs.get("pred_early_stop_margin", 10.0))
-            out = model.predict_raw_early_stop(x, iterations, freq, margin)
-            if kind == "value":
-                out = _transform_scores(out, model.objective_transform)
-        else:
-            out = model.booster_predict(x, kind, iterations)
+        early_stop = None
+        if kwargs.get("pred_early_stop"):
+            early_stop = (int(kwargs.get("pred_early_stop_freq", 10)), float(kwargs.get("pred_early_stop_margin", 10.0)))
+        out = model.booster_predict(x, kind, iterations, early_stop)
         if kind in ("raw", "value") and out.shape[1] == 1:
             return out[:, 0]
         if kind == "leaf":

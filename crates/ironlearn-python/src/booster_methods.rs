@@ -17,13 +17,15 @@ use crate::native_model::NativeModel;
 #[pymethods]
 impl NativeModel {
     /// Booster outputs: "raw", "value" (after the objective's transform), "leaf" or "contrib".
-    #[pyo3(signature = (x, what, num_iteration=None))]
+    /// `early_stop = (freq, margin)`: LightGBM's prediction early stopping for "raw" and "value".
+    #[pyo3(signature = (x, what, num_iteration=None, early_stop=None))]
     fn booster_predict<'py>(
         &self,
         py: Python<'py>,
         x: XInput<'py>,
         what: &str,
         num_iteration: Option<usize>,
+        early_stop: Option<(usize, f64)>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let b = self.booster()?;
         let f = x.features();
@@ -33,6 +35,13 @@ impl NativeModel {
             None => None,
         };
         let f = prefixed.as_ref().map_or(f, Data::view);
+        if let (Some((freq, margin)), "raw" | "value") = (early_stop, what) {
+            let mut raw = py.detach(|| b.predict_raw_early_stop(f, num_iteration, freq, margin)).py()?;
+            if what == "value" {
+                raw.rows_mut().into_iter().for_each(|mut r| b.transform().apply(r.as_slice_mut().expect("row-major")));
+            }
+            return Ok(raw.into_pyarray(py).into_any());
+        }
         Ok(match what {
             "raw" => py.detach(|| b.predict_raw(f, num_iteration)).py()?.into_pyarray(py).into_any(),
             "value" => py.detach(|| b.predict_transformed(f, num_iteration)).py()?.into_pyarray(py).into_any(),
@@ -40,25 +49,6 @@ impl NativeModel {
             "contrib" => py.detach(|| b.predict_contrib(f, num_iteration)).py()?.into_pyarray(py).into_any(),
             other => return Err(PyValueError::new_err(format!("unknown prediction kind '{other}'"))),
         })
-    }
-
-    /// Raw scores with LightGBM's prediction early stopping.
-    fn predict_raw_early_stop<'py>(
-        &self,
-        py: Python<'py>,
-        x: XInput<'py>,
-        num_iteration: Option<usize>,
-        freq: usize,
-        margin: f64,
-    ) -> PyResult<Bound<'py, numpy::PyArray2<f64>>> {
-        let b = self.booster()?;
-        let f = x.features();
-        let prefixed = match self.pipeline() {
-            Some(p) => py.detach(|| p.transform_before_last(f.reborrow())).py()?,
-            None => None,
-        };
-        let f = prefixed.as_ref().map_or(f, Data::view);
-        Ok(py.detach(|| b.predict_raw_early_stop(f, num_iteration, freq, margin)).py()?.into_pyarray(py))
     }
 
     #[pyo3(signature = (importance_type="split", num_iteration=None))]
@@ -166,12 +156,8 @@ impl NativeModel {
         init_score: Option<numpy::PyReadonlyArray1<'_, f64>>,
     ) -> PyResult<Vec<(String, String, f64, bool)>> {
         let b = self.booster()?;
-        let e = crate::native_model::Extras {
-            y: crate::native_model::target(Some(y), classes)?,
-            weight: sample_weight.map(|w| w.as_array().to_vec()),
-            group,
-            init: init_score.map(|s| s.as_array().to_vec()),
-        };
+        let e =
+            crate::native_model::Extras::from_py(Some(y), classes, sample_weight.as_ref(), group, init_score.as_ref())?;
         let f = x.features();
         py.detach(|| b.evaluate(&crate::native_model::view(f.reborrow(), &e), name)).py()
     }

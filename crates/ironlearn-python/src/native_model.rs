@@ -139,6 +139,24 @@ impl NoObjective {
     }
 }
 
+impl Extras {
+    /// A data set's target and extras as Python gives them.
+    pub(crate) fn from_py(
+        y: Option<&Bound<'_, PyAny>>,
+        classes: Option<Vec<String>>,
+        weight: Option<&PyReadonlyArray1<'_, f64>>,
+        group: Option<Vec<usize>>,
+        init_score: Option<&PyReadonlyArray1<'_, f64>>,
+    ) -> PyResult<Extras> {
+        Ok(Extras {
+            y: target(y, classes)?,
+            weight: weight.map(|w| w.as_array().to_vec()),
+            group,
+            init: init_score.map(|s| s.as_array().to_vec()),
+        })
+    }
+}
+
 pub(crate) fn view<'a>(x: Features<'a>, e: &'a Extras) -> TrainData<'a> {
     TrainData {
         x,
@@ -175,22 +193,12 @@ pub fn fit(
     let params: serde_json::Map<String, serde_json::Value> = serde_json::from_str(params_json)
         .map_err(|e| PyValueError::new_err(format!("parameters are not JSON: {e}")))?;
     let estimator = ironlearn_pipeline::build(kind, &params).py()?;
-    let train = Extras {
-        y: target(y, classes)?,
-        weight: sample_weight.map(|w| w.as_array().to_vec()),
-        group,
-        init: init_score.map(|s| s.as_array().to_vec()),
-    };
+    let train = Extras::from_py(y, classes, sample_weight.as_ref(), group, init_score.as_ref())?;
     let mut valid_x = Vec::new();
     let mut extras = Vec::new();
     for (name, vx, vy, vclasses, vw, vgroup, vinit) in &valid {
         valid_x.push((name.clone(), vx.features()));
-        extras.push(Extras {
-            y: target(Some(vy), vclasses.clone())?,
-            weight: vw.as_ref().map(|w| w.as_array().to_vec()),
-            group: vgroup.clone(),
-            init: vinit.as_ref().map(|s| s.as_array().to_vec()),
-        });
+        extras.push(Extras::from_py(Some(vy), vclasses.clone(), vw.as_ref(), vgroup.clone(), vinit.as_ref())?);
     }
     #[cfg(feature = "boost")]
     let objective = fobj.map(|f| crate::booster::SharedObjective::new(f, num_outputs));

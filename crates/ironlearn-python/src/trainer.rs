@@ -13,7 +13,7 @@ use pyo3::prelude::*;
 use crate::booster::SharedObjective;
 use crate::errors::IntoPy;
 use crate::frame::XInput;
-use crate::native_model::{target, view, Extras, NativeModel};
+use crate::native_model::{view, Extras, NativeModel};
 
 /// The training state of a booster.
 #[pyclass(module = "ironlearn._native")]
@@ -34,22 +34,6 @@ impl NativeTrainer {
             None => Ok(()),
         }
     }
-}
-
-#[allow(clippy::too_many_arguments)]
-fn extras(
-    y: Option<&Bound<'_, PyAny>>,
-    classes: Option<Vec<String>>,
-    weight: Option<PyReadonlyArray1<'_, f64>>,
-    group: Option<Vec<usize>>,
-    init_score: Option<PyReadonlyArray1<'_, f64>>,
-) -> PyResult<Extras> {
-    Ok(Extras {
-        y: target(y, classes)?,
-        weight: weight.map(|w| w.as_array().to_vec()),
-        group,
-        init: init_score.map(|s| s.as_array().to_vec()),
-    })
 }
 
 #[pymethods]
@@ -75,7 +59,7 @@ impl NativeTrainer {
         let params: serde_json::Map<String, serde_json::Value> = serde_json::from_str(params_json)
             .map_err(|e| PyValueError::new_err(format!("parameters are not JSON: {e}")))?;
         let params = Gbdt::from_json(&params).py()?;
-        let e = extras(Some(y), classes, sample_weight, group, init_score)?;
+        let e = Extras::from_py(Some(y), classes, sample_weight.as_ref(), group, init_score.as_ref())?;
         let objective = fobj.map(|f| SharedObjective::new(f, num_outputs));
         let custom =
             objective.clone().map(|o| std::sync::Arc::new(o) as std::sync::Arc<dyn ironlearn_boost::Objective>);
@@ -102,7 +86,7 @@ impl NativeTrainer {
         group: Option<Vec<usize>>,
         init_score: Option<PyReadonlyArray1<'_, f64>>,
     ) -> PyResult<()> {
-        let e = extras(Some(y), classes, sample_weight, group, init_score)?;
+        let e = Extras::from_py(Some(y), classes, sample_weight.as_ref(), group, init_score.as_ref())?;
         let features = x.features();
         py.detach(|| self.with(|t| t.add_valid(name, &view(features.reborrow(), &e)))).py()
     }
