@@ -156,12 +156,16 @@ class _GBDTParams(IronEstimator):
         The rows sampled to find bin boundaries. Must be an integer >= 1.
 
     objective : str or None, default=None
-        The loss: "auto" (from the target), regression (l2), regression_l1, huber, quantile,
-        poisson, gamma, tweedie, binary, multiclass, lambdarank. Must be one of 'auto',
-        'regression', 'l2', 'mse', 'mean_squared_error', 'regression_l2', 'rmse', 'regression_l1',
-        'l1', 'mae', 'mean_absolute_error', 'huber', 'quantile', 'poisson', 'gamma', 'tweedie',
-        'binary', 'multiclass', 'softmax', 'lambdarank'. None picks 'regression', 'binary' or
-        'multiclass' (from the classes), or 'lambdarank', by class.
+        The loss: "auto" (from the target), regression (l2), regression_l1, huber, fair, mape,
+        quantile, poisson, gamma, tweedie, cross_entropy (labels in [0, 1]), binary, multiclass,
+        multiclassova (one-vs-all), lambdarank, rank_xendcg. Must be one of 'auto', 'regression',
+        'l2', 'mse', 'mean_squared_error', 'regression_l2', 'rmse', 'l2_root',
+        'root_mean_squared_error', 'regression_l1', 'l1', 'mae', 'mean_absolute_error', 'huber',
+        'fair', 'mape', 'mean_absolute_percentage_error', 'quantile', 'poisson', 'gamma', 'tweedie',
+        'cross_entropy', 'xentropy', 'binary', 'multiclass', 'softmax', 'multiclassova',
+        'multiclass_ova', 'ova', 'ovr', 'lambdarank', 'rank_xendcg', 'xendcg', 'xe_ndcg',
+        'xe_ndcg_mart', 'xendcg_mart'. None picks 'regression', 'binary' or 'multiclass' (from the
+        classes), or 'lambdarank', by class.
 
     min_split_gain : float, default=0.0
         The minimum gain for a split. Must be a finite number >= 0.
@@ -231,8 +235,11 @@ class _GBDTParams(IronEstimator):
         "subsample_for_bin": ("bin_construct_sample_cnt", {"type": "int", "min": 1}),
         "objective": ("objective", {"type": "choice", "values": (
             "auto", "regression", "l2", "mse", "mean_squared_error", "regression_l2", "rmse",
-            "regression_l1", "l1", "mae", "mean_absolute_error", "huber", "quantile", "poisson",
-            "gamma", "tweedie", "binary", "multiclass", "softmax", "lambdarank",
+            "l2_root", "root_mean_squared_error", "regression_l1", "l1", "mae",
+            "mean_absolute_error", "huber", "fair", "mape", "mean_absolute_percentage_error",
+            "quantile", "poisson", "gamma", "tweedie", "cross_entropy", "xentropy", "binary",
+            "multiclass", "softmax", "multiclassova", "multiclass_ova", "ova", "ovr", "lambdarank",
+            "rank_xendcg", "xendcg", "xe_ndcg", "xe_ndcg_mart", "xendcg_mart",
         )}),
         "min_split_gain": ("min_gain_to_split", {"type": "float", "min": 0.0}),
         "min_child_weight": ("min_sum_hessian_in_leaf", {"type": "float", "min": 0.0}),

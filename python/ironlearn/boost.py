@@ -617,7 +617,9 @@ def _short(v) -> str:
     return "array(...)" if hasattr(v, "__len__") and not isinstance(v, str) else repr(v)
 
 
-_CLASSIFY = {"binary", "multiclass", "softmax"}
+_CLASSIFY = {"binary", "multiclass", "softmax", "multiclassova", "multiclass_ova", "ova", "ovr"}
+#: The objectives that need ``num_class`` (LightGBM's multiclass and one-vs-all).
+_MULTICLASS = {"multiclass", "softmax", "multiclassova", "multiclass_ova", "ova", "ovr"}
 #: The names of the number of rounds, in LightGBM's order of preference (``num_iterations``, then shorter names first).
 _NUM_ROUND_ALIASES = ("num_iterations", "n_iter", "nrounds", "max_iter", "num_tree", "num_round", "num_trees", "num_rounds", "n_estimators", "num_iteration", "num_boost_round")
 
@@ -1756,11 +1758,17 @@ def _frame_to_numpy(df):
 
 
 def _labels(label, classify: bool, binary: bool = False):
-    """(y for Rust, classes for Rust). ``binary``: LightGBM's binary objective, whose positive class is every label > 0."""
+    """(y for Rust, classes for Rust).
+
+    ``binary``: LightGBM's binary objective, whose positive class is every
+    label > 0: numeric labels that are not two classes (one value, or labels
+    such as 0, 1, 2, 3) are read that way. Two classes stay the model's two
+    classes (the larger positive), the same as LightGBM's rule for 0/1 or -1/1.
+    """
     if label is None:
         raise ValueError("the training Dataset has no label")
     y = np.asarray(label).ravel()
-    if binary and y.dtype.kind in "iuf":
+    if binary and y.dtype.kind in "iuf" and len(np.unique(y)) != 2:
         if y.dtype.kind == "f" and np.isnan(y).any():
             raise ValueError("the label contains NaN")
         return (y > 0).astype(np.int64), ["0", "1"]
@@ -2172,7 +2180,7 @@ class Booster:
             p["objective"] = "regression"
         name = _objective_name(p)
         classify = fobj is None and name in _CLASSIFY
-        if name in ("multiclass", "softmax") and "num_class" not in p and "num_classes" not in p:
+        if name in _MULTICLASS and "num_class" not in p and "num_classes" not in p:
             raise LightGBMError("Number of classes should be specified and greater than 1 for multiclass training")
         y, classes = _labels(train_set.label, classify, binary=name == "binary")
         self._binary = name == "binary"
@@ -2776,8 +2784,9 @@ def _warn_depth(params: dict, level) -> None:
 
 def _transform_scores(raw: np.ndarray, transform: str) -> np.ndarray:
     """Raw scores (rows, outputs) through the objective's transform."""
-    if transform == "sigmoid":
-        return 1.0 / (1.0 + np.exp(-raw))
+    if transform == "sigmoid" or transform.startswith("sigmoid:"):
+        scale = float(transform.split(":", 1)[1]) if ":" in transform else 1.0
+        return 1.0 / (1.0 + np.exp(-scale * raw))
     if transform == "exp":
         return np.exp(raw)
     if transform == "softmax":
@@ -2917,7 +2926,7 @@ def train(
 
     objective = _objective_name(p)
     classify = fobj is None and objective in _CLASSIFY
-    if objective in ("multiclass", "softmax") and "num_class" not in p and "num_classes" not in p:
+    if objective in _MULTICLASS and "num_class" not in p and "num_classes" not in p:
         raise LightGBMError("Number of classes should be specified and greater than 1 for multiclass training")
     y, classes = _labels(train_set.label, classify, binary=objective == "binary")
     x = train_set._native_x()

@@ -138,3 +138,25 @@ def test_predict_from_a_start_iteration(rng):
     np.testing.assert_allclose(contrib, b.predict(X[:50], pred_contrib=True), rtol=1e-9, atol=1e-9)
     theirs = lightgbm.Booster(model_str=b.model_to_string())
     np.testing.assert_allclose(b.predict(X, start_iteration=12), theirs.predict(X, start_iteration=12), atol=1e-9)
+
+
+@pytest.mark.parametrize("mode", [{"use_missing": False}, {"zero_as_missing": True}, {}])
+def test_missing_value_modes_predict_in_lightgbm_as_here(rng, mode):
+    """use_missing=False reads NaN as 0; zero_as_missing makes zeros missing: the saved trees say so to LightGBM."""
+    X = rng.normal(size=(1200, 3))
+    X[rng.random(1200) < 0.2, 0] = np.nan
+    X[rng.random(1200) < 0.2, 1] = 0.0
+    y = np.where(np.isnan(X[:, 0]), 2.0, 0.0) + np.where(X[:, 1] == 0.0, -1.0, X[:, 1]) + X[:, 2]
+    params = {"verbose": -1, "num_leaves": 15, **mode}
+    ours = ilb.train(params, ilb.Dataset(X, y), 30)
+    theirs = lightgbm.Booster(model_str=ours.model_to_string())
+    np.testing.assert_allclose(theirs.predict(X), ours.predict(X), rtol=0, atol=1e-9)
+    ref = lightgbm.train(params, lightgbm.Dataset(X, y), 30)
+    mse = lambda p: float(np.mean((p - y) ** 2))  # noqa: E731
+    assert mse(ours.predict(X)) <= 1.1 * mse(ref.predict(X)) + 1e-3
+    if mode.get("use_missing") is False:  # NaN is read as 0
+        X0 = np.where(np.isnan(X), 0.0, X)
+        np.testing.assert_array_equal(ours.predict(X0), ours.predict(X))
+    if mode.get("zero_as_missing"):  # zero and NaN take the same branch
+        Xn = np.where(X == 0.0, np.nan, X)
+        np.testing.assert_array_equal(ours.predict(Xn), ours.predict(X))

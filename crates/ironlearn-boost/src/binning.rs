@@ -27,6 +27,9 @@ pub enum BinMapper {
         /// The smallest and largest non-missing values seen (0 when there were none).
         #[serde(default)]
         range: [f64; 2],
+        /// Zeros are missing values too (`zero_as_missing`): they take the missing bin.
+        #[serde(default)]
+        zero_missing: bool,
     },
     /// One bin per kept category index; the last bin holds all other categories.
     Categorical { categories: Vec<u32>, lookup: Vec<u8> },
@@ -92,7 +95,33 @@ impl BinMapper {
 }
 
 /// Finds numeric bin boundaries from a sample of values.
-pub fn numeric_mapper(values: &mut Vec<f64>, max_bin: usize, min_data_in_bin: usize) -> BinMapper {
+/// What counts as a missing value (LightGBM's `use_missing` and `zero_as_missing`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Missing {
+    /// NaN is missing: its own bin and a learnt direction.
+    Nan,
+    /// Nothing is missing: NaN is read as 0.
+    None,
+    /// Zero and NaN are missing.
+    Zero,
+}
+
+impl Missing {
+    pub fn from_params(use_missing: bool, zero_as_missing: bool) -> Missing {
+        match (use_missing, zero_as_missing) {
+            (false, _) => Missing::None,
+            (true, true) => Missing::Zero,
+            (true, false) => Missing::Nan,
+        }
+    }
+}
+
+pub fn numeric_mapper(values: &mut Vec<f64>, max_bin: usize, min_data_in_bin: usize, mode: Missing) -> BinMapper {
+    match mode {
+        Missing::None => values.iter_mut().filter(|v| v.is_nan()).for_each(|v| *v = 0.0),
+        Missing::Zero => values.iter_mut().filter(|v| **v == 0.0).for_each(|v| *v = f64::NAN),
+        Missing::Nan => {}
+    }
     let has_missing = values.iter().any(|v| v.is_nan());
     values.retain(|v| !v.is_nan());
     values.sort_by(f64::total_cmp);
@@ -132,7 +161,7 @@ pub fn numeric_mapper(values: &mut Vec<f64>, max_bin: usize, min_data_in_bin: us
     let zero_bin = upper.partition_point(|u| *u < 0.0) as u8;
     let missing_bin = has_missing.then_some(upper.len() as u8);
     let range = [values.first().copied().unwrap_or(0.0), values.last().copied().unwrap_or(0.0)];
-    BinMapper::Numeric { upper, missing_bin, zero_bin, range }
+    BinMapper::Numeric { upper, missing_bin, zero_bin, range, zero_missing: mode == Missing::Zero }
 }
 
 /// Bins categories from their counts: the most frequent first (ties by
@@ -220,14 +249,45 @@ const MAX_CATEGORY: u32 = 10_000_000;
 /// Rows at a time when binning in parallel.
 const BLOCK: usize = 16 * 1024;
 
-/// Learns bin mappers from a seeded sample of rows.
+/// Learns bin mappers from a seeded sample of rows, `max_bin` bins at most per feature.
+#[cfg(test)]
 pub fn fit_mappers(
     columns: &[RawColumn<'_>],
     max_bin: usize,
     min_data_in_bin: usize,
     sample_cnt: usize,
     seed: u64,
+    missing: Missing,
 ) -> Result<Vec<BinMapper>> {
+    fit_mappers_by_feature(columns, &vec![max_bin; columns.len()], min_data_in_bin, sample_cnt, seed, missing)
+}
+
+/// The parameters' bins per feature: `max_bin_by_feature` (checked: one
+/// entry per feature, each in [2, 255]) or `max_bin` for every feature.
+pub fn max_bins(p: &crate::Gbdt, nf: usize) -> Result<Vec<usize>> {
+    if p.max_bin_by_feature.is_empty() {
+        return Ok(vec![p.max_bin; nf]);
+    }
+    let by = &p.max_bin_by_feature;
+    if by.len() != nf {
+        return Err(Error::param("max_bin_by_feature", format!("has {} values for {nf} features", by.len())));
+    }
+    if let Some(f) = by.iter().position(|b| !(2..=255).contains(b)) {
+        return Err(Error::param("max_bin_by_feature", format!("entry {f} is {}; each must be in [2, 255]", by[f])));
+    }
+    Ok(by.clone())
+}
+
+/// Learns bin mappers from a seeded sample of rows, `max_bins[f]` bins at most for feature `f`.
+pub fn fit_mappers_by_feature(
+    columns: &[RawColumn<'_>],
+    max_bins: &[usize],
+    min_data_in_bin: usize,
+    sample_cnt: usize,
+    seed: u64,
+    missing: Missing,
+) -> Result<Vec<BinMapper>> {
+    debug_assert_eq!(max_bins.len(), columns.len());
     let n = columns.first().map_or(0, RawColumn::len);
     let sample: Option<Vec<usize>> = (n > sample_cnt).then(|| {
         // Selection sampling: a sorted, seeded sample without replacement.
@@ -245,7 +305,8 @@ pub fn fit_mappers(
     });
     columns
         .par_iter()
-        .map(|col| -> Result<BinMapper> {
+        .zip(max_bins)
+        .map(|(col, &max_bin)| -> Result<BinMapper> {
             let rows: Box<dyn Iterator<Item = usize>> = match &sample {
                 Some(s) => Box::new(s.iter().copied()),
                 None => Box::new(0..n),
@@ -261,7 +322,7 @@ pub fn fit_mappers(
                             "Input X contains infinity or a value too large; NaN is read as missing, infinity is not",
                         ));
                     }
-                    numeric_mapper(&mut values, max_bin, min_data_in_bin)
+                    numeric_mapper(&mut values, max_bin, min_data_in_bin, missing)
                 }
                 RawColumn::Categorical { .. } => {
                     // Every row counts for categories, so rare levels are not lost to sampling.
@@ -297,8 +358,15 @@ pub fn dataset_bins(
     params: &crate::Gbdt,
 ) -> Result<(Vec<usize>, ndarray::Array2<u8>)> {
     let (_, columns) = crate::features::training_columns(x, &params.categorical_feature)?;
-    let mappers =
-        fit_mappers(&columns, params.max_bin, params.min_data_in_bin, params.bin_construct_sample_cnt, params.seed)?;
+    let missing = Missing::from_params(params.use_missing, params.zero_as_missing);
+    let mappers = fit_mappers_by_feature(
+        &columns,
+        &max_bins(params, columns.len())?,
+        params.min_data_in_bin,
+        params.bin_construct_sample_cnt,
+        params.seed,
+        missing,
+    )?;
     let binned = bin_rows(&columns, &mappers)?;
     let counts = mappers.iter().map(|m| if m.is_trivial() { 0 } else { m.n_bins() }).collect();
     let bins = ndarray::Array2::from_shape_fn((binned.n_rows, mappers.len()), |(r, f)| binned.get(r, f));
@@ -319,9 +387,10 @@ pub fn bin_rows(columns: &[RawColumn<'_>], mappers: &[BinMapper]) -> Result<Binn
     tasks.into_par_iter().try_for_each(|(f, start, out)| -> Result<()> {
         let col = &columns[f];
         match &mappers[f] {
-            BinMapper::Numeric { upper, missing_bin, zero_bin, .. } => {
+            BinMapper::Numeric { upper, missing_bin, zero_bin, zero_missing, .. } => {
                 for (i, o) in out.iter_mut().enumerate() {
                     let v = col.numeric(start + i);
+                    let v = if *zero_missing && v == 0.0 { f64::NAN } else { v };
                     if v.is_infinite() {
                         return Err(Error::at_cell(
                             start + i,
@@ -376,7 +445,7 @@ mod tests {
     #[test]
     fn few_distinct_values_get_their_own_bins() {
         let mut v = vec![1.0, 1.0, 1.0, 2.0, 2.0, 2.0, 3.0, 3.0, 3.0, f64::NAN];
-        let m = numeric_mapper(&mut v, 255, 3);
+        let m = numeric_mapper(&mut v, 255, 3, Missing::Nan);
         let BinMapper::Numeric { upper, missing_bin, .. } = &m else { panic!() };
         assert_eq!(upper, &[1.5, 2.5, f64::INFINITY]);
         assert_eq!(*missing_bin, Some(3));
@@ -388,7 +457,7 @@ mod tests {
     #[test]
     fn quantile_bins_are_balanced() {
         let mut v: Vec<f64> = (0..10_000).map(|i| i as f64).collect();
-        let m = numeric_mapper(&mut v, 10, 3);
+        let m = numeric_mapper(&mut v, 10, 3, Missing::Nan);
         let BinMapper::Numeric { upper, .. } = &m else { panic!() };
         assert_eq!(upper.len(), 10);
         let counts: Vec<usize> = (0..10)

@@ -22,7 +22,13 @@ fn objective_line(m: &GbdtModel) -> Result<Option<String>> {
     Ok(Some(match m.objective.as_str() {
         "binary" => "binary sigmoid:1".to_string(),
         "multiclass" | "softmax" => format!("multiclass num_class:{k}"),
-        "multiclassova" => format!("multiclassova num_class:{k} sigmoid:1"),
+        "multiclassova" => {
+            let scale = match m.transform {
+                crate::objective::Transform::ScaledSigmoid(s) => s,
+                _ => 1.0,
+            };
+            format!("multiclassova num_class:{k} sigmoid:{scale}")
+        }
         "custom" | "none" => return Ok(None),
         name @ ("regression"
         | "regression_l1"
@@ -120,7 +126,10 @@ fn parameters(m: &GbdtModel) -> String {
             }
             other => other.to_string(),
         };
-        writeln!(s, "[{name}: {}]", text.replace(['\n', ']'], " ")).unwrap();
+        // Lists of lists keep their brackets, as LightGBM writes them: `[interaction_constraints: [0,2],[1,3]]`.
+        let text =
+            if name == "interaction_constraints" { text.replace('\n', " ") } else { text.replace(['\n', ']'], " ") };
+        writeln!(s, "[{name}: {text}]").unwrap();
     }
     s
 }

@@ -423,7 +423,7 @@ mod tests {
                 if j % 2 == sparse { if rng.uniform() < 0.8 { 0.0 } else { rng.below(5) as f64 } } else { rng.normal() }
             });
             let cols: Vec<RawColumn<'_>> = (0..nf).map(|j| RawColumn::Numeric { name: String::new(), values: x.column(j) }).collect();
-            let mappers = fit_mappers(&cols, 32, 1, 100_000, 0).unwrap();
+            let mappers = fit_mappers(&cols, 32, 1, 100_000, 0, crate::binning::Missing::Nan).unwrap();
             let columns = bin_rows(&cols, &mappers).unwrap();
             let mut by_rows = columns.clone();
             by_rows.keep_rows();

@@ -73,16 +73,23 @@ pub fn from_lightgbm_text(text: &str) -> Result<GbdtModel> {
     let objective_line = header.get("objective").cloned().unwrap_or_else(|| "custom".into());
     let mut obj = objective_line.split_whitespace();
     let objective = obj.next().unwrap_or("regression").to_string();
+    let mut scale = 1.0;
     for extra in obj {
         if let Some(s) = extra.strip_prefix("sigmoid:") {
-            if s.parse::<f64>().ok() != Some(1.0) {
-                bail!(NotImplemented, "LightGBM models with sigmoid:{s} cannot be imported yet (only sigmoid:1)");
-            }
+            scale = s
+                .parse::<f64>()
+                .ok()
+                .filter(|v| *v > 0.0)
+                .ok_or_else(|| err(SRC, format!("sigmoid:{s} is not a positive number")))?;
         }
     }
+    let sigmoid = if scale == 1.0 { Transform::Sigmoid } else { Transform::ScaledSigmoid(scale) };
     let (transform, classes) = match objective.as_str() {
-        "binary" => (Transform::Sigmoid, Some(vec!["0".into(), "1".into()])),
+        "binary" => (sigmoid, Some(vec!["0".into(), "1".into()])),
         "multiclass" | "softmax" => (Transform::Softmax, Some((0..num_class).map(|c| c.to_string()).collect())),
+        "multiclassova" | "multiclass_ova" | "ova" | "ovr" => {
+            (sigmoid, Some((0..num_class).map(|c| c.to_string()).collect()))
+        }
         "cross_entropy" | "xentropy" => (Transform::Sigmoid, None),
         "poisson" | "gamma" | "tweedie" => (Transform::Exp, None),
         "regression" | "regression_l2" | "regression_l1" | "huber" | "fair" | "quantile" | "mape" | "lambdarank"

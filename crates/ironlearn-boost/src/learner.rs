@@ -5,13 +5,19 @@
 //! partitions that range stably, so row order (and every sum) is the same
 //! whatever the thread count. Only the smaller child's histogram is built;
 //! the larger one is the parent's minus the smaller's.
+//!
+//! Histograms cover every feature of the tree, as subtraction needs; the
+//! features a node may split on can be fewer (LightGBM's
+//! `feature_fraction_bynode` and `interaction_constraints`), drawn from a
+//! stream seeded by the tree and the node, never by the thread that runs it.
 
+use ironlearn_core::Rng;
 use rayon::prelude::*;
 
 use crate::binning::{BinMapper, Binned};
 use crate::histogram::{self, Bin};
 use crate::phases::Phases;
-use crate::split::{best_split, leaf_output, Bounds, SplitInfo, SplitParams, Stats};
+use crate::split::{best_split, leaf_output, smoothed_output, Bounds, LeafContext, SplitInfo, SplitParams, Stats};
 use crate::tree::{decision, Tree};
 
 /// What the learner needs besides the data.
@@ -21,6 +27,47 @@ pub struct LearnerParams {
     pub num_leaves: usize,
     /// 0 = unlimited.
     pub max_depth: usize,
+    /// The fraction of the tree's features each node may split on.
+    pub feature_fraction_bynode: f64,
+    /// Per interaction constraint, whether it holds each feature; empty = unconstrained.
+    pub interaction_constraints: Vec<Vec<bool>>,
+    /// Seeds the per-node feature sampling.
+    pub seed: u64,
+    /// Seeds extra_trees' thresholds.
+    pub extra_seed: u64,
+}
+
+impl LearnerParams {
+    /// Whether nodes may split on fewer features than their tree has.
+    fn per_node(&self) -> bool {
+        self.feature_fraction_bynode < 1.0 || !self.interaction_constraints.is_empty()
+    }
+
+    /// The features leaf `leaf` may split on, `None` when all the tree's
+    /// (LightGBM's `ColSampler::GetByNode`): those sharing an interaction
+    /// constraint with every feature on the branch, then a sample of
+    /// `round(fraction * tree features)` of them.
+    fn node_features(&self, features: &[bool], leaf: &Leaf, tree: u64) -> Option<Vec<bool>> {
+        if !self.per_node() {
+            return None;
+        }
+        let allowed = |f: usize| {
+            self.interaction_constraints.is_empty()
+                || leaf.branch.contains(&f)
+                || self.interaction_constraints.iter().any(|c| c[f] && leaf.branch.iter().all(|&b| c[b]))
+        };
+        let mut pick: Vec<usize> = (0..features.len()).filter(|&f| features[f] && allowed(f)).collect();
+        let mut mask = vec![false; features.len()];
+        if self.feature_fraction_bynode < 1.0 {
+            let in_tree = features.iter().filter(|&&f| f).count();
+            let take = ((in_tree as f64 * self.feature_fraction_bynode).round() as usize).max(in_tree.min(1));
+            let mut rng = Rng::new(self.seed).fork(0xB7_0DE0_0000_0000 ^ tree).fork(leaf.node);
+            rng.shuffle(&mut pick);
+            pick.truncate(take);
+        }
+        pick.iter().for_each(|&f| mask[f] = true);
+        Some(mask)
+    }
 }
 
 /// A split in bin space, to route binned rows (validation and out-of-bag data).
@@ -88,6 +135,22 @@ struct Leaf {
     bounds: Bounds,
     hist: Option<Vec<Bin>>,
     best: Option<SplitInfo>,
+    /// The output found when the leaf was made (path smoothing pulls its children toward it).
+    output: f64,
+    /// The parent's output, `None` at the root (which is never smoothed).
+    parent_output: Option<f64>,
+    /// A number unique in the tree: the root is 0, split `k`'s children `2k + 1` and `2k + 2`.
+    node: u64,
+    /// The features split on above the leaf (kept under interaction constraints only).
+    branch: Vec<usize>,
+}
+
+impl Leaf {
+    /// The split search's view of the leaf; `tree` seeds extra_trees.
+    fn context(&self, p: &LearnerParams, tree: u64) -> LeafContext {
+        let seed = if p.split.extra_trees { Rng::new(p.extra_seed).fork(tree).fork(self.node).next_u64() } else { 0 };
+        LeafContext { total: self.stats, bounds: self.bounds, output: self.output, seed }
+    }
 }
 
 /// Buffers kept from one tree to the next: a wide data set's histograms take
@@ -99,7 +162,9 @@ pub struct Scratch {
     partition: Vec<u32>,
 }
 
-/// Grows one tree on `rows` (partitioned in place) with gradients `gh`.
+/// Grows one tree on `rows` (partitioned in place) with gradients `gh`;
+/// `tree` (unique per tree of a model) seeds its random choices.
+#[allow(clippy::too_many_arguments)]
 pub fn grow(
     data: &Binned,
     mappers: &[BinMapper],
@@ -109,6 +174,7 @@ pub fn grow(
     gh: &[[f32; 2]],
     buffers: &mut Scratch,
     ph: &mut Phases,
+    tree_id: u64,
 ) -> Grown {
     let Scratch { hists: pool, gathered, partition: scratch } = buffers;
     let take = |pool: &mut Vec<Vec<Bin>>| pool.pop().unwrap_or_else(|| vec![[0.0; 2]; data.total_bins]);
@@ -121,10 +187,8 @@ pub fn grow(
         histogram::build(data, (!full).then_some(&*rows), gh, features, &mut root_hist, gathered)
     });
     let root_stats = Stats { g: sums[0], h: sums[1], count: rows.len() };
-    let mut tree = Tree::leaf(
-        leaf_output(root_stats.g, root_stats.h, p.split.lambda_l1, p.split.lambda_l2, Bounds::default()),
-        rows.len() as f64,
-    );
+    let root_output = leaf_output(root_stats.g, root_stats.h, p.split.lambda_l1, p.split.lambda_l2, Bounds::default());
+    let mut tree = Tree::leaf(root_output, rows.len() as f64);
     let mut splits = Vec::new();
     let mut leaves = vec![Leaf {
         start: 0,
@@ -134,8 +198,13 @@ pub fn grow(
         bounds: Bounds::default(),
         best: None,
         hist: Some(root_hist),
+        output: root_output,
+        parent_output: None,
+        node: 0,
+        branch: Vec::new(),
     }];
-    leaves[0].best = ph.time("find split", || find_best(data, mappers, p, features, &leaves[0]));
+    leaves[0].best = ph.time("find split", || find_best(data, mappers, p, features, &leaves[0], tree_id));
+    let mut n_splits = 0u64;
     while leaves.len() < p.num_leaves {
         // The leaf with the largest gain (the lowest index on ties).
         let Some(li) = (0..leaves.len()).filter(|&i| leaves[i].best.is_some()).max_by(|&a, &b| {
@@ -177,7 +246,8 @@ pub fn grow(
             _ => {
                 let mut d = 0;
                 if bsplit.missing_bin.is_some() {
-                    d |= decision::MISSING_NAN;
+                    let zeros = matches!(mapper, BinMapper::Numeric { zero_missing: true, .. });
+                    d |= if zeros { decision::MISSING_ZERO } else { decision::MISSING_NAN };
                 }
                 if split.default_left {
                     d |= decision::DEFAULT_LEFT;
@@ -241,8 +311,40 @@ pub fn grow(
             let r = Stats { g: small_sums[0], h: small_sums[1], count: end - mid };
             (Stats { g: leaves[li].stats.g - r.g, h: leaves[li].stats.h - r.h, count: mid - start }, r)
         };
-        leaves[li] = Leaf { start, end: mid, stats: left, depth, bounds: lb, hist: left_hist, best: None };
-        leaves.push(Leaf { start: mid, end, stats: right, depth, bounds: rb, hist: right_hist, best: None });
+        let mut branch = Vec::new();
+        if !p.interaction_constraints.is_empty() {
+            branch = leaves[li].branch.clone();
+            branch.push(split.feature);
+        }
+        let parent_output = Some(leaves[li].output);
+        let node = 2 * n_splits + 1;
+        n_splits += 1;
+        leaves[li] = Leaf {
+            start,
+            end: mid,
+            stats: left,
+            depth,
+            bounds: lb,
+            hist: left_hist,
+            best: None,
+            output: split.left_output,
+            parent_output,
+            node,
+            branch: branch.clone(),
+        };
+        leaves.push(Leaf {
+            start: mid,
+            end,
+            stats: right,
+            depth,
+            bounds: rb,
+            hist: right_hist,
+            best: None,
+            output: split.right_output,
+            parent_output,
+            node: node + 1,
+            branch,
+        });
         if last {
             break;
         }
@@ -252,8 +354,8 @@ pub fn grow(
         let small_hist = leaves[small].hist.as_deref().expect("the smaller child's histogram was built");
         let (small_best, large_best) = ph.time("find split", || {
             rayon::join(
-                || find_best(data, mappers, p, features, &leaves[small]),
-                || subtract_and_find(data, mappers, p, features, &leaves[large], &mut large_hist, small_hist),
+                || find_best(data, mappers, p, features, &leaves[small], tree_id),
+                || subtract_and_find(data, mappers, p, features, &leaves[large], &mut large_hist, small_hist, tree_id),
             )
         });
         leaves[large].hist = Some(large_hist);
@@ -270,7 +372,14 @@ pub fn grow(
     // Final outputs respect each leaf's bounds.
     for (i, l) in leaves.iter_mut().enumerate() {
         pool.extend(l.hist.take());
-        tree.leaf_value[i] = leaf_output(l.stats.g, l.stats.h, p.split.lambda_l1, p.split.lambda_l2, l.bounds);
+        let sp = &p.split;
+        tree.leaf_value[i] = match l.parent_output {
+            Some(parent) if sp.path_smooth > 0.0 => {
+                let (s, n) = (sp.path_smooth, l.stats.count);
+                smoothed_output(l.stats.g, l.stats.h, sp.lambda_l1, sp.lambda_l2, l.bounds, s, n, parent)
+            }
+            _ => leaf_output(l.stats.g, l.stats.h, sp.lambda_l1, sp.lambda_l2, l.bounds),
+        };
         tree.leaf_count[i] = l.stats.count as f64;
     }
     Grown { tree, splits, leaf_ranges: leaves.iter().map(|l| (l.start, l.end)).collect() }
@@ -284,7 +393,10 @@ fn splittable(p: &LearnerParams, leaf: &Leaf) -> bool {
 /// The best split of a leaf whose histogram is `hist - small` (the parent's
 /// minus its smaller sibling's): each used feature's bins are subtracted in
 /// place, then searched, one feature per task. Nothing is subtracted for a
-/// leaf that cannot split, whose histogram is then only scratch.
+/// leaf that cannot split, whose histogram is then only scratch. Every
+/// feature of the tree is subtracted, as the leaf's children need them all;
+/// only the node's features are searched.
+#[allow(clippy::too_many_arguments)]
 fn subtract_and_find(
     data: &Binned,
     mappers: &[BinMapper],
@@ -293,14 +405,21 @@ fn subtract_and_find(
     leaf: &Leaf,
     hist: &mut [Bin],
     small: &[Bin],
+    tree_id: u64,
 ) -> Option<SplitInfo> {
     if !splittable(p, leaf) {
         return None;
     }
+    let node_features = p.node_features(features, leaf, tree_id);
+    let search = node_features.as_deref().unwrap_or(features);
+    let ctx = leaf.context(p, tree_id);
     let slices = histogram::feature_slices(data, hist, features);
     let one = |(f, h): (usize, &mut [Bin])| {
         histogram::subtract(h, &small[data.offsets[f]..data.offsets[f + 1]]);
-        best_split(f, h, &mappers[f], leaf.stats, leaf.bounds, &p.split)
+        if !search[f] {
+            return None;
+        }
+        best_split(f, h, &mappers[f], &ctx, &p.split)
     };
     if data.total_bins < PARALLEL_SPLIT_BINS {
         return slices.into_iter().filter_map(one).fold(None, better);
@@ -323,17 +442,21 @@ fn find_best(
     p: &LearnerParams,
     features: &[bool],
     leaf: &Leaf,
+    tree_id: u64,
 ) -> Option<SplitInfo> {
     if !splittable(p, leaf) {
         return None;
     }
     let hist = leaf.hist.as_ref()?;
+    let node_features = p.node_features(features, leaf, tree_id);
+    let features = node_features.as_deref().unwrap_or(features);
+    let ctx = leaf.context(p, tree_id);
     let one = |f: usize| {
         if !features[f] {
             return None;
         }
         let h = &hist[data.offsets[f]..data.offsets[f + 1]];
-        best_split(f, h, &mappers[f], leaf.stats, leaf.bounds, &p.split)
+        best_split(f, h, &mappers[f], &ctx, &p.split)
     };
     // A few thousand bins are scanned in microseconds: fewer are not worth a task each.
     if data.total_bins < PARALLEL_SPLIT_BINS {
@@ -412,6 +535,71 @@ mod tests {
     use ndarray::Array1;
     use proptest::prelude::*;
 
+    fn leaf(node: u64, branch: Vec<usize>) -> Leaf {
+        let stats = Stats { g: 0.0, h: 1.0, count: 1 };
+        let bounds = Bounds::default();
+        Leaf {
+            start: 0,
+            end: 0,
+            stats,
+            depth: 0,
+            bounds,
+            hist: None,
+            best: None,
+            output: 0.0,
+            parent_output: None,
+            node,
+            branch,
+        }
+    }
+
+    #[test]
+    fn node_features_are_a_sample_of_the_tree_features_within_the_constraints() {
+        let split = SplitParams {
+            lambda_l1: 0.0,
+            lambda_l2: 0.0,
+            min_data_in_leaf: 1,
+            min_sum_hessian_in_leaf: 0.0,
+            min_gain_to_split: 0.0,
+            max_cat_to_onehot: 4,
+            max_cat_threshold: 32,
+            cat_smooth: 10.0,
+            cat_l2: 10.0,
+            min_data_per_group: 1,
+            monotone: vec![],
+            path_smooth: 0.0,
+            extra_trees: false,
+        };
+        let mut p = LearnerParams {
+            split,
+            num_leaves: 31,
+            max_depth: 0,
+            feature_fraction_bynode: 1.0,
+            interaction_constraints: vec![],
+            seed: 1,
+            extra_seed: 6,
+        };
+        let tree: Vec<bool> = (0..10).map(|f| f % 5 != 4).collect(); // 8 of 10 features
+        assert_eq!(p.node_features(&tree, &leaf(0, vec![]), 0), None);
+        p.feature_fraction_bynode = 0.5;
+        let samples: Vec<Vec<bool>> = (0..6).map(|n| p.node_features(&tree, &leaf(n, vec![]), 0).unwrap()).collect();
+        for s in &samples {
+            assert_eq!(s.iter().filter(|&&f| f).count(), 4, "round(0.5 * 8) features");
+            assert!(s.iter().zip(&tree).all(|(&s, &t)| !s || t), "only the tree's features");
+        }
+        assert!(samples.windows(2).any(|w| w[0] != w[1]), "nodes draw their own samples");
+        assert_eq!(p.node_features(&tree, &leaf(3, vec![]), 0).unwrap(), samples[3], "seeded by the node");
+        // Constraints {0, 1, 2} and {2, 3}: below a split on 2, both sets; below 2 then 3, only the second.
+        p.feature_fraction_bynode = 1.0;
+        p.interaction_constraints =
+            [vec![0, 1, 2], vec![2, 3]].iter().map(|c| (0..10).map(|f| c.contains(&f)).collect()).collect();
+        let on = |m: Vec<bool>| (0..10).filter(|&f| m[f]).collect::<Vec<_>>();
+        assert_eq!(on(p.node_features(&tree, &leaf(0, vec![]), 0).unwrap()), vec![0, 1, 2, 3]);
+        assert_eq!(on(p.node_features(&tree, &leaf(1, vec![2]), 0).unwrap()), vec![0, 1, 2, 3]);
+        assert_eq!(on(p.node_features(&tree, &leaf(3, vec![2, 3]), 0).unwrap()), vec![2, 3]);
+        assert_eq!(on(p.node_features(&tree, &leaf(3, vec![0]), 0).unwrap()), vec![0, 1, 2]);
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(24))]
         #[test]
@@ -419,7 +607,7 @@ mod tests {
             let mut rng = Rng::new(seed);
             let x = Array1::from_shape_fn(n, |_| rng.normal());
             let cols = [RawColumn::Numeric { name: String::new(), values: x.view() }];
-            let data = bin_rows(&cols, &fit_mappers(&cols, 32, 1, 100_000, 0).unwrap()).unwrap();
+            let data = bin_rows(&cols, &fit_mappers(&cols, 32, 1, 100_000, 0, crate::binning::Missing::Nan).unwrap()).unwrap();
             // Numeric, numeric with a missing bin sent left, or a category set.
             let split = BinnedSplit {
                 feature: 0,

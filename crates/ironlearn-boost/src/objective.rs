@@ -4,12 +4,21 @@
 //! write each row's gradient and hessian (LightGBM's `GetGradients`). Init
 //! scores, the output transform and leaf renewal are provided with defaults,
 //! so a custom loss is one `impl` of one method.
+//!
+//! The built-in losses are LightGBM 4.7.0's (`src/objective/*.hpp`), formula
+//! for formula, starting scores (`BoostFromScore`) and leaf renewal
+//! (`RenewTreeOutput`) included, so that a model trained here matches one
+//! trained there. Hessians of the classification losses are floored at
+//! 1e-16, so a leaf of saturated rows keeps a finite value.
+
+mod percentile;
 
 use std::borrow::Cow;
 
 use ironlearn_core::{bail, ensure, Error, Result, Target};
 
-use crate::rank::{default_label_gain, Lambdarank};
+use self::percentile::{percentile, weighted_percentile};
+use crate::rank::{default_label_gain, Lambdarank, RankXendcg};
 use crate::Gbdt;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -35,8 +44,14 @@ pub trait Objective: Send + Sync + std::fmt::Debug {
         "custom"
     }
 
-    /// For losses whose leaves are refit to a quantile of the residuals (L1, quantile).
+    /// For losses whose leaves are refit to a quantile of the residuals (L1, quantile, MAPE).
     fn renew_quantile(&self) -> Option<f64> {
+        None
+    }
+
+    /// The refit value of a leaf from its rows' residuals `label - score`
+    /// (LightGBM's `RenewTreeOutput`); `None` keeps the tree's value.
+    fn renew_leaf(&self, _rows: &[u32], _labels: &[f64], _scores: &[f64], _weights: Option<&[f64]>) -> Option<f64> {
         None
     }
 
@@ -47,13 +62,17 @@ pub trait Objective: Send + Sync + std::fmt::Debug {
 }
 
 /// How raw scores become predictions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Transform {
     Identity,
     Exp,
+    /// `1 / (1 + exp(-x))` of each score (one per class for one-vs-all).
     Sigmoid,
     Softmax,
+    /// `1 / (1 + exp(-scale * x))` of each score: LightGBM's `sigmoid` parameter.
+    #[serde(rename = "scaled_sigmoid")]
+    ScaledSigmoid(f64),
 }
 
 impl Transform {
@@ -63,6 +82,7 @@ impl Transform {
             Transform::Identity => {}
             Transform::Exp => row.iter_mut().for_each(|v| *v = v.exp()),
             Transform::Sigmoid => row.iter_mut().for_each(|v| *v = sigmoid(*v)),
+            Transform::ScaledSigmoid(scale) => row.iter_mut().for_each(|v| *v = sigmoid(scale * *v)),
             Transform::Softmax => {
                 let m = row.iter().copied().fold(f64::NEG_INFINITY, f64::max);
                 row.iter_mut().for_each(|v| *v = (*v - m).exp());
@@ -92,6 +112,12 @@ pub enum Builtin {
     Huber {
         alpha: f64,
     },
+    /// LightGBM's Fair loss `c^2 (|x|/c - ln(1 + |x|/c))` of the residual `x`.
+    Fair {
+        c: f64,
+    },
+    /// L1 of the relative error `|score - y| / max(1, |y|)`.
+    Mape,
     Quantile {
         alpha: f64,
     },
@@ -103,10 +129,20 @@ pub enum Builtin {
         rho: f64,
     },
     Binary,
+    /// Log loss against labels that are probabilities in [0, 1].
+    #[serde(rename = "cross_entropy")]
+    CrossEntropy,
     Multiclass {
         num_class: usize,
     },
+    /// One binary log loss per class, class against the rest, with LightGBM's `sigmoid` scale.
+    MulticlassOva {
+        num_class: usize,
+        sigmoid: f64,
+    },
     Lambdarank(crate::rank::Lambdarank),
+    #[serde(rename = "rank_xendcg")]
+    RankXendcg(crate::rank::RankXendcg),
 }
 
 const CHUNK: usize = 8192;
@@ -118,30 +154,35 @@ fn weighted_mean(y: &[f64], w: Option<&[f64]>) -> f64 {
     }
 }
 
-/// The weighted `q`-quantile, interpolating between neighbours.
-pub fn weighted_quantile(values: &mut [(f64, f64)], q: f64) -> f64 {
-    if values.is_empty() {
-        return 0.0;
+/// LightGBM's quantile of `values` for the starting score (`in_f32`) or a
+/// leaf: unweighted or weighted by its own rule.
+fn lightgbm_quantile(values: impl Iterator<Item = (f64, f64)>, weighted: bool, q: f64, in_f32: bool) -> f64 {
+    if weighted {
+        weighted_percentile(&mut values.collect::<Vec<_>>(), q, in_f32)
+    } else {
+        percentile(&mut values.map(|v| v.0).collect::<Vec<_>>(), q, in_f32)
     }
-    values.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let total: f64 = values.iter().map(|v| v.1).sum();
-    if total <= 0.0 {
-        return values[values.len() / 2].0;
-    }
-    let target = q * total;
-    let mut acc = 0.0;
-    for i in 0..values.len() {
-        let next = acc + values[i].1;
-        if next >= target {
-            // Midpoint rule between the two values the target falls between.
-            if (next - target).abs() < 1e-12 * total && i + 1 < values.len() && q != 0.0 {
-                return 0.5 * (values[i].0 + values[i + 1].0);
-            }
-            return values[i].0;
-        }
-        acc = next;
-    }
-    values[values.len() - 1].0
+}
+
+/// MAPE's row weight `w / max(1, |y|)`, computed in `f32` as LightGBM's `label_weight_`.
+fn mape_weight(y: f64, w: Option<f64>) -> f64 {
+    let lw = 1.0f32 / (y as f32).abs().max(1.0);
+    f64::from(w.map_or(lw, |w| lw * w as f32))
+}
+
+/// One binary log loss with LightGBM's `sigmoid` scale: `(gradient, hessian)`
+/// at `score` for a positive or negative row (`BinaryLogloss::GetGradients`).
+fn binary_gradient(score: f64, positive: bool, sigmoid: f64) -> (f64, f64) {
+    let label = if positive { 1.0 } else { -1.0 };
+    let response = -label * sigmoid / (1.0 + (label * sigmoid * score).exp());
+    let r = response.abs();
+    (response, (r * (sigmoid - r)).max(1e-16))
+}
+
+/// LightGBM's starting score of a binary loss: the log-odds of the weighted positive rate, over `sigmoid`.
+fn log_odds(positive_rate: f64, sigmoid: f64) -> f64 {
+    let p = positive_rate.clamp(1e-15, 1.0 - 1e-15);
+    (p / (1.0 - p)).ln() / sigmoid
 }
 
 /// Element-wise gradients in parallel chunks (the result does not depend on threads).
@@ -175,7 +216,11 @@ impl Objective for Builtin {
                 (if d.abs() <= alpha { d } else { d.signum() * alpha }, 1.0)
             }),
             Builtin::Quantile { alpha } => {
-                elementwise(scores, labels, weights, out, |s, y| (if s - y >= 0.0 { 1.0 - alpha } else { -alpha }, 1.0))
+                // LightGBM keeps alpha and the residual's sign in f32.
+                let a = alpha as f32;
+                elementwise(scores, labels, weights, out, |s, y| {
+                    (f64::from(if (s - y) as f32 >= 0.0 { 1.0 - a } else { -a }), 1.0)
+                })
             }
             Builtin::Poisson { max_delta_step } => {
                 elementwise(scores, labels, weights, out, |s, y| (s.exp() - y, (s + max_delta_step).exp()))
@@ -188,10 +233,46 @@ impl Objective for Builtin {
                 let (a, b) = (((1.0 - rho) * s).exp(), ((2.0 - rho) * s).exp());
                 (-y * a + b, -y * (1.0 - rho) * a + (2.0 - rho) * b)
             }),
+            Builtin::Fair { c } => elementwise(scores, labels, weights, out, |s, y| {
+                let x = s - y;
+                (c * x / (x.abs() + c), c * c / ((x.abs() + c) * (x.abs() + c)))
+            }),
+            Builtin::Mape => {
+                // The weight is inside the gradient; the hessian is the plain weight.
+                out.par_chunks_mut(CHUNK).enumerate().for_each(|(c, o)| {
+                    for (k, slot) in o.iter_mut().enumerate() {
+                        let i = c * CHUNK + k;
+                        let w = weights.map(|w| w[i]);
+                        let sign = f64::from(i8::from(scores[i] > labels[i]) - i8::from(scores[i] < labels[i]));
+                        *slot = [(sign * mape_weight(labels[i], w)) as f32, w.unwrap_or(1.0) as f32];
+                    }
+                });
+            }
             Builtin::Binary => elementwise(scores, labels, weights, out, |s, y| {
                 let p = sigmoid(s);
                 (p - y, (p * (1.0 - p)).max(1e-16))
             }),
+            Builtin::CrossEntropy => elementwise(scores, labels, weights, out, |s, y| {
+                let (g, h) = if s > -37.0 {
+                    let e = (-s).exp();
+                    (((1.0 - y) - y * e) / (1.0 + e), e / ((1.0 + e) * (1.0 + e)))
+                } else {
+                    let e = s.exp();
+                    (e - y, e)
+                };
+                (g, h.max(1e-16))
+            }),
+            Builtin::MulticlassOva { sigmoid, .. } => {
+                let n = labels.len();
+                for (c, block) in out.chunks_mut(n).enumerate() {
+                    // Class c against the rest: LightGBM's test is `int(label) == c`.
+                    let class_labels: Vec<f64> =
+                        labels.iter().map(|&y| f64::from(u8::from(y as i64 == c as i64))).collect();
+                    elementwise(&scores[c * n..(c + 1) * n], &class_labels, weights, block, |s, y| {
+                        binary_gradient(s, y > 0.0, sigmoid)
+                    });
+                }
+            }
             Builtin::Multiclass { num_class: k } => {
                 let n = labels.len();
                 // log-sum-exp of each row, then each class's block independently.
@@ -220,23 +301,29 @@ impl Objective for Builtin {
                 }
             }
             Builtin::Lambdarank(ref r) => r.gradients(scores, labels, weights, out),
+            Builtin::RankXendcg(ref r) => r.gradients(scores, labels, weights, out),
         }
     }
 
     fn num_outputs(&self) -> usize {
         match self {
-            Builtin::Multiclass { num_class } => *num_class,
+            Builtin::Multiclass { num_class } | Builtin::MulticlassOva { num_class, .. } => *num_class,
             _ => 1,
         }
     }
 
     fn init_scores(&self, y: &[f64], w: Option<&[f64]>) -> Vec<f64> {
-        let pairs =
-            || -> Vec<(f64, f64)> { y.iter().enumerate().map(|(i, v)| (*v, w.map_or(1.0, |w| w[i]))).collect() };
+        let pairs = || y.iter().enumerate().map(|(i, &v)| (v, w.map_or(1.0, |w| w[i])));
         match self {
-            Builtin::Regression | Builtin::Huber { .. } => vec![weighted_mean(y, w)],
-            Builtin::L1 => vec![weighted_quantile(&mut pairs(), 0.5)],
-            Builtin::Quantile { alpha } => vec![weighted_quantile(&mut pairs(), *alpha)],
+            Builtin::Regression | Builtin::Huber { .. } | Builtin::Fair { .. } => vec![weighted_mean(y, w)],
+            Builtin::L1 => vec![lightgbm_quantile(pairs(), w.is_some(), 0.5, true)],
+            Builtin::Quantile { alpha } => {
+                vec![lightgbm_quantile(pairs(), w.is_some(), f64::from(*alpha as f32), true)]
+            }
+            Builtin::Mape => {
+                let pairs = y.iter().enumerate().map(|(i, &v)| (v, mape_weight(v, w.map(|w| w[i]))));
+                vec![lightgbm_quantile(pairs, true, 0.5, true)]
+            }
             Builtin::Poisson { .. } | Builtin::Gamma | Builtin::Tweedie { .. } => {
                 vec![weighted_mean(y, w).max(1e-15).ln()]
             }
@@ -244,13 +331,20 @@ impl Objective for Builtin {
                 let p = weighted_mean(y, w).clamp(1e-15, 1.0 - 1e-15);
                 vec![(p / (1.0 - p)).ln()]
             }
+            Builtin::CrossEntropy => vec![log_odds(weighted_mean(y, w), 1.0)],
+            Builtin::MulticlassOva { num_class, sigmoid } => (0..*num_class)
+                .map(|c| {
+                    let positive: Vec<f64> = y.iter().map(|&v| f64::from(u8::from(v as i64 == c as i64))).collect();
+                    log_odds(weighted_mean(&positive, w), *sigmoid)
+                })
+                .collect(),
             Builtin::Multiclass { num_class } => {
                 let total: f64 = w.map_or(y.len() as f64, |w| w.iter().sum());
                 let mut counts = vec![0.0; *num_class];
                 y.iter().enumerate().for_each(|(i, &c)| counts[c as usize] += w.map_or(1.0, |w| w[i]));
                 counts.iter().map(|c| (c / total).max(1e-15).ln()).collect()
             }
-            Builtin::Lambdarank(_) => vec![0.0],
+            Builtin::Lambdarank(_) | Builtin::RankXendcg(_) => vec![0.0],
         }
     }
 
@@ -259,29 +353,57 @@ impl Objective for Builtin {
             Builtin::Regression => "regression",
             Builtin::L1 => "regression_l1",
             Builtin::Huber { .. } => "huber",
+            Builtin::Fair { .. } => "fair",
+            Builtin::Mape => "mape",
             Builtin::Quantile { .. } => "quantile",
             Builtin::Poisson { .. } => "poisson",
             Builtin::Gamma => "gamma",
             Builtin::Tweedie { .. } => "tweedie",
             Builtin::Binary => "binary",
+            Builtin::CrossEntropy => "cross_entropy",
             Builtin::Multiclass { .. } => "multiclass",
+            Builtin::MulticlassOva { .. } => "multiclassova",
             Builtin::Lambdarank(_) => "lambdarank",
+            Builtin::RankXendcg(_) => "rank_xendcg",
         }
     }
 
     fn renew_quantile(&self) -> Option<f64> {
         match self {
-            Builtin::L1 => Some(0.5),
+            Builtin::L1 | Builtin::Mape => Some(0.5),
             Builtin::Quantile { alpha } => Some(*alpha),
             _ => None,
         }
     }
 
+    fn renew_leaf(&self, rows: &[u32], labels: &[f64], scores: &[f64], weights: Option<&[f64]>) -> Option<f64> {
+        let residuals = rows.iter().map(|&r| {
+            let r = r as usize;
+            (labels[r] - scores[r], r)
+        });
+        Some(match self {
+            Builtin::L1 | Builtin::Quantile { .. } => {
+                // LightGBM's quantile objective keeps alpha in f32.
+                let q = f64::from(self.renew_quantile()? as f32);
+                let pairs = residuals.map(|(x, r)| (x, weights.map_or(1.0, |w| w[r])));
+                lightgbm_quantile(pairs, weights.is_some(), q, false)
+            }
+            // MAPE weighs each residual by its row's MAPE weight, with or without user weights.
+            Builtin::Mape => {
+                let pairs = residuals.map(|(x, r)| (x, mape_weight(labels[r], weights.map(|w| w[r]))));
+                lightgbm_quantile(pairs, true, 0.5, false)
+            }
+            _ => return None,
+        })
+    }
+
     fn transform(&self) -> Transform {
         match self {
             Builtin::Poisson { .. } | Builtin::Gamma | Builtin::Tweedie { .. } => Transform::Exp,
-            Builtin::Binary => Transform::Sigmoid,
+            Builtin::Binary | Builtin::CrossEntropy => Transform::Sigmoid,
             Builtin::Multiclass { .. } => Transform::Softmax,
+            Builtin::MulticlassOva { sigmoid, .. } if *sigmoid == 1.0 => Transform::Sigmoid,
+            Builtin::MulticlassOva { sigmoid, .. } => Transform::ScaledSigmoid(*sigmoid),
             _ => Transform::Identity,
         }
     }
@@ -294,7 +416,10 @@ impl Builtin {
             Builtin::Poisson { .. } | Builtin::Tweedie { .. } => (|v| v < 0.0, "non-negative"),
             Builtin::Gamma => (|v| v <= 0.0, "positive"),
             Builtin::Binary => (|v| v != 0.0 && v != 1.0, "0 or 1"),
-            Builtin::Lambdarank(_) => (|v| v < 0.0 || v.fract() != 0.0, "non-negative integer relevance"),
+            Builtin::CrossEntropy => (|v| !(0.0..=1.0).contains(&v), "[0, 1]"),
+            Builtin::Lambdarank(_) | Builtin::RankXendcg(_) => {
+                (|v| v < 0.0 || v.fract() != 0.0, "non-negative integer relevance")
+            }
             _ => (|_| false, ""),
         };
         if let Some(i) = y.iter().position(|&v| bad(v)) {
@@ -325,16 +450,37 @@ impl Builtin {
         }
         Ok(())
     }
+
+    /// Gives a ranking objective its query groups (`boundaries[g]..boundaries[g + 1]`
+    /// are query `g`'s rows); the others ignore them.
+    pub fn set_query_boundaries(&mut self, boundaries: Option<&[usize]>) -> Result<()> {
+        if !matches!(self, Builtin::Lambdarank(_) | Builtin::RankXendcg(_)) {
+            return Ok(());
+        }
+        let b = boundaries.ok_or_else(|| {
+            Error::InvalidValue(format!("objective '{}' needs query groups (group sizes)", self.name()))
+        })?;
+        match self {
+            Builtin::Lambdarank(r) => r.boundaries = b.to_vec(),
+            Builtin::RankXendcg(r) => r.set_boundaries(b.to_vec()),
+            _ => {}
+        }
+        Ok(())
+    }
 }
 
 /// The objective, the labels as numbers (borrowed when they already are) and the class names.
 pub(crate) type Resolved<'y> = (Builtin, Cow<'y, [f64]>, Option<Vec<String>>);
 
+/// LightGBM's names of the one-vs-all multiclass objective.
+const OVA: [&str; 4] = ["multiclassova", "multiclass_ova", "ova", "ovr"];
+
 /// The built-in objective the parameters and target ask for, with the labels as numbers.
 pub(crate) fn resolve_objective<'y>(p: &Gbdt, y: &'y Target) -> Result<Resolved<'y>> {
     let name = p.objective.as_str();
-    let classify =
-        matches!(name, "binary" | "multiclass" | "softmax") || (name == "auto" && matches!(y, Target::Labels(_)));
+    let classify = matches!(name, "binary" | "multiclass" | "softmax")
+        || OVA.contains(&name)
+        || (name == "auto" && matches!(y, Target::Labels(_)));
     if classify {
         let labels = y.labels()?;
         labels.check_two_classes()?;
@@ -345,22 +491,44 @@ pub(crate) fn resolve_objective<'y>(p: &Gbdt, y: &'y Target) -> Result<Resolved<
                 Builtin::Binary
             }
             "multiclass" | "softmax" => Builtin::Multiclass { num_class: k },
+            _ if OVA.contains(&name) => Builtin::MulticlassOva { num_class: k, sigmoid: p.sigmoid },
             _ if k == 2 => Builtin::Binary,
             _ => Builtin::Multiclass { num_class: k },
         };
         if p.num_class > 0 && k != p.num_class && k > 2 {
             bail!(InvalidValue, "num_class is {} but the target has {k} classes", p.num_class);
         }
+        check_sigmoid(p, &objective)?;
         let codes: Vec<f64> = labels.codes().iter().map(|&c| f64::from(c)).collect();
         return Ok((objective, Cow::Owned(codes), Some(labels.classes().to_vec())));
+    }
+    // LightGBM's rule, checked before the labels are read.
+    if p.num_class > 1 {
+        return Err(Error::param(
+            "num_class",
+            format!(
+                "Number of classes must be 1 for non-multiclass training: num_class is {} with objective '{name}'",
+                p.num_class
+            ),
+        ));
     }
     // Regression labels are borrowed, not copied: they can be millions of rows.
     let values = y.values()?;
     ironlearn_core::validate::check_target(values)?;
     let objective = match name {
-        "auto" | "regression" | "l2" | "mse" | "mean_squared_error" | "regression_l2" | "rmse" => Builtin::Regression,
+        "auto"
+        | "regression"
+        | "l2"
+        | "mse"
+        | "mean_squared_error"
+        | "regression_l2"
+        | "rmse"
+        | "l2_root"
+        | "root_mean_squared_error" => Builtin::Regression,
         "regression_l1" | "l1" | "mae" | "mean_absolute_error" => Builtin::L1,
         "huber" => Builtin::Huber { alpha: p.alpha },
+        "fair" => Builtin::Fair { c: p.fair_c },
+        "mape" | "mean_absolute_percentage_error" => Builtin::Mape,
         "quantile" => {
             if !(p.alpha > 0.0 && p.alpha < 1.0) {
                 return Err(Error::param(
@@ -373,13 +541,37 @@ pub(crate) fn resolve_objective<'y>(p: &Gbdt, y: &'y Target) -> Result<Resolved<
         "poisson" => Builtin::Poisson { max_delta_step: p.poisson_max_delta_step },
         "gamma" => Builtin::Gamma,
         "tweedie" => Builtin::Tweedie { rho: p.tweedie_variance_power },
+        "cross_entropy" | "xentropy" => Builtin::CrossEntropy,
         "lambdarank" => Builtin::Lambdarank(Lambdarank {
             boundaries: Vec::new(),
             label_gain: if p.label_gain.is_empty() { default_label_gain() } else { p.label_gain.clone() },
             truncation_level: p.lambdarank_truncation_level,
         }),
+        "rank_xendcg" | "xendcg" | "xe_ndcg" | "xe_ndcg_mart" | "xendcg_mart" => {
+            Builtin::RankXendcg(RankXendcg::new(p.objective_seed))
+        }
         other => bail!(InvalidValue, "objective '{other}' cannot be used with this target"),
     };
     objective.check_labels(values)?;
+    check_sigmoid(p, &objective)?;
     Ok((objective, Cow::Borrowed(values), None))
 }
+
+/// LightGBM's `sigmoid` also scales binary and lambdarank; here only
+/// multiclassova takes it, and another loss refuses a value it would ignore.
+fn check_sigmoid(p: &Gbdt, objective: &Builtin) -> Result<()> {
+    if p.sigmoid != 1.0 && matches!(objective, Builtin::Binary | Builtin::Lambdarank(_)) {
+        return Err(Error::param(
+            "sigmoid",
+            format!(
+                "objective '{}' is implemented with sigmoid 1 only, got {}; only multiclassova takes another",
+                objective.name(),
+                p.sigmoid
+            ),
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;

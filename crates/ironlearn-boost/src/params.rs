@@ -14,19 +14,35 @@ pub(crate) const OBJECTIVES: &[&str] = &[
     "mean_squared_error",
     "regression_l2",
     "rmse",
+    "l2_root",
+    "root_mean_squared_error",
     "regression_l1",
     "l1",
     "mae",
     "mean_absolute_error",
     "huber",
+    "fair",
+    "mape",
+    "mean_absolute_percentage_error",
     "quantile",
     "poisson",
     "gamma",
     "tweedie",
+    "cross_entropy",
+    "xentropy",
     "binary",
     "multiclass",
     "softmax",
+    "multiclassova",
+    "multiclass_ova",
+    "ova",
+    "ovr",
     "lambdarank",
+    "rank_xendcg",
+    "xendcg",
+    "xe_ndcg",
+    "xe_ndcg_mart",
+    "xendcg_mart",
 ];
 
 hyperparams! {
@@ -51,8 +67,9 @@ hyperparams! {
     #[aliases("gbm", "lightgbm", "boosting", "gradient_boosting")]
     #[tags(sample_weight, missing_values, categorical, predict_proba, validation)]
     pub struct Gbdt {
-        /// The loss: "auto" (from the target), regression (l2), regression_l1, huber, quantile,
-        /// poisson, gamma, tweedie, binary, multiclass, lambdarank.
+        /// The loss: "auto" (from the target), regression (l2), regression_l1, huber, fair, mape,
+        /// quantile, poisson, gamma, tweedie, cross_entropy (labels in [0, 1]), binary, multiclass,
+        /// multiclassova (one-vs-all), lambdarank, rank_xendcg.
         objective: String = "auto".into(), alias("objective_type", "app", "application", "loss"),
             domain(Domain::choice(OBJECTIVES));
         /// The boosting type; only "gbdt" is implemented.
@@ -96,6 +113,12 @@ hyperparams! {
         num_threads: usize = 0, alias("num_thread", "nthread", "nthreads", "n_jobs");
         /// Huber's delta and the quantile objective's quantile.
         alpha: f64 = 0.9, domain(Domain::positive());
+        /// The Fair loss's scale c (objective and metric "fair").
+        fair_c: f64 = 1.0, domain(Domain::positive());
+        /// The slope of the one-vs-all sigmoids, `1 / (1 + exp(-sigmoid * score))` (multiclassova).
+        sigmoid: f64 = 1.0, domain(Domain::positive());
+        /// The seed of rank_xendcg's label noise; query q draws from LightGBM's generator seeded `objective_seed + q`.
+        objective_seed: i64 = 5;
         /// Tweedie's variance power, in [1, 2).
         tweedie_variance_power: f64 = 1.5, domain(Domain::float_between(1.0, 2.0, false, true));
         /// Poisson's safeguard on the hessian.
@@ -108,6 +131,12 @@ hyperparams! {
         early_stopping_round: usize = 0, alias("early_stopping_rounds", "early_stopping", "n_iter_no_change");
         /// Validation metrics ("" = the objective's default), comma-separated in LightGBM style.
         metric: Vec<String> = Vec::new(), alias("metrics", "metric_types", "eval_metric");
+        /// multi_error counts a row as right when its class is among the top this many scores
+        /// (reported as "multi_error@k" when above 1).
+        multi_error_top_k: usize = 1, domain(Domain::int_min(1));
+        /// auc_mu's cost of confusing class i for class j, as the flattened k x k matrix
+        /// (entry i * k + j; the diagonal is ignored); empty = 1 for every pair.
+        auc_mu_weights: Vec<f64> = Vec::new();
         /// Per-feature monotone constraints: 1 increasing, -1 decreasing, 0 none.
         monotone_constraints: Vec<i64> = Vec::new(), alias("mc", "monotone_constraint");
         /// Features to treat as categorical, by name or index (tables mark text columns by themselves).
@@ -130,5 +159,24 @@ hyperparams! {
         label_gain: Vec<f64> = Vec::new();
         /// LightGBM's logging level; accepted for compatibility, unused.
         verbosity: i64 = -1, alias("verbose");
+        /// Missing values (NaN) get their own bin and a learnt direction; false reads NaN as 0.
+        use_missing: bool = true;
+        /// Zeros count as missing, with NaN (sparse data whose zeros mean "not recorded").
+        zero_as_missing: bool = false;
+        /// Pulls each leaf's output toward its parent's: a leaf of n rows gets
+        /// `w * (n / s) / (n / s + 1) + w_parent / (n / s + 1)`; 0 disables, above 0 needs min_data_in_leaf >= 2 (raised to it).
+        path_smooth: f64 = 0.0, domain(Domain::float_min(0.0));
+        /// Extremely randomized trees: each feature is tried at one random threshold per node.
+        extra_trees: bool = false, alias("extra_tree");
+        /// The seed of extra_trees' random thresholds.
+        extra_seed: u64 = 6;
+        /// The fraction of the tree's features considered at each node (after feature_fraction).
+        feature_fraction_bynode: f64 = 1.0, alias("sub_feature_bynode", "colsample_bynode"),
+            domain(Domain::float_between(0.0, 1.0, true, false));
+        /// Sets of feature indices that may share a branch: a node may split on a feature only if one
+        /// set holds it and every feature split on above it; features in no set are never used. Empty = none.
+        interaction_constraints: Vec<Vec<usize>> = Vec::new();
+        /// Per-feature max_bin, one entry per feature, each in [2, 255]; empty uses max_bin for every feature.
+        max_bin_by_feature: Vec<usize> = Vec::new();
     }
 }

@@ -1,9 +1,15 @@
-//! Learning to rank: LambdaRank gradients and NDCG.
+//! Learning to rank: LambdaRank and XE-NDCG gradients, and NDCG.
 //!
 //! Rows come in query groups (consecutive rows, sizes given by the user).
 //! Within a query every pair of documents with different relevance pulls
 //! their scores apart, weighted by how much swapping them would change NDCG,
 //! as LightGBM's `lambdarank` objective does (with its normalisation).
+//! `rank_xendcg` instead fits the softmax of a query's scores to a target
+//! distribution drawn from the labels with a little noise; the noise comes
+//! from LightGBM's own generator, seeded per query, so the gradients are
+//! LightGBM's to the last bit.
+
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -137,6 +143,129 @@ impl Lambdarank {
         for i in 0..n {
             out[i] = [lambdas[i] as f32, hessians[i].max(1e-16) as f32];
         }
+    }
+}
+
+/// LightGBM's random generator (`utils/random.h`): a linear congruential one.
+fn next_float(state: &mut u32) -> f32 {
+    *state = state.wrapping_mul(214_013).wrapping_add(2_531_011);
+    ((*state >> 16) & 0x7FFF) as f32 / 32768.0
+}
+
+/// One generator state per query, advanced by every round's gradients.
+#[derive(Debug, Default)]
+pub struct QueryRngs(Vec<AtomicU32>);
+
+impl QueryRngs {
+    /// LightGBM seeds query `q`'s generator with `seed + q`.
+    fn new(seed: i64, queries: usize) -> Self {
+        QueryRngs((0..queries).map(|q| AtomicU32::new((seed as i32).wrapping_add(q as i32) as u32)).collect())
+    }
+}
+
+impl Clone for QueryRngs {
+    fn clone(&self) -> Self {
+        QueryRngs(self.0.iter().map(|s| AtomicU32::new(s.load(Ordering::Relaxed))).collect())
+    }
+}
+
+impl PartialEq for QueryRngs {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.len() == other.0.len()
+            && self.0.iter().zip(&other.0).all(|(a, b)| a.load(Ordering::Relaxed) == b.load(Ordering::Relaxed))
+    }
+}
+
+/// XE-NDCG (LightGBM's `rank_xendcg`): the cross-entropy between the softmax
+/// of a query's scores and the distribution `2^label - noise`, normalised,
+/// with LightGBM's third-order approximation of the gradient.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RankXendcg {
+    /// Query `g` is rows `boundaries[g]..boundaries[g + 1]`; every row is one query when empty.
+    #[serde(skip)]
+    pub boundaries: Vec<usize>,
+    /// LightGBM's `objective_seed`.
+    pub seed: i64,
+    #[serde(skip)]
+    rngs: QueryRngs,
+}
+
+impl RankXendcg {
+    pub fn new(seed: i64) -> Self {
+        RankXendcg { boundaries: Vec::new(), seed, rngs: QueryRngs::default() }
+    }
+
+    /// Sets the query groups and restarts the generators, as LightGBM's `Init`.
+    pub fn set_boundaries(&mut self, boundaries: Vec<usize>) {
+        self.rngs = QueryRngs::new(self.seed, boundaries.len().saturating_sub(1));
+        self.boundaries = boundaries;
+    }
+
+    pub(crate) fn gradients(&self, scores: &[f64], labels: &[f64], weights: Option<&[f64]>, out: &mut [[f32; 2]]) {
+        if self.boundaries.len() < 2 {
+            // Not given groups (the training loop refuses that): the rows are one query.
+            let mut one = self.clone();
+            one.set_boundaries(vec![0, scores.len()]);
+            return one.gradients(scores, labels, weights, out);
+        }
+        let mut slices: Vec<(usize, &mut [[f32; 2]])> = Vec::with_capacity(self.boundaries.len());
+        let mut rest = out;
+        for w in self.boundaries.windows(2) {
+            let (head, tail) = rest.split_at_mut(w[1] - w[0]);
+            slices.push((w[0], head));
+            rest = tail;
+        }
+        slices.into_par_iter().enumerate().for_each(|(q, (start, o))| {
+            let n = o.len();
+            let mut state = self.rngs.0[q].load(Ordering::Relaxed);
+            xendcg_one_query(&scores[start..start + n], &labels[start..start + n], &mut state, o);
+            self.rngs.0[q].store(state, Ordering::Relaxed);
+            if let Some(w) = weights {
+                // LightGBM multiplies in f32.
+                o.iter_mut().enumerate().for_each(|(i, gh)| {
+                    gh[0] *= w[start + i] as f32;
+                    gh[1] *= w[start + i] as f32;
+                });
+            }
+            // The hessian floor of the crate's other losses: a leaf of single-document queries stays finite.
+            o.iter_mut().for_each(|gh| gh[1] = gh[1].max(1e-16));
+        });
+    }
+}
+
+/// LightGBM's `RankXENDCG::GetGradientsForOneQuery`, with its `f32` accumulation of the lambdas.
+fn xendcg_one_query(scores: &[f64], labels: &[f64], state: &mut u32, out: &mut [[f32; 2]]) {
+    let n = scores.len();
+    if n <= 1 {
+        out.iter_mut().for_each(|o| *o = [0.0, 0.0]);
+        return;
+    }
+    // rho: the softmax of the scores.
+    let m = scores.iter().copied().fold(scores[0], f64::max);
+    let mut rho: Vec<f64> = scores.iter().map(|s| (s - m).exp()).collect();
+    let total: f64 = rho.iter().sum();
+    rho.iter_mut().for_each(|r| *r /= total);
+    // phi = 2^label - noise, the unnormalised target distribution.
+    let mut params: Vec<f64> = labels.iter().map(|&l| 2f64.powi(l as i32) - f64::from(next_float(state))).collect();
+    let inv_denominator = 1.0 / params.iter().sum::<f64>().max(1e-15);
+    let mut lambdas = vec![0f32; n];
+    let mut sum_l1 = 0.0;
+    for i in 0..n {
+        let term = -params[i] * inv_denominator + rho[i];
+        lambdas[i] = term as f32;
+        params[i] = term / (1.0 - rho[i]);
+        sum_l1 += params[i];
+    }
+    let mut sum_l2 = 0.0;
+    for i in 0..n {
+        let term = rho[i] * (sum_l1 - params[i]);
+        lambdas[i] += term as f32;
+        params[i] = term / (1.0 - rho[i]);
+        sum_l2 += params[i];
+    }
+    for i in 0..n {
+        lambdas[i] += (rho[i] * (sum_l2 - params[i])) as f32;
+        out[i] = [lambdas[i], (rho[i] * (1.0 - rho[i])) as f32];
     }
 }
 

@@ -3,7 +3,13 @@
 //! Gains, leaf outputs and the categorical search follow LightGBM's
 //! definitions (L1 soft-thresholding, L2 shrinkage, "basic" monotone
 //! constraints, categories ordered by smoothed gradient ratio), so models and
-//! accuracy are comparable to LightGBM's on the same parameters.
+//! accuracy are comparable to LightGBM's on the same parameters. Path
+//! smoothing and extremely randomized trees are LightGBM's too: a leaf's
+//! output is pulled toward its parent's (in the gains as well), and with
+//! `extra_trees` each feature is tried at one threshold drawn per node, from a
+//! stream seeded by the node and the feature so that no thread count changes it.
+
+use ironlearn_core::Rng;
 
 use crate::binning::BinMapper;
 use crate::histogram::Bin;
@@ -31,6 +37,21 @@ pub struct SplitParams {
     pub min_data_per_group: usize,
     /// Per feature: 1 increasing, -1 decreasing, 0 free.
     pub monotone: Vec<i8>,
+    /// LightGBM's `path_smooth`; 0 disables.
+    pub path_smooth: f64,
+    /// One random threshold per feature and node (LightGBM's `extra_trees`).
+    pub extra_trees: bool,
+}
+
+/// What a leaf's split search knows of the leaf besides its histogram.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LeafContext {
+    pub total: Stats,
+    pub bounds: Bounds,
+    /// The leaf's own output: path smoothing pulls its children's toward it.
+    pub output: f64,
+    /// Seeds the random thresholds of `extra_trees` (forked per feature).
+    pub seed: u64,
 }
 
 /// The best split found for a leaf.
@@ -73,6 +94,28 @@ pub fn leaf_output(g: f64, h: f64, l1: f64, l2: f64, bounds: Bounds) -> f64 {
     out.clamp(bounds.min, bounds.max)
 }
 
+/// [`leaf_output`] pulled toward `parent` by path smoothing of strength
+/// `smooth` for a leaf of `count` rows (LightGBM's `CalculateSplittedLeafOutput`:
+/// smoothed, then clamped); without smoothing, exactly [`leaf_output`].
+#[allow(clippy::too_many_arguments)]
+pub fn smoothed_output(
+    g: f64,
+    h: f64,
+    l1: f64,
+    l2: f64,
+    bounds: Bounds,
+    smooth: f64,
+    count: usize,
+    parent: f64,
+) -> f64 {
+    if smooth <= 0.0 {
+        return leaf_output(g, h, l1, l2, bounds);
+    }
+    let w = count as f64 / smooth;
+    let out = -threshold_l1(g, l1) / (h + l2);
+    (out * w / (w + 1.0) + parent / (w + 1.0)).clamp(bounds.min, bounds.max)
+}
+
 /// The loss reduction of a leaf with value `out`.
 fn gain_given_output(g: f64, h: f64, l1: f64, l2: f64, out: f64) -> f64 {
     let sg = threshold_l1(g, l1);
@@ -87,12 +130,19 @@ struct Scan<'a> {
     parent_gain: f64,
     cnt_factor: f64,
     monotone: i8,
+    /// The output children are smoothed toward.
+    parent_output: f64,
 }
 
 impl Scan<'_> {
     fn count(&self, h: f64) -> usize {
         // Round half up; `f64::round` is a library call on baseline x86-64.
         (h * self.cnt_factor + 0.5) as usize
+    }
+
+    /// A child's output: optimal, smoothed toward the leaf's, clamped.
+    fn output(&self, g: f64, h: f64, count: usize, l2: f64) -> f64 {
+        smoothed_output(g, h, self.p.lambda_l1, l2, self.bounds, self.p.path_smooth, count, self.parent_output)
     }
 
     /// The gain of splitting into `left` and the rest, or `None` when a constraint fails.
@@ -107,8 +157,8 @@ impl Scan<'_> {
         {
             return None;
         }
-        let lo = leaf_output(lg, lh, p.lambda_l1, l2, self.bounds);
-        let ro = leaf_output(rg, rh, p.lambda_l1, l2, self.bounds);
+        let lo = self.output(lg, lh, lc, l2);
+        let ro = self.output(rg, rh, rc, l2);
         if (self.monotone > 0 && lo > ro) || (self.monotone < 0 && lo < ro) {
             return None;
         }
@@ -128,20 +178,16 @@ pub fn best_split(
     feature: usize,
     hist: &[Bin],
     mapper: &BinMapper,
-    total: Stats,
-    bounds: Bounds,
+    leaf: &LeafContext,
     p: &SplitParams,
 ) -> Option<SplitInfo> {
+    let (total, bounds) = (leaf.total, leaf.bounds);
     if total.h <= 0.0 || mapper.is_trivial() {
         return None;
     }
-    let parent_gain = gain_given_output(
-        total.g,
-        total.h,
-        p.lambda_l1,
-        p.lambda_l2,
-        leaf_output(total.g, total.h, p.lambda_l1, p.lambda_l2, bounds),
-    );
+    let (l1, l2) = (p.lambda_l1, p.lambda_l2);
+    let own = smoothed_output(total.g, total.h, l1, l2, bounds, p.path_smooth, total.count, leaf.output);
+    let parent_gain = gain_given_output(total.g, total.h, l1, l2, own);
     let scan = Scan {
         p,
         total,
@@ -150,21 +196,34 @@ pub fn best_split(
         parent_gain,
         cnt_factor: total.count as f64 / total.h,
         monotone: p.monotone.get(feature).copied().unwrap_or(0),
+        parent_output: leaf.output,
     };
+    // extra_trees: the one threshold (numeric) or category count (categorical) tried, drawn in `0..n`.
+    let mut rng = p.extra_trees.then(|| Rng::new(leaf.seed).fork(feature as u64));
+    let mut draw = |n: usize| rng.as_mut().map(|r| if n > 0 { r.below(n) } else { 0 });
     match mapper {
-        BinMapper::Numeric { missing_bin, .. } => numeric(feature, hist, *missing_bin, &scan),
-        BinMapper::Categorical { categories, .. } => categorical(feature, &hist[..categories.len()], &scan),
+        // LightGBM's `NextInt(0, num_bin - 2)`.
+        BinMapper::Numeric { missing_bin, .. } => {
+            numeric(feature, hist, *missing_bin, &scan, draw(hist.len().saturating_sub(2)))
+        }
+        BinMapper::Categorical { categories, .. } => categorical(feature, &hist[..categories.len()], &scan, &mut draw),
     }
 }
 
-fn numeric(feature: usize, hist: &[Bin], missing_bin: Option<u8>, s: &Scan<'_>) -> Option<SplitInfo> {
+fn numeric(
+    feature: usize,
+    hist: &[Bin],
+    missing_bin: Option<u8>,
+    s: &Scan<'_>,
+    only: Option<usize>,
+) -> Option<SplitInfo> {
     let p = s.p;
     let value_bins = hist.len() - usize::from(missing_bin.is_some());
     let missing = missing_bin.map_or([0.0; 2], |m| hist[m as usize]);
     // Without L1, output bounds or a monotone constraint, a split's gain is
     // GL²/(HL+λ) + GR²/(HR+λ): score every threshold with that, and build the
     // split (outputs, statistics) for the winner only.
-    let fast = p.lambda_l1 == 0.0 && s.monotone == 0 && s.bounds == Bounds::default();
+    let fast = p.lambda_l1 == 0.0 && s.monotone == 0 && s.bounds == Bounds::default() && p.path_smooth <= 0.0;
     let l2 = p.lambda_l2;
     let (tg, th) = (s.total.g, s.total.h);
     let mut best: Option<(f64, usize, bool)> = None;
@@ -172,7 +231,10 @@ fn numeric(feature: usize, hist: &[Bin], missing_bin: Option<u8>, s: &Scan<'_>) 
     let directions: &[bool] = if s.count(missing[1]) > 0 && missing_bin.is_some() { &[false, true] } else { &[false] };
     for &default_left in directions {
         let (mut lg, mut lh) = if default_left { (missing[0], missing[1]) } else { (0.0, 0.0) };
-        for (t, b) in hist.iter().enumerate().take(value_bins.saturating_sub(1)) {
+        // With missing values on the right, the last threshold puts every
+        // value left and the missing ones alone right (LightGBM's too).
+        let thresholds = if default_left || missing_bin.is_none() { value_bins.saturating_sub(1) } else { value_bins };
+        for (t, b) in hist.iter().enumerate().take(thresholds) {
             lg += b[0];
             lh += b[1];
             if lh < p.min_sum_hessian_in_leaf {
@@ -185,6 +247,9 @@ fn numeric(feature: usize, hist: &[Bin], missing_bin: Option<u8>, s: &Scan<'_>) 
             let rh = th - lh;
             if lc + p.min_data_in_leaf > s.total.count || rh < p.min_sum_hessian_in_leaf {
                 break;
+            }
+            if only.is_some_and(|o| o != t) {
+                continue;
             }
             let gain = if fast {
                 let rg = tg - lg;
@@ -221,7 +286,13 @@ fn numeric(feature: usize, hist: &[Bin], missing_bin: Option<u8>, s: &Scan<'_>) 
     })
 }
 
-fn categorical(feature: usize, hist: &[Bin], s: &Scan<'_>) -> Option<SplitInfo> {
+/// `draw(n)` gives extra_trees' random choice in `0..n` (`None` without it).
+fn categorical(
+    feature: usize,
+    hist: &[Bin],
+    s: &Scan<'_>,
+    draw: &mut dyn FnMut(usize) -> Option<usize>,
+) -> Option<SplitInfo> {
     let p = s.p;
     let used = hist.len();
     let mut best: Option<SplitInfo> = None;
@@ -243,7 +314,11 @@ fn categorical(feature: usize, hist: &[Bin], s: &Scan<'_>) -> Option<SplitInfo> 
     };
     if used <= p.max_cat_to_onehot {
         // One category against the rest.
+        let only = draw(used);
         for (c, b) in hist.iter().enumerate() {
+            if only.is_some_and(|o| o != c) {
+                continue;
+            }
             if let Some(found) = s.evaluate(b[0], b[1], s.count(b[1]), p.lambda_l2) {
                 consider(vec![c as u8], found);
             }
@@ -257,6 +332,8 @@ fn categorical(feature: usize, hist: &[Bin], s: &Scan<'_>) -> Option<SplitInfo> 
     let n = order.len();
     let max_cats = p.max_cat_threshold.min(n.div_ceil(2));
     let l2 = p.lambda_l2 + p.cat_l2;
+    // LightGBM's `NextInt(0, max_threshold)`: the last category of the left set.
+    let only = draw(max_cats.min(n).saturating_sub(1));
     for reverse in [false, true] {
         let (mut lg, mut lh, mut group) = (0.0, 0.0, 0usize);
         for i in 0..n.min(max_cats) {
@@ -276,6 +353,9 @@ fn categorical(feature: usize, hist: &[Bin], s: &Scan<'_>) -> Option<SplitInfo> 
                 continue;
             }
             group = 0;
+            if only.is_some_and(|o| o != i) {
+                continue;
+            }
             if let Some(found) = s.evaluate(lg, lh, lc, l2) {
                 let left: Vec<u8> =
                     (0..=i).map(|k| (if reverse { order[n - 1 - k] } else { order[k] }) as u8).collect();
@@ -303,7 +383,13 @@ mod tests {
             cat_l2: 10.0,
             min_data_per_group: 1,
             monotone: vec![],
+            path_smooth: 0.0,
+            extra_trees: false,
         }
+    }
+
+    fn leaf(total: Stats) -> LeafContext {
+        LeafContext { total, bounds: Bounds::default(), output: 0.0, seed: 0 }
     }
 
     #[test]
@@ -315,9 +401,10 @@ mod tests {
             missing_bin: None,
             zero_bin: 0,
             range: [0.0, 3.0],
+            zero_missing: false,
         };
         let total = Stats { g: 0.0, h: 6.0, count: 6 };
-        let s = best_split(0, &hist, &mapper, total, Bounds::default(), &params()).unwrap();
+        let s = best_split(0, &hist, &mapper, &leaf(total), &params()).unwrap();
         // Left = bins 0..=1: G=-6, H=4 -> 9; right: G=6, H=2 -> 18; parent 0. Gain 27.
         assert_eq!(s.threshold, 1);
         assert!((s.gain - 27.0).abs() < 1e-12);
@@ -333,9 +420,10 @@ mod tests {
             missing_bin: Some(2),
             zero_bin: 0,
             range: [0.0, 3.0],
+            zero_missing: false,
         };
         let total = Stats { g: -4.0, h: 6.0, count: 6 };
-        let s = best_split(0, &hist, &mapper, total, Bounds::default(), &params()).unwrap();
+        let s = best_split(0, &hist, &mapper, &leaf(total), &params()).unwrap();
         assert!(s.default_left);
         assert_eq!(s.left.count, 4);
     }
@@ -343,13 +431,18 @@ mod tests {
     #[test]
     fn monotone_constraint_rejects_wrong_direction() {
         let hist = [[4.0, 2.0], [-4.0, 2.0]];
-        let mapper =
-            BinMapper::Numeric { upper: vec![1.0, f64::INFINITY], missing_bin: None, zero_bin: 0, range: [0.0, 3.0] };
+        let mapper = BinMapper::Numeric {
+            upper: vec![1.0, f64::INFINITY],
+            missing_bin: None,
+            zero_bin: 0,
+            range: [0.0, 3.0],
+            zero_missing: false,
+        };
         let total = Stats { g: 0.0, h: 4.0, count: 4 };
         let mut p = params();
         p.monotone = vec![-1];
-        assert!(best_split(0, &hist, &mapper, total, Bounds::default(), &p).is_none());
+        assert!(best_split(0, &hist, &mapper, &leaf(total), &p).is_none());
         p.monotone = vec![1];
-        assert!(best_split(0, &hist, &mapper, total, Bounds::default(), &p).is_some());
+        assert!(best_split(0, &hist, &mapper, &leaf(total), &p).is_some());
     }
 }

@@ -12,12 +12,12 @@ use ironlearn_core::validate::check_sample_weight;
 use ironlearn_core::{bail, ensure, Error, Features, FitContext, Labels, Params, Progress, Result, Rng, TrainData};
 use rayon::prelude::*;
 
-use crate::binning::{bin_rows, fit_mappers, BinMapper, Binned};
+use crate::binning::{bin_rows, fit_mappers_by_feature, max_bins, BinMapper, Binned, Missing};
 use crate::booster::{EvalHistory, GbdtModel};
 use crate::features::{predict_columns, training_columns};
 use crate::learner::{grow, BinnedSplit, Grown, LearnerParams, Scratch};
 use crate::metric::{EvalData, Metric};
-use crate::objective::{resolve_objective, weighted_quantile, Builtin, Objective};
+use crate::objective::{resolve_objective, Builtin, Objective};
 use crate::phases::Phases;
 use crate::rank::default_label_gain;
 use crate::sparse_rows::SparseRows;
@@ -233,11 +233,7 @@ impl Trainer {
         check_sample_weight(data.weight, n)?;
         let (mut builtin, labels, classes) = resolve_objective(p, y)?;
         let train_bounds = boundaries(data.group, n, "training data")?;
-        if let Builtin::Lambdarank(r) = &mut builtin {
-            r.boundaries = train_bounds
-                .clone()
-                .ok_or_else(|| Error::InvalidValue("objective 'lambdarank' needs query groups (group sizes)".into()))?;
-        }
+        builtin.set_query_boundaries(train_bounds.as_deref())?;
         let labels = labels.into_owned();
         let objective: &dyn Objective = custom.as_deref().unwrap_or(&builtin);
         let k = objective.num_outputs();
@@ -263,9 +259,12 @@ impl Trainer {
                 format!("entry {i} is {}; use -1, 0 or 1", p.monotone_constraints[i]),
             ));
         }
+        let interaction_constraints = interaction_masks(&p.interaction_constraints, nf)?;
+        let max_bins = max_bins(p, nf)?;
         let mut ph = Phases::from_env();
         let mappers = ph.time("bin bounds", || {
-            fit_mappers(&columns, p.max_bin, p.min_data_in_bin, p.bin_construct_sample_cnt, p.seed)
+            let missing = Missing::from_params(p.use_missing, p.zero_as_missing);
+            fit_mappers_by_feature(&columns, &max_bins, p.min_data_in_bin, p.bin_construct_sample_cnt, p.seed, missing)
         })?;
         if init_model.is_none() {
             infos.iter_mut().zip(&mappers).for_each(|(info, m)| info.bin_info = Some(m.lightgbm_info()));
@@ -327,7 +326,9 @@ impl Trainer {
             split: SplitParams {
                 lambda_l1: p.lambda_l1,
                 lambda_l2: p.lambda_l2,
-                min_data_in_leaf: p.min_data_in_leaf,
+                // LightGBM raises it so: a leaf's count, estimated from its
+                // hessians, can read 1 for an empty leaf, which smoothing would value.
+                min_data_in_leaf: if p.path_smooth > 0.0 { p.min_data_in_leaf.max(2) } else { p.min_data_in_leaf },
                 min_sum_hessian_in_leaf: p.min_sum_hessian_in_leaf,
                 min_gain_to_split: p.min_gain_to_split,
                 max_cat_to_onehot: p.max_cat_to_onehot,
@@ -336,9 +337,15 @@ impl Trainer {
                 cat_l2: p.cat_l2,
                 min_data_per_group: p.min_data_per_group,
                 monotone: p.monotone_constraints.iter().map(|&c| c as i8).collect(),
+                path_smooth: p.path_smooth,
+                extra_trees: p.extra_trees,
             },
             num_leaves: p.num_leaves,
             max_depth: if p.max_depth > 0 { p.max_depth as usize } else { 0 },
+            feature_fraction_bynode: p.feature_fraction_bynode,
+            interaction_constraints,
+            seed: p.seed,
+            extra_seed: p.extra_seed,
         };
         let usable: Vec<usize> = (0..nf).filter(|&f| !mappers[f].is_trivial()).collect();
         let base_iterations = init_model.map_or(0, GbdtModel::num_iterations);
@@ -378,10 +385,6 @@ impl Trainer {
         Ok(t)
     }
 
-    fn objective(&self) -> &dyn Objective {
-        self.custom.as_deref().unwrap_or(&self.builtin)
-    }
-
     /// Adds a validation set, binned with the training bins; its metrics are
     /// reported from the next round on (and by [`Trainer::evaluate`] at once).
     pub fn add_valid(&mut self, name: &str, v: &TrainData<'_>) -> Result<()> {
@@ -403,6 +406,9 @@ impl Trainer {
             }
             (None, y) => y.values()?.to_vec(),
         };
+        for m in &self.metrics {
+            m.check_labels(&vlabels, self.k).map_err(|e| e.in_data(name))?;
+        }
         let scores = start_scores(&self.model, &v.x, v.init_score, rows)?;
         self.evals.push(Eval {
             name: name.to_string(),
@@ -434,10 +440,10 @@ impl Trainer {
         let iter = self.rounds;
         if let Some(init) = self.pending_init.take() {
             for c in 0..k {
-                self.scores[c * n..(c + 1) * n].iter_mut().for_each(|s| *s = init[c] + *s);
+                self.scores[c * n..(c + 1) * n].iter_mut().for_each(|s| *s += init[c]);
                 for e in self.evals.iter_mut() {
                     let rows = e.binned.n_rows;
-                    e.scores[c * rows..(c + 1) * rows].iter_mut().for_each(|s| *s = init[c] + *s);
+                    e.scores[c * rows..(c + 1) * rows].iter_mut().for_each(|s| *s += init[c]);
                 }
             }
             self.model.init_score = init;
@@ -465,7 +471,7 @@ impl Trainer {
             let (inb, oob) = draw_bag(n, p.bagging_fraction, &rng.fork(iter as u64));
             (self.bag, self.out_of_bag) = (Some(inb), oob);
         }
-        let quantile = self.objective().renew_quantile();
+        let objective: &dyn Objective = self.custom.as_deref().unwrap_or(&self.builtin);
         let nf = self.model.features.len();
         let (binned, mappers, lp, usable, bag, out_of_bag, gh, labels, w) = (
             &self.binned,
@@ -490,10 +496,10 @@ impl Trainer {
                 None => rows.iter_mut().enumerate().for_each(|(i, r)| *r = i as u32),
             }
             let gh_c = &gh[c * n..(c + 1) * n];
-            let mut grown = grow(binned, mappers, lp, &features, &mut rows[..in_bag], gh_c, &mut ws.scratch, ph);
-            if let Some(q) = quantile {
-                renew_leaves(&mut grown, &rows[..in_bag], labels, sc, w, q);
-            }
+            let tree_id = (iter * k + c) as u64;
+            let mut grown =
+                grow(binned, mappers, lp, &features, &mut rows[..in_bag], gh_c, &mut ws.scratch, ph, tree_id);
+            renew_leaves(objective, &mut grown, &rows[..in_bag], labels, sc, w);
             grown.tree.leaf_value.iter_mut().for_each(|v| *v *= p.learning_rate);
             if let Some(v) = grown.tree.leaf_value.iter().find(|v| !v.is_finite()) {
                 return Err(Error::InvalidValue(format!(
@@ -726,33 +732,7 @@ impl Trainer {
 /// The metrics the parameters ask for (the objective's default when none),
 /// checked against the number of outputs.
 pub(crate) fn metrics_for(p: &Gbdt, builtin: &Builtin, custom: bool, k: usize) -> Result<Vec<Metric>> {
-    let metrics: Vec<Metric> = if custom && p.metric.is_empty() {
-        Vec::new()
-    } else if p.metric.is_empty() {
-        Metric::parse("", builtin, &p.eval_at)?
-    } else {
-        let mut all = Vec::new();
-        for m in p.metric.iter().flat_map(|m| m.split(',')) {
-            for parsed in Metric::parse(m, builtin, &p.eval_at)? {
-                if !all.contains(&parsed) {
-                    all.push(parsed);
-                }
-            }
-        }
-        all
-    };
-    // A metric reads one score per row, or one per row and class: the wrong
-    // kind would read past the scores or score only the first class.
-    if let Some(m) = metrics.iter().find(|m| matches!(m, Metric::MultiLogloss | Metric::MultiError) != (k > 1)) {
-        bail!(
-            InvalidValue,
-            "Multiclass objective and metrics don't match: metric '{}' with {} model; use {}",
-            m.name(),
-            if k > 1 { format!("a {k}-class") } else { "a single-output".to_string() },
-            if k > 1 { "multi_logloss or multi_error" } else { "a metric of one score per row" }
-        );
-    }
-    Ok(metrics)
+    Metric::for_training(p, builtin, custom, k)
 }
 
 /// The leaf a row of binned data reaches through a tree's splits in bin space.
@@ -833,16 +813,45 @@ fn sample_features(nf: usize, usable: &[usize], fraction: f64, rng: &Rng) -> Vec
     mask
 }
 
-/// Refits each leaf to a weighted quantile of its rows' residuals (L1, quantile).
-fn renew_leaves(grown: &mut Grown, rows: &[u32], labels: &[f64], scores: &[f64], w: Option<&[f64]>, q: f64) {
+/// `interaction_constraints` as one mask over the features per constraint.
+fn interaction_masks(constraints: &[Vec<usize>], nf: usize) -> Result<Vec<Vec<bool>>> {
+    constraints
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            if c.is_empty() {
+                return Err(Error::param("interaction_constraints", format!("constraint {i} is empty")));
+            }
+            let mut mask = vec![false; nf];
+            for &f in c {
+                if f >= nf {
+                    return Err(Error::param(
+                        "interaction_constraints",
+                        format!("constraint {i} names feature {f}, but there are {nf} features (0 to {})", nf - 1),
+                    ));
+                }
+                mask[f] = true;
+            }
+            Ok(mask)
+        })
+        .collect()
+}
+
+/// Refits each leaf by the objective's rule (LightGBM's `RenewTreeOutput`: L1, quantile, MAPE).
+fn renew_leaves(
+    objective: &dyn Objective,
+    grown: &mut Grown,
+    rows: &[u32],
+    labels: &[f64],
+    scores: &[f64],
+    w: Option<&[f64]>,
+) {
     for (leaf, &(s, e)) in grown.leaf_ranges.iter().enumerate() {
         if s == e {
             continue;
         }
-        let mut res: Vec<(f64, f64)> = rows[s..e]
-            .iter()
-            .map(|&r| (labels[r as usize] - scores[r as usize], w.map_or(1.0, |w| w[r as usize])))
-            .collect();
-        grown.tree.leaf_value[leaf] = weighted_quantile(&mut res, q);
+        if let Some(v) = objective.renew_leaf(&rows[s..e], labels, scores, w) {
+            grown.tree.leaf_value[leaf] = v;
+        }
     }
 }

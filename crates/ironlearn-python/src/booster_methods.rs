@@ -4,7 +4,7 @@
 
 use std::any::Any;
 
-use ironlearn_boost::{GbdtModel, Importance};
+use ironlearn_boost::{GbdtModel, Importance, Transform};
 use ironlearn_core::{Data, Model, Parts};
 use numpy::{IntoPyArray, PyArray1};
 use pyo3::exceptions::{PyTypeError, PyValueError};
@@ -162,11 +162,16 @@ impl NativeModel {
         py.detach(|| b.evaluate(&crate::native_model::view(f.reborrow(), &e), name)).py()
     }
 
-    /// How raw scores become predictions: "identity", "exp", "sigmoid" or "softmax".
+    /// How raw scores become predictions: "identity", "exp", "sigmoid", "sigmoid:SCALE" or "softmax".
     #[getter]
     fn objective_transform(&self) -> PyResult<String> {
-        let t = serde_json::to_value(self.booster()?.transform()).expect("a transform serializes");
-        Ok(t.as_str().unwrap_or("identity").to_string())
+        Ok(match self.booster()?.transform() {
+            Transform::Identity => "identity".into(),
+            Transform::Exp => "exp".into(),
+            Transform::Sigmoid => "sigmoid".into(),
+            Transform::Softmax => "softmax".into(),
+            Transform::ScaledSigmoid(s) => format!("sigmoid:{s}"),
+        })
     }
 
     /// The value of leaf `leaf` of tree `tree`.
