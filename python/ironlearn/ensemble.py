@@ -196,6 +196,7 @@ class _GBDTBase(_GBDTParams):
         params = self._booster_params()
         params.pop("class_weight", None)
         metrics = [] if eval_metric is None else list(eval_metric) if isinstance(eval_metric, (list, tuple)) else [eval_metric]
+        metrics = [m for m in metrics if m is not None]  # LightGBM skips None entries
         feval = [_EvalFunctionWrapper(m, self) for m in metrics if callable(m)]
         names = [m for m in metrics if not callable(m)]
         # As LightGBM: eval_metric's names, then the metric of the parameters (any alias), else the objective's own

@@ -137,3 +137,22 @@ def test_a_trained_booster_evaluates_its_sets(cancer):
     assert b.eval_valid() == [("valid", "auc", pytest.approx(record["valid"]["auc"][-1], rel=1e-12), True)]
     assert b.eval_train()[0][2] == pytest.approx(record["train"]["auc"][-1], rel=1e-12)
     assert b.eval(valid, "again")[0][2] == pytest.approx(roc_auc_score(yv, b.predict(Xv)), rel=1e-12)
+
+
+def test_lightgbm_binary_label_rule_and_one_class(cancer):
+    """LightGBM's binary objective: labels > 0 are positive; one observed class still trains (and predicts it)."""
+    X, y, _, _ = cancer
+    multi = np.where(y == 1, 3, 0) + (np.arange(len(y)) % 2) * (y == 1)  # 0, 3 or 4: positive when > 0
+    a = ilb.train({"objective": "binary", "verbose": -1}, ilb.Dataset(X, multi), 5)
+    b = ilb.train({"objective": "binary", "verbose": -1}, ilb.Dataset(X, y), 5)
+    np.testing.assert_array_equal(a.predict(X), b.predict(X))
+    ones = ilb.train({"objective": "binary", "metric": "average_precision", "verbose": -1}, ilb.Dataset(X, np.ones(len(y))), 2)
+    assert np.all(ones.predict(X) > 0.99)
+
+
+def test_xendcg_trains_with_query_groups():
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(300, 4))
+    y = np.clip((X[:, 0] * 2).round(), 0, 3)
+    b = ilb.train({"objective": "rank_xendcg", "verbose": -1, "min_data_in_leaf": 5}, ilb.Dataset(X, y, group=[30] * 10), 10)
+    assert np.corrcoef(b.predict(X), y)[0, 1] > 0.5

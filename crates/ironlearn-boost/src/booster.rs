@@ -19,7 +19,14 @@ use crate::Gbdt;
 pub struct EvalHistory {
     pub data: String,
     pub metric: String,
+    /// NaN (a metric undefined on the data) is written as JSON null and read back as NaN.
+    #[serde(deserialize_with = "values_with_nan")]
     pub values: Vec<f64>,
+}
+
+fn values_with_nan<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Vec<f64>, D::Error> {
+    let values: Vec<Option<f64>> = Deserialize::deserialize(d)?;
+    Ok(values.into_iter().map(|v| v.unwrap_or(f64::NAN)).collect())
 }
 
 /// A fitted gradient-boosted ensemble.
@@ -425,5 +432,20 @@ impl GbdtModel {
                 Ok(tree)
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::EvalHistory;
+
+    #[test]
+    fn a_nan_metric_value_reads_back_from_the_model_state() {
+        let h = EvalHistory { data: "valid".into(), metric: "auc".into(), values: vec![0.5, f64::NAN] };
+        let json = serde_json::to_string(&h).unwrap();
+        assert!(json.contains("null"), "{json}");
+        let back: EvalHistory = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.values[0], 0.5);
+        assert!(back.values[1].is_nan());
     }
 }

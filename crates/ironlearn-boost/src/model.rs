@@ -88,8 +88,10 @@ impl Learn for Gbdt {
     fn task(&self) -> Option<Task> {
         match self.objective.as_str() {
             "auto" => None,
-            "binary" | "multiclass" | "softmax" => Some(Task::Classification),
-            "lambdarank" => Some(Task::Ranking),
+            "binary" | "multiclass" | "softmax" | "multiclassova" | "multiclass_ova" | "ova" | "ovr" => {
+                Some(Task::Classification)
+            }
+            "lambdarank" | "rank_xendcg" | "xendcg" | "xe_ndcg" | "xe_ndcg_mart" | "xendcg_mart" => Some(Task::Ranking),
             _ => Some(Task::Regression),
         }
     }
@@ -107,7 +109,7 @@ impl Fitted for GbdtModel {
     fn task(&self) -> Task {
         if self.is_classifier() {
             Task::Classification
-        } else if self.objective == "lambdarank" {
+        } else if matches!(self.objective.as_str(), "lambdarank" | "rank_xendcg") {
             Task::Ranking
         } else {
             Task::Regression

@@ -483,7 +483,12 @@ pub(crate) fn resolve_objective<'y>(p: &Gbdt, y: &'y Target) -> Result<Resolved<
         || (name == "auto" && matches!(y, Target::Labels(_)));
     if classify {
         let labels = y.labels()?;
-        labels.check_two_classes()?;
+        // LightGBM trains an explicit binary objective on one observed class (it
+        // predicts that class); a class list of two is that case, anything else
+        // needs two classes present.
+        if !(name == "binary" && labels.classes().len() == 2) {
+            labels.check_two_classes()?;
+        }
         let k = labels.n_classes();
         let objective = match name {
             "binary" => {
