@@ -2620,7 +2620,8 @@ class Booster:
                 walk(node["right_child"], depth + 1, t, row["node_index"])
             else:
                 row["value"] = node["leaf_value"]
-                if set(node) != {"leaf_value", "leaf_count"} and "leaf_index" in node:
+                # A tree of one leaf has its value only (LightGBM dumps nothing else for it).
+                if parent is not None and set(node) != {"leaf_value", "leaf_count"} and "leaf_index" in node:
                     row.update(weight=node.get("leaf_weight", np.nan), count=node.get("leaf_count"))
                 rows.append(row)
 

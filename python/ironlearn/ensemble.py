@@ -254,7 +254,8 @@ class _GBDTBase(_GBDTParams):
         self.n_estimators_ = self._model.num_iterations
         self.n_iter_ = self.n_estimators_
         obj = self._objective_value()
-        self.objective_ = obj if callable(obj) else self._model.objective
+        # As LightGBM: the objective as given (an alias such as "ovr" included), else the one chosen for the target.
+        self.objective_ = obj if callable(obj) or (isinstance(obj, str) and obj != "auto") else self._model.objective
         self.feature_name_ = booster.feature_name()
         return self
 
@@ -274,7 +275,8 @@ class _GBDTBase(_GBDTParams):
         self.n_estimators_ = self._model.num_iterations
         self.n_iter_ = self.n_estimators_
         obj = self._objective_value()
-        self.objective_ = obj if callable(obj) else self._model.objective
+        # As LightGBM: the objective as given (an alias such as "ovr" included), else the one chosen for the target.
+        self.objective_ = obj if callable(obj) or (isinstance(obj, str) and obj != "auto") else self._model.objective
         self.feature_name_ = self.booster_.feature_name()
         self.best_iteration_ = self.booster_.best_iteration
 

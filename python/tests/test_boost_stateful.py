@@ -156,3 +156,13 @@ def test_xendcg_trains_with_query_groups():
     y = np.clip((X[:, 0] * 2).round(), 0, 3)
     b = ilb.train({"objective": "rank_xendcg", "verbose": -1, "min_data_in_leaf": 5}, ilb.Dataset(X, y, group=[30] * 10), 10)
     assert np.corrcoef(b.predict(X), y)[0, 1] > 0.5
+
+
+def test_one_leaf_tree_rows_and_objective_alias_as_lightgbm():
+    rng = np.random.default_rng(2)
+    X, y = np.ones((10, 2)), rng.uniform(size=10)
+    df = ilb.train({"objective": "binary", "verbose": -1}, ilb.Dataset(X, (y > 0.5).astype(int)), 3).trees_to_dataframe()
+    assert len(df) == 1 and df.loc[0, "weight"] is None and df.loc[0, "count"] is None and df.loc[0, "value"] is not None
+    Xc = rng.normal(size=(90, 3))
+    m = ilb.LGBMClassifier(objective="ovr", n_estimators=3, verbose=-1).fit(Xc, np.arange(90) % 3)
+    assert m.objective_ == "ovr"
