@@ -138,7 +138,8 @@ class _GBDTParams(IronEstimator):
     Parameters
     ----------
     boosting_type : str, default="gbdt"
-        The boosting type; only "gbdt" is implemented.
+        The boosting type: "gbdt", or "rf" (a random forest: trees fit from the starting score on
+        their own bags, unshrunk, averaged; needs bagging or feature_fraction < 1).
 
     num_leaves : int, default=31
         The maximum number of leaves per tree. Must be an integer in [2, 131072].

@@ -150,7 +150,32 @@ impl GbdtModel {
         Ok(self.raw_from_prepared(prepared.view(), num_iteration))
     }
 
+    /// A random forest (`boosting = "rf"`): the prediction is the trees'
+    /// average (each tree carries the starting score), not their sum.
+    pub(crate) fn averaged(&self) -> bool {
+        self.params.boosting == "rf"
+    }
+
+    /// For a forest, the number the trees' sum is divided by (rounds used), else 1.
+    fn divisor(&self, num_iteration: Option<usize>) -> f64 {
+        if self.averaged() {
+            (self.n_trees(num_iteration) / self.num_outputs.max(1)).max(1) as f64
+        } else {
+            1.0
+        }
+    }
+
     pub(crate) fn raw_from_prepared(&self, x: ArrayView2<'_, f64>, num_iteration: Option<usize>) -> Array2<f64> {
+        let mut raw = self.sum_from_prepared(x, num_iteration);
+        let d = self.divisor(num_iteration);
+        if d != 1.0 {
+            // A forest's starting score is 0 (its trees carry it), so the whole sum is averaged.
+            raw.mapv_inplace(|v| v / d);
+        }
+        raw
+    }
+
+    fn sum_from_prepared(&self, x: ArrayView2<'_, f64>, num_iteration: Option<usize>) -> Array2<f64> {
         let x = x.as_standard_layout();
         let (n, nf) = x.dim();
         let k = self.num_outputs;
@@ -243,7 +268,8 @@ impl GbdtModel {
                 phi
             })
             .collect();
-        let flat: Vec<f64> = rows.into_iter().flatten().collect();
+        let d = self.divisor(num_iteration);
+        let flat: Vec<f64> = rows.into_iter().flatten().map(|v| v / d).collect();
         Ok(Array2::from_shape_vec((x.nrows(), (nf + 1) * k), flat).expect("contributions"))
     }
 

@@ -152,7 +152,7 @@ impl GbdtModel {
         for (i, t) in self.trees[start * k..end * k].iter().enumerate() {
             // LightGBM has no starting score of its own: it lives in the first round's leaves.
             let offset = if start == 0 && i < k { self.init_score[i] } else { 0.0 };
-            let shrinkage = if start == 0 && i < k { 1.0 } else { self.params.learning_rate };
+            let shrinkage = if (start == 0 && i < k) || self.averaged() { 1.0 } else { self.params.learning_rate };
             let body = tree_text(t, offset, shrinkage).map_err(|e| e.prefixed(&format!("tree {}", start * k + i)))?;
             trees.push(format!("Tree={i}\n{body}\n"));
         }
@@ -175,6 +175,9 @@ impl GbdtModel {
         writeln!(s, "max_feature_idx={}", names.len().saturating_sub(1)).unwrap();
         if let Some(o) = objective {
             writeln!(s, "objective={o}").unwrap();
+        }
+        if self.averaged() {
+            s.push_str("average_output\n");
         }
         writeln!(s, "feature_names={}", names.join(" ")).unwrap();
         if !self.params.monotone_constraints.is_empty() {

@@ -34,6 +34,8 @@ pub fn from_lightgbm_text(text: &str) -> Result<GbdtModel> {
     let mut header = std::collections::HashMap::new();
     let mut trees_text: Vec<std::collections::HashMap<String, String>> = Vec::new();
     let mut current: Option<std::collections::HashMap<String, String>> = None;
+    // A random forest: the prediction is the trees' average.
+    let mut average = false;
     for line in lines {
         if line == "end of trees" {
             break;
@@ -51,7 +53,7 @@ pub fn from_lightgbm_text(text: &str) -> Result<GbdtModel> {
                 None => header.insert(k.to_string(), v.to_string()),
             };
         } else if line == "average_output" {
-            bail!(NotImplemented, "LightGBM random-forest models (average_output) cannot be imported yet");
+            average = true;
         }
     }
     if let Some(t) = current.take() {
@@ -123,8 +125,9 @@ pub fn from_lightgbm_text(text: &str) -> Result<GbdtModel> {
         "LightGBM model: {} trees for {per_iter} per iteration",
         trees.len()
     );
+    let params = if average { Gbdt { boosting: "rf".into(), ..Gbdt::default() } } else { Gbdt::default() };
     Ok(GbdtModel {
-        params: Gbdt::default(),
+        params,
         features,
         objective,
         transform,

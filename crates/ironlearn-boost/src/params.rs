@@ -72,7 +72,8 @@ hyperparams! {
         /// multiclassova (one-vs-all), lambdarank, rank_xendcg.
         objective: String = "auto".into(), alias("objective_type", "app", "application", "loss"),
             domain(Domain::choice(OBJECTIVES));
-        /// The boosting type; only "gbdt" is implemented.
+        /// The boosting type: "gbdt", or "rf" (a random forest: trees fit from the starting score on
+        /// their own bags, unshrunk, averaged; needs bagging or feature_fraction < 1).
         boosting: String = "gbdt".into(), alias("boosting_type", "boost");
         /// The number of boosting rounds.
         n_estimators: usize = 100, alias("num_iterations", "num_iteration", "n_iter", "num_tree", "num_trees",

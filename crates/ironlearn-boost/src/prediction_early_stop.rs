@@ -34,7 +34,7 @@ impl GbdtModel {
     ) -> Result<Array2<f64>> {
         ensure!(freq > 0, InvalidValue, "pred_early_stop_freq must be positive, got {freq}");
         ensure!(margin >= 0.0, InvalidValue, "pred_early_stop_margin must be >= 0, got {margin}");
-        if !self.may_stop_early() {
+        if !self.may_stop_early() || self.averaged() {
             return self.predict_raw(x, num_iteration);
         }
         let k = self.num_outputs;

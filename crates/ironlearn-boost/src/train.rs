@@ -178,6 +178,8 @@ pub struct Trainer {
     pub stalled: bool,
     /// The starting score, added to every score when the first round starts.
     pending_init: Option<Vec<f64>>,
+    /// `boosting = "rf"`: the starting score every tree is fit from.
+    forest: Option<Forest>,
     ph: Phases,
 }
 
@@ -197,12 +199,24 @@ impl Trainer {
         custom: Option<std::sync::Arc<dyn Objective>>,
     ) -> Result<Trainer> {
         params.validate()?;
-        if params.boosting != "gbdt" {
-            bail!(
-                NotImplemented,
-                "boosting '{}' (only 'gbdt' is implemented; dart, goss and rf are not)",
-                params.boosting
-            );
+        match params.boosting.as_str() {
+            "gbdt" => {}
+            "rf" => {
+                let bagging = params.bagging_freq > 0 && params.bagging_fraction < 1.0 && params.bagging_fraction > 0.0;
+                ensure!(
+                    bagging || params.feature_fraction < 1.0,
+                    InvalidValue,
+                    "boosting 'rf' needs row or feature sampling: set bagging_freq > 0 with bagging_fraction < 1, \
+                     or feature_fraction < 1 (else every tree is the same)"
+                );
+                ensure!(custom.is_none(), InvalidValue, "boosting 'rf' needs a built-in objective, not a custom one");
+                ensure!(
+                    init_model.is_none(),
+                    NotImplemented,
+                    "continuing a random forest ('rf') from an initial model"
+                );
+            }
+            other => bail!(NotImplemented, "boosting '{other}' (gbdt and rf are implemented; dart and goss are not)"),
         }
         let threads = if params.num_threads == 0 {
             std::thread::available_parallelism().map_or(1, |n| n.get())
@@ -317,6 +331,12 @@ impl Trainer {
         model.packed = Default::default();
         // As in LightGBM, the starting score joins the scores with the first
         // round (its first trees carry it there): until then they are 0.
+        // A forest's trees each carry the starting score and are averaged: its own starting score is 0.
+        let forest = (p.boosting == "rf").then(|| {
+            let init = std::mem::replace(&mut model.init_score, vec![0.0; k]);
+            let base = init.iter().flat_map(|&v| std::iter::repeat_n(v, n)).collect();
+            Forest { init, base }
+        });
         let pending_init = (init_model.is_none() && model.init_score.iter().any(|&v| v != 0.0))
             .then(|| std::mem::replace(&mut model.init_score, vec![0.0; k]));
         let scores = start_scores(&model, &data.x, data.init_score, n)?;
@@ -377,6 +397,7 @@ impl Trainer {
             rounds: 0,
             stalled: false,
             pending_init,
+            forest,
             ph,
         };
         for (name, v) in valid {
@@ -461,8 +482,12 @@ impl Trainer {
             }
             None => {
                 let objective = self.custom.as_deref().unwrap_or(&self.builtin);
-                let (scores, labels, w, gh) = (&self.scores, &self.labels, self.weight.as_deref(), &mut self.gh);
-                self.ph.time("gradients", || objective.gradients(scores, labels, w, gh));
+                // A forest's gradients are those at its starting score, the same every round.
+                let scores = self.forest.as_ref().map_or(&self.scores, |f| &f.base);
+                if self.forest.is_none() || iter == 0 {
+                    let (labels, w, gh) = (&self.labels, self.weight.as_deref(), &mut self.gh);
+                    self.ph.time("gradients", || objective.gradients(scores, labels, w, gh));
+                }
             }
         }
         let p = &self.p;
@@ -484,6 +509,9 @@ impl Trainer {
             &self.labels,
             self.weight.as_deref(),
         );
+        let forest = self.forest.as_ref();
+        // A forest's trees are not shrunk.
+        let shrinkage = if forest.is_some() { 1.0 } else { p.learning_rate };
         // Grows output `c`'s tree and adds it to the training scores `sc`.
         let grow_output = |c: usize, sc: &mut [f64], ws: &mut Workspace, ph: &mut Phases| -> Result<Grown> {
             let features =
@@ -499,8 +527,18 @@ impl Trainer {
             let tree_id = (iter * k + c) as u64;
             let mut grown =
                 grow(binned, mappers, lp, &features, &mut rows[..in_bag], gh_c, &mut ws.scratch, ph, tree_id);
-            renew_leaves(objective, &mut grown, &rows[..in_bag], labels, sc, w);
-            grown.tree.leaf_value.iter_mut().for_each(|v| *v *= p.learning_rate);
+            match forest {
+                // A forest's leaves are renewed from the starting score and carry it (LightGBM's AddBias).
+                Some(f) => {
+                    renew_leaves(objective, &mut grown, &rows[..in_bag], labels, &f.base[c * n..(c + 1) * n], w);
+                    if grown.tree.num_splits() > 0 && f.init[c].abs() > 1e-15 {
+                        grown.tree.leaf_value.iter_mut().for_each(|v| *v += f.init[c]);
+                        grown.tree.internal_value.iter_mut().for_each(|v| *v += f.init[c]);
+                    }
+                }
+                None => renew_leaves(objective, &mut grown, &rows[..in_bag], labels, sc, w),
+            }
+            grown.tree.leaf_value.iter_mut().for_each(|v| *v *= shrinkage);
             if let Some(v) = grown.tree.leaf_value.iter().find(|v| !v.is_finite()) {
                 return Err(Error::InvalidValue(format!(
                     "training diverged in round {}: a leaf value is {v}; lower learning_rate (now {}) \
@@ -618,11 +656,21 @@ impl Trainer {
                 boundaries: e.boundaries.as_deref(),
                 label_gain: &self.label_gain,
             };
+            let scores = self.readable(&e.scores);
             for m in &self.metrics {
-                results.push((e.name.clone(), m.name(), m.eval(&e.scores, &ed), m.higher_is_better()));
+                results.push((e.name.clone(), m.name(), m.eval(&scores, &ed), m.higher_is_better()));
             }
         }
         results
+    }
+
+    /// Scores as the model predicts them: a forest's sums averaged over its rounds.
+    fn readable<'s>(&self, scores: &'s [f64]) -> std::borrow::Cow<'s, [f64]> {
+        let rounds = self.rounds;
+        match &self.forest {
+            Some(_) if rounds > 1 => scores.iter().map(|v| v / rounds as f64).collect(),
+            _ => std::borrow::Cow::Borrowed(scores),
+        }
     }
 
     /// The metrics on the training data (`data = None`) or on validation set `i`, at the current scores.
@@ -637,10 +685,11 @@ impl Trainer {
             }
         };
         let ed = EvalData { labels, weights, boundaries: bounds, label_gain: &self.label_gain };
+        let scores = self.readable(scores);
         Ok(self
             .metrics
             .iter()
-            .map(|m| (name.to_string(), m.name(), m.eval(scores, &ed), m.higher_is_better()))
+            .map(|m| (name.to_string(), m.name(), m.eval(&scores, &ed), m.higher_is_better()))
             .collect())
     }
 
@@ -733,6 +782,15 @@ impl Trainer {
 /// checked against the number of outputs.
 pub(crate) fn metrics_for(p: &Gbdt, builtin: &Builtin, custom: bool, k: usize) -> Result<Vec<Metric>> {
     Metric::for_training(p, builtin, custom, k)
+}
+
+/// A random forest's fixed starting point (LightGBM's `RF`): every tree is
+/// fit to the gradients at the starting score, on its own bag, unshrunk, and
+/// carries that score; the scores kept are the trees' sums, averaged to read.
+struct Forest {
+    init: Vec<f64>,
+    /// The starting score of every row and output, output-major.
+    base: Vec<f64>,
 }
 
 /// The leaf a row of binned data reaches through a tree's splits in bin space.

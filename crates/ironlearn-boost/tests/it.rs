@@ -279,3 +279,40 @@ fn saved_as_lightgbm_text_a_model_reads_back_predicting_the_same() {
     let tail = from_lightgbm_text(&model.to_lightgbm_text(Some(4), 8).unwrap()).unwrap();
     assert_eq!(tail.num_iterations(), 4);
 }
+
+#[test]
+fn a_random_forest_averages_its_trees_whatever_the_thread_count() {
+    let (x, y) = mixed_table(2000, 11);
+    let params = |threads| Gbdt {
+        boosting: "rf".into(),
+        n_estimators: 12,
+        bagging_fraction: 0.6,
+        bagging_freq: 1,
+        num_threads: threads,
+        ..Default::default()
+    };
+    let data = Dataset::supervised(Features::Table(&x), &y);
+    let model = train(&params(1), &data, &mut FitContext::default()).unwrap();
+    assert_eq!(file(&model), file(&train(&params(3), &data, &mut FitContext::default()).unwrap()));
+    // The raw score is the mean of the trees, each carrying the starting score (which is 0 here).
+    assert!(model.init_score().iter().all(|&v| v == 0.0));
+    let raw = model.predict_raw(Features::Table(&x), None).unwrap();
+    let leaves = model.predict_leaf(Features::Table(&x), None).unwrap();
+    for i in [0, 7, 1999] {
+        for c in 0..3 {
+            let sum: f64 = (0..12).map(|r| model.trees()[r * 3 + c].leaf_value[leaves[[i, r * 3 + c]] as usize]).sum();
+            assert!((raw[[i, c]] - sum / 12.0).abs() < 1e-12);
+        }
+    }
+    // LightGBM's text marks it average_output and reads back the same.
+    let text = model.to_lightgbm_text(None, 0).unwrap();
+    assert!(text.contains("\naverage_output\n"));
+    let back = from_lightgbm_text(&text).unwrap();
+    let diff =
+        (&back.predict_raw(Features::Table(&x), None).unwrap() - &raw).mapv(f64::abs).fold(0.0f64, |a, &b| a.max(b));
+    assert!(diff < 1e-12, "{diff}");
+    // Without sampling every tree would be the same: refused.
+    let same = Gbdt { bagging_freq: 0, ..params(1) };
+    let e = train(&same, &data, &mut FitContext::default()).unwrap_err().to_string();
+    assert!(e.contains("needs row or feature sampling"), "{e}");
+}
