@@ -2125,6 +2125,12 @@ class Booster:
             self._load_str(model_str)
         elif train_set is not None:
             self._start_training(train_set)
+        loaded = getattr(self, "_text_params", None)
+        if loaded is not None:
+            # As LightGBM: a LightGBM text model brings its parameters, which replace any given.
+            if params:
+                warnings.warn("Ignoring params argument, using parameters from model file.", UserWarning, stacklevel=2)
+            self.params = loaded
 
     def reset_parameter(self, params: dict) -> "Booster":
         """Changes parameters for the rounds ``train`` grows next (the ``reset_parameter`` callback calls it).
@@ -2469,7 +2475,9 @@ class Booster:
     def _load_bytes(self, data: bytes):
         head = data.lstrip()[:64]
         if head.startswith(b"tree"):
-            self._native = _native.import_lightgbm(data.decode("utf-8"))
+            text = data.decode("utf-8")
+            self._native = _native.import_lightgbm(text)
+            self._text_params = _lightgbm_text_params(text)
         elif head.startswith(b"{"):
             self._native = _native.import_xgboost(data.decode("utf-8"))
         else:
@@ -2756,6 +2764,35 @@ class Booster:
         self._load_bytes(state["model"])
         self.best_iteration = state["best_iteration"]
         self.best_score = state["best_score"]
+
+
+def _lightgbm_text_params(text: str) -> dict:
+    """The ``parameters:`` block of a LightGBM text model as a dict: numbers as numbers, ``a,b`` as lists."""
+    start, end = text.find("\nparameters:\n"), text.find("\nend of parameters")
+    if start < 0 or end < start:
+        return {}
+
+    def value(v: str):
+        for cast in (int, float):
+            try:
+                return cast(v)
+            except ValueError:
+                pass
+        return v
+
+    params: dict = {}
+    for line in text[start + len("\nparameters:\n"):end].splitlines():
+        line = line.strip()
+        if not (line.startswith("[") and line.endswith("]") and ": " in line):
+            continue
+        name, raw = line[1:-1].split(": ", 1)
+        if raw.startswith("[") or name in ("interaction_constraints",):
+            params[name] = raw  # nested lists stay text, as written
+        elif "," in raw:
+            params[name] = [value(v) for v in raw.split(",") if v != ""]
+        elif raw != "":
+            params[name] = value(raw)
+    return params
 
 
 #: LightGBM's objective names for "no objective": gradients come from ``update(fobj=...)``.

@@ -178,3 +178,14 @@ def test_random_forest_as_lightgbm(rng, objective, target):
     assert err(ours.predict(X[1000:])) <= 1.2 * err(ref.predict(X[1000:])) + 1e-3
     with pytest.raises(ilb.LightGBMError, match="needs row or feature sampling"):
         ilb.train({**params, "bagging_freq": 0}, ilb.Dataset(X, t), 3)
+
+
+def test_a_lightgbm_text_model_brings_its_parameters(rng):
+    X = rng.integers(1, 10, size=(300, 3)).astype(float)
+    y = rng.uniform(size=300)
+    for text in (ilb.train({"num_leaves": 7, "verbose": -1}, ilb.Dataset(X, y, categorical_feature=[0, 2]), 2).model_to_string(),
+                 lightgbm.train({"num_leaves": 7, "verbose": -1}, lightgbm.Dataset(X, y, categorical_feature=[0, 2]), 2).model_to_string()):
+        loaded = ilb.Booster(model_str=text)
+        assert loaded.params["num_leaves"] == 7 and loaded.params["categorical_feature"] == [0, 2]
+        with pytest.warns(UserWarning, match="Ignoring params argument"):
+            assert ilb.Booster(params={"num_leaves": 3}, model_str=text).params["num_leaves"] == 7
