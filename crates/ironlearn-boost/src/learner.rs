@@ -555,21 +555,7 @@ mod tests {
 
     #[test]
     fn node_features_are_a_sample_of_the_tree_features_within_the_constraints() {
-        let split = SplitParams {
-            lambda_l1: 0.0,
-            lambda_l2: 0.0,
-            min_data_in_leaf: 1,
-            min_sum_hessian_in_leaf: 0.0,
-            min_gain_to_split: 0.0,
-            max_cat_to_onehot: 4,
-            max_cat_threshold: 32,
-            cat_smooth: 10.0,
-            cat_l2: 10.0,
-            min_data_per_group: 1,
-            monotone: vec![],
-            path_smooth: 0.0,
-            extra_trees: false,
-        };
+        let split = crate::split::tests::params();
         let mut p = LearnerParams {
             split,
             num_leaves: 31,

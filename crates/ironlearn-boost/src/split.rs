@@ -367,10 +367,11 @@ fn categorical(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn params() -> SplitParams {
+    /// Split settings that let any split through (shared by the learner's tests).
+    pub(crate) fn params() -> SplitParams {
         SplitParams {
             lambda_l1: 0.0,
             lambda_l2: 0.0,
