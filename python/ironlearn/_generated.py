@@ -137,9 +137,12 @@ class _GBDTParams(IronEstimator):
 
     Parameters
     ----------
-    boosting_type : str, default="gbdt"
-        The boosting type: "gbdt", or "rf" (a random forest: trees fit from the starting score on
-        their own bags, unshrunk, averaged; needs bagging or feature_fraction < 1).
+    boosting_type : {"gbdt", "dart", "goss", "rf"}, default="gbdt"
+        The boosting type: "gbdt", "dart" (each round drops earlier trees, fits the new one without
+        them, then scales it and them down: drop_rate, max_drop, skip_drop, xgboost_dart_mode,
+        uniform_drop, drop_seed), "goss" (gbdt with data_sample_strategy "goss"), or "rf" (a random
+        forest: trees fit from the starting score on their own bags, unshrunk, averaged; needs
+        bagging, feature_fraction < 1 or GOSS).
 
     num_leaves : int, default=31
         The maximum number of leaves per tree. Must be an integer in [2, 131072].
@@ -228,7 +231,7 @@ class _GBDTParams(IronEstimator):
         "wants_scaling": False,
     }
     _params = {  # Python name: (Rust name, domain)
-        "boosting_type": ("boosting", {"type": "any"}),
+        "boosting_type": ("boosting", {"type": "choice", "values": ("gbdt", "dart", "goss", "rf")}),
         "num_leaves": ("num_leaves", {"type": "int", "min": 2, "max": 131072}),
         "max_depth": ("max_depth", {"type": "int", "min": -1}),
         "learning_rate": ("learning_rate", {"type": "float", "min": 0.0, "min_open": True}),

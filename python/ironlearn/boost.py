@@ -35,8 +35,7 @@ asks for the feature (``NOT_IMPLEMENTED_PARAMS``); training goes on without it:
 
 - ``use_quantized_grad=True``: exact (not quantized) gradients are used;
 - ``enable_bundle=True``: features are not bundled (no exclusive feature bundling);
-- ``max_conflict_rate > 0``: features are not bundled, so no conflicts are allowed;
-- ``Dataset(position=...)``: no position debiasing; the positions are ignored.
+- ``max_conflict_rate > 0``: features are not bundled, so no conflicts are allowed.
 
 Refused with ``NotImplementedError`` unless at their default: ``tree_learner``,
 ``device_type``/``device``. Any other
@@ -55,6 +54,7 @@ import abc
 import base64
 import collections
 import json
+import re
 import numbers
 import os
 import tempfile
@@ -543,7 +543,7 @@ NO_EFFECT_PARAMS = frozenset({
     "header", "two_round", "feature_pre_filter", "predict_disable_shape_check",
     # GPU devices (device_type other than 'cpu' is refused)
     "num_gpu", "gpu_platform_id", "gpu_device_id", "gpu_use_dp",
-    # settings of quantized training, bundling and position debiasing, which only act with them
+    # settings of quantized training and bundling, which only act with them
     # (see NOT_IMPLEMENTED_PARAMS)
     "num_grad_quant_bins", "quant_train_renew_leaf", "stochastic_rounding",
 })
@@ -555,7 +555,6 @@ NOT_IMPLEMENTED_PARAMS = {
     "use_quantized_grad": "exact (not quantized) gradients are used",
     "enable_bundle": "features are not bundled (exclusive feature bundling is not implemented)",
     "max_conflict_rate": "features are not bundled, so no conflicts are allowed",
-    "position": "no position debiasing: Dataset(position=...) is ignored",
 }
 
 #: LightGBM parameters that are accepted only at their default value (another
@@ -563,20 +562,9 @@ NOT_IMPLEMENTED_PARAMS = {
 _IGNORED_IF_DEFAULT = {"tree_learner": "serial", "device_type": "cpu", "device": "cpu"}
 
 
-def _no_penalties(v) -> bool:
-    return all(float(x) == 0.0 for x in np.ravel(np.asarray(v if v is not None else [], dtype=object)))
-
-
 #: LightGBM parameters (by main name; their aliases too) of features ironlearn's booster does not have: accepted
 #: only at a value that asks for nothing, another raises NotImplementedError. name -> (asks for nothing?, the feature).
-_REFUSED_UNLESS_DEFAULT = {
-    "forcedsplits_filename": (lambda v: not os.fspath(v), "forced splits from a JSON file"),
-    "forcedbins_filename": (lambda v: not os.fspath(v), "forced bin boundaries from a JSON file"),
-    "cegb_tradeoff": (lambda v: float(v) == 1.0, "cost-effective gradient boosting"),
-    "cegb_penalty_split": (lambda v: float(v) == 0.0, "cost-effective gradient boosting"),
-    "cegb_penalty_feature_lazy": (_no_penalties, "cost-effective gradient boosting"),
-    "cegb_penalty_feature_coupled": (_no_penalties, "cost-effective gradient boosting"),
-}
+_REFUSED_UNLESS_DEFAULT: dict = {}
 
 #: LightGBM parameters the Python layer takes itself (early stopping runs as LightGBM's callback does).
 _EARLY_STOPPING_ALIASES = ("early_stopping_round", "early_stopping_rounds", "early_stopping", "n_iter_no_change")
@@ -593,8 +581,6 @@ def _asks_for(name: str, value) -> bool:
         return False
     if name == "max_conflict_rate":
         return float(value) > 0
-    if name == "position":
-        return True
     if isinstance(value, str):
         return value.strip().lower() not in ("false", "0", "")
     return bool(value)
@@ -1157,10 +1143,22 @@ class Dataset:
         self._set_given_fields()
 
     def _update_params(self, params) -> "Dataset":
-        if params:
-            from copy import deepcopy
+        """Merges ``params`` (LightGBM's rule): once constructed, a change to a parameter the data was built with
+        raises LightGBM's error, unless the raw data was kept, which is then rebuilt with the new parameters."""
+        if not params:
+            return self
+        from copy import deepcopy
 
-            self.params.update(deepcopy(params))
+        params = deepcopy(params)
+        if self._handle is not None:
+            try:
+                _check_dataset_params_change(self.params, params)
+                return self
+            except LightGBMError:
+                if self.data is None:
+                    raise
+                self._handle = None
+        self.params.update(params)
         return self
 
     def get_params(self) -> dict:
@@ -1536,8 +1534,8 @@ class Dataset:
     def feature_num_bin(self, feature) -> int:
         """The number of bins training gives a feature (by index or name); 0 for one that cannot split.
 
-        ironlearn's bins, which can differ from LightGBM's (it gives 0 its own
-        bin even where the data has no zero).
+        Numeric bins follow LightGBM's rule (zero has a bin of its own even
+        where the data has no zero).
         """
         names = self.get_feature_name()
         if isinstance(feature, str):
@@ -1545,7 +1543,8 @@ class Dataset:
                 raise LightGBMError(f"feature '{feature}' is not one of the Dataset's features {names}")
             feature = names.index(feature)
         if not 0 <= int(feature) < len(names):
-            raise LightGBMError(f"feature index {feature} is out of range: the Dataset has {len(names)} features")
+            raise LightGBMError(f"Tried to retrieve number of bins for feature index {feature}, "
+                                f"but the valid feature indices are [0, {len(names) - 1}].")
         return int(self._bins()[0][int(feature)])
 
     def _dump_text(self, filename):
@@ -1672,6 +1671,47 @@ _DATASET_PARAMS = (
 
 def _dataset_param_names() -> set:
     return _ConfigAliases.get(*_DATASET_PARAMS)
+
+
+#: What a constructed Dataset was built with and cannot change (LightGBM's ``CheckDatasetResetConfig``, in its
+#: order), with LightGBM's defaults for a parameter not given.
+_FIXED_DATASET_PARAMS = {
+    "data_random_seed": 1, "max_bin": 255, "max_bin_by_feature": "", "bin_construct_sample_cnt": 200000,
+    "min_data_in_bin": 3, "use_missing": True, "zero_as_missing": False, "categorical_feature": "",
+    "feature_pre_filter": True, "is_enable_sparse": True, "pre_partition": False, "enable_bundle": True,
+    "header": False, "two_round": False, "label_column": "", "weight_column": "", "group_column": "",
+    "ignore_column": "", "linear_tree": False, "precise_float_parser": False,
+}
+
+
+def _check_dataset_params_change(old: dict, new: dict) -> None:
+    """Raises LightGBM's error when ``new`` changes a parameter that a Dataset constructed with ``old`` was built with."""
+    def by_main(params: dict) -> dict:
+        out: dict = {}
+        for k, v in params.items():
+            out.setdefault(_ConfigAliases._main(k), v)
+        return out
+
+    def value(v, default):
+        if isinstance(default, bool):
+            return v.strip().lower() in ("true", "1", "+") if isinstance(v, str) else bool(v)
+        if isinstance(default, int):
+            return float(v)
+        return _lgb_str(v)
+
+    old, new = by_main(old), by_main(new)
+    for name, default in _FIXED_DATASET_PARAMS.items():
+        if name in new and value(new[name], default) != value(old.get(name, default), default):
+            raise LightGBMError(f"Cannot change {name} after constructed Dataset handle.")
+    if "forcedbins_filename" in new:
+        raise LightGBMError("Cannot change forced bins after constructed Dataset handle.")
+    if ("min_data_in_leaf" in new and float(new["min_data_in_leaf"]) < float(old.get("min_data_in_leaf", 20))
+            and value(old.get("feature_pre_filter", True), True)):
+        raise LightGBMError(
+            "Reducing `min_data_in_leaf` with `feature_pre_filter=true` may cause unexpected behaviour for features that "
+            "were pre-filtered by the larger `min_data_in_leaf`.\nYou need to set `feature_pre_filter=false` to "
+            "dynamically change the `min_data_in_leaf`."
+        )
 
 
 #: The most cells (rows x columns) a scipy.sparse or pandas sparse input is
@@ -2129,7 +2169,8 @@ class Booster:
         if loaded is not None:
             # As LightGBM: a LightGBM text model brings its parameters, which replace any given.
             if params:
-                warnings.warn("Ignoring params argument, using parameters from model file.", UserWarning, stacklevel=2)
+                source = "model file" if model_file is not None else "model string"
+                warnings.warn(f"Ignoring params argument, using parameters from {source}.", UserWarning, stacklevel=2)
             self.params = loaded
 
     def reset_parameter(self, params: dict) -> "Booster":
@@ -2138,8 +2179,18 @@ class Booster:
         Within ``train``, the following rounds use them; ``params`` keeps them.
         """
         params = dict(params)
-        _clean_params(params, {})  # refuse what would be refused at training
+        cleaned = _clean_params(dict(params), {})  # refuse what would be refused at training
         self.params.update(params)
+        if self._trainer is not None:
+            # A Booster(params, train_set): the next update() grows with them.
+            mains = {_ConfigAliases._main(k) for k in cleaned}
+            p = {**{k: v for k, v in self._trainer_params.items() if _ConfigAliases._main(k) not in mains}, **cleaned}
+            try:
+                self._trainer.reset_params(json.dumps(p))
+            except ValueError as e:
+                raise LightGBMError(str(e)) from e
+            self._trainer_params = p
+            return self
         self._reset.update(params)
         return self
 
@@ -2175,6 +2226,7 @@ class Booster:
         asked: dict = {}
         p = _clean_params(merged, asked)
         _warn_not_implemented(asked, stacklevel=4)
+        _warn_sampling(p, level)
         cats = train_set._categorical()
         if cats is not None:
             names = train_set.get_feature_name()
@@ -2196,7 +2248,8 @@ class Booster:
                 return fobj(preds, train_set)
         try:
             self._trainer = _native.NativeTrainer(json.dumps(p), train_set._native_x(), y, classes, train_set.get_weight(),
-                                                  _group(train_set.group), _init(train_set.init_score), None, native_fobj, num_class)
+                                                  _group(train_set.group), _init(train_set.init_score), None, native_fobj, num_class,
+                                                  _position(train_set.position), _bin_reference(train_set))
         except ValueError as e:
             if isinstance(e, LightGBMError):
                 raise
@@ -2206,6 +2259,10 @@ class Booster:
         self._classify = classify
         self._custom = fobj is not None
         self._num_class = num_class if fobj is not None else (len(classes) if classify and len(classes) > 2 else 1)
+        #: The parameters the trainer runs with (reset_parameter changes them between rounds).
+        self._trainer_params = p
+        # As LightGBM's Booster: its params include the Dataset's.
+        self.params = {**train_set.params, **self.params}
 
     def _trainer_or_raise(self, what: str):
         if self._trainer is None:
@@ -2540,7 +2597,12 @@ class Booster:
         early_stop = None
         if kwargs.get("pred_early_stop"):
             early_stop = (int(kwargs.get("pred_early_stop_freq", 10)), float(kwargs.get("pred_early_stop_margin", 10.0)))
-        out = model.booster_predict(x, kind, iterations, early_stop)
+        try:
+            out = model.booster_predict(x, kind, iterations, early_stop)
+        except ValueError as e:
+            if kind != "contrib" or isinstance(e, LightGBMError):
+                raise
+            raise LightGBMError(str(e)) from e  # LightGBM's: contributions of linear trees
         if kind in ("raw", "value") and out.shape[1] == 1:
             return out[:, 0]
         if kind == "leaf":
@@ -2585,7 +2647,9 @@ class Booster:
 
     def dump_model(self, num_iteration=None, start_iteration=0, importance_type="split", object_hook=None):
         """The trees as a dict in LightGBM's ``dump_model`` layout."""
-        return json.loads(self._native.dump_model(), object_hook=object_hook)
+        num_iteration = self.best_iteration if num_iteration is None and self.best_iteration > 0 else num_iteration
+        num_iteration = None if num_iteration is None or num_iteration <= 0 else int(num_iteration)
+        return json.loads(self._native.dump_model(num_iteration, max(int(start_iteration), 0)), object_hook=object_hook)
 
     def trees_to_dataframe(self):
         """Every node of every tree as a row of a pandas DataFrame, from ``dump_model`` (LightGBM's layout).
@@ -2742,7 +2806,7 @@ class Booster:
             n = self.best_iteration if self.best_iteration and self.best_iteration > 0 else None
         else:
             n = int(num_iteration) if num_iteration > 0 else self.current_iteration()
-        return self._native.lightgbm_text(n, int(start_iteration or 0))
+        return _with_recorded_settings(self._native.lightgbm_text(n, int(start_iteration or 0)), self.params)
 
     def model_from_string(self, model_str):
         return self._load_str(model_str)
@@ -2781,18 +2845,58 @@ def _lightgbm_text_params(text: str) -> dict:
         return v
 
     params: dict = {}
+    known = _ConfigAliases._table()
     for line in text[start + len("\nparameters:\n"):end].splitlines():
         line = line.strip()
         if not (line.startswith("[") and line.endswith("]") and ": " in line):
             continue
         name, raw = line[1:-1].split(": ", 1)
+        if name not in known:
+            # As LightGBM's loader (its C++ logger, whatever the model's verbosity).
+            print(f"[LightGBM] [Warning] Ignoring unrecognized parameter '{name}' found in model string.", flush=True)
+            continue
         if raw.startswith("[") or name in ("interaction_constraints",):
-            params[name] = raw  # nested lists stay text, as written
-        elif "," in raw:
+            try:  # nested lists, "[0,1],[2]", as LightGBM's Python package reads them
+                params[name] = json.loads(f"[{raw}]")
+            except ValueError:
+                params[name] = raw
+        elif "," in raw or (name in _LGBM_VECTOR_PARAMS and raw != ""):
             params[name] = [value(v) for v in raw.split(",") if v != ""]
+        elif name in _LGBM_BOOL_PARAMS and raw in ("0", "1"):
+            params[name] = raw == "1"
         elif raw != "":
             params[name] = value(raw)
     return params
+
+
+#: LightGBM's boolean parameters (``GetBool`` in its config_auto.cpp): its loader gives them as True/False.
+_LGBM_BOOL_PARAMS = frozenset("""
+deterministic force_col_wise force_row_wise bagging_by_query extra_trees first_metric_only xgboost_dart_mode
+uniform_drop use_quantized_grad quant_train_renew_leaf stochastic_rounding linear_tree is_enable_sparse enable_bundle
+use_missing zero_as_missing feature_pre_filter pre_partition two_round header save_binary precise_float_parser
+predict_raw_score predict_leaf_index predict_contrib predict_disable_shape_check pred_early_stop is_unbalance
+boost_from_average reg_sqrt lambdarank_norm is_provide_training_metric gpu_use_dp""".split())
+
+#: LightGBM's list parameters (``vector<...>`` in its config_auto.cpp): its loader gives them as lists.
+_LGBM_VECTOR_PARAMS = frozenset("""
+valid monotone_constraints feature_contri cegb_penalty_feature_lazy cegb_penalty_feature_coupled max_bin_by_feature
+ignore_column categorical_feature label_gain metric eval_at auc_mu_weights""".split())
+
+#: Settings the booster does not keep in its model (they never change it: threads, logging, determinism hints)
+#: but LightGBM's text model records: written there as the user gave them.
+_RECORDED_SETTINGS = frozenset({"num_threads", "verbosity", "deterministic", "force_col_wise", "force_row_wise"})
+
+
+def _with_recorded_settings(text: str, params: dict) -> str:
+    """LightGBM text with the user's thread, logging and determinism settings in its ``parameters:`` block."""
+    given = {}
+    for k, v in (params or {}).items():
+        main = _ConfigAliases._main(k)
+        if main in _RECORDED_SETTINGS and v is not None and not isinstance(v, (list, dict)):
+            given[main] = int(v) if isinstance(v, (bool, np.bool_)) else v
+    for name, v in given.items():
+        text = re.sub(rf"^\[{name}: [^\]\n]*\]$", f"[{name}: {v}]", text, count=1, flags=re.M)
+    return text
 
 
 #: LightGBM's objective names for "no objective": gradients come from ``update(fobj=...)``.
@@ -2831,6 +2935,43 @@ def _transform_scores(raw: np.ndarray, transform: str) -> np.ndarray:
         e = np.exp(raw - raw.max(axis=1, keepdims=True))
         return e / e.sum(axis=1, keepdims=True)
     return raw
+
+
+def _sampling_kind(p: dict) -> tuple:
+    """``(boosting, data_sample_strategy, bagging_by_query)`` of parameters under any of their names, lower case."""
+    main = {_ConfigAliases._main(k): v for k, v in p.items()}
+    by_query = main.get("bagging_by_query", False)
+    by_query = by_query.strip().lower() not in ("false", "0", "") if isinstance(by_query, str) else bool(by_query)
+    return str(main.get("boosting", "gbdt")).lower(), str(main.get("data_sample_strategy", "bagging")).lower(), by_query
+
+
+def _warn_sampling(p: dict, level) -> None:
+    """LightGBM's warnings when it reads ``boosting='goss'`` as GOSS sampling, and turns off ``bagging_by_query`` for GOSS."""
+    boosting, strategy, by_query = _sampling_kind(p)
+    if boosting == "goss":
+        _log_warning_native(
+            "Found boosting=goss. For backwards compatibility reasons, LightGBM interprets this as boosting=gbdt, "
+            "data_sample_strategy=goss.To suppress this warning, set data_sample_strategy=goss instead.",
+            level,
+        )
+    if by_query and (strategy == "goss" or boosting == "goss"):
+        _log_warning_native(
+            "bagging_by_query=true is only compatible with data_sample_strategy=bagging. Setting bagging_by_query=false.", level
+        )
+
+
+def _bin_reference(train_set):
+    """The data a training Dataset's bins come from, as in LightGBM: its ``reference``'s (a subset's parent, the
+    first Dataset of a chain), or None for its own rows (also when the reference kept no data)."""
+    ref = train_set.reference
+    if ref is None:
+        return None
+    while ref.reference is not None:
+        ref = ref.reference
+    try:
+        return ref._native_x()
+    except LightGBMError:
+        return None
 
 
 def _choose(params: dict, names: tuple, default=None):
@@ -2893,10 +3034,15 @@ def train(
     one. With ``feval`` or a callback that runs before each round
     (``reset_parameter``), the model grows one round at a time, each round
     continuing the previous one; without row or feature sampling the trees are
-    the same as in one run, with sampling the random draws differ.
+    the same as in one run, with sampling the random draws differ. DART and GOSS
+    need one run, so they raise NotImplementedError there.
     """
     if not isinstance(train_set, Dataset):
         raise TypeError(f"train() only accepts Dataset object, train_set has type '{type(train_set).__name__}'.")
+    if train_set._handle is not None:
+        # LightGBM's check of a constructed Dataset against the parameters (rebuilt when its data was kept).
+        train_set._update_params(params)
+        train_set.construct()
     _read_if_file(train_set)
     for vs in _as_list(valid_sets):
         if isinstance(vs, Dataset):
@@ -2932,9 +3078,8 @@ def train(
         merged["metric"] = "None"  # LightGBM: a custom objective has no default metric
     asked: dict = {}
     p = _clean_params({k: v for k, v in merged.items() if not (fobj is not None and k == "objective")}, asked)
-    if train_set.position is not None:
-        asked["position"] = train_set.position
     _warn_not_implemented(asked)
+    _warn_sampling(p, log_level)
     if feature_name not in (None, "auto"):
         train_set.feature_name = feature_name
     if categorical_feature not in (None, "auto"):
@@ -3035,7 +3180,7 @@ def train(
         q["n_estimators"] = rounds
         try:
             return _native.fit("gbdt", json.dumps(q), x, y, classes, train_set.get_weight(), _group(train_set.group), _init(train_set.init_score),
-                               valid, cb, start, fobj, num_class)
+                               valid, cb, start, fobj, num_class, _position(train_set.position), _bin_reference(train_set))
         except ValueError as e:
             if isinstance(e, LightGBMError):
                 raise
@@ -3054,6 +3199,19 @@ def train(
             for data, metric, values in native.evals():
                 history[(data, metric)] = list(values)
     else:
+        # Round by round (feval, or callbacks before each round): one trainer
+        # keeps the bins and the scores, so the model is the one a single run
+        # grows, with the parameters reset_parameter gives each round.
+        try:
+            trainer = _native.NativeTrainer(json.dumps(p), x, y, classes, train_set.get_weight(), _group(train_set.group),
+                                            _init(train_set.init_score), init_native, fobj, num_class,
+                                            _position(train_set.position), _bin_reference(train_set))
+            for name, vx, vy, vclasses, vw, vg, vi in valid:
+                trainer.add_valid(name, vx, vy, vclasses, vw, vg, vi)
+        except ValueError as e:
+            if isinstance(e, LightGBMError):
+                raise
+            raise LightGBMError(str(e)) from e
         native = init_native
         for i in range(num_boost_round):
             if before:
@@ -3068,13 +3226,18 @@ def train(
                     reset_mains = {_ConfigAliases._main(k) for k in reset}
                     p = {**{k: v for k, v in p.items() if _ConfigAliases._main(k) not in reset_mains}, **reset}
                     booster._reset = {}
-            got: list = []
-
-            def _grab(iteration, evals, got=got):
-                got.extend(EvalResult(*e) for e in evals)
-                return False
-
-            native = _fit(1, p, native, _grab if valid else None)
+                    try:
+                        trainer.reset_params(json.dumps(p))
+                    except ValueError as e:
+                        raise LightGBMError(str(e)) from e
+            try:
+                trainer.update()
+            except ValueError as e:
+                if isinstance(e, LightGBMError):
+                    raise
+                raise LightGBMError(str(e)) from e
+            native = trainer.model()
+            got = [EvalResult(*e) for j, (name, *_rest) in enumerate(valid) for e in trainer.evaluate(j, name)]
             evals = []
             if fevals:
                 kind = "raw" if fobj is not None else "value"
@@ -3363,6 +3526,11 @@ def _init(init_score):
     if init_score is None:
         return None
     return np.ascontiguousarray(np.asarray(init_score, dtype=np.float64).ravel(order="F"))
+
+
+def _position(position):
+    """Position ids numbered from 0 in order of first appearance (LightGBM's), int32, for unbiased lambdarank."""
+    return None if position is None else np.ascontiguousarray(_dataset_file.encounter_ids(np.asarray(position).ravel()))
 
 
 from .ensemble import GBDTClassifier, GBDTRanker, GBDTRegressor, _GBDTBase  # noqa: E402

@@ -28,6 +28,11 @@ _OBJECTIVE_ALIASES = ("objective_type", "app", "application", "loss")
 _EVAL_AT_ALIASES = ("eval_at", "map_at", "ndcg_at", "map_eval_at", "ndcg_eval_at")
 
 
+
+#: LightGBM's prediction parameters: an estimator takes them as keyword
+#: arguments and uses them in ``predict``, not in training.
+_PREDICT_PARAMS = frozenset({"pred_early_stop", "pred_early_stop_freq", "pred_early_stop_margin"})
+
 class _ObjectiveWrapper:
     """A scikit-learn-style custom objective as ``train`` calls it, the way LightGBM's wrappers call it.
 
@@ -101,7 +106,7 @@ class _GBDTBase(_GBDTParams):
     def _accepted_kwargs(self) -> set:
         from . import boost
 
-        return super()._accepted_kwargs() | boost.PYTHON_PARAMS
+        return super()._accepted_kwargs() | boost.PYTHON_PARAMS | _PREDICT_PARAMS
 
     def _default_metric(self) -> str:
         """The metric LightGBM's estimators evaluate with a custom objective."""
@@ -134,7 +139,11 @@ class _GBDTBase(_GBDTParams):
                 _check_param(name, getattr(self, name), domain)
 
     def _booster_params(self) -> dict:
-        p = {k: v for k, v in self.get_params(deep=False).items() if k not in self._python_only and k != "n_estimators"}
+        p = {
+            k: v
+            for k, v in self.get_params(deep=False).items()
+            if k not in self._python_only and k != "n_estimators" and k not in _PREDICT_PARAMS
+        }
         obj = self.objective
         for alias in _OBJECTIVE_ALIASES:
             if alias in p and alias in self.__dict__.get("_other_params", {}):
@@ -154,7 +163,10 @@ class _GBDTBase(_GBDTParams):
         if p.get("random_state") is None:
             p.pop("random_state", None)
         if p.get("n_jobs") is None:
-            p["n_jobs"] = 0
+            import joblib
+
+            # LightGBM's default: one thread per physical core.
+            p["n_jobs"] = max(1, joblib.cpu_count(only_physical_cores=True))
         elif isinstance(p["n_jobs"], numbers.Integral) and p["n_jobs"] < 0:
             import joblib
 
@@ -297,6 +309,9 @@ class _GBDTBase(_GBDTParams):
             self.booster_._validate_features([str(c) for c in X.columns])
         self.booster_._warn_unseen_levels(X)
         Xn = self._prepare_X(X, reset=False)
+        # Prediction parameters given to the constructor or set_params, as LightGBM: predict's own win.
+        given = self.__dict__.get("_other_params", {})
+        kwargs = {**{k: given[k] for k in _PREDICT_PARAMS if k in given}, **kwargs}
         return self.booster_.predict(Xn, raw_score=raw_score, start_iteration=start_iteration, num_iteration=num_iteration, pred_leaf=pred_leaf, pred_contrib=pred_contrib, **kwargs)
 
 

@@ -223,21 +223,24 @@ def test_eval_at_as_an_integer(ranking):
     assert list(res) == ["valid ndcg@3-mean", "valid ndcg@3-stdv"]
 
 
-def test_feature_files_given_as_paths_say_the_feature_is_not_implemented(regression, tmp_path):
+def test_feature_files_given_as_paths_are_read(regression, tmp_path):
     X, y = regression
     path = tmp_path / "forced.json"
     path.write_text("{}")
-    for name in ("forcedbins_filename", "forcedsplits_filename", "forced_splits"):
-        with pytest.raises(NotImplementedError, match=f"LightGBM parameter {name}=.*is not supported"):
+    for name, says in (("forcedbins_filename", "must be a list"), ("forcedsplits_filename", "needs a 'feature'"),
+                       ("forced_splits", "needs a 'feature'")):
+        with pytest.raises(ilb.LightGBMError, match=f"forced.json.*{says}"):
             ilb.train({name: Path(path), "verbose": -1}, ilb.Dataset(X, y), 1)
     ilb.train({"forcedbins_filename": "", "verbose": -1}, ilb.Dataset(X, y), 1)  # the default asks for nothing
 
 
-def test_cegb_arrays_say_the_feature_is_not_implemented(regression):
+def test_cegb_penalties_as_numpy_arrays_are_taken(regression):
     X, y = regression
-    with pytest.raises(NotImplementedError, match="cegb_penalty_feature_coupled=array"):
-        ilb.train({"cegb_penalty_feature_coupled": 5 * np.arange(4), "verbose": -1}, ilb.Dataset(X, y), 1)
-    ilb.train({"cegb_penalty_feature_lazy": np.zeros(4), "cegb_penalty_split": 0.0, "verbose": -1}, ilb.Dataset(X, y), 1)
+    base = ilb.train({"verbose": -1}, ilb.Dataset(X, y), 5)
+    costly = ilb.train({"cegb_penalty_feature_coupled": 1e4 * np.arange(4), "verbose": -1}, ilb.Dataset(X, y), 5)
+    assert costly.model_to_string() != base.model_to_string()
+    free = ilb.train({"cegb_penalty_feature_lazy": np.zeros(4), "cegb_penalty_split": 0.0, "verbose": -1}, ilb.Dataset(X, y), 5)
+    np.testing.assert_allclose(free.predict(X), base.predict(X))
 
 
 def test_numpy_values_in_params_are_json(regression):

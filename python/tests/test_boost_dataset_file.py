@@ -40,7 +40,8 @@ def test_binary_file_round_trip_trains_the_same_model(tmp_path):
     X, y = _data()
     w = np.random.default_rng(1).uniform(0.5, 2, size=len(y))
     init = np.full(len(y), 0.25)
-    params = {"max_bin": 31, "min_data_in_bin": 2}
+    # feature_pre_filter=False: as in LightGBM, PARAMS' smaller min_data_in_leaf may then reach a constructed Dataset.
+    params = {"max_bin": 31, "min_data_in_bin": 2, "feature_pre_filter": False}
     ds = ilb.Dataset(X, label=y, weight=w, init_score=init, feature_name=[f"f{i}" for i in range(5)],
                      categorical_feature=["f2"], params=params)
     ds.save_binary(tmp_path / "d.bin")
@@ -247,7 +248,7 @@ def test_a_validation_file_with_as_many_columns_as_features_has_no_label(tmp_pat
 def test_training_on_a_text_file_gives_the_model_of_its_arrays(tmp_path):
     X, y = _data(n=120, m=4, seed=9)
     _write_csv(tmp_path / "d.csv", X, y)
-    ds = ilb.Dataset(str(tmp_path / "d.csv")).construct()
+    ds = ilb.Dataset(str(tmp_path / "d.csv"), params={"feature_pre_filter": False}).construct()
     np.testing.assert_allclose(ds._native_x(), X, rtol=1e-15, atol=0)
     from_file = ilb.train(PARAMS, ds, num_boost_round=10)
     from_arrays = ilb.train(PARAMS, ilb.Dataset(ds._native_x().copy(), label=y.astype(np.float32)), num_boost_round=10)

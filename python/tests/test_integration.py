@@ -127,8 +127,8 @@ def test_errors_map_to_python_exceptions(diabetes):
         il.Ridge(alpha=-1).fit(X, y)
     with pytest.raises(ValueError, match="unknown parameter 'bogus' for gbdt"):
         il.GBDTRegressor(bogus=3).fit(X, y)
-    with pytest.raises(NotImplementedError, match="dart"):
-        il.GBDTRegressor(boosting_type="dart").fit(X, y)
+    with pytest.raises(ValueError, match="parameter 'boosting_type': must be one of 'gbdt', 'dart', 'goss', 'rf'"):
+        il.GBDTRegressor(boosting_type="dart2").fit(X, y)
     Xn = X.copy()
     Xn[3, 2] = np.nan
     with pytest.raises(ValueError, match=r"Input X contains NaN \(row 3, column 2\)"):

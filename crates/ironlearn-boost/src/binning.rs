@@ -11,6 +11,7 @@ use ironlearn_core::{Error, Result, Rng};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::bin_bounds::numeric_bounds;
 use crate::features::RawColumn;
 use crate::sparse_rows::SparseRows;
 
@@ -116,7 +117,14 @@ impl Missing {
     }
 }
 
-pub fn numeric_mapper(values: &mut Vec<f64>, max_bin: usize, min_data_in_bin: usize, mode: Missing) -> BinMapper {
+/// `forced`: upper bounds the bins must keep (forcedbins_filename; empty for none).
+pub fn numeric_mapper(
+    values: &mut Vec<f64>,
+    max_bin: usize,
+    min_data_in_bin: usize,
+    mode: Missing,
+    forced: &[f64],
+) -> BinMapper {
     match mode {
         Missing::None => values.iter_mut().filter(|v| v.is_nan()).for_each(|v| *v = 0.0),
         Missing::Zero => values.iter_mut().filter(|v| **v == 0.0).for_each(|v| *v = f64::NAN),
@@ -126,38 +134,15 @@ pub fn numeric_mapper(values: &mut Vec<f64>, max_bin: usize, min_data_in_bin: us
     values.retain(|v| !v.is_nan());
     values.sort_by(f64::total_cmp);
     let value_bins = if has_missing { max_bin - 1 } else { max_bin };
-    let mut distinct: Vec<(f64, usize)> = Vec::new();
-    for &v in values.iter() {
-        match distinct.last_mut() {
-            Some((d, c)) if *d == v => *c += 1,
-            _ => distinct.push((v, 1)),
-        }
-    }
-    let mut upper = Vec::new();
-    if distinct.len() > 1 {
-        let total = values.len();
-        let mut remaining = total;
-        let mut bins_left = value_bins.max(1);
-        let mut acc = 0usize;
-        for (i, &(v, c)) in distinct.iter().enumerate() {
-            if i + 1 == distinct.len() || bins_left <= 1 {
-                break;
-            }
-            acc += c;
-            let target = (remaining as f64 / bins_left as f64).max(min_data_in_bin as f64);
-            // Cut here if the bin is full, or if the next value alone would overfill it.
-            let next = distinct[i + 1].1;
-            if acc as f64 >= target || (acc >= min_data_in_bin && (acc + next) as f64 > 1.5 * target) {
-                let next_v = distinct[i + 1].0;
-                let mid = v + (next_v - v) / 2.0;
-                upper.push(if mid > v { mid } else { next_v });
-                remaining -= acc;
-                acc = 0;
-                bins_left -= 1;
-            }
-        }
-    }
-    upper.push(f64::INFINITY);
+    // One distinct value and nothing missing cannot split: one bin.
+    let constant = values.first().is_none_or(|&lo| values.last() == Some(&lo));
+    let upper = if constant && !has_missing {
+        vec![f64::INFINITY]
+    } else if !forced.is_empty() {
+        crate::forced_bins::bounds(values, value_bins.max(1), min_data_in_bin, forced)
+    } else {
+        numeric_bounds(values, value_bins.max(1), min_data_in_bin)
+    };
     let zero_bin = upper.partition_point(|u| *u < 0.0) as u8;
     let missing_bin = has_missing.then_some(upper.len() as u8);
     let range = [values.first().copied().unwrap_or(0.0), values.last().copied().unwrap_or(0.0)];
@@ -259,7 +244,7 @@ pub fn fit_mappers(
     seed: u64,
     missing: Missing,
 ) -> Result<Vec<BinMapper>> {
-    fit_mappers_by_feature(columns, &vec![max_bin; columns.len()], min_data_in_bin, sample_cnt, seed, missing)
+    fit_mappers_by_feature(columns, &vec![max_bin; columns.len()], &[], min_data_in_bin, sample_cnt, seed, missing)
 }
 
 /// The parameters' bins per feature: `max_bin_by_feature` (checked: one
@@ -278,10 +263,20 @@ pub fn max_bins(p: &crate::Gbdt, nf: usize) -> Result<Vec<usize>> {
     Ok(by.clone())
 }
 
-/// Learns bin mappers from a seeded sample of rows, `max_bins[f]` bins at most for feature `f`.
+/// The bin mappers of training data under `p` (binning parameters, forced bins).
+pub fn training_mappers(p: &crate::Gbdt, columns: &[RawColumn<'_>]) -> Result<Vec<BinMapper>> {
+    let max_bins = max_bins(p, columns.len())?;
+    let forced = crate::forced_bins::load(&p.forcedbins_filename, columns)?;
+    let missing = Missing::from_params(p.use_missing, p.zero_as_missing);
+    fit_mappers_by_feature(columns, &max_bins, &forced, p.min_data_in_bin, p.bin_construct_sample_cnt, p.seed, missing)
+}
+
+/// Learns bin mappers from a seeded sample of rows, `max_bins[f]` bins at
+/// most for feature `f`, keeping its `forced[f]` bounds (`forced` may be empty).
 pub fn fit_mappers_by_feature(
     columns: &[RawColumn<'_>],
     max_bins: &[usize],
+    forced: &[Vec<f64>],
     min_data_in_bin: usize,
     sample_cnt: usize,
     seed: u64,
@@ -306,7 +301,8 @@ pub fn fit_mappers_by_feature(
     columns
         .par_iter()
         .zip(max_bins)
-        .map(|(col, &max_bin)| -> Result<BinMapper> {
+        .enumerate()
+        .map(|(f, (col, &max_bin))| -> Result<BinMapper> {
             let rows: Box<dyn Iterator<Item = usize>> = match &sample {
                 Some(s) => Box::new(s.iter().copied()),
                 None => Box::new(0..n),
@@ -322,7 +318,8 @@ pub fn fit_mappers_by_feature(
                             "Input X contains infinity or a value too large; NaN is read as missing, infinity is not",
                         ));
                     }
-                    numeric_mapper(&mut values, max_bin, min_data_in_bin, missing)
+                    let forced = forced.get(f).map_or(&[][..], Vec::as_slice);
+                    numeric_mapper(&mut values, max_bin, min_data_in_bin, missing, forced)
                 }
                 RawColumn::Categorical { .. } => {
                     // Every row counts for categories, so rare levels are not lost to sampling.
@@ -358,15 +355,7 @@ pub fn dataset_bins(
     params: &crate::Gbdt,
 ) -> Result<(Vec<usize>, ndarray::Array2<u8>)> {
     let (_, columns) = crate::features::training_columns(x, &params.categorical_feature)?;
-    let missing = Missing::from_params(params.use_missing, params.zero_as_missing);
-    let mappers = fit_mappers_by_feature(
-        &columns,
-        &max_bins(params, columns.len())?,
-        params.min_data_in_bin,
-        params.bin_construct_sample_cnt,
-        params.seed,
-        missing,
-    )?;
+    let mappers = training_mappers(params, &columns)?;
     let binned = bin_rows(&columns, &mappers)?;
     let counts = mappers.iter().map(|m| if m.is_trivial() { 0 } else { m.n_bins() }).collect();
     let bins = ndarray::Array2::from_shape_fn((binned.n_rows, mappers.len()), |(r, f)| binned.get(r, f));
@@ -445,23 +434,25 @@ mod tests {
     #[test]
     fn few_distinct_values_get_their_own_bins() {
         let mut v = vec![1.0, 1.0, 1.0, 2.0, 2.0, 2.0, 3.0, 3.0, 3.0, f64::NAN];
-        let m = numeric_mapper(&mut v, 255, 3, Missing::Nan);
+        let m = numeric_mapper(&mut v, 255, 3, Missing::Nan, &[]);
         let BinMapper::Numeric { upper, missing_bin, .. } = &m else { panic!() };
-        assert_eq!(upper, &[1.5, 2.5, f64::INFINITY]);
-        assert_eq!(*missing_bin, Some(3));
-        assert_eq!(BinMapper::numeric_bin(upper, *missing_bin, 0, 2.5), 1);
-        assert_eq!(BinMapper::numeric_bin(upper, *missing_bin, 0, 2.6), 2);
-        assert_eq!(BinMapper::numeric_bin(upper, *missing_bin, 0, f64::NAN), 3);
+        // LightGBM's bins: one for zero (empty here), then one per value.
+        assert_eq!(upper, &[crate::bin_bounds::ZERO_THRESHOLD, 1.5f64.next_up(), 2.5f64.next_up(), f64::INFINITY]);
+        assert_eq!(*missing_bin, Some(4));
+        assert_eq!(BinMapper::numeric_bin(upper, *missing_bin, 0, 2.5), 2);
+        assert_eq!(BinMapper::numeric_bin(upper, *missing_bin, 0, 2.6), 3);
+        assert_eq!(BinMapper::numeric_bin(upper, *missing_bin, 0, f64::NAN), 4);
     }
 
     #[test]
     fn quantile_bins_are_balanced() {
-        let mut v: Vec<f64> = (0..10_000).map(|i| i as f64).collect();
-        let m = numeric_mapper(&mut v, 10, 3, Missing::Nan);
+        let mut v: Vec<f64> = (1..=10_000).map(|i| i as f64).collect();
+        let m = numeric_mapper(&mut v, 11, 3, Missing::Nan, &[]);
         let BinMapper::Numeric { upper, .. } = &m else { panic!() };
-        assert_eq!(upper.len(), 10);
-        let counts: Vec<usize> = (0..10)
-            .map(|b| (0..10_000).filter(|&i| BinMapper::numeric_bin(upper, None, 0, i as f64) == b).count())
+        // The (empty) bin of zero, then 10 bins of the values.
+        assert_eq!(upper.len(), 11);
+        let counts: Vec<usize> = (1..11)
+            .map(|b| (1..=10_000).filter(|&i| BinMapper::numeric_bin(upper, None, 0, i as f64) == b).count())
             .collect();
         assert!(counts.iter().all(|&c| (900..=1100).contains(&c)), "{counts:?}");
     }

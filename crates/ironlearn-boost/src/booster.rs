@@ -247,6 +247,11 @@ impl GbdtModel {
     /// SHAP values: per row, `(features + 1) × outputs` columns, output-major, the
     /// last of each group being the expected value. Each group sums to the raw score.
     pub fn predict_contrib(&self, x: Features<'_>, num_iteration: Option<usize>) -> Result<Array2<f64>> {
+        ensure!(
+            self.trees.iter().all(|t| t.linear.is_none()),
+            InvalidValue,
+            "Predicting SHAP feature contributions is not implemented for linear trees."
+        );
         let prepared = prepare(&x, &self.features)?;
         let x = prepared.as_standard_layout();
         let nf = self.features.len();
@@ -287,9 +292,30 @@ impl GbdtModel {
         imp
     }
 
-    /// The model as JSON (LightGBM's `dump_model` layout).
-    pub fn dump(&self) -> serde_json::Value {
+    /// The model as JSON (LightGBM's `dump_model` layout), rounds
+    /// `start_iteration..` (`num_iteration` of them, else up to the best
+    /// iteration or the end). As in LightGBM's dump, the starting score is
+    /// in the first round's values (leaf and internal), as the text model
+    /// has it; `init_score` still states it.
+    pub fn dump(&self, num_iteration: Option<usize>, start_iteration: usize) -> serde_json::Value {
         let names = self.feature_names();
+        let k = self.num_outputs;
+        let total = self.num_iterations();
+        let start = start_iteration.min(total);
+        let end = match num_iteration.filter(|&n| n > 0).or(self.best_iteration) {
+            Some(n) => (start + n).min(total),
+            None => total,
+        };
+        let tree_info: Vec<serde_json::Value> = (start * k..end * k)
+            .map(|i| {
+                let mut j = self.trees[i].to_json(&names);
+                if i < k && self.init_score[i] != 0.0 {
+                    add_to_values(&mut j["tree_structure"], self.init_score[i]);
+                }
+                j["tree_index"] = i.into();
+                j
+            })
+            .collect();
         serde_json::json!({
             "name": "tree",
             "version": "ironlearn",
@@ -300,11 +326,7 @@ impl GbdtModel {
             "init_score": self.init_score,
             "best_iteration": self.best_iteration,
             "feature_names": names,
-            "tree_info": self.trees.iter().enumerate().map(|(i, t)| {
-                let mut j = t.to_json(&names);
-                j["tree_index"] = i.into();
-                j
-            }).collect::<Vec<_>>(),
+            "tree_info": tree_info,
         })
     }
 
@@ -400,6 +422,11 @@ impl GbdtModel {
         a.put_vec("leaf_count", concat!(leaf_count, f64));
         a.put_vec("cat_boundaries", concat!(cat_boundaries, u32));
         a.put_vec("cat_threshold", concat!(cat_threshold, u32));
+        crate::linear_tree::put_arrays(&self.trees, &mut a);
+        // Only imported LightGBM trees record a shrinkage of their own (NaN: none).
+        if self.trees.iter().any(|t| t.shrinkage.is_some()) {
+            a.put_vec("tree_shrinkage", self.trees.iter().map(|t| t.shrinkage.unwrap_or(f64::NAN)).collect::<Vec<_>>());
+        }
         a
     }
 
@@ -453,11 +480,34 @@ impl GbdtModel {
                     leaf_count: lcount[lo[t]..lo[t + 1]].to_vec(),
                     cat_boundaries: cb[co[t]..co[t + 1]].to_vec(),
                     cat_threshold: ct[wo[t]..wo[t + 1]].to_vec(),
+                    ..Default::default()
                 };
                 tree.validate(n_features).map_err(|m| Error::ModelFile(format!("gbdt tree {t}: {m}")))?;
                 Ok(tree)
             })
-            .collect()
+            .collect::<Result<Vec<Tree>>>()
+            .and_then(|mut trees| {
+                crate::linear_tree::read_arrays(a, &mut trees, n_features).map_err(bad)?;
+                if a.get_raw("tree_shrinkage").is_some() {
+                    let s: &[f64] = take(a, "tree_shrinkage", n_trees).map_err(bad)?;
+                    trees.iter_mut().zip(s).for_each(|(t, &v)| t.shrinkage = (!v.is_nan()).then_some(v));
+                }
+                Ok(trees)
+            })
+    }
+}
+
+/// Adds `offset` to every leaf and internal value (and linear leaf constant) of a dumped tree.
+fn add_to_values(node: &mut serde_json::Value, offset: f64) {
+    for key in ["leaf_value", "internal_value", "leaf_const"] {
+        if let Some(v) = node.get(key).and_then(serde_json::Value::as_f64) {
+            node[key] = (v + offset).into();
+        }
+    }
+    for child in ["left_child", "right_child"] {
+        if let Some(c) = node.get_mut(child) {
+            add_to_values(c, offset);
+        }
     }
 }
 

@@ -10,7 +10,7 @@
 
 use std::fmt::Write;
 
-use ironlearn_core::{bail, Params, Result};
+use ironlearn_core::{bail, Result};
 
 use crate::booster::{GbdtModel, Importance};
 use crate::tree::{decision, Tree};
@@ -75,7 +75,8 @@ fn tree_text(t: &Tree, offset: f64, shrinkage: f64) -> Result<String> {
     if let Some(d) = t.decision.iter().find(|&&d| d & decision::LESS_F32 != 0) {
         bail!(NotImplemented, "a split compares f32(value) < threshold (decision {d}, from an XGBoost model): LightGBM's text format cannot express it");
     }
-    if n > 1 {
+    // LightGBM reads a linear tree's split fields even when it has one leaf (and none).
+    if n > 1 || t.linear.is_some() {
         writeln!(s, "split_feature={}", join(&t.split_feature)).unwrap();
         writeln!(s, "split_gain={}", join(t.split_gain.iter().map(|g| *g as f32))).unwrap();
         writeln!(s, "threshold={}", join(t.threshold.iter().map(|&v| exact(v)))).unwrap();
@@ -85,53 +86,48 @@ fn tree_text(t: &Tree, offset: f64, shrinkage: f64) -> Result<String> {
         writeln!(s, "right_child={}", join(&t.right_child)).unwrap();
     }
     writeln!(s, "leaf_value={}", join(t.leaf_value.iter().map(|&v| exact(v + offset)))).unwrap();
+    if !t.leaf_weight.is_empty() {
+        writeln!(s, "leaf_weight={}", join(t.leaf_weight.iter().map(|&v| exact(v)))).unwrap();
+    }
     writeln!(s, "leaf_count={}", join(t.leaf_count.iter().map(|&c| c.round() as i64))).unwrap();
-    if n > 1 {
+    if n > 1 || t.linear.is_some() {
         writeln!(s, "internal_value={}", join(t.internal_value.iter().map(|&v| exact(v + offset)))).unwrap();
+        if !t.internal_weight.is_empty() {
+            writeln!(s, "internal_weight={}", join(t.internal_weight.iter().map(|&v| exact(v)))).unwrap();
+        }
         writeln!(s, "internal_count={}", join(t.internal_count.iter().map(|&c| c.round() as i64))).unwrap();
     }
     if num_cat > 0 {
         writeln!(s, "cat_boundaries={}", join(&t.cat_boundaries)).unwrap();
         writeln!(s, "cat_threshold={}", join(&t.cat_threshold)).unwrap();
     }
-    writeln!(s, "is_linear=0").unwrap();
+    match &t.linear {
+        None => writeln!(s, "is_linear=0").unwrap(),
+        Some(l) => {
+            // LightGBM's layout: each leaf's list followed by a space, and one more space after every leaf.
+            let per_leaf = |lists: Vec<String>| {
+                lists.iter().map(|l| if l.is_empty() { " ".into() } else { format!("{l}  ") }).collect::<String>()
+            };
+            writeln!(s, "is_linear=1").unwrap();
+            writeln!(s, "leaf_const={}", join(l.leaf_const.iter().map(|&v| exact(v + offset)))).unwrap();
+            writeln!(s, "num_features={}", join(l.leaf_features.iter().map(Vec::len))).unwrap();
+            writeln!(s, "leaf_features={}", per_leaf(l.leaf_features.iter().map(join).collect())).unwrap();
+            writeln!(
+                s,
+                "leaf_coeff={}",
+                per_leaf(l.leaf_coeff.iter().map(|c| join(c.iter().map(|&v| exact(v)))).collect())
+            )
+            .unwrap();
+        }
+    }
     writeln!(s, "shrinkage={}", exact(shrinkage)).unwrap();
     s.push('\n');
     Ok(s)
 }
 
-/// The `parameters:` block: ironlearn's parameters under LightGBM's names, in `[name: value]` lines.
+/// The `parameters:` block: every LightGBM parameter, in `[name: value]` lines.
 fn parameters(m: &GbdtModel) -> String {
-    let serde_json::Value::Object(values) = m.params.to_json() else { return String::new() };
-    let mut s = String::new();
-    for (name, v) in values {
-        let name = match name.as_str() {
-            "n_estimators" => "num_iterations",
-            "num_class" => {
-                // 0 means "from the target" here; LightGBM wants the number.
-                writeln!(s, "[num_class: {}]", m.num_outputs).unwrap();
-                continue;
-            }
-            "objective" => {
-                writeln!(s, "[objective: {}]", m.objective).unwrap();
-                continue;
-            }
-            other => other,
-        };
-        let text = match v {
-            serde_json::Value::Bool(b) => u8::from(b).to_string(),
-            serde_json::Value::String(t) => t,
-            serde_json::Value::Array(a) => {
-                a.iter().map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_string)).collect::<Vec<_>>().join(",")
-            }
-            other => other.to_string(),
-        };
-        // Lists of lists keep their brackets, as LightGBM writes them: `[interaction_constraints: [0,2],[1,3]]`.
-        let text =
-            if name == "interaction_constraints" { text.replace('\n', " ") } else { text.replace(['\n', ']'], " ") };
-        writeln!(s, "[{name}: {text}]").unwrap();
-    }
-    s
+    crate::lightgbm_config::parameters_block(m)
 }
 
 impl GbdtModel {
@@ -152,7 +148,11 @@ impl GbdtModel {
         for (i, t) in self.trees[start * k..end * k].iter().enumerate() {
             // LightGBM has no starting score of its own: it lives in the first round's leaves.
             let offset = if start == 0 && i < k { self.init_score[i] } else { 0.0 };
-            let shrinkage = if (start == 0 && i < k) || self.averaged() { 1.0 } else { self.params.learning_rate };
+            let shrinkage = t.shrinkage.unwrap_or(if (start == 0 && i < k) || self.averaged() {
+                1.0
+            } else {
+                self.params.learning_rate
+            });
             let body = tree_text(t, offset, shrinkage).map_err(|e| e.prefixed(&format!("tree {}", start * k + i)))?;
             trees.push(format!("Tree={i}\n{body}\n"));
         }

@@ -93,17 +93,19 @@ impl RawColumn<'_> {
 }
 
 fn integer_category(name: &str, v: f64, row: usize) -> Result<Option<u32>> {
-    if v.is_nan() {
+    // As LightGBM: a fraction is rounded towards 0, and a negative category is missing.
+    let c = v.trunc();
+    if v.is_nan() || c < 0.0 {
         return Ok(None);
     }
-    if !(v >= 0.0 && v.fract() == 0.0 && v < f64::from(i32::MAX)) {
+    if c >= f64::from(i32::MAX) {
         return Err(Error::at_cell(
             row,
             format!("'{name}'"),
-            format!("a categorical feature must hold non-negative integers, got {v}"),
+            format!("a categorical feature must hold integers below 2^31 - 1, got {v}"),
         ));
     }
-    Ok(Some(v as u32))
+    Ok(Some(c as u32))
 }
 
 /// Which features are categorical, from `categorical_feature` (names or indices).

@@ -13,7 +13,7 @@ use serde_json::Value;
 use crate::booster::GbdtModel;
 use crate::features::FeatureInfo;
 use crate::objective::Transform;
-use crate::tree::{decision, Tree};
+use crate::tree::{decision, LinearLeaves, Tree};
 use crate::Gbdt;
 
 fn err(source: &str, msg: impl std::fmt::Display) -> Error {
@@ -125,7 +125,17 @@ pub fn from_lightgbm_text(text: &str) -> Result<GbdtModel> {
         "LightGBM model: {} trees for {per_iter} per iteration",
         trees.len()
     );
-    let params = if average { Gbdt { boosting: "rf".into(), ..Gbdt::default() } } else { Gbdt::default() };
+    let mut params = if average { Gbdt { boosting: "rf".into(), ..Gbdt::default() } } else { Gbdt::default() };
+    // Linear trees refit with the model's linear_lambda, as LightGBM's refit does.
+    params.linear_tree = trees.iter().any(|t| t.linear.is_some());
+    if let Some(v) = text.lines().find_map(|l| l.trim().strip_prefix("[linear_lambda: ")?.strip_suffix(']')) {
+        params.linear_lambda = v
+            .trim()
+            .parse()
+            .ok()
+            .filter(|v: &f64| *v >= 0.0)
+            .ok_or_else(|| err(SRC, format!("linear_lambda is '{v}'")))?;
+    }
     Ok(GbdtModel {
         params,
         features,
@@ -168,9 +178,6 @@ fn lightgbm_tree(t: &std::collections::HashMap<String, String>) -> Result<Tree> 
     const SRC: &str = "LightGBM";
     let field = |k: &str| t.get(k).map(String::as_str).ok_or_else(|| err(SRC, format!("'{k}' is missing")));
     let num_leaves: usize = field("num_leaves")?.parse().map_err(|_| err(SRC, "num_leaves"))?;
-    if t.get("is_linear").is_some_and(|v| v != "0") {
-        bail!(NotImplemented, "LightGBM linear trees cannot be imported yet");
-    }
     let leaf_value: Vec<f64> = parse_list(SRC, "leaf_value", field("leaf_value")?)?;
     ensure!(
         leaf_value.len() == num_leaves,
@@ -178,8 +185,29 @@ fn lightgbm_tree(t: &std::collections::HashMap<String, String>) -> Result<Tree> 
         "LightGBM model: {} leaf values for {num_leaves} leaves",
         leaf_value.len()
     );
+    let linear = match t.get("is_linear").map(|v| v.trim()) {
+        None | Some("0") => None,
+        Some("1") => Some(lightgbm_linear(t, num_leaves)?),
+        Some(other) => bail!(ModelFile, "LightGBM model: is_linear is '{other}', not 0 or 1"),
+    };
+    let shrinkage = match t.get("shrinkage") {
+        Some(v) => Some(v.trim().parse::<f64>().map_err(|_| err(SRC, format!("shrinkage is '{v}', not a number")))?),
+        None => None,
+    };
+    // LightGBM's dumps show the hessian sums of linear trees (kept with those only).
+    let weights = |k: &str, n: usize| -> Result<Vec<f64>> {
+        match t.get(k).filter(|_| linear.is_some()) {
+            Some(v) => {
+                let w: Vec<f64> = parse_list(SRC, k, v)?;
+                ensure!(w.len() == n, ModelFile, "LightGBM model: {} {k} values, expected {n}", w.len());
+                Ok(w)
+            }
+            None => Ok(Vec::new()),
+        }
+    };
+    let leaf_weight = weights("leaf_weight", num_leaves)?;
     if num_leaves == 1 {
-        return Ok(Tree::leaf(leaf_value[0], 0.0));
+        return Ok(Tree { linear, shrinkage, leaf_weight, ..Tree::leaf(leaf_value[0], 0.0) });
     }
     let opt = |k: &str, n: usize| -> Result<Vec<f64>> { t.get(k).map_or(Ok(vec![0.0; n]), |s| parse_list(SRC, k, s)) };
     let lgb_decision: Vec<u8> = parse_list::<i32>(SRC, "decision_type", field("decision_type")?)?
@@ -214,8 +242,51 @@ fn lightgbm_tree(t: &std::collections::HashMap<String, String>) -> Result<Tree> 
         leaf_value,
         cat_boundaries: t.get("cat_boundaries").map_or(Ok(vec![0]), |s| parse_list(SRC, "cat_boundaries", s))?,
         cat_threshold: t.get("cat_threshold").map_or(Ok(vec![]), |s| parse_list(SRC, "cat_threshold", s))?,
+        internal_weight: weights("internal_weight", n)?,
+        leaf_weight,
+        linear,
+        shrinkage,
     };
     Ok(tree)
+}
+
+/// A linear tree's leaf models: `leaf_const`, and `num_features` per leaf
+/// splitting the concatenated `leaf_features` and `leaf_coeff` (LightGBM
+/// reads a missing field as zeros or no features).
+fn lightgbm_linear(t: &std::collections::HashMap<String, String>, num_leaves: usize) -> Result<LinearLeaves> {
+    const SRC: &str = "LightGBM";
+    let list = |k: &str| t.get(k).map(String::as_str).unwrap_or("");
+    let mut leaf_const: Vec<f64> = parse_list(SRC, "leaf_const", list("leaf_const"))?;
+    if t.get("leaf_const").is_none() {
+        leaf_const = vec![0.0; num_leaves];
+    }
+    let counts: Vec<usize> = parse_list(SRC, "num_features", list("num_features"))?;
+    let features: Vec<u32> = parse_list(SRC, "leaf_features", list("leaf_features"))?;
+    let coeffs: Vec<f64> = parse_list(SRC, "leaf_coeff", list("leaf_coeff"))?;
+    let total: usize = counts.iter().sum();
+    ensure!(
+        leaf_const.len() == num_leaves && (counts.is_empty() || counts.len() == num_leaves),
+        ModelFile,
+        "LightGBM model: a linear tree of {num_leaves} leaves has {} leaf_const and {} num_features values",
+        leaf_const.len(),
+        counts.len()
+    );
+    ensure!(
+        features.len() == total && coeffs.len() == total,
+        ModelFile,
+        "LightGBM model: num_features adds up to {total}, but there are {} leaf_features and {} leaf_coeff values",
+        features.len(),
+        coeffs.len()
+    );
+    let mut lin = LinearLeaves { leaf_const, ..Default::default() };
+    let mut at = 0;
+    for leaf in 0..num_leaves {
+        let c = counts.get(leaf).copied().unwrap_or(0);
+        lin.leaf_features.push(features[at..at + c].to_vec());
+        lin.leaf_coeff.push(coeffs[at..at + c].to_vec());
+        at += c;
+    }
+    Ok(lin)
 }
 
 fn json_num(v: &Value) -> Option<f64> {

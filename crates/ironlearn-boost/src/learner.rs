@@ -10,14 +10,23 @@
 //! features a node may split on can be fewer (LightGBM's
 //! `feature_fraction_bynode` and `interaction_constraints`), drawn from a
 //! stream seeded by the tree and the node, never by the thread that runs it.
+//!
+//! LightGBM's optional split rules (`split_rules.rs`) act on each feature's
+//! best split: gain factors and costs, which may stop a tree early, and the
+//! "intermediate"/"advanced" monotone bounds (`monotone.rs`), which change as
+//! the tree grows and send leaves whose bounds changed back to the search.
 
 use ironlearn_core::Rng;
 use rayon::prelude::*;
 
 use crate::binning::{BinMapper, Binned};
+use crate::cegb::Usage;
+use crate::forced_splits::{ForcedSplit, Forcing, LeafRows};
 use crate::histogram::{self, Bin};
+use crate::monotone::{Made, Method, Tracker};
 use crate::phases::Phases;
 use crate::split::{best_split, leaf_output, smoothed_output, Bounds, LeafContext, SplitInfo, SplitParams, Stats};
+use crate::split_rules::SplitRules;
 use crate::tree::{decision, Tree};
 
 /// What the learner needs besides the data.
@@ -35,9 +44,18 @@ pub struct LearnerParams {
     pub seed: u64,
     /// Seeds extra_trees' thresholds.
     pub extra_seed: u64,
+    /// The splits every tree starts with (forcedsplits_filename).
+    pub forced: Option<std::sync::Arc<ForcedSplit>>,
+    /// Gain factors, CEGB's costs and the monotone method.
+    pub rules: SplitRules,
 }
 
 impl LearnerParams {
+    /// Whether a tree needs what the trees before it did ([`Carry`]): they must grow one after the other.
+    pub fn trees_share_state(&self) -> bool {
+        self.rules.cegb.is_some()
+    }
+
     /// Whether nodes may split on fewer features than their tree has.
     fn per_node(&self) -> bool {
         self.feature_fraction_bynode < 1.0 || !self.interaction_constraints.is_empty()
@@ -162,8 +180,40 @@ pub struct Scratch {
     partition: Vec<u32>,
 }
 
+/// What a model's trees pass on to the next: the features and rows CEGB's
+/// costs were paid for (nothing without CEGB).
+#[derive(Debug, Default)]
+pub struct Carry {
+    usage: Option<Usage>,
+}
+
+/// The tree-wide part of a leaf's split search.
+#[derive(Clone, Copy)]
+struct Ctx<'a> {
+    data: &'a Binned,
+    mappers: &'a [BinMapper],
+    p: &'a LearnerParams,
+    features: &'a [bool],
+    tree_id: u64,
+}
+
+/// What a leaf's search reads of the tree grown so far.
+#[derive(Clone, Copy)]
+struct View<'a> {
+    rows: &'a [u32],
+    tracker: Option<&'a Tracker>,
+    usage: Option<&'a Usage>,
+}
+
+/// A leaf's search: its best split, and (for CEGB's coupled costs) each feature's before costs.
+struct Found {
+    best: Option<SplitInfo>,
+    kept: Vec<Option<SplitInfo>>,
+}
+
 /// Grows one tree on `rows` (partitioned in place) with gradients `gh`;
-/// `tree` (unique per tree of a model) seeds its random choices.
+/// `tree` (unique per tree of a model) seeds its random choices; `carry`
+/// passes what the model's trees share to the next one.
 #[allow(clippy::too_many_arguments)]
 pub fn grow(
     data: &Binned,
@@ -175,8 +225,24 @@ pub fn grow(
     buffers: &mut Scratch,
     ph: &mut Phases,
     tree_id: u64,
+    carry: &mut Carry,
 ) -> Grown {
     let Scratch { hists: pool, gathered, partition: scratch } = buffers;
+    let ctx = Ctx { data, mappers, p, features, tree_id };
+    let rules = &p.rules;
+    if let Some(c) = &rules.cegb {
+        carry.usage.get_or_insert_with(|| Usage::new(c, data.n_features, data.n_rows));
+    }
+    let adjusted = rules.adjusts_gain();
+    // CEGB's coupled costs: per leaf, each feature's best split before costs.
+    let mut kept: Vec<Vec<Option<SplitInfo>>> = Vec::new();
+    let keep = |kept: &mut Vec<Vec<Option<SplitInfo>>>, leaf: usize, found: &mut Found| {
+        if !found.kept.is_empty() {
+            kept.resize(kept.len().max(leaf + 1), Vec::new());
+            kept[leaf] = std::mem::take(&mut found.kept);
+        }
+    };
+    let numerical: Vec<bool> = mappers.iter().map(|m| matches!(m, BinMapper::Numeric { .. })).collect();
     let take = |pool: &mut Vec<Vec<Bin>>| pool.pop().unwrap_or_else(|| vec![[0.0; 2]; data.total_bins]);
     let mut root_hist = take(pool);
     let full = rows.len() == data.n_rows;
@@ -189,6 +255,11 @@ pub fn grow(
     let root_stats = Stats { g: sums[0], h: sums[1], count: rows.len() };
     let root_output = leaf_output(root_stats.g, root_stats.h, p.split.lambda_l1, p.split.lambda_l2, Bounds::default());
     let mut tree = Tree::leaf(root_output, rows.len() as f64);
+    let mut tracker = (rules.monotone_method != Method::Basic).then(|| {
+        let n_bins = (0..data.n_features).map(|f| (data.offsets[f + 1] - data.offsets[f]) as u32).collect();
+        let missing = mappers.iter().map(|m| matches!(m, BinMapper::Numeric { missing_bin: Some(_), .. })).collect();
+        Tracker::new(rules.monotone_method, &p.split.monotone, n_bins, missing, root_output)
+    });
     let mut splits = Vec::new();
     let mut leaves = vec![Leaf {
         start: 0,
@@ -203,17 +274,49 @@ pub fn grow(
         node: 0,
         branch: Vec::new(),
     }];
-    leaves[0].best = ph.time("find split", || find_best(data, mappers, p, features, &leaves[0], tree_id));
+    let mut found = ph.time("find split", || {
+        find_best(ctx, View { rows, tracker: tracker.as_ref(), usage: carry.usage.as_ref() }, &leaves[0], 0)
+    });
+    keep(&mut kept, 0, &mut found);
+    leaves[0].best = found.best;
     let mut n_splits = 0u64;
+    let mut forcing = Forcing::new(p.forced.as_deref());
     while leaves.len() < p.num_leaves {
-        // The leaf with the largest gain (the lowest index on ties).
-        let Some(li) = (0..leaves.len()).filter(|&i| leaves[i].best.is_some()).max_by(|&a, &b| {
-            let (ga, gb) = (leaves[a].best.as_ref().unwrap().gain, leaves[b].best.as_ref().unwrap().gain);
-            ga.total_cmp(&gb).then(b.cmp(&a))
+        // Forced splits first (forced_splits.rs), breadth-first; then the leaf with the largest gain
+        // (the lowest index on ties).
+        let forced = forcing.next(leaves.len(), data, mappers, gh, &p.split, |i| {
+            let l = &leaves[i];
+            LeafRows { rows: &rows[l.start..l.end], stats: l.stats, bounds: l.bounds, output: l.output }
+        });
+        let forced_leaf = forced.map(|(i, s)| {
+            leaves[i].best = Some(s);
+            i
+        });
+        let Some(li) = forced_leaf.or_else(|| {
+            (0..leaves.len()).filter(|&i| leaves[i].best.is_some()).max_by(|&a, &b| {
+                let (ga, gb) = (leaves[a].best.as_ref().unwrap().gain, leaves[b].best.as_ref().unwrap().gain);
+                ga.total_cmp(&gb).then(b.cmp(&a))
+            })
         }) else {
             break;
         };
+        // Under gain rules a leaf's best may have no gain left: LightGBM then stops the tree.
+        if adjusted
+            && forced_leaf.is_none()
+            && leaves[li].best.as_ref().is_some_and(|b| b.gain <= p.split.min_gain_to_split)
+        {
+            break;
+        }
         let split = leaves[li].best.take().expect("filtered on Some");
+        if let (Some(c), Some(u)) = (&rules.cegb, carry.usage.as_mut()) {
+            // The split pays for its feature: other leaves' splits on it may now win.
+            let l = &leaves[li];
+            for (i, s) in c.pay(split.feature, li, &rows[l.start..l.end], u, &mut kept) {
+                if leaves[i].best.as_ref().is_some_and(|b| beats(&s, b)) {
+                    leaves[i].best = Some(s);
+                }
+            }
+        }
         let mapper = &mappers[split.feature];
         let bsplit = BinnedSplit {
             feature: split.feature,
@@ -271,7 +374,7 @@ pub fn grow(
         let mono = p.split.monotone.get(split.feature).copied().unwrap_or(0);
         let parent_bounds = leaves[li].bounds;
         let (mut lb, mut rb) = (parent_bounds, parent_bounds);
-        if mono != 0 {
+        if mono != 0 && tracker.is_none() {
             let m = (split.left_output + split.right_output) / 2.0;
             if mono > 0 {
                 lb.max = lb.max.min(m);
@@ -282,7 +385,12 @@ pub fn grow(
             }
         }
         let depth = leaves[li].depth + 1;
-        let parent_hist = leaves[li].hist.take().expect("a splittable leaf keeps its histogram");
+        // A splittable leaf keeps its histogram; a forced split's leaf may have given it back.
+        let parent_hist = leaves[li].hist.take().unwrap_or_else(|| {
+            let mut h = take(pool);
+            histogram::build(data, Some(&rows[start..end]), gh, features, &mut h, gathered);
+            h
+        });
         let left_smaller = mid - start <= end - mid;
         let (s0, s1) = if left_smaller { (start, mid) } else { (mid, end) };
         // The last split's children are never split: only their sums are needed.
@@ -345,35 +453,73 @@ pub fn grow(
             node: node + 1,
             branch,
         });
+        // "intermediate"/"advanced": the leaves facing the new ones get tighter bounds.
+        let changed = match tracker.as_mut() {
+            Some(t) => {
+                let made = Made {
+                    leaf: li,
+                    new_leaf: right_leaf,
+                    feature: split.feature,
+                    threshold: u32::from(split.threshold),
+                    numerical: split.left_bins.is_none(),
+                    missing_left: splits[splits.len() - 1].missing_bin.map(|_| split.default_left),
+                    left_output: split.left_output,
+                    right_output: split.right_output,
+                };
+                t.split(&made, &|j| leaves[j].best.is_some())
+            }
+            None => Vec::new(),
+        };
         if last {
             break;
         }
         let new = [li, leaves.len() - 1];
         let (small, large) = if left_smaller { (new[0], new[1]) } else { (new[1], new[0]) };
+        if let Some(t) = tracker.as_mut() {
+            new.iter().for_each(|&i| t.refresh(i, features, &numerical));
+        }
         let mut large_hist = leaves[large].hist.take().expect("the larger child holds the parent's histogram");
         let small_hist = leaves[small].hist.as_deref().expect("the smaller child's histogram was built");
-        let (small_best, large_best) = ph.time("find split", || {
+        let view = View { rows, tracker: tracker.as_ref(), usage: carry.usage.as_ref() };
+        let (small_found, large_found) = ph.time("find split", || {
             rayon::join(
-                || find_best(data, mappers, p, features, &leaves[small], tree_id),
-                || subtract_and_find(data, mappers, p, features, &leaves[large], &mut large_hist, small_hist, tree_id),
+                || find_best(ctx, view, &leaves[small], small),
+                || subtract_and_find(ctx, view, &leaves[large], large, &mut large_hist, small_hist),
             )
         });
         leaves[large].hist = Some(large_hist);
-        let found = if left_smaller { [small_best, large_best] } else { [large_best, small_best] };
-        for (&i, b) in new.iter().zip(found) {
-            leaves[i].best = b;
+        let found = if left_smaller { [small_found, large_found] } else { [large_found, small_found] };
+        for (&i, mut f) in new.iter().zip(found) {
+            keep(&mut kept, i, &mut f);
+            leaves[i].best = f.best;
             if leaves[i].best.is_none() {
                 if let Some(h) = leaves[i].hist.take() {
                     pool.push(h);
                 }
             }
         }
+        // Leaves whose bounds changed search again (LightGBM's RecomputeBestSplitForLeaf).
+        for i in changed {
+            if let Some(t) = tracker.as_mut() {
+                t.refresh(i, features, &numerical);
+            }
+            let mut f = ph.time("find split", || {
+                find_best(ctx, View { rows, tracker: tracker.as_ref(), usage: carry.usage.as_ref() }, &leaves[i], i)
+            });
+            keep(&mut kept, i, &mut f);
+            leaves[i].best = f.best;
+            if leaves[i].best.is_none() {
+                pool.extend(leaves[i].hist.take());
+            }
+        }
     }
-    // Final outputs respect each leaf's bounds.
+    // Final outputs respect each leaf's bounds; under "intermediate"/"advanced" bounds a
+    // monotone split's leaves keep the outputs that other leaves were bounded by.
     for (i, l) in leaves.iter_mut().enumerate() {
         pool.extend(l.hist.take());
         let sp = &p.split;
         tree.leaf_value[i] = match l.parent_output {
+            _ if tracker.as_ref().is_some_and(|t| t.in_monotone_subtree(i)) => l.output,
             Some(parent) if sp.path_smooth > 0.0 => {
                 let (s, n) = (sp.path_smooth, l.stats.count);
                 smoothed_output(l.stats.g, l.stats.h, sp.lambda_l1, sp.lambda_l2, l.bounds, s, n, parent)
@@ -396,36 +542,27 @@ fn splittable(p: &LearnerParams, leaf: &Leaf) -> bool {
 /// leaf that cannot split, whose histogram is then only scratch. Every
 /// feature of the tree is subtracted, as the leaf's children need them all;
 /// only the node's features are searched.
-#[allow(clippy::too_many_arguments)]
-fn subtract_and_find(
-    data: &Binned,
-    mappers: &[BinMapper],
-    p: &LearnerParams,
-    features: &[bool],
-    leaf: &Leaf,
-    hist: &mut [Bin],
-    small: &[Bin],
-    tree_id: u64,
-) -> Option<SplitInfo> {
+fn subtract_and_find(ctx: Ctx<'_>, view: View<'_>, leaf: &Leaf, li: usize, hist: &mut [Bin], small: &[Bin]) -> Found {
+    let Ctx { data, p, features, tree_id, .. } = ctx;
     if !splittable(p, leaf) {
-        return None;
+        return Found { best: None, kept: Vec::new() };
     }
     let node_features = p.node_features(features, leaf, tree_id);
     let search = node_features.as_deref().unwrap_or(features);
-    let ctx = leaf.context(p, tree_id);
+    let lctx = leaf.context(p, tree_id);
     let slices = histogram::feature_slices(data, hist, features);
     let one = |(f, h): (usize, &mut [Bin])| {
         histogram::subtract(h, &small[data.offsets[f]..data.offsets[f + 1]]);
         if !search[f] {
             return None;
         }
-        best_split(f, h, &mappers[f], &ctx, &p.split)
+        candidate(ctx, view, leaf, li, &lctx, f, h)
     };
     if data.total_bins < PARALLEL_SPLIT_BINS {
-        return slices.into_iter().filter_map(one).fold(None, better);
+        return gather(ctx, slices.into_iter().map(one));
     }
-    let candidates: Vec<Option<SplitInfo>> = slices.into_par_iter().map(one).collect();
-    candidates.into_iter().flatten().fold(None, better)
+    let candidates: Vec<Option<Candidate>> = slices.into_par_iter().map(one).collect();
+    gather(ctx, candidates.into_iter())
 }
 
 /// The higher-gain split; ties go to the first (the lower feature index).
@@ -436,34 +573,73 @@ fn better(best: Option<SplitInfo>, c: SplitInfo) -> Option<SplitInfo> {
     }
 }
 
-fn find_best(
-    data: &Binned,
-    mappers: &[BinMapper],
-    p: &LearnerParams,
-    features: &[bool],
+/// Whether `a` beats `b` as LightGBM compares splits: the higher gain, then the lower feature.
+fn beats(a: &SplitInfo, b: &SplitInfo) -> bool {
+    a.gain > b.gain || (a.gain == b.gain && a.feature < b.feature)
+}
+
+/// One feature's best split under the tree's rules, and (CEGB) the same before costs.
+type Candidate = (SplitInfo, Option<SplitInfo>);
+
+#[allow(clippy::too_many_arguments)]
+fn candidate(
+    ctx: Ctx<'_>,
+    view: View<'_>,
     leaf: &Leaf,
-    tree_id: u64,
-) -> Option<SplitInfo> {
-    if !splittable(p, leaf) {
-        return None;
+    li: usize,
+    lctx: &LeafContext,
+    f: usize,
+    h: &[Bin],
+) -> Option<Candidate> {
+    let p = ctx.p;
+    let limits = view.tracker.map(|t| t.limits(li, f));
+    let s = best_split(f, h, &ctx.mappers[f], lctx, &p.split, limits.as_ref())?;
+    if !p.rules.adjusts_gain() {
+        return Some((s, None));
     }
-    let hist = leaf.hist.as_ref()?;
+    let mono = p.split.monotone.get(f).copied().unwrap_or(0);
+    let rows = &view.rows[leaf.start..leaf.end];
+    Some(p.rules.apply(s, p.split.min_gain_to_split, mono, leaf.depth, rows, view.usage))
+}
+
+/// The best of a leaf's candidates, in feature order.
+fn gather(ctx: Ctx<'_>, candidates: impl Iterator<Item = Option<Candidate>>) -> Found {
+    let keep = ctx.p.rules.cegb.as_ref().is_some_and(|c| c.keeps_splits());
+    let mut kept = if keep { vec![None; ctx.data.n_features] } else { Vec::new() };
+    let mut best = None;
+    for (s, k) in candidates.flatten() {
+        if let Some(k) = k {
+            let f = k.feature;
+            kept[f] = Some(k);
+        }
+        best = better(best, s);
+    }
+    Found { best, kept }
+}
+
+fn find_best(ctx: Ctx<'_>, view: View<'_>, leaf: &Leaf, li: usize) -> Found {
+    let Ctx { data, p, features, tree_id, .. } = ctx;
+    let none = || Found { best: None, kept: Vec::new() };
+    if !splittable(p, leaf) {
+        return none();
+    }
+    let Some(hist) = leaf.hist.as_ref() else { return none() };
     let node_features = p.node_features(features, leaf, tree_id);
     let features = node_features.as_deref().unwrap_or(features);
-    let ctx = leaf.context(p, tree_id);
+    let lctx = leaf.context(p, tree_id);
     let one = |f: usize| {
         if !features[f] {
             return None;
         }
         let h = &hist[data.offsets[f]..data.offsets[f + 1]];
-        best_split(f, h, &mappers[f], &ctx, &p.split)
+        candidate(ctx, view, leaf, li, &lctx, f, h)
     };
     // A few thousand bins are scanned in microseconds: fewer are not worth a task each.
     if data.total_bins < PARALLEL_SPLIT_BINS {
-        return (0..data.n_features).filter_map(one).fold(None, better);
+        return gather(ctx, (0..data.n_features).map(one));
     }
-    let candidates: Vec<Option<SplitInfo>> = (0..data.n_features).into_par_iter().map(one).collect();
-    candidates.into_iter().flatten().fold(None, better)
+    let candidates: Vec<Option<Candidate>> = (0..data.n_features).into_par_iter().map(one).collect();
+    gather(ctx, candidates.into_iter())
 }
 
 /// Histogram bins from which a leaf's features are searched in parallel.
@@ -564,6 +740,8 @@ mod tests {
             interaction_constraints: vec![],
             seed: 1,
             extra_seed: 6,
+            forced: None,
+            rules: SplitRules::default(),
         };
         let tree: Vec<bool> = (0..10).map(|f| f % 5 != 4).collect(); // 8 of 10 features
         assert_eq!(p.node_features(&tree, &leaf(0, vec![]), 0), None);

@@ -6,27 +6,39 @@
 //! deterministic: the same data, parameters and seed give a byte-identical
 //! model file whatever `num_threads` is.
 
+mod bin_bounds;
 mod binning;
 mod booster;
+mod cegb;
+mod dart;
 mod evaluate;
 mod export;
 mod features;
+mod forced_bins;
+mod forced_splits;
 mod histogram;
 mod import;
 mod learner;
+mod lightgbm_config;
+mod lightgbm_random;
+mod linear_tree;
 mod metric;
 mod model;
+mod monotone;
 mod objective;
 mod params;
 mod phases;
+mod position_bias;
 mod prediction_early_stop;
 mod predictor;
 mod rank;
 mod refit;
+mod sampling;
 mod shap;
 mod shared_blocks;
 mod sparse_rows;
 mod split;
+mod split_rules;
 mod train;
 pub mod tree;
 

@@ -467,6 +467,19 @@ impl Builtin {
         }
         Ok(())
     }
+
+    /// Gives lambdarank each row's display position (ids from 0), which it
+    /// debiases its gradients for (position_bias.rs); the other objectives
+    /// ignore positions, as LightGBM's do.
+    pub fn set_positions(&mut self, positions: Option<&[u32]>, n_rows: usize, p: &Gbdt) -> Result<()> {
+        let Some(pos) = positions else { return Ok(()) };
+        ensure!(pos.len() == n_rows, Shape, "Positions size ({}) doesn't match data size ({n_rows})", pos.len());
+        if let Builtin::Lambdarank(r) = self {
+            let (rate, reg) = (p.learning_rate, p.lambdarank_position_bias_regularization);
+            r.position_bias = Some(crate::position_bias::PositionBias::new(pos.to_vec(), rate, reg));
+        }
+        Ok(())
+    }
 }
 
 /// The objective, the labels as numbers (borrowed when they already are) and the class names.
@@ -551,6 +564,7 @@ pub(crate) fn resolve_objective<'y>(p: &Gbdt, y: &'y Target) -> Result<Resolved<
             boundaries: Vec::new(),
             label_gain: if p.label_gain.is_empty() { default_label_gain() } else { p.label_gain.clone() },
             truncation_level: p.lambdarank_truncation_level,
+            position_bias: None,
         }),
         "rank_xendcg" | "xendcg" | "xe_ndcg" | "xe_ndcg_mart" | "xendcg_mart" => {
             Builtin::RankXendcg(RankXendcg::new(p.objective_seed))

@@ -72,9 +72,13 @@ hyperparams! {
         /// multiclassova (one-vs-all), lambdarank, rank_xendcg.
         objective: String = "auto".into(), alias("objective_type", "app", "application", "loss"),
             domain(Domain::choice(OBJECTIVES));
-        /// The boosting type: "gbdt", or "rf" (a random forest: trees fit from the starting score on
-        /// their own bags, unshrunk, averaged; needs bagging or feature_fraction < 1).
-        boosting: String = "gbdt".into(), alias("boosting_type", "boost");
+        /// The boosting type: "gbdt", "dart" (each round drops earlier trees, fits the new one without
+        /// them, then scales it and them down: drop_rate, max_drop, skip_drop, xgboost_dart_mode,
+        /// uniform_drop, drop_seed), "goss" (gbdt with data_sample_strategy "goss"), or "rf" (a random
+        /// forest: trees fit from the starting score on their own bags, unshrunk, averaged; needs
+        /// bagging, feature_fraction < 1 or GOSS).
+        boosting: String = "gbdt".into(), alias("boosting_type", "boost"),
+            domain(Domain::choice(&["gbdt", "dart", "goss", "rf"]));
         /// The number of boosting rounds.
         n_estimators: usize = 100, alias("num_iterations", "num_iteration", "n_iter", "num_tree", "num_trees",
             "num_round", "num_rounds", "nrounds", "num_boost_round"), domain(Domain::int_min(1));
@@ -106,6 +110,31 @@ hyperparams! {
         bagging_fraction: f64 = 1.0, alias("sub_row", "subsample", "bagging"), domain(Domain::float_between(0.0, 1.0, true, false));
         /// Re-draw the bag every this many rounds; 0 disables bagging.
         bagging_freq: usize = 0, alias("subsample_freq");
+        /// How each round samples rows: "bagging" (bagging_fraction of them every bagging_freq rounds), or
+        /// "goss" (gradient-based one-side sampling: the top_rate of rows with the largest |gradient x hessian|
+        /// and other_rate of the rest, whose gradients weigh (1 - top_rate) / other_rate; not in the first
+        /// 1 / learning_rate rounds, and not with bagging).
+        data_sample_strategy: String = "bagging".into(), domain(Domain::choice(&["bagging", "goss"]));
+        /// Bagging draws whole queries (ranking): each query joins the bag with probability bagging_fraction.
+        bagging_by_query: bool = false;
+        /// GOSS: the fraction of rows with the largest gradients, always kept.
+        top_rate: f64 = 0.2, domain(Domain::float_range(0.0, 1.0));
+        /// GOSS: the fraction of rows drawn from the others.
+        other_rate: f64 = 0.1, domain(Domain::float_range(0.0, 1.0));
+        /// DART (boosting "dart"): the rate at which a round drops earlier trees.
+        drop_rate: f64 = 0.1, alias("rate_drop"), domain(Domain::float_range(0.0, 1.0));
+        /// DART: the most trees one round drops; 0 or less is no limit.
+        max_drop: i64 = 50;
+        /// DART: the probability that a round drops no tree.
+        skip_drop: f64 = 0.5, domain(Domain::float_range(0.0, 1.0));
+        /// DART: XGBoost's normalisation: with k trees dropped the new tree weighs
+        /// learning_rate / (learning_rate + k) and the dropped ones k / (learning_rate + k),
+        /// instead of learning_rate / (1 + k) and k / (1 + k).
+        xgboost_dart_mode: bool = false;
+        /// DART: every earlier tree is dropped with the same probability (else in proportion to its weight).
+        uniform_drop: bool = false;
+        /// DART: the seed of the drops; at 4 (the default) with a seed other than 0, drawn from seed as LightGBM does.
+        drop_seed: u64 = 4;
         /// The fraction of features considered per tree.
         feature_fraction: f64 = 1.0, alias("sub_feature", "colsample_bytree"), domain(Domain::float_between(0.0, 1.0, true, false));
         /// The seed of every random choice (bagging, feature sampling, bin sampling).
@@ -140,6 +169,29 @@ hyperparams! {
         auc_mu_weights: Vec<f64> = Vec::new();
         /// Per-feature monotone constraints: 1 increasing, -1 decreasing, 0 none.
         monotone_constraints: Vec<i64> = Vec::new(), alias("mc", "monotone_constraint");
+        /// How monotone constraints bound leaves: "basic" (both children of a monotone split by
+        /// the mean of their outputs), "intermediate" (each leaf by the leaves it faces, updated as
+        /// they split) or "advanced" (the same per feature and bin); the last two need
+        /// feature_fraction_bynode = 1 (else basic, as in LightGBM).
+        monotone_constraints_method: String = "basic".into(), alias("monotone_constraining_method", "mc_method"),
+            domain(Domain::choice(&["basic", "intermediate", "advanced"]));
+        /// Penalises monotone splits near the root: none on the first floor(p) levels, then a gain
+        /// factor rising to 1 with depth; 0 disables.
+        monotone_penalty: f64 = 0.0, alias("monotone_splits_penalty", "ms_penalty", "mc_penalty"),
+            domain(Domain::float_min(0.0));
+        /// Per feature, a factor on the gain of its splits (one per feature); empty = 1 for all.
+        feature_contri: Vec<f64> = Vec::new(), alias("feature_contrib", "fc", "fp", "feature_penalty");
+        /// Cost-effective gradient boosting: the factor on every cegb_ penalty (below 1, or any
+        /// penalty, turns it on).
+        cegb_tradeoff: f64 = 1.0, domain(Domain::float_min(0.0));
+        /// Cost-effective gradient boosting: a split's cost per row of the leaf split.
+        cegb_penalty_split: f64 = 0.0, domain(Domain::float_min(0.0));
+        /// Cost-effective gradient boosting: per feature, the cost of each row whose value of it no
+        /// split has read yet (one per feature); empty = none.
+        cegb_penalty_feature_lazy: Vec<f64> = Vec::new();
+        /// Cost-effective gradient boosting: per feature, the cost of its first use in the model
+        /// (one per feature); empty = none.
+        cegb_penalty_feature_coupled: Vec<f64> = Vec::new();
         /// Features to treat as categorical, by name or index (tables mark text columns by themselves).
         categorical_feature: Vec<String> = Vec::new(), alias("cat_feature", "categorical_column", "cat_column", "categorical_features");
         /// One-vs-rest splits for categorical features with at most this many categories.
@@ -154,6 +206,9 @@ hyperparams! {
         min_data_per_group: usize = 100, domain(Domain::int_min(1));
         /// NDCG truncation for lambdarank.
         lambdarank_truncation_level: usize = 30, domain(Domain::int_min(1));
+        /// Unbiased lambdarank (with positions given per row): the L2 regularisation of the position
+        /// bias factors learnt alongside the trees.
+        lambdarank_position_bias_regularization: f64 = 0.0, domain(Domain::float_min(0.0));
         /// Positions at which NDCG is reported.
         eval_at: Vec<usize> = vec![1, 2, 3, 4, 5], alias("ndcg_eval_at", "ndcg_at", "map_eval_at", "map_at");
         /// Gains of the relevance labels (default 2^i - 1).
@@ -171,6 +226,12 @@ hyperparams! {
         extra_trees: bool = false, alias("extra_tree");
         /// The seed of extra_trees' random thresholds.
         extra_seed: u64 = 6;
+        /// Piecewise-linear trees: splits as usual, but each leaf predicts a constant plus a linear
+        /// model of the numerical features split on along its branch (a NaN there falls back to the
+        /// leaf value). Not with zero_as_missing, regression_l1 or dart.
+        linear_tree: bool = false, alias("linear_trees");
+        /// L2 regularisation of the linear leaves' coefficients (linear_tree).
+        linear_lambda: f64 = 0.0, domain(Domain::float_min(0.0));
         /// The fraction of the tree's features considered at each node (after feature_fraction).
         feature_fraction_bynode: f64 = 1.0, alias("sub_feature_bynode", "colsample_bynode"),
             domain(Domain::float_between(0.0, 1.0, true, false));
@@ -179,5 +240,14 @@ hyperparams! {
         interaction_constraints: Vec<Vec<usize>> = Vec::new();
         /// Per-feature max_bin, one entry per feature, each in [2, 255]; empty uses max_bin for every feature.
         max_bin_by_feature: Vec<usize> = Vec::new();
+        /// A JSON file of splits every tree starts with, breadth-first, before leaf-wise growth:
+        /// `{"feature": i, "threshold": t, "left": {...}, "right": {...}}` (LightGBM's format). Missing
+        /// values go left; a categorical node sends category t left; a split that does not lower the loss
+        /// ends the forcing. Empty = none.
+        forcedsplits_filename: String = String::new(), alias("fs", "forced_splits_filename", "forced_splits_file", "forced_splits");
+        /// A JSON file of bin upper bounds binning must use, `[{"feature": i, "bin_upper_bound": [...]}, ...]`
+        /// (LightGBM's format): they are kept (up to max_bin), and the bins left over split the values
+        /// between them; categorical features ignore theirs. Empty = none.
+        forcedbins_filename: String = String::new();
     }
 }

@@ -14,6 +14,8 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::position_bias::PositionBias;
+
 /// The gain of relevance label `i`: `2^i - 1` unless the user gives `label_gain`.
 pub fn default_label_gain() -> Vec<f64> {
     (0..31).map(|i| f64::from((1u32 << i) - 1)).collect()
@@ -77,12 +79,18 @@ pub struct Lambdarank {
     pub boundaries: Vec<usize>,
     pub label_gain: Vec<f64>,
     pub truncation_level: usize,
+    /// Unbiased lambdarank's position factors, when rows have positions.
+    #[serde(skip)]
+    pub position_bias: Option<PositionBias>,
 }
 
 impl Lambdarank {
+    /// Gradients at `scores` (plus the position factors, which they then update).
     pub(crate) fn gradients(&self, scores: &[f64], labels: &[f64], weights: Option<&[f64]>, out: &mut [[f32; 2]]) {
+        let adjusted = self.position_bias.as_ref().map(|b| b.adjust(scores));
+        let scores = adjusted.as_deref().unwrap_or(scores);
         let mut slices: Vec<(usize, &mut [[f32; 2]])> = Vec::with_capacity(self.boundaries.len());
-        let mut rest = out;
+        let mut rest = &mut *out;
         for w in self.boundaries.windows(2) {
             let (head, tail) = rest.split_at_mut(w[1] - w[0]);
             slices.push((w[0], head));
@@ -98,6 +106,9 @@ impl Lambdarank {
                 });
             }
         });
+        if let Some(b) = &self.position_bias {
+            b.update(out);
+        }
     }
 
     fn one_query(&self, scores: &[f64], labels: &[f64], out: &mut [[f32; 2]]) {
@@ -286,11 +297,44 @@ mod tests {
 
     #[test]
     fn gradients_push_relevant_documents_up() {
-        let r = Lambdarank { boundaries: vec![0, 3], label_gain: default_label_gain(), truncation_level: 30 };
+        let r = Lambdarank {
+            boundaries: vec![0, 3],
+            label_gain: default_label_gain(),
+            truncation_level: 30,
+            position_bias: None,
+        };
         let mut out = vec![[0.0f32; 2]; 3];
         r.gradients(&[0.0, 0.0, 0.0], &[0.0, 2.0, 1.0], None, &mut out);
         // Gradients are minimised, so the most relevant document gets the most negative one.
         assert!(out[1][0] < out[2][0] && out[2][0] < out[0][0], "{out:?}");
         assert!((out.iter().map(|g| g[0]).sum::<f32>()).abs() < 1e-6);
+    }
+
+    #[test]
+    fn positions_shift_the_scores_the_gradients_see_and_learn_their_factors() {
+        let plain = Lambdarank {
+            boundaries: vec![0, 3, 6],
+            label_gain: default_label_gain(),
+            truncation_level: 30,
+            position_bias: None,
+        };
+        let positions = vec![0, 1, 2, 0, 1, 2];
+        let biased =
+            Lambdarank { position_bias: Some(PositionBias::new(positions.clone(), 0.1, 0.0)), ..plain.clone() };
+        // Clicks at the top whatever the scores: position 0 is relevant in both queries.
+        let (scores, labels) = ([0.3, 0.1, -0.2, -0.5, 0.2, 0.4], [1.0, 0.0, 0.0, 1.0, 0.0, 0.0]);
+        let (mut a, mut b) = (vec![[0.0f32; 2]; 6], vec![[0.0f32; 2]; 6]);
+        // Round 1: the factors start at 0, so the gradients are lambdarank's own.
+        biased.gradients(&scores, &labels, None, &mut a);
+        plain.gradients(&scores, &labels, None, &mut b);
+        assert_eq!(a, b);
+        let factors = biased.position_bias.as_ref().unwrap().factors();
+        assert!(factors[0] > 0.0 && factors[0] > factors[2], "the top position earns the clicks: {factors:?}");
+        // Round 2: the gradients are lambdarank's at the scores plus each row's factor.
+        let shifted: Vec<f64> =
+            scores.iter().zip(&positions).map(|(s, &p)| s + f64::from(factors[p as usize])).collect();
+        biased.gradients(&scores, &labels, None, &mut a);
+        plain.gradients(&shifted, &labels, None, &mut b);
+        assert_eq!(a, b);
     }
 }

@@ -8,6 +8,9 @@
 //! output is pulled toward its parent's (in the gains as well), and with
 //! `extra_trees` each feature is tried at one threshold drawn per node, from a
 //! stream seeded by the node and the feature so that no thread count changes it.
+//! LightGBM's "intermediate" and "advanced" monotone methods bound a split's
+//! children by [`Limits`] of their own (found in `monotone.rs`), the second
+//! per threshold.
 
 use ironlearn_core::Rng;
 
@@ -84,6 +87,41 @@ impl Default for Bounds {
     }
 }
 
+impl Bounds {
+    /// `v` within the bounds (LightGBM's order of tests: bounds that cross give the lower one).
+    #[inline]
+    fn clamp(self, v: f64) -> f64 {
+        if v < self.min {
+            self.min
+        } else if v > self.max {
+            self.max
+        } else {
+            v
+        }
+    }
+
+    fn crossed(self) -> bool {
+        self.min > self.max
+    }
+
+    /// Both bounds at once.
+    fn and(self, o: Bounds) -> Bounds {
+        Bounds { min: self.min.max(o.min), max: self.max.min(o.max) }
+    }
+}
+
+/// Bounds on a split's children other than their leaf's (LightGBM's
+/// "intermediate" and "advanced" monotone constraints).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Limits {
+    /// Both children, whatever the threshold.
+    Same(Bounds),
+    /// Per threshold `t` of a numerical feature: the left child's (value bins
+    /// `0..=t`) and the right one's (the rest); the missing values' join the
+    /// side they go to.
+    ByThreshold { left: Vec<Bounds>, right: Vec<Bounds>, missing: Option<Bounds> },
+}
+
 fn threshold_l1(s: f64, l1: f64) -> f64 {
     s.signum() * (s.abs() - l1).max(0.0)
 }
@@ -91,7 +129,7 @@ fn threshold_l1(s: f64, l1: f64) -> f64 {
 /// The optimal leaf value for `(g, h)`, clamped to `bounds`.
 pub fn leaf_output(g: f64, h: f64, l1: f64, l2: f64, bounds: Bounds) -> f64 {
     let out = -threshold_l1(g, l1) / (h + l2);
-    out.clamp(bounds.min, bounds.max)
+    bounds.clamp(out)
 }
 
 /// [`leaf_output`] pulled toward `parent` by path smoothing of strength
@@ -113,7 +151,19 @@ pub fn smoothed_output(
     }
     let w = count as f64 / smooth;
     let out = -threshold_l1(g, l1) / (h + l2);
-    (out * w / (w + 1.0) + parent / (w + 1.0)).clamp(bounds.min, bounds.max)
+    bounds.clamp(out * w / (w + 1.0) + parent / (w + 1.0))
+}
+
+/// LightGBM's `kEpsilon` (a `float`): a scan's hessian sum starts from it,
+/// and a leaf's total carries two, so that no sum is 0.
+const EPSILON: f64 = 1e-15f32 as f64;
+
+/// The loss reduction of a leaf at its optimal, unbounded value: G²/(H+λ)
+/// (G soft-thresholded by L1), LightGBM's closed form.
+#[inline]
+fn plain_gain(g: f64, h: f64, l1: f64, l2: f64) -> f64 {
+    let sg = threshold_l1(g, l1);
+    sg * sg / (h + l2)
 }
 
 /// The loss reduction of a leaf with value `out`.
@@ -125,7 +175,9 @@ fn gain_given_output(g: f64, h: f64, l1: f64, l2: f64, out: f64) -> f64 {
 struct Scan<'a> {
     p: &'a SplitParams,
     total: Stats,
+    /// The children's bounds (`by_threshold`, when given, holds them per threshold).
     bounds: Bounds,
+    by_threshold: Option<(&'a [Bounds], &'a [Bounds], Option<Bounds>)>,
     min_gain_shift: f64,
     parent_gain: f64,
     cnt_factor: f64,
@@ -141,12 +193,58 @@ impl Scan<'_> {
     }
 
     /// A child's output: optimal, smoothed toward the leaf's, clamped.
-    fn output(&self, g: f64, h: f64, count: usize, l2: f64) -> f64 {
-        smoothed_output(g, h, self.p.lambda_l1, l2, self.bounds, self.p.path_smooth, count, self.parent_output)
+    fn output(&self, g: f64, h: f64, count: usize, l2: f64, bounds: Bounds) -> f64 {
+        smoothed_output(g, h, self.p.lambda_l1, l2, bounds, self.p.path_smooth, count, self.parent_output)
+    }
+
+    /// The children's bounds when threshold `t` splits a numerical feature.
+    fn bounds_at(&self, t: usize, default_left: bool) -> (Bounds, Bounds) {
+        match self.by_threshold {
+            Some((left, right, missing)) => {
+                let (l, r) = (left[t], right[t]);
+                match missing {
+                    Some(m) if default_left => (l.and(m), r),
+                    Some(m) => (l, r.and(m)),
+                    None => (l, r),
+                }
+            }
+            None => (self.bounds, self.bounds),
+        }
+    }
+
+    /// The children's gain and outputs from their sums `l` and `r`, or
+    /// `None` when their bounds cross or their outputs break the monotone
+    /// constraint.
+    fn children(
+        &self,
+        l: [f64; 2],
+        lc: usize,
+        r: [f64; 2],
+        rc: usize,
+        l2: f64,
+        (lb, rb): (Bounds, Bounds),
+    ) -> Option<(f64, f64, f64)> {
+        if lb.crossed() || rb.crossed() {
+            return None;
+        }
+        let lo = self.output(l[0], l[1], lc, l2, lb);
+        let ro = self.output(r[0], r[1], rc, l2, rb);
+        if (self.monotone > 0 && lo > ro) || (self.monotone < 0 && lo < ro) {
+            return None;
+        }
+        let l1 = self.p.lambda_l1;
+        Some((gain_given_output(l[0], l[1], l1, l2, lo) + gain_given_output(r[0], r[1], l1, l2, ro), lo, ro))
     }
 
     /// The gain of splitting into `left` and the rest, or `None` when a constraint fails.
-    fn evaluate(&self, lg: f64, lh: f64, lc: usize, l2: f64) -> Option<(f64, Stats, Stats, f64, f64)> {
+    fn evaluate(
+        &self,
+        lg: f64,
+        lh: f64,
+        lc: usize,
+        l2: f64,
+        (lb, rb): (Bounds, Bounds),
+    ) -> Option<(f64, Stats, Stats, f64, f64)> {
         let p = self.p;
         let (rg, rh) = (self.total.g - lg, self.total.h - lh);
         let rc = self.total.count.saturating_sub(lc);
@@ -157,12 +255,7 @@ impl Scan<'_> {
         {
             return None;
         }
-        let lo = self.output(lg, lh, lc, l2);
-        let ro = self.output(rg, rh, rc, l2);
-        if (self.monotone > 0 && lo > ro) || (self.monotone < 0 && lo < ro) {
-            return None;
-        }
-        let gain = gain_given_output(lg, lh, p.lambda_l1, l2, lo) + gain_given_output(rg, rh, p.lambda_l1, l2, ro);
+        let (gain, lo, ro) = self.children([lg, lh], lc, [rg, rh], rc, l2, (lb, rb))?;
         (gain > self.min_gain_shift).then_some((
             gain,
             Stats { g: lg, h: lh, count: lc },
@@ -173,28 +266,49 @@ impl Scan<'_> {
     }
 }
 
-/// The best split of one feature, from its histogram slice.
+/// The best split of one feature, from its histogram slice; `limits` bound
+/// the children (else the leaf's bounds do).
 pub fn best_split(
     feature: usize,
     hist: &[Bin],
     mapper: &BinMapper,
     leaf: &LeafContext,
     p: &SplitParams,
+    limits: Option<&Limits>,
 ) -> Option<SplitInfo> {
     let (total, bounds) = (leaf.total, leaf.bounds);
     if total.h <= 0.0 || mapper.is_trivial() {
         return None;
     }
     let (l1, l2) = (p.lambda_l1, p.lambda_l2);
-    let own = smoothed_output(total.g, total.h, l1, l2, bounds, p.path_smooth, total.count, leaf.output);
-    let parent_gain = gain_given_output(total.g, total.h, l1, l2, own);
+    // LightGBM's: the leaf's hessian carries two epsilons, and its gain
+    // ignores the output bounds (they bound the children only).
+    let th = total.h + 2.0 * EPSILON;
+    let parent_gain = if p.path_smooth > 0.0 {
+        let own = smoothed_output(total.g, th, l1, l2, Bounds::default(), p.path_smooth, total.count, leaf.output);
+        gain_given_output(total.g, th, l1, l2, own)
+    } else {
+        plain_gain(total.g, th, l1, l2)
+    };
+    let (bounds, by_threshold) = match limits {
+        None => (bounds, None),
+        Some(Limits::Same(b)) => (*b, None),
+        // A categorical feature's bounds do not depend on a threshold: those over all its bins.
+        Some(Limits::ByThreshold { left, right, missing }) if matches!(mapper, BinMapper::Numeric { .. }) => {
+            (Bounds::default(), Some((&left[..], &right[..], *missing)))
+        }
+        Some(Limits::ByThreshold { left, missing, .. }) => {
+            (left[left.len() - 1].and(missing.unwrap_or_default()), None)
+        }
+    };
     let scan = Scan {
         p,
         total,
         bounds,
+        by_threshold,
         min_gain_shift: parent_gain + p.min_gain_to_split,
         parent_gain,
-        cnt_factor: total.count as f64 / total.h,
+        cnt_factor: total.count as f64 / th,
         monotone: p.monotone.get(feature).copied().unwrap_or(0),
         parent_output: leaf.output,
     };
@@ -210,6 +324,19 @@ pub fn best_split(
     }
 }
 
+/// LightGBM's rounding of a bin's count estimated from its hessian.
+#[inline]
+fn round_count(h: f64, cnt_factor: f64) -> i64 {
+    (h * cnt_factor + 0.5) as i64
+}
+
+/// The best threshold of a numerical feature by LightGBM's two scans and
+/// their arithmetic, so that equal gains break as in LightGBM: missing
+/// values left, the right side summed from the top bin down (the highest of
+/// equal thresholds wins); then, when the feature has missing values,
+/// missing values right, the left side summed from the bottom up (the
+/// lowest wins), a later candidate winning only when strictly better. Child
+/// counts are estimated from the hessians of the summed side, bin by bin.
 fn numeric(
     feature: usize,
     hist: &[Bin],
@@ -219,68 +346,88 @@ fn numeric(
 ) -> Option<SplitInfo> {
     let p = s.p;
     let value_bins = hist.len() - usize::from(missing_bin.is_some());
-    let missing = missing_bin.map_or([0.0; 2], |m| hist[m as usize]);
-    // Without L1, output bounds or a monotone constraint, a split's gain is
-    // GL²/(HL+λ) + GR²/(HR+λ): score every threshold with that, and build the
+    // Without output bounds, a monotone constraint or smoothing, a side's
+    // gain is the closed form: score every threshold with it, and build the
     // split (outputs, statistics) for the winner only.
-    let fast = p.lambda_l1 == 0.0 && s.monotone == 0 && s.bounds == Bounds::default() && p.path_smooth <= 0.0;
-    let l2 = p.lambda_l2;
-    let (tg, th) = (s.total.g, s.total.h);
-    let mut best: Option<(f64, usize, bool)> = None;
+    let fast = s.monotone == 0 && s.bounds == Bounds::default() && s.by_threshold.is_none() && p.path_smooth <= 0.0;
+    let (l1, l2) = (p.lambda_l1, p.lambda_l2);
+    let (tg, th, n) = (s.total.g, s.total.h + 2.0 * EPSILON, s.total.count as i64);
+    let (min_data, min_hess) = (p.min_data_in_leaf as i64, p.min_sum_hessian_in_leaf);
+    // (gain, threshold, missing left, the left sums as scanned, left count)
+    let mut best: Option<(f64, usize, bool, [f64; 2], i64)> = None;
     let mut best_gain = s.min_gain_shift;
-    let directions: &[bool] = if s.count(missing[1]) > 0 && missing_bin.is_some() { &[false, true] } else { &[false] };
-    for &default_left in directions {
-        let (mut lg, mut lh) = if default_left { (missing[0], missing[1]) } else { (0.0, 0.0) };
-        // With missing values on the right, the last threshold puts every
-        // value left and the missing ones alone right (LightGBM's too).
-        let thresholds = if default_left || missing_bin.is_none() { value_bins.saturating_sub(1) } else { value_bins };
-        for (t, b) in hist.iter().enumerate().take(thresholds) {
+    let mut consider = |t: usize, default_left: bool, l: [f64; 2], r: [f64; 2], lc: i64| {
+        if only.is_some_and(|o| o != t) {
+            return;
+        }
+        let gain = if fast {
+            plain_gain(l[0], l[1], l1, l2) + plain_gain(r[0], r[1], l1, l2)
+        } else {
+            match s.children(l, lc as usize, r, (n - lc) as usize, l2, s.bounds_at(t, default_left)) {
+                Some((g, ..)) => g,
+                None => return,
+            }
+        };
+        if gain > best_gain {
+            best_gain = gain;
+            best = Some((gain, t, default_left, l, lc));
+        }
+    };
+    let missing = missing_bin.is_some();
+    // With one value bin and the missing one, the only split is values left, missing right.
+    let two_bins = hist.len() <= 2;
+    let top = if missing && !two_bins { value_bins - 1 } else { hist.len() - 1 };
+    let (mut rg, mut rh, mut rc) = (0.0, EPSILON, 0i64);
+    for t in (1..=top).rev() {
+        rg += hist[t][0];
+        rh += hist[t][1];
+        rc += round_count(hist[t][1], s.cnt_factor);
+        if rc < min_data || rh < min_hess {
+            continue;
+        }
+        let lc = n - rc;
+        if lc < min_data {
+            break;
+        }
+        let lh = th - rh;
+        if lh < min_hess {
+            break;
+        }
+        consider(t - 1, !(missing && two_bins), [tg - rg, lh], [rg, rh], lc);
+    }
+    if missing && !two_bins {
+        // Missing values right; the last threshold leaves them alone there.
+        let (mut lg, mut lh, mut lc) = (0.0, EPSILON, 0i64);
+        for (t, b) in hist.iter().enumerate().take(value_bins) {
             lg += b[0];
             lh += b[1];
-            if lh < p.min_sum_hessian_in_leaf {
+            lc += round_count(b[1], s.cnt_factor);
+            if lc < min_data || lh < min_hess {
                 continue;
             }
-            let lc = s.count(lh);
-            if lc < p.min_data_in_leaf {
-                continue;
-            }
-            let rh = th - lh;
-            if lc + p.min_data_in_leaf > s.total.count || rh < p.min_sum_hessian_in_leaf {
+            if n - lc < min_data {
                 break;
             }
-            if only.is_some_and(|o| o != t) {
-                continue;
+            let rh = th - lh;
+            if rh < min_hess {
+                break;
             }
-            let gain = if fast {
-                let rg = tg - lg;
-                lg * lg / (lh + l2) + rg * rg / (rh + l2)
-            } else {
-                match s.evaluate(lg, lh, lc, l2) {
-                    Some((g, ..)) => g,
-                    None => continue,
-                }
-            };
-            if gain > best_gain {
-                best_gain = gain;
-                best = Some((gain, t, default_left));
-            }
+            consider(t, false, [lg, lh], [tg - lg, rh], lc);
         }
     }
-    let (gain, t, default_left) = best?;
-    let (mut lg, mut lh) = if default_left { (missing[0], missing[1]) } else { (0.0, 0.0) };
-    for b in &hist[..=t] {
-        lg += b[0];
-        lh += b[1];
-    }
-    let (_, left, right, lo, ro) = s.evaluate(lg, lh, s.count(lh), l2)?;
+    let (gain, t, default_left, l, lc) = best?;
+    let rc = n - lc;
+    let r = [tg - l[0], th - l[1]];
+    let (_, lo, ro) = s.children(l, lc as usize, r, rc as usize, l2, s.bounds_at(t, default_left))?;
     Some(SplitInfo {
         gain: gain - s.parent_gain,
         feature,
         threshold: t as u8,
         default_left,
         left_bins: None,
-        left,
-        right,
+        // The sums as LightGBM passes them on: each side's hessian less its epsilon.
+        left: Stats { g: l[0], h: l[1] - EPSILON, count: lc as usize },
+        right: Stats { g: r[0], h: r[1] - EPSILON, count: rc as usize },
         left_output: lo,
         right_output: ro,
     })
@@ -319,7 +466,7 @@ fn categorical(
             if only.is_some_and(|o| o != c) {
                 continue;
             }
-            if let Some(found) = s.evaluate(b[0], b[1], s.count(b[1]), p.lambda_l2) {
+            if let Some(found) = s.evaluate(b[0], b[1], s.count(b[1]), p.lambda_l2, (s.bounds, s.bounds)) {
                 consider(vec![c as u8], found);
             }
         }
@@ -356,7 +503,7 @@ fn categorical(
             if only.is_some_and(|o| o != i) {
                 continue;
             }
-            if let Some(found) = s.evaluate(lg, lh, lc, l2) {
+            if let Some(found) = s.evaluate(lg, lh, lc, l2, (s.bounds, s.bounds)) {
                 let left: Vec<u8> =
                     (0..=i).map(|k| (if reverse { order[n - 1 - k] } else { order[k] }) as u8).collect();
                 consider(left, found);
@@ -405,7 +552,7 @@ pub(crate) mod tests {
             zero_missing: false,
         };
         let total = Stats { g: 0.0, h: 6.0, count: 6 };
-        let s = best_split(0, &hist, &mapper, &leaf(total), &params()).unwrap();
+        let s = best_split(0, &hist, &mapper, &leaf(total), &params(), None).unwrap();
         // Left = bins 0..=1: G=-6, H=4 -> 9; right: G=6, H=2 -> 18; parent 0. Gain 27.
         assert_eq!(s.threshold, 1);
         assert!((s.gain - 27.0).abs() < 1e-12);
@@ -424,9 +571,56 @@ pub(crate) mod tests {
             zero_missing: false,
         };
         let total = Stats { g: -4.0, h: 6.0, count: 6 };
-        let s = best_split(0, &hist, &mapper, &leaf(total), &params()).unwrap();
+        let s = best_split(0, &hist, &mapper, &leaf(total), &params(), None).unwrap();
         assert!(s.default_left);
         assert_eq!(s.left.count, 4);
+    }
+
+    #[test]
+    fn limits_bound_each_threshold_and_missing_values_join_their_side() {
+        // Bins 0..3 hold values, bin 3 the missing ones.
+        let hist = [[-4.0, 2.0], [-2.0, 2.0], [2.0, 2.0], [-6.0, 2.0]];
+        let mapper = BinMapper::Numeric {
+            upper: vec![1.0, 2.0, f64::INFINITY],
+            missing_bin: Some(3),
+            zero_bin: 0,
+            range: [0.0, 3.0],
+            zero_missing: false,
+        };
+        let total = Stats { g: -10.0, h: 8.0, count: 8 };
+        let free = best_split(0, &hist, &mapper, &leaf(total), &params(), None).unwrap();
+        // Unbounded: missing values go left with bins 0 and 1 (gain 12^2/6 + 2^2/2 = 26 over
+        // 10^2/4 = 25 for bin 0 alone).
+        assert_eq!((free.threshold, free.default_left), (1, true));
+        // The missing values pull their side up (output 3 alone): held to at most 0 wherever
+        // they go, no split beats the leaf; held to at most 1.5, the best split keeps them left
+        // with bins 0 and 1, clamped.
+        let b = |min: f64, max: f64| Bounds { min, max };
+        let unb = Bounds::default();
+        let missing_at_most = |m: f64| Limits::ByThreshold {
+            left: vec![unb; 3],
+            right: vec![unb; 3],
+            missing: Some(b(f64::NEG_INFINITY, m)),
+        };
+        assert!(best_split(0, &hist, &mapper, &leaf(total), &params(), Some(&missing_at_most(0.0))).is_none());
+        let s = best_split(0, &hist, &mapper, &leaf(total), &params(), Some(&missing_at_most(1.5))).unwrap();
+        assert_eq!((s.threshold, s.default_left, s.left_output), (1, true, 1.5));
+        // -1 but for LightGBM's epsilon in the hessian sums.
+        assert!((s.right_output + 1.0).abs() < 1e-12, "{}", s.right_output);
+        // Per threshold: the right child of threshold 1 must stay below -5, which costs more
+        // than its gain: threshold 0 wins.
+        let limits = Limits::ByThreshold {
+            left: vec![unb; 3],
+            right: vec![unb, b(f64::NEG_INFINITY, -5.0), unb],
+            missing: None,
+        };
+        let s = best_split(0, &hist, &mapper, &leaf(total), &params(), Some(&limits)).unwrap();
+        assert_eq!((s.threshold, s.default_left), (0, true), "threshold 1 is bounded, 0 is not");
+        // Crossed bounds allow no split; Same bounds clamp both children.
+        let crossed = Limits::Same(b(1.0, 0.0));
+        assert!(best_split(0, &hist, &mapper, &leaf(total), &params(), Some(&crossed)).is_none());
+        let s = best_split(0, &hist, &mapper, &leaf(total), &params(), Some(&Limits::Same(b(0.0, 2.0)))).unwrap();
+        assert!((s.left_output - 2.0).abs() < 1e-12 && s.right_output == 0.0, "{s:?}");
     }
 
     #[test]
@@ -442,8 +636,8 @@ pub(crate) mod tests {
         let total = Stats { g: 0.0, h: 4.0, count: 4 };
         let mut p = params();
         p.monotone = vec![-1];
-        assert!(best_split(0, &hist, &mapper, &leaf(total), &p).is_none());
+        assert!(best_split(0, &hist, &mapper, &leaf(total), &p, None).is_none());
         p.monotone = vec![1];
-        assert!(best_split(0, &hist, &mapper, &leaf(total), &p).is_some());
+        assert!(best_split(0, &hist, &mapper, &leaf(total), &p, None).is_some());
     }
 }

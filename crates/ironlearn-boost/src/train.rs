@@ -12,14 +12,17 @@ use ironlearn_core::validate::check_sample_weight;
 use ironlearn_core::{bail, ensure, Error, Features, FitContext, Labels, Params, Progress, Result, Rng, TrainData};
 use rayon::prelude::*;
 
-use crate::binning::{bin_rows, fit_mappers_by_feature, max_bins, BinMapper, Binned, Missing};
+use crate::binning::{bin_rows, training_mappers, BinMapper, Binned};
 use crate::booster::{EvalHistory, GbdtModel};
+use crate::dart::Dart;
 use crate::features::{predict_columns, training_columns};
-use crate::learner::{grow, BinnedSplit, Grown, LearnerParams, Scratch};
+use crate::learner::{grow, BinnedSplit, Carry, Grown, LearnerParams, Scratch};
+use crate::linear_tree::{self, RawColumns};
 use crate::metric::{EvalData, Metric};
 use crate::objective::{resolve_objective, Builtin, Objective};
 use crate::phases::Phases;
 use crate::rank::default_label_gain;
+use crate::sampling::{draw_bag, draw_query_bag, goss as goss_sample, goss_warmup};
 use crate::sparse_rows::SparseRows;
 use crate::split::SplitParams;
 use crate::tree::Tree;
@@ -56,6 +59,8 @@ struct Eval {
     weight: Option<Vec<f64>>,
     boundaries: Option<Vec<usize>>,
     scores: Vec<f64>,
+    /// Its raw values, for linear trees.
+    raw: Option<RawColumns>,
 }
 
 /// One metric's value on one data set after a round: `(data, metric, value, higher_is_better)`.
@@ -91,7 +96,7 @@ struct Workspace {
 pub fn train(params: &Gbdt, data: &TrainData<'_>, ctx: &mut FitContext<'_>) -> Result<GbdtModel> {
     let custom = custom_objective(ctx)?;
     let init_model: Option<&GbdtModel> = ctx.init_model_as::<GbdtModel>()?;
-    let mut t = Trainer::new(params, data, &ctx.valid, init_model, custom)?;
+    let mut t = Trainer::with_reference(params, data, ctx.bin_reference.as_ref(), &ctx.valid, init_model, custom)?;
     let pool = t.pool.clone();
     pool.install(|| {
         let p = params;
@@ -144,7 +149,8 @@ fn custom_objective(ctx: &FitContext<'_>) -> Result<Option<std::sync::Arc<dyn Ob
 /// `Booster(params, train_set)` is, with `update`, `rollback_one_iter`,
 /// `add_valid` and evaluation. [`train`] drives one to the end; the Python
 /// package keeps one alive between calls. It owns its binned data, so the
-/// raw features can go once it is built.
+/// raw features can go once it is built (linear trees keep a copy of the
+/// numerical ones, as `f32`).
 pub struct Trainer {
     pool: std::sync::Arc<rayon::ThreadPool>,
     p: Gbdt,
@@ -156,6 +162,8 @@ pub struct Trainer {
     train_bounds: Option<Vec<usize>>,
     mappers: Vec<BinMapper>,
     binned: Binned,
+    /// The raw numerical values linear trees are fitted on (linear_tree only).
+    raw: Option<RawColumns>,
     scores: Vec<f64>,
     evals: Vec<Eval>,
     metrics: Vec<Metric>,
@@ -168,6 +176,8 @@ pub struct Trainer {
     out_of_bag: Vec<u32>,
     usable: Vec<usize>,
     workspaces: Vec<Workspace>,
+    /// What each tree passes on to the next (CEGB's paid costs).
+    carry: Carry,
     /// The routing in bin space of every tree this trainer grew, to undo a round.
     routing: Vec<Vec<BinnedSplit>>,
     /// Rounds that came with the initial model (they cannot be rolled back).
@@ -180,6 +190,8 @@ pub struct Trainer {
     pending_init: Option<Vec<f64>>,
     /// `boosting = "rf"`: the starting score every tree is fit from.
     forest: Option<Forest>,
+    /// `boosting = "dart"`: the drops and the rounds' weights.
+    dart: Option<Dart>,
     ph: Phases,
 }
 
@@ -198,16 +210,38 @@ impl Trainer {
         init_model: Option<&GbdtModel>,
         custom: Option<std::sync::Arc<dyn Objective>>,
     ) -> Result<Trainer> {
+        Trainer::with_reference(params, data, None, valid, init_model, custom)
+    }
+
+    /// [`Trainer::new`], the bins fitted on `bin_reference` (rows with the
+    /// training data's columns: LightGBM's Dataset `reference`) instead of on
+    /// the training rows.
+    pub fn with_reference(
+        params: &Gbdt,
+        data: &TrainData<'_>,
+        bin_reference: Option<&Features<'_>>,
+        valid: &[(String, TrainData<'_>)],
+        init_model: Option<&GbdtModel>,
+        custom: Option<std::sync::Arc<dyn Objective>>,
+    ) -> Result<Trainer> {
         params.validate()?;
+        linear_tree::check_params(params)?;
+        let params = &crate::sampling::resolve(params, data.group.is_some())?;
         match params.boosting.as_str() {
             "gbdt" => {}
+            "dart" => ensure!(
+                params.early_stopping_round == 0,
+                InvalidValue,
+                "early stopping is not available with boosting 'dart' (each round rescales earlier trees): \
+                 set early_stopping_round to 0"
+            ),
             "rf" => {
                 let bagging = params.bagging_freq > 0 && params.bagging_fraction < 1.0 && params.bagging_fraction > 0.0;
                 ensure!(
-                    bagging || params.feature_fraction < 1.0,
+                    bagging || params.feature_fraction < 1.0 || params.data_sample_strategy == "goss",
                     InvalidValue,
                     "boosting 'rf' needs row or feature sampling: set bagging_freq > 0 with bagging_fraction < 1, \
-                     or feature_fraction < 1 (else every tree is the same)"
+                     feature_fraction < 1, or data_sample_strategy 'goss' (else every tree is the same)"
                 );
                 ensure!(custom.is_none(), InvalidValue, "boosting 'rf' needs a built-in objective, not a custom one");
                 ensure!(
@@ -216,7 +250,7 @@ impl Trainer {
                     "continuing a random forest ('rf') from an initial model"
                 );
             }
-            other => bail!(NotImplemented, "boosting '{other}' (gbdt and rf are implemented; dart and goss are not)"),
+            other => bail!(InvalidValue, "Unknown boosting type {other}: use gbdt, dart, goss or rf"),
         }
         let threads = if params.num_threads == 0 {
             std::thread::available_parallelism().map_or(1, |n| n.get())
@@ -228,13 +262,14 @@ impl Trainer {
             .build()
             .map_err(|e| Error::InvalidValue(format!("cannot start {threads} threads: {e}")))?;
         let pool = std::sync::Arc::new(pool);
-        pool.clone().install(|| Trainer::build(pool, params, data, valid, init_model, custom))
+        pool.clone().install(|| Trainer::build(pool, params, data, bin_reference, valid, init_model, custom))
     }
 
     fn build(
         pool: std::sync::Arc<rayon::ThreadPool>,
         p: &Gbdt,
         data: &TrainData<'_>,
+        bin_reference: Option<&Features<'_>>,
         valid: &[(String, TrainData<'_>)],
         init_model: Option<&GbdtModel>,
         custom: Option<std::sync::Arc<dyn Objective>>,
@@ -248,17 +283,24 @@ impl Trainer {
         let (mut builtin, labels, classes) = resolve_objective(p, y)?;
         let train_bounds = boundaries(data.group, n, "training data")?;
         builtin.set_query_boundaries(train_bounds.as_deref())?;
+        builtin.set_positions(data.position, n, p)?;
         let labels = labels.into_owned();
         let objective: &dyn Objective = custom.as_deref().unwrap_or(&builtin);
         let k = objective.num_outputs();
 
         // Features and bins.
-        let (mut infos, columns) = match init_model {
-            Some(m) => {
+        // A reference's columns give the features and the bins; the rows are binned with them.
+        let reference = match (init_model, bin_reference) {
+            (None, Some(r)) => Some(training_columns(r, &p.categorical_feature).map_err(|e| e.in_data("reference"))?),
+            _ => None,
+        };
+        let (mut infos, columns) = match (init_model, &reference) {
+            (Some(m), _) => {
                 let cols = predict_columns(&data.x, &m.features)?;
                 (m.features.clone(), cols)
             }
-            None => training_columns(&data.x, &p.categorical_feature)?,
+            (None, Some((infos, _))) => (infos.clone(), predict_columns(&data.x, infos)?),
+            (None, None) => training_columns(&data.x, &p.categorical_feature)?,
         };
         let nf = infos.len();
         ensure!(
@@ -273,13 +315,13 @@ impl Trainer {
                 format!("entry {i} is {}; use -1, 0 or 1", p.monotone_constraints[i]),
             ));
         }
-        let interaction_constraints = interaction_masks(&p.interaction_constraints, nf)?;
-        let max_bins = max_bins(p, nf)?;
+        crate::split_rules::SplitRules::check_monotone(p, &infos)?;
         let mut ph = Phases::from_env();
-        let mappers = ph.time("bin bounds", || {
-            let missing = Missing::from_params(p.use_missing, p.zero_as_missing);
-            fit_mappers_by_feature(&columns, &max_bins, p.min_data_in_bin, p.bin_construct_sample_cnt, p.seed, missing)
+        let mappers = ph.time("bin bounds", || match &reference {
+            Some((_, c)) => training_mappers(p, c),
+            None => training_mappers(p, &columns),
         })?;
+        drop(reference);
         if init_model.is_none() {
             infos.iter_mut().zip(&mappers).for_each(|(info, m)| info.bin_info = Some(m.lightgbm_info()));
         }
@@ -292,6 +334,7 @@ impl Trainer {
             }
             Ok(binned)
         })?;
+        let raw = p.linear_tree.then(|| RawColumns::new(&columns));
         drop(columns);
 
         // Starting scores.
@@ -342,31 +385,7 @@ impl Trainer {
         let scores = start_scores(&model, &data.x, data.init_score, n)?;
         let metrics = metrics_for(p, &builtin, custom.is_some(), k)?;
         let label_gain = if p.label_gain.is_empty() { default_label_gain() } else { p.label_gain.clone() };
-        let lp = LearnerParams {
-            split: SplitParams {
-                lambda_l1: p.lambda_l1,
-                lambda_l2: p.lambda_l2,
-                // LightGBM raises it so: a leaf's count, estimated from its
-                // hessians, can read 1 for an empty leaf, which smoothing would value.
-                min_data_in_leaf: if p.path_smooth > 0.0 { p.min_data_in_leaf.max(2) } else { p.min_data_in_leaf },
-                min_sum_hessian_in_leaf: p.min_sum_hessian_in_leaf,
-                min_gain_to_split: p.min_gain_to_split,
-                max_cat_to_onehot: p.max_cat_to_onehot,
-                max_cat_threshold: p.max_cat_threshold,
-                cat_smooth: p.cat_smooth,
-                cat_l2: p.cat_l2,
-                min_data_per_group: p.min_data_per_group,
-                monotone: p.monotone_constraints.iter().map(|&c| c as i8).collect(),
-                path_smooth: p.path_smooth,
-                extra_trees: p.extra_trees,
-            },
-            num_leaves: p.num_leaves,
-            max_depth: if p.max_depth > 0 { p.max_depth as usize } else { 0 },
-            feature_fraction_bynode: p.feature_fraction_bynode,
-            interaction_constraints,
-            seed: p.seed,
-            extra_seed: p.extra_seed,
-        };
+        let lp = learner_params(p, nf)?;
         let usable: Vec<usize> = (0..nf).filter(|&f| !mappers[f].is_trivial()).collect();
         let base_iterations = init_model.map_or(0, GbdtModel::num_iterations);
         let mut t = Trainer {
@@ -380,6 +399,7 @@ impl Trainer {
             train_bounds,
             mappers,
             binned,
+            raw,
             scores,
             evals: Vec::new(),
             metrics,
@@ -392,12 +412,14 @@ impl Trainer {
             out_of_bag: Vec::new(),
             usable,
             workspaces: Vec::new(),
+            carry: Carry::default(),
             routing: Vec::new(),
             base_iterations,
             rounds: 0,
             stalled: false,
             pending_init,
             forest,
+            dart: (p.boosting == "dart").then(|| Dart::new(p)),
             ph,
         };
         for (name, v) in valid {
@@ -420,6 +442,7 @@ impl Trainer {
         check_sample_weight(v.weight, rows)?;
         let cols = predict_columns(&v.x, &self.model.features).map_err(|e| e.in_data(name))?;
         let vb = bin_rows(&cols, &self.mappers).map_err(|e| e.in_data(name))?;
+        let raw = self.raw.as_ref().map(|_| RawColumns::new(&cols));
         let vlabels: Vec<f64> = match (&self.model.classes, vy) {
             (Some(cls), y) => {
                 let l = y.labels()?;
@@ -438,6 +461,7 @@ impl Trainer {
             weight: v.weight.map(<[f64]>::to_vec),
             boundaries: boundaries(v.group, rows, name)?,
             scores,
+            raw,
         });
         self.history.extend(self.metrics.iter().map(|m| EvalHistory {
             data: name.to_string(),
@@ -469,6 +493,13 @@ impl Trainer {
             }
             self.model.init_score = init;
         }
+        // DART: the round's dropped trees leave the training scores before the gradients are taken.
+        let grown_rounds = self.routing.len() / k;
+        let drops = self.dart.as_mut().map_or_else(Vec::new, |d| d.choose(grown_rounds));
+        if !drops.is_empty() {
+            self.add_dropped(&drops, -1.0);
+        }
+        let goss = self.p.data_sample_strategy == "goss";
         match gradients {
             Some(g) => {
                 ensure!(
@@ -484,7 +515,8 @@ impl Trainer {
                 let objective = self.custom.as_deref().unwrap_or(&self.builtin);
                 // A forest's gradients are those at its starting score, the same every round.
                 let scores = self.forest.as_ref().map_or(&self.scores, |f| &f.base);
-                if self.forest.is_none() || iter == 0 {
+                // (GOSS scales some of them: then they are taken again.)
+                if self.forest.is_none() || iter == 0 || goss {
                     let (labels, w, gh) = (&self.labels, self.weight.as_deref(), &mut self.gh);
                     self.ph.time("gradients", || objective.gradients(scores, labels, w, gh));
                 }
@@ -492,8 +524,17 @@ impl Trainer {
         }
         let p = &self.p;
         let rng = Rng::new(p.seed);
-        if p.bagging_freq > 0 && p.bagging_fraction < 1.0 && iter.is_multiple_of(p.bagging_freq) {
-            let (inb, oob) = draw_bag(n, p.bagging_fraction, &rng.fork(iter as u64));
+        if goss {
+            if iter >= goss_warmup(p.learning_rate) {
+                let (inb, oob) = goss_sample(&mut self.gh, n, k, p.top_rate, p.other_rate, &rng.fork(iter as u64));
+                (self.bag, self.out_of_bag) = (Some(inb), oob);
+            }
+        } else if p.bagging_freq > 0 && p.bagging_fraction < 1.0 && iter.is_multiple_of(p.bagging_freq) {
+            let r = rng.fork(iter as u64);
+            let (inb, oob) = match (&self.train_bounds, p.bagging_by_query) {
+                (Some(bounds), true) => draw_query_bag(bounds, p.bagging_fraction, &r),
+                _ => draw_bag(n, p.bagging_fraction, &r),
+            };
             (self.bag, self.out_of_bag) = (Some(inb), oob);
         }
         let objective: &dyn Objective = self.custom.as_deref().unwrap_or(&self.builtin);
@@ -510,10 +551,21 @@ impl Trainer {
             self.weight.as_deref(),
         );
         let forest = self.forest.as_ref();
-        // A forest's trees are not shrunk.
-        let shrinkage = if forest.is_some() { 1.0 } else { p.learning_rate };
+        // Linear trees: the raw values, and whether this is the model's first tree (LightGBM keeps its constants).
+        let (raw, first_tree) = (self.raw.as_ref(), self.model.trees.len() < k && forest.is_none());
+        // A forest's trees are not shrunk; a DART round's by less when it dropped trees.
+        let shrinkage = match (forest, &self.dart) {
+            (Some(_), _) => 1.0,
+            (None, Some(d)) => d.shrinkage(drops.len()),
+            (None, None) => p.learning_rate,
+        };
         // Grows output `c`'s tree and adds it to the training scores `sc`.
-        let grow_output = |c: usize, sc: &mut [f64], ws: &mut Workspace, ph: &mut Phases| -> Result<Grown> {
+        let grow_output = |c: usize,
+                           sc: &mut [f64],
+                           ws: &mut Workspace,
+                           ph: &mut Phases,
+                           carry: &mut Carry|
+         -> Result<Grown> {
             let features =
                 sample_features(nf, usable, p.feature_fraction, &rng.fork(0x00FE_A700_0000 + (iter * k + c) as u64));
             let in_bag = bag.as_ref().map_or(n, Vec::len);
@@ -526,7 +578,11 @@ impl Trainer {
             let gh_c = &gh[c * n..(c + 1) * n];
             let tree_id = (iter * k + c) as u64;
             let mut grown =
-                grow(binned, mappers, lp, &features, &mut rows[..in_bag], gh_c, &mut ws.scratch, ph, tree_id);
+                grow(binned, mappers, lp, &features, &mut rows[..in_bag], gh_c, &mut ws.scratch, ph, tree_id, carry);
+            if let Some(raw) = raw {
+                let (lambda, ranges) = (p.linear_lambda, &grown.leaf_ranges);
+                linear_tree::fit(&mut grown.tree, &rows[..in_bag], ranges, gh_c, raw, lambda, first_tree)?;
+            }
             match forest {
                 // A forest's leaves are renewed from the starting score and carry it (LightGBM's AddBias).
                 Some(f) => {
@@ -534,11 +590,14 @@ impl Trainer {
                     if grown.tree.num_splits() > 0 && f.init[c].abs() > 1e-15 {
                         grown.tree.leaf_value.iter_mut().for_each(|v| *v += f.init[c]);
                         grown.tree.internal_value.iter_mut().for_each(|v| *v += f.init[c]);
+                        if let Some(l) = &mut grown.tree.linear {
+                            l.leaf_const.iter_mut().for_each(|v| *v += f.init[c]);
+                        }
                     }
                 }
                 None => renew_leaves(objective, &mut grown, &rows[..in_bag], labels, sc, w),
             }
-            grown.tree.leaf_value.iter_mut().for_each(|v| *v *= shrinkage);
+            grown.tree.shrink(shrinkage);
             if let Some(v) = grown.tree.leaf_value.iter().find(|v| !v.is_finite()) {
                 return Err(Error::InvalidValue(format!(
                     "training diverged in round {}: a leaf value is {v}; lower learning_rate (now {}) \
@@ -552,21 +611,26 @@ impl Trainer {
                 // Each leaf's rows are ascending (the partition is stable), so a
                 // block of scores finds its rows in every leaf by bisection; the
                 // blocks are independent and each stays in cache.
-                let (ranges, values) = (&grown.leaf_ranges, &grown.tree.leaf_value);
+                let (ranges, values, tree) = (&grown.leaf_ranges, &grown.tree.leaf_value, &grown.tree);
                 debug_assert!(ranges.iter().all(|&(s, e)| rows[s..e].windows(2).all(|w| w[0] < w[1])));
                 sc.par_chunks_mut(SCORE_BLOCK).enumerate().for_each(|(b, block)| {
                     let lo = (b * SCORE_BLOCK) as u32;
                     let hi = lo + block.len() as u32;
-                    for (&(s, e), &v) in ranges.iter().zip(values) {
+                    for (l, (&(s, e), &v)) in ranges.iter().zip(values).enumerate() {
                         let leaf = &rows[s..e];
                         let a = leaf.partition_point(|&r| r < lo);
                         let z = a + leaf[a..].partition_point(|&r| r < hi);
-                        leaf[a..z].iter().for_each(|&r| block[(r - lo) as usize] += v);
+                        if tree.linear.is_some() {
+                            let out = |r: u32| linear_tree::output(tree, raw, l, r as usize);
+                            leaf[a..z].iter().for_each(|&r| block[(r - lo) as usize] += out(r));
+                        } else {
+                            leaf[a..z].iter().for_each(|&r| block[(r - lo) as usize] += v);
+                        }
                     }
                 });
                 for &r in out_of_bag {
                     let r = r as usize;
-                    sc[r] += grown.tree.leaf_value[grown.leaf_of(binned, r)];
+                    sc[r] += linear_tree::output(&grown.tree, raw, grown.leaf_of(binned, r), r);
                 }
             });
             Ok(grown)
@@ -574,8 +638,10 @@ impl Trainer {
         // The trees of a round are independent given the gradients: with several
         // outputs and rows few enough that one tree keeps the threads poorly
         // busy, they are grown in parallel, each by one task.
-        let class_parallel = k > 1 && n <= CLASS_PARALLEL_ROWS && rayon::current_num_threads() > 1;
-        let grown_trees: Vec<Grown> = if class_parallel {
+        // Trees that pass state on (CEGB) grow one after the other, in class order.
+        let class_parallel =
+            k > 1 && n <= CLASS_PARALLEL_ROWS && rayon::current_num_threads() > 1 && !self.lp.trees_share_state();
+        let mut grown_trees: Vec<Grown> = if class_parallel {
             // Each task takes a workspace from the pool (a fresh one if none
             // is free) and returns it: the trees do not depend on which.
             let pool = std::sync::Mutex::new(std::mem::take(&mut self.workspaces));
@@ -587,7 +653,7 @@ impl Trainer {
                 .map(|(c, sc)| {
                     let mut ws = pool.lock().expect("no task panicked").pop().unwrap_or_default();
                     let mut task_ph = ph.for_task();
-                    let g = grow_output(c, sc, &mut ws, &mut task_ph);
+                    let g = grow_output(c, sc, &mut ws, &mut task_ph, &mut Carry::default());
                     pool.lock().expect("no task panicked").push(ws);
                     Ok((g?, task_ph))
                 })
@@ -604,33 +670,58 @@ impl Trainer {
             if self.workspaces.is_empty() {
                 self.workspaces.push(Workspace::default());
             }
-            let ws = &mut self.workspaces[0];
-            let ph = &mut self.ph;
-            self.scores.chunks_mut(n).enumerate().map(|(c, sc)| grow_output(c, sc, ws, ph)).collect::<Result<_>>()?
+            let (ws, ph, carry) = (&mut self.workspaces[0], &mut self.ph, &mut self.carry);
+            self.scores
+                .chunks_mut(n)
+                .enumerate()
+                .map(|(c, sc)| grow_output(c, sc, ws, ph, carry))
+                .collect::<Result<_>>()?
         };
         let any_split = grown_trees.iter().any(|g| g.tree.num_splits() > 0);
         self.rounds += 1;
         if !any_split && iter > 0 {
             // Nothing was learnt: the round's leaves were added to the training
             // scores, so take them out again; the model is unchanged.
-            let (n, b) = (self.binned.n_rows, &self.binned);
+            let (n, b, raw) = (self.binned.n_rows, &self.binned, self.raw.as_ref());
             for (c, g) in grown_trees.iter().enumerate() {
                 self.scores[c * n..(c + 1) * n]
                     .par_iter_mut()
                     .enumerate()
-                    .for_each(|(i, s)| *s -= g.tree.leaf_value[g.leaf_of(b, i)]);
+                    .for_each(|(i, s)| *s -= linear_tree::output(&g.tree, raw, g.leaf_of(b, i), i));
+            }
+            if !drops.is_empty() {
+                self.add_dropped(&drops, 1.0);
             }
             self.stalled = true;
             return Ok(Round { grown: false, evals: Vec::new() });
         }
+        if !any_split && self.model.trees.is_empty() && self.forest.is_none() {
+            // As LightGBM: a first round that cannot split adds constant trees
+            // holding the starting score only (kept in `init_score` here), not
+            // a gradient step.
+            let (n, raw) = (self.binned.n_rows, self.raw.as_ref());
+            for (c, g) in grown_trees.iter_mut().enumerate() {
+                self.scores[c * n..(c + 1) * n]
+                    .par_iter_mut()
+                    .enumerate()
+                    .for_each(|(i, s)| *s -= linear_tree::output(&g.tree, raw, 0, i));
+                g.tree.leaf_value.iter_mut().for_each(|v| *v = 0.0);
+                if let Some(l) = g.tree.linear.as_mut() {
+                    l.leaf_const.iter_mut().for_each(|v| *v = 0.0);
+                }
+            }
+        }
         self.stalled = !any_split;
+        if self.dart.is_some() {
+            self.normalize_dropped(&drops);
+        }
         // Validation scores and metrics.
         for e in self.evals.iter_mut() {
             let rows_v = e.binned.n_rows;
             for (c, g) in grown_trees.iter().enumerate() {
-                let b = &e.binned;
+                let (b, raw) = (&e.binned, e.raw.as_ref());
                 e.scores[c * rows_v..(c + 1) * rows_v].par_iter_mut().enumerate().for_each(|(i, s)| {
-                    *s += g.tree.leaf_value[g.leaf_of(b, i)];
+                    *s += linear_tree::output(&g.tree, raw, g.leaf_of(b, i), i);
                 });
             }
         }
@@ -638,12 +729,65 @@ impl Trainer {
         for (h, r) in self.history.iter_mut().zip(&results) {
             h.values.push(r.2);
         }
-        for g in grown_trees {
+        // A DART tree records its shrinkage, which later drops scale (refit reads it, as LightGBM's does);
+        // the first trees carry the starting score and count as unshrunk.
+        let dart_shrinkage = self.dart.as_ref().map(|d| d.shrinkage(drops.len()));
+        let first = self.base_iterations == 0 && self.routing.is_empty();
+        for (c, mut g) in grown_trees.into_iter().enumerate() {
+            if let Some(s) = dart_shrinkage {
+                let carries = first && self.model.init_score[c].abs() > 1e-15;
+                g.tree.shrinkage = Some(if carries { 1.0 } else { s });
+            }
             self.routing.push(g.splits);
             self.model.trees.push(g.tree);
         }
         self.model.packed = Default::default();
         Ok(Round { grown: true, evals: results })
+    }
+
+    /// DART: the trees of this trainer's rounds `drops`, as (index in the model,
+    /// index in the routing, output, starting score it carries: the first
+    /// round's trees carry it, as in LightGBM).
+    fn dropped_trees(&self, drops: &[usize]) -> Vec<(usize, usize, usize, f64)> {
+        let k = self.k;
+        let base = self.model.trees.len() - self.routing.len();
+        let carried =
+            |i: usize, c: usize| if self.base_iterations == 0 && i == 0 { self.model.init_score[c] } else { 0.0 };
+        drops.iter().flat_map(|&i| (0..k).map(move |c| (base + i * k + c, i * k + c, c, carried(i, c)))).collect()
+    }
+
+    /// DART: adds `factor` times the trees of rounds `drops` to the training scores (-1 drops them).
+    fn add_dropped(&mut self, drops: &[usize], factor: f64) {
+        let dropped = self.dropped_trees(drops);
+        let trees: Vec<_> =
+            dropped.iter().map(|&(t, r, c, bias)| (&self.model.trees[t], &self.routing[r][..], c, bias)).collect();
+        add_trees(&mut self.scores, &self.binned, &trees, factor);
+    }
+
+    /// DART, once the round's trees are in: the dropped trees are scaled down
+    /// and come back into the training scores, and the validation scores lose
+    /// what the scaling takes from them.
+    fn normalize_dropped(&mut self, drops: &[usize]) {
+        let Some(dart) = self.dart.as_mut() else { return };
+        dart.add_round(drops, dart.shrinkage(drops.len()));
+        if drops.is_empty() {
+            return;
+        }
+        let kept = dart.kept(drops.len());
+        let dropped = self.dropped_trees(drops);
+        let trees: Vec<_> =
+            dropped.iter().map(|&(t, r, c, bias)| (&self.model.trees[t], &self.routing[r][..], c, bias)).collect();
+        add_trees(&mut self.scores, &self.binned, &trees, kept);
+        for e in self.evals.iter_mut() {
+            add_trees(&mut e.scores, &e.binned, &trees, kept - 1.0);
+        }
+        for &(t, _, c, bias) in &dropped {
+            crate::dart::scale(&mut self.model.trees[t], kept);
+            if bias != 0.0 {
+                self.model.init_score[c] *= kept;
+            }
+        }
+        self.model.packed = Default::default();
     }
 
     /// The builtin metrics on every validation set at the current scores.
@@ -671,6 +815,41 @@ impl Trainer {
             Some(_) if rounds > 1 => scores.iter().map(|v| v / rounds as f64).collect(),
             _ => std::borrow::Cow::Borrowed(scores),
         }
+    }
+
+    /// Changes the parameters of the rounds still to grow (LightGBM's
+    /// `reset_parameter` between rounds): the learner's, the shrinkage, the
+    /// sampling. What the data were binned with, the objective, the metrics,
+    /// the boosting type and the threads were fixed when training started:
+    /// changing one is an error naming it.
+    pub fn reset_params(&mut self, params: &Gbdt) -> Result<()> {
+        params.validate()?;
+        let params = crate::sampling::resolve(params, self.train_bounds.is_some())?;
+        let (old, new) = (self.p.to_json(), params.to_json());
+        for key in FIXED_DURING_TRAINING {
+            ensure!(
+                old[key] == new[key],
+                InvalidValue,
+                "parameter '{key}' cannot change during training (it was {}, now {}): it is fixed when training starts",
+                old[key],
+                new[key]
+            );
+        }
+        let nf = self.model.features.len();
+        ensure!(
+            params.monotone_constraints.is_empty() || params.monotone_constraints.len() == nf,
+            InvalidValue,
+            "monotone_constraints has {} values for {nf} features",
+            params.monotone_constraints.len()
+        );
+        crate::split_rules::SplitRules::check_monotone(&params, &self.model.features)?;
+        self.lp = learner_params(&params, nf)?;
+        if let Some(d) = self.dart.as_mut() {
+            d.reset(&params);
+        }
+        self.model.params = params.clone();
+        self.p = params;
+        Ok(())
     }
 
     /// The metrics on the training data (`data = None`) or on validation set `i`, at the current scores.
@@ -733,23 +912,26 @@ impl Trainer {
                 let tree = self.model.trees[first + c].clone();
                 let splits = self.routing[self.routing.len() - k + c].clone();
                 let n = self.binned.n_rows;
-                let b = &self.binned;
+                let (b, raw) = (&self.binned, self.raw.as_ref());
                 self.scores[c * n..(c + 1) * n]
                     .par_iter_mut()
                     .enumerate()
-                    .for_each(|(i, s)| *s -= tree.leaf_value[route(&splits, &tree, b, i)]);
+                    .for_each(|(i, s)| *s -= linear_tree::output(&tree, raw, route(&splits, &tree, b, i), i));
                 for e in self.evals.iter_mut() {
                     let rows = e.binned.n_rows;
-                    let b = &e.binned;
+                    let (b, raw) = (&e.binned, e.raw.as_ref());
                     e.scores[c * rows..(c + 1) * rows]
                         .par_iter_mut()
                         .enumerate()
-                        .for_each(|(i, s)| *s -= tree.leaf_value[route(&splits, &tree, b, i)]);
+                        .for_each(|(i, s)| *s -= linear_tree::output(&tree, raw, route(&splits, &tree, b, i), i));
                 }
             }
         });
         self.model.trees.truncate(self.model.trees.len() - k);
         self.routing.truncate(self.routing.len() - k);
+        if let Some(d) = self.dart.as_mut() {
+            d.remove_last();
+        }
         self.rounds -= 1;
         self.stalled = false;
         self.history.iter_mut().for_each(|h| {
@@ -831,31 +1013,16 @@ fn start_scores(model: &GbdtModel, x: &Features<'_>, given: Option<&[f64]>, rows
     Ok(s)
 }
 
-/// Bernoulli row sampling, seeded per block so it can run in parallel.
-fn draw_bag(n: usize, fraction: f64, rng: &Rng) -> (Vec<u32>, Vec<u32>) {
-    const BLOCK: usize = 16 * 1024;
-    let parts: Vec<(Vec<u32>, Vec<u32>)> = (0..n.div_ceil(BLOCK))
-        .into_par_iter()
-        .map(|b| {
-            let mut r = rng.fork(b as u64);
-            let (mut inb, mut out) = (Vec::new(), Vec::new());
-            for i in b * BLOCK..((b + 1) * BLOCK).min(n) {
-                if r.uniform() < fraction {
-                    inb.push(i as u32);
-                } else {
-                    out.push(i as u32);
-                }
-            }
-            (inb, out)
-        })
-        .collect();
-    let mut bag = Vec::new();
-    let mut oob = Vec::new();
-    for (i, o) in parts {
-        bag.extend(i);
-        oob.extend(o);
+/// Adds `factor` times each tree's output (and the starting score it carries)
+/// to the output-major `scores` of `data`: `(tree, its routing, output, starting score)`.
+fn add_trees(scores: &mut [f64], data: &Binned, trees: &[(&Tree, &[BinnedSplit], usize, f64)], factor: f64) {
+    let n = data.n_rows;
+    for &(tree, splits, c, bias) in trees {
+        scores[c * n..(c + 1) * n]
+            .par_iter_mut()
+            .enumerate()
+            .for_each(|(i, s)| *s += factor * (tree.leaf_value[route(splits, tree, data, i)] + bias));
     }
-    (bag, oob)
 }
 
 fn sample_features(nf: usize, usable: &[usize], fraction: f64, rng: &Rng) -> Vec<bool> {
@@ -869,6 +1036,60 @@ fn sample_features(nf: usize, usable: &[usize], fraction: f64, rng: &Rng) -> Vec
     rng.clone().shuffle(&mut pick);
     pick[..take].iter().for_each(|&f| mask[f] = true);
     mask
+}
+
+/// The parameters [`Trainer::reset_params`] cannot change: the bins, the
+/// objective and its outputs, the metrics, the boosting type, the threads.
+const FIXED_DURING_TRAINING: &[&str] = &[
+    "objective",
+    "num_class",
+    "boosting",
+    "data_sample_strategy",
+    "linear_tree",
+    "max_bin",
+    "max_bin_by_feature",
+    "min_data_in_bin",
+    "bin_construct_sample_cnt",
+    "use_missing",
+    "zero_as_missing",
+    "categorical_feature",
+    "forcedbins_filename",
+    "metric",
+    "num_threads",
+    "label_gain",
+    "boost_from_average",
+];
+
+/// The tree learner's settings from the booster's parameters (at the start,
+/// and again when [`Trainer::reset_params`] changes them between rounds).
+fn learner_params(p: &Gbdt, nf: usize) -> Result<LearnerParams> {
+    Ok(LearnerParams {
+        split: SplitParams {
+            lambda_l1: p.lambda_l1,
+            lambda_l2: p.lambda_l2,
+            // LightGBM raises it so: a leaf's count, estimated from its
+            // hessians, can read 1 for an empty leaf, which smoothing would value.
+            min_data_in_leaf: if p.path_smooth > 0.0 { p.min_data_in_leaf.max(2) } else { p.min_data_in_leaf },
+            min_sum_hessian_in_leaf: p.min_sum_hessian_in_leaf,
+            min_gain_to_split: p.min_gain_to_split,
+            max_cat_to_onehot: p.max_cat_to_onehot,
+            max_cat_threshold: p.max_cat_threshold,
+            cat_smooth: p.cat_smooth,
+            cat_l2: p.cat_l2,
+            min_data_per_group: p.min_data_per_group,
+            monotone: p.monotone_constraints.iter().map(|&c| c as i8).collect(),
+            path_smooth: p.path_smooth,
+            extra_trees: p.extra_trees,
+        },
+        num_leaves: p.num_leaves,
+        max_depth: if p.max_depth > 0 { p.max_depth as usize } else { 0 },
+        feature_fraction_bynode: p.feature_fraction_bynode,
+        interaction_constraints: interaction_masks(&p.interaction_constraints, nf)?,
+        seed: p.seed,
+        extra_seed: p.extra_seed,
+        forced: crate::forced_splits::ForcedSplit::load(&p.forcedsplits_filename, nf)?.map(std::sync::Arc::new),
+        rules: crate::split_rules::SplitRules::from_params(p, nf)?,
+    })
 }
 
 /// `interaction_constraints` as one mask over the features per constraint.

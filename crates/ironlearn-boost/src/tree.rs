@@ -44,6 +44,53 @@ pub struct Tree {
     /// Bitset `k` is `cat_threshold[cat_boundaries[k]..cat_boundaries[k + 1]]`.
     pub cat_boundaries: Vec<u32>,
     pub cat_threshold: Vec<u32>,
+    /// A linear tree's leaf models (LightGBM's `linear_tree`); `None` for constant leaves.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub linear: Option<LinearLeaves>,
+    /// Each leaf's and split node's sum of training hessians (LightGBM's
+    /// `leaf_weight`, `internal_weight`), which LightGBM's dumps show; kept
+    /// with linear trees, empty when not known.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub leaf_weight: Vec<f64>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub internal_weight: Vec<f64>,
+    /// The tree's own shrinkage where the learning rate is not it (a
+    /// LightGBM text model's, a DART round's): refit scales new outputs by
+    /// it. `None`: the model's learning rate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shrinkage: Option<f64>,
+}
+
+/// Each leaf's linear model: `leaf_const + sum(coeff * value)` over its
+/// features, or the leaf's value when one of them is missing (NaN).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct LinearLeaves {
+    pub leaf_const: Vec<f64>,
+    /// Leaf `i`'s features (ascending) and their coefficients, side by side.
+    pub leaf_features: Vec<Vec<u32>>,
+    pub leaf_coeff: Vec<Vec<f64>>,
+}
+
+impl LinearLeaves {
+    /// Constant models equal to the leaf values, with no features.
+    pub fn constant(leaf_value: &[f64]) -> LinearLeaves {
+        let n = leaf_value.len();
+        LinearLeaves { leaf_const: leaf_value.to_vec(), leaf_features: vec![vec![]; n], leaf_coeff: vec![vec![]; n] }
+    }
+
+    /// Leaf `leaf`'s output for a row whose feature `f` is `value(f)`; `fallback` (the leaf value) when one is NaN.
+    #[inline]
+    pub fn output(&self, leaf: usize, fallback: f64, value: impl Fn(usize) -> f64) -> f64 {
+        let mut out = self.leaf_const[leaf];
+        for (&f, &c) in self.leaf_features[leaf].iter().zip(&self.leaf_coeff[leaf]) {
+            let v = value(f as usize);
+            if v.is_nan() {
+                return fallback;
+            }
+            out += c * v;
+        }
+        out
+    }
 }
 
 impl Tree {
@@ -74,6 +121,7 @@ impl Tree {
         (right_value, right_count): (f64, f64),
         category_bits: Option<Vec<u32>>,
     ) -> usize {
+        debug_assert!(self.linear.is_none(), "linear leaves are fitted once the tree is grown");
         let node = self.split_feature.len() as i32;
         // Re-point the parent's child from the leaf to the new node.
         if node > 0 {
@@ -163,7 +211,22 @@ impl Tree {
     /// The tree's output for a row.
     #[inline]
     pub fn predict(&self, row: &[f64]) -> f64 {
-        self.leaf_value[self.leaf_index(row)]
+        let leaf = self.leaf_index(row);
+        match &self.linear {
+            None => self.leaf_value[leaf],
+            Some(l) => l.output(leaf, self.leaf_value[leaf], |f| row[f]),
+        }
+    }
+
+    /// Multiplies every leaf's output by `rate` (the learning rate), linear models included.
+    pub fn shrink(&mut self, rate: f64) {
+        self.leaf_value.iter_mut().for_each(|v| *v *= rate);
+        if let Some(l) = &mut self.linear {
+            // As LightGBM, values within 1e-35 of zero become zero.
+            let scaled = |v: &mut f64| *v = round_to_zero(*v * rate);
+            l.leaf_const.iter_mut().for_each(scaled);
+            l.leaf_coeff.iter_mut().flatten().for_each(scaled);
+        }
     }
 
     /// The tree as nested JSON, in LightGBM's `dump_model` layout.
@@ -171,7 +234,16 @@ impl Tree {
         fn node(t: &Tree, id: i32, names: &[String]) -> Value {
             if id < 0 {
                 let l = !id as usize;
-                return json!({ "leaf_index": l, "leaf_value": t.leaf_value[l], "leaf_count": t.leaf_count[l] });
+                let mut leaf = json!({ "leaf_index": l, "leaf_value": t.leaf_value[l], "leaf_count": t.leaf_count[l] });
+                if let Some(&w) = t.leaf_weight.get(l) {
+                    leaf["leaf_weight"] = json!(w);
+                }
+                if let Some(lin) = &t.linear {
+                    leaf["leaf_const"] = json!(lin.leaf_const[l]);
+                    leaf["leaf_features"] = json!(lin.leaf_features[l]);
+                    leaf["leaf_coeff"] = json!(lin.leaf_coeff[l]);
+                }
+                return leaf;
             }
             let n = id as usize;
             let d = t.decision[n];
@@ -187,7 +259,7 @@ impl Tree {
             } else {
                 json!(t.threshold[n])
             };
-            json!({
+            let mut split = json!({
                 "split_index": n,
                 "split_feature": f,
                 "split_feature_name": names.get(f).cloned().unwrap_or_default(),
@@ -200,7 +272,11 @@ impl Tree {
                 "internal_count": t.internal_count[n],
                 "left_child": node(t, t.left_child[n], names),
                 "right_child": node(t, t.right_child[n], names),
-            })
+            });
+            if let Some(&w) = t.internal_weight.get(n) {
+                split["internal_weight"] = json!(w);
+            }
+            split
         }
         json!({ "num_leaves": self.num_leaves(), "tree_structure": node(self, if self.split_feature.is_empty() { -1 } else { 0 }, feature_names) })
     }
@@ -253,12 +329,43 @@ impl Tree {
         if s > 0 && seen_leaf.iter().any(|x| !x) {
             return Err("a leaf is unreachable".into());
         }
+        if !(self.leaf_weight.is_empty() || self.leaf_weight.len() == l)
+            || !(self.internal_weight.is_empty() || self.internal_weight.len() == s)
+        {
+            return Err(format!("the weights are not one per leaf and split ({l} leaves, {s} splits)"));
+        }
+        if let Some(lin) = &self.linear {
+            if [lin.leaf_const.len(), lin.leaf_features.len(), lin.leaf_coeff.len()].iter().any(|&k| k != l) {
+                return Err(format!("the linear models are not one per leaf ({l} leaves)"));
+            }
+            for (leaf, (fs, cs)) in lin.leaf_features.iter().zip(&lin.leaf_coeff).enumerate() {
+                if fs.len() != cs.len() {
+                    return Err(format!(
+                        "leaf {leaf}'s linear model has {} features but {} coefficients",
+                        fs.len(),
+                        cs.len()
+                    ));
+                }
+                if let Some(f) = fs.iter().find(|&&f| f as usize >= n_features) {
+                    return Err(format!("leaf {leaf}'s linear model uses feature {f}, but the model has {n_features}"));
+                }
+            }
+        }
         if self.cat_boundaries.windows(2).any(|w| w[0] > w[1])
             || self.cat_boundaries.last().is_some_and(|&e| e as usize > self.cat_threshold.len())
         {
             return Err("category sets are out of range".into());
         }
         Ok(())
+    }
+}
+
+/// LightGBM's `MaybeRoundToZero`: values within 1e-35 of zero become zero.
+pub(crate) fn round_to_zero(v: f64) -> f64 {
+    if v.abs() <= 1e-35 {
+        0.0
+    } else {
+        v
     }
 }
 

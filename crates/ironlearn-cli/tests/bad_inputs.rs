@@ -492,7 +492,7 @@ fn bad_models_and_parameters() {
         (&format!("{gbdt} categorical_feature=zzz"), &["'zzz' is neither a feature name nor an index below 4"]),
         (&format!("{gbdt} categorical_feature=species"), &["names 'species', the target, which is not a feature"]),
         (&format!("{gbdt} metric=foo"), &["unknown metric 'foo'"]),
-        (&format!("{gbdt} boosting=dart"), &["not implemented yet: boosting 'dart'"]),
+        (&format!("{gbdt} boosting=dart2"), &["parameter 'boosting': must be one of 'gbdt', 'dart', 'goss', 'rf'"]),
         // More clusters than rows, and none.
         (&format!("{kmeans} n_clusters=500"), &["n_clusters", "500", "150"]),
         (&format!("{kmeans} n_clusters=0"), &["parameter 'n_clusters': must be an integer in [1, "]),

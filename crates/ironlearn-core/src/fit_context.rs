@@ -28,12 +28,14 @@ pub struct TrainData<'a> {
     pub group: Option<&'a [usize]>,
     /// A starting raw score per row (class-major for several outputs).
     pub init_score: Option<&'a [f64]>,
+    /// Each row's display position, ids from 0 (unbiased learning to rank).
+    pub position: Option<&'a [u32]>,
 }
 
 impl<'a> TrainData<'a> {
     /// Features without a target.
     pub fn new(x: Features<'a>) -> Self {
-        TrainData { x, y: None, weight: None, group: None, init_score: None }
+        TrainData { x, y: None, weight: None, group: None, init_score: None, position: None }
     }
 
     /// Features and a target.
@@ -110,6 +112,11 @@ pub struct FitContext<'a> {
     pub extension: Option<&'a (dyn Any + Send + Sync)>,
     /// Why fitting stopped early; set by [`FitContext::report`], read after fitting.
     pub stopped: Option<Stop>,
+    /// Rows whose bins the training rows are binned with (LightGBM's Dataset
+    /// `reference`: a subset or a second set keeps its parent's bins); a
+    /// binned learner fits its bin boundaries on them instead of on the
+    /// training rows.
+    pub bin_reference: Option<Features<'a>>,
 }
 
 impl fmt::Debug for FitContext<'_> {
@@ -132,7 +139,7 @@ impl<'a> FitContext<'a> {
 
     /// A context for an inner fit (a pipeline's last step): the same callback,
     /// cancellation, deadline, initial model and extension, and no validation
-    /// sets (the caller gives the inner fit its own).
+    /// sets (the caller gives the inner fit its own) or bin reference.
     pub fn reborrow(&mut self) -> FitContext<'_> {
         FitContext {
             valid: Vec::new(),
@@ -145,6 +152,8 @@ impl<'a> FitContext<'a> {
             init_model: self.init_model,
             extension: self.extension,
             stopped: None,
+            // The reference has the outer data's columns, not the inner fit's.
+            bin_reference: None,
         }
     }
 

@@ -196,7 +196,7 @@ impl Estimator for ColumnTransformer {
             let names = cols.select(&table)?;
             used.extend(names.iter().cloned());
             let part = table.select(&names)?;
-            let d = TrainData { x: Features::Table(&part), y: data.y, weight: None, group: None, init_score: None };
+            let d = TrainData { y: data.y, ..TrainData::new(Features::Table(&part)) };
             let model = est.fit_with(&d, &mut FitContext::default()).map_err(|e| in_part(name, e))?;
             fitted.push((name.clone(), model, names));
         }
@@ -361,7 +361,7 @@ impl Estimator for FeatureUnion {
             .parts
             .iter()
             .map(|(n, e)| {
-                let d = TrainData { x: data.x, y: data.y, weight: None, group: None, init_score: None };
+                let d = TrainData { y: data.y, ..TrainData::new(data.x) };
                 Ok((n.clone(), e.fit_with(&d, &mut FitContext::default()).map_err(|e| in_part(n, e))?))
             })
             .collect::<Result<_>>()?;

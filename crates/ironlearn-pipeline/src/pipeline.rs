@@ -70,7 +70,7 @@ impl Estimator for Pipeline {
         let x = data.x;
         for (name, est) in &self.steps[..self.steps.len() - 1] {
             let view = current(&out, &x);
-            let step_data = TrainData { x: view, y: data.y, weight: None, group: None, init_score: None };
+            let step_data = TrainData { y: data.y, ..TrainData::new(view) };
             let model = est.fit_with(&step_data, &mut FitContext::default()).map_err(|e| in_step(name, e))?;
             let next = model.transform_data(view).map_err(|e| in_step(name, e))?;
             fitted.push((name.clone(), model));

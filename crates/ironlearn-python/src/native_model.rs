@@ -121,6 +121,8 @@ pub(crate) struct Extras {
     pub(crate) weight: Option<Vec<f64>>,
     pub(crate) group: Option<Vec<usize>>,
     pub(crate) init: Option<Vec<f64>>,
+    /// Display positions (ids from 0), for unbiased lambdarank.
+    pub(crate) position: Option<Vec<u32>>,
 }
 
 /// Without the booster no estimator takes a custom objective.
@@ -153,7 +155,17 @@ impl Extras {
             weight: weight.map(|w| w.as_array().to_vec()),
             group,
             init: init_score.map(|s| s.as_array().to_vec()),
+            position: None,
         })
+    }
+
+    /// The same extras with each row's display position (ids from 0).
+    pub(crate) fn with_position(mut self, position: Option<PyReadonlyArray1<'_, i32>>) -> PyResult<Extras> {
+        let id = |&v: &i32| {
+            u32::try_from(v).map_err(|_| PyValueError::new_err(format!("position ids must be >= 0, got {v}")))
+        };
+        self.position = position.map(|p| p.as_array().iter().map(id).collect::<PyResult<_>>()).transpose()?;
+        Ok(self)
     }
 }
 
@@ -164,6 +176,7 @@ pub(crate) fn view<'a>(x: Features<'a>, e: &'a Extras) -> TrainData<'a> {
         weight: e.weight.as_deref(),
         group: e.group.as_deref(),
         init_score: e.init.as_deref(),
+        position: e.position.as_deref(),
     }
 }
 
@@ -172,7 +185,7 @@ pub(crate) fn view<'a>(x: Features<'a>, e: &'a Extras) -> TrainData<'a> {
 /// (`callback(iteration, evals) -> stop`), an initial model and, for
 /// estimators that take one, a custom objective `fobj(preds) -> (grad, hess)`.
 #[pyfunction]
-#[pyo3(signature = (kind, params_json, x, y=None, classes=None, sample_weight=None, group=None, init_score=None, valid=Vec::new(), callback=None, init_model=None, fobj=None, num_outputs=1))]
+#[pyo3(signature = (kind, params_json, x, y=None, classes=None, sample_weight=None, group=None, init_score=None, valid=Vec::new(), callback=None, init_model=None, fobj=None, num_outputs=1, position=None, bin_reference=None))]
 #[allow(clippy::too_many_arguments)]
 pub fn fit(
     py: Python<'_>,
@@ -189,11 +202,14 @@ pub fn fit(
     init_model: Option<PyRef<'_, NativeModel>>,
     fobj: Option<Py<PyAny>>,
     num_outputs: usize,
+    position: Option<PyReadonlyArray1<'_, i32>>,
+    bin_reference: Option<XInput<'_>>,
 ) -> PyResult<NativeModel> {
     let params: serde_json::Map<String, serde_json::Value> = serde_json::from_str(params_json)
         .map_err(|e| PyValueError::new_err(format!("parameters are not JSON: {e}")))?;
     let estimator = ironlearn_pipeline::build(kind, &params).py()?;
-    let train = Extras::from_py(y, classes, sample_weight.as_ref(), group, init_score.as_ref())?;
+    let train =
+        Extras::from_py(y, classes, sample_weight.as_ref(), group, init_score.as_ref())?.with_position(position)?;
     let mut valid_x = Vec::new();
     let mut extras = Vec::new();
     for (name, vx, vy, vclasses, vw, vgroup, vinit) in &valid {
@@ -213,6 +229,7 @@ pub fn fit(
     let callback_error: Mutex<Option<PyErr>> = Mutex::new(None);
     let base: Option<&dyn Model> = init_model.as_ref().map(|m| m.model.as_ref());
     let features = x.features();
+    let reference = bin_reference.as_ref().map(XInput::features);
     let result = py.detach(|| {
         let mut cb = |it: &Progress<'_>| -> std::ops::ControlFlow<()> {
             if objective.as_ref().is_some_and(|o| o.failed()) {
@@ -235,6 +252,7 @@ pub fn fit(
             callback: Some(&mut cb),
             init_model: base,
             extension: extension.as_ref().map(|e| e as &(dyn std::any::Any + Send + Sync)),
+            bin_reference: reference.as_ref().map(|r| r.reborrow()),
             ..Default::default()
         };
         estimator.fit_with(&view(features.reborrow(), &train), &mut ctx)

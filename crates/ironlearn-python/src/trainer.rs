@@ -41,7 +41,7 @@ impl NativeTrainer {
     /// Bins the training data. `fobj(preds) -> (grad, hess)` is a Python loss
     /// with `num_outputs` outputs; without it the parameters' objective is used.
     #[new]
-    #[pyo3(signature = (params_json, x, y, classes=None, sample_weight=None, group=None, init_score=None, init_model=None, fobj=None, num_outputs=1))]
+    #[pyo3(signature = (params_json, x, y, classes=None, sample_weight=None, group=None, init_score=None, init_model=None, fobj=None, num_outputs=1, position=None, bin_reference=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -55,11 +55,14 @@ impl NativeTrainer {
         init_model: Option<PyRef<'_, NativeModel>>,
         fobj: Option<Py<PyAny>>,
         num_outputs: usize,
+        position: Option<PyReadonlyArray1<'_, i32>>,
+        bin_reference: Option<XInput<'_>>,
     ) -> PyResult<Self> {
         let params: serde_json::Map<String, serde_json::Value> = serde_json::from_str(params_json)
             .map_err(|e| PyValueError::new_err(format!("parameters are not JSON: {e}")))?;
         let params = Gbdt::from_json(&params).py()?;
-        let e = Extras::from_py(Some(y), classes, sample_weight.as_ref(), group, init_score.as_ref())?;
+        let e = Extras::from_py(Some(y), classes, sample_weight.as_ref(), group, init_score.as_ref())?
+            .with_position(position)?;
         let objective = fobj.map(|f| SharedObjective::new(f, num_outputs));
         let custom =
             objective.clone().map(|o| std::sync::Arc::new(o) as std::sync::Arc<dyn ironlearn_boost::Objective>);
@@ -68,7 +71,20 @@ impl NativeTrainer {
             None => None,
         };
         let features = x.features();
-        let t = py.detach(|| Trainer::new(&params, &view(features.reborrow(), &e), &[], base.as_ref(), custom)).py()?;
+        let reference = bin_reference.as_ref().map(XInput::features);
+        let t = py
+            .detach(|| {
+                let reference = reference.as_ref().map(|r| r.reborrow());
+                Trainer::with_reference(
+                    &params,
+                    &view(features.reborrow(), &e),
+                    reference.as_ref(),
+                    &[],
+                    base.as_ref(),
+                    custom,
+                )
+            })
+            .py()?;
         Ok(NativeTrainer { inner: Mutex::new(t), objective })
     }
 
@@ -119,6 +135,14 @@ impl NativeTrainer {
         let round = py.detach(|| self.with(|t| t.step(gh.as_deref())));
         self.objective_error()?;
         Ok(!round.py()?.grown)
+    }
+
+    /// Changes the parameters of the rounds still to grow (LightGBM's `reset_parameter`).
+    fn reset_params(&self, params_json: &str) -> PyResult<()> {
+        let params: serde_json::Map<String, serde_json::Value> = serde_json::from_str(params_json)
+            .map_err(|e| PyValueError::new_err(format!("parameters are not JSON: {e}")))?;
+        let params = Gbdt::from_json(&params).py()?;
+        self.with(|t| t.reset_params(&params)).py()
     }
 
     /// Undoes the last round.
