@@ -160,9 +160,10 @@ const EPSILON: f64 = 1e-15f32 as f64;
 
 /// The loss reduction of a leaf at its optimal, unbounded value: G²/(H+λ)
 /// (G soft-thresholded by L1), LightGBM's closed form.
-#[inline]
+#[inline(always)]
 fn plain_gain(g: f64, h: f64, l1: f64, l2: f64) -> f64 {
-    let sg = threshold_l1(g, l1);
+    // (Without L1 the soft-thresholding is skipped: this is the scans' inner loop.)
+    let sg = if l1 > 0.0 { threshold_l1(g, l1) } else { g };
     sg * sg / (h + l2)
 }
 
@@ -356,29 +357,17 @@ fn numeric(
     // (gain, threshold, missing left, the left sums as scanned, left count)
     let mut best: Option<(f64, usize, bool, [f64; 2], i64)> = None;
     let mut best_gain = s.min_gain_shift;
-    let mut consider = |t: usize, default_left: bool, l: [f64; 2], r: [f64; 2], lc: i64| {
-        if only.is_some_and(|o| o != t) {
-            return;
-        }
-        let gain = if fast {
-            plain_gain(l[0], l[1], l1, l2) + plain_gain(r[0], r[1], l1, l2)
-        } else {
-            match s.children(l, lc as usize, r, (n - lc) as usize, l2, s.bounds_at(t, default_left)) {
-                Some((g, ..)) => g,
-                None => return,
-            }
-        };
-        if gain > best_gain {
-            best_gain = gain;
-            best = Some((gain, t, default_left, l, lc));
-        }
-    };
     let missing = missing_bin.is_some();
     // With one value bin and the missing one, the only split is values left, missing right.
     let two_bins = hist.len() <= 2;
+    let reverse_left = !(missing && two_bins);
     let top = if missing && !two_bins { value_bins - 1 } else { hist.len() - 1 };
     let (mut rg, mut rh, mut rc) = (0.0, EPSILON, 0i64);
-    for t in (1..=top).rev() {
+    // (A plain countdown: a reversed inclusive range costs a flag per step.)
+    let mut next = top + 1;
+    while next > 1 {
+        next -= 1;
+        let t = next;
         rg += hist[t][0];
         rh += hist[t][1];
         rc += round_count(hist[t][1], s.cnt_factor);
@@ -393,7 +382,22 @@ fn numeric(
         if lh < min_hess {
             break;
         }
-        consider(t - 1, !(missing && two_bins), [tg - rg, lh], [rg, rh], lc);
+        if only.is_some_and(|o| o != t - 1) {
+            continue;
+        }
+        let l = [tg - rg, lh];
+        let gain = if fast {
+            plain_gain(l[0], lh, l1, l2) + plain_gain(rg, rh, l1, l2)
+        } else {
+            match s.children(l, lc as usize, [rg, rh], rc as usize, l2, s.bounds_at(t - 1, reverse_left)) {
+                Some((g, ..)) => g,
+                None => continue,
+            }
+        };
+        if gain > best_gain {
+            best_gain = gain;
+            best = Some((gain, t - 1, reverse_left, l, lc));
+        }
     }
     if missing && !two_bins {
         // Missing values right; the last threshold leaves them alone there.
@@ -412,7 +416,21 @@ fn numeric(
             if rh < min_hess {
                 break;
             }
-            consider(t, false, [lg, lh], [tg - lg, rh], lc);
+            if only.is_some_and(|o| o != t) {
+                continue;
+            }
+            let gain = if fast {
+                plain_gain(lg, lh, l1, l2) + plain_gain(tg - lg, rh, l1, l2)
+            } else {
+                match s.children([lg, lh], lc as usize, [tg - lg, rh], (n - lc) as usize, l2, s.bounds_at(t, false)) {
+                    Some((g, ..)) => g,
+                    None => continue,
+                }
+            };
+            if gain > best_gain {
+                best_gain = gain;
+                best = Some((gain, t, false, [lg, lh], lc));
+            }
         }
     }
     let (gain, t, default_left, l, lc) = best?;
