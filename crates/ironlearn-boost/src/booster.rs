@@ -422,6 +422,18 @@ impl GbdtModel {
         a.put_vec("leaf_count", concat!(leaf_count, f64));
         a.put_vec("cat_boundaries", concat!(cat_boundaries, u32));
         a.put_vec("cat_threshold", concat!(cat_threshold, u32));
+        // The hessian sums (LightGBM's leaf_weight, internal_weight), NaN where unknown (imported trees).
+        if self.trees.iter().any(|t| !t.leaf_weight.is_empty()) {
+            let known = |w: &[f64], n: usize| if w.len() == n { w.to_vec() } else { vec![f64::NAN; n] };
+            a.put_vec(
+                "leaf_weight",
+                self.trees.iter().flat_map(|t| known(&t.leaf_weight, t.num_leaves())).collect::<Vec<_>>(),
+            );
+            a.put_vec(
+                "internal_weight",
+                self.trees.iter().flat_map(|t| known(&t.internal_weight, t.num_splits())).collect::<Vec<_>>(),
+            );
+        }
         crate::linear_tree::put_arrays(&self.trees, &mut a);
         // Only imported LightGBM trees record a shrinkage of their own (NaN: none).
         if self.trees.iter().any(|t| t.shrinkage.is_some()) {
@@ -487,6 +499,15 @@ impl GbdtModel {
             })
             .collect::<Result<Vec<Tree>>>()
             .and_then(|mut trees| {
+                if a.get_raw("leaf_weight").is_some() {
+                    let lw: &[f64] = take(a, "leaf_weight", nl).map_err(bad)?;
+                    let iw: &[f64] = take(a, "internal_weight", ns).map_err(bad)?;
+                    let known = |w: &[f64]| if w.iter().all(|v| v.is_nan()) { Vec::new() } else { w.to_vec() };
+                    for (t, tree) in trees.iter_mut().enumerate() {
+                        tree.leaf_weight = known(&lw[lo[t]..lo[t + 1]]);
+                        tree.internal_weight = known(&iw[so[t]..so[t + 1]]);
+                    }
+                }
                 crate::linear_tree::read_arrays(a, &mut trees, n_features).map_err(bad)?;
                 if a.get_raw("tree_shrinkage").is_some() {
                     let s: &[f64] = take(a, "tree_shrinkage", n_trees).map_err(bad)?;

@@ -255,6 +255,8 @@ pub fn grow(
     let root_stats = Stats { g: sums[0], h: sums[1], count: rows.len() };
     let root_output = leaf_output(root_stats.g, root_stats.h, p.split.lambda_l1, p.split.lambda_l2, Bounds::default());
     let mut tree = Tree::leaf(root_output, rows.len() as f64);
+    // Hessian sums, as LightGBM records them (`leaf_weight`, `internal_weight`).
+    tree.leaf_weight = vec![root_stats.h];
     let mut tracker = (rules.monotone_method != Method::Basic).then(|| {
         let n_bins = (0..data.n_features).map(|f| (data.offsets[f + 1] - data.offsets[f]) as u32).collect();
         let missing = mappers.iter().map(|m| matches!(m, BinMapper::Numeric { missing_bin: Some(_), .. })).collect();
@@ -369,6 +371,10 @@ pub fn grow(
             bits,
         );
         debug_assert_eq!(right_leaf, leaves.len());
+        let parent_weight = tree.leaf_weight[li];
+        tree.internal_weight.push(parent_weight);
+        tree.leaf_weight[li] = split.left.h;
+        tree.leaf_weight.push(split.right.h);
         splits.push(bsplit);
         // Children's bounds under monotone constraints ("basic" method).
         let mono = p.split.monotone.get(split.feature).copied().unwrap_or(0);

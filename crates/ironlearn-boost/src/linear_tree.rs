@@ -448,14 +448,6 @@ pub(crate) fn put_arrays(trees: &[Tree], a: &mut Arrays) {
     );
     a.put_vec("linear_features", lins().flat_map(|l| l.leaf_features.iter().flatten().copied()).collect::<Vec<u32>>());
     a.put_vec("linear_coeff", lins().flat_map(|l| l.leaf_coeff.iter().flatten().copied()).collect::<Vec<f64>>());
-    // The linear trees' hessian sums, NaN where not known.
-    let linear = || trees.iter().filter(|t| t.linear.is_some());
-    let weights = |w: &[f64], n: usize| if w.is_empty() { vec![f64::NAN; n] } else { w.to_vec() };
-    a.put_vec("linear_leaf_weight", linear().flat_map(|t| weights(&t.leaf_weight, t.num_leaves())).collect::<Vec<_>>());
-    a.put_vec(
-        "linear_internal_weight",
-        linear().flat_map(|t| weights(&t.internal_weight, t.num_splits())).collect::<Vec<_>>(),
-    );
 }
 
 /// Reads back what [`put_arrays`] wrote, checking every count and feature.
@@ -471,19 +463,10 @@ pub(crate) fn read_arrays(a: &Arrays, trees: &mut [Tree], n_features: usize) -> 
     ensure!(flags.len() == trees.len(), ModelFile, "tree_linear has {} entries for {} trees", flags.len(), trees.len());
     ensure!(consts.len() == counts.len(), ModelFile, "linear_const and linear_num_features differ in length");
     ensure!(feats.len() == coeffs.len(), ModelFile, "linear_features and linear_coeff differ in length");
-    let (_, leaf_w) = a.get::<f64>("linear_leaf_weight")?;
-    let (_, split_w) = a.get::<f64>("linear_internal_weight")?;
-    ensure!(leaf_w.len() == consts.len(), ModelFile, "linear_leaf_weight and linear_const differ in length");
-    let (mut leaf, mut at, mut split) = (0, 0, 0);
-    let known = |w: &[f64]| if w.iter().all(|v| v.is_nan()) { Vec::new() } else { w.to_vec() };
+    let (mut leaf, mut at) = (0, 0);
     for (t, tree) in trees.iter_mut().enumerate().filter(|(t, _)| flags[*t] != 0) {
         let n = tree.num_leaves();
         ensure!(leaf + n <= consts.len(), ModelFile, "the linear models end before tree {t}'s");
-        let s = tree.num_splits();
-        ensure!(split + s <= split_w.len(), ModelFile, "linear_internal_weight ends before tree {t}'s");
-        tree.leaf_weight = known(&leaf_w[leaf..leaf + n]);
-        tree.internal_weight = known(&split_w[split..split + s]);
-        split += s;
         let mut lin = LinearLeaves { leaf_const: consts[leaf..leaf + n].to_vec(), ..Default::default() };
         for &c in &counts[leaf..leaf + n] {
             let end = at + c as usize;
@@ -496,11 +479,7 @@ pub(crate) fn read_arrays(a: &Arrays, trees: &mut [Tree], n_features: usize) -> 
         tree.linear = Some(lin);
         tree.validate(n_features).map_err(|m| Error::ModelFile(format!("tree {t}: {m}")))?;
     }
-    ensure!(
-        leaf == consts.len() && at == feats.len() && split == split_w.len(),
-        ModelFile,
-        "linear models are stored beyond the linear trees'"
-    );
+    ensure!(leaf == consts.len() && at == feats.len(), ModelFile, "linear models are stored beyond the linear trees'");
     Ok(())
 }
 
@@ -709,13 +688,11 @@ mod tests {
             leaf_features: vec![vec![1], vec![]],
             leaf_coeff: vec![vec![0.25], vec![]],
         });
-        t.leaf_weight = vec![0.5, 1.5];
-        t.internal_weight = vec![2.0];
         let trees = vec![Tree::leaf(3.0, 1.0), t];
         let mut a = Arrays::new();
         put_arrays(&trees, &mut a);
         let mut back = vec![Tree::leaf(3.0, 1.0), trees[1].clone()];
-        (back[1].linear, back[1].leaf_weight, back[1].internal_weight) = (None, vec![], vec![]);
+        back[1].linear = None;
         read_arrays(&a, &mut back, 2).unwrap();
         assert_eq!(back, trees);
         assert!(read_arrays(&a, &mut back, 1).is_err());

@@ -116,6 +116,16 @@ fn save_load_and_continued_training() {
         again.predict_raw(Features::Table(&x), None).unwrap(),
         m.predict_raw(Features::Table(&x), None).unwrap()
     );
+    // The hessian sums (LightGBM's leaf_weight, internal_weight) add up from
+    // the leaves to the root and survive the file.
+    for (t, back) in m.trees().iter().zip(again.trees()) {
+        assert_eq!((&t.leaf_weight, &t.internal_weight), (&back.leaf_weight, &back.internal_weight));
+        assert_eq!(t.leaf_weight.len(), t.num_leaves());
+        if t.num_splits() > 0 {
+            let total: f64 = t.leaf_weight.iter().sum();
+            assert!(total > 0.0 && (t.internal_weight[0] - total).abs() < 1e-9 * total, "{total}");
+        }
+    }
     let more = train(&p, &data, &mut FitContext { init_model: Some(&again), ..Default::default() }).unwrap();
     assert_eq!(more.num_iterations(), 20);
     // The first ten rounds are the original model's.
