@@ -292,6 +292,18 @@ impl GbdtModel {
         imp
     }
 
+    /// The rounds `start..end` that LightGBM's `num_iteration` (`None` or 0:
+    /// up to the best iteration, else all) and `start_iteration` select.
+    pub(crate) fn round_range(&self, num_iteration: Option<usize>, start_iteration: usize) -> (usize, usize) {
+        let total = self.num_iterations();
+        let start = start_iteration.min(total);
+        let end = match num_iteration.filter(|&n| n > 0).or(self.best_iteration) {
+            Some(n) => (start + n).min(total),
+            None => total,
+        };
+        (start, end)
+    }
+
     /// The model as JSON (LightGBM's `dump_model` layout), rounds
     /// `start_iteration..` (`num_iteration` of them, else up to the best
     /// iteration or the end). As in LightGBM's dump, the starting score is
@@ -300,12 +312,7 @@ impl GbdtModel {
     pub fn dump(&self, num_iteration: Option<usize>, start_iteration: usize) -> serde_json::Value {
         let names = self.feature_names();
         let k = self.num_outputs;
-        let total = self.num_iterations();
-        let start = start_iteration.min(total);
-        let end = match num_iteration.filter(|&n| n > 0).or(self.best_iteration) {
-            Some(n) => (start + n).min(total),
-            None => total,
-        };
+        let (start, end) = self.round_range(num_iteration, start_iteration);
         let tree_info: Vec<serde_json::Value> = (start * k..end * k)
             .map(|i| {
                 let mut j = self.trees[i].to_json(&names);

@@ -138,12 +138,7 @@ impl GbdtModel {
     /// Python package writes pandas categories (`pandas_categorical:`).
     pub fn to_lightgbm_text(&self, num_iteration: Option<usize>, start_iteration: usize) -> Result<String> {
         let k = self.num_outputs;
-        let total = self.num_iterations();
-        let start = start_iteration.min(total);
-        let end = match num_iteration.filter(|&n| n > 0).or(self.best_iteration) {
-            Some(n) => (start + n).min(total),
-            None => total,
-        };
+        let (start, end) = self.round_range(num_iteration, start_iteration);
         let mut trees: Vec<String> = Vec::with_capacity((end - start) * k);
         for (i, t) in self.trees[start * k..end * k].iter().enumerate() {
             // LightGBM has no starting score of its own: it lives in the first round's leaves.
