@@ -2452,6 +2452,24 @@ class Booster:
         else:
             y = np.ascontiguousarray(y, dtype=np.float64)
         w = None if weight is None else np.ascontiguousarray(np.asarray(weight, dtype=np.float64).ravel())
+        # As LightGBM: the model's categorical columns (under any alias in params) are the refit data's; a
+        # different categorical_feature is an error, not a silent change.
+        new_params = dict(self.params)
+        from_params = None
+        for alias in _ConfigAliases.get_sorted("categorical_feature"):
+            if alias in new_params:
+                value = new_params.pop(alias)
+                from_params = value if from_params is None else from_params
+        if from_params:
+            if isinstance(categorical_feature, str) and categorical_feature == "auto":
+                categorical_feature = from_params
+            elif list(from_params) != list(categorical_feature):
+                raise LightGBMError(
+                    "'categorical_feature' value passed to Booster.refit() is different from  'categorical_feature' "
+                    "value found in Booster.params. Preferring the value passed via keyword argument. Using refit() "
+                    "to change which columns are treated as categorical is not supported."
+                )
+            new_params["categorical_column"] = list(from_params)
         refit_set = Dataset(data, label=label, weight=weight, params=dataset_params, feature_name=feature_name,
                             categorical_feature=categorical_feature, free_raw_data=free_raw_data)
         x = refit_set._native_x()
@@ -2461,7 +2479,7 @@ class Booster:
             if isinstance(e, LightGBMError):
                 raise
             raise LightGBMError(str(e)) from e
-        out = Booster._from_native(native, params=dict(self.params))
+        out = Booster._from_native(native, params=new_params)
         out._header = dict(self._header)
         out.train_set = refit_set
         return out

@@ -166,3 +166,19 @@ def test_one_leaf_tree_rows_and_objective_alias_as_lightgbm():
     Xc = rng.normal(size=(90, 3))
     m = ilb.LGBMClassifier(objective="ovr", n_estimators=3, verbose=-1).fit(Xc, np.arange(90) % 3)
     assert m.objective_ == "ovr"
+
+
+def test_refit_keeps_the_models_categorical_columns_and_refuses_others():
+    # As LightGBM: the model's categorical columns are the refit data's, whether
+    # the Booster was trained or loaded from its text; another choice is an error.
+    rng = np.random.default_rng(3)
+    X = rng.integers(1, 10, size=(500, 3)).astype(float)
+    y = rng.uniform(size=500)
+    bst = ilb.train({"num_leaves": 7, "verbose": -1}, ilb.Dataset(X, y, categorical_feature=[0, 2]), 2)
+    loaded = ilb.Booster(model_str=bst.model_to_string())
+    assert loaded.params["categorical_feature"] == [0, 2]
+    again = loaded.refit(X[:50], y[:50])
+    assert again.params["categorical_column"] == [0, 2] and "categorical_feature" not in again.params
+    assert loaded.refit(X[:50], y[:50], categorical_feature=[0, 2]).params["categorical_column"] == [0, 2]
+    with pytest.raises(ilb.LightGBMError, match="change which columns are treated as categorical"):
+        loaded.refit(X[:50], y[:50], categorical_feature=[0, 1])
