@@ -124,20 +124,9 @@ impl Usage {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::split::Stats;
 
     fn split(feature: usize, gain: f64) -> SplitInfo {
-        SplitInfo {
-            gain,
-            feature,
-            threshold: 0,
-            default_left: false,
-            left_bins: None,
-            left: Stats::default(),
-            right: Stats::default(),
-            left_output: 0.0,
-            right_output: 0.0,
-        }
+        crate::split::tests::split_info(feature, gain, 0)
     }
 
     #[test]

@@ -536,6 +536,21 @@ pub(crate) mod tests {
     use super::*;
 
     /// Split settings that let any split through (shared by the learner's tests).
+    /// A split with only a feature, a gain and a threshold, for tests of what acts on gains.
+    pub(crate) fn split_info(feature: usize, gain: f64, threshold: u8) -> SplitInfo {
+        SplitInfo {
+            gain,
+            feature,
+            threshold,
+            default_left: false,
+            left_bins: None,
+            left: Stats::default(),
+            right: Stats::default(),
+            left_output: 0.0,
+            right_output: 0.0,
+        }
+    }
+
     pub(crate) fn params() -> SplitParams {
         SplitParams {
             lambda_l1: 0.0,
