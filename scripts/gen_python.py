@@ -98,10 +98,6 @@ class Spec:
     public: str | None = None  # the generic base of a public class generated whole
 
 
-def camel(name: str) -> str:
-    return "".join(part.capitalize() for part in name.split("_"))
-
-
 def rst(text: str) -> str:
     """Rust doc markdown to reStructuredText: `code` -> ``code``."""
     return re.sub(r"(?<!`)`([^`]+)`(?!`)", r"``\1``", " ".join(text.split()))
@@ -189,7 +185,7 @@ def spec_of(entry: dict, override: dict) -> Spec:
             raise SystemExit(f"{kind}: no tag '{tag}'")
         tags[tag] = value
         notes.append(f"{tag}={value}: {reason}")
-    spec = Spec(kind, override.get("class_name", camel(kind)), rst(entry["summary"]), params, tags, notes, override.get("kwargs"))
+    spec = Spec(kind, override.get("class_name", entry["type"]), rst(entry["summary"]), params, tags, notes, override.get("kwargs"))
     spec.public = None if override.get("hand_written") else PUBLIC_BASE.get(entry["task"])
     return spec
 
@@ -249,6 +245,7 @@ def sklearn_tags(tags: dict) -> list[str]:
         f"        tags.input_tags.categorical = {tags['categorical']}",
         f"        tags.input_tags.string = {tags['categorical']}",
         f"        tags.input_tags.sparse = {tags['sparse']}",
+        f"        tags.input_tags.positive_only = {tags.get('positive_only', False)}",
         f"        tags.target_tags.required = {needs_target}",
         f"        tags.target_tags.multi_output = {tags['multi_output']}",
         f"        tags.non_deterministic = {not tags['deterministic']}",
@@ -309,11 +306,17 @@ PUBLIC_BASE = {
 
 
 def render_public(s: Spec) -> list[str]:
-    return [
+    out = [
         # The parameters first: their tags then refine the task mixin's (poor_score needs regressor_tags set).
         f"class {s.cls}(_{s.cls}Params, {s.public}):",
         f"    __doc__ = _{s.cls}Params.__doc__",
     ]
+    if not s.tags.get("sample_weight"):
+        # No `sample_weight` in the signature of an estimator that takes none
+        # (scikit-learn's checks and meta-estimators look for the parameter).
+        y = "y" if s.public in ("IronRegressor", "IronClassifier") else "y=None"
+        out += ["", f"    def fit(self, X, {y}):", '        """Fits the model; returns self."""', "        return super().fit(X, y)"]
+    return out
 
 
 def render_module(specs: list[Spec]) -> str:
@@ -347,7 +350,11 @@ def render_stub(specs: list[Spec]) -> str:
         body += signature(s, typed=True)
     for s in specs:
         if s.public:
-            body += ["", f"class {s.cls}(_{s.cls}Params):", "    def fit(self, X: Any, y: Any = ..., sample_weight: Any = ...) -> Any: ..."]
+            weight = ", sample_weight: Any = ..." if s.tags.get("sample_weight") else ""
+            body += ["", f"class {s.cls}(_{s.cls}Params):", f"    def fit(self, X: Any, y: Any = ...{weight}) -> Any: ..."]
+            if s.tags.get("partial_fit"):
+                classes = ", classes: Any = ..." if s.public == "IronClassifier" else ""
+                body += [f"    def partial_fit(self, X: Any, y: Any{classes}{weight}) -> Any: ..."]
             body += {
                 "IronRegressor": ["    def predict(self, X: Any) -> Any: ..."],
                 "IronClassifier": ["    def predict(self, X: Any) -> Any: ...", "    def predict_proba(self, X: Any) -> Any: ..."],

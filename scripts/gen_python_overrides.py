@@ -7,7 +7,7 @@ Every entry names the registry estimator it adjusts; keys (all optional):
 
 ``class_name``
     The stem of the Python class names (``_<stem>Params``); by default the
-    registry name in CamelCase (``linear_regression`` -> ``LinearRegression``).
+    Rust struct's name (``GaussianNB``, from the registry).
 ``names``
     ``{rust_name: python_name}``. **The naming rule**: a parameter's Python
     keyword is its Rust name, unless this map renames it, and a new name must
@@ -77,7 +77,7 @@ OVERRIDES: dict = {
         },
         "kwargs": "Other booster parameters, by their ironlearn or LightGBM names (``min_data_in_bin=5``, ``verbose=-1``).",
     },
-    "kmeans": {"class_name": "KMeans", "hand_written": "cluster"},
+    "kmeans": {"hand_written": "cluster"},
     "linear_regression": {"hand_written": "linear_model"},
     "logistic_regression": {"names": {"c": "C"}, "hand_written": "linear_model"},  # scikit-learn's public name
     "one_hot_encoder": {"hand_written": "preprocessing"},

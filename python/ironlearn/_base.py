@@ -548,10 +548,12 @@ class IronEstimator(BaseEstimator):
                 continue
             setattr(self, name, value)
 
-    def _fit_native(self, X_native, y=None, classes=None, sample_weight=None):
+    def _fit_native(self, X_native, y=None, classes=None, sample_weight=None, init_model=None):
         self._check_params()
         try:
-            model = _native.fit(self._kind, json.dumps(self._native_params()), X_native, y, classes, sample_weight)
+            model = _native.fit(
+                self._kind, json.dumps(self._native_params()), X_native, y, classes, sample_weight, init_model=init_model
+            )
         except ValueError as e:
             message = self._python_names(str(e))
             if message == str(e):
@@ -563,6 +565,17 @@ class IronEstimator(BaseEstimator):
 
 
 # -- the generic plumbing of each task ------------------------------------------
+
+
+def _learns_incrementally(est) -> bool:
+    return bool(est._tags.get("partial_fit"))
+
+
+def _partial_first_call(est) -> bool:
+    """Whether this ``partial_fit`` starts a new model (none yet, or after a ``fit``'s reset)."""
+    return getattr(est, "_model", None) is None
+
+
 
 
 class IronRegressor(RegressorMixin, IronEstimator):
@@ -581,6 +594,16 @@ class IronRegressor(RegressorMixin, IronEstimator):
         """Predicted values, shape (n_samples,)."""
         check_is_fitted(self)
         return self._model.predict(self._prepare_X(X, reset=False))
+
+    @available_if(_learns_incrementally)
+    def partial_fit(self, X, y, sample_weight=None):
+        """Updates the model with one more batch (starts one on the first call); returns self."""
+        first = _partial_first_call(self)
+        check_numeric_columns(X, type(self).__name__)
+        X, y = validate_data(self, X, y, dtype=np.float64, ensure_all_finite=False, y_numeric=True, reset=first)
+        y = np.ascontiguousarray(y, dtype=np.float64)
+        init = None if first else self._model
+        return self._fit_native(np.ascontiguousarray(X), y, sample_weight=self._weights(sample_weight, X), init_model=init)
 
 
 def _gives_proba(est) -> bool:
@@ -603,6 +626,34 @@ class IronClassifier(ClassifierMixin, IronEstimator):
         """Predicted class labels."""
         check_is_fitted(self)
         return self.classes_[self._model.predict(self._prepare_X(X, reset=False))]
+
+    @available_if(_learns_incrementally)
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
+        """Updates the model with one more batch; returns self.
+
+        The first call must name every class the model will see (``classes``),
+        as scikit-learn's ``partial_fit`` does; later calls may repeat them.
+        """
+        first = _partial_first_call(self)
+        if first:
+            if classes is None:
+                raise ValueError("classes must be passed on the first call to partial_fit.")
+            self.classes_, _, _ = encode_labels(np.asarray(classes))
+        elif classes is not None and not np.array_equal(np.unique(np.asarray(classes)), self.classes_):
+            raise ValueError(
+                f"`classes={np.asarray(classes)!r}` is not the same as on last call to partial_fit, was: {self.classes_!r}"
+            )
+        check_numeric_columns(X, type(self).__name__)
+        X, y = validate_data(self, X, y, dtype=np.float64, ensure_all_finite=False, reset=first)
+        y = column_or_1d(y, warn=True)
+        _check_label_values(y)
+        unseen = np.setdiff1d(y, self.classes_)
+        if unseen.size:
+            raise ValueError(f"y has labels not in classes: {unseen.tolist()!r} (classes: {self.classes_.tolist()!r})")
+        codes = np.searchsorted(self.classes_, y).astype(np.int64)
+        names = [str(c) for c in self.classes_]
+        init = None if first else self._model
+        return self._fit_native(np.ascontiguousarray(X), codes, names, self._weights(sample_weight, X), init_model=init)
 
     @available_if(_gives_proba)
     def predict_proba(self, X):

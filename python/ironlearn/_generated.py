@@ -9,6 +9,364 @@ One ``_<Name>Params`` class per Rust estimator, written by
 from ._base import IronClassifier, IronEstimator, IronRegressor
 
 
+class _BernoulliNBParams(IronEstimator):
+    """Bernoulli naive Bayes, for binary (or binarised) features.
+
+    Parameters
+    ----------
+    alpha : float, default=1.0
+        Additive (Laplace/Lidstone) smoothing; 0 for none (with ``force_alpha``). Must be a finite
+        number >= 0, a finite number.
+
+    force_alpha : bool, default=True
+        Keep ``alpha`` as given even below 1e-10; otherwise it is raised to 1e-10.
+
+    binarize : float or None, default=0.0
+        Threshold above which a value counts as 1 (at or below: 0); ``None`` takes the input as
+        already binary. Must be a finite number >= 0, None or a finite number.
+
+    fit_prior : bool, default=True
+        Learn the class priors from the data; otherwise they are uniform.
+
+    class_prior : list of float or None, default=None
+        Prior probabilities of the classes, in class order; when given they are used as they are.
+    """
+
+    _kind = "bernoulli_nb"
+    _tags = {
+        "categorical": False,
+        "deterministic": True,
+        "f32": False,
+        "missing_values": False,
+        "multi_output": False,
+        "partial_fit": False,
+        "poor_score": True,
+        "positive_only": False,
+        "predict_proba": True,
+        "sample_weight": True,
+        "sparse": False,
+        "task": "classification",
+        "validation": False,
+        "wants_scaling": False,
+    }
+    _params = {  # Python name: (Rust name, domain)
+        "alpha": ("alpha", {"type": "float", "min": 0.0}),
+        "force_alpha": ("force_alpha", {"type": "any"}),
+        "binarize": ("binarize", {"type": "float", "min": 0.0}),
+        "fit_prior": ("fit_prior", {"type": "any"}),
+        "class_prior": ("class_prior", {"type": "any"}),
+    }
+
+    def __init__(self, alpha=1.0, force_alpha=True, binarize=0.0, fit_prior=True, class_prior=None):
+        self.alpha = alpha
+        self.force_alpha = force_alpha
+        self.binarize = binarize
+        self.fit_prior = fit_prior
+        self.class_prior = class_prior
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = False
+        tags.input_tags.categorical = False
+        tags.input_tags.string = False
+        tags.input_tags.sparse = False
+        tags.input_tags.positive_only = False
+        tags.target_tags.required = True
+        tags.target_tags.multi_output = False
+        tags.non_deterministic = False
+        for task_tags in (tags.regressor_tags, tags.classifier_tags):
+            if task_tags is not None:
+                task_tags.poor_score = True
+        return tags
+
+
+class _ComplementNBParams(IronEstimator):
+    """Complement naive Bayes, for counts with imbalanced classes.
+
+    Parameters
+    ----------
+    alpha : float, default=1.0
+        Additive (Laplace/Lidstone) smoothing; 0 for none (with ``force_alpha``). Must be a finite
+        number >= 0, a finite number.
+
+    force_alpha : bool, default=True
+        Keep ``alpha`` as given even below 1e-10; otherwise it is raised to 1e-10.
+
+    fit_prior : bool, default=True
+        Learn the class prior from the data; only used when training has a single class.
+
+    class_prior : list of float or None, default=None
+        Prior probabilities of the classes; only used when training has a single class.
+
+    norm : bool, default=False
+        Normalise the weights of each class a second time (the full algorithm of the paper).
+    """
+
+    _kind = "complement_nb"
+    _tags = {
+        "categorical": False,
+        "deterministic": True,
+        "f32": False,
+        "missing_values": False,
+        "multi_output": False,
+        "partial_fit": False,
+        "poor_score": True,
+        "positive_only": True,
+        "predict_proba": True,
+        "sample_weight": True,
+        "sparse": False,
+        "task": "classification",
+        "validation": False,
+        "wants_scaling": False,
+    }
+    _params = {  # Python name: (Rust name, domain)
+        "alpha": ("alpha", {"type": "float", "min": 0.0}),
+        "force_alpha": ("force_alpha", {"type": "any"}),
+        "fit_prior": ("fit_prior", {"type": "any"}),
+        "class_prior": ("class_prior", {"type": "any"}),
+        "norm": ("norm", {"type": "any"}),
+    }
+
+    def __init__(self, alpha=1.0, force_alpha=True, fit_prior=True, class_prior=None, norm=False):
+        self.alpha = alpha
+        self.force_alpha = force_alpha
+        self.fit_prior = fit_prior
+        self.class_prior = class_prior
+        self.norm = norm
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = False
+        tags.input_tags.categorical = False
+        tags.input_tags.string = False
+        tags.input_tags.sparse = False
+        tags.input_tags.positive_only = True
+        tags.target_tags.required = True
+        tags.target_tags.multi_output = False
+        tags.non_deterministic = False
+        for task_tags in (tags.regressor_tags, tags.classifier_tags):
+            if task_tags is not None:
+                task_tags.poor_score = True
+        return tags
+
+
+class _DecisionTreeClassifierParams(IronEstimator):
+    """A decision tree classifier (CART, exact best splits), as scikit-learn's
+    ``DecisionTreeClassifier``.
+
+    Parameters
+    ----------
+    criterion : {"gini", "entropy", "log_loss"}, default="gini"
+        The impurity a split lowers: "gini", or "entropy" (also called "log_loss").
+
+    splitter : {"best"}, default="best"
+        How a node's split is chosen: "best" (the best threshold of every drawn feature).
+
+    max_depth : int or None, default=None
+        The deepest a node may be (the root is at depth 0); None grows until the leaves are pure.
+        Must be an integer >= 1.
+
+    min_samples_split : int, default=2
+        The fewest rows a node needs to be split. Must be an integer >= 2.
+
+    min_samples_leaf : int, default=1
+        The fewest rows each child of a split must keep. Must be an integer >= 1.
+
+    min_weight_fraction_leaf : float, default=0.0
+        The smallest share of the total sample weight each child of a split must keep. Must be a
+        number in [0, 0.5].
+
+    max_features : object or None, default=None
+        The features drawn at each node: None (all), an integer, a fraction of them, "sqrt" or
+        "log2".
+
+    random_state : int, default=0
+        The seed of the draws of features at each node. Must be an integer >= 0.
+
+    max_leaf_nodes : int or None, default=None
+        With a value, the tree grows best-first up to this many leaves. Must be an integer >= 2.
+
+    min_impurity_decrease : float, default=0.0
+        A node is split only if the split lowers the weighted impurity by at least this. Must be a
+        finite number >= 0.
+    """
+
+    _kind = "decision_tree_classifier"
+    _tags = {
+        "categorical": False,
+        "deterministic": True,
+        "f32": False,
+        "missing_values": False,
+        "multi_output": False,
+        "partial_fit": False,
+        "poor_score": False,
+        "positive_only": False,
+        "predict_proba": True,
+        "sample_weight": True,
+        "sparse": False,
+        "task": "classification",
+        "validation": False,
+        "wants_scaling": False,
+    }
+    _params = {  # Python name: (Rust name, domain)
+        "criterion": ("criterion", {"type": "choice", "values": ("gini", "entropy", "log_loss")}),
+        "splitter": ("splitter", {"type": "choice", "values": ("best",)}),
+        "max_depth": ("max_depth", {"type": "int", "min": 1}),
+        "min_samples_split": ("min_samples_split", {"type": "int", "min": 2}),
+        "min_samples_leaf": ("min_samples_leaf", {"type": "int", "min": 1}),
+        "min_weight_fraction_leaf": ("min_weight_fraction_leaf", {"type": "float", "min": 0.0, "max": 0.5}),
+        "max_features": ("max_features", {"type": "any"}),
+        "random_state": ("random_state", {"type": "int", "min": 0}),
+        "max_leaf_nodes": ("max_leaf_nodes", {"type": "int", "min": 2}),
+        "min_impurity_decrease": ("min_impurity_decrease", {"type": "float", "min": 0.0}),
+    }
+
+    def __init__(
+        self,
+        criterion="gini",
+        splitter="best",
+        max_depth=None,
+        min_samples_split=2,
+        min_samples_leaf=1,
+        min_weight_fraction_leaf=0.0,
+        max_features=None,
+        random_state=0,
+        max_leaf_nodes=None,
+        min_impurity_decrease=0.0,
+    ):
+        self.criterion = criterion
+        self.splitter = splitter
+        self.max_depth = max_depth
+        self.min_samples_split = min_samples_split
+        self.min_samples_leaf = min_samples_leaf
+        self.min_weight_fraction_leaf = min_weight_fraction_leaf
+        self.max_features = max_features
+        self.random_state = random_state
+        self.max_leaf_nodes = max_leaf_nodes
+        self.min_impurity_decrease = min_impurity_decrease
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = False
+        tags.input_tags.categorical = False
+        tags.input_tags.string = False
+        tags.input_tags.sparse = False
+        tags.input_tags.positive_only = False
+        tags.target_tags.required = True
+        tags.target_tags.multi_output = False
+        tags.non_deterministic = False
+        return tags
+
+
+class _DecisionTreeRegressorParams(IronEstimator):
+    """A decision tree regressor (CART, exact best splits), as scikit-learn's
+    ``DecisionTreeRegressor``.
+
+    Parameters
+    ----------
+    criterion : {"squared_error", "poisson"}, default="squared_error"
+        The loss a split lowers: "squared_error" (the variance), or "poisson" (half Poisson
+        deviance, for non-negative counts).
+
+    splitter : {"best"}, default="best"
+        How a node's split is chosen: "best" (the best threshold of every drawn feature).
+
+    max_depth : int or None, default=None
+        The deepest a node may be (the root is at depth 0); None grows until the leaves are pure.
+        Must be an integer >= 1.
+
+    min_samples_split : int, default=2
+        The fewest rows a node needs to be split. Must be an integer >= 2.
+
+    min_samples_leaf : int, default=1
+        The fewest rows each child of a split must keep. Must be an integer >= 1.
+
+    min_weight_fraction_leaf : float, default=0.0
+        The smallest share of the total sample weight each child of a split must keep. Must be a
+        number in [0, 0.5].
+
+    max_features : object or None, default=None
+        The features drawn at each node: None (all), an integer, a fraction of them, "sqrt" or
+        "log2".
+
+    random_state : int, default=0
+        The seed of the draws of features at each node. Must be an integer >= 0.
+
+    max_leaf_nodes : int or None, default=None
+        With a value, the tree grows best-first up to this many leaves. Must be an integer >= 2.
+
+    min_impurity_decrease : float, default=0.0
+        A node is split only if the split lowers the weighted impurity by at least this. Must be a
+        finite number >= 0.
+    """
+
+    _kind = "decision_tree_regressor"
+    _tags = {
+        "categorical": False,
+        "deterministic": True,
+        "f32": False,
+        "missing_values": False,
+        "multi_output": False,
+        "partial_fit": False,
+        "poor_score": False,
+        "positive_only": False,
+        "predict_proba": False,
+        "sample_weight": True,
+        "sparse": False,
+        "task": "regression",
+        "validation": False,
+        "wants_scaling": False,
+    }
+    _params = {  # Python name: (Rust name, domain)
+        "criterion": ("criterion", {"type": "choice", "values": ("squared_error", "poisson")}),
+        "splitter": ("splitter", {"type": "choice", "values": ("best",)}),
+        "max_depth": ("max_depth", {"type": "int", "min": 1}),
+        "min_samples_split": ("min_samples_split", {"type": "int", "min": 2}),
+        "min_samples_leaf": ("min_samples_leaf", {"type": "int", "min": 1}),
+        "min_weight_fraction_leaf": ("min_weight_fraction_leaf", {"type": "float", "min": 0.0, "max": 0.5}),
+        "max_features": ("max_features", {"type": "any"}),
+        "random_state": ("random_state", {"type": "int", "min": 0}),
+        "max_leaf_nodes": ("max_leaf_nodes", {"type": "int", "min": 2}),
+        "min_impurity_decrease": ("min_impurity_decrease", {"type": "float", "min": 0.0}),
+    }
+
+    def __init__(
+        self,
+        criterion="squared_error",
+        splitter="best",
+        max_depth=None,
+        min_samples_split=2,
+        min_samples_leaf=1,
+        min_weight_fraction_leaf=0.0,
+        max_features=None,
+        random_state=0,
+        max_leaf_nodes=None,
+        min_impurity_decrease=0.0,
+    ):
+        self.criterion = criterion
+        self.splitter = splitter
+        self.max_depth = max_depth
+        self.min_samples_split = min_samples_split
+        self.min_samples_leaf = min_samples_leaf
+        self.min_weight_fraction_leaf = min_weight_fraction_leaf
+        self.max_features = max_features
+        self.random_state = random_state
+        self.max_leaf_nodes = max_leaf_nodes
+        self.min_impurity_decrease = min_impurity_decrease
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = False
+        tags.input_tags.categorical = False
+        tags.input_tags.string = False
+        tags.input_tags.sparse = False
+        tags.input_tags.positive_only = False
+        tags.target_tags.required = True
+        tags.target_tags.multi_output = False
+        tags.non_deterministic = False
+        return tags
+
+
 class _DummyClassifierParams(IronEstimator):
     """Predicts from the class frequencies: the most frequent class, draws from the priors, uniform
     draws, or a constant.
@@ -37,6 +395,7 @@ class _DummyClassifierParams(IronEstimator):
         "multi_output": False,
         "partial_fit": False,
         "poor_score": True,
+        "positive_only": False,
         "predict_proba": True,
         "sample_weight": True,
         "sparse": False,
@@ -63,6 +422,7 @@ class _DummyClassifierParams(IronEstimator):
         tags.input_tags.categorical = True
         tags.input_tags.string = True
         tags.input_tags.sparse = False
+        tags.input_tags.positive_only = False
         tags.target_tags.required = True
         tags.target_tags.multi_output = False
         tags.non_deterministic = False
@@ -97,6 +457,7 @@ class _DummyRegressorParams(IronEstimator):
         "multi_output": False,
         "partial_fit": False,
         "poor_score": True,
+        "positive_only": False,
         "predict_proba": False,
         "sample_weight": True,
         "sparse": False,
@@ -123,12 +484,162 @@ class _DummyRegressorParams(IronEstimator):
         tags.input_tags.categorical = True
         tags.input_tags.string = True
         tags.input_tags.sparse = False
+        tags.input_tags.positive_only = False
         tags.target_tags.required = True
         tags.target_tags.multi_output = False
         tags.non_deterministic = False
         for task_tags in (tags.regressor_tags, tags.classifier_tags):
             if task_tags is not None:
                 task_tags.poor_score = True
+        return tags
+
+
+class _ElasticNetParams(IronEstimator):
+    """Linear regression with combined L1 and L2 penalties: minimises ``1/(2n) ||y - Xw||² +
+    α·l1_ratio·||w||₁ + ½·α·(1 - l1_ratio)·||w||²`` (with sample weights, the weighted mean of the
+    squared errors).
+
+    Parameters
+    ----------
+    alpha : float, default=1.0
+        Strength of the penalty (0 is least squares, better fitted by ``LinearRegression``). Must be
+        a finite number >= 0.
+
+    l1_ratio : float, default=0.5
+        The L1 share of the penalty: 1 is the lasso, 0 ridge regression. Must be a number in [0, 1].
+
+    fit_intercept : bool, default=True
+        Whether to fit an (unpenalised) intercept.
+
+    max_iter : int, default=1000
+        The maximum number of passes over the features. Must be an integer >= 1.
+
+    tol : float, default=0.0001
+        Stop when the duality gap is at most ``tol·||y||²`` (checked once the largest coefficient
+        update is at most ``tol`` times the largest coefficient). Must be a finite number >= 0.
+
+    positive : bool, default=False
+        Whether to constrain the coefficients to be non-negative.
+
+    random_state : int, default=0
+        The seed of the feature order when ``selection`` is "random" (a different stream from
+        scikit-learn's). Must be an integer >= 0.
+
+    selection : {"cyclic", "random"}, default="cyclic"
+        "cyclic" updates the features in order; "random" draws a feature at each step.
+    """
+
+    _kind = "elastic_net"
+    _tags = {
+        "categorical": False,
+        "deterministic": True,
+        "f32": False,
+        "missing_values": False,
+        "multi_output": False,
+        "partial_fit": False,
+        "poor_score": False,
+        "positive_only": False,
+        "predict_proba": False,
+        "sample_weight": True,
+        "sparse": False,
+        "task": "regression",
+        "validation": False,
+        "wants_scaling": True,
+    }
+    _params = {  # Python name: (Rust name, domain)
+        "alpha": ("alpha", {"type": "float", "min": 0.0}),
+        "l1_ratio": ("l1_ratio", {"type": "float", "min": 0.0, "max": 1.0}),
+        "fit_intercept": ("fit_intercept", {"type": "any"}),
+        "max_iter": ("max_iter", {"type": "int", "min": 1}),
+        "tol": ("tol", {"type": "float", "min": 0.0}),
+        "positive": ("positive", {"type": "any"}),
+        "random_state": ("random_state", {"type": "int", "min": 0}),
+        "selection": ("selection", {"type": "choice", "values": ("cyclic", "random")}),
+    }
+
+    def __init__(
+        self,
+        alpha=1.0,
+        l1_ratio=0.5,
+        fit_intercept=True,
+        max_iter=1000,
+        tol=0.0001,
+        positive=False,
+        random_state=0,
+        selection="cyclic",
+    ):
+        self.alpha = alpha
+        self.l1_ratio = l1_ratio
+        self.fit_intercept = fit_intercept
+        self.max_iter = max_iter
+        self.tol = tol
+        self.positive = positive
+        self.random_state = random_state
+        self.selection = selection
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = False
+        tags.input_tags.categorical = False
+        tags.input_tags.string = False
+        tags.input_tags.sparse = False
+        tags.input_tags.positive_only = False
+        tags.target_tags.required = True
+        tags.target_tags.multi_output = False
+        tags.non_deterministic = False
+        return tags
+
+
+class _GaussianNBParams(IronEstimator):
+    """Gaussian naive Bayes: features independent and normal within each class.
+
+    Parameters
+    ----------
+    priors : list of float or None, default=None
+        Prior probabilities of the classes, in class order (they must sum to 1); ``None`` takes the
+        weighted class shares of the training data.
+
+    var_smoothing : float, default=1e-09
+        Share of the largest feature variance added to every variance, for stability. Must be a
+        finite number >= 0, a finite number.
+    """
+
+    _kind = "gaussian_nb"
+    _tags = {
+        "categorical": False,
+        "deterministic": True,
+        "f32": False,
+        "missing_values": False,
+        "multi_output": False,
+        "partial_fit": False,
+        "poor_score": False,
+        "positive_only": False,
+        "predict_proba": True,
+        "sample_weight": True,
+        "sparse": False,
+        "task": "classification",
+        "validation": False,
+        "wants_scaling": False,
+    }
+    _params = {  # Python name: (Rust name, domain)
+        "priors": ("priors", {"type": "any"}),
+        "var_smoothing": ("var_smoothing", {"type": "float", "min": 0.0}),
+    }
+
+    def __init__(self, priors=None, var_smoothing=1e-09):
+        self.priors = priors
+        self.var_smoothing = var_smoothing
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = False
+        tags.input_tags.categorical = False
+        tags.input_tags.string = False
+        tags.input_tags.sparse = False
+        tags.input_tags.positive_only = False
+        tags.target_tags.required = True
+        tags.target_tags.multi_output = False
+        tags.non_deterministic = False
         return tags
 
 
@@ -223,6 +734,7 @@ class _GBDTParams(IronEstimator):
         "multi_output": False,
         "partial_fit": False,
         "poor_score": False,
+        "positive_only": False,
         "predict_proba": True,
         "sample_weight": True,
         "sparse": False,
@@ -310,6 +822,201 @@ class _GBDTParams(IronEstimator):
         tags.input_tags.categorical = True
         tags.input_tags.string = True
         tags.input_tags.sparse = False
+        tags.input_tags.positive_only = False
+        tags.target_tags.required = True
+        tags.target_tags.multi_output = False
+        tags.non_deterministic = False
+        return tags
+
+
+class _KNeighborsClassifierParams(IronEstimator):
+    """k-nearest-neighbours classification: the (weighted) vote of the ``n_neighbors`` nearest training
+    rows, as scikit-learn's ``KNeighborsClassifier``.
+
+    Parameters
+    ----------
+    n_neighbors : int, default=5
+        The number of neighbours that vote. Must be an integer >= 1.
+
+    weights : {"uniform", "distance"}, default="uniform"
+        "uniform" (every neighbour votes 1) or "distance" (votes weighted by inverse distance; a
+        neighbour at distance zero takes the whole vote, shared with any other at zero).
+
+    algorithm : {"auto", "ball_tree", "kd_tree", "brute"}, default="auto"
+        The search: every choice runs the same exact brute-force search ("kd_tree" and "ball_tree"
+        are accepted for scikit-learn compatibility and give identical results).
+
+    leaf_size : int, default=30
+        Accepted for scikit-learn compatibility; unused by the brute-force search. Must be an
+        integer >= 1.
+
+    p : float, default=2.0
+        The power of the Minkowski metric (2 is euclidean, 1 manhattan). Must be a finite number >=
+        1.
+
+    metric : str, default="minkowski"
+        The distance: "minkowski" (with ``p``), "euclidean" ("l2"), "manhattan" ("l1", "cityblock")
+        or "cosine". Must be one of 'minkowski', 'euclidean', 'l2', 'manhattan', 'l1', 'cityblock',
+        'cosine'.
+
+    n_jobs : int or None, default=None
+        Threads over blocks of query rows: None or -1 all, -2 all but one, k > 0 exactly k. Results
+        do not depend on it. Must be None, a negative number or a positive number of threads.
+    """
+
+    _kind = "k_neighbors_classifier"
+    _tags = {
+        "categorical": False,
+        "deterministic": True,
+        "f32": False,
+        "missing_values": False,
+        "multi_output": False,
+        "partial_fit": False,
+        "poor_score": False,
+        "positive_only": False,
+        "predict_proba": True,
+        "sample_weight": False,
+        "sparse": False,
+        "task": "classification",
+        "validation": False,
+        "wants_scaling": True,
+    }
+    _params = {  # Python name: (Rust name, domain)
+        "n_neighbors": ("n_neighbors", {"type": "int", "min": 1}),
+        "weights": ("weights", {"type": "choice", "values": ("uniform", "distance")}),
+        "algorithm": ("algorithm", {"type": "choice", "values": (
+            "auto", "ball_tree", "kd_tree", "brute",
+        )}),
+        "leaf_size": ("leaf_size", {"type": "int", "min": 1}),
+        "p": ("p", {"type": "float", "min": 1.0}),
+        "metric": ("metric", {"type": "choice", "values": (
+            "minkowski", "euclidean", "l2", "manhattan", "l1", "cityblock", "cosine",
+        )}),
+        "n_jobs": ("n_jobs", {"type": "any"}),
+    }
+
+    def __init__(
+        self,
+        n_neighbors=5,
+        weights="uniform",
+        algorithm="auto",
+        leaf_size=30,
+        p=2.0,
+        metric="minkowski",
+        n_jobs=None,
+    ):
+        self.n_neighbors = n_neighbors
+        self.weights = weights
+        self.algorithm = algorithm
+        self.leaf_size = leaf_size
+        self.p = p
+        self.metric = metric
+        self.n_jobs = n_jobs
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = False
+        tags.input_tags.categorical = False
+        tags.input_tags.string = False
+        tags.input_tags.sparse = False
+        tags.input_tags.positive_only = False
+        tags.target_tags.required = True
+        tags.target_tags.multi_output = False
+        tags.non_deterministic = False
+        return tags
+
+
+class _KNeighborsRegressorParams(IronEstimator):
+    """k-nearest-neighbours regression: the (weighted) mean target of the ``n_neighbors`` nearest
+    training rows, as scikit-learn's ``KNeighborsRegressor``.
+
+    Parameters
+    ----------
+    n_neighbors : int, default=5
+        The number of neighbours averaged. Must be an integer >= 1.
+
+    weights : {"uniform", "distance"}, default="uniform"
+        "uniform" (a plain mean) or "distance" (weighted by inverse distance; a neighbour at
+        distance zero takes the whole weight, shared with any other at zero).
+
+    algorithm : {"auto", "ball_tree", "kd_tree", "brute"}, default="auto"
+        The search: every choice runs the same exact brute-force search ("kd_tree" and "ball_tree"
+        are accepted for scikit-learn compatibility and give identical results).
+
+    leaf_size : int, default=30
+        Accepted for scikit-learn compatibility; unused by the brute-force search. Must be an
+        integer >= 1.
+
+    p : float, default=2.0
+        The power of the Minkowski metric (2 is euclidean, 1 manhattan). Must be a finite number >=
+        1.
+
+    metric : str, default="minkowski"
+        The distance: "minkowski" (with ``p``), "euclidean" ("l2"), "manhattan" ("l1", "cityblock")
+        or "cosine". Must be one of 'minkowski', 'euclidean', 'l2', 'manhattan', 'l1', 'cityblock',
+        'cosine'.
+
+    n_jobs : int or None, default=None
+        Threads over blocks of query rows: None or -1 all, -2 all but one, k > 0 exactly k. Results
+        do not depend on it. Must be None, a negative number or a positive number of threads.
+    """
+
+    _kind = "k_neighbors_regressor"
+    _tags = {
+        "categorical": False,
+        "deterministic": True,
+        "f32": False,
+        "missing_values": False,
+        "multi_output": False,
+        "partial_fit": False,
+        "poor_score": False,
+        "positive_only": False,
+        "predict_proba": False,
+        "sample_weight": False,
+        "sparse": False,
+        "task": "regression",
+        "validation": False,
+        "wants_scaling": True,
+    }
+    _params = {  # Python name: (Rust name, domain)
+        "n_neighbors": ("n_neighbors", {"type": "int", "min": 1}),
+        "weights": ("weights", {"type": "choice", "values": ("uniform", "distance")}),
+        "algorithm": ("algorithm", {"type": "choice", "values": (
+            "auto", "ball_tree", "kd_tree", "brute",
+        )}),
+        "leaf_size": ("leaf_size", {"type": "int", "min": 1}),
+        "p": ("p", {"type": "float", "min": 1.0}),
+        "metric": ("metric", {"type": "choice", "values": (
+            "minkowski", "euclidean", "l2", "manhattan", "l1", "cityblock", "cosine",
+        )}),
+        "n_jobs": ("n_jobs", {"type": "any"}),
+    }
+
+    def __init__(
+        self,
+        n_neighbors=5,
+        weights="uniform",
+        algorithm="auto",
+        leaf_size=30,
+        p=2.0,
+        metric="minkowski",
+        n_jobs=None,
+    ):
+        self.n_neighbors = n_neighbors
+        self.weights = weights
+        self.algorithm = algorithm
+        self.leaf_size = leaf_size
+        self.p = p
+        self.metric = metric
+        self.n_jobs = n_jobs
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = False
+        tags.input_tags.categorical = False
+        tags.input_tags.string = False
+        tags.input_tags.sparse = False
+        tags.input_tags.positive_only = False
         tags.target_tags.required = True
         tags.target_tags.multi_output = False
         tags.non_deterministic = False
@@ -357,6 +1064,7 @@ class _KMeansParams(IronEstimator):
         "multi_output": False,
         "partial_fit": False,
         "poor_score": False,
+        "positive_only": False,
         "predict_proba": False,
         "sample_weight": True,
         "sparse": False,
@@ -398,7 +1106,184 @@ class _KMeansParams(IronEstimator):
         tags.input_tags.categorical = False
         tags.input_tags.string = False
         tags.input_tags.sparse = False
+        tags.input_tags.positive_only = False
         tags.target_tags.required = False
+        tags.target_tags.multi_output = False
+        tags.non_deterministic = False
+        return tags
+
+
+class _LassoParams(IronEstimator):
+    """Linear regression with an L1 penalty: minimises ``1/(2n) ||y - Xw||² + α·||w||₁`` (with sample
+    weights, the weighted mean of the squared errors).
+
+    Parameters
+    ----------
+    alpha : float, default=1.0
+        Strength of the L1 penalty (0 is least squares, better fitted by ``LinearRegression``). Must
+        be a finite number >= 0.
+
+    fit_intercept : bool, default=True
+        Whether to fit an (unpenalised) intercept.
+
+    max_iter : int, default=1000
+        The maximum number of passes over the features. Must be an integer >= 1.
+
+    tol : float, default=0.0001
+        Stop when the duality gap is at most ``tol·||y||²`` (checked once the largest coefficient
+        update is at most ``tol`` times the largest coefficient). Must be a finite number >= 0.
+
+    positive : bool, default=False
+        Whether to constrain the coefficients to be non-negative.
+
+    random_state : int, default=0
+        The seed of the feature order when ``selection`` is "random" (a different stream from
+        scikit-learn's). Must be an integer >= 0.
+
+    selection : {"cyclic", "random"}, default="cyclic"
+        "cyclic" updates the features in order; "random" draws a feature at each step.
+    """
+
+    _kind = "lasso"
+    _tags = {
+        "categorical": False,
+        "deterministic": True,
+        "f32": False,
+        "missing_values": False,
+        "multi_output": False,
+        "partial_fit": False,
+        "poor_score": False,
+        "positive_only": False,
+        "predict_proba": False,
+        "sample_weight": True,
+        "sparse": False,
+        "task": "regression",
+        "validation": False,
+        "wants_scaling": True,
+    }
+    _params = {  # Python name: (Rust name, domain)
+        "alpha": ("alpha", {"type": "float", "min": 0.0}),
+        "fit_intercept": ("fit_intercept", {"type": "any"}),
+        "max_iter": ("max_iter", {"type": "int", "min": 1}),
+        "tol": ("tol", {"type": "float", "min": 0.0}),
+        "positive": ("positive", {"type": "any"}),
+        "random_state": ("random_state", {"type": "int", "min": 0}),
+        "selection": ("selection", {"type": "choice", "values": ("cyclic", "random")}),
+    }
+
+    def __init__(
+        self,
+        alpha=1.0,
+        fit_intercept=True,
+        max_iter=1000,
+        tol=0.0001,
+        positive=False,
+        random_state=0,
+        selection="cyclic",
+    ):
+        self.alpha = alpha
+        self.fit_intercept = fit_intercept
+        self.max_iter = max_iter
+        self.tol = tol
+        self.positive = positive
+        self.random_state = random_state
+        self.selection = selection
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = False
+        tags.input_tags.categorical = False
+        tags.input_tags.string = False
+        tags.input_tags.sparse = False
+        tags.input_tags.positive_only = False
+        tags.target_tags.required = True
+        tags.target_tags.multi_output = False
+        tags.non_deterministic = False
+        return tags
+
+
+class _LinearDiscriminantAnalysisParams(IronEstimator):
+    """Linear discriminant analysis: Gaussian classes with a shared covariance; also a supervised
+    projection.
+
+    Parameters
+    ----------
+    solver : {"svd", "lsqr", "eigen"}, default="svd"
+        "svd" (no covariance matrix formed; no shrinkage), "lsqr" (least squares; no transform) or
+        "eigen" (generalised eigenproblem of the scatter matrices).
+
+    shrinkage : object or None, default=None
+        Shrinkage of the covariance toward a scaled identity, for "lsqr" and "eigen": none, "auto"
+        (Ledoit-Wolf) or a number in [0, 1]. Must be 'auto' or a number in [0, 1].
+
+    priors : list of float or None, default=None
+        The class priors, in class order; by default the class shares of the training rows. Priors
+        that do not sum to 1 are rescaled, as scikit-learn does (with a warning there). Must be
+        finite numbers.
+
+    n_components : int or None, default=None
+        The number of axes ``transform`` keeps, at most min(n_features, n_classes - 1); all by
+        default. Must be an integer >= 1.
+
+    store_covariance : bool, default=False
+        Whether to keep the within-class covariance as ``covariance_`` ("svd"; the other solvers
+        always do).
+
+    tol : float, default=0.0001
+        Singular values below this count as zero ("svd"): the rank of the scaled within-class data.
+        Must be a finite number >= 0.
+    """
+
+    _kind = "linear_discriminant_analysis"
+    _tags = {
+        "categorical": False,
+        "deterministic": True,
+        "f32": False,
+        "missing_values": False,
+        "multi_output": False,
+        "partial_fit": False,
+        "poor_score": False,
+        "positive_only": False,
+        "predict_proba": True,
+        "sample_weight": False,
+        "sparse": False,
+        "task": "classification",
+        "validation": False,
+        "wants_scaling": False,
+    }
+    _params = {  # Python name: (Rust name, domain)
+        "solver": ("solver", {"type": "choice", "values": ("svd", "lsqr", "eigen")}),
+        "shrinkage": ("shrinkage", {"type": "any"}),
+        "priors": ("priors", {"type": "any"}),
+        "n_components": ("n_components", {"type": "int", "min": 1}),
+        "store_covariance": ("store_covariance", {"type": "any"}),
+        "tol": ("tol", {"type": "float", "min": 0.0}),
+    }
+
+    def __init__(
+        self,
+        solver="svd",
+        shrinkage=None,
+        priors=None,
+        n_components=None,
+        store_covariance=False,
+        tol=0.0001,
+    ):
+        self.solver = solver
+        self.shrinkage = shrinkage
+        self.priors = priors
+        self.n_components = n_components
+        self.store_covariance = store_covariance
+        self.tol = tol
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = False
+        tags.input_tags.categorical = False
+        tags.input_tags.string = False
+        tags.input_tags.sparse = False
+        tags.input_tags.positive_only = False
+        tags.target_tags.required = True
         tags.target_tags.multi_output = False
         tags.non_deterministic = False
         return tags
@@ -422,6 +1307,7 @@ class _LinearRegressionParams(IronEstimator):
         "multi_output": False,
         "partial_fit": False,
         "poor_score": False,
+        "positive_only": False,
         "predict_proba": False,
         "sample_weight": True,
         "sparse": False,
@@ -442,6 +1328,7 @@ class _LinearRegressionParams(IronEstimator):
         tags.input_tags.categorical = False
         tags.input_tags.string = False
         tags.input_tags.sparse = False
+        tags.input_tags.positive_only = False
         tags.target_tags.required = True
         tags.target_tags.multi_output = False
         tags.non_deterministic = False
@@ -476,6 +1363,7 @@ class _LogisticRegressionParams(IronEstimator):
         "multi_output": False,
         "partial_fit": False,
         "poor_score": False,
+        "positive_only": False,
         "predict_proba": True,
         "sample_weight": True,
         "sparse": False,
@@ -502,9 +1390,75 @@ class _LogisticRegressionParams(IronEstimator):
         tags.input_tags.categorical = False
         tags.input_tags.string = False
         tags.input_tags.sparse = False
+        tags.input_tags.positive_only = False
         tags.target_tags.required = True
         tags.target_tags.multi_output = False
         tags.non_deterministic = False
+        return tags
+
+
+class _MultinomialNBParams(IronEstimator):
+    """Multinomial naive Bayes, for counts (word counts, tf-idf).
+
+    Parameters
+    ----------
+    alpha : float, default=1.0
+        Additive (Laplace/Lidstone) smoothing; 0 for none (with ``force_alpha``). Must be a finite
+        number >= 0, a finite number.
+
+    force_alpha : bool, default=True
+        Keep ``alpha`` as given even below 1e-10; otherwise it is raised to 1e-10.
+
+    fit_prior : bool, default=True
+        Learn the class priors from the data; otherwise they are uniform.
+
+    class_prior : list of float or None, default=None
+        Prior probabilities of the classes, in class order; when given they are used as they are.
+    """
+
+    _kind = "multinomial_nb"
+    _tags = {
+        "categorical": False,
+        "deterministic": True,
+        "f32": False,
+        "missing_values": False,
+        "multi_output": False,
+        "partial_fit": False,
+        "poor_score": True,
+        "positive_only": True,
+        "predict_proba": True,
+        "sample_weight": True,
+        "sparse": False,
+        "task": "classification",
+        "validation": False,
+        "wants_scaling": False,
+    }
+    _params = {  # Python name: (Rust name, domain)
+        "alpha": ("alpha", {"type": "float", "min": 0.0}),
+        "force_alpha": ("force_alpha", {"type": "any"}),
+        "fit_prior": ("fit_prior", {"type": "any"}),
+        "class_prior": ("class_prior", {"type": "any"}),
+    }
+
+    def __init__(self, alpha=1.0, force_alpha=True, fit_prior=True, class_prior=None):
+        self.alpha = alpha
+        self.force_alpha = force_alpha
+        self.fit_prior = fit_prior
+        self.class_prior = class_prior
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = False
+        tags.input_tags.categorical = False
+        tags.input_tags.string = False
+        tags.input_tags.sparse = False
+        tags.input_tags.positive_only = True
+        tags.target_tags.required = True
+        tags.target_tags.multi_output = False
+        tags.non_deterministic = False
+        for task_tags in (tags.regressor_tags, tags.classifier_tags):
+            if task_tags is not None:
+                task_tags.poor_score = True
         return tags
 
 
@@ -529,6 +1483,7 @@ class _OneHotEncoderParams(IronEstimator):
         "multi_output": False,
         "partial_fit": False,
         "poor_score": False,
+        "positive_only": False,
         "predict_proba": False,
         "sample_weight": False,
         "sparse": False,
@@ -551,7 +1506,92 @@ class _OneHotEncoderParams(IronEstimator):
         tags.input_tags.categorical = True
         tags.input_tags.string = True
         tags.input_tags.sparse = False
+        tags.input_tags.positive_only = False
         tags.target_tags.required = False
+        tags.target_tags.multi_output = False
+        tags.non_deterministic = False
+        return tags
+
+
+class _QuadraticDiscriminantAnalysisParams(IronEstimator):
+    """Quadratic discriminant analysis: a Gaussian with its own covariance per class.
+
+    Parameters
+    ----------
+    solver : {"svd", "eigen"}, default="svd"
+        "svd" (the SVD of each class's centred rows; ``reg_param`` applies) or "eigen" (the
+        eigen-decomposition of each class's covariance; ``shrinkage`` applies).
+
+    shrinkage : object or None, default=None
+        Shrinkage of each class covariance toward a scaled identity, "eigen" only: none, "auto"
+        (Ledoit-Wolf) or a number in [0, 1]. Must be 'auto' or a number in [0, 1].
+
+    priors : list of float or None, default=None
+        The class priors, in class order; by default the class shares. Used as given, as in
+        scikit-learn (the probabilities are normalised anyway). Must be finite numbers.
+
+    reg_param : float, default=0.0
+        "svd": each class's variances become ``(1 - reg_param)·s² + reg_param``. Must be a number in
+        [0, 1].
+
+    store_covariance : bool, default=False
+        Whether to keep each class's covariance as ``covariance_``.
+
+    tol : float, default=0.0001
+        Variances at or below this make a class covariance rank deficient, which is an error. Must
+        be a finite number >= 0.
+    """
+
+    _kind = "quadratic_discriminant_analysis"
+    _tags = {
+        "categorical": False,
+        "deterministic": True,
+        "f32": False,
+        "missing_values": False,
+        "multi_output": False,
+        "partial_fit": False,
+        "poor_score": False,
+        "positive_only": False,
+        "predict_proba": True,
+        "sample_weight": False,
+        "sparse": False,
+        "task": "classification",
+        "validation": False,
+        "wants_scaling": False,
+    }
+    _params = {  # Python name: (Rust name, domain)
+        "solver": ("solver", {"type": "choice", "values": ("svd", "eigen")}),
+        "shrinkage": ("shrinkage", {"type": "any"}),
+        "priors": ("priors", {"type": "any"}),
+        "reg_param": ("reg_param", {"type": "float", "min": 0.0, "max": 1.0}),
+        "store_covariance": ("store_covariance", {"type": "any"}),
+        "tol": ("tol", {"type": "float", "min": 0.0}),
+    }
+
+    def __init__(
+        self,
+        solver="svd",
+        shrinkage=None,
+        priors=None,
+        reg_param=0.0,
+        store_covariance=False,
+        tol=0.0001,
+    ):
+        self.solver = solver
+        self.shrinkage = shrinkage
+        self.priors = priors
+        self.reg_param = reg_param
+        self.store_covariance = store_covariance
+        self.tol = tol
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = False
+        tags.input_tags.categorical = False
+        tags.input_tags.string = False
+        tags.input_tags.sparse = False
+        tags.input_tags.positive_only = False
+        tags.target_tags.required = True
         tags.target_tags.multi_output = False
         tags.non_deterministic = False
         return tags
@@ -578,6 +1618,7 @@ class _RidgeParams(IronEstimator):
         "multi_output": False,
         "partial_fit": False,
         "poor_score": False,
+        "positive_only": False,
         "predict_proba": False,
         "sample_weight": True,
         "sparse": False,
@@ -600,6 +1641,7 @@ class _RidgeParams(IronEstimator):
         tags.input_tags.categorical = False
         tags.input_tags.string = False
         tags.input_tags.sparse = False
+        tags.input_tags.positive_only = False
         tags.target_tags.required = True
         tags.target_tags.multi_output = False
         tags.non_deterministic = False
@@ -634,6 +1676,7 @@ class _SimpleImputerParams(IronEstimator):
         "multi_output": False,
         "partial_fit": False,
         "poor_score": False,
+        "positive_only": False,
         "predict_proba": False,
         "sample_weight": False,
         "sparse": False,
@@ -670,6 +1713,7 @@ class _SimpleImputerParams(IronEstimator):
         tags.input_tags.categorical = True
         tags.input_tags.string = True
         tags.input_tags.sparse = False
+        tags.input_tags.positive_only = False
         tags.target_tags.required = False
         tags.target_tags.multi_output = False
         tags.non_deterministic = False
@@ -697,6 +1741,7 @@ class _StandardScalerParams(IronEstimator):
         "multi_output": False,
         "partial_fit": False,
         "poor_score": False,
+        "positive_only": False,
         "predict_proba": False,
         "sample_weight": True,
         "sparse": False,
@@ -719,10 +1764,27 @@ class _StandardScalerParams(IronEstimator):
         tags.input_tags.categorical = False
         tags.input_tags.string = False
         tags.input_tags.sparse = False
+        tags.input_tags.positive_only = False
         tags.target_tags.required = False
         tags.target_tags.multi_output = False
         tags.non_deterministic = False
         return tags
+
+
+class BernoulliNB(_BernoulliNBParams, IronClassifier):
+    __doc__ = _BernoulliNBParams.__doc__
+
+
+class ComplementNB(_ComplementNBParams, IronClassifier):
+    __doc__ = _ComplementNBParams.__doc__
+
+
+class DecisionTreeClassifier(_DecisionTreeClassifierParams, IronClassifier):
+    __doc__ = _DecisionTreeClassifierParams.__doc__
+
+
+class DecisionTreeRegressor(_DecisionTreeRegressorParams, IronRegressor):
+    __doc__ = _DecisionTreeRegressorParams.__doc__
 
 
 class DummyClassifier(_DummyClassifierParams, IronClassifier):
@@ -733,23 +1795,107 @@ class DummyRegressor(_DummyRegressorParams, IronRegressor):
     __doc__ = _DummyRegressorParams.__doc__
 
 
+class ElasticNet(_ElasticNetParams, IronRegressor):
+    __doc__ = _ElasticNetParams.__doc__
+
+
+class GaussianNB(_GaussianNBParams, IronClassifier):
+    __doc__ = _GaussianNBParams.__doc__
+
+
+class KNeighborsClassifier(_KNeighborsClassifierParams, IronClassifier):
+    __doc__ = _KNeighborsClassifierParams.__doc__
+
+    def fit(self, X, y):
+        """Fits the model; returns self."""
+        return super().fit(X, y)
+
+
+class KNeighborsRegressor(_KNeighborsRegressorParams, IronRegressor):
+    __doc__ = _KNeighborsRegressorParams.__doc__
+
+    def fit(self, X, y):
+        """Fits the model; returns self."""
+        return super().fit(X, y)
+
+
+class Lasso(_LassoParams, IronRegressor):
+    __doc__ = _LassoParams.__doc__
+
+
+class LinearDiscriminantAnalysis(_LinearDiscriminantAnalysisParams, IronClassifier):
+    __doc__ = _LinearDiscriminantAnalysisParams.__doc__
+
+    def fit(self, X, y):
+        """Fits the model; returns self."""
+        return super().fit(X, y)
+
+
+class MultinomialNB(_MultinomialNBParams, IronClassifier):
+    __doc__ = _MultinomialNBParams.__doc__
+
+
+class QuadraticDiscriminantAnalysis(_QuadraticDiscriminantAnalysisParams, IronClassifier):
+    __doc__ = _QuadraticDiscriminantAnalysisParams.__doc__
+
+    def fit(self, X, y):
+        """Fits the model; returns self."""
+        return super().fit(X, y)
+
+
 # The public classes generated whole; ironlearn exports them.
 PUBLIC = [
+    "BernoulliNB",
+    "ComplementNB",
+    "DecisionTreeClassifier",
+    "DecisionTreeRegressor",
     "DummyClassifier",
     "DummyRegressor",
+    "ElasticNet",
+    "GaussianNB",
+    "KNeighborsClassifier",
+    "KNeighborsRegressor",
+    "Lasso",
+    "LinearDiscriminantAnalysis",
+    "MultinomialNB",
+    "QuadraticDiscriminantAnalysis",
 ]
 
 __all__ = [
+    "_BernoulliNBParams",
+    "_ComplementNBParams",
+    "_DecisionTreeClassifierParams",
+    "_DecisionTreeRegressorParams",
     "_DummyClassifierParams",
     "_DummyRegressorParams",
+    "_ElasticNetParams",
+    "_GaussianNBParams",
     "_GBDTParams",
+    "_KNeighborsClassifierParams",
+    "_KNeighborsRegressorParams",
     "_KMeansParams",
+    "_LassoParams",
+    "_LinearDiscriminantAnalysisParams",
     "_LinearRegressionParams",
     "_LogisticRegressionParams",
+    "_MultinomialNBParams",
     "_OneHotEncoderParams",
+    "_QuadraticDiscriminantAnalysisParams",
     "_RidgeParams",
     "_SimpleImputerParams",
     "_StandardScalerParams",
+    "BernoulliNB",
+    "ComplementNB",
+    "DecisionTreeClassifier",
+    "DecisionTreeRegressor",
     "DummyClassifier",
     "DummyRegressor",
+    "ElasticNet",
+    "GaussianNB",
+    "KNeighborsClassifier",
+    "KNeighborsRegressor",
+    "Lasso",
+    "LinearDiscriminantAnalysis",
+    "MultinomialNB",
+    "QuadraticDiscriminantAnalysis",
 ]

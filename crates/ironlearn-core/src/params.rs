@@ -309,9 +309,11 @@ macro_rules! hyperparams {
                     $(
                         let check: fn(&$ty) -> bool = $check;
                         if !check(&self.$field) {
+                            // The value as the user wrote it (JSON), not Rust's debug form.
+                            let value = serde_json::to_value(&self.$field).expect("a parameter serializes");
                             return Err($crate::Error::param(
                                 stringify!($field),
-                                format!("must be {}, got {:?}", $msg, self.$field),
+                                format!("must be {}, got {value}", $msg),
                             ));
                         }
                     )?

@@ -30,6 +30,8 @@ pub struct Registration {
     pub tags: Tags,
     /// The Rust module that declares it (its family: `ironlearn_learn::linear::ridge`).
     pub module: &'static str,
+    /// The hyperparameter struct's name (`GaussianNB`): the other faces' class name.
+    pub type_name: &'static str,
     pub specs: fn() -> Vec<ParamSpec>,
     pub build: Builder,
     /// Builds it from `key=value` texts, as the CLI's `--set` gives them.
@@ -53,7 +55,7 @@ fn load<L: Learn>(parts: &Parts) -> Result<Box<dyn Model>> {
 
 impl Registration {
     /// The registration of `L`, from its declaration.
-    pub const fn of<L: Learn>(module: &'static str) -> Registration
+    pub const fn of<L: Learn>(module: &'static str, type_name: &'static str) -> Registration
     where
         L::Model: Fitted,
     {
@@ -63,6 +65,7 @@ impl Registration {
             doc: L::DOC,
             tags: L::TAGS,
             module,
+            type_name,
             specs: L::specs,
             build: build::<L>,
             build_from_strs: build_from_strs::<L>,
@@ -85,6 +88,7 @@ impl Registration {
             "task": self.tags.task,
             "tags": self.tags,
             "module": self.module,
+            "type": self.type_name,
             "summary": self.summary(),
             "doc": self.doc,
             "params": (self.specs)(),
@@ -97,7 +101,7 @@ impl Registration {
 macro_rules! register {
     ($estimator:ty) => {
         $crate::registry::inventory::submit! {
-            $crate::registry::Registration::of::<$estimator>(module_path!())
+            $crate::registry::Registration::of::<$estimator>(module_path!(), stringify!($estimator))
         }
     };
 }

@@ -115,7 +115,26 @@ fn attribute(v: &Json, arrays: &Arrays) -> Attribute {
         Json::Array(items) if items.iter().all(Json::is_number) => Attribute::Array(
             ndarray::Array1::from_iter(items.iter().map(|x| x.as_f64().unwrap_or(f64::NAN))).into_dyn(),
         ),
-        other => Attribute::Json(other.clone()),
+        other => Attribute::Json(resolved(other, arrays)),
+    }
+}
+
+/// Nested state with every array marker replaced by the array's values (as
+/// nested JSON lists of its shape), so that no attribute shows a marker.
+fn resolved(v: &Json, arrays: &Arrays) -> Json {
+    match v {
+        Json::Object(m) if m.len() == 1 && m.contains_key(MARKER) => {
+            let Some((shape, data)) = m[MARKER].as_str().and_then(|n| arrays.get_raw(n)) else { return v.clone() };
+            let values = data.to_f64();
+            let inner = shape.iter().skip(1).product::<usize>().max(1);
+            match shape.len() {
+                0 | 1 => Json::from(values),
+                _ => Json::Array(values.chunks(inner).map(|c| Json::from(c.to_vec())).collect()),
+            }
+        }
+        Json::Object(m) => Json::Object(m.iter().map(|(k, x)| (k.clone(), resolved(x, arrays))).collect()),
+        Json::Array(items) => Json::Array(items.iter().map(|x| resolved(x, arrays)).collect()),
+        other => other.clone(),
     }
 }
 

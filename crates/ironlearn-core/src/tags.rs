@@ -39,6 +39,8 @@ pub struct Tags {
     pub validation: bool,
     /// A baseline, expected to score no better than a constant (scikit-learn's `poor_score`).
     pub poor_score: bool,
+    /// Features must be non-negative, such as counts (scikit-learn's `positive_only`).
+    pub positive_only: bool,
 }
 
 impl Tags {
@@ -58,6 +60,7 @@ impl Tags {
         wants_scaling: false,
         validation: false,
         poor_score: false,
+        positive_only: false,
     };
 
     /// Whether `fit` needs a target.

@@ -1,4 +1,5 @@
-//! Classic estimators: linear models, clustering and preprocessing.
+//! Classic estimators: linear models, naive Bayes, discriminant analysis,
+//! neighbours, decision trees, clustering and preprocessing.
 //!
 //! One module per family, one file per estimator. Each estimator is a
 //! hyperparameter struct whose `fit` returns a separate fitted type with
@@ -10,15 +11,32 @@
 //! [`Fitted`]: ironlearn_core::Fitted
 
 pub mod cluster;
+pub mod discriminant_analysis;
 pub mod dummy;
 pub mod linear;
+pub mod naive_bayes;
+pub mod neighbors;
 pub mod preprocessing;
+pub mod tree;
 
 pub use cluster::{KMeans, KMeansModel};
+pub use discriminant_analysis::{
+    LinearDiscriminantAnalysis, LinearDiscriminantAnalysisModel, QuadraticDiscriminantAnalysis,
+    QuadraticDiscriminantAnalysisModel,
+};
 pub use dummy::{DummyClassifier, DummyClassifierModel, DummyRegressor, DummyRegressorModel};
 pub use linear::{
-    LinearRegression, LinearRegressionModel, LogisticRegression, LogisticRegressionModel, Ridge, RidgeModel,
+    ElasticNet, ElasticNetModel, Lasso, LassoModel, LinearRegression, LinearRegressionModel, LogisticRegression,
+    LogisticRegressionModel, Ridge, RidgeModel,
 };
+pub use naive_bayes::{
+    BernoulliNB, BernoulliNBModel, ComplementNB, ComplementNBModel, GaussianNB, GaussianNBModel, MultinomialNB,
+    MultinomialNBModel,
+};
+pub use neighbors::{KNeighborsClassifier, KNeighborsClassifierModel, KNeighborsRegressor, KNeighborsRegressorModel};
 pub use preprocessing::{
     OneHotEncoder, OneHotEncoderModel, SimpleImputer, SimpleImputerModel, StandardScaler, StandardScalerModel,
+};
+pub use tree::{
+    DecisionTreeClassifier, DecisionTreeClassifierModel, DecisionTreeRegressor, DecisionTreeRegressorModel,
 };

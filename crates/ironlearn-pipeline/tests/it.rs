@@ -144,8 +144,6 @@ fn parameters_are_validated_by_name() {
         assert_eq!(gbdt("categorical_feature", text).unwrap()["categorical_feature"], want, "{text}");
     }
     assert_eq!(gbdt("eval_at", "3").unwrap()["eval_at"], serde_json::json!([3]));
-    assert!(find("svm")
-        .unwrap_err()
-        .to_string()
-        .contains("unknown model 'svm'; available: dummy_classifier, dummy_regressor, gbdt, kmeans"));
+    let err = find("svm").unwrap_err().to_string();
+    assert!(err.contains("unknown model 'svm'; available: ") && err.contains("gbdt, "), "{err}");
 }

@@ -75,6 +75,7 @@ fn the_suite_catches_a_broken_estimator() {
         doc: "",
         tags: Tags { task: Some(Task::Regression), ..Tags::DEFAULT },
         module: module_path!(),
+        type_name: "Broken",
         specs: || {
             vec![ParamSpec {
                 name: "alpha",

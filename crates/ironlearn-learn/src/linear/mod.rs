@@ -1,10 +1,15 @@
 //! Linear models.
 
 mod center;
+pub(crate) mod coordinate_descent;
+mod elastic_net;
+mod lasso;
 mod linear_regression;
 mod logistic_regression;
 mod ridge;
 
+pub use elastic_net::{ElasticNet, ElasticNetModel};
+pub use lasso::{Lasso, LassoModel};
 pub use linear_regression::{LinearRegression, LinearRegressionModel};
 pub use logistic_regression::{LogisticRegression, LogisticRegressionModel};
 pub use ridge::{Ridge, RidgeModel};

@@ -1,0 +1,270 @@
+//! Split criteria, with scikit-learn's impurities and its cheap "proxy" gain.
+//!
+//! The splitter scans each feature's sorted values and moves one sample at a
+//! time from the right child to the left; a criterion keeps running sums so
+//! that each candidate costs O(classes), and ranks candidates by the proxy
+//! (a quantity that orders splits as the impurity decrease does, without its
+//! constant terms), exactly as scikit-learn's `_criterion.pyx` does, so that
+//! both pick the same split.
+
+/// A node's running statistics for one criterion.
+pub(crate) trait Criterion {
+    /// Starts a node holding `samples`; the left child is empty.
+    fn init(&mut self, samples: &[usize]);
+    /// Empties the left child again.
+    fn reset(&mut self);
+    /// Moves `sample` from the right child to the left one.
+    fn move_left(&mut self, sample: usize);
+    fn weighted_n_node(&self) -> f64;
+    fn weighted_n_left(&self) -> f64;
+    fn weighted_n_right(&self) -> f64 {
+        self.weighted_n_node() - self.weighted_n_left()
+    }
+    /// The impurity of the node (whose samples are `samples`).
+    fn node_impurity(&self, samples: &[usize]) -> f64;
+    /// A quantity ordered as the impurity decrease of the current split.
+    fn proxy_improvement(&self) -> f64;
+    /// The impurities of the left and right children of the current split
+    /// (`left` and `right` are their samples).
+    fn children_impurity(&self, left: &[usize], right: &[usize]) -> (f64, f64);
+    /// The node's value: class fractions, or the mean target.
+    fn node_value(&self, out: &mut [f64]);
+    /// The number of values per node.
+    fn n_values(&self) -> usize;
+}
+
+/// The decrease of impurity a split brings, weighted by the node's share of
+/// the training weight (scikit-learn's `impurity_improvement`).
+pub(crate) fn impurity_improvement<C: Criterion + ?Sized>(
+    c: &C,
+    weighted_n_samples: f64,
+    parent: f64,
+    left: f64,
+    right: f64,
+) -> f64 {
+    let wn = c.weighted_n_node();
+    (wn / weighted_n_samples) * (parent - c.weighted_n_right() / wn * right - c.weighted_n_left() / wn * left)
+}
+
+/// Gini or entropy (base 2) over class codes.
+pub(crate) struct ClassCriterion<'a> {
+    codes: &'a [u32],
+    weight: Option<&'a [f64]>,
+    entropy: bool,
+    total: Vec<f64>,
+    left: Vec<f64>,
+    wn: f64,
+    wl: f64,
+}
+
+impl<'a> ClassCriterion<'a> {
+    pub fn new(codes: &'a [u32], weight: Option<&'a [f64]>, n_classes: usize, entropy: bool) -> Self {
+        ClassCriterion {
+            codes,
+            weight,
+            entropy,
+            total: vec![0.0; n_classes],
+            left: vec![0.0; n_classes],
+            wn: 0.0,
+            wl: 0.0,
+        }
+    }
+
+    fn w(&self, i: usize) -> f64 {
+        self.weight.map_or(1.0, |w| w[i])
+    }
+
+    fn impurity_of(&self, counts: impl Iterator<Item = f64>, wn: f64) -> f64 {
+        if self.entropy {
+            let mut e = 0.0;
+            for c in counts {
+                if c > 0.0 {
+                    let p = c / wn;
+                    e -= p * p.log2();
+                }
+            }
+            e
+        } else {
+            let sq: f64 = counts.map(|c| c * c).sum();
+            1.0 - sq / (wn * wn)
+        }
+    }
+
+    fn left_right(&self) -> (f64, f64) {
+        let wl = self.wl;
+        let wr = self.wn - self.wl;
+        let left = self.impurity_of(self.left.iter().copied(), wl);
+        let right = self.impurity_of(self.total.iter().zip(&self.left).map(|(t, l)| t - l), wr);
+        (left, right)
+    }
+}
+
+impl Criterion for ClassCriterion<'_> {
+    fn init(&mut self, samples: &[usize]) {
+        self.total.fill(0.0);
+        self.wn = 0.0;
+        for &s in samples {
+            let w = self.w(s);
+            self.total[self.codes[s] as usize] += w;
+            self.wn += w;
+        }
+        self.reset();
+    }
+
+    fn reset(&mut self) {
+        self.left.fill(0.0);
+        self.wl = 0.0;
+    }
+
+    fn move_left(&mut self, s: usize) {
+        let w = self.w(s);
+        self.left[self.codes[s] as usize] += w;
+        self.wl += w;
+    }
+
+    fn weighted_n_node(&self) -> f64 {
+        self.wn
+    }
+
+    fn weighted_n_left(&self) -> f64 {
+        self.wl
+    }
+
+    fn node_impurity(&self, _: &[usize]) -> f64 {
+        self.impurity_of(self.total.iter().copied(), self.wn)
+    }
+
+    fn proxy_improvement(&self) -> f64 {
+        let (l, r) = self.left_right();
+        -self.weighted_n_right() * r - self.wl * l
+    }
+
+    fn children_impurity(&self, _: &[usize], _: &[usize]) -> (f64, f64) {
+        self.left_right()
+    }
+
+    fn node_value(&self, out: &mut [f64]) {
+        for (o, t) in out.iter_mut().zip(&self.total) {
+            *o = t / self.wn;
+        }
+    }
+
+    fn n_values(&self) -> usize {
+        self.total.len()
+    }
+}
+
+/// The regression criteria: squared error (variance) or half Poisson deviance.
+pub(crate) struct RegCriterion<'a> {
+    y: &'a [f64],
+    weight: Option<&'a [f64]>,
+    poisson: bool,
+    sum: f64,
+    sq_sum: f64,
+    wn: f64,
+    sum_left: f64,
+    sq_left: f64,
+    wl: f64,
+}
+
+impl<'a> RegCriterion<'a> {
+    pub fn new(y: &'a [f64], weight: Option<&'a [f64]>, poisson: bool) -> Self {
+        RegCriterion { y, weight, poisson, sum: 0.0, sq_sum: 0.0, wn: 0.0, sum_left: 0.0, sq_left: 0.0, wl: 0.0 }
+    }
+
+    fn w(&self, i: usize) -> f64 {
+        self.weight.map_or(1.0, |w| w[i])
+    }
+
+    /// Half Poisson deviance of `samples` around their weighted mean `sum / wn`.
+    fn poisson_loss(&self, samples: &[usize], sum: f64, wn: f64) -> f64 {
+        if sum <= f64::EPSILON {
+            return f64::INFINITY;
+        }
+        let mean = sum / wn;
+        let mut loss = 0.0;
+        for &s in samples {
+            let y = self.y[s];
+            if y > 0.0 {
+                loss += self.w(s) * y * (y / mean).ln();
+            }
+        }
+        loss / wn
+    }
+}
+
+impl Criterion for RegCriterion<'_> {
+    fn init(&mut self, samples: &[usize]) {
+        let (mut s1, mut s2, mut wn) = (0.0, 0.0, 0.0);
+        for &s in samples {
+            let (w, y) = (self.w(s), self.y[s]);
+            s1 += w * y;
+            s2 += w * y * y;
+            wn += w;
+        }
+        (self.sum, self.sq_sum, self.wn) = (s1, s2, wn);
+        self.reset();
+    }
+
+    fn reset(&mut self) {
+        (self.sum_left, self.sq_left, self.wl) = (0.0, 0.0, 0.0);
+    }
+
+    fn move_left(&mut self, s: usize) {
+        let (w, y) = (self.w(s), self.y[s]);
+        self.sum_left += w * y;
+        self.sq_left += w * y * y;
+        self.wl += w;
+    }
+
+    fn weighted_n_node(&self) -> f64 {
+        self.wn
+    }
+
+    fn weighted_n_left(&self) -> f64 {
+        self.wl
+    }
+
+    fn node_impurity(&self, samples: &[usize]) -> f64 {
+        if self.poisson {
+            return self.poisson_loss(samples, self.sum, self.wn);
+        }
+        let mean = self.sum / self.wn;
+        self.sq_sum / self.wn - mean * mean
+    }
+
+    fn proxy_improvement(&self) -> f64 {
+        let wl = self.wl;
+        let wr = self.wn - wl;
+        let sl = self.sum_left;
+        let sr = self.sum - sl;
+        if self.poisson {
+            if sl <= f64::EPSILON || sr <= f64::EPSILON {
+                return f64::NEG_INFINITY;
+            }
+            return sl * (sl / wl).ln() + sr * (sr / wr).ln();
+        }
+        sl * sl / wl + sr * sr / wr
+    }
+
+    fn children_impurity(&self, left: &[usize], right: &[usize]) -> (f64, f64) {
+        let wl = self.wl;
+        let wr = self.wn - wl;
+        let sl = self.sum_left;
+        let sr = self.sum - sl;
+        if self.poisson {
+            return (self.poisson_loss(left, sl, wl), self.poisson_loss(right, sr, wr));
+        }
+        let ml = sl / wl;
+        let mr = sr / wr;
+        (self.sq_left / wl - ml * ml, (self.sq_sum - self.sq_left) / wr - mr * mr)
+    }
+
+    fn node_value(&self, out: &mut [f64]) {
+        out[0] = self.sum / self.wn;
+    }
+
+    fn n_values(&self) -> usize {
+        1
+    }
+}

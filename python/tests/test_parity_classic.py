@@ -1,0 +1,65 @@
+"""Classic estimators against scikit-learn itself, on the bundled data.
+
+The Rust tests pin numbers scikit-learn printed once; these fit both
+libraries here, on the same rows, so a change on either side shows. Each case
+compares what the estimator's contract is: predictions and probabilities, or
+the fitted coefficients, within a tolerance stated beside it (solvers differ
+where scikit-learn iterates).
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import numpy as np
+import pytest
+
+import ironlearn as il
+
+from conftest import load
+
+
+def data(name: str, scaled: bool = False):
+    target = {"iris": "species", "wine": "cultivar", "breast_cancer": "diagnosis", "diabetes": "progression", "digits": "digit"}[name]
+    X, y = load(name, target)
+    X = X.to_numpy(dtype=np.float64)
+    if scaled:
+        X = (X - X.mean(axis=0)) / np.where(X.std(axis=0) > 0, X.std(axis=0), 1.0)
+    return X, y.to_numpy()
+
+
+# (ironlearn/scikit-learn class, scikit-learn module, data, scaled, parameters, attributes compared, tolerance)
+CASES = [
+    ("GaussianNB", "naive_bayes", "wine", False, {}, ["theta_", "var_", "class_prior_"], 1e-9),
+    ("GaussianNB", "naive_bayes", "iris", False, {"var_smoothing": 1e-3}, ["theta_", "var_"], 1e-9),
+    ("MultinomialNB", "naive_bayes", "digits", False, {"alpha": 0.5}, ["feature_log_prob_", "class_log_prior_"], 1e-9),
+    ("ComplementNB", "naive_bayes", "digits", False, {}, ["feature_log_prob_"], 1e-9),
+    ("BernoulliNB", "naive_bayes", "digits", False, {"binarize": 4.0}, ["feature_log_prob_"], 1e-9),
+    ("Lasso", "linear_model", "diabetes", True, {"alpha": 0.5}, ["coef_", "intercept_"], 1e-5),
+    ("ElasticNet", "linear_model", "diabetes", True, {"alpha": 0.1, "l1_ratio": 0.3}, ["coef_", "intercept_"], 1e-5),
+    ("LinearDiscriminantAnalysis", "discriminant_analysis", "wine", True, {}, ["coef_", "intercept_", "means_"], 1e-7),
+    ("QuadraticDiscriminantAnalysis", "discriminant_analysis", "iris", False, {"reg_param": 0.1}, ["means_"], 1e-9),
+    ("KNeighborsClassifier", "neighbors", "iris", True, {"n_neighbors": 7, "weights": "distance"}, [], 0),
+    ("KNeighborsRegressor", "neighbors", "diabetes", True, {"n_neighbors": 5, "metric": "manhattan"}, [], 0),
+    ("DecisionTreeClassifier", "tree", "digits", False, {"max_depth": 3, "random_state": 0}, ["feature_importances_"], 1e-12),
+    ("DecisionTreeRegressor", "tree", "diabetes", False, {"min_samples_leaf": 5, "random_state": 0}, ["feature_importances_"], 1e-12),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c[0]}-{c[2]}")
+def test_same_model_as_scikit_learn(case):
+    name, module, dataset, scaled, params, attrs, tol = case
+    if not hasattr(il, name):
+        pytest.fail(f"ironlearn has no {name}")
+    X, y = data(dataset, scaled)
+    ours = getattr(il, name)(**params).fit(X, y)
+    theirs = getattr(importlib.import_module(f"sklearn.{module}"), name)(**params).fit(X, y)
+    for a in attrs:
+        np.testing.assert_allclose(np.asarray(getattr(ours, a), dtype=float), np.asarray(getattr(theirs, a), dtype=float), rtol=tol, atol=tol, err_msg=a)
+    if hasattr(theirs, "classes_"):
+        np.testing.assert_array_equal(ours.classes_, theirs.classes_)
+        np.testing.assert_array_equal(ours.predict(X), theirs.predict(X))
+        if hasattr(theirs, "predict_proba") and hasattr(ours, "predict_proba"):
+            np.testing.assert_allclose(ours.predict_proba(X), theirs.predict_proba(X), rtol=1e-6, atol=1e-8)
+    else:
+        np.testing.assert_allclose(ours.predict(X), theirs.predict(X), rtol=1e-6, atol=1e-6 * np.abs(y).max())
