@@ -19,6 +19,9 @@ pub mod neighbors;
 pub mod preprocessing;
 pub mod tree;
 
+#[cfg(test)]
+mod test_data;
+
 pub use cluster::{KMeans, KMeansModel};
 pub use discriminant_analysis::{
     LinearDiscriminantAnalysis, LinearDiscriminantAnalysisModel, QuadraticDiscriminantAnalysis,

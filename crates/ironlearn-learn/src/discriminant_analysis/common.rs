@@ -248,16 +248,8 @@ pub(crate) fn softmax_rows(mut s: Array2<f64>) -> Array2<f64> {
 /// Test data: a CSV of the repository's `data/` folder, numeric features and a label in the last column.
 #[cfg(test)]
 pub(crate) fn load(name: &str) -> (Array2<f64>, Labels) {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data").join(format!("{name}.csv"));
-    let text = std::fs::read_to_string(path).expect("the data file");
-    let (mut values, mut labels, mut p) = (Vec::new(), Vec::new(), 0);
-    for line in text.lines().skip(1).filter(|l| !l.is_empty()) {
-        let fields: Vec<&str> = line.split(',').collect();
-        p = fields.len() - 1;
-        values.extend(fields[..p].iter().map(|v| v.parse::<f64>().expect("a number")));
-        labels.push(fields[p].to_string());
-    }
-    (Array2::from_shape_vec((labels.len(), p), values).expect("a table"), Labels::from_strings(&labels))
+    let (x, y) = crate::test_data::load(name);
+    (x, Labels::from_strings(&y))
 }
 
 /// Asserts `got` equals `want` to `tol`, relative to the larger of 1 and `|want|`.

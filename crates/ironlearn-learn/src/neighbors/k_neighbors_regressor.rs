@@ -170,12 +170,11 @@ register!(KNeighborsRegressor);
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::neighbors::read_csv;
     use ndarray::{array, Axis};
 
     /// Diabetes (unscaled) split into rows `i % 4 != 0` (train) and `i % 4 == 0` (test).
     fn diabetes() -> (Array2<f64>, Vec<f64>, Array2<f64>) {
-        let (x, y) = read_csv("diabetes.csv");
+        let (x, y) = crate::test_data::load("diabetes");
         let pick = |test: bool| -> Vec<usize> { (0..x.nrows()).filter(|i| (i % 4 == 0) == test).collect() };
         let y = pick(false).into_iter().map(|i| y[i].parse().unwrap()).collect();
         (x.select(Axis(0), &pick(false)), y, x.select(Axis(0), &pick(true)))

@@ -9,30 +9,13 @@ pub use k_neighbors_regressor::{KNeighborsRegressor, KNeighborsRegressorModel};
 
 /// A CSV of the repository's `data/` folder: the numeric columns but the
 /// last, and the last column as text.
-#[cfg(test)]
-pub(crate) fn read_csv(name: &str) -> (ndarray::Array2<f64>, Vec<String>) {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data").join(name);
-    let text = std::fs::read_to_string(path).unwrap();
-    let mut values = Vec::new();
-    let mut last = Vec::new();
-    let mut n = 0;
-    for line in text.lines().skip(1).filter(|l| !l.is_empty()) {
-        let cells: Vec<&str> = line.split(',').collect();
-        let (y, x) = cells.split_last().unwrap();
-        values.extend(x.iter().map(|c| c.parse::<f64>().unwrap()));
-        last.push(y.to_string());
-        n += 1;
-    }
-    (ndarray::Array2::from_shape_vec((n, values.len() / n), values).unwrap(), last)
-}
-
 /// Iris with a deterministic jitter of 1e-3, so no two distances tie
 /// (scikit-learn breaks ties by its search order, not by row), split into
 /// the rows `i % 3 != 0` (train) and `i % 3 == 0` (test). In Python:
 /// `X = X + 1e-3 * np.sin(1.7 * i + 0.3 * j)` with `i, j = np.indices(X.shape)`.
 #[cfg(test)]
 pub(crate) fn jittered_iris() -> (ndarray::Array2<f64>, Vec<String>, ndarray::Array2<f64>) {
-    let (mut x, y) = read_csv("iris.csv");
+    let (mut x, y) = crate::test_data::load("iris");
     x.indexed_iter_mut().for_each(|((i, j), v)| *v += 1e-3 * (1.7 * i as f64 + 0.3 * j as f64).sin());
     let pick = |test: bool| -> Vec<usize> { (0..x.nrows()).filter(|i| (i % 3 == 0) == test).collect() };
     let train = x.select(ndarray::Axis(0), &pick(false));
