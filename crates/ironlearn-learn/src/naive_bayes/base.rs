@@ -68,6 +68,36 @@ pub(crate) struct Counts {
     pub feature_count: Array2<f64>,
 }
 
+impl Counts {
+    /// These counts added to a previous fit's (`partial_fit`: `(classes,
+    /// class counts, feature counts)`), which must have the same classes and width.
+    pub(crate) fn after(
+        mut self,
+        prev: Option<(&[String], &[f64], &Array2<f64>)>,
+        y: &Labels,
+        name: &str,
+    ) -> Result<Counts> {
+        let Some((classes, class_count, feature_count)) = prev else { return Ok(self) };
+        check_continues(classes, feature_count.ncols(), y, self.feature_count.ncols(), name)?;
+        self.class_count.iter_mut().zip(class_count).for_each(|(a, b)| *a += b);
+        self.feature_count += feature_count;
+        Ok(self)
+    }
+}
+
+/// A `partial_fit` batch must have the model's width and classes.
+pub(crate) fn check_continues(classes: &[String], width: usize, y: &Labels, x_width: usize, name: &str) -> Result<()> {
+    ensure!(x_width == width, Shape, "X has {x_width} features, but {name} is expecting {width} features as input");
+    ensure!(
+        y.classes() == classes,
+        InvalidValue,
+        "partial_fit was given classes {:?}, but {name} was fitted with {:?}",
+        y.classes(),
+        classes
+    );
+    Ok(())
+}
+
 /// Counts `x` (already binarised where the model wants it) per class of `y`.
 pub(crate) fn count(x: ArrayView2<'_, f64>, y: &Labels, w: Option<&[f64]>) -> Counts {
     let k = y.n_classes();

@@ -33,7 +33,7 @@ hyperparams! {
     /// ```
     #[name = "bernoulli_nb"]
     #[aliases("bernoulli_naive_bayes")]
-    #[tags(task = Some(Task::Classification), sample_weight, predict_proba, poor_score)]
+    #[tags(task = Some(Task::Classification), sample_weight, predict_proba, partial_fit, poor_score)]
     pub struct BernoulliNB {
         /// Additive (Laplace/Lidstone) smoothing; 0 for none (with `force_alpha`).
         alpha: f64 = 1.0, domain(Domain::float_min(0.0)), check(|a| a.is_finite(), "a finite number");
@@ -109,9 +109,23 @@ impl Fit<Labels> for BernoulliNB {
     type Fitted = BernoulliNBModel;
 
     fn fit_weighted(&self, x: ArrayView2<'_, f64>, y: &Labels, w: Option<&[f64]>) -> Result<BernoulliNBModel> {
+        self.fit_after(x, y, w, None)
+    }
+}
+
+impl BernoulliNB {
+    /// Fits on `x`, adding to `prev`'s counts when given (`partial_fit`).
+    fn fit_after(
+        &self,
+        x: ArrayView2<'_, f64>,
+        y: &Labels,
+        w: Option<&[f64]>,
+        prev: Option<&BernoulliNBModel>,
+    ) -> Result<BernoulliNBModel> {
         self.validate()?;
         check_train(x, y, w)?;
-        let counts = count(binarized(x, self.binarize).view(), y, w);
+        let prev = prev.map(|m| (&m.classes[..], &m.class_count[..], &m.feature_count));
+        let counts = count(binarized(x, self.binarize).view(), y, w).after(prev, y, "BernoulliNB")?;
         let alpha = effective_alpha(self.alpha, self.force_alpha);
         let mut feature_log_prob = &counts.feature_count + alpha;
         for (mut row, n) in feature_log_prob.rows_mut().into_iter().zip(&counts.class_count) {
@@ -151,8 +165,13 @@ impl PredictProba for BernoulliNBModel {
 impl Learn for BernoulliNB {
     type Model = BernoulliNBModel;
 
-    fn learn(&self, data: &TrainData<'_>, _: &mut FitContext<'_>) -> Result<BernoulliNBModel> {
-        self.fit_weighted(data.dense()?.view(), &*train_labels(data)?, data.weight)
+    fn learn(&self, data: &TrainData<'_>, ctx: &mut FitContext<'_>) -> Result<BernoulliNBModel> {
+        self.fit_after(
+            data.dense()?.view(),
+            &*train_labels(data)?,
+            data.weight,
+            ctx.init_model_as::<BernoulliNBModel>()?,
+        )
     }
 }
 

@@ -35,7 +35,7 @@ hyperparams! {
     /// ```
     #[name = "complement_nb"]
     #[aliases("complement_naive_bayes")]
-    #[tags(task = Some(Task::Classification), sample_weight, predict_proba, poor_score, positive_only)]
+    #[tags(task = Some(Task::Classification), sample_weight, predict_proba, partial_fit, poor_score, positive_only)]
     pub struct ComplementNB {
         /// Additive (Laplace/Lidstone) smoothing; 0 for none (with `force_alpha`).
         alpha: f64 = 1.0, domain(Domain::float_min(0.0)), check(|a| a.is_finite(), "a finite number");
@@ -100,10 +100,24 @@ impl Fit<Labels> for ComplementNB {
     type Fitted = ComplementNBModel;
 
     fn fit_weighted(&self, x: ArrayView2<'_, f64>, y: &Labels, w: Option<&[f64]>) -> Result<ComplementNBModel> {
+        self.fit_after(x, y, w, None)
+    }
+}
+
+impl ComplementNB {
+    /// Fits on `x`, adding to `prev`'s counts when given (`partial_fit`).
+    fn fit_after(
+        &self,
+        x: ArrayView2<'_, f64>,
+        y: &Labels,
+        w: Option<&[f64]>,
+        prev: Option<&ComplementNBModel>,
+    ) -> Result<ComplementNBModel> {
         self.validate()?;
         check_train(x, y, w)?;
         check_non_negative(x, "ComplementNB")?;
-        let counts = count(x, y, w);
+        let prev = prev.map(|m| (&m.classes[..], &m.class_count[..], &m.feature_count));
+        let counts = count(x, y, w).after(prev, y, "ComplementNB")?;
         let alpha = effective_alpha(self.alpha, self.force_alpha);
         let feature_all = counts.feature_count.sum_axis(Axis(0));
         // The counts of each class's complement, normalised and logged.
@@ -152,8 +166,13 @@ impl PredictProba for ComplementNBModel {
 impl Learn for ComplementNB {
     type Model = ComplementNBModel;
 
-    fn learn(&self, data: &TrainData<'_>, _: &mut FitContext<'_>) -> Result<ComplementNBModel> {
-        self.fit_weighted(data.dense()?.view(), &*train_labels(data)?, data.weight)
+    fn learn(&self, data: &TrainData<'_>, ctx: &mut FitContext<'_>) -> Result<ComplementNBModel> {
+        self.fit_after(
+            data.dense()?.view(),
+            &*train_labels(data)?,
+            data.weight,
+            ctx.init_model_as::<ComplementNBModel>()?,
+        )
     }
 }
 

@@ -14,7 +14,7 @@ use ironlearn_core::{
 use ndarray::{Array2, ArrayView2, Axis};
 use serde::{Deserialize, Serialize};
 
-use super::base::{check_prior_values, check_train, predict_labels, proba_from_jll, train_labels};
+use super::base::{check_continues, check_prior_values, check_train, predict_labels, proba_from_jll, train_labels};
 
 hyperparams! {
     /// Gaussian naive Bayes: features independent and normal within each class.
@@ -33,7 +33,7 @@ hyperparams! {
     /// ```
     #[name = "gaussian_nb"]
     #[aliases("gaussian_naive_bayes")]
-    #[tags(task = Some(Task::Classification), sample_weight, predict_proba)]
+    #[tags(task = Some(Task::Classification), sample_weight, predict_proba, partial_fit)]
     pub struct GaussianNB {
         /// Prior probabilities of the classes, in class order (they must sum to 1); `None` takes
         /// the weighted class shares of the training data.
@@ -119,8 +119,26 @@ impl Fit<Labels> for GaussianNB {
     type Fitted = GaussianNBModel;
 
     fn fit_weighted(&self, x: ArrayView2<'_, f64>, y: &Labels, w: Option<&[f64]>) -> Result<GaussianNBModel> {
+        self.fit_after(x, y, w, None)
+    }
+}
+
+impl GaussianNB {
+    /// Fits on `x`; with `prev` (`partial_fit`) each class's mean and
+    /// variance are merged with the previous ones as scikit-learn's
+    /// `_update_mean_variance` does (Chan et al.'s pairwise update).
+    fn fit_after(
+        &self,
+        x: ArrayView2<'_, f64>,
+        y: &Labels,
+        w: Option<&[f64]>,
+        prev: Option<&GaussianNBModel>,
+    ) -> Result<GaussianNBModel> {
         self.validate()?;
         check_train(x, y, w)?;
+        if let Some(m) = prev {
+            check_continues(&m.classes, m.theta.ncols(), y, x.ncols(), "GaussianNB")?;
+        }
         let (k, p) = (y.n_classes(), x.ncols());
         if let Some(priors) = &self.priors {
             check_prior_values(priors, k, "priors")?;
@@ -130,23 +148,32 @@ impl Fit<Labels> for GaussianNB {
             }
         }
         let epsilon = self.var_smoothing * column_variances(x).into_iter().fold(f64::NEG_INFINITY, f64::max);
-        let mut theta = Array2::zeros((k, p));
-        let mut var = Array2::zeros((k, p));
-        let mut class_count = vec![0.0; k];
+        let (mut theta, mut var, mut class_count) = match prev {
+            // scikit-learn takes off this batch's epsilon, not the one the model added.
+            Some(m) => (m.theta.clone(), &m.var - epsilon, m.class_count.clone()),
+            None => (Array2::zeros((k, p)), Array2::zeros((k, p)), vec![0.0; k]),
+        };
         for c in 0..k {
             let rows: Vec<usize> = (0..y.len()).filter(|&i| y.codes()[i] as usize == c).collect();
             let weight = |i: usize| w.map_or(1.0, |w| w[i]);
             let total: f64 = rows.iter().map(|&i| weight(i)).sum();
-            class_count[c] = total;
-            // As scikit-learn: a class without weight keeps mean and variance 0.
+            let past = class_count[c];
+            class_count[c] += total;
+            // As scikit-learn: a class without weight keeps its mean and variance (0 at first).
             if rows.is_empty() || (w.is_some() && total.abs() <= 1e-8) {
                 continue;
             }
             for j in 0..p {
                 let mean = rows.iter().map(|&i| weight(i) * x[[i, j]]).sum::<f64>() / total;
                 let v = rows.iter().map(|&i| weight(i) * (x[[i, j]] - mean).powi(2)).sum::<f64>() / total;
-                theta[[c, j]] = mean;
-                var[[c, j]] = v;
+                if past == 0.0 {
+                    (theta[[c, j]], var[[c, j]]) = (mean, v);
+                } else {
+                    let n = past + total;
+                    let (old_mean, old_var) = (theta[[c, j]], var[[c, j]]);
+                    theta[[c, j]] = (total * mean + past * old_mean) / n;
+                    var[[c, j]] = (past * old_var + total * v + (total * past / n) * (old_mean - mean).powi(2)) / n;
+                }
             }
         }
         var += epsilon;
@@ -190,8 +217,13 @@ impl PredictProba for GaussianNBModel {
 impl Learn for GaussianNB {
     type Model = GaussianNBModel;
 
-    fn learn(&self, data: &TrainData<'_>, _: &mut FitContext<'_>) -> Result<GaussianNBModel> {
-        self.fit_weighted(data.dense()?.view(), &*train_labels(data)?, data.weight)
+    fn learn(&self, data: &TrainData<'_>, ctx: &mut FitContext<'_>) -> Result<GaussianNBModel> {
+        self.fit_after(
+            data.dense()?.view(),
+            &*train_labels(data)?,
+            data.weight,
+            ctx.init_model_as::<GaussianNBModel>()?,
+        )
     }
 }
 

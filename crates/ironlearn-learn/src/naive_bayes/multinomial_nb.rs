@@ -34,7 +34,7 @@ hyperparams! {
     /// ```
     #[name = "multinomial_nb"]
     #[aliases("multinomial_naive_bayes")]
-    #[tags(task = Some(Task::Classification), sample_weight, predict_proba, poor_score, positive_only)]
+    #[tags(task = Some(Task::Classification), sample_weight, predict_proba, partial_fit, poor_score, positive_only)]
     pub struct MultinomialNB {
         /// Additive (Laplace/Lidstone) smoothing; 0 for none (with `force_alpha`).
         alpha: f64 = 1.0, domain(Domain::float_min(0.0)), check(|a| a.is_finite(), "a finite number");
@@ -93,10 +93,24 @@ impl Fit<Labels> for MultinomialNB {
     type Fitted = MultinomialNBModel;
 
     fn fit_weighted(&self, x: ArrayView2<'_, f64>, y: &Labels, w: Option<&[f64]>) -> Result<MultinomialNBModel> {
+        self.fit_after(x, y, w, None)
+    }
+}
+
+impl MultinomialNB {
+    /// Fits on `x`, adding to `prev`'s counts when given (`partial_fit`).
+    fn fit_after(
+        &self,
+        x: ArrayView2<'_, f64>,
+        y: &Labels,
+        w: Option<&[f64]>,
+        prev: Option<&MultinomialNBModel>,
+    ) -> Result<MultinomialNBModel> {
         self.validate()?;
         check_train(x, y, w)?;
         check_non_negative(x, "MultinomialNB")?;
-        let counts = count(x, y, w);
+        let prev = prev.map(|m| (&m.classes[..], &m.class_count[..], &m.feature_count));
+        let counts = count(x, y, w).after(prev, y, "MultinomialNB")?;
         let alpha = effective_alpha(self.alpha, self.force_alpha);
         let mut feature_log_prob = &counts.feature_count + alpha;
         for mut row in feature_log_prob.rows_mut() {
@@ -136,8 +150,13 @@ impl PredictProba for MultinomialNBModel {
 impl Learn for MultinomialNB {
     type Model = MultinomialNBModel;
 
-    fn learn(&self, data: &TrainData<'_>, _: &mut FitContext<'_>) -> Result<MultinomialNBModel> {
-        self.fit_weighted(data.dense()?.view(), &*train_labels(data)?, data.weight)
+    fn learn(&self, data: &TrainData<'_>, ctx: &mut FitContext<'_>) -> Result<MultinomialNBModel> {
+        self.fit_after(
+            data.dense()?.view(),
+            &*train_labels(data)?,
+            data.weight,
+            ctx.init_model_as::<MultinomialNBModel>()?,
+        )
     }
 }
 
