@@ -86,10 +86,7 @@ LightGBM's time / ironlearn's against training rows (log x), one line per
 from __future__ import annotations
 
 import argparse
-import datetime
 import json
-import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -97,6 +94,8 @@ import time
 from pathlib import Path
 
 import numpy as np
+
+import common
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -326,16 +325,6 @@ def quality(meta: dict, yte: np.ndarray, p: np.ndarray) -> dict:
     return {"accuracy": float((p.argmax(axis=1) == yte).mean()), "logloss": float(log_loss(yte, p, labels=list(range(meta["classes"]))))}
 
 
-def pools() -> list[dict]:
-    """This process's BLAS and OpenMP libraries (threadpoolctl), or [] without it."""
-    try:
-        from threadpoolctl import threadpool_info
-    except ImportError:
-        return []
-    keep = ("user_api", "internal_api", "version", "num_threads", "architecture", "threading_layer", "prefix")
-    return [{k: v for k, v in info.items() if k in keep} for info in threadpool_info()]
-
-
 def worker(lib: str, api: str, point: str, threads: int, rounds: int) -> dict:
     Xtr, ytr, Xte, yte, meta = load(point)
     fit = make_model(lib, api, meta, threads, rounds)
@@ -344,7 +333,7 @@ def worker(lib: str, api: str, point: str, threads: int, rounds: int) -> dict:
     t0 = time.perf_counter()
     predict = fit(Xtr, ytr)
     train_s = time.perf_counter() - t0
-    return {"train_s": train_s, "score": quality(meta, yte, predict(Xte)), "pools": pools()}
+    return {"train_s": train_s, "score": quality(meta, yte, predict(Xte)), "pools": common.pools()}
 
 
 def latency_server(lib: str, point: str, threads: int, rounds: int) -> None:
@@ -377,11 +366,8 @@ def latency_server(lib: str, point: str, threads: int, rounds: int) -> None:
 
 
 def thread_env(threads: int, lib: str) -> dict:
-    env = {**os.environ, "OMP_NUM_THREADS": str(threads), "RAYON_NUM_THREADS": str(threads), "OPENBLAS_NUM_THREADS": "1"}
-    if lib != "ironlearn":
-        for name in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):
-            env.pop(name, None)
-    return env
+    # The boosters use no BLAS: one BLAS thread keeps its pool from competing.
+    return common.thread_env(threads, lib == "ironlearn", blas_threads=1)
 
 
 def run_worker(lib: str, api: str, point: str, a) -> dict:
@@ -392,11 +378,6 @@ def run_worker(lib: str, api: str, point: str, a) -> dict:
         sys.stderr.write(f"  {lib} {api} {point} failed:\n{out.stderr[-2000:]}\n")
         return {"error": msg}
     return json.loads(out.stdout.strip().splitlines()[-1])
-
-
-def rotate(xs: list, i: int) -> list:
-    i %= len(xs)
-    return xs[i:] + xs[:i]
 
 
 def latency(point: str, libs: list[str], a) -> dict:
@@ -410,7 +391,7 @@ def latency(point: str, libs: list[str], a) -> dict:
                 raise RuntimeError(f"{lib}'s latency process failed on {point}")
         times = {lib: {"1": [], "100": []} for lib in libs}
         for r in range(a.latency_rounds):
-            for lib in rotate(libs, r):
+            for lib in common.rotate(libs, r):
                 time.sleep(0.5)  # the previous library's OpenMP threads spin for a while after their work
                 procs[lib].stdin.write("go\n")
                 procs[lib].stdin.flush()
@@ -424,37 +405,8 @@ def latency(point: str, libs: list[str], a) -> dict:
 
 
 def environment(a) -> dict:
-    from importlib import metadata
-
-    def version(dist):
-        try:
-            return metadata.version(dist)
-        except metadata.PackageNotFoundError:
-            return None
-
-    cpu = None
-    try:
-        for line in subprocess.run(["lscpu"], capture_output=True, text=True).stdout.splitlines():
-            if line.startswith("Model name:"):
-                cpu = line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    git = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
-    dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"], capture_output=True, text=True).stdout.strip()
-    ext = sorted((ROOT / "python" / "ironlearn").glob("_native*.so"))
-    return {
-        "date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
-        "cpu": cpu,
-        "cpus": os.cpu_count(),
-        "threads": a.threads,
-        "rounds": a.rounds,
-        "repeat": a.repeat,
-        "python": platform.python_version(),
-        "versions": {d: version(d) or version(d + "-cpu") for d in ("ironlearn", "lightgbm", "xgboost", "scikit-learn", "numpy", "pandas", "threadpoolctl")},
-        "commit": git + (" (with uncommitted changes)" if dirty else ""),
-        "ironlearn_extension": f"{ext[0].name}, {ext[0].stat().st_size / 2**20:.1f} MiB, built {datetime.datetime.fromtimestamp(ext[0].stat().st_mtime).isoformat(timespec='seconds')}" if ext else None,
-        "env": {k: os.environ[k] for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE") if k in os.environ},
-    }
+    dists = ("ironlearn", "lightgbm", "xgboost", "scikit-learn", "numpy", "pandas", "threadpoolctl")
+    return common.environment(dists, threads=a.threads, rounds=a.rounds, repeat=a.repeat)
 
 
 # ---------------------------------------------------------------- report
@@ -502,17 +454,7 @@ def header_md(env: dict, pools_by_lib: dict) -> list[str]:
         lines.append(f"- set for ironlearn only (unset for the peers): {env['env']}")
     for lib, infos in pools_by_lib.items():
         if infos:
-            desc = "; ".join(
-                sorted(
-                    {
-                        f"{i.get('internal_api')} {i.get('version') or Path(i.get('prefix') or '').name}"
-                        + (f" ({i['architecture']} kernels)" if i.get("architecture") else "")
-                        + f", {i.get('num_threads')} threads"
-                        for i in infos
-                    }
-                )
-            )
-            lines.append(f"- threadpoolctl in {NAMES[lib]}'s workers: {desc}")
+            lines.append(f"- threadpoolctl in {NAMES[lib]}'s workers: {common.describe_pools(infos)}")
     return lines
 
 
@@ -727,7 +669,7 @@ def main():
         runs = {(lib, api): [] for api in todo for lib in libs}
         for i in range(a.repeat):
             for api in todo:
-                for lib in rotate(libs, i):
+                for lib in common.rotate(libs, i):
                     runs[(lib, api)].append(run_worker(lib, api, point, a))
         kind, spec = point.split(":")
         for api in todo:
