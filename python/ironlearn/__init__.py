@@ -1,14 +1,15 @@
 """ironlearn: machine learning with a Rust core.
 
 scikit-learn-compatible estimators (``ironlearn.linear_model``,
-``ironlearn.preprocessing``, ``ironlearn.ensemble``, ``ironlearn.cluster``),
+``ironlearn.preprocessing``, ``ironlearn.ensemble``, ``ironlearn.cluster``,
+``ironlearn.tree``),
 a LightGBM-compatible booster API (``ironlearn.boost``), and metrics
 (``ironlearn.metrics``).
 Fitted models pickle through ironlearn's model file, which holds no code.
 """
 
 from ._native import __version__
-from . import boost, cluster, ensemble, linear_model, metrics, preprocessing
+from . import boost, cluster, ensemble, linear_model, metrics, preprocessing, tree
 from .cluster import KMeans
 from .ensemble import GBDTClassifier, GBDTRanker, GBDTRegressor
 from .linear_model import LinearRegression, LogisticRegression, Ridge
@@ -38,4 +39,5 @@ __all__ = [
     "linear_model",
     "metrics",
     "preprocessing",
+    "tree",
 ]

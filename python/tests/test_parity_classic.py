@@ -63,3 +63,24 @@ def test_same_model_as_scikit_learn(case):
             np.testing.assert_allclose(ours.predict_proba(X), theirs.predict_proba(X), rtol=1e-6, atol=1e-8)
     else:
         np.testing.assert_allclose(ours.predict(X), theirs.predict(X), rtol=1e-6, atol=1e-6 * np.abs(y).max())
+
+
+@pytest.mark.parametrize(
+    "cls, dataset, params, options",
+    [
+        ("DecisionTreeClassifier", "iris", {"max_depth": 3, "random_state": 0}, {}),
+        ("DecisionTreeClassifier", "digits", {"max_depth": 3, "random_state": 0}, {"show_weights": True, "decimals": 3, "max_depth": 1}),
+        ("DecisionTreeRegressor", "diabetes", {"min_samples_leaf": 30}, {"spacing": 2}),
+    ],
+)
+def test_tree_text_is_scikit_learns(cls, dataset, params, options):
+    from sklearn import tree as sk
+
+    import ironlearn.tree
+
+    X, y = data(dataset)
+    ours = getattr(il, cls)(**params).fit(X, y)
+    theirs = getattr(sk, cls)(**params).fit(X, y)
+    names = [f"col {j}" for j in range(X.shape[1])]
+    assert ironlearn.tree.export_text(ours, feature_names=names, **options) == sk.export_text(theirs, feature_names=names, **options)
+    assert ironlearn.tree.export_text(ours) == sk.export_text(theirs)

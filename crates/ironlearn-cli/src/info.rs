@@ -15,6 +15,9 @@ pub struct InfoArgs {
     /// Print the whole header as JSON instead of a summary.
     #[arg(long)]
     json: bool,
+    /// Print the model itself as text (a decision tree's rules) after the summary.
+    #[arg(long, conflicts_with = "json")]
+    text: bool,
 }
 
 #[derive(Debug, Args)]
@@ -96,7 +99,15 @@ pub fn run_info(a: InfoArgs) -> Result<()> {
     if let Some(d) = &h.digest {
         writeln!(out, "digest:   {d}")?;
     }
-    writeln!(out, "(--json prints the whole header)")?;
+    if a.text {
+        // Rebuilt from the file (its checksum checked again), then written out with the schema's column names.
+        let loaded = ironlearn_pipeline::load(&a.model)?;
+        let names: Vec<String> = h.schema.fields.iter().map(|f| f.name.clone()).collect();
+        writeln!(out)?;
+        out.push_str(&loaded.model.text(&names, &Value::Null)?);
+    } else {
+        writeln!(out, "(--json prints the whole header; --text the model itself, where it has a text form)")?;
+    }
     crate::emit(&out)
 }
 

@@ -65,6 +65,27 @@ fn train_predict_evaluate_info() {
     assert_eq!(info["schema"]["fields"][0]["name"], "sepal_length");
     assert!(info["data_fingerprint"].as_str().unwrap().starts_with("sha256:"));
     assert!(info["metrics"]["holdout_accuracy"].as_f64().is_some());
+    assert!(fails(&["info", m, "--text"]).contains("a 'logistic_regression' model has no text form"));
+    // A tree prints its rules, with the file's column names.
+    let tm = dir.path().join("t.model");
+    let tm = tm.to_str().unwrap();
+    let iris = data("iris.csv");
+    let iris = iris.to_str().unwrap();
+    ok(&[
+        "train",
+        "--data",
+        iris,
+        "--target",
+        "species",
+        "--model",
+        "decision_tree_classifier",
+        "--set",
+        "max_depth=1",
+        "--out",
+        tm,
+    ]);
+    let text = ok(&["info", tm, "--text"]);
+    assert!(text.ends_with("\n|--- petal_width <= 0.80\n|   |--- class: setosa\n|--- petal_width >  0.80\n|   |--- class: versicolor\n"), "{text}");
     // The booster, on a table with text and missing values, written as Parquet.
     let gm = dir.path().join("g.model");
     ok(&[

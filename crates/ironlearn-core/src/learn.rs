@@ -84,6 +84,11 @@ pub trait Fitted: SaveState + Clone + Send + Sync + fmt::Debug + 'static {
     fn attributes(&self) -> Vec<(String, Attribute)> {
         self.save_state().map(|p| crate::state::attributes(&p)).unwrap_or_default()
     }
+
+    /// The model as text people read (see [`Model::text`]).
+    fn text(&self, _feature_names: &[String], _options: &Value) -> Result<String> {
+        Err(unsupported(Self::Estimator::NAME, "text form"))
+    }
 }
 
 /// Checks the input against what the estimator declared it takes.
@@ -202,5 +207,9 @@ impl<T: Fitted> Model for T {
 
     fn attributes(&self) -> Vec<(String, Attribute)> {
         Fitted::attributes(self)
+    }
+
+    fn text(&self, feature_names: &[String], options: &Value) -> Result<String> {
+        Fitted::text(self, feature_names, options)
     }
 }

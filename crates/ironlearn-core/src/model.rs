@@ -398,6 +398,12 @@ pub trait Model: Send + Sync + fmt::Debug + Any {
     fn attributes(&self) -> Vec<(String, Attribute)> {
         Vec::new()
     }
+
+    /// The model as text people read (a tree's rules), with the input's
+    /// column names; `options` are the model's own (a JSON object).
+    fn text(&self, _feature_names: &[String], _options: &Value) -> Result<String> {
+        Err(unsupported(self.kind(), "text form"))
+    }
 }
 
 /// The numeric target a regressor needs; the error says what was given instead.

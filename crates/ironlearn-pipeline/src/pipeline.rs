@@ -254,6 +254,13 @@ impl Model for FittedPipeline {
         self.steps.iter().fold(input.to_vec(), |names, (_, m)| m.feature_names_out(&names))
     }
 
+    /// The last step's text, naming the columns it sees (the earlier steps' outputs).
+    fn text(&self, feature_names: &[String], options: &serde_json::Value) -> Result<String> {
+        let (last, before) = self.steps.split_last().expect("a pipeline has a step");
+        let names = before.iter().fold(feature_names.to_vec(), |names, (_, m)| m.feature_names_out(&names));
+        last.1.text(&names, options)
+    }
+
     fn attributes(&self) -> Vec<(String, Attribute)> {
         self.last().attributes()
     }

@@ -384,6 +384,13 @@ impl NativeModel {
         self.model.feature_names_out(&input)
     }
 
+    /// The model as text (a tree's rules); `options_json` holds the model's own options.
+    fn text(&self, feature_names: Vec<String>, options_json: &str) -> PyResult<String> {
+        let options: serde_json::Value = serde_json::from_str(options_json)
+            .map_err(|e| PyValueError::new_err(format!("options are not JSON: {e}")))?;
+        self.model.text(&feature_names, &options).py()
+    }
+
     /// Learned attributes: arrays, strings, numbers and nested values.
     fn attributes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let d = PyDict::new(py);

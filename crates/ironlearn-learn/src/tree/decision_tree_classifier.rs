@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use super::builder::{build, resolve_settings, Columns, MaxFeatures, Tree};
 use super::criterion::ClassCriterion;
+use super::export::{export_text, TextOptions};
 
 hyperparams! {
     /// A decision tree classifier (CART, exact best splits), as scikit-learn's `DecisionTreeClassifier`.
@@ -177,6 +178,11 @@ impl Learn for DecisionTreeClassifier {
 }
 
 impl Fitted for DecisionTreeClassifierModel {
+    /// The rules in scikit-learn's `export_text` layout; `options` as [`TextOptions::from_json`].
+    fn text(&self, feature_names: &[String], options: &serde_json::Value) -> Result<String> {
+        export_text(&self.tree, feature_names, Some(&self.classes), &TextOptions::from_json(options)?)
+    }
+
     type Estimator = DecisionTreeClassifier;
 
     fn n_features_in(&self) -> usize {

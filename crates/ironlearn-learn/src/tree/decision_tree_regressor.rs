@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use super::builder::{build, resolve_settings, Columns, MaxFeatures, Tree};
 use super::criterion::RegCriterion;
+use super::export::{export_text, TextOptions};
 
 hyperparams! {
     /// A decision tree regressor (CART, exact best splits), as scikit-learn's `DecisionTreeRegressor`.
@@ -157,6 +158,11 @@ impl Learn for DecisionTreeRegressor {
 }
 
 impl Fitted for DecisionTreeRegressorModel {
+    /// The rules in scikit-learn's `export_text` layout; `options` as [`TextOptions::from_json`].
+    fn text(&self, feature_names: &[String], options: &serde_json::Value) -> Result<String> {
+        export_text(&self.tree, feature_names, None, &TextOptions::from_json(options)?)
+    }
+
     type Estimator = DecisionTreeRegressor;
 
     fn n_features_in(&self) -> usize {

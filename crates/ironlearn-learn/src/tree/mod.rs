@@ -7,10 +7,12 @@ pub mod builder;
 pub(crate) mod criterion;
 mod decision_tree_classifier;
 mod decision_tree_regressor;
+mod export;
 
 pub use builder::{MaxFeatures, Tree};
 pub use decision_tree_classifier::{DecisionTreeClassifier, DecisionTreeClassifierModel};
 pub use decision_tree_regressor::{DecisionTreeRegressor, DecisionTreeRegressorModel};
+pub use export::{export_text, TextOptions};
 
 use ironlearn_core::{ensure, Error, Result};
 use ndarray::ArrayView2;
