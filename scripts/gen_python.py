@@ -248,6 +248,7 @@ def sklearn_tags(tags: dict) -> list[str]:
         f"        tags.input_tags.positive_only = {tags.get('positive_only', False)}",
         f"        tags.target_tags.required = {needs_target}",
         f"        tags.target_tags.multi_output = {tags['multi_output']}",
+        f"        tags.target_tags.positive_only = {tags.get('positive_target', False)}",
         f"        tags.non_deterministic = {not tags['deterministic']}",
         *(
             [

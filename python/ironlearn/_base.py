@@ -548,11 +548,18 @@ class IronEstimator(BaseEstimator):
                 continue
             setattr(self, name, value)
 
-    def _fit_native(self, X_native, y=None, classes=None, sample_weight=None, init_model=None):
+    def _fit_native(self, X_native, y=None, classes=None, sample_weight=None, init_model=None, partial=False):
         self._check_params()
         try:
             model = _native.fit(
-                self._kind, json.dumps(self._native_params()), X_native, y, classes, sample_weight, init_model=init_model
+                self._kind,
+                json.dumps(self._native_params()),
+                X_native,
+                y,
+                classes,
+                sample_weight,
+                init_model=init_model,
+                partial=partial,
             )
         except ValueError as e:
             message = self._python_names(str(e))
@@ -603,11 +610,20 @@ class IronRegressor(RegressorMixin, IronEstimator):
         X, y = validate_data(self, X, y, dtype=np.float64, ensure_all_finite=False, y_numeric=True, reset=first)
         y = np.ascontiguousarray(y, dtype=np.float64)
         init = None if first else self._model
-        return self._fit_native(np.ascontiguousarray(X), y, sample_weight=self._weights(sample_weight, X), init_model=init)
+        return self._fit_native(
+            np.ascontiguousarray(X), y, sample_weight=self._weights(sample_weight, X), init_model=init, partial=True
+        )
 
 
 def _gives_proba(est) -> bool:
-    return bool(est._tags.get("predict_proba"))
+    """Whether the estimator, with its current parameters, gives probabilities (the Rust tags decide)."""
+    if not est._tags.get("predict_proba"):
+        return False
+    try:
+        tags = json.loads(_native.estimator_tags(est._kind, json.dumps(est._native_params())))
+    except ValueError:  # parameters Rust refuses: fit will say why
+        return True
+    return bool(tags.get("predict_proba"))
 
 
 class IronClassifier(ClassifierMixin, IronEstimator):
@@ -653,7 +669,9 @@ class IronClassifier(ClassifierMixin, IronEstimator):
         codes = np.searchsorted(self.classes_, y).astype(np.int64)
         names = [str(c) for c in self.classes_]
         init = None if first else self._model
-        return self._fit_native(np.ascontiguousarray(X), codes, names, self._weights(sample_weight, X), init_model=init)
+        return self._fit_native(
+            np.ascontiguousarray(X), codes, names, self._weights(sample_weight, X), init_model=init, partial=True
+        )
 
     @available_if(_gives_proba)
     def predict_proba(self, X):

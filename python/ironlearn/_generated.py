@@ -42,6 +42,7 @@ class _BernoulliNBParams(IronEstimator):
         "partial_fit": True,
         "poor_score": True,
         "positive_only": False,
+        "positive_target": False,
         "predict_proba": True,
         "sample_weight": True,
         "sparse": False,
@@ -73,6 +74,7 @@ class _BernoulliNBParams(IronEstimator):
         tags.input_tags.positive_only = False
         tags.target_tags.required = True
         tags.target_tags.multi_output = False
+        tags.target_tags.positive_only = False
         tags.non_deterministic = False
         for task_tags in (tags.regressor_tags, tags.classifier_tags):
             if task_tags is not None:
@@ -112,6 +114,7 @@ class _ComplementNBParams(IronEstimator):
         "partial_fit": True,
         "poor_score": True,
         "positive_only": True,
+        "positive_target": False,
         "predict_proba": True,
         "sample_weight": True,
         "sparse": False,
@@ -143,6 +146,7 @@ class _ComplementNBParams(IronEstimator):
         tags.input_tags.positive_only = True
         tags.target_tags.required = True
         tags.target_tags.multi_output = False
+        tags.target_tags.positive_only = False
         tags.non_deterministic = False
         for task_tags in (tags.regressor_tags, tags.classifier_tags):
             if task_tags is not None:
@@ -201,6 +205,7 @@ class _DecisionTreeClassifierParams(IronEstimator):
         "partial_fit": False,
         "poor_score": False,
         "positive_only": False,
+        "positive_target": False,
         "predict_proba": True,
         "sample_weight": True,
         "sparse": False,
@@ -254,6 +259,7 @@ class _DecisionTreeClassifierParams(IronEstimator):
         tags.input_tags.positive_only = False
         tags.target_tags.required = True
         tags.target_tags.multi_output = False
+        tags.target_tags.positive_only = False
         tags.non_deterministic = False
         return tags
 
@@ -310,6 +316,7 @@ class _DecisionTreeRegressorParams(IronEstimator):
         "partial_fit": False,
         "poor_score": False,
         "positive_only": False,
+        "positive_target": False,
         "predict_proba": False,
         "sample_weight": True,
         "sparse": False,
@@ -363,6 +370,7 @@ class _DecisionTreeRegressorParams(IronEstimator):
         tags.input_tags.positive_only = False
         tags.target_tags.required = True
         tags.target_tags.multi_output = False
+        tags.target_tags.positive_only = False
         tags.non_deterministic = False
         return tags
 
@@ -396,6 +404,7 @@ class _DummyClassifierParams(IronEstimator):
         "partial_fit": False,
         "poor_score": True,
         "positive_only": False,
+        "positive_target": False,
         "predict_proba": True,
         "sample_weight": True,
         "sparse": False,
@@ -425,6 +434,7 @@ class _DummyClassifierParams(IronEstimator):
         tags.input_tags.positive_only = False
         tags.target_tags.required = True
         tags.target_tags.multi_output = False
+        tags.target_tags.positive_only = False
         tags.non_deterministic = False
         for task_tags in (tags.regressor_tags, tags.classifier_tags):
             if task_tags is not None:
@@ -458,6 +468,7 @@ class _DummyRegressorParams(IronEstimator):
         "partial_fit": False,
         "poor_score": True,
         "positive_only": False,
+        "positive_target": False,
         "predict_proba": False,
         "sample_weight": True,
         "sparse": False,
@@ -487,6 +498,7 @@ class _DummyRegressorParams(IronEstimator):
         tags.input_tags.positive_only = False
         tags.target_tags.required = True
         tags.target_tags.multi_output = False
+        tags.target_tags.positive_only = False
         tags.non_deterministic = False
         for task_tags in (tags.regressor_tags, tags.classifier_tags):
             if task_tags is not None:
@@ -539,6 +551,7 @@ class _ElasticNetParams(IronEstimator):
         "partial_fit": False,
         "poor_score": False,
         "positive_only": False,
+        "positive_target": False,
         "predict_proba": False,
         "sample_weight": True,
         "sparse": False,
@@ -586,6 +599,363 @@ class _ElasticNetParams(IronEstimator):
         tags.input_tags.positive_only = False
         tags.target_tags.required = True
         tags.target_tags.multi_output = False
+        tags.target_tags.positive_only = False
+        tags.non_deterministic = False
+        return tags
+
+
+class _ExtraTreesClassifierParams(IronEstimator):
+    """Extremely randomised trees (random thresholds), as scikit-learn's ``ExtraTreesClassifier``: the
+    mean of the trees' class probabilities.
+
+    Parameters
+    ----------
+    n_estimators : int, default=100
+        The number of trees. Must be an integer >= 1.
+
+    criterion : {"gini", "entropy", "log_loss"}, default="gini"
+        The impurity a split lowers: "gini", or "entropy" (also called "log_loss").
+
+    max_depth : int or None, default=None
+        The deepest a node may be (the root is at depth 0); None grows until the leaves are pure.
+        Must be an integer >= 1.
+
+    min_samples_split : int, default=2
+        The fewest rows a node needs to be split. Must be an integer >= 2.
+
+    min_samples_leaf : int, default=1
+        The fewest rows each child of a split must keep. Must be an integer >= 1.
+
+    min_weight_fraction_leaf : float, default=0.0
+        The smallest share of a tree's total sample weight each child of a split must keep. Must be
+        a number in [0, 0.5].
+
+    max_features : object or None, default="sqrt"
+        The features drawn at each node: "sqrt", "log2", an integer, a fraction of them, or None
+        (all).
+
+    max_leaf_nodes : int or None, default=None
+        With a value, each tree grows best-first up to this many leaves. Must be an integer >= 2.
+
+    min_impurity_decrease : float, default=0.0
+        A node is split only if the split lowers the weighted impurity by at least this. Must be a
+        finite number >= 0.
+
+    bootstrap : bool, default=False
+        Whether each tree grows on a bootstrap of the rows (else, the default, on all of them).
+
+    oob_score : bool, default=False
+        Whether to score the forest on the rows each tree left out (``oob_score_``,
+        ``oob_decision_function_``).
+
+    n_jobs : int or None, default=None
+        Threads growing the trees (and predicting): None or -1 all, -2 all but one, k > 0 exactly k.
+        The forest does not depend on it. Must be None, a negative number or a positive number of
+        threads.
+
+    random_state : int, default=0
+        The seed of the bootstraps, the features drawn and the thresholds; tree ``i`` draws from its
+        own stream. Must be an integer >= 0.
+
+    class_weight : object or None, default=None
+        Class weights: None, "balanced" (inverse class frequencies), "balanced_subsample" (the same,
+        over each bootstrap), or a weight per class label.
+
+    max_samples : object or None, default=None
+        Rows per bootstrap: None (as many as rows), an integer, or a fraction of the rows (of the
+        total sample weight, when weighted).
+    """
+
+    _kind = "extra_trees_classifier"
+    _tags = {
+        "categorical": False,
+        "deterministic": True,
+        "f32": False,
+        "missing_values": False,
+        "multi_output": False,
+        "partial_fit": False,
+        "poor_score": False,
+        "positive_only": False,
+        "positive_target": False,
+        "predict_proba": True,
+        "sample_weight": True,
+        "sparse": False,
+        "task": "classification",
+        "validation": False,
+        "wants_scaling": False,
+    }
+    _params = {  # Python name: (Rust name, domain)
+        "n_estimators": ("n_estimators", {"type": "int", "min": 1}),
+        "criterion": ("criterion", {"type": "choice", "values": ("gini", "entropy", "log_loss")}),
+        "max_depth": ("max_depth", {"type": "int", "min": 1}),
+        "min_samples_split": ("min_samples_split", {"type": "int", "min": 2}),
+        "min_samples_leaf": ("min_samples_leaf", {"type": "int", "min": 1}),
+        "min_weight_fraction_leaf": ("min_weight_fraction_leaf", {"type": "float", "min": 0.0, "max": 0.5}),
+        "max_features": ("max_features", {"type": "any"}),
+        "max_leaf_nodes": ("max_leaf_nodes", {"type": "int", "min": 2}),
+        "min_impurity_decrease": ("min_impurity_decrease", {"type": "float", "min": 0.0}),
+        "bootstrap": ("bootstrap", {"type": "any"}),
+        "oob_score": ("oob_score", {"type": "any"}),
+        "n_jobs": ("n_jobs", {"type": "any"}),
+        "random_state": ("random_state", {"type": "int", "min": 0}),
+        "class_weight": ("class_weight", {"type": "any"}),
+        "max_samples": ("max_samples", {"type": "any"}),
+    }
+
+    def __init__(
+        self,
+        n_estimators=100,
+        criterion="gini",
+        max_depth=None,
+        min_samples_split=2,
+        min_samples_leaf=1,
+        min_weight_fraction_leaf=0.0,
+        max_features="sqrt",
+        max_leaf_nodes=None,
+        min_impurity_decrease=0.0,
+        bootstrap=False,
+        oob_score=False,
+        n_jobs=None,
+        random_state=0,
+        class_weight=None,
+        max_samples=None,
+    ):
+        self.n_estimators = n_estimators
+        self.criterion = criterion
+        self.max_depth = max_depth
+        self.min_samples_split = min_samples_split
+        self.min_samples_leaf = min_samples_leaf
+        self.min_weight_fraction_leaf = min_weight_fraction_leaf
+        self.max_features = max_features
+        self.max_leaf_nodes = max_leaf_nodes
+        self.min_impurity_decrease = min_impurity_decrease
+        self.bootstrap = bootstrap
+        self.oob_score = oob_score
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+        self.class_weight = class_weight
+        self.max_samples = max_samples
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = False
+        tags.input_tags.categorical = False
+        tags.input_tags.string = False
+        tags.input_tags.sparse = False
+        tags.input_tags.positive_only = False
+        tags.target_tags.required = True
+        tags.target_tags.multi_output = False
+        tags.target_tags.positive_only = False
+        tags.non_deterministic = False
+        return tags
+
+
+class _ExtraTreesRegressorParams(IronEstimator):
+    """Extremely randomised trees (random thresholds), as scikit-learn's ``ExtraTreesRegressor``: the
+    mean of the trees' predictions.
+
+    Parameters
+    ----------
+    n_estimators : int, default=100
+        The number of trees. Must be an integer >= 1.
+
+    criterion : {"squared_error", "poisson"}, default="squared_error"
+        The loss a split lowers: "squared_error" (the variance), or "poisson" (half Poisson
+        deviance, for non-negative counts).
+
+    max_depth : int or None, default=None
+        The deepest a node may be (the root is at depth 0); None grows until the leaves are pure.
+        Must be an integer >= 1.
+
+    min_samples_split : int, default=2
+        The fewest rows a node needs to be split. Must be an integer >= 2.
+
+    min_samples_leaf : int, default=1
+        The fewest rows each child of a split must keep. Must be an integer >= 1.
+
+    min_weight_fraction_leaf : float, default=0.0
+        The smallest share of a tree's total sample weight each child of a split must keep. Must be
+        a number in [0, 0.5].
+
+    max_features : object or None, default=1.0
+        The features drawn at each node: a fraction of them (1.0: all), an integer, "sqrt", "log2"
+        or None (all).
+
+    max_leaf_nodes : int or None, default=None
+        With a value, each tree grows best-first up to this many leaves. Must be an integer >= 2.
+
+    min_impurity_decrease : float, default=0.0
+        A node is split only if the split lowers the weighted impurity by at least this. Must be a
+        finite number >= 0.
+
+    bootstrap : bool, default=False
+        Whether each tree grows on a bootstrap of the rows (else, the default, on all of them).
+
+    oob_score : bool, default=False
+        Whether to score the forest (R²) on the rows each tree left out (``oob_score_``,
+        ``oob_prediction_``).
+
+    n_jobs : int or None, default=None
+        Threads growing the trees (and predicting): None or -1 all, -2 all but one, k > 0 exactly k.
+        The forest does not depend on it. Must be None, a negative number or a positive number of
+        threads.
+
+    random_state : int, default=0
+        The seed of the bootstraps, the features drawn and the thresholds; tree ``i`` draws from its
+        own stream. Must be an integer >= 0.
+
+    max_samples : object or None, default=None
+        Rows per bootstrap: None (as many as rows), an integer, or a fraction of the rows (of the
+        total sample weight, when weighted).
+    """
+
+    _kind = "extra_trees_regressor"
+    _tags = {
+        "categorical": False,
+        "deterministic": True,
+        "f32": False,
+        "missing_values": False,
+        "multi_output": False,
+        "partial_fit": False,
+        "poor_score": False,
+        "positive_only": False,
+        "positive_target": False,
+        "predict_proba": False,
+        "sample_weight": True,
+        "sparse": False,
+        "task": "regression",
+        "validation": False,
+        "wants_scaling": False,
+    }
+    _params = {  # Python name: (Rust name, domain)
+        "n_estimators": ("n_estimators", {"type": "int", "min": 1}),
+        "criterion": ("criterion", {"type": "choice", "values": ("squared_error", "poisson")}),
+        "max_depth": ("max_depth", {"type": "int", "min": 1}),
+        "min_samples_split": ("min_samples_split", {"type": "int", "min": 2}),
+        "min_samples_leaf": ("min_samples_leaf", {"type": "int", "min": 1}),
+        "min_weight_fraction_leaf": ("min_weight_fraction_leaf", {"type": "float", "min": 0.0, "max": 0.5}),
+        "max_features": ("max_features", {"type": "any"}),
+        "max_leaf_nodes": ("max_leaf_nodes", {"type": "int", "min": 2}),
+        "min_impurity_decrease": ("min_impurity_decrease", {"type": "float", "min": 0.0}),
+        "bootstrap": ("bootstrap", {"type": "any"}),
+        "oob_score": ("oob_score", {"type": "any"}),
+        "n_jobs": ("n_jobs", {"type": "any"}),
+        "random_state": ("random_state", {"type": "int", "min": 0}),
+        "max_samples": ("max_samples", {"type": "any"}),
+    }
+
+    def __init__(
+        self,
+        n_estimators=100,
+        criterion="squared_error",
+        max_depth=None,
+        min_samples_split=2,
+        min_samples_leaf=1,
+        min_weight_fraction_leaf=0.0,
+        max_features=1.0,
+        max_leaf_nodes=None,
+        min_impurity_decrease=0.0,
+        bootstrap=False,
+        oob_score=False,
+        n_jobs=None,
+        random_state=0,
+        max_samples=None,
+    ):
+        self.n_estimators = n_estimators
+        self.criterion = criterion
+        self.max_depth = max_depth
+        self.min_samples_split = min_samples_split
+        self.min_samples_leaf = min_samples_leaf
+        self.min_weight_fraction_leaf = min_weight_fraction_leaf
+        self.max_features = max_features
+        self.max_leaf_nodes = max_leaf_nodes
+        self.min_impurity_decrease = min_impurity_decrease
+        self.bootstrap = bootstrap
+        self.oob_score = oob_score
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+        self.max_samples = max_samples
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = False
+        tags.input_tags.categorical = False
+        tags.input_tags.string = False
+        tags.input_tags.sparse = False
+        tags.input_tags.positive_only = False
+        tags.target_tags.required = True
+        tags.target_tags.multi_output = False
+        tags.target_tags.positive_only = False
+        tags.non_deterministic = False
+        return tags
+
+
+class _GammaRegressorParams(IronEstimator):
+    """Generalised linear model with a Gamma distribution and a log link, for positive targets (y > 0).
+
+    Parameters
+    ----------
+    alpha : float, default=1.0
+        Strength of the L2 penalty on the coefficients (not the intercept). Must be a finite number
+        >= 0.
+
+    fit_intercept : bool, default=True
+        Whether to fit an (unpenalised) intercept.
+
+    solver : {"lbfgs", "newton-cholesky"}, default="lbfgs"
+        "lbfgs" or "newton-cholesky" (Newton steps solved by Cholesky; best with few features).
+
+    max_iter : int, default=100
+        The maximum number of solver iterations. Must be an integer >= 1.
+
+    tol : float, default=0.0001
+        Stop when the largest gradient component is at most this (and, for Newton, half the squared
+        Newton decrement). Must be a finite number > 0.
+    """
+
+    _kind = "gamma_regressor"
+    _tags = {
+        "categorical": False,
+        "deterministic": True,
+        "f32": False,
+        "missing_values": False,
+        "multi_output": False,
+        "partial_fit": False,
+        "poor_score": False,
+        "positive_only": False,
+        "positive_target": True,
+        "predict_proba": False,
+        "sample_weight": True,
+        "sparse": False,
+        "task": "regression",
+        "validation": False,
+        "wants_scaling": True,
+    }
+    _params = {  # Python name: (Rust name, domain)
+        "alpha": ("alpha", {"type": "float", "min": 0.0}),
+        "fit_intercept": ("fit_intercept", {"type": "any"}),
+        "solver": ("solver", {"type": "choice", "values": ("lbfgs", "newton-cholesky")}),
+        "max_iter": ("max_iter", {"type": "int", "min": 1}),
+        "tol": ("tol", {"type": "float", "min": 0.0, "min_open": True}),
+    }
+
+    def __init__(self, alpha=1.0, fit_intercept=True, solver="lbfgs", max_iter=100, tol=0.0001):
+        self.alpha = alpha
+        self.fit_intercept = fit_intercept
+        self.solver = solver
+        self.max_iter = max_iter
+        self.tol = tol
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = False
+        tags.input_tags.categorical = False
+        tags.input_tags.string = False
+        tags.input_tags.sparse = False
+        tags.input_tags.positive_only = False
+        tags.target_tags.required = True
+        tags.target_tags.multi_output = False
+        tags.target_tags.positive_only = True
         tags.non_deterministic = False
         return tags
 
@@ -614,6 +984,7 @@ class _GaussianNBParams(IronEstimator):
         "partial_fit": True,
         "poor_score": False,
         "positive_only": False,
+        "positive_target": False,
         "predict_proba": True,
         "sample_weight": True,
         "sparse": False,
@@ -639,6 +1010,7 @@ class _GaussianNBParams(IronEstimator):
         tags.input_tags.positive_only = False
         tags.target_tags.required = True
         tags.target_tags.multi_output = False
+        tags.target_tags.positive_only = False
         tags.non_deterministic = False
         return tags
 
@@ -735,6 +1107,7 @@ class _GBDTParams(IronEstimator):
         "partial_fit": False,
         "poor_score": False,
         "positive_only": False,
+        "positive_target": False,
         "predict_proba": True,
         "sample_weight": True,
         "sparse": False,
@@ -825,6 +1198,77 @@ class _GBDTParams(IronEstimator):
         tags.input_tags.positive_only = False
         tags.target_tags.required = True
         tags.target_tags.multi_output = False
+        tags.target_tags.positive_only = False
+        tags.non_deterministic = False
+        return tags
+
+
+class _HuberRegressorParams(IronEstimator):
+    """Linear regression with the Huber loss (quadratic for small residuals, linear for outliers) and a
+    jointly estimated scale.
+
+    Parameters
+    ----------
+    epsilon : float, default=1.35
+        Residuals beyond ``epsilon · scale`` count as outliers; smaller is more robust (at least 1).
+        Must be a finite number >= 1.
+
+    max_iter : int, default=100
+        The maximum number of L-BFGS iterations. Must be an integer >= 0.
+
+    alpha : float, default=0.0001
+        Strength of the squared L2 penalty ``alpha · ||coef||²``. Must be a finite number >= 0.
+
+    fit_intercept : bool, default=True
+        Whether to fit an (unpenalised) intercept.
+
+    tol : float, default=1e-05
+        Stop when the largest gradient component is at most this. Must be a finite number >= 0.
+    """
+
+    _kind = "huber_regressor"
+    _tags = {
+        "categorical": False,
+        "deterministic": True,
+        "f32": False,
+        "missing_values": False,
+        "multi_output": False,
+        "partial_fit": False,
+        "poor_score": False,
+        "positive_only": False,
+        "positive_target": False,
+        "predict_proba": False,
+        "sample_weight": True,
+        "sparse": False,
+        "task": "regression",
+        "validation": False,
+        "wants_scaling": True,
+    }
+    _params = {  # Python name: (Rust name, domain)
+        "epsilon": ("epsilon", {"type": "float", "min": 1.0}),
+        "max_iter": ("max_iter", {"type": "int", "min": 0}),
+        "alpha": ("alpha", {"type": "float", "min": 0.0}),
+        "fit_intercept": ("fit_intercept", {"type": "any"}),
+        "tol": ("tol", {"type": "float", "min": 0.0}),
+    }
+
+    def __init__(self, epsilon=1.35, max_iter=100, alpha=0.0001, fit_intercept=True, tol=1e-05):
+        self.epsilon = epsilon
+        self.max_iter = max_iter
+        self.alpha = alpha
+        self.fit_intercept = fit_intercept
+        self.tol = tol
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = False
+        tags.input_tags.categorical = False
+        tags.input_tags.string = False
+        tags.input_tags.sparse = False
+        tags.input_tags.positive_only = False
+        tags.target_tags.required = True
+        tags.target_tags.multi_output = False
+        tags.target_tags.positive_only = False
         tags.non_deterministic = False
         return tags
 
@@ -843,12 +1287,14 @@ class _KNeighborsClassifierParams(IronEstimator):
         neighbour at distance zero takes the whole vote, shared with any other at zero).
 
     algorithm : {"auto", "ball_tree", "kd_tree", "brute"}, default="auto"
-        The search: every choice runs the same exact brute-force search ("kd_tree" and "ball_tree"
-        are accepted for scikit-learn compatibility and give identical results).
+        The search: "kd_tree" (built at fit and saved in the model file), "brute", or "auto" (a
+        kd-tree for at most 15 columns, ``n_neighbors`` below half the training rows and a metric
+        other than cosine, as scikit-learn). "ball_tree" is accepted and searched by brute force.
+        Every choice gives the same exact neighbours.
 
     leaf_size : int, default=30
-        Accepted for scikit-learn compatibility; unused by the brute-force search. Must be an
-        integer >= 1.
+        The kd-tree's leaf size (rows per leaf, between ``leaf_size`` and ``2 * leaf_size``): speed
+        only. Must be an integer >= 1.
 
     p : float, default=2.0
         The power of the Minkowski metric (2 is euclidean, 1 manhattan). Must be a finite number >=
@@ -874,6 +1320,7 @@ class _KNeighborsClassifierParams(IronEstimator):
         "partial_fit": False,
         "poor_score": False,
         "positive_only": False,
+        "positive_target": False,
         "predict_proba": True,
         "sample_weight": False,
         "sparse": False,
@@ -922,6 +1369,7 @@ class _KNeighborsClassifierParams(IronEstimator):
         tags.input_tags.positive_only = False
         tags.target_tags.required = True
         tags.target_tags.multi_output = False
+        tags.target_tags.positive_only = False
         tags.non_deterministic = False
         return tags
 
@@ -940,12 +1388,14 @@ class _KNeighborsRegressorParams(IronEstimator):
         distance zero takes the whole weight, shared with any other at zero).
 
     algorithm : {"auto", "ball_tree", "kd_tree", "brute"}, default="auto"
-        The search: every choice runs the same exact brute-force search ("kd_tree" and "ball_tree"
-        are accepted for scikit-learn compatibility and give identical results).
+        The search: "kd_tree" (built at fit and saved in the model file), "brute", or "auto" (a
+        kd-tree for at most 15 columns, ``n_neighbors`` below half the training rows and a metric
+        other than cosine, as scikit-learn). "ball_tree" is accepted and searched by brute force.
+        Every choice gives the same exact neighbours.
 
     leaf_size : int, default=30
-        Accepted for scikit-learn compatibility; unused by the brute-force search. Must be an
-        integer >= 1.
+        The kd-tree's leaf size (rows per leaf, between ``leaf_size`` and ``2 * leaf_size``): speed
+        only. Must be an integer >= 1.
 
     p : float, default=2.0
         The power of the Minkowski metric (2 is euclidean, 1 manhattan). Must be a finite number >=
@@ -971,6 +1421,7 @@ class _KNeighborsRegressorParams(IronEstimator):
         "partial_fit": False,
         "poor_score": False,
         "positive_only": False,
+        "positive_target": False,
         "predict_proba": False,
         "sample_weight": False,
         "sparse": False,
@@ -1019,6 +1470,7 @@ class _KNeighborsRegressorParams(IronEstimator):
         tags.input_tags.positive_only = False
         tags.target_tags.required = True
         tags.target_tags.multi_output = False
+        tags.target_tags.positive_only = False
         tags.non_deterministic = False
         return tags
 
@@ -1065,6 +1517,7 @@ class _KMeansParams(IronEstimator):
         "partial_fit": False,
         "poor_score": False,
         "positive_only": False,
+        "positive_target": False,
         "predict_proba": False,
         "sample_weight": True,
         "sparse": False,
@@ -1109,6 +1562,7 @@ class _KMeansParams(IronEstimator):
         tags.input_tags.positive_only = False
         tags.target_tags.required = False
         tags.target_tags.multi_output = False
+        tags.target_tags.positive_only = False
         tags.non_deterministic = False
         return tags
 
@@ -1154,6 +1608,7 @@ class _LassoParams(IronEstimator):
         "partial_fit": False,
         "poor_score": False,
         "positive_only": False,
+        "positive_target": False,
         "predict_proba": False,
         "sample_weight": True,
         "sparse": False,
@@ -1198,6 +1653,7 @@ class _LassoParams(IronEstimator):
         tags.input_tags.positive_only = False
         tags.target_tags.required = True
         tags.target_tags.multi_output = False
+        tags.target_tags.positive_only = False
         tags.non_deterministic = False
         return tags
 
@@ -1244,6 +1700,7 @@ class _LinearDiscriminantAnalysisParams(IronEstimator):
         "partial_fit": False,
         "poor_score": False,
         "positive_only": False,
+        "positive_target": False,
         "predict_proba": True,
         "sample_weight": False,
         "sparse": False,
@@ -1285,6 +1742,7 @@ class _LinearDiscriminantAnalysisParams(IronEstimator):
         tags.input_tags.positive_only = False
         tags.target_tags.required = True
         tags.target_tags.multi_output = False
+        tags.target_tags.positive_only = False
         tags.non_deterministic = False
         return tags
 
@@ -1308,6 +1766,7 @@ class _LinearRegressionParams(IronEstimator):
         "partial_fit": False,
         "poor_score": False,
         "positive_only": False,
+        "positive_target": False,
         "predict_proba": False,
         "sample_weight": True,
         "sparse": False,
@@ -1331,6 +1790,236 @@ class _LinearRegressionParams(IronEstimator):
         tags.input_tags.positive_only = False
         tags.target_tags.required = True
         tags.target_tags.multi_output = False
+        tags.target_tags.positive_only = False
+        tags.non_deterministic = False
+        return tags
+
+
+class _LinearSVCParams(IronEstimator):
+    """Linear support vector classification (liblinear), one-vs-rest for more than two classes.
+
+    Parameters
+    ----------
+    penalty : {"l1", "l2"}, default="l2"
+        The norm of the penalty: "l2" (dense coefficients) or "l1" (sparse ones, with loss
+        "squared_hinge" and ``dual`` false only).
+
+    loss : {"hinge", "squared_hinge"}, default="squared_hinge"
+        "hinge" (the standard SVM loss) or "squared_hinge" (its square, differentiable).
+
+    dual : object or None, default=None
+        Solve the dual (true) or primal (false) problem; "auto" (or none) picks the dual when there
+        are fewer rows than features and the combination allows it, else the primal. Must be "auto",
+        true or false.
+
+    tol : float, default=0.0001
+        Stopping tolerance: the spread of the projected gradient (dual), or the size of the
+        (sub-)gradient relative to its value at zero, times the minority share of the rows (primal).
+        Must be a finite number > 0.
+
+    c : float, default=1.0
+        Inverse regularisation strength: the cost of a margin violation. Must be a finite number >
+        0.
+
+    multi_class : {"ovr", "crammer_singer"}, default="ovr"
+        "ovr" (one binary problem per class); "crammer_singer" is not supported.
+
+    fit_intercept : bool, default=True
+        Whether to fit an intercept (as a penalised bias column, as liblinear does).
+
+    intercept_scaling : float, default=1.0
+        The value of the bias column: larger values penalise the intercept less. Must be a finite
+        number > 0.
+
+    class_weight : object or None, default=None
+        None, "balanced" (weights inverse to the weighted class counts) or ``{class label:
+        weight}``, multiplying ``C`` for the rows of that class. Must be None, "balanced" or a map
+        of finite weights.
+
+    random_state : int, default=0
+        The seed of the order in which the solver visits rows (or features); a different stream from
+        liblinear's. Must be an integer >= 0.
+
+    max_iter : int, default=1000
+        The maximum number of passes of the solver. Must be an integer >= 0.
+    """
+
+    _kind = "linear_svc"
+    _tags = {
+        "categorical": False,
+        "deterministic": True,
+        "f32": False,
+        "missing_values": False,
+        "multi_output": False,
+        "partial_fit": False,
+        "poor_score": False,
+        "positive_only": False,
+        "positive_target": False,
+        "predict_proba": False,
+        "sample_weight": True,
+        "sparse": False,
+        "task": "classification",
+        "validation": False,
+        "wants_scaling": True,
+    }
+    _params = {  # Python name: (Rust name, domain)
+        "penalty": ("penalty", {"type": "choice", "values": ("l1", "l2")}),
+        "loss": ("loss", {"type": "choice", "values": ("hinge", "squared_hinge")}),
+        "dual": ("dual", {"type": "any"}),
+        "tol": ("tol", {"type": "float", "min": 0.0, "min_open": True}),
+        "c": ("c", {"type": "float", "min": 0.0, "min_open": True}),
+        "multi_class": ("multi_class", {"type": "choice", "values": ("ovr", "crammer_singer")}),
+        "fit_intercept": ("fit_intercept", {"type": "any"}),
+        "intercept_scaling": ("intercept_scaling", {"type": "float", "min": 0.0, "min_open": True}),
+        "class_weight": ("class_weight", {"type": "any"}),
+        "random_state": ("random_state", {"type": "int", "min": 0}),
+        "max_iter": ("max_iter", {"type": "int", "min": 0}),
+    }
+
+    def __init__(
+        self,
+        penalty="l2",
+        loss="squared_hinge",
+        dual=None,
+        tol=0.0001,
+        c=1.0,
+        multi_class="ovr",
+        fit_intercept=True,
+        intercept_scaling=1.0,
+        class_weight=None,
+        random_state=0,
+        max_iter=1000,
+    ):
+        self.penalty = penalty
+        self.loss = loss
+        self.dual = dual
+        self.tol = tol
+        self.c = c
+        self.multi_class = multi_class
+        self.fit_intercept = fit_intercept
+        self.intercept_scaling = intercept_scaling
+        self.class_weight = class_weight
+        self.random_state = random_state
+        self.max_iter = max_iter
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = False
+        tags.input_tags.categorical = False
+        tags.input_tags.string = False
+        tags.input_tags.sparse = False
+        tags.input_tags.positive_only = False
+        tags.target_tags.required = True
+        tags.target_tags.multi_output = False
+        tags.target_tags.positive_only = False
+        tags.non_deterministic = False
+        return tags
+
+
+class _LinearSVRParams(IronEstimator):
+    """Linear support vector regression (liblinear).
+
+    Parameters
+    ----------
+    epsilon : float, default=0.0
+        The half-width of the band in which errors cost nothing (in the units of y). Must be a
+        finite number.
+
+    tol : float, default=0.0001
+        Stopping tolerance: the size of the projected gradient relative to its first pass (dual), or
+        of the gradient relative to its value at zero (primal). Must be a finite number > 0.
+
+    c : float, default=1.0
+        Inverse regularisation strength: the cost of an error beyond ``epsilon``. Must be a finite
+        number > 0.
+
+    loss : {"epsilon_insensitive", "squared_epsilon_insensitive"}, default="epsilon_insensitive"
+        "epsilon_insensitive" (L1 loss, dual only) or "squared_epsilon_insensitive" (L2 loss).
+
+    fit_intercept : bool, default=True
+        Whether to fit an intercept (as a penalised bias column, as liblinear does).
+
+    intercept_scaling : float, default=1.0
+        The value of the bias column: larger values penalise the intercept less. Must be a finite
+        number > 0.
+
+    dual : object or None, default=None
+        Solve the dual (true) or primal (false, squared loss only) problem; "auto" (or none) picks
+        the primal when the loss allows it and there are at least as many rows as features. Must be
+        "auto", true or false.
+
+    random_state : int, default=0
+        The seed of the order in which the solver visits rows; a different stream from liblinear's.
+        Must be an integer >= 0.
+
+    max_iter : int, default=1000
+        The maximum number of passes of the solver. Must be an integer >= 0.
+    """
+
+    _kind = "linear_svr"
+    _tags = {
+        "categorical": False,
+        "deterministic": True,
+        "f32": False,
+        "missing_values": False,
+        "multi_output": False,
+        "partial_fit": False,
+        "poor_score": False,
+        "positive_only": False,
+        "positive_target": False,
+        "predict_proba": False,
+        "sample_weight": True,
+        "sparse": False,
+        "task": "regression",
+        "validation": False,
+        "wants_scaling": True,
+    }
+    _params = {  # Python name: (Rust name, domain)
+        "epsilon": ("epsilon", {"type": "float"}),
+        "tol": ("tol", {"type": "float", "min": 0.0, "min_open": True}),
+        "c": ("c", {"type": "float", "min": 0.0, "min_open": True}),
+        "loss": ("loss", {"type": "choice", "values": (
+            "epsilon_insensitive", "squared_epsilon_insensitive",
+        )}),
+        "fit_intercept": ("fit_intercept", {"type": "any"}),
+        "intercept_scaling": ("intercept_scaling", {"type": "float", "min": 0.0, "min_open": True}),
+        "dual": ("dual", {"type": "any"}),
+        "random_state": ("random_state", {"type": "int", "min": 0}),
+        "max_iter": ("max_iter", {"type": "int", "min": 0}),
+    }
+
+    def __init__(
+        self,
+        epsilon=0.0,
+        tol=0.0001,
+        c=1.0,
+        loss="epsilon_insensitive",
+        fit_intercept=True,
+        intercept_scaling=1.0,
+        dual=None,
+        random_state=0,
+        max_iter=1000,
+    ):
+        self.epsilon = epsilon
+        self.tol = tol
+        self.c = c
+        self.loss = loss
+        self.fit_intercept = fit_intercept
+        self.intercept_scaling = intercept_scaling
+        self.dual = dual
+        self.random_state = random_state
+        self.max_iter = max_iter
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = False
+        tags.input_tags.categorical = False
+        tags.input_tags.string = False
+        tags.input_tags.sparse = False
+        tags.input_tags.positive_only = False
+        tags.target_tags.required = True
+        tags.target_tags.multi_output = False
+        tags.target_tags.positive_only = False
         tags.non_deterministic = False
         return tags
 
@@ -1364,6 +2053,7 @@ class _LogisticRegressionParams(IronEstimator):
         "partial_fit": False,
         "poor_score": False,
         "positive_only": False,
+        "positive_target": False,
         "predict_proba": True,
         "sample_weight": True,
         "sparse": False,
@@ -1393,6 +2083,7 @@ class _LogisticRegressionParams(IronEstimator):
         tags.input_tags.positive_only = False
         tags.target_tags.required = True
         tags.target_tags.multi_output = False
+        tags.target_tags.positive_only = False
         tags.non_deterministic = False
         return tags
 
@@ -1426,6 +2117,7 @@ class _MultinomialNBParams(IronEstimator):
         "partial_fit": True,
         "poor_score": True,
         "positive_only": True,
+        "positive_target": False,
         "predict_proba": True,
         "sample_weight": True,
         "sparse": False,
@@ -1455,6 +2147,7 @@ class _MultinomialNBParams(IronEstimator):
         tags.input_tags.positive_only = True
         tags.target_tags.required = True
         tags.target_tags.multi_output = False
+        tags.target_tags.positive_only = False
         tags.non_deterministic = False
         for task_tags in (tags.regressor_tags, tags.classifier_tags):
             if task_tags is not None:
@@ -1484,6 +2177,7 @@ class _OneHotEncoderParams(IronEstimator):
         "partial_fit": False,
         "poor_score": False,
         "positive_only": False,
+        "positive_target": False,
         "predict_proba": False,
         "sample_weight": False,
         "sparse": False,
@@ -1509,6 +2203,77 @@ class _OneHotEncoderParams(IronEstimator):
         tags.input_tags.positive_only = False
         tags.target_tags.required = False
         tags.target_tags.multi_output = False
+        tags.target_tags.positive_only = False
+        tags.non_deterministic = False
+        return tags
+
+
+class _PoissonRegressorParams(IronEstimator):
+    """Generalised linear model with a Poisson distribution and a log link, for counts (y >= 0).
+
+    Parameters
+    ----------
+    alpha : float, default=1.0
+        Strength of the L2 penalty on the coefficients (not the intercept). Must be a finite number
+        >= 0.
+
+    fit_intercept : bool, default=True
+        Whether to fit an (unpenalised) intercept.
+
+    solver : {"lbfgs", "newton-cholesky"}, default="lbfgs"
+        "lbfgs" or "newton-cholesky" (Newton steps solved by Cholesky; best with few features).
+
+    max_iter : int, default=100
+        The maximum number of solver iterations. Must be an integer >= 1.
+
+    tol : float, default=0.0001
+        Stop when the largest gradient component is at most this (and, for Newton, half the squared
+        Newton decrement). Must be a finite number > 0.
+    """
+
+    _kind = "poisson_regressor"
+    _tags = {
+        "categorical": False,
+        "deterministic": True,
+        "f32": False,
+        "missing_values": False,
+        "multi_output": False,
+        "partial_fit": False,
+        "poor_score": False,
+        "positive_only": False,
+        "positive_target": True,
+        "predict_proba": False,
+        "sample_weight": True,
+        "sparse": False,
+        "task": "regression",
+        "validation": False,
+        "wants_scaling": True,
+    }
+    _params = {  # Python name: (Rust name, domain)
+        "alpha": ("alpha", {"type": "float", "min": 0.0}),
+        "fit_intercept": ("fit_intercept", {"type": "any"}),
+        "solver": ("solver", {"type": "choice", "values": ("lbfgs", "newton-cholesky")}),
+        "max_iter": ("max_iter", {"type": "int", "min": 1}),
+        "tol": ("tol", {"type": "float", "min": 0.0, "min_open": True}),
+    }
+
+    def __init__(self, alpha=1.0, fit_intercept=True, solver="lbfgs", max_iter=100, tol=0.0001):
+        self.alpha = alpha
+        self.fit_intercept = fit_intercept
+        self.solver = solver
+        self.max_iter = max_iter
+        self.tol = tol
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = False
+        tags.input_tags.categorical = False
+        tags.input_tags.string = False
+        tags.input_tags.sparse = False
+        tags.input_tags.positive_only = False
+        tags.target_tags.required = True
+        tags.target_tags.multi_output = False
+        tags.target_tags.positive_only = True
         tags.non_deterministic = False
         return tags
 
@@ -1552,6 +2317,7 @@ class _QuadraticDiscriminantAnalysisParams(IronEstimator):
         "partial_fit": False,
         "poor_score": False,
         "positive_only": False,
+        "positive_target": False,
         "predict_proba": True,
         "sample_weight": False,
         "sparse": False,
@@ -1593,6 +2359,504 @@ class _QuadraticDiscriminantAnalysisParams(IronEstimator):
         tags.input_tags.positive_only = False
         tags.target_tags.required = True
         tags.target_tags.multi_output = False
+        tags.target_tags.positive_only = False
+        tags.non_deterministic = False
+        return tags
+
+
+class _RadiusNeighborsClassifierParams(IronEstimator):
+    """Radius-neighbours classification: the (weighted) vote of every training row within ``radius`` of
+    the query, as scikit-learn's ``RadiusNeighborsClassifier``.
+
+    Parameters
+    ----------
+    radius : float, default=1.0
+        The distance within which training rows vote (``<=``). Must be a finite number >= 0.
+
+    weights : {"uniform", "distance"}, default="uniform"
+        "uniform" (every neighbour votes 1) or "distance" (votes weighted by inverse distance; a
+        neighbour at distance zero takes the whole vote, shared with any other at zero).
+
+    algorithm : {"auto", "ball_tree", "kd_tree", "brute"}, default="auto"
+        The search: "kd_tree" (built at fit and saved in the model file), "brute", or "auto" (a
+        kd-tree for at most 15 columns and a metric other than cosine, as scikit-learn). "ball_tree"
+        is accepted and searched by brute force. Every choice gives the same neighbours.
+
+    leaf_size : int, default=30
+        The kd-tree's leaf size (rows per leaf, between ``leaf_size`` and ``2 * leaf_size``): speed
+        only. Must be an integer >= 1.
+
+    p : float, default=2.0
+        The power of the Minkowski metric (2 is euclidean, 1 manhattan). Must be a finite number >=
+        1.
+
+    metric : str, default="minkowski"
+        The distance: "minkowski" (with ``p``), "euclidean" ("l2"), "manhattan" ("l1", "cityblock")
+        or "cosine". Must be one of 'minkowski', 'euclidean', 'l2', 'manhattan', 'l1', 'cityblock',
+        'cosine'.
+
+    outlier_label : str or None, default=None
+        The class of a query with no training row within ``radius``: None (such a query is an
+        error), "most_frequent" (the most frequent training class) or a class label. A label that is
+        no training class is refused at fit (scikit-learn predicts it with a warning, and zero
+        probabilities).
+
+    n_jobs : int or None, default=None
+        Threads over query rows: None or -1 all, -2 all but one, k > 0 exactly k. Results do not
+        depend on it. Must be None, a negative number or a positive number of threads.
+    """
+
+    _kind = "radius_neighbors_classifier"
+    _tags = {
+        "categorical": False,
+        "deterministic": True,
+        "f32": False,
+        "missing_values": False,
+        "multi_output": False,
+        "partial_fit": False,
+        "poor_score": False,
+        "positive_only": False,
+        "positive_target": False,
+        "predict_proba": True,
+        "sample_weight": False,
+        "sparse": False,
+        "task": "classification",
+        "validation": False,
+        "wants_scaling": True,
+    }
+    _params = {  # Python name: (Rust name, domain)
+        "radius": ("radius", {"type": "float", "min": 0.0}),
+        "weights": ("weights", {"type": "choice", "values": ("uniform", "distance")}),
+        "algorithm": ("algorithm", {"type": "choice", "values": (
+            "auto", "ball_tree", "kd_tree", "brute",
+        )}),
+        "leaf_size": ("leaf_size", {"type": "int", "min": 1}),
+        "p": ("p", {"type": "float", "min": 1.0}),
+        "metric": ("metric", {"type": "choice", "values": (
+            "minkowski", "euclidean", "l2", "manhattan", "l1", "cityblock", "cosine",
+        )}),
+        "outlier_label": ("outlier_label", {"type": "any"}),
+        "n_jobs": ("n_jobs", {"type": "any"}),
+    }
+
+    def __init__(
+        self,
+        radius=1.0,
+        weights="uniform",
+        algorithm="auto",
+        leaf_size=30,
+        p=2.0,
+        metric="minkowski",
+        outlier_label=None,
+        n_jobs=None,
+    ):
+        self.radius = radius
+        self.weights = weights
+        self.algorithm = algorithm
+        self.leaf_size = leaf_size
+        self.p = p
+        self.metric = metric
+        self.outlier_label = outlier_label
+        self.n_jobs = n_jobs
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = False
+        tags.input_tags.categorical = False
+        tags.input_tags.string = False
+        tags.input_tags.sparse = False
+        tags.input_tags.positive_only = False
+        tags.target_tags.required = True
+        tags.target_tags.multi_output = False
+        tags.target_tags.positive_only = False
+        tags.non_deterministic = False
+        return tags
+
+
+class _RadiusNeighborsRegressorParams(IronEstimator):
+    """Radius-neighbours regression: the (weighted) mean target of every training row within ``radius``
+    of the query, as scikit-learn's ``RadiusNeighborsRegressor``. A query with no training row
+    within the radius is predicted NaN (scikit-learn also warns "One or more samples have no
+    neighbors within specified radius; predicting NaN.").
+
+    Parameters
+    ----------
+    radius : float, default=1.0
+        The distance within which training rows are averaged (``<=``). Must be a finite number >= 0.
+
+    weights : {"uniform", "distance"}, default="uniform"
+        "uniform" (a plain mean) or "distance" (weighted by inverse distance; a neighbour at
+        distance zero takes the whole weight, shared with any other at zero).
+
+    algorithm : {"auto", "ball_tree", "kd_tree", "brute"}, default="auto"
+        The search: "kd_tree" (built at fit and saved in the model file), "brute", or "auto" (a
+        kd-tree for at most 15 columns and a metric other than cosine, as scikit-learn). "ball_tree"
+        is accepted and searched by brute force. Every choice gives the same neighbours.
+
+    leaf_size : int, default=30
+        The kd-tree's leaf size (rows per leaf, between ``leaf_size`` and ``2 * leaf_size``): speed
+        only. Must be an integer >= 1.
+
+    p : float, default=2.0
+        The power of the Minkowski metric (2 is euclidean, 1 manhattan). Must be a finite number >=
+        1.
+
+    metric : str, default="minkowski"
+        The distance: "minkowski" (with ``p``), "euclidean" ("l2"), "manhattan" ("l1", "cityblock")
+        or "cosine". Must be one of 'minkowski', 'euclidean', 'l2', 'manhattan', 'l1', 'cityblock',
+        'cosine'.
+
+    n_jobs : int or None, default=None
+        Threads over query rows: None or -1 all, -2 all but one, k > 0 exactly k. Results do not
+        depend on it. Must be None, a negative number or a positive number of threads.
+    """
+
+    _kind = "radius_neighbors_regressor"
+    _tags = {
+        "categorical": False,
+        "deterministic": True,
+        "f32": False,
+        "missing_values": False,
+        "multi_output": False,
+        "partial_fit": False,
+        "poor_score": False,
+        "positive_only": False,
+        "positive_target": False,
+        "predict_proba": False,
+        "sample_weight": False,
+        "sparse": False,
+        "task": "regression",
+        "validation": False,
+        "wants_scaling": True,
+    }
+    _params = {  # Python name: (Rust name, domain)
+        "radius": ("radius", {"type": "float", "min": 0.0}),
+        "weights": ("weights", {"type": "choice", "values": ("uniform", "distance")}),
+        "algorithm": ("algorithm", {"type": "choice", "values": (
+            "auto", "ball_tree", "kd_tree", "brute",
+        )}),
+        "leaf_size": ("leaf_size", {"type": "int", "min": 1}),
+        "p": ("p", {"type": "float", "min": 1.0}),
+        "metric": ("metric", {"type": "choice", "values": (
+            "minkowski", "euclidean", "l2", "manhattan", "l1", "cityblock", "cosine",
+        )}),
+        "n_jobs": ("n_jobs", {"type": "any"}),
+    }
+
+    def __init__(
+        self,
+        radius=1.0,
+        weights="uniform",
+        algorithm="auto",
+        leaf_size=30,
+        p=2.0,
+        metric="minkowski",
+        n_jobs=None,
+    ):
+        self.radius = radius
+        self.weights = weights
+        self.algorithm = algorithm
+        self.leaf_size = leaf_size
+        self.p = p
+        self.metric = metric
+        self.n_jobs = n_jobs
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = False
+        tags.input_tags.categorical = False
+        tags.input_tags.string = False
+        tags.input_tags.sparse = False
+        tags.input_tags.positive_only = False
+        tags.target_tags.required = True
+        tags.target_tags.multi_output = False
+        tags.target_tags.positive_only = False
+        tags.non_deterministic = False
+        return tags
+
+
+class _RandomForestClassifierParams(IronEstimator):
+    """A random forest of decision tree classifiers, as scikit-learn's ``RandomForestClassifier``: the
+    mean of the trees' class probabilities.
+
+    Parameters
+    ----------
+    n_estimators : int, default=100
+        The number of trees. Must be an integer >= 1.
+
+    criterion : {"gini", "entropy", "log_loss"}, default="gini"
+        The impurity a split lowers: "gini", or "entropy" (also called "log_loss").
+
+    max_depth : int or None, default=None
+        The deepest a node may be (the root is at depth 0); None grows until the leaves are pure.
+        Must be an integer >= 1.
+
+    min_samples_split : int, default=2
+        The fewest rows a node needs to be split. Must be an integer >= 2.
+
+    min_samples_leaf : int, default=1
+        The fewest rows each child of a split must keep. Must be an integer >= 1.
+
+    min_weight_fraction_leaf : float, default=0.0
+        The smallest share of a tree's total sample weight each child of a split must keep. Must be
+        a number in [0, 0.5].
+
+    max_features : object or None, default="sqrt"
+        The features drawn at each node: "sqrt", "log2", an integer, a fraction of them, or None
+        (all).
+
+    max_leaf_nodes : int or None, default=None
+        With a value, each tree grows best-first up to this many leaves. Must be an integer >= 2.
+
+    min_impurity_decrease : float, default=0.0
+        A node is split only if the split lowers the weighted impurity by at least this. Must be a
+        finite number >= 0.
+
+    bootstrap : bool, default=True
+        Whether each tree grows on a bootstrap of the rows (else on all of them).
+
+    oob_score : bool, default=False
+        Whether to score the forest on the rows each tree left out (``oob_score_``,
+        ``oob_decision_function_``).
+
+    n_jobs : int or None, default=None
+        Threads growing the trees (and predicting): None or -1 all, -2 all but one, k > 0 exactly k.
+        The forest does not depend on it. Must be None, a negative number or a positive number of
+        threads.
+
+    random_state : int, default=0
+        The seed of the bootstraps and of the features drawn; tree ``i`` draws from its own stream.
+        Must be an integer >= 0.
+
+    class_weight : object or None, default=None
+        Class weights: None, "balanced" (inverse class frequencies), "balanced_subsample" (the same,
+        over each bootstrap), or a weight per class label.
+
+    max_samples : object or None, default=None
+        Rows per bootstrap: None (as many as rows), an integer, or a fraction of the rows (of the
+        total sample weight, when weighted).
+    """
+
+    _kind = "random_forest_classifier"
+    _tags = {
+        "categorical": False,
+        "deterministic": True,
+        "f32": False,
+        "missing_values": False,
+        "multi_output": False,
+        "partial_fit": False,
+        "poor_score": False,
+        "positive_only": False,
+        "positive_target": False,
+        "predict_proba": True,
+        "sample_weight": True,
+        "sparse": False,
+        "task": "classification",
+        "validation": False,
+        "wants_scaling": False,
+    }
+    _params = {  # Python name: (Rust name, domain)
+        "n_estimators": ("n_estimators", {"type": "int", "min": 1}),
+        "criterion": ("criterion", {"type": "choice", "values": ("gini", "entropy", "log_loss")}),
+        "max_depth": ("max_depth", {"type": "int", "min": 1}),
+        "min_samples_split": ("min_samples_split", {"type": "int", "min": 2}),
+        "min_samples_leaf": ("min_samples_leaf", {"type": "int", "min": 1}),
+        "min_weight_fraction_leaf": ("min_weight_fraction_leaf", {"type": "float", "min": 0.0, "max": 0.5}),
+        "max_features": ("max_features", {"type": "any"}),
+        "max_leaf_nodes": ("max_leaf_nodes", {"type": "int", "min": 2}),
+        "min_impurity_decrease": ("min_impurity_decrease", {"type": "float", "min": 0.0}),
+        "bootstrap": ("bootstrap", {"type": "any"}),
+        "oob_score": ("oob_score", {"type": "any"}),
+        "n_jobs": ("n_jobs", {"type": "any"}),
+        "random_state": ("random_state", {"type": "int", "min": 0}),
+        "class_weight": ("class_weight", {"type": "any"}),
+        "max_samples": ("max_samples", {"type": "any"}),
+    }
+
+    def __init__(
+        self,
+        n_estimators=100,
+        criterion="gini",
+        max_depth=None,
+        min_samples_split=2,
+        min_samples_leaf=1,
+        min_weight_fraction_leaf=0.0,
+        max_features="sqrt",
+        max_leaf_nodes=None,
+        min_impurity_decrease=0.0,
+        bootstrap=True,
+        oob_score=False,
+        n_jobs=None,
+        random_state=0,
+        class_weight=None,
+        max_samples=None,
+    ):
+        self.n_estimators = n_estimators
+        self.criterion = criterion
+        self.max_depth = max_depth
+        self.min_samples_split = min_samples_split
+        self.min_samples_leaf = min_samples_leaf
+        self.min_weight_fraction_leaf = min_weight_fraction_leaf
+        self.max_features = max_features
+        self.max_leaf_nodes = max_leaf_nodes
+        self.min_impurity_decrease = min_impurity_decrease
+        self.bootstrap = bootstrap
+        self.oob_score = oob_score
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+        self.class_weight = class_weight
+        self.max_samples = max_samples
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = False
+        tags.input_tags.categorical = False
+        tags.input_tags.string = False
+        tags.input_tags.sparse = False
+        tags.input_tags.positive_only = False
+        tags.target_tags.required = True
+        tags.target_tags.multi_output = False
+        tags.target_tags.positive_only = False
+        tags.non_deterministic = False
+        return tags
+
+
+class _RandomForestRegressorParams(IronEstimator):
+    """A random forest of decision tree regressors, as scikit-learn's ``RandomForestRegressor``: the
+    mean of the trees' predictions.
+
+    Parameters
+    ----------
+    n_estimators : int, default=100
+        The number of trees. Must be an integer >= 1.
+
+    criterion : {"squared_error", "poisson"}, default="squared_error"
+        The loss a split lowers: "squared_error" (the variance), or "poisson" (half Poisson
+        deviance, for non-negative counts).
+
+    max_depth : int or None, default=None
+        The deepest a node may be (the root is at depth 0); None grows until the leaves are pure.
+        Must be an integer >= 1.
+
+    min_samples_split : int, default=2
+        The fewest rows a node needs to be split. Must be an integer >= 2.
+
+    min_samples_leaf : int, default=1
+        The fewest rows each child of a split must keep. Must be an integer >= 1.
+
+    min_weight_fraction_leaf : float, default=0.0
+        The smallest share of a tree's total sample weight each child of a split must keep. Must be
+        a number in [0, 0.5].
+
+    max_features : object or None, default=1.0
+        The features drawn at each node: a fraction of them (1.0: all), an integer, "sqrt", "log2"
+        or None (all).
+
+    max_leaf_nodes : int or None, default=None
+        With a value, each tree grows best-first up to this many leaves. Must be an integer >= 2.
+
+    min_impurity_decrease : float, default=0.0
+        A node is split only if the split lowers the weighted impurity by at least this. Must be a
+        finite number >= 0.
+
+    bootstrap : bool, default=True
+        Whether each tree grows on a bootstrap of the rows (else on all of them).
+
+    oob_score : bool, default=False
+        Whether to score the forest (R²) on the rows each tree left out (``oob_score_``,
+        ``oob_prediction_``).
+
+    n_jobs : int or None, default=None
+        Threads growing the trees (and predicting): None or -1 all, -2 all but one, k > 0 exactly k.
+        The forest does not depend on it. Must be None, a negative number or a positive number of
+        threads.
+
+    random_state : int, default=0
+        The seed of the bootstraps and of the features drawn; tree ``i`` draws from its own stream.
+        Must be an integer >= 0.
+
+    max_samples : object or None, default=None
+        Rows per bootstrap: None (as many as rows), an integer, or a fraction of the rows (of the
+        total sample weight, when weighted).
+    """
+
+    _kind = "random_forest_regressor"
+    _tags = {
+        "categorical": False,
+        "deterministic": True,
+        "f32": False,
+        "missing_values": False,
+        "multi_output": False,
+        "partial_fit": False,
+        "poor_score": False,
+        "positive_only": False,
+        "positive_target": False,
+        "predict_proba": False,
+        "sample_weight": True,
+        "sparse": False,
+        "task": "regression",
+        "validation": False,
+        "wants_scaling": False,
+    }
+    _params = {  # Python name: (Rust name, domain)
+        "n_estimators": ("n_estimators", {"type": "int", "min": 1}),
+        "criterion": ("criterion", {"type": "choice", "values": ("squared_error", "poisson")}),
+        "max_depth": ("max_depth", {"type": "int", "min": 1}),
+        "min_samples_split": ("min_samples_split", {"type": "int", "min": 2}),
+        "min_samples_leaf": ("min_samples_leaf", {"type": "int", "min": 1}),
+        "min_weight_fraction_leaf": ("min_weight_fraction_leaf", {"type": "float", "min": 0.0, "max": 0.5}),
+        "max_features": ("max_features", {"type": "any"}),
+        "max_leaf_nodes": ("max_leaf_nodes", {"type": "int", "min": 2}),
+        "min_impurity_decrease": ("min_impurity_decrease", {"type": "float", "min": 0.0}),
+        "bootstrap": ("bootstrap", {"type": "any"}),
+        "oob_score": ("oob_score", {"type": "any"}),
+        "n_jobs": ("n_jobs", {"type": "any"}),
+        "random_state": ("random_state", {"type": "int", "min": 0}),
+        "max_samples": ("max_samples", {"type": "any"}),
+    }
+
+    def __init__(
+        self,
+        n_estimators=100,
+        criterion="squared_error",
+        max_depth=None,
+        min_samples_split=2,
+        min_samples_leaf=1,
+        min_weight_fraction_leaf=0.0,
+        max_features=1.0,
+        max_leaf_nodes=None,
+        min_impurity_decrease=0.0,
+        bootstrap=True,
+        oob_score=False,
+        n_jobs=None,
+        random_state=0,
+        max_samples=None,
+    ):
+        self.n_estimators = n_estimators
+        self.criterion = criterion
+        self.max_depth = max_depth
+        self.min_samples_split = min_samples_split
+        self.min_samples_leaf = min_samples_leaf
+        self.min_weight_fraction_leaf = min_weight_fraction_leaf
+        self.max_features = max_features
+        self.max_leaf_nodes = max_leaf_nodes
+        self.min_impurity_decrease = min_impurity_decrease
+        self.bootstrap = bootstrap
+        self.oob_score = oob_score
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+        self.max_samples = max_samples
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = False
+        tags.input_tags.categorical = False
+        tags.input_tags.string = False
+        tags.input_tags.sparse = False
+        tags.input_tags.positive_only = False
+        tags.target_tags.required = True
+        tags.target_tags.multi_output = False
+        tags.target_tags.positive_only = False
         tags.non_deterministic = False
         return tags
 
@@ -1619,6 +2883,7 @@ class _RidgeParams(IronEstimator):
         "partial_fit": False,
         "poor_score": False,
         "positive_only": False,
+        "positive_target": False,
         "predict_proba": False,
         "sample_weight": True,
         "sparse": False,
@@ -1644,6 +2909,402 @@ class _RidgeParams(IronEstimator):
         tags.input_tags.positive_only = False
         tags.target_tags.required = True
         tags.target_tags.multi_output = False
+        tags.target_tags.positive_only = False
+        tags.non_deterministic = False
+        return tags
+
+
+class _RidgeClassifierParams(IronEstimator):
+    """Classifier using ridge regression on ±1-coded classes (one column per class, one for two
+    classes).
+
+    Parameters
+    ----------
+    alpha : float, default=1.0
+        Strength of the L2 penalty. Must be a finite number >= 0.
+
+    fit_intercept : bool, default=True
+        Whether to fit an (unpenalised) intercept per class.
+
+    class_weight : object or None, default=None
+        Per-class weights multiplying the sample weights: none, "balanced" or {label: weight}. Must
+        be 'balanced' or a dict of non-negative weights per class.
+    """
+
+    _kind = "ridge_classifier"
+    _tags = {
+        "categorical": False,
+        "deterministic": True,
+        "f32": False,
+        "missing_values": False,
+        "multi_output": False,
+        "partial_fit": False,
+        "poor_score": False,
+        "positive_only": False,
+        "positive_target": False,
+        "predict_proba": False,
+        "sample_weight": True,
+        "sparse": False,
+        "task": "classification",
+        "validation": False,
+        "wants_scaling": True,
+    }
+    _params = {  # Python name: (Rust name, domain)
+        "alpha": ("alpha", {"type": "float", "min": 0.0}),
+        "fit_intercept": ("fit_intercept", {"type": "any"}),
+        "class_weight": ("class_weight", {"type": "any"}),
+    }
+
+    def __init__(self, alpha=1.0, fit_intercept=True, class_weight=None):
+        self.alpha = alpha
+        self.fit_intercept = fit_intercept
+        self.class_weight = class_weight
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = False
+        tags.input_tags.categorical = False
+        tags.input_tags.string = False
+        tags.input_tags.sparse = False
+        tags.input_tags.positive_only = False
+        tags.target_tags.required = True
+        tags.target_tags.multi_output = False
+        tags.target_tags.positive_only = False
+        tags.non_deterministic = False
+        return tags
+
+
+class _SGDClassifierParams(IronEstimator):
+    """A linear classifier (SVM, logistic regression, ...) fitted by stochastic gradient descent, as
+    scikit-learn's.
+
+    Parameters
+    ----------
+    loss : str, default="hinge"
+        The loss: "hinge" (linear SVM), "log_loss" (logistic regression), "modified_huber",
+        "squared_hinge", "perceptron", or the regression losses "squared_error", "huber",
+        "epsilon_insensitive", "squared_epsilon_insensitive". Must be one of 'hinge', 'log_loss',
+        'modified_huber', 'squared_hinge', 'perceptron', 'squared_error', 'huber',
+        'epsilon_insensitive', 'squared_epsilon_insensitive'.
+
+    penalty : {"l2", "l1", "elasticnet"}, default="l2"
+        The penalty: "l2", "l1", "elasticnet", or none (null).
+
+    alpha : float, default=0.0001
+        The strength of the penalty; with learning_rate "optimal" it also sets the step sizes. Must
+        be a finite number >= 0.
+
+    l1_ratio : float, default=0.15
+        The share of L1 in the elastic-net penalty (0: L2 only, 1: L1 only). Must be a number in [0,
+        1].
+
+    fit_intercept : bool, default=True
+        Whether to fit an intercept.
+
+    max_iter : int, default=1000
+        The maximum number of epochs (passes over the data). Must be an integer >= 1.
+
+    tol : float or None, default=0.001
+        Stop when the epoch objective (or validation score) fails to improve by ``tol`` for
+        ``n_iter_no_change`` epochs; none runs ``max_iter`` epochs. Must be a finite number >= 0.
+
+    shuffle : bool, default=True
+        Whether to shuffle the rows before each epoch.
+
+    epsilon : float, default=0.1
+        The width of the insensitive zone of "huber", "epsilon_insensitive" and
+        "squared_epsilon_insensitive". Must be a finite number >= 0.
+
+    random_state : int, default=0
+        The seed of the shuffles and of the validation split (a different stream from
+        scikit-learn's). Must be an integer >= 0.
+
+    learning_rate : {"optimal", "constant", "invscaling", "adaptive"}, default="optimal"
+        The step-size schedule: "optimal" (1 / (alpha·(t + t0))), "constant" (eta0), "invscaling"
+        (eta0 / t^power_t) or "adaptive" (eta0, divided by 5 when progress stalls).
+
+    eta0 : float, default=0.01
+        The initial step size of "constant", "invscaling" and "adaptive". Must be a finite number >
+        0.
+
+    power_t : float, default=0.5
+        The exponent of "invscaling". Must be a finite number.
+
+    early_stopping : bool, default=False
+        Stop on the score of a held-out validation share instead of the training objective.
+
+    validation_fraction : float, default=0.1
+        The share of rows held out when ``early_stopping`` is on. Must be a number in (0, 1).
+
+    n_iter_no_change : int, default=5
+        Epochs without improvement before stopping (or, for "adaptive", dividing the step size).
+        Must be an integer >= 1.
+
+    class_weight : object or None, default=None
+        Class weights: "balanced" (n_rows / (n_classes · class count)), a map from label to weight,
+        or none. Must be 'balanced', a map {label: weight} or none.
+
+    average : int, default=0
+        Average the weights over the updates from update ``average`` on (0: no averaging;
+        scikit-learn's True is 1). Must be an integer >= 0.
+    """
+
+    _kind = "sgd_classifier"
+    _tags = {
+        "categorical": False,
+        "deterministic": True,
+        "f32": False,
+        "missing_values": False,
+        "multi_output": False,
+        "partial_fit": True,
+        "poor_score": False,
+        "positive_only": False,
+        "positive_target": False,
+        "predict_proba": True,
+        "sample_weight": True,
+        "sparse": False,
+        "task": "classification",
+        "validation": False,
+        "wants_scaling": True,
+    }
+    _params = {  # Python name: (Rust name, domain)
+        "loss": ("loss", {"type": "choice", "values": (
+            "hinge", "log_loss", "modified_huber", "squared_hinge", "perceptron", "squared_error",
+            "huber", "epsilon_insensitive", "squared_epsilon_insensitive",
+        )}),
+        "penalty": ("penalty", {"type": "choice", "values": ("l2", "l1", "elasticnet")}),
+        "alpha": ("alpha", {"type": "float", "min": 0.0}),
+        "l1_ratio": ("l1_ratio", {"type": "float", "min": 0.0, "max": 1.0}),
+        "fit_intercept": ("fit_intercept", {"type": "any"}),
+        "max_iter": ("max_iter", {"type": "int", "min": 1}),
+        "tol": ("tol", {"type": "float", "min": 0.0}),
+        "shuffle": ("shuffle", {"type": "any"}),
+        "epsilon": ("epsilon", {"type": "float", "min": 0.0}),
+        "random_state": ("random_state", {"type": "int", "min": 0}),
+        "learning_rate": ("learning_rate", {"type": "choice", "values": (
+            "optimal", "constant", "invscaling", "adaptive",
+        )}),
+        "eta0": ("eta0", {"type": "float", "min": 0.0, "min_open": True}),
+        "power_t": ("power_t", {"type": "float"}),
+        "early_stopping": ("early_stopping", {"type": "any"}),
+        "validation_fraction": ("validation_fraction", {"type": "float", "min": 0.0, "min_open": True, "max": 1.0, "max_open": True}),
+        "n_iter_no_change": ("n_iter_no_change", {"type": "int", "min": 1}),
+        "class_weight": ("class_weight", {"type": "any"}),
+        "average": ("average", {"type": "int", "min": 0}),
+    }
+
+    def __init__(
+        self,
+        loss="hinge",
+        penalty="l2",
+        alpha=0.0001,
+        l1_ratio=0.15,
+        fit_intercept=True,
+        max_iter=1000,
+        tol=0.001,
+        shuffle=True,
+        epsilon=0.1,
+        random_state=0,
+        learning_rate="optimal",
+        eta0=0.01,
+        power_t=0.5,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=5,
+        class_weight=None,
+        average=0,
+    ):
+        self.loss = loss
+        self.penalty = penalty
+        self.alpha = alpha
+        self.l1_ratio = l1_ratio
+        self.fit_intercept = fit_intercept
+        self.max_iter = max_iter
+        self.tol = tol
+        self.shuffle = shuffle
+        self.epsilon = epsilon
+        self.random_state = random_state
+        self.learning_rate = learning_rate
+        self.eta0 = eta0
+        self.power_t = power_t
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.class_weight = class_weight
+        self.average = average
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = False
+        tags.input_tags.categorical = False
+        tags.input_tags.string = False
+        tags.input_tags.sparse = False
+        tags.input_tags.positive_only = False
+        tags.target_tags.required = True
+        tags.target_tags.multi_output = False
+        tags.target_tags.positive_only = False
+        tags.non_deterministic = False
+        return tags
+
+
+class _SGDRegressorParams(IronEstimator):
+    """A linear regressor fitted by stochastic gradient descent, as scikit-learn's ``SGDRegressor``.
+
+    Parameters
+    ----------
+    loss : str, default="squared_error"
+        The loss: "squared_error", "huber", "epsilon_insensitive" or "squared_epsilon_insensitive".
+        Must be one of 'squared_error', 'huber', 'epsilon_insensitive',
+        'squared_epsilon_insensitive'.
+
+    penalty : {"l2", "l1", "elasticnet"}, default="l2"
+        The penalty: "l2", "l1", "elasticnet", or none (null).
+
+    alpha : float, default=0.0001
+        The strength of the penalty; with learning_rate "optimal" it also sets the step sizes. Must
+        be a finite number >= 0.
+
+    l1_ratio : float, default=0.15
+        The share of L1 in the elastic-net penalty (0: L2 only, 1: L1 only). Must be a number in [0,
+        1].
+
+    fit_intercept : bool, default=True
+        Whether to fit an intercept.
+
+    max_iter : int, default=1000
+        The maximum number of epochs (passes over the data). Must be an integer >= 1.
+
+    tol : float or None, default=0.001
+        Stop when the epoch objective (or validation score) fails to improve by ``tol`` for
+        ``n_iter_no_change`` epochs; none runs ``max_iter`` epochs. Must be a finite number >= 0.
+
+    shuffle : bool, default=True
+        Whether to shuffle the rows before each epoch.
+
+    epsilon : float, default=0.1
+        The width of the insensitive zone of "huber", "epsilon_insensitive" and
+        "squared_epsilon_insensitive". Must be a finite number >= 0.
+
+    random_state : int, default=0
+        The seed of the shuffles and of the validation split (a different stream from
+        scikit-learn's). Must be an integer >= 0.
+
+    learning_rate : {"optimal", "constant", "invscaling", "adaptive"}, default="invscaling"
+        The step-size schedule: "invscaling" (eta0 / t^power_t), "constant" (eta0), "optimal" (1 /
+        (alpha·(t + t0))) or "adaptive" (eta0, divided by 5 when progress stalls).
+
+    eta0 : float, default=0.01
+        The initial step size of "constant", "invscaling" and "adaptive". Must be a finite number >
+        0.
+
+    power_t : float, default=0.25
+        The exponent of "invscaling". Must be a finite number.
+
+    early_stopping : bool, default=False
+        Stop on the R² of a held-out validation share instead of the training objective.
+
+    validation_fraction : float, default=0.1
+        The share of rows held out when ``early_stopping`` is on. Must be a number in (0, 1).
+
+    n_iter_no_change : int, default=5
+        Epochs without improvement before stopping (or, for "adaptive", dividing the step size).
+        Must be an integer >= 1.
+
+    average : int, default=0
+        Average the weights over the updates from update ``average`` on (0: no averaging;
+        scikit-learn's True is 1). Must be an integer >= 0.
+    """
+
+    _kind = "sgd_regressor"
+    _tags = {
+        "categorical": False,
+        "deterministic": True,
+        "f32": False,
+        "missing_values": False,
+        "multi_output": False,
+        "partial_fit": True,
+        "poor_score": False,
+        "positive_only": False,
+        "positive_target": False,
+        "predict_proba": False,
+        "sample_weight": True,
+        "sparse": False,
+        "task": "regression",
+        "validation": False,
+        "wants_scaling": True,
+    }
+    _params = {  # Python name: (Rust name, domain)
+        "loss": ("loss", {"type": "choice", "values": (
+            "squared_error", "huber", "epsilon_insensitive", "squared_epsilon_insensitive",
+        )}),
+        "penalty": ("penalty", {"type": "choice", "values": ("l2", "l1", "elasticnet")}),
+        "alpha": ("alpha", {"type": "float", "min": 0.0}),
+        "l1_ratio": ("l1_ratio", {"type": "float", "min": 0.0, "max": 1.0}),
+        "fit_intercept": ("fit_intercept", {"type": "any"}),
+        "max_iter": ("max_iter", {"type": "int", "min": 1}),
+        "tol": ("tol", {"type": "float", "min": 0.0}),
+        "shuffle": ("shuffle", {"type": "any"}),
+        "epsilon": ("epsilon", {"type": "float", "min": 0.0}),
+        "random_state": ("random_state", {"type": "int", "min": 0}),
+        "learning_rate": ("learning_rate", {"type": "choice", "values": (
+            "optimal", "constant", "invscaling", "adaptive",
+        )}),
+        "eta0": ("eta0", {"type": "float", "min": 0.0, "min_open": True}),
+        "power_t": ("power_t", {"type": "float"}),
+        "early_stopping": ("early_stopping", {"type": "any"}),
+        "validation_fraction": ("validation_fraction", {"type": "float", "min": 0.0, "min_open": True, "max": 1.0, "max_open": True}),
+        "n_iter_no_change": ("n_iter_no_change", {"type": "int", "min": 1}),
+        "average": ("average", {"type": "int", "min": 0}),
+    }
+
+    def __init__(
+        self,
+        loss="squared_error",
+        penalty="l2",
+        alpha=0.0001,
+        l1_ratio=0.15,
+        fit_intercept=True,
+        max_iter=1000,
+        tol=0.001,
+        shuffle=True,
+        epsilon=0.1,
+        random_state=0,
+        learning_rate="invscaling",
+        eta0=0.01,
+        power_t=0.25,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=5,
+        average=0,
+    ):
+        self.loss = loss
+        self.penalty = penalty
+        self.alpha = alpha
+        self.l1_ratio = l1_ratio
+        self.fit_intercept = fit_intercept
+        self.max_iter = max_iter
+        self.tol = tol
+        self.shuffle = shuffle
+        self.epsilon = epsilon
+        self.random_state = random_state
+        self.learning_rate = learning_rate
+        self.eta0 = eta0
+        self.power_t = power_t
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.average = average
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = False
+        tags.input_tags.categorical = False
+        tags.input_tags.string = False
+        tags.input_tags.sparse = False
+        tags.input_tags.positive_only = False
+        tags.target_tags.required = True
+        tags.target_tags.multi_output = False
+        tags.target_tags.positive_only = False
         tags.non_deterministic = False
         return tags
 
@@ -1677,6 +3338,7 @@ class _SimpleImputerParams(IronEstimator):
         "partial_fit": False,
         "poor_score": False,
         "positive_only": False,
+        "positive_target": False,
         "predict_proba": False,
         "sample_weight": False,
         "sparse": False,
@@ -1716,6 +3378,7 @@ class _SimpleImputerParams(IronEstimator):
         tags.input_tags.positive_only = False
         tags.target_tags.required = False
         tags.target_tags.multi_output = False
+        tags.target_tags.positive_only = False
         tags.non_deterministic = False
         return tags
 
@@ -1742,6 +3405,7 @@ class _StandardScalerParams(IronEstimator):
         "partial_fit": False,
         "poor_score": False,
         "positive_only": False,
+        "positive_target": False,
         "predict_proba": False,
         "sample_weight": True,
         "sparse": False,
@@ -1767,6 +3431,97 @@ class _StandardScalerParams(IronEstimator):
         tags.input_tags.positive_only = False
         tags.target_tags.required = False
         tags.target_tags.multi_output = False
+        tags.target_tags.positive_only = False
+        tags.non_deterministic = False
+        return tags
+
+
+class _TweedieRegressorParams(IronEstimator):
+    """Generalised linear model with a Tweedie distribution (variance ∝ mean^power) and a chosen link.
+
+    Parameters
+    ----------
+    power : float, default=0.0
+        The Tweedie power: 0 normal, 1 Poisson, in (1, 2) compound Poisson-Gamma, 2 Gamma, 3 inverse
+        Gaussian; y must be >= 0 for powers in (0, 2) and > 0 from 2 on. Must be a finite number.
+
+    link : {"auto", "identity", "log"}, default="auto"
+        The link: "auto" (identity for power <= 0, log otherwise), "identity" or "log".
+
+    alpha : float, default=1.0
+        Strength of the L2 penalty on the coefficients (not the intercept). Must be a finite number
+        >= 0.
+
+    fit_intercept : bool, default=True
+        Whether to fit an (unpenalised) intercept.
+
+    solver : {"lbfgs", "newton-cholesky"}, default="lbfgs"
+        "lbfgs" or "newton-cholesky" (Newton steps solved by Cholesky; best with few features).
+
+    max_iter : int, default=100
+        The maximum number of solver iterations. Must be an integer >= 1.
+
+    tol : float, default=0.0001
+        Stop when the largest gradient component is at most this (and, for Newton, half the squared
+        Newton decrement). Must be a finite number > 0.
+    """
+
+    _kind = "tweedie_regressor"
+    _tags = {
+        "categorical": False,
+        "deterministic": True,
+        "f32": False,
+        "missing_values": False,
+        "multi_output": False,
+        "partial_fit": False,
+        "poor_score": False,
+        "positive_only": False,
+        "positive_target": False,
+        "predict_proba": False,
+        "sample_weight": True,
+        "sparse": False,
+        "task": "regression",
+        "validation": False,
+        "wants_scaling": True,
+    }
+    _params = {  # Python name: (Rust name, domain)
+        "power": ("power", {"type": "float"}),
+        "link": ("link", {"type": "choice", "values": ("auto", "identity", "log")}),
+        "alpha": ("alpha", {"type": "float", "min": 0.0}),
+        "fit_intercept": ("fit_intercept", {"type": "any"}),
+        "solver": ("solver", {"type": "choice", "values": ("lbfgs", "newton-cholesky")}),
+        "max_iter": ("max_iter", {"type": "int", "min": 1}),
+        "tol": ("tol", {"type": "float", "min": 0.0, "min_open": True}),
+    }
+
+    def __init__(
+        self,
+        power=0.0,
+        link="auto",
+        alpha=1.0,
+        fit_intercept=True,
+        solver="lbfgs",
+        max_iter=100,
+        tol=0.0001,
+    ):
+        self.power = power
+        self.link = link
+        self.alpha = alpha
+        self.fit_intercept = fit_intercept
+        self.solver = solver
+        self.max_iter = max_iter
+        self.tol = tol
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = False
+        tags.input_tags.categorical = False
+        tags.input_tags.string = False
+        tags.input_tags.sparse = False
+        tags.input_tags.positive_only = False
+        tags.target_tags.required = True
+        tags.target_tags.multi_output = False
+        tags.target_tags.positive_only = False
         tags.non_deterministic = False
         return tags
 
@@ -1799,8 +3554,24 @@ class ElasticNet(_ElasticNetParams, IronRegressor):
     __doc__ = _ElasticNetParams.__doc__
 
 
+class ExtraTreesClassifier(_ExtraTreesClassifierParams, IronClassifier):
+    __doc__ = _ExtraTreesClassifierParams.__doc__
+
+
+class ExtraTreesRegressor(_ExtraTreesRegressorParams, IronRegressor):
+    __doc__ = _ExtraTreesRegressorParams.__doc__
+
+
+class GammaRegressor(_GammaRegressorParams, IronRegressor):
+    __doc__ = _GammaRegressorParams.__doc__
+
+
 class GaussianNB(_GaussianNBParams, IronClassifier):
     __doc__ = _GaussianNBParams.__doc__
+
+
+class HuberRegressor(_HuberRegressorParams, IronRegressor):
+    __doc__ = _HuberRegressorParams.__doc__
 
 
 class KNeighborsClassifier(_KNeighborsClassifierParams, IronClassifier):
@@ -1831,8 +3602,20 @@ class LinearDiscriminantAnalysis(_LinearDiscriminantAnalysisParams, IronClassifi
         return super().fit(X, y)
 
 
+class LinearSVC(_LinearSVCParams, IronClassifier):
+    __doc__ = _LinearSVCParams.__doc__
+
+
+class LinearSVR(_LinearSVRParams, IronRegressor):
+    __doc__ = _LinearSVRParams.__doc__
+
+
 class MultinomialNB(_MultinomialNBParams, IronClassifier):
     __doc__ = _MultinomialNBParams.__doc__
+
+
+class PoissonRegressor(_PoissonRegressorParams, IronRegressor):
+    __doc__ = _PoissonRegressorParams.__doc__
 
 
 class QuadraticDiscriminantAnalysis(_QuadraticDiscriminantAnalysisParams, IronClassifier):
@@ -1841,6 +3624,46 @@ class QuadraticDiscriminantAnalysis(_QuadraticDiscriminantAnalysisParams, IronCl
     def fit(self, X, y):
         """Fits the model; returns self."""
         return super().fit(X, y)
+
+
+class RadiusNeighborsClassifier(_RadiusNeighborsClassifierParams, IronClassifier):
+    __doc__ = _RadiusNeighborsClassifierParams.__doc__
+
+    def fit(self, X, y):
+        """Fits the model; returns self."""
+        return super().fit(X, y)
+
+
+class RadiusNeighborsRegressor(_RadiusNeighborsRegressorParams, IronRegressor):
+    __doc__ = _RadiusNeighborsRegressorParams.__doc__
+
+    def fit(self, X, y):
+        """Fits the model; returns self."""
+        return super().fit(X, y)
+
+
+class RandomForestClassifier(_RandomForestClassifierParams, IronClassifier):
+    __doc__ = _RandomForestClassifierParams.__doc__
+
+
+class RandomForestRegressor(_RandomForestRegressorParams, IronRegressor):
+    __doc__ = _RandomForestRegressorParams.__doc__
+
+
+class RidgeClassifier(_RidgeClassifierParams, IronClassifier):
+    __doc__ = _RidgeClassifierParams.__doc__
+
+
+class SGDClassifier(_SGDClassifierParams, IronClassifier):
+    __doc__ = _SGDClassifierParams.__doc__
+
+
+class SGDRegressor(_SGDRegressorParams, IronRegressor):
+    __doc__ = _SGDRegressorParams.__doc__
+
+
+class TweedieRegressor(_TweedieRegressorParams, IronRegressor):
+    __doc__ = _TweedieRegressorParams.__doc__
 
 
 # The public classes generated whole; ironlearn exports them.
@@ -1852,13 +3675,28 @@ PUBLIC = [
     "DummyClassifier",
     "DummyRegressor",
     "ElasticNet",
+    "ExtraTreesClassifier",
+    "ExtraTreesRegressor",
+    "GammaRegressor",
     "GaussianNB",
+    "HuberRegressor",
     "KNeighborsClassifier",
     "KNeighborsRegressor",
     "Lasso",
     "LinearDiscriminantAnalysis",
+    "LinearSVC",
+    "LinearSVR",
     "MultinomialNB",
+    "PoissonRegressor",
     "QuadraticDiscriminantAnalysis",
+    "RadiusNeighborsClassifier",
+    "RadiusNeighborsRegressor",
+    "RandomForestClassifier",
+    "RandomForestRegressor",
+    "RidgeClassifier",
+    "SGDClassifier",
+    "SGDRegressor",
+    "TweedieRegressor",
 ]
 
 __all__ = [
@@ -1869,21 +3707,36 @@ __all__ = [
     "_DummyClassifierParams",
     "_DummyRegressorParams",
     "_ElasticNetParams",
+    "_ExtraTreesClassifierParams",
+    "_ExtraTreesRegressorParams",
+    "_GammaRegressorParams",
     "_GaussianNBParams",
     "_GBDTParams",
+    "_HuberRegressorParams",
     "_KNeighborsClassifierParams",
     "_KNeighborsRegressorParams",
     "_KMeansParams",
     "_LassoParams",
     "_LinearDiscriminantAnalysisParams",
     "_LinearRegressionParams",
+    "_LinearSVCParams",
+    "_LinearSVRParams",
     "_LogisticRegressionParams",
     "_MultinomialNBParams",
     "_OneHotEncoderParams",
+    "_PoissonRegressorParams",
     "_QuadraticDiscriminantAnalysisParams",
+    "_RadiusNeighborsClassifierParams",
+    "_RadiusNeighborsRegressorParams",
+    "_RandomForestClassifierParams",
+    "_RandomForestRegressorParams",
     "_RidgeParams",
+    "_RidgeClassifierParams",
+    "_SGDClassifierParams",
+    "_SGDRegressorParams",
     "_SimpleImputerParams",
     "_StandardScalerParams",
+    "_TweedieRegressorParams",
     "BernoulliNB",
     "ComplementNB",
     "DecisionTreeClassifier",
@@ -1891,11 +3744,26 @@ __all__ = [
     "DummyClassifier",
     "DummyRegressor",
     "ElasticNet",
+    "ExtraTreesClassifier",
+    "ExtraTreesRegressor",
+    "GammaRegressor",
     "GaussianNB",
+    "HuberRegressor",
     "KNeighborsClassifier",
     "KNeighborsRegressor",
     "Lasso",
     "LinearDiscriminantAnalysis",
+    "LinearSVC",
+    "LinearSVR",
     "MultinomialNB",
+    "PoissonRegressor",
     "QuadraticDiscriminantAnalysis",
+    "RadiusNeighborsClassifier",
+    "RadiusNeighborsRegressor",
+    "RandomForestClassifier",
+    "RandomForestRegressor",
+    "RidgeClassifier",
+    "SGDClassifier",
+    "SGDRegressor",
+    "TweedieRegressor",
 ]

@@ -126,6 +126,89 @@ class _ElasticNetParams(BaseEstimator):
         selection: str = "cyclic",
     ) -> None: ...
 
+class _ExtraTreesClassifierParams(BaseEstimator):
+    n_estimators: int
+    criterion: str
+    max_depth: Optional[int]
+    min_samples_split: int
+    min_samples_leaf: int
+    min_weight_fraction_leaf: float
+    max_features: Optional[Any]
+    max_leaf_nodes: Optional[int]
+    min_impurity_decrease: float
+    bootstrap: bool
+    oob_score: bool
+    n_jobs: Optional[int]
+    random_state: int
+    class_weight: Optional[Any]
+    max_samples: Optional[Any]
+    def __init__(
+        self,
+        n_estimators: int = 100,
+        criterion: str = "gini",
+        max_depth: Optional[int] = None,
+        min_samples_split: int = 2,
+        min_samples_leaf: int = 1,
+        min_weight_fraction_leaf: float = 0.0,
+        max_features: Optional[Any] = "sqrt",
+        max_leaf_nodes: Optional[int] = None,
+        min_impurity_decrease: float = 0.0,
+        bootstrap: bool = False,
+        oob_score: bool = False,
+        n_jobs: Optional[int] = None,
+        random_state: int = 0,
+        class_weight: Optional[Any] = None,
+        max_samples: Optional[Any] = None,
+    ) -> None: ...
+
+class _ExtraTreesRegressorParams(BaseEstimator):
+    n_estimators: int
+    criterion: str
+    max_depth: Optional[int]
+    min_samples_split: int
+    min_samples_leaf: int
+    min_weight_fraction_leaf: float
+    max_features: Optional[Any]
+    max_leaf_nodes: Optional[int]
+    min_impurity_decrease: float
+    bootstrap: bool
+    oob_score: bool
+    n_jobs: Optional[int]
+    random_state: int
+    max_samples: Optional[Any]
+    def __init__(
+        self,
+        n_estimators: int = 100,
+        criterion: str = "squared_error",
+        max_depth: Optional[int] = None,
+        min_samples_split: int = 2,
+        min_samples_leaf: int = 1,
+        min_weight_fraction_leaf: float = 0.0,
+        max_features: Optional[Any] = 1.0,
+        max_leaf_nodes: Optional[int] = None,
+        min_impurity_decrease: float = 0.0,
+        bootstrap: bool = False,
+        oob_score: bool = False,
+        n_jobs: Optional[int] = None,
+        random_state: int = 0,
+        max_samples: Optional[Any] = None,
+    ) -> None: ...
+
+class _GammaRegressorParams(BaseEstimator):
+    alpha: float
+    fit_intercept: bool
+    solver: str
+    max_iter: int
+    tol: float
+    def __init__(
+        self,
+        alpha: float = 1.0,
+        fit_intercept: bool = True,
+        solver: str = "lbfgs",
+        max_iter: int = 100,
+        tol: float = 0.0001,
+    ) -> None: ...
+
 class _GaussianNBParams(BaseEstimator):
     priors: Optional[Sequence[float]]
     var_smoothing: float
@@ -177,6 +260,21 @@ class _GBDTParams(BaseEstimator):
         importance_type: str = "split",
         max_bin: int = 255,
         **kwargs: Any,
+    ) -> None: ...
+
+class _HuberRegressorParams(BaseEstimator):
+    epsilon: float
+    max_iter: int
+    alpha: float
+    fit_intercept: bool
+    tol: float
+    def __init__(
+        self,
+        epsilon: float = 1.35,
+        max_iter: int = 100,
+        alpha: float = 0.0001,
+        fit_intercept: bool = True,
+        tol: float = 1e-05,
     ) -> None: ...
 
 class _KNeighborsClassifierParams(BaseEstimator):
@@ -276,6 +374,56 @@ class _LinearRegressionParams(BaseEstimator):
     fit_intercept: bool
     def __init__(self, fit_intercept: bool = True) -> None: ...
 
+class _LinearSVCParams(BaseEstimator):
+    penalty: str
+    loss: str
+    dual: Optional[Any]
+    tol: float
+    c: float
+    multi_class: str
+    fit_intercept: bool
+    intercept_scaling: float
+    class_weight: Optional[Any]
+    random_state: int
+    max_iter: int
+    def __init__(
+        self,
+        penalty: str = "l2",
+        loss: str = "squared_hinge",
+        dual: Optional[Any] = None,
+        tol: float = 0.0001,
+        c: float = 1.0,
+        multi_class: str = "ovr",
+        fit_intercept: bool = True,
+        intercept_scaling: float = 1.0,
+        class_weight: Optional[Any] = None,
+        random_state: int = 0,
+        max_iter: int = 1000,
+    ) -> None: ...
+
+class _LinearSVRParams(BaseEstimator):
+    epsilon: float
+    tol: float
+    c: float
+    loss: str
+    fit_intercept: bool
+    intercept_scaling: float
+    dual: Optional[Any]
+    random_state: int
+    max_iter: int
+    def __init__(
+        self,
+        epsilon: float = 0.0,
+        tol: float = 0.0001,
+        c: float = 1.0,
+        loss: str = "epsilon_insensitive",
+        fit_intercept: bool = True,
+        intercept_scaling: float = 1.0,
+        dual: Optional[Any] = None,
+        random_state: int = 0,
+        max_iter: int = 1000,
+    ) -> None: ...
+
 class _LogisticRegressionParams(BaseEstimator):
     C: float
     fit_intercept: bool
@@ -307,6 +455,21 @@ class _OneHotEncoderParams(BaseEstimator):
     columns: str
     def __init__(self, handle_unknown: str = "error", columns: str = "all") -> None: ...
 
+class _PoissonRegressorParams(BaseEstimator):
+    alpha: float
+    fit_intercept: bool
+    solver: str
+    max_iter: int
+    tol: float
+    def __init__(
+        self,
+        alpha: float = 1.0,
+        fit_intercept: bool = True,
+        solver: str = "lbfgs",
+        max_iter: int = 100,
+        tol: float = 0.0001,
+    ) -> None: ...
+
 class _QuadraticDiscriminantAnalysisParams(BaseEstimator):
     solver: str
     shrinkage: Optional[Any]
@@ -324,10 +487,209 @@ class _QuadraticDiscriminantAnalysisParams(BaseEstimator):
         tol: float = 0.0001,
     ) -> None: ...
 
+class _RadiusNeighborsClassifierParams(BaseEstimator):
+    radius: float
+    weights: str
+    algorithm: str
+    leaf_size: int
+    p: float
+    metric: str
+    outlier_label: Optional[str]
+    n_jobs: Optional[int]
+    def __init__(
+        self,
+        radius: float = 1.0,
+        weights: str = "uniform",
+        algorithm: str = "auto",
+        leaf_size: int = 30,
+        p: float = 2.0,
+        metric: str = "minkowski",
+        outlier_label: Optional[str] = None,
+        n_jobs: Optional[int] = None,
+    ) -> None: ...
+
+class _RadiusNeighborsRegressorParams(BaseEstimator):
+    radius: float
+    weights: str
+    algorithm: str
+    leaf_size: int
+    p: float
+    metric: str
+    n_jobs: Optional[int]
+    def __init__(
+        self,
+        radius: float = 1.0,
+        weights: str = "uniform",
+        algorithm: str = "auto",
+        leaf_size: int = 30,
+        p: float = 2.0,
+        metric: str = "minkowski",
+        n_jobs: Optional[int] = None,
+    ) -> None: ...
+
+class _RandomForestClassifierParams(BaseEstimator):
+    n_estimators: int
+    criterion: str
+    max_depth: Optional[int]
+    min_samples_split: int
+    min_samples_leaf: int
+    min_weight_fraction_leaf: float
+    max_features: Optional[Any]
+    max_leaf_nodes: Optional[int]
+    min_impurity_decrease: float
+    bootstrap: bool
+    oob_score: bool
+    n_jobs: Optional[int]
+    random_state: int
+    class_weight: Optional[Any]
+    max_samples: Optional[Any]
+    def __init__(
+        self,
+        n_estimators: int = 100,
+        criterion: str = "gini",
+        max_depth: Optional[int] = None,
+        min_samples_split: int = 2,
+        min_samples_leaf: int = 1,
+        min_weight_fraction_leaf: float = 0.0,
+        max_features: Optional[Any] = "sqrt",
+        max_leaf_nodes: Optional[int] = None,
+        min_impurity_decrease: float = 0.0,
+        bootstrap: bool = True,
+        oob_score: bool = False,
+        n_jobs: Optional[int] = None,
+        random_state: int = 0,
+        class_weight: Optional[Any] = None,
+        max_samples: Optional[Any] = None,
+    ) -> None: ...
+
+class _RandomForestRegressorParams(BaseEstimator):
+    n_estimators: int
+    criterion: str
+    max_depth: Optional[int]
+    min_samples_split: int
+    min_samples_leaf: int
+    min_weight_fraction_leaf: float
+    max_features: Optional[Any]
+    max_leaf_nodes: Optional[int]
+    min_impurity_decrease: float
+    bootstrap: bool
+    oob_score: bool
+    n_jobs: Optional[int]
+    random_state: int
+    max_samples: Optional[Any]
+    def __init__(
+        self,
+        n_estimators: int = 100,
+        criterion: str = "squared_error",
+        max_depth: Optional[int] = None,
+        min_samples_split: int = 2,
+        min_samples_leaf: int = 1,
+        min_weight_fraction_leaf: float = 0.0,
+        max_features: Optional[Any] = 1.0,
+        max_leaf_nodes: Optional[int] = None,
+        min_impurity_decrease: float = 0.0,
+        bootstrap: bool = True,
+        oob_score: bool = False,
+        n_jobs: Optional[int] = None,
+        random_state: int = 0,
+        max_samples: Optional[Any] = None,
+    ) -> None: ...
+
 class _RidgeParams(BaseEstimator):
     alpha: float
     fit_intercept: bool
     def __init__(self, alpha: float = 1.0, fit_intercept: bool = True) -> None: ...
+
+class _RidgeClassifierParams(BaseEstimator):
+    alpha: float
+    fit_intercept: bool
+    class_weight: Optional[Any]
+    def __init__(
+        self,
+        alpha: float = 1.0,
+        fit_intercept: bool = True,
+        class_weight: Optional[Any] = None,
+    ) -> None: ...
+
+class _SGDClassifierParams(BaseEstimator):
+    loss: str
+    penalty: Optional[str]
+    alpha: float
+    l1_ratio: float
+    fit_intercept: bool
+    max_iter: int
+    tol: Optional[float]
+    shuffle: bool
+    epsilon: float
+    random_state: int
+    learning_rate: str
+    eta0: float
+    power_t: float
+    early_stopping: bool
+    validation_fraction: float
+    n_iter_no_change: int
+    class_weight: Optional[Any]
+    average: int
+    def __init__(
+        self,
+        loss: str = "hinge",
+        penalty: Optional[str] = "l2",
+        alpha: float = 0.0001,
+        l1_ratio: float = 0.15,
+        fit_intercept: bool = True,
+        max_iter: int = 1000,
+        tol: Optional[float] = 0.001,
+        shuffle: bool = True,
+        epsilon: float = 0.1,
+        random_state: int = 0,
+        learning_rate: str = "optimal",
+        eta0: float = 0.01,
+        power_t: float = 0.5,
+        early_stopping: bool = False,
+        validation_fraction: float = 0.1,
+        n_iter_no_change: int = 5,
+        class_weight: Optional[Any] = None,
+        average: int = 0,
+    ) -> None: ...
+
+class _SGDRegressorParams(BaseEstimator):
+    loss: str
+    penalty: Optional[str]
+    alpha: float
+    l1_ratio: float
+    fit_intercept: bool
+    max_iter: int
+    tol: Optional[float]
+    shuffle: bool
+    epsilon: float
+    random_state: int
+    learning_rate: str
+    eta0: float
+    power_t: float
+    early_stopping: bool
+    validation_fraction: float
+    n_iter_no_change: int
+    average: int
+    def __init__(
+        self,
+        loss: str = "squared_error",
+        penalty: Optional[str] = "l2",
+        alpha: float = 0.0001,
+        l1_ratio: float = 0.15,
+        fit_intercept: bool = True,
+        max_iter: int = 1000,
+        tol: Optional[float] = 0.001,
+        shuffle: bool = True,
+        epsilon: float = 0.1,
+        random_state: int = 0,
+        learning_rate: str = "invscaling",
+        eta0: float = 0.01,
+        power_t: float = 0.25,
+        early_stopping: bool = False,
+        validation_fraction: float = 0.1,
+        n_iter_no_change: int = 5,
+        average: int = 0,
+    ) -> None: ...
 
 class _SimpleImputerParams(BaseEstimator):
     strategy: str
@@ -346,6 +708,25 @@ class _StandardScalerParams(BaseEstimator):
     with_mean: bool
     with_std: bool
     def __init__(self, with_mean: bool = True, with_std: bool = True) -> None: ...
+
+class _TweedieRegressorParams(BaseEstimator):
+    power: float
+    link: str
+    alpha: float
+    fit_intercept: bool
+    solver: str
+    max_iter: int
+    tol: float
+    def __init__(
+        self,
+        power: float = 0.0,
+        link: str = "auto",
+        alpha: float = 1.0,
+        fit_intercept: bool = True,
+        solver: str = "lbfgs",
+        max_iter: int = 100,
+        tol: float = 0.0001,
+    ) -> None: ...
 
 class BernoulliNB(_BernoulliNBParams):
     def fit(self, X: Any, y: Any = ..., sample_weight: Any = ...) -> Any: ...
@@ -381,11 +762,28 @@ class ElasticNet(_ElasticNetParams):
     def fit(self, X: Any, y: Any = ..., sample_weight: Any = ...) -> Any: ...
     def predict(self, X: Any) -> Any: ...
 
+class ExtraTreesClassifier(_ExtraTreesClassifierParams):
+    def fit(self, X: Any, y: Any = ..., sample_weight: Any = ...) -> Any: ...
+    def predict(self, X: Any) -> Any: ...
+    def predict_proba(self, X: Any) -> Any: ...
+
+class ExtraTreesRegressor(_ExtraTreesRegressorParams):
+    def fit(self, X: Any, y: Any = ..., sample_weight: Any = ...) -> Any: ...
+    def predict(self, X: Any) -> Any: ...
+
+class GammaRegressor(_GammaRegressorParams):
+    def fit(self, X: Any, y: Any = ..., sample_weight: Any = ...) -> Any: ...
+    def predict(self, X: Any) -> Any: ...
+
 class GaussianNB(_GaussianNBParams):
     def fit(self, X: Any, y: Any = ..., sample_weight: Any = ...) -> Any: ...
     def partial_fit(self, X: Any, y: Any, classes: Any = ..., sample_weight: Any = ...) -> Any: ...
     def predict(self, X: Any) -> Any: ...
     def predict_proba(self, X: Any) -> Any: ...
+
+class HuberRegressor(_HuberRegressorParams):
+    def fit(self, X: Any, y: Any = ..., sample_weight: Any = ...) -> Any: ...
+    def predict(self, X: Any) -> Any: ...
 
 class KNeighborsClassifier(_KNeighborsClassifierParams):
     def fit(self, X: Any, y: Any = ...) -> Any: ...
@@ -405,13 +803,64 @@ class LinearDiscriminantAnalysis(_LinearDiscriminantAnalysisParams):
     def predict(self, X: Any) -> Any: ...
     def predict_proba(self, X: Any) -> Any: ...
 
+class LinearSVC(_LinearSVCParams):
+    def fit(self, X: Any, y: Any = ..., sample_weight: Any = ...) -> Any: ...
+    def predict(self, X: Any) -> Any: ...
+    def predict_proba(self, X: Any) -> Any: ...
+
+class LinearSVR(_LinearSVRParams):
+    def fit(self, X: Any, y: Any = ..., sample_weight: Any = ...) -> Any: ...
+    def predict(self, X: Any) -> Any: ...
+
 class MultinomialNB(_MultinomialNBParams):
     def fit(self, X: Any, y: Any = ..., sample_weight: Any = ...) -> Any: ...
     def partial_fit(self, X: Any, y: Any, classes: Any = ..., sample_weight: Any = ...) -> Any: ...
     def predict(self, X: Any) -> Any: ...
     def predict_proba(self, X: Any) -> Any: ...
 
+class PoissonRegressor(_PoissonRegressorParams):
+    def fit(self, X: Any, y: Any = ..., sample_weight: Any = ...) -> Any: ...
+    def predict(self, X: Any) -> Any: ...
+
 class QuadraticDiscriminantAnalysis(_QuadraticDiscriminantAnalysisParams):
     def fit(self, X: Any, y: Any = ...) -> Any: ...
     def predict(self, X: Any) -> Any: ...
     def predict_proba(self, X: Any) -> Any: ...
+
+class RadiusNeighborsClassifier(_RadiusNeighborsClassifierParams):
+    def fit(self, X: Any, y: Any = ...) -> Any: ...
+    def predict(self, X: Any) -> Any: ...
+    def predict_proba(self, X: Any) -> Any: ...
+
+class RadiusNeighborsRegressor(_RadiusNeighborsRegressorParams):
+    def fit(self, X: Any, y: Any = ...) -> Any: ...
+    def predict(self, X: Any) -> Any: ...
+
+class RandomForestClassifier(_RandomForestClassifierParams):
+    def fit(self, X: Any, y: Any = ..., sample_weight: Any = ...) -> Any: ...
+    def predict(self, X: Any) -> Any: ...
+    def predict_proba(self, X: Any) -> Any: ...
+
+class RandomForestRegressor(_RandomForestRegressorParams):
+    def fit(self, X: Any, y: Any = ..., sample_weight: Any = ...) -> Any: ...
+    def predict(self, X: Any) -> Any: ...
+
+class RidgeClassifier(_RidgeClassifierParams):
+    def fit(self, X: Any, y: Any = ..., sample_weight: Any = ...) -> Any: ...
+    def predict(self, X: Any) -> Any: ...
+    def predict_proba(self, X: Any) -> Any: ...
+
+class SGDClassifier(_SGDClassifierParams):
+    def fit(self, X: Any, y: Any = ..., sample_weight: Any = ...) -> Any: ...
+    def partial_fit(self, X: Any, y: Any, classes: Any = ..., sample_weight: Any = ...) -> Any: ...
+    def predict(self, X: Any) -> Any: ...
+    def predict_proba(self, X: Any) -> Any: ...
+
+class SGDRegressor(_SGDRegressorParams):
+    def fit(self, X: Any, y: Any = ..., sample_weight: Any = ...) -> Any: ...
+    def partial_fit(self, X: Any, y: Any, sample_weight: Any = ...) -> Any: ...
+    def predict(self, X: Any) -> Any: ...
+
+class TweedieRegressor(_TweedieRegressorParams):
+    def fit(self, X: Any, y: Any = ..., sample_weight: Any = ...) -> Any: ...
+    def predict(self, X: Any) -> Any: ...

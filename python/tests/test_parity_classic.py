@@ -28,7 +28,8 @@ def data(name: str, scaled: bool = False):
     return X, y.to_numpy()
 
 
-# (ironlearn/scikit-learn class, scikit-learn module, data, scaled, parameters, attributes compared, tolerance)
+# (ironlearn/scikit-learn class, scikit-learn module, data, scaled, parameters, attributes compared, tolerance);
+# iterative solvers run to a tight tol, so that both reach the optimum rather than two points within tol of it
 CASES = [
     ("GaussianNB", "naive_bayes", "wine", False, {}, ["theta_", "var_", "class_prior_"], 1e-9),
     ("GaussianNB", "naive_bayes", "iris", False, {"var_smoothing": 1e-3}, ["theta_", "var_"], 1e-9),
@@ -43,6 +44,13 @@ CASES = [
     ("KNeighborsRegressor", "neighbors", "diabetes", True, {"n_neighbors": 5, "metric": "manhattan"}, [], 0),
     ("DecisionTreeClassifier", "tree", "digits", False, {"max_depth": 3, "random_state": 0}, ["feature_importances_"], 1e-12),
     ("DecisionTreeRegressor", "tree", "diabetes", False, {"min_samples_leaf": 5, "random_state": 0}, ["feature_importances_"], 1e-12),
+    ("RidgeClassifier", "linear_model", "wine", True, {"alpha": 2.0}, ["coef_", "intercept_"], 1e-9),
+    ("PoissonRegressor", "linear_model", "diabetes", True, {"alpha": 0.1, "tol": 1e-10, "max_iter": 1000}, ["coef_", "intercept_"], 1e-6),
+    ("GammaRegressor", "linear_model", "diabetes", True, {"alpha": 0.1, "tol": 1e-10, "max_iter": 1000}, ["coef_", "intercept_"], 1e-6),
+    ("TweedieRegressor", "linear_model", "diabetes", True, {"power": 1.5, "alpha": 0.1, "tol": 1e-10, "max_iter": 1000}, ["coef_", "intercept_"], 1e-6),
+    ("SGDClassifier", "linear_model", "breast_cancer", True, {"shuffle": False, "loss": "log_loss", "random_state": 0}, ["coef_", "intercept_"], 1e-8),
+    ("SGDRegressor", "linear_model", "diabetes", True, {"shuffle": False, "penalty": "elasticnet", "random_state": 0}, ["coef_", "intercept_"], 1e-8),
+    ("RadiusNeighborsRegressor", "neighbors", "diabetes", True, {"radius": 3.0, "weights": "distance"}, [], 0),
 ]
 
 

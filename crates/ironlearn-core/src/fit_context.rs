@@ -108,6 +108,10 @@ pub struct FitContext<'a> {
     pub deadline: Option<Instant>,
     /// A fitted model to continue from (the same kind of estimator).
     pub init_model: Option<&'a dyn Model>,
+    /// This fit is one `partial_fit` batch (the first one too): an estimator
+    /// that learns incrementally takes it as scikit-learn's `partial_fit`
+    /// does (one pass over the batch), continuing `init_model` when given.
+    pub partial: bool,
     /// An estimator-specific extra, such as the booster's custom objective.
     pub extension: Option<&'a (dyn Any + Send + Sync)>,
     /// Why fitting stopped early; set by [`FitContext::report`], read after fitting.
@@ -138,7 +142,7 @@ impl<'a> FitContext<'a> {
     }
 
     /// A context for an inner fit (a pipeline's last step): the same callback,
-    /// cancellation, deadline, initial model and extension, and no validation
+    /// cancellation, deadline, initial model, partial flag and extension, and no validation
     /// sets (the caller gives the inner fit its own) or bin reference.
     pub fn reborrow(&mut self) -> FitContext<'_> {
         FitContext {
@@ -150,6 +154,7 @@ impl<'a> FitContext<'a> {
             cancel: self.cancel,
             deadline: self.deadline,
             init_model: self.init_model,
+            partial: self.partial,
             extension: self.extension,
             stopped: None,
             // The reference has the outer data's columns, not the inner fit's.

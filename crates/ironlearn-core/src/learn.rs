@@ -31,6 +31,13 @@ pub trait Learn: Params + Send + Sync + 'static {
         Self::TAGS.task
     }
 
+    /// The tags; by default the declared ones. An estimator whose
+    /// capabilities depend on its parameters (SGDClassifier's probabilities,
+    /// by loss) overrides it.
+    fn tags(&self) -> Tags {
+        Self::TAGS
+    }
+
     /// Fits on `data`; the hyperparameters are already validated and the
     /// input checked against the tags (a sparse matrix only reaches an
     /// estimator tagged `sparse`, weights only one tagged `sample_weight`).
@@ -133,7 +140,7 @@ impl<L: Learn> Estimator for L {
     }
 
     fn tags(&self) -> Tags {
-        L::TAGS
+        Learn::tags(self)
     }
 
     fn fit_with(&self, data: &TrainData<'_>, ctx: &mut FitContext<'_>) -> Result<Box<dyn Model>> {

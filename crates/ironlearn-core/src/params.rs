@@ -135,7 +135,20 @@ fn type_name(v: &Value) -> &'static str {
     }
 }
 
+/// Whether the declared type takes one JSON type (a number, a bool, a
+/// string, a list, or an option of one); a type of several forms (an enum
+/// such as "sqrt" or a fraction) is judged by its own deserializer instead.
+fn one_json_type(rust_type: &str) -> bool {
+    let t = rust_type.replace(' ', "");
+    let inner = t.strip_prefix("Option<").and_then(|s| s.strip_suffix('>')).unwrap_or(&t);
+    matches!(inner, "f64" | "f32" | "usize" | "u64" | "u32" | "u8" | "i64" | "i32" | "bool" | "String")
+        || inner.starts_with("Vec<")
+}
+
 fn check_type(spec: &ParamSpec, value: &Value) -> Result<()> {
+    if !one_json_type(spec.rust_type) {
+        return Ok(());
+    }
     let ok = match (&spec.default, value) {
         (_, Value::Null) => spec.optional() || spec.default.is_null(),
         (Value::Null, _) => true, // optional: the struct's deserializer decides
@@ -158,7 +171,9 @@ fn check_type(spec: &ParamSpec, value: &Value) -> Result<()> {
 pub fn parse_text(spec: &ParamSpec, text: &str) -> Result<Value> {
     let bad = |what: &str| Error::param(spec.name, format!("expected {what}, got '{text}'"));
     let t = text.trim();
-    Ok(match &spec.default {
+    // A type of several forms reads the text as whichever form it is.
+    let default = if one_json_type(spec.rust_type) { &spec.default } else { &Value::Null };
+    Ok(match default {
         Value::Bool(_) => match t.to_ascii_lowercase().as_str() {
             "true" | "1" | "yes" => Value::Bool(true),
             "false" | "0" | "no" => Value::Bool(false),

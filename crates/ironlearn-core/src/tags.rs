@@ -41,6 +41,8 @@ pub struct Tags {
     pub poor_score: bool,
     /// Features must be non-negative, such as counts (scikit-learn's `positive_only`).
     pub positive_only: bool,
+    /// The target must be positive, such as counts or amounts (scikit-learn's `target_tags.positive_only`).
+    pub positive_target: bool,
 }
 
 impl Tags {
@@ -61,6 +63,7 @@ impl Tags {
         validation: false,
         poor_score: false,
         positive_only: false,
+        positive_target: false,
     };
 
     /// Whether `fit` needs a target.

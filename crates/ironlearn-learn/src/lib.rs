@@ -1,5 +1,6 @@
 //! Classic estimators: linear models, naive Bayes, discriminant analysis,
-//! neighbours, decision trees, clustering and preprocessing.
+//! neighbours, support vector machines, decision trees, forests, clustering
+//! and preprocessing.
 //!
 //! One module per family, one file per estimator. Each estimator is a
 //! hyperparameter struct whose `fit` returns a separate fitted type with
@@ -13,10 +14,13 @@
 pub mod cluster;
 pub mod discriminant_analysis;
 pub mod dummy;
+pub mod ensemble;
 pub mod linear;
+mod n_jobs;
 pub mod naive_bayes;
 pub mod neighbors;
 pub mod preprocessing;
+pub mod svm;
 pub mod tree;
 
 #[cfg(test)]
@@ -28,18 +32,28 @@ pub use discriminant_analysis::{
     QuadraticDiscriminantAnalysisModel,
 };
 pub use dummy::{DummyClassifier, DummyClassifierModel, DummyRegressor, DummyRegressorModel};
+pub use ensemble::{
+    ExtraTreesClassifier, ExtraTreesClassifierModel, ExtraTreesRegressor, ExtraTreesRegressorModel,
+    RandomForestClassifier, RandomForestClassifierModel, RandomForestRegressor, RandomForestRegressorModel,
+};
 pub use linear::{
-    ElasticNet, ElasticNetModel, Lasso, LassoModel, LinearRegression, LinearRegressionModel, LogisticRegression,
-    LogisticRegressionModel, Ridge, RidgeModel,
+    ElasticNet, ElasticNetModel, GammaRegressor, GammaRegressorModel, HuberRegressor, HuberRegressorModel, Lasso,
+    LassoModel, LinearRegression, LinearRegressionModel, LogisticRegression, LogisticRegressionModel, PoissonRegressor,
+    PoissonRegressorModel, Ridge, RidgeClassifier, RidgeClassifierModel, RidgeModel, SGDClassifier, SGDClassifierModel,
+    SGDRegressor, SGDRegressorModel, TweedieRegressor, TweedieRegressorModel,
 };
 pub use naive_bayes::{
     BernoulliNB, BernoulliNBModel, ComplementNB, ComplementNBModel, GaussianNB, GaussianNBModel, MultinomialNB,
     MultinomialNBModel,
 };
-pub use neighbors::{KNeighborsClassifier, KNeighborsClassifierModel, KNeighborsRegressor, KNeighborsRegressorModel};
+pub use neighbors::{
+    KNeighborsClassifier, KNeighborsClassifierModel, KNeighborsRegressor, KNeighborsRegressorModel,
+    RadiusNeighborsClassifier, RadiusNeighborsClassifierModel, RadiusNeighborsRegressor, RadiusNeighborsRegressorModel,
+};
 pub use preprocessing::{
     OneHotEncoder, OneHotEncoderModel, SimpleImputer, SimpleImputerModel, StandardScaler, StandardScalerModel,
 };
+pub use svm::{LinearSVC, LinearSVCModel, LinearSVR, LinearSVRModel};
 pub use tree::{
     DecisionTreeClassifier, DecisionTreeClassifierModel, DecisionTreeRegressor, DecisionTreeRegressorModel,
 };

@@ -185,7 +185,7 @@ pub(crate) fn view<'a>(x: Features<'a>, e: &'a Extras) -> TrainData<'a> {
 /// (`callback(iteration, evals) -> stop`), an initial model and, for
 /// estimators that take one, a custom objective `fobj(preds) -> (grad, hess)`.
 #[pyfunction]
-#[pyo3(signature = (kind, params_json, x, y=None, classes=None, sample_weight=None, group=None, init_score=None, valid=Vec::new(), callback=None, init_model=None, fobj=None, num_outputs=1, position=None, bin_reference=None))]
+#[pyo3(signature = (kind, params_json, x, y=None, classes=None, sample_weight=None, group=None, init_score=None, valid=Vec::new(), callback=None, init_model=None, fobj=None, num_outputs=1, position=None, bin_reference=None, partial=false))]
 #[allow(clippy::too_many_arguments)]
 pub fn fit(
     py: Python<'_>,
@@ -204,6 +204,7 @@ pub fn fit(
     num_outputs: usize,
     position: Option<PyReadonlyArray1<'_, i32>>,
     bin_reference: Option<XInput<'_>>,
+    partial: bool,
 ) -> PyResult<NativeModel> {
     let params: serde_json::Map<String, serde_json::Value> = serde_json::from_str(params_json)
         .map_err(|e| PyValueError::new_err(format!("parameters are not JSON: {e}")))?;
@@ -251,6 +252,7 @@ pub fn fit(
             valid: valid_x.iter().zip(&extras).map(|((n, f), e)| (n.clone(), view(f.reborrow(), e))).collect(),
             callback: Some(&mut cb),
             init_model: base,
+            partial,
             extension: extension.as_ref().map(|e| e as &(dyn std::any::Any + Send + Sync)),
             bin_reference: reference.as_ref().map(|r| r.reborrow()),
             ..Default::default()
@@ -311,6 +313,16 @@ pub fn load_file(py: Python<'_>, path: std::path::PathBuf) -> PyResult<(NativeMo
 pub fn estimators() -> String {
     let all: Vec<serde_json::Value> = ironlearn_pipeline::registry().iter().map(|e| e.describe()).collect();
     serde_json::Value::Array(all).to_string()
+}
+
+/// The tags of estimator `kind` with these parameters (some depend on them:
+/// SGDClassifier gives probabilities only for some losses), as JSON.
+#[pyfunction]
+pub fn estimator_tags(kind: &str, params_json: &str) -> PyResult<String> {
+    let params: serde_json::Map<String, serde_json::Value> = serde_json::from_str(params_json)
+        .map_err(|e| PyValueError::new_err(format!("parameters are not JSON: {e}")))?;
+    let estimator = ironlearn_pipeline::build(kind, &params).py()?;
+    serde_json::to_string(&estimator.tags()).map_err(|e| PyValueError::new_err(e.to_string()))
 }
 
 fn json_to_py<'py>(py: Python<'py>, v: &serde_json::Value) -> PyResult<Bound<'py, PyAny>> {

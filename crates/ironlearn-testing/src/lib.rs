@@ -141,10 +141,15 @@ fn check_task(entry: &Entry, est: &dyn Estimator, task: Task) -> Vec<Failure> {
     let name = format!("{} as {task}", entry.name);
     let mut fail =
         |check: &'static str, message: String| failures.push(Failure { estimator: name.clone(), check, message });
-    let (mut x, y) = dataset(task, 120, 5, 7);
+    let (mut x, mut y) = dataset(task, 120, 5, 7);
     if entry.tags.positive_only {
         // Counts and the like: the same data, made positive without losing its order.
         x.mapv_inplace(f64::exp);
+    }
+    if let (true, Target::Values(v)) = (entry.tags.positive_target, &mut y) {
+        // Shifted to start at 1 (scikit-learn's checks take |y| + 1): the same signal, all positive.
+        let low = v.iter().copied().fold(f64::INFINITY, f64::min);
+        v.iter_mut().for_each(|t| *t += 1.0 - low);
     }
     let y_opt = task.supervised().then_some(&y);
     let group = (task == Task::Ranking).then(|| groups(120));
@@ -179,10 +184,14 @@ fn check_task(entry: &Entry, est: &dyn Estimator, task: Task) -> Vec<Failure> {
         },
     }
     if task == Task::Classification {
-        match model.predict_proba_data(Features::Dense(x.view())) {
-            Ok(p) if p.dim() == (120, 3) && p.rows().into_iter().all(|r| (r.sum() - 1.0).abs() < 1e-9) => {}
-            Ok(p) => fail("shapes", format!("predict_proba has shape {:?} or rows not summing to 1", p.dim())),
-            Err(e) => fail("shapes", format!("predict_proba failed: {e}")),
+        // Probabilities where the tags (for these parameters) promise them, and a plain "unsupported" where not.
+        match (est.tags().predict_proba, model.predict_proba_data(Features::Dense(x.view()))) {
+            (true, Ok(p)) if p.dim() == (120, 3) && p.rows().into_iter().all(|r| (r.sum() - 1.0).abs() < 1e-9) => {}
+            (true, Ok(p)) => fail("shapes", format!("predict_proba has shape {:?} or rows not summing to 1", p.dim())),
+            (true, Err(e)) => fail("shapes", format!("predict_proba failed: {e}")),
+            (false, Err(Error::Unsupported(_))) => {}
+            (false, Ok(_)) => fail("tags", "predict_proba works, but the tags say it does not".into()),
+            (false, Err(e)) => fail("tags", format!("predict_proba without the tag must say it is unsupported: {e}")),
         }
     }
 

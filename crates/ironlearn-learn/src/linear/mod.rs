@@ -3,16 +3,32 @@
 mod center;
 pub(crate) mod coordinate_descent;
 mod elastic_net;
+mod gamma_regressor;
+mod glm;
+mod huber_regressor;
 mod lasso;
 mod linear_regression;
 mod logistic_regression;
+mod poisson_regressor;
 mod ridge;
+mod ridge_classifier;
+pub(crate) mod sgd;
+mod sgd_classifier;
+mod sgd_regressor;
+mod tweedie_regressor;
 
 pub use elastic_net::{ElasticNet, ElasticNetModel};
+pub use gamma_regressor::{GammaRegressor, GammaRegressorModel};
+pub use huber_regressor::{HuberRegressor, HuberRegressorModel};
 pub use lasso::{Lasso, LassoModel};
 pub use linear_regression::{LinearRegression, LinearRegressionModel};
 pub use logistic_regression::{LogisticRegression, LogisticRegressionModel};
+pub use poisson_regressor::{PoissonRegressor, PoissonRegressorModel};
 pub use ridge::{Ridge, RidgeModel};
+pub use ridge_classifier::{ClassWeight, RidgeClassifier, RidgeClassifierModel};
+pub use sgd_classifier::{SGDClassifier, SGDClassifierModel};
+pub use sgd_regressor::{SGDRegressor, SGDRegressorModel};
+pub use tweedie_regressor::{TweedieRegressor, TweedieRegressorModel};
 
 use ndarray::{Array1, ArrayView2};
 use serde::{Deserialize, Serialize};

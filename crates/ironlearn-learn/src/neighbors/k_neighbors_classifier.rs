@@ -13,16 +13,17 @@ use ironlearn_core::{
 use ndarray::{Array2, ArrayView2};
 use serde::{Deserialize, Serialize};
 
-use super::search::{weights, Metric, Query};
+use super::kd_tree::KdTree;
+use super::search::{fit_method, weights, Metric, Query};
 
 hyperparams! {
     /// k-nearest-neighbours classification: the (weighted) vote of the
     /// `n_neighbors` nearest training rows, as scikit-learn's `KNeighborsClassifier`.
     ///
-    /// The search is always brute force: `algorithm` "kd_tree" and
-    /// "ball_tree" are accepted for compatibility and give the same
-    /// (exact) neighbours as "brute". Ties in distance go to the lower
-    /// training row.
+    /// The search is a kd-tree or brute force, chosen as scikit-learn
+    /// chooses (`algorithm`); both give the same exact neighbours, ties in
+    /// distance going to the lower training row. "ball_tree" is searched by
+    /// brute force.
     ///
     /// ```
     /// use ironlearn_core::{Fit, Labels, Predict, PredictProba};
@@ -49,10 +50,12 @@ hyperparams! {
         /// "uniform" (every neighbour votes 1) or "distance" (votes weighted by inverse distance; a
         /// neighbour at distance zero takes the whole vote, shared with any other at zero).
         weights: String = "uniform".into(), domain(Domain::choice(&["uniform", "distance"]));
-        /// The search: every choice runs the same exact brute-force search ("kd_tree" and "ball_tree"
-        /// are accepted for scikit-learn compatibility and give identical results).
+        /// The search: "kd_tree" (built at fit and saved in the model file), "brute", or "auto" (a kd-tree
+        /// for at most 15 columns, `n_neighbors` below half the training rows and a metric other than
+        /// cosine, as scikit-learn). "ball_tree" is accepted and searched by brute force. Every choice
+        /// gives the same exact neighbours.
         algorithm: String = "auto".into(), domain(Domain::choice(&["auto", "ball_tree", "kd_tree", "brute"]));
-        /// Accepted for scikit-learn compatibility; unused by the brute-force search.
+        /// The kd-tree's leaf size (rows per leaf, between `leaf_size` and `2 * leaf_size`): speed only.
         leaf_size: usize = 30, domain(Domain::int_min(1));
         /// The power of the Minkowski metric (2 is euclidean, 1 manhattan).
         p: f64 = 2.0, domain(Domain::float_min(1.0));
@@ -74,6 +77,12 @@ pub struct KNeighborsClassifierModel {
     n_samples_fit: usize,
     #[serde(rename = "_fit_X")]
     fit_x: Array2<f64>,
+    /// The search: "kd_tree", "ball_tree" (searched by brute force) or "brute".
+    #[serde(rename = "_fit_method", default = "super::search::brute")]
+    fit_method: String,
+    /// The kd-tree over `fit_x` when `fit_method` is "kd_tree", built at fit.
+    #[serde(rename = "_tree", default)]
+    tree: Option<KdTree>,
     /// The class code of each training row.
     #[serde(rename = "_y")]
     y: Vec<u32>,
@@ -86,6 +95,7 @@ impl KNeighborsClassifierModel {
             fit_x: self.fit_x.view(),
             metric: Metric::new(&self.params.metric, self.params.p),
             n_jobs: self.params.n_jobs,
+            tree: self.tree.as_ref(),
         }
     }
 
@@ -98,6 +108,11 @@ impl KNeighborsClassifierModel {
         n_neighbors: Option<usize>,
     ) -> Result<(Array2<f64>, Array2<usize>)> {
         self.query().kneighbors(x, n_neighbors.unwrap_or(self.params.n_neighbors))
+    }
+
+    /// The search the model uses: "kd_tree", "ball_tree" (searched by brute force) or "brute".
+    pub fn fit_method(&self) -> &str {
+        &self.fit_method
     }
 
     /// The training rows the model searches.
@@ -117,7 +132,10 @@ impl Fit<Labels> for KNeighborsClassifier {
             "KNeighborsClassifier does not use sample weights; fit it without sample_weight"
         );
         check_fit_input(x, y.len())?;
+        let method = fit_method(&self.algorithm, &self.metric, x.ncols(), x.nrows(), Some(self.n_neighbors))?;
         Ok(KNeighborsClassifierModel {
+            fit_method: method.into(),
+            tree: (method == "kd_tree").then(|| KdTree::build(x, self.leaf_size)),
             params: self.clone(),
             classes: y.classes().to_vec(),
             effective_metric: Metric::new(&self.metric, self.p).name().into(),
@@ -430,5 +448,31 @@ mod tests {
         assert_eq!(back.predict_proba(test.view()).unwrap(), model.predict_proba(test.view()).unwrap());
         let names: Vec<String> = Fitted::attributes(&model).into_iter().map(|(n, _)| n).collect();
         assert!(names.iter().any(|n| n.starts_with("effective_metric")), "{names:?}");
+    }
+
+    #[test]
+    fn the_search_is_chosen_as_scikit_learn_chooses_and_changes_nothing() {
+        // scikit-learn 1.9.1, KNeighborsClassifier(**kw).fit(train, y)._fit_method on 100 rows × 4:
+        //   n_neighbors=7: "kd_tree"; metric="cosine": "brute"; n_neighbors=50: "brute"; n_neighbors=49, p=3:
+        //   "kd_tree"; algorithm="ball_tree": "ball_tree" (searched here by brute force)
+        let (x, y, test) = jittered_iris();
+        let y = Labels::from_strings(&y);
+        let cases = [(7, "minkowski", 2.0, "auto", "kd_tree"), (7, "cosine", 2.0, "auto", "brute")];
+        let more = [(50, "minkowski", 2.0, "auto", "brute"), (49, "minkowski", 3.0, "auto", "kd_tree")];
+        for (k, metric, p, algorithm, method) in
+            cases.into_iter().chain(more).chain([(7, "l1", 2.0, "ball_tree", "ball_tree")])
+        {
+            let params = KNeighborsClassifier {
+                n_neighbors: k,
+                metric: metric.into(),
+                p,
+                algorithm: algorithm.into(),
+                ..Default::default()
+            };
+            let model = params.fit(x.view(), &y).unwrap();
+            assert_eq!(model.fit_method(), method, "{k} {metric} {p} {algorithm}");
+            let brute = KNeighborsClassifier { algorithm: "brute".into(), ..params }.fit(x.view(), &y).unwrap();
+            assert_eq!(model.kneighbors(test.view(), None).unwrap(), brute.kneighbors(test.view(), None).unwrap());
+        }
     }
 }

@@ -13,16 +13,17 @@ use ironlearn_core::{
 use ndarray::{Array1, Array2, ArrayView2};
 use serde::{Deserialize, Serialize};
 
-use super::search::{weights, Metric, Query};
+use super::kd_tree::KdTree;
+use super::search::{fit_method, weights, Metric, Query};
 
 hyperparams! {
     /// k-nearest-neighbours regression: the (weighted) mean target of the
     /// `n_neighbors` nearest training rows, as scikit-learn's `KNeighborsRegressor`.
     ///
-    /// The search is always brute force: `algorithm` "kd_tree" and
-    /// "ball_tree" are accepted for compatibility and give the same
-    /// (exact) neighbours as "brute". Ties in distance go to the lower
-    /// training row.
+    /// The search is a kd-tree or brute force, chosen as scikit-learn
+    /// chooses (`algorithm`); both give the same exact neighbours, ties in
+    /// distance going to the lower training row. "ball_tree" is searched by
+    /// brute force.
     ///
     /// ```
     /// use ironlearn_core::{Fit, Predict};
@@ -45,10 +46,12 @@ hyperparams! {
         /// "uniform" (a plain mean) or "distance" (weighted by inverse distance; a neighbour at distance
         /// zero takes the whole weight, shared with any other at zero).
         weights: String = "uniform".into(), domain(Domain::choice(&["uniform", "distance"]));
-        /// The search: every choice runs the same exact brute-force search ("kd_tree" and "ball_tree"
-        /// are accepted for scikit-learn compatibility and give identical results).
+        /// The search: "kd_tree" (built at fit and saved in the model file), "brute", or "auto" (a kd-tree
+        /// for at most 15 columns, `n_neighbors` below half the training rows and a metric other than
+        /// cosine, as scikit-learn). "ball_tree" is accepted and searched by brute force. Every choice
+        /// gives the same exact neighbours.
         algorithm: String = "auto".into(), domain(Domain::choice(&["auto", "ball_tree", "kd_tree", "brute"]));
-        /// Accepted for scikit-learn compatibility; unused by the brute-force search.
+        /// The kd-tree's leaf size (rows per leaf, between `leaf_size` and `2 * leaf_size`): speed only.
         leaf_size: usize = 30, domain(Domain::int_min(1));
         /// The power of the Minkowski metric (2 is euclidean, 1 manhattan).
         p: f64 = 2.0, domain(Domain::float_min(1.0));
@@ -69,6 +72,12 @@ pub struct KNeighborsRegressorModel {
     n_samples_fit: usize,
     #[serde(rename = "_fit_X")]
     fit_x: Array2<f64>,
+    /// The search: "kd_tree", "ball_tree" (searched by brute force) or "brute".
+    #[serde(rename = "_fit_method", default = "super::search::brute")]
+    fit_method: String,
+    /// The kd-tree over `fit_x` when `fit_method` is "kd_tree", built at fit.
+    #[serde(rename = "_tree", default)]
+    tree: Option<KdTree>,
     #[serde(rename = "_y")]
     y: Vec<f64>,
 }
@@ -80,6 +89,7 @@ impl KNeighborsRegressorModel {
             fit_x: self.fit_x.view(),
             metric: Metric::new(&self.params.metric, self.params.p),
             n_jobs: self.params.n_jobs,
+            tree: self.tree.as_ref(),
         }
     }
 
@@ -92,6 +102,11 @@ impl KNeighborsRegressorModel {
         n_neighbors: Option<usize>,
     ) -> Result<(Array2<f64>, Array2<usize>)> {
         self.query().kneighbors(x, n_neighbors.unwrap_or(self.params.n_neighbors))
+    }
+
+    /// The search the model uses: "kd_tree", "ball_tree" (searched by brute force) or "brute".
+    pub fn fit_method(&self) -> &str {
+        &self.fit_method
     }
 
     /// The training rows the model searches.
@@ -112,7 +127,10 @@ impl Fit<[f64]> for KNeighborsRegressor {
         );
         check_fit_input(x, y.len())?;
         check_target(y)?;
+        let method = fit_method(&self.algorithm, &self.metric, x.ncols(), x.nrows(), Some(self.n_neighbors))?;
         Ok(KNeighborsRegressorModel {
+            fit_method: method.into(),
+            tree: (method == "kd_tree").then(|| KdTree::build(x, self.leaf_size)),
             params: self.clone(),
             effective_metric: Metric::new(&self.metric, self.p).name().into(),
             n_samples_fit: x.nrows(),

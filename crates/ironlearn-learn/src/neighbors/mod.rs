@@ -2,10 +2,15 @@
 
 mod k_neighbors_classifier;
 mod k_neighbors_regressor;
+mod kd_tree;
+mod radius_neighbors_classifier;
+mod radius_neighbors_regressor;
 mod search;
 
 pub use k_neighbors_classifier::{KNeighborsClassifier, KNeighborsClassifierModel};
 pub use k_neighbors_regressor::{KNeighborsRegressor, KNeighborsRegressorModel};
+pub use radius_neighbors_classifier::{RadiusNeighborsClassifier, RadiusNeighborsClassifierModel};
+pub use radius_neighbors_regressor::{RadiusNeighborsRegressor, RadiusNeighborsRegressorModel};
 
 /// A CSV of the repository's `data/` folder: the numeric columns but the
 /// last, and the last column as text.
@@ -21,4 +26,24 @@ pub(crate) fn jittered_iris() -> (ndarray::Array2<f64>, Vec<String>, ndarray::Ar
     let train = x.select(ndarray::Axis(0), &pick(false));
     let labels = pick(false).into_iter().map(|i| y[i].clone()).collect();
     (train, labels, x.select(ndarray::Axis(0), &pick(true)))
+}
+
+/// `train` and `test` standardised by the mean and (population) standard
+/// deviation of each column of `train`, summed in row order. In Python:
+/// plain loops `m += v` then `s += (v - m) * (v - m)`, `(x - m) / sqrt(s / n)`,
+/// which give the same bits.
+#[cfg(test)]
+pub(crate) fn standardized(
+    train: &ndarray::Array2<f64>,
+    test: &ndarray::Array2<f64>,
+) -> (ndarray::Array2<f64>, ndarray::Array2<f64>) {
+    let (mut train_out, mut test_out) = (train.clone(), test.clone());
+    let n = train.nrows() as f64;
+    for j in 0..train.ncols() {
+        let mean = train.column(j).iter().fold(0.0, |s, v| s + v) / n;
+        let sd = (train.column(j).iter().fold(0.0, |s, v| s + (v - mean) * (v - mean)) / n).sqrt();
+        train_out.column_mut(j).mapv_inplace(|v| (v - mean) / sd);
+        test_out.column_mut(j).mapv_inplace(|v| (v - mean) / sd);
+    }
+    (train_out, test_out)
 }

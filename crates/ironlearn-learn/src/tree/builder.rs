@@ -186,6 +186,9 @@ pub struct TreeSettings {
     pub max_leaf_nodes: Option<usize>,
     pub min_impurity_decrease: f64,
     pub seed: u64,
+    /// scikit-learn's "random" splitter (extremely randomised trees): one
+    /// uniform threshold per drawn feature instead of the best one.
+    pub random_splits: bool,
 }
 
 /// scikit-learn's `max_features`: `None` (all), an integer, a fraction, "sqrt" or "log2".
@@ -269,6 +272,7 @@ pub(crate) fn resolve_settings(
         max_leaf_nodes,
         min_impurity_decrease,
         seed: random_state,
+        random_splits: false,
     })
 }
 
@@ -365,6 +369,20 @@ impl Splitter<'_> {
             visited += 1;
             let f = self.features[f_i];
             let col = self.x.col(f);
+            if s.random_splits {
+                match self.random_threshold(crit, f, start, end) {
+                    None => constants.push(f),
+                    Some(candidate) => {
+                        found_variable = true;
+                        if let Some((proxy, t, pos)) = candidate {
+                            if best.is_none_or(|b| proxy > b.0) {
+                                best = Some((proxy, f, t, pos));
+                            }
+                        }
+                    }
+                }
+                continue;
+            }
             let node = &mut self.sorted[start..end];
             for (slot, &row) in node.iter_mut().zip(&self.samples[start..end]) {
                 *slot = (col[row], row);
@@ -426,6 +444,54 @@ impl Splitter<'_> {
         let (il, ir) = crit.children_impurity(&self.samples[start..pos], &self.samples[pos..end]);
         let improvement = impurity_improvement(crit, self.weighted_n_samples, impurity, il, ir);
         Some(Split { feature, threshold, pos, improvement, impurity_left: il, impurity_right: ir })
+    }
+}
+
+impl Splitter<'_> {
+    /// scikit-learn's `RandomSplitter` for feature `f` of `samples[start..end]`:
+    /// None if the feature is constant there, else one threshold drawn
+    /// uniformly between its smallest and largest value, with its proxy gain
+    /// and split position, if both children keep enough rows and weight.
+    #[allow(clippy::type_complexity)]
+    fn random_threshold<C: Criterion>(
+        &mut self,
+        crit: &mut C,
+        f: usize,
+        start: usize,
+        end: usize,
+    ) -> Option<Option<(f64, f64, usize)>> {
+        let s = self.s;
+        let col = self.x.col(f);
+        let rows = &self.samples[start..end];
+        let (mut lo, mut hi) = (f32::INFINITY, f32::NEG_INFINITY);
+        for &row in rows {
+            lo = lo.min(col[row]);
+            hi = hi.max(col[row]);
+        }
+        let (lo, hi) = (f64::from(lo), f64::from(hi));
+        if hi <= lo + FEATURE_THRESHOLD {
+            return None;
+        }
+        let mut t = (hi - lo) * self.rng.uniform() + lo;
+        if t == hi {
+            t = lo;
+        }
+        crit.reset();
+        let mut n_left = 0;
+        for &row in rows {
+            if f64::from(col[row]) <= t {
+                crit.move_left(row);
+                n_left += 1;
+            }
+        }
+        let n = rows.len();
+        if n_left < s.min_samples_leaf || n - n_left < s.min_samples_leaf {
+            return Some(None);
+        }
+        if crit.weighted_n_left() < s.min_weight_leaf || crit.weighted_n_right() < s.min_weight_leaf {
+            return Some(None);
+        }
+        Some(Some((crit.proxy_improvement(), t, start + n_left)))
     }
 }
 

@@ -1,0 +1,539 @@
+//! What the four forests share: growing the trees in parallel, the
+//! bootstrap, class weights, out-of-bag estimates and the flat storage of
+//! every tree.
+//!
+//! scikit-learn's `BaseForest` is the reference (`sklearn/ensemble/_forest.py`,
+//! version 1.9): a bootstrap is a tree's sample weights (the number of times
+//! each row was drawn), rows are drawn in proportion to their sample weight,
+//! and the trees are the decision trees of [`crate::tree`]. Each tree draws
+//! from its own stream, forked from `random_state` by its index, so the forest
+//! does not depend on how many threads grow it.
+
+use std::collections::BTreeMap;
+
+use ironlearn_core::validate::{check_not_empty, check_sample_weight, check_target};
+use ironlearn_core::{bail, ensure, Error, Result, Rng};
+use ndarray::{Array2, ArrayView2, Axis};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::n_jobs::in_pool;
+use crate::tree::builder::{build, resolve_settings, Columns, MaxFeatures, Tree, TREE_LEAF};
+use crate::tree::criterion::{ClassCriterion, RegCriterion};
+
+/// scikit-learn's `max_samples`: rows drawn per bootstrap, a count or a
+/// fraction of the rows (of the total sample weight, when weighted).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum MaxSamples {
+    /// This many rows.
+    Count(usize),
+    /// This fraction of the rows (or of the total sample weight).
+    Fraction(f64),
+}
+
+/// scikit-learn's `class_weight`: "balanced", "balanced_subsample", or a weight per class label.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum ClassWeight {
+    /// "balanced" or "balanced_subsample".
+    Preset(String),
+    /// The weight of each class, by label; classes left out weigh 1.
+    Map(BTreeMap<String, f64>),
+}
+
+/// The parameters every forest shares, as one view.
+pub(crate) struct ForestConfig<'a> {
+    pub estimator: &'static str,
+    pub n_estimators: usize,
+    pub max_depth: Option<usize>,
+    pub min_samples_split: usize,
+    pub min_samples_leaf: usize,
+    pub min_weight_fraction_leaf: f64,
+    pub max_features: &'a Option<MaxFeatures>,
+    pub max_leaf_nodes: Option<usize>,
+    pub min_impurity_decrease: f64,
+    pub bootstrap: bool,
+    pub oob_score: bool,
+    pub n_jobs: Option<i64>,
+    pub random_state: u64,
+    pub max_samples: &'a Option<MaxSamples>,
+    /// Extremely randomised trees (scikit-learn's "random" splitter).
+    pub random_splits: bool,
+}
+
+/// The target of a forest.
+pub(crate) enum Target<'a> {
+    Classes { codes: &'a [u32], classes: &'a [String], entropy: bool, class_weight: &'a Option<ClassWeight> },
+    Values { y: &'a [f64], poisson: bool },
+}
+
+impl Target<'_> {
+    fn n_values(&self) -> usize {
+        match self {
+            Target::Classes { classes, .. } => classes.len(),
+            Target::Values { .. } => 1,
+        }
+    }
+}
+
+/// Every tree of a forest in flat node arrays (the trees one after the
+/// other), so that the model file holds a few long arrays, not one set per tree.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ForestTrees {
+    /// Tree `i` owns nodes `node_offset[i]..node_offset[i + 1]`.
+    pub node_offset: Vec<usize>,
+    /// Children as node indices within their tree, -1 for a leaf.
+    pub children_left: Vec<i64>,
+    pub children_right: Vec<i64>,
+    /// The feature each node splits on, -2 for a leaf.
+    pub feature: Vec<i64>,
+    /// Rows with `x[feature] <= threshold` go left (compared as `f32`, as the trees do).
+    pub threshold: Vec<f64>,
+    /// `n_values` values per node: class fractions or the mean target.
+    pub value: Vec<f64>,
+    pub n_values: usize,
+    pub impurity: Vec<f64>,
+    pub n_node_samples: Vec<usize>,
+    pub weighted_n_node_samples: Vec<f64>,
+    /// The depth of each tree.
+    pub max_depth: Vec<usize>,
+    pub n_features: usize,
+}
+
+impl ForestTrees {
+    fn from_trees(trees: &[Tree], n_values: usize, n_features: usize) -> Self {
+        let mut f = ForestTrees {
+            node_offset: vec![0],
+            children_left: Vec::new(),
+            children_right: Vec::new(),
+            feature: Vec::new(),
+            threshold: Vec::new(),
+            value: Vec::new(),
+            n_values,
+            impurity: Vec::new(),
+            n_node_samples: Vec::new(),
+            weighted_n_node_samples: Vec::new(),
+            max_depth: Vec::new(),
+            n_features,
+        };
+        for t in trees {
+            f.children_left.extend_from_slice(&t.children_left);
+            f.children_right.extend_from_slice(&t.children_right);
+            f.feature.extend_from_slice(&t.feature);
+            f.threshold.extend_from_slice(&t.threshold);
+            f.value.extend_from_slice(&t.value);
+            f.impurity.extend_from_slice(&t.impurity);
+            f.n_node_samples.extend_from_slice(&t.n_node_samples);
+            f.weighted_n_node_samples.extend_from_slice(&t.weighted_n_node_samples);
+            f.max_depth.push(t.max_depth);
+            f.node_offset.push(f.feature.len());
+        }
+        f
+    }
+
+    /// The number of trees.
+    pub fn n_trees(&self) -> usize {
+        self.node_offset.len() - 1
+    }
+
+    /// Tree `i` (scikit-learn's `estimators_[i].tree_`).
+    pub fn tree(&self, i: usize) -> Tree {
+        let r = self.node_offset[i]..self.node_offset[i + 1];
+        Tree {
+            children_left: self.children_left[r.clone()].to_vec(),
+            children_right: self.children_right[r.clone()].to_vec(),
+            feature: self.feature[r.clone()].to_vec(),
+            threshold: self.threshold[r.clone()].to_vec(),
+            value: self.value[r.start * self.n_values..r.end * self.n_values].to_vec(),
+            n_values: self.n_values,
+            impurity: self.impurity[r.clone()].to_vec(),
+            n_node_samples: self.n_node_samples[r.clone()].to_vec(),
+            weighted_n_node_samples: self.weighted_n_node_samples[r].to_vec(),
+            max_depth: self.max_depth[i],
+            n_features: self.n_features,
+        }
+    }
+
+    /// The leaf (node index within its tree) of `row` in tree `i`.
+    fn leaf(&self, i: usize, row: ndarray::ArrayView1<'_, f64>) -> usize {
+        let base = self.node_offset[i];
+        let mut node = 0;
+        while self.children_left[base + node] != TREE_LEAF {
+            let v = f64::from(row[self.feature[base + node] as usize] as f32);
+            node = if v <= self.threshold[base + node] {
+                self.children_left[base + node] as usize
+            } else {
+                self.children_right[base + node] as usize
+            };
+        }
+        node
+    }
+
+    /// The leaf of each row in each tree (scikit-learn's `apply`), `rows × trees`.
+    pub fn apply(&self, x: ArrayView2<'_, f64>, n_jobs: Option<i64>) -> Result<Array2<usize>> {
+        let n_trees = self.n_trees();
+        let mut out = Array2::zeros((x.nrows(), n_trees));
+        in_pool(n_jobs, || {
+            out.axis_chunks_iter_mut(Axis(0), ROW_BLOCK).into_par_iter().enumerate().for_each(|(b, mut block)| {
+                for (r, mut o) in block.rows_mut().into_iter().enumerate() {
+                    let row = x.row(b * ROW_BLOCK + r);
+                    for (i, slot) in o.iter_mut().enumerate() {
+                        *slot = self.leaf(i, row);
+                    }
+                }
+            })
+        })?;
+        Ok(out)
+    }
+
+    /// The mean over the trees of the leaf values of each row, `rows × n_values`;
+    /// each row sums the trees in order, so the result does not depend on the threads.
+    pub fn mean_value(&self, x: ArrayView2<'_, f64>, n_jobs: Option<i64>) -> Result<Array2<f64>> {
+        let (nv, n_trees) = (self.n_values, self.n_trees());
+        let mut out = Array2::zeros((x.nrows(), nv));
+        in_pool(n_jobs, || {
+            out.axis_chunks_iter_mut(Axis(0), ROW_BLOCK).into_par_iter().enumerate().for_each(|(b, mut block)| {
+                for (r, mut o) in block.rows_mut().into_iter().enumerate() {
+                    let row = x.row(b * ROW_BLOCK + r);
+                    for i in 0..n_trees {
+                        let at = (self.node_offset[i] + self.leaf(i, row)) * nv;
+                        o.iter_mut().zip(&self.value[at..at + nv]).for_each(|(o, v)| *o += v);
+                    }
+                    o.mapv_inplace(|v| v / n_trees as f64);
+                }
+            })
+        })?;
+        Ok(out)
+    }
+
+    /// The mean of the trees' normalised importances (trees of one node left
+    /// out), normalised again; zeros if every tree is a single leaf.
+    pub fn feature_importances(&self) -> Vec<f64> {
+        let mut sum = vec![0.0; self.n_features];
+        let mut n = 0;
+        for i in 0..self.n_trees() {
+            if self.node_offset[i + 1] - self.node_offset[i] > 1 {
+                self.tree(i).feature_importances().iter().zip(&mut sum).for_each(|(v, s)| *s += v);
+                n += 1;
+            }
+        }
+        if n == 0 {
+            return sum;
+        }
+        sum.iter_mut().for_each(|v| *v /= n as f64);
+        let total: f64 = sum.iter().sum();
+        if total > 0.0 {
+            sum.iter_mut().for_each(|v| *v /= total);
+        }
+        sum
+    }
+}
+
+/// Rows per parallel block at prediction.
+const ROW_BLOCK: usize = 256;
+
+/// A fitted forest, before the estimator wraps it.
+pub(crate) struct GrownForest {
+    pub trees: ForestTrees,
+    pub feature_importances: Vec<f64>,
+    /// The out-of-bag score and predictions (`rows × n_values`), when asked for.
+    pub oob: Option<(f64, Array2<f64>)>,
+}
+
+/// The parameter checks that need no data.
+fn check_config(cfg: &ForestConfig<'_>) -> Result<()> {
+    ensure!(
+        cfg.n_estimators >= 1,
+        InvalidValue,
+        "The 'n_estimators' parameter of {} must be an int in the range [1, inf). Got {} instead.",
+        cfg.estimator,
+        cfg.n_estimators
+    );
+    if let Some(m) = cfg.max_samples {
+        let ok = match m {
+            MaxSamples::Count(c) => *c >= 1,
+            MaxSamples::Fraction(f) => *f > 0.0 && f.is_finite(),
+        };
+        if !ok {
+            let got = match m {
+                MaxSamples::Count(c) => c.to_string(),
+                MaxSamples::Fraction(f) => f.to_string(),
+            };
+            return Err(Error::param(
+                "max_samples",
+                format!(
+                    "The 'max_samples' parameter of {} must be None, a float in the range (0.0, inf) or an int in \
+                     the range [1, inf). Got {got} instead.",
+                    cfg.estimator
+                ),
+            ));
+        }
+        if !cfg.bootstrap {
+            return Err(Error::param(
+                "max_samples",
+                "`max_sample` cannot be set if `bootstrap=False`. Either switch to `bootstrap=True` or set \
+                 `max_sample=None`."
+                    .to_string(),
+            ));
+        }
+    }
+    if cfg.oob_score && !cfg.bootstrap {
+        bail!(InvalidValue, "Out of bag estimation only available if bootstrap=True");
+    }
+    if cfg.n_jobs == Some(0) {
+        return Err(Error::param("n_jobs", "must be None, a negative number or a positive number of threads, got 0"));
+    }
+    Ok(())
+}
+
+/// The weight of each row from `class_weight` over the whole target
+/// (scikit-learn's `compute_sample_weight`); "balanced" weighs each class by
+/// `total / (n_classes * class total)`, counting the sample weights.
+fn class_weights(
+    cw: &ClassWeight,
+    codes: &[u32],
+    classes: &[String],
+    sw: Option<&[f64]>,
+    bootstrap: bool,
+) -> Result<Option<Vec<f64>>> {
+    let per_class = match cw {
+        ClassWeight::Preset(p) if p == "balanced_subsample" && bootstrap => return Ok(None),
+        ClassWeight::Preset(p) if p == "balanced" || p == "balanced_subsample" => {
+            let mut totals = vec![0.0; classes.len()];
+            codes.iter().enumerate().for_each(|(i, &c)| totals[c as usize] += sw.map_or(1.0, |w| w[i]));
+            let all: f64 = totals.iter().sum();
+            totals.iter().map(|t| all / (classes.len() as f64 * t)).collect::<Vec<_>>()
+        }
+        ClassWeight::Preset(p) => {
+            return Err(Error::param(
+                "class_weight",
+                format!(
+                    "Valid presets for class_weight include \"balanced\" and \"balanced_subsample\".Given \"{p}\"."
+                ),
+            ))
+        }
+        ClassWeight::Map(m) => {
+            let weights: Vec<f64> = classes.iter().map(|c| m.get(c).copied().unwrap_or(1.0)).collect();
+            let missing: Vec<&String> = classes.iter().filter(|c| !m.contains_key(*c)).collect();
+            if !missing.is_empty() && m.keys().any(|k| !classes.contains(k)) {
+                return Err(Error::param("class_weight", format!("The classes, {missing:?}, are not in class_weight")));
+            }
+            weights
+        }
+    };
+    Ok(Some(codes.iter().map(|&c| per_class[c as usize]).collect()))
+}
+
+/// The number of rows each bootstrap draws (scikit-learn's `_get_n_samples_bootstrap`).
+fn n_bootstrap(max_samples: &Option<MaxSamples>, n: usize, weight: Option<&[f64]>) -> usize {
+    match max_samples {
+        None => n,
+        Some(MaxSamples::Count(c)) => *c,
+        Some(MaxSamples::Fraction(f)) => {
+            let total = weight.map_or(n as f64, |w| w.iter().sum());
+            ((f * total) as usize).max(1)
+        }
+    }
+}
+
+/// How many times each row is drawn, `n_draws` draws with replacement, in
+/// proportion to `weight` (uniform without).
+fn bootstrap_counts(rng: &mut Rng, n: usize, n_draws: usize, cumulative: Option<&[f64]>) -> Vec<f64> {
+    let mut counts = vec![0.0; n];
+    match cumulative {
+        None => (0..n_draws).for_each(|_| counts[rng.below(n)] += 1.0),
+        Some(cum) => {
+            let total = cum[n - 1];
+            for _ in 0..n_draws {
+                let u = rng.uniform() * total;
+                let i = cum.partition_point(|&c| c <= u).min(n - 1);
+                counts[i] += 1.0;
+            }
+        }
+    }
+    counts
+}
+
+/// Tree `i`'s seed (its `random_state` as a decision tree) and the stream
+/// its bootstrap draws from, forked from the forest's `random_state` stream.
+fn tree_stream(root: &Rng, i: usize) -> (u64, Rng) {
+    let mut rng = root.fork(i as u64);
+    (rng.next_u64(), rng)
+}
+
+/// The `random_state` tree `i` of a forest seeded with `random_state` grows with.
+#[cfg(test)]
+pub(crate) fn tree_seed(random_state: u64, i: usize) -> u64 {
+    tree_stream(&Rng::new(random_state), i).0
+}
+
+/// Grows the forest on `x` and `target`, with optional sample weights.
+pub(crate) fn grow(
+    cfg: &ForestConfig<'_>,
+    x: ArrayView2<'_, f64>,
+    target: &Target<'_>,
+    sw: Option<&[f64]>,
+) -> Result<GrownForest> {
+    check_config(cfg)?;
+    check_not_empty(x)?;
+    let n = x.nrows();
+    let n_y = match target {
+        Target::Classes { codes, .. } => codes.len(),
+        Target::Values { y, .. } => y.len(),
+    };
+    ensure!(n == n_y, Shape, "Found input variables with inconsistent numbers of samples: X has {n} rows, y has {n_y}");
+    check_sample_weight(sw, n)?;
+    let columns = Columns::new(x)?;
+    // The weights of the rows: sample weights times class weights (scikit-learn's `_sample_weight`).
+    let mut weight: Option<Vec<f64>> = sw.map(<[f64]>::to_vec);
+    let mut subsample_balance = false;
+    if let Target::Classes { codes, classes, class_weight: Some(cw), .. } = target {
+        subsample_balance = matches!(cw, ClassWeight::Preset(p) if p == "balanced_subsample") && cfg.bootstrap;
+        if let Some(cw) = class_weights(cw, codes, classes, sw, cfg.bootstrap)? {
+            weight = Some(match weight {
+                Some(w) => w.iter().zip(&cw).map(|(a, b)| a * b).collect(),
+                None => cw,
+            });
+        }
+    }
+    let weight = weight.as_deref();
+    let base = resolve_settings(
+        cfg.max_depth,
+        cfg.min_samples_split,
+        cfg.min_samples_leaf,
+        cfg.min_weight_fraction_leaf,
+        cfg.max_features,
+        cfg.max_leaf_nodes,
+        cfg.min_impurity_decrease,
+        cfg.random_state,
+        x.ncols(),
+        weight.map_or(n as f64, |w| w.iter().sum()),
+    )?;
+    let n_draws = n_bootstrap(cfg.max_samples, n, weight);
+    let cumulative: Option<Vec<f64>> = weight.map(|w| {
+        w.iter()
+            .scan(0.0, |acc, v| {
+                *acc += v;
+                Some(*acc)
+            })
+            .collect()
+    });
+    if cfg.bootstrap && cumulative.as_ref().is_some_and(|c| c[n - 1] <= 0.0) {
+        bail!(InvalidValue, "sample_weight is zero for every row");
+    }
+    let root = Rng::new(cfg.random_state);
+    let n_values = target.n_values();
+    // One tree: its seed and bootstrap come from its own stream.
+    let grow_one = |i: usize| -> Result<(Tree, Option<Vec<f64>>)> {
+        let (seed, mut rng) = tree_stream(&root, i);
+        let mut settings = base.clone();
+        settings.seed = seed;
+        settings.random_splits = cfg.random_splits;
+        let counts = cfg.bootstrap.then(|| bootstrap_counts(&mut rng, n, n_draws, cumulative.as_deref()));
+        let mut tree_weight = counts.clone();
+        if let (true, Some(w), Target::Classes { codes, classes, .. }) = (subsample_balance, &mut tree_weight, target) {
+            // "balanced_subsample": classes balanced over the drawn rows.
+            let mut totals = vec![0.0; classes.len()];
+            codes.iter().zip(w.iter()).for_each(|(&c, &k)| totals[c as usize] += k);
+            let drawn: f64 = totals.iter().sum();
+            let present = totals.iter().filter(|&&t| t > 0.0).count() as f64;
+            w.iter_mut().zip(*codes).for_each(|(k, &c)| {
+                let t = totals[c as usize];
+                *k *= if t > 0.0 { drawn / (present * t) } else { 0.0 };
+            });
+        }
+        let tw = if cfg.bootstrap { tree_weight.as_deref() } else { weight };
+        settings.min_weight_leaf = cfg.min_weight_fraction_leaf * tw.map_or(n as f64, |w| w.iter().sum());
+        let tree = match target {
+            Target::Classes { codes, classes, entropy, .. } => {
+                build(&columns, tw, &mut ClassCriterion::new(codes, tw, classes.len(), *entropy), &settings)?
+            }
+            Target::Values { y, poisson } => build(&columns, tw, &mut RegCriterion::new(y, tw, *poisson), &settings)?,
+        };
+        Ok((tree, counts))
+    };
+    let grown: Vec<(Tree, Option<Vec<f64>>)> =
+        in_pool(cfg.n_jobs, || (0..cfg.n_estimators).into_par_iter().map(grow_one).collect::<Result<Vec<_>>>())??;
+    let oob = if cfg.oob_score { Some(out_of_bag(x, &grown, target, n_values, cfg.n_jobs)?) } else { None };
+    let trees: Vec<Tree> = grown.into_iter().map(|(t, _)| t).collect();
+    let trees = ForestTrees::from_trees(&trees, n_values, x.ncols());
+    Ok(GrownForest { feature_importances: trees.feature_importances(), trees, oob })
+}
+
+/// The out-of-bag predictions (the mean over the trees that did not draw
+/// the row; zero for a row every tree drew) and their score: accuracy, or R².
+fn out_of_bag(
+    x: ArrayView2<'_, f64>,
+    grown: &[(Tree, Option<Vec<f64>>)],
+    target: &Target<'_>,
+    n_values: usize,
+    n_jobs: Option<i64>,
+) -> Result<(f64, Array2<f64>)> {
+    let n = x.nrows();
+    // Each tree's leaf values for its out-of-bag rows, in parallel; summed in tree order.
+    let per_tree: Vec<(Vec<usize>, Array2<f64>)> = in_pool(n_jobs, || {
+        grown
+            .par_iter()
+            .map(|(tree, counts)| {
+                let rows: Vec<usize> =
+                    counts.as_ref().map_or(Vec::new(), |c| (0..n).filter(|&i| c[i] == 0.0).collect());
+                let sub = x.select(Axis(0), &rows);
+                let mut out = Array2::zeros((rows.len(), n_values));
+                tree.predict_into(sub.view(), out.view_mut());
+                (rows, out)
+            })
+            .collect()
+    })?;
+    let mut pred = Array2::<f64>::zeros((n, n_values));
+    let mut seen = vec![0usize; n];
+    for (rows, values) in &per_tree {
+        for (&r, v) in rows.iter().zip(values.rows()) {
+            pred.row_mut(r).iter_mut().zip(v).for_each(|(p, v)| *p += v);
+            seen[r] += 1;
+        }
+    }
+    for (mut row, &k) in pred.rows_mut().into_iter().zip(&seen) {
+        row.mapv_inplace(|v| v / k.max(1) as f64);
+    }
+    let score = match target {
+        Target::Classes { codes, .. } => {
+            let right = pred
+                .rows()
+                .into_iter()
+                .zip(*codes)
+                .filter(|(p, &c)| ironlearn_core::validate::argmax(p.iter().copied()) == c as usize)
+                .count();
+            right as f64 / n as f64
+        }
+        Target::Values { y, .. } => r2(y, pred.column(0).as_slice().unwrap_or(&pred.column(0).to_vec())),
+    };
+    Ok((score, pred))
+}
+
+/// The coefficient of determination (scikit-learn's `r2_score`, unweighted).
+pub(crate) fn r2(y: &[f64], pred: &[f64]) -> f64 {
+    let mean = y.iter().sum::<f64>() / y.len() as f64;
+    let ss_res: f64 = y.iter().zip(pred).map(|(a, b)| (a - b) * (a - b)).sum();
+    let ss_tot: f64 = y.iter().map(|a| (a - mean) * (a - mean)).sum();
+    if ss_tot == 0.0 {
+        return if ss_res == 0.0 { 1.0 } else { 0.0 };
+    }
+    1.0 - ss_res / ss_tot
+}
+
+/// The regression checks of scikit-learn's forests (finite target, Poisson's sign).
+pub(crate) fn check_regression_target(y: &[f64], poisson: bool) -> Result<()> {
+    check_target(y)?;
+    if poisson {
+        if y.iter().any(|&v| v < 0.0) {
+            bail!(InvalidValue, "Some value(s) of y are negative which is not allowed for Poisson regression.");
+        }
+        ensure!(
+            y.iter().sum::<f64>() > 0.0,
+            InvalidValue,
+            "Sum of y is not strictly positive which is necessary for Poisson regression."
+        );
+    }
+    Ok(())
+}

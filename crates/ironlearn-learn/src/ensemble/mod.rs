@@ -1,0 +1,19 @@
+//! Forests of decision trees: random forests and extremely randomised trees.
+//!
+//! All four share one grower ([`forest`]): the trees are [`crate::tree`]'s,
+//! grown in parallel, each from its own random stream, and stored together
+//! as flat arrays.
+
+mod extra_trees_classifier;
+mod extra_trees_regressor;
+pub mod forest;
+mod random_forest_classifier;
+mod random_forest_regressor;
+#[cfg(test)]
+mod testing;
+
+pub use extra_trees_classifier::{ExtraTreesClassifier, ExtraTreesClassifierModel};
+pub use extra_trees_regressor::{ExtraTreesRegressor, ExtraTreesRegressorModel};
+pub use forest::{ClassWeight, ForestTrees, MaxSamples};
+pub use random_forest_classifier::{RandomForestClassifier, RandomForestClassifierModel};
+pub use random_forest_regressor::{RandomForestRegressor, RandomForestRegressorModel};
