@@ -42,9 +42,9 @@ CASES = [
     ("Lasso", "linear_model", "regression:100000x200", {"alpha": 0.01}),
     ("ElasticNet", "linear_model", "regression:100000x200", {"alpha": 0.01, "l1_ratio": 0.5}),
     ("GaussianNB", "naive_bayes", "multiclass10:1000000x50", {}),
-    ("MultinomialNB", "naive_bayes", "counts10:200000x500", {}),
-    ("ComplementNB", "naive_bayes", "counts10:200000x500", {}),
-    ("BernoulliNB", "naive_bayes", "counts10:200000x500", {}),
+    ("MultinomialNB", "naive_bayes", "counts10:100000x200", {}),
+    ("ComplementNB", "naive_bayes", "counts10:100000x200", {}),
+    ("BernoulliNB", "naive_bayes", "counts10:100000x200", {}),
     ("LinearDiscriminantAnalysis", "discriminant_analysis", "multiclass10:200000x100", {}),
     ("QuadraticDiscriminantAnalysis", "discriminant_analysis", "multiclass10:200000x50", {}),
     ("KNeighborsClassifier", "neighbors", "multiclass10:50000x50", {"n_neighbors": 5}),
@@ -231,9 +231,17 @@ def main():
     ap.add_argument("--out", type=Path)
     ap.add_argument("--json", type=Path)
     ap.add_argument("--worker", help=argparse.SUPPRESS)
+    ap.add_argument("--report", type=Path, help="only write the table again from a --json file")
     a = ap.parse_args()
     if a.worker:
         return worker(a.worker)
+    if a.report:
+        saved = json.loads(a.report.read_text())
+        libs = [lib for lib in LIBS if lib in saved["results"][0]]
+        md = report(saved["results"], libs, saved["environment"], saved["pools"])
+        if a.out:
+            a.out.write_text(md)
+        return print(md)
     libs = a.libs.split(",")
     only = set(filter(None, a.only.split(",")))
     kinds = set(filter(None, a.data.split(",")))
@@ -329,12 +337,14 @@ def report(results: list[dict], libs: list[str], env: dict, pools: dict) -> str:
             lines.append(f"- threadpoolctl in {NAMES[lib]}'s worker: {common.describe_pools(infos)}")
     peers = [lib for lib in libs if lib != "ironlearn"]
     head = ["estimator", "data"] + [f"{NAMES[lib]} fit s" for lib in libs] + [f"{NAMES[p]} / ironlearn" for p in peers if "ironlearn" in libs]
+    head += ["predict s " + " / ".join(NAMES[lib] for lib in libs)]
     head += ["score " + " / ".join(NAMES[lib] for lib in libs), "iterations"]
     lines += ["", "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for row in results:
         cells = [row["estimator"], row["data"]] + [fmt(row[lib], "fit_s") for lib in libs]
         if "ironlearn" in libs:
             cells += [ratio(row[p], row["ironlearn"]) for p in peers]
+        cells.append(" / ".join(fmt(row[lib], "predict_s") for lib in libs))
         cells.append(" / ".join("-" if "error" in row[lib] else f"{row[lib]['score']:.4f}" for lib in libs))
         iters = [row[lib].get("n_iter") for lib in libs]
         cells.append(" / ".join("-" if n is None else str(n) for n in iters) if any(n is not None for n in iters) else "")
