@@ -303,6 +303,7 @@ PUBLIC_BASE = {
     "classification": "IronClassifier",
     "transform": "IronTransformer",
     "clustering": "IronClusterer",
+    "outlier_detection": "IronOutlierDetector",
 }
 
 
@@ -361,6 +362,11 @@ def render_stub(specs: list[Spec]) -> str:
                 "IronClassifier": ["    def predict(self, X: Any) -> Any: ...", "    def predict_proba(self, X: Any) -> Any: ..."],
                 "IronTransformer": ["    def transform(self, X: Any) -> Any: ..."],
                 "IronClusterer": ["    def predict(self, X: Any) -> Any: ...", "    def transform(self, X: Any) -> Any: ..."],
+                "IronOutlierDetector": [
+                    "    def predict(self, X: Any) -> Any: ...",
+                    "    def decision_function(self, X: Any) -> Any: ...",
+                    "    def score_samples(self, X: Any) -> Any: ...",
+                ],
             }[s.public]
     used = [t for t in ("Any", "Optional", "Sequence") if re.search(rf"\b{t}\b", "\n".join(body))]
     head = [HEADER.rstrip(), *([f"from typing import {', '.join(used)}", ""] if used else [])]

@@ -15,6 +15,7 @@ from .ensemble import GBDTClassifier, GBDTRanker, GBDTRegressor
 from .linear_model import LinearRegression, LogisticRegression, Ridge
 from .preprocessing import OneHotEncoder, SimpleImputer, StandardScaler
 from . import _generated
+from ._base import from_spec
 
 # Estimators whose Python class is generated whole from the Rust registry
 # (no hand-written behaviour): a new Rust estimator appears here by itself.
@@ -33,6 +34,7 @@ __all__ = [
     "StandardScaler",
     *_generated.PUBLIC,
     "__version__",
+    "from_spec",
     "boost",
     "cluster",
     "ensemble",

@@ -4,7 +4,7 @@ Every estimator is a thin Python class: scikit-learn's conventions
 (constructor parameters, ``validate_data``, fitted attributes ending in ``_``)
 live here, the algorithm lives in Rust. A public class is a task mixin from
 this module (``IronRegressor``, ``IronClassifier``, ``IronTransformer``,
-``IronClusterer``) plus its generated parameter class (``_generated.py``,
+``IronClusterer``, ``IronOutlierDetector``) plus its generated parameter class (``_generated.py``,
 written from the Rust registry by ``scripts/gen_python.py``), plus whatever
 it does beyond the generic wrapper. A fitted estimator holds one native
 model; pickling stores that model's file bytes (the common ironlearn model
@@ -22,7 +22,16 @@ import re
 from typing import Any
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin, ClusterMixin, RegressorMixin, TransformerMixin, is_classifier
+from sklearn.base import (
+    BaseEstimator,
+    ClassifierMixin,
+    ClusterMixin,
+    OutlierMixin,
+    RegressorMixin,
+    TransformerMixin,
+    is_classifier,
+)
+from sklearn.utils import Bunch
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import (
@@ -53,7 +62,33 @@ def _registry_names(kind: str) -> set:
     return set(_REGISTRY_NAMES.get(kind, ()))
 
 
+def _spec(est: Any) -> dict:
+    """An estimator given as a parameter (a meta-estimator's member), as Rust's spec of it."""
+    if isinstance(est, IronEstimator):
+        return {"kind": est._kind, "params": est._native_params()}
+    if isinstance(est, str):
+        return {"kind": est}
+    if isinstance(est, dict) and "kind" in est:
+        return {str(k): _jsonable(x) for k, x in est.items()}
+    raise TypeError(
+        f"an ironlearn meta-estimator wraps ironlearn estimators (or their spec {{'kind': ..., 'params': ...}}); "
+        f"got {type(est).__module__}.{type(est).__name__}"
+    )
+
+
+def _is_nested(v: Any) -> bool:
+    """Whether an attribute value is a fitted member of a meta-estimator (Rust's saved form of one)."""
+    return isinstance(v, dict) and {"kind", "params", "state", "arrays"} <= v.keys()
+
+
 def _jsonable(v: Any) -> Any:
+    if isinstance(v, BaseEstimator):
+        return _spec(v)
+    if isinstance(v, tuple) and len(v) == 2 and isinstance(v[0], str) and (
+        isinstance(v[1], BaseEstimator) or v[1] == "drop"
+    ):
+        # scikit-learn's (name, estimator) pair; "drop" leaves it out.
+        return {"name": v[0], **_spec(v[1])}
     if isinstance(v, np.generic):
         return v.item()
     if isinstance(v, np.ndarray):
@@ -540,16 +575,42 @@ class IronEstimator(BaseEstimator):
     def _restore_extra(self, extra: dict) -> None:
         pass
 
+    def _warm_start(self) -> bool:
+        return "warm_start" in self._params and bool(getattr(self, "warm_start", False)) and (
+            getattr(self, "_model", None) is not None
+        )
+
     # -- after fitting --------------------------------------------------------
     def _set_learned(self) -> None:
-        """Copies the native model's learned attributes onto self."""
+        """Copies the native model's learned attributes onto self; fitted members
+        of a meta-estimator become fitted Python estimators."""
         for name, value in self._model.attributes().items():
             if name == "classes_":
                 continue
+            if isinstance(value, list) and value and all(_is_nested(v) for v in value):
+                value = [self._member(v) for v in value]
             setattr(self, name, value)
+        if isinstance(getattr(self, "names_", None), list) and isinstance(getattr(self, "estimators_", None), list):
+            self.named_estimators_ = Bunch(**dict(zip(self.names_, self.estimators_)))
+
+    def _member(self, saved: dict) -> Any:
+        """A fitted member, from the form the parent's attributes show."""
+        est = from_spec({"kind": saved["kind"], "params": saved.get("params") or {}})
+        est._model = _native.nested_model(json.dumps(saved))
+        if hasattr(self, "n_features_in_"):
+            est.n_features_in_ = self.n_features_in_
+        if hasattr(self, "feature_names_in_"):
+            est.feature_names_in_ = self.feature_names_in_
+        if is_classifier(est) and hasattr(self, "classes_"):
+            est.classes_ = self.classes_
+        est._set_learned()
+        return est
 
     def _fit_native(self, X_native, y=None, classes=None, sample_weight=None, init_model=None, partial=False):
         self._check_params()
+        if init_model is None and self._warm_start():
+            # scikit-learn's warm_start: continue the fitted model (more trees) instead of starting over.
+            init_model = self._model
         try:
             model = _native.fit(
                 self._kind,
@@ -740,6 +801,65 @@ class IronClusterer(ClusterMixin, IronTransformer):
             self.n_iter_ = int(self.n_iter_)
 
 
+class IronOutlierDetector(OutlierMixin, IronEstimator):
+    """Outlier detection: ``fit`` (y ignored), ``predict`` (1 inlier, -1 outlier), ``decision_function``
+    (negative for outliers) and ``score_samples`` (lower is more abnormal)."""
+
+    def fit(self, X, y=None, sample_weight=None):
+        """Fits on X (y is ignored); returns self."""
+        Xn = self._prepare_X(X, reset=True)
+        return self._fit_native(Xn, sample_weight=self._weights(sample_weight, Xn))
+
+    def predict(self, X):
+        """1 for an inlier, -1 for an outlier."""
+        check_is_fitted(self)
+        return self._model.predict(self._prepare_X(X, reset=False))
+
+    def decision_function(self, X):
+        """The score shifted so that outliers are negative: ``score_samples(X) - offset_``."""
+        check_is_fitted(self)
+        return self._model.decision_function(self._prepare_X(X, reset=False))[:, 0]
+
+    def score_samples(self, X):
+        """How normal each row is: the lower, the more abnormal."""
+        check_is_fitted(self)
+        return self._model.score_samples(self._prepare_X(X, reset=False))
+
+
+def _public_classes(kind: str) -> list:
+    found, todo = [], list(IronEstimator.__subclasses__())
+    while todo:
+        cls = todo.pop()
+        todo.extend(cls.__subclasses__())
+        if cls._kind == kind and not cls.__name__.startswith("_"):
+            found.append(cls)
+    return sorted(found, key=lambda c: c.__name__)
+
+
+def from_spec(spec: Any) -> Any:
+    """The Python estimator a Rust spec describes (``{"kind": K, "params": {...}}``, or just the kind);
+    a spec with a ``name`` gives scikit-learn's ``(name, estimator)`` pair. Nested specs are built too."""
+    if isinstance(spec, str):
+        spec = {"kind": spec}
+    if spec["kind"] == "drop":
+        return (spec["name"], "drop") if "name" in spec else "drop"
+    classes = _public_classes(spec["kind"])
+    if not classes:
+        raise ValueError(f"unknown estimator kind {spec['kind']!r}")
+    cls = classes[0]
+    python_name = {rust: py for py, (rust, _) in cls._params.items()}
+
+    def value(v: Any) -> Any:
+        if isinstance(v, dict) and "kind" in v:
+            return from_spec(v)
+        if isinstance(v, list):
+            return [value(x) for x in v]
+        return v
+
+    est = cls(**{python_name.get(k, k): value(v) for k, v in spec.get("params", {}).items()})
+    return (spec["name"], est) if "name" in spec else est
+
+
 class _Shape:
     """A stand-in with `.shape`, for `_check_n_features` on native frames."""
 
@@ -818,10 +938,12 @@ __all__ = [
     "IronClassifier",
     "IronClusterer",
     "IronEstimator",
+    "IronOutlierDetector",
     "IronRegressor",
     "IronTransformer",
     "check_is_fitted",
     "encode_labels",
+    "from_spec",
     "to_frame",
     "validate_data",
 ]

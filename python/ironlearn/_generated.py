@@ -3526,6 +3526,129 @@ class _TweedieRegressorParams(IronEstimator):
         return tags
 
 
+class _VotingClassifierParams(IronEstimator):
+    """Combines classifiers by majority vote ("hard") or by their averaged probabilities ("soft").
+
+    Parameters
+    ----------
+    estimators : list of object, default=()
+        The classifiers, each ``{"name": N, "kind": K, "params": {...}}`` (scikit-learn's list of
+        ``(name, estimator)``); the kind "drop" leaves one out.
+
+    voting : {"hard", "soft"}, default="hard"
+        "hard": the most voted label; "soft": the largest averaged probability.
+
+    weights : list of float or None, default=None
+        A weight per kept estimator, for its votes or probabilities (None: equal).
+
+    n_jobs : int or None, default=None
+        Threads fitting the estimators (None or -1: all); the result does not depend on it.
+    """
+
+    _kind = "voting_classifier"
+    _tags = {
+        "categorical": False,
+        "deterministic": True,
+        "f32": False,
+        "missing_values": False,
+        "multi_output": False,
+        "partial_fit": False,
+        "poor_score": False,
+        "positive_only": False,
+        "positive_target": False,
+        "predict_proba": True,
+        "sample_weight": True,
+        "sparse": False,
+        "task": "classification",
+        "validation": False,
+        "wants_scaling": False,
+    }
+    _params = {  # Python name: (Rust name, domain)
+        "estimators": ("estimators", {"type": "any"}),
+        "voting": ("voting", {"type": "choice", "values": ("hard", "soft")}),
+        "weights": ("weights", {"type": "any"}),
+        "n_jobs": ("n_jobs", {"type": "any"}),
+    }
+
+    def __init__(self, estimators=(), voting="hard", weights=None, n_jobs=None):
+        self.estimators = estimators
+        self.voting = voting
+        self.weights = weights
+        self.n_jobs = n_jobs
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = False
+        tags.input_tags.categorical = False
+        tags.input_tags.string = False
+        tags.input_tags.sparse = False
+        tags.input_tags.positive_only = False
+        tags.target_tags.required = True
+        tags.target_tags.multi_output = False
+        tags.target_tags.positive_only = False
+        tags.non_deterministic = False
+        return tags
+
+
+class _VotingRegressorParams(IronEstimator):
+    """Averages the predictions of several regressors, optionally weighted.
+
+    Parameters
+    ----------
+    estimators : list of object, default=()
+        The regressors, each ``{"name": N, "kind": K, "params": {...}}`` (scikit-learn's list of
+        ``(name, estimator)``); the kind "drop" leaves one out.
+
+    weights : list of float or None, default=None
+        A weight per kept estimator (None: equal).
+
+    n_jobs : int or None, default=None
+        Threads fitting the estimators (None or -1: all); the result does not depend on it.
+    """
+
+    _kind = "voting_regressor"
+    _tags = {
+        "categorical": False,
+        "deterministic": True,
+        "f32": False,
+        "missing_values": False,
+        "multi_output": False,
+        "partial_fit": False,
+        "poor_score": False,
+        "positive_only": False,
+        "positive_target": False,
+        "predict_proba": False,
+        "sample_weight": True,
+        "sparse": False,
+        "task": "regression",
+        "validation": False,
+        "wants_scaling": False,
+    }
+    _params = {  # Python name: (Rust name, domain)
+        "estimators": ("estimators", {"type": "any"}),
+        "weights": ("weights", {"type": "any"}),
+        "n_jobs": ("n_jobs", {"type": "any"}),
+    }
+
+    def __init__(self, estimators=(), weights=None, n_jobs=None):
+        self.estimators = estimators
+        self.weights = weights
+        self.n_jobs = n_jobs
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = False
+        tags.input_tags.categorical = False
+        tags.input_tags.string = False
+        tags.input_tags.sparse = False
+        tags.input_tags.positive_only = False
+        tags.target_tags.required = True
+        tags.target_tags.multi_output = False
+        tags.target_tags.positive_only = False
+        tags.non_deterministic = False
+        return tags
+
+
 class BernoulliNB(_BernoulliNBParams, IronClassifier):
     __doc__ = _BernoulliNBParams.__doc__
 
@@ -3666,6 +3789,14 @@ class TweedieRegressor(_TweedieRegressorParams, IronRegressor):
     __doc__ = _TweedieRegressorParams.__doc__
 
 
+class VotingClassifier(_VotingClassifierParams, IronClassifier):
+    __doc__ = _VotingClassifierParams.__doc__
+
+
+class VotingRegressor(_VotingRegressorParams, IronRegressor):
+    __doc__ = _VotingRegressorParams.__doc__
+
+
 # The public classes generated whole; ironlearn exports them.
 PUBLIC = [
     "BernoulliNB",
@@ -3697,6 +3828,8 @@ PUBLIC = [
     "SGDClassifier",
     "SGDRegressor",
     "TweedieRegressor",
+    "VotingClassifier",
+    "VotingRegressor",
 ]
 
 __all__ = [
@@ -3737,6 +3870,8 @@ __all__ = [
     "_SimpleImputerParams",
     "_StandardScalerParams",
     "_TweedieRegressorParams",
+    "_VotingClassifierParams",
+    "_VotingRegressorParams",
     "BernoulliNB",
     "ComplementNB",
     "DecisionTreeClassifier",
@@ -3766,4 +3901,6 @@ __all__ = [
     "SGDClassifier",
     "SGDRegressor",
     "TweedieRegressor",
+    "VotingClassifier",
+    "VotingRegressor",
 ]

@@ -728,6 +728,30 @@ class _TweedieRegressorParams(BaseEstimator):
         tol: float = 0.0001,
     ) -> None: ...
 
+class _VotingClassifierParams(BaseEstimator):
+    estimators: Sequence[Any]
+    voting: str
+    weights: Optional[Sequence[float]]
+    n_jobs: Optional[int]
+    def __init__(
+        self,
+        estimators: Sequence[Any] = (),
+        voting: str = "hard",
+        weights: Optional[Sequence[float]] = None,
+        n_jobs: Optional[int] = None,
+    ) -> None: ...
+
+class _VotingRegressorParams(BaseEstimator):
+    estimators: Sequence[Any]
+    weights: Optional[Sequence[float]]
+    n_jobs: Optional[int]
+    def __init__(
+        self,
+        estimators: Sequence[Any] = (),
+        weights: Optional[Sequence[float]] = None,
+        n_jobs: Optional[int] = None,
+    ) -> None: ...
+
 class BernoulliNB(_BernoulliNBParams):
     def fit(self, X: Any, y: Any = ..., sample_weight: Any = ...) -> Any: ...
     def partial_fit(self, X: Any, y: Any, classes: Any = ..., sample_weight: Any = ...) -> Any: ...
@@ -862,5 +886,14 @@ class SGDRegressor(_SGDRegressorParams):
     def predict(self, X: Any) -> Any: ...
 
 class TweedieRegressor(_TweedieRegressorParams):
+    def fit(self, X: Any, y: Any = ..., sample_weight: Any = ...) -> Any: ...
+    def predict(self, X: Any) -> Any: ...
+
+class VotingClassifier(_VotingClassifierParams):
+    def fit(self, X: Any, y: Any = ..., sample_weight: Any = ...) -> Any: ...
+    def predict(self, X: Any) -> Any: ...
+    def predict_proba(self, X: Any) -> Any: ...
+
+class VotingRegressor(_VotingRegressorParams):
     def fit(self, X: Any, y: Any = ..., sample_weight: Any = ...) -> Any: ...
     def predict(self, X: Any) -> Any: ...

@@ -46,3 +46,9 @@ def digits():
 @pytest.fixture
 def rng():
     return np.random.default_rng(0)
+
+
+@pytest.fixture(scope="session")
+def wine():
+    X, y = load("wine", "cultivar")
+    return X.to_numpy(), y.to_numpy()

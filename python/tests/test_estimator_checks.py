@@ -1,8 +1,21 @@
 """Every exposed estimator passes scikit-learn's own estimator checks."""
 
+import json
+
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 import ironlearn as il
+from ironlearn import _native
+from ironlearn._base import from_spec
+
+# Parameters that make a fittable example where the defaults do not (a
+# meta-estimator's members), as each Rust estimator declares them.
+_EXAMPLES = {e["name"]: e["example_params"] for e in json.loads(_native.estimators())}
+
+
+def _example(cls):
+    return from_spec({"kind": cls._kind, "params": _EXAMPLES.get(cls._kind, {})})
+
 
 ESTIMATORS = [
     il.LinearRegression(),
@@ -18,7 +31,7 @@ ESTIMATORS = [
     il.GBDTRanker(),
     il.KMeans(),
     # Classes generated whole from the registry, each with its defaults.
-    *(getattr(il, name)() for name in il._generated.PUBLIC),
+    *(_example(getattr(il, name)) for name in il._generated.PUBLIC),
 ]
 
 # scikit-learn marks its own estimators of these kinds the same way

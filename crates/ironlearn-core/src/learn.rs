@@ -25,6 +25,11 @@ use crate::{
 pub trait Learn: Params + Send + Sync + 'static {
     type Model: Fitted<Estimator = Self>;
 
+    /// Parameters (a JSON object) that make a fittable example where the
+    /// defaults do not (a voting ensemble needs its estimators): the
+    /// conformance suite and scikit-learn's checks build it with them.
+    const EXAMPLE_PARAMS: &'static str = "{}";
+
     /// The task; by default the one declared in the tags. An estimator whose
     /// task depends on its parameters (the booster's objective) overrides it.
     fn task(&self) -> Option<Task> {

@@ -33,6 +33,8 @@ pub struct Registration {
     /// The hyperparameter struct's name (`GaussianNB`): the other faces' class name.
     pub type_name: &'static str,
     pub specs: fn() -> Vec<ParamSpec>,
+    /// Parameters that make a fittable example (see [`Learn::EXAMPLE_PARAMS`]).
+    pub example_params: &'static str,
     pub build: Builder,
     /// Builds it from `key=value` texts, as the CLI's `--set` gives them.
     pub build_from_strs: TextBuilder,
@@ -67,6 +69,7 @@ impl Registration {
             module,
             type_name,
             specs: L::specs,
+            example_params: L::EXAMPLE_PARAMS,
             build: build::<L>,
             build_from_strs: build_from_strs::<L>,
             load: load::<L>,
@@ -92,7 +95,16 @@ impl Registration {
             "summary": self.summary(),
             "doc": self.doc,
             "params": (self.specs)(),
+            "example_params": self.example(),
         })
+    }
+
+    /// The example parameters as a JSON object.
+    pub fn example(&self) -> Map<String, Value> {
+        match serde_json::from_str(self.example_params) {
+            Ok(Value::Object(m)) => m,
+            _ => panic!("{}'s EXAMPLE_PARAMS is not a JSON object: {}", self.name, self.example_params),
+        }
     }
 }
 

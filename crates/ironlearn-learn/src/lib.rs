@@ -20,6 +20,7 @@ mod n_jobs;
 pub mod naive_bayes;
 pub mod neighbors;
 pub mod preprocessing;
+mod sub_estimators;
 pub mod svm;
 pub mod tree;
 
@@ -35,6 +36,7 @@ pub use dummy::{DummyClassifier, DummyClassifierModel, DummyRegressor, DummyRegr
 pub use ensemble::{
     ExtraTreesClassifier, ExtraTreesClassifierModel, ExtraTreesRegressor, ExtraTreesRegressorModel,
     RandomForestClassifier, RandomForestClassifierModel, RandomForestRegressor, RandomForestRegressorModel,
+    VotingClassifier, VotingClassifierModel, VotingRegressor, VotingRegressorModel,
 };
 pub use linear::{
     ElasticNet, ElasticNetModel, GammaRegressor, GammaRegressorModel, HuberRegressor, HuberRegressorModel, Lasso,

@@ -19,7 +19,8 @@ pub use auto::auto_pipeline;
 pub use column_transformer::{
     ColumnTransformer, Columns, FeatureUnion, FittedColumnTransformer, FittedFeatureUnion, Remainder,
 };
+pub use ironlearn_core::nested::build_any;
 pub use load::{load, load_bytes, load_file, Loaded};
 pub use pipeline::{FittedPipeline, Pipeline};
 pub use registry::{build, find, registry, Entry};
-pub use spec::{build_any, flat_params, from_spec, to_spec};
+pub use spec::{flat_params, from_spec, to_spec};

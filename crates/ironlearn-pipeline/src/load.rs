@@ -5,8 +5,6 @@ use std::path::Path;
 use ironlearn_core::{Arrays, Error, Header, Model, ModelFile, Parts, Result};
 use serde_json::{json, Value};
 
-use crate::{find, FittedPipeline};
-
 /// A loaded model with the header it was saved with.
 #[derive(Debug)]
 pub struct Loaded {
@@ -14,19 +12,7 @@ pub struct Loaded {
     pub model: Box<dyn Model>,
 }
 
-/// Rebuilds a model of `kind` from its parts.
-pub fn load_parts(kind: &str, parts: Parts) -> Result<Box<dyn Model>> {
-    match kind {
-        "pipeline" => return Ok(Box::new(FittedPipeline::from_parts(parts)?)),
-        "column_transformer" => return Ok(Box::new(crate::FittedColumnTransformer::from_parts(parts)?)),
-        "feature_union" => return Ok(Box::new(crate::FittedFeatureUnion::from_parts(parts)?)),
-        _ => {}
-    }
-    let entry = find(kind).map_err(|_| {
-        ironlearn_core::Error::ModelFile(format!("unknown model kind '{kind}' (written by a newer ironlearn?)"))
-    })?;
-    (entry.load)(&parts)
-}
+pub use ironlearn_core::nested::load_parts;
 
 /// Builds the model a verified model file holds.
 pub fn load_file(file: ModelFile) -> Result<Loaded> {

@@ -9,10 +9,15 @@
 //! and parameters of nested parts read and change as `step__param` paths,
 //! as in scikit-learn.
 
+use ironlearn_core::nested::{build_any, Composite};
+use ironlearn_core::registry::inventory;
 use ironlearn_core::{Error, Estimator, Result};
 use serde_json::{json, Map, Value};
 
-use crate::{ColumnTransformer, Columns, FeatureUnion, Pipeline, Remainder};
+use crate::{
+    ColumnTransformer, Columns, FeatureUnion, FittedColumnTransformer, FittedFeatureUnion, FittedPipeline, Pipeline,
+    Remainder,
+};
 
 fn list<'a>(params: &'a Value, key: &str, kind: &str) -> Result<&'a Vec<Value>> {
     params[key].as_array().ok_or_else(|| Error::param(key, format!("a {kind} spec needs a list '{key}'")))
@@ -29,39 +34,44 @@ pub fn from_spec(spec: &Value) -> Result<Box<dyn Estimator>> {
     build_any(kind, spec.get("params").unwrap_or(&Value::Null))
 }
 
-/// Builds estimator `kind` from its params: a registered estimator or a composite.
-pub fn build_any(kind: &str, params: &Value) -> Result<Box<dyn Estimator>> {
-    let empty = Value::Object(Map::new());
-    let params = if params.is_null() { &empty } else { params };
-    Ok(match kind {
-        "pipeline" => Box::new(Pipeline::new(list(params, "steps", kind)?.iter().map(named).collect::<Result<_>>()?)?),
-        "column_transformer" => {
-            let transformers = list(params, "transformers", kind)?
-                .iter()
-                .map(|t| {
-                    let (name, est) = named(t)?;
-                    Ok((name, est, Columns::from_json(&t["columns"])?))
-                })
-                .collect::<Result<_>>()?;
-            let remainder = match params["remainder"].as_str() {
-                None | Some("drop") => Remainder::Drop,
-                Some("passthrough") => Remainder::Passthrough,
-                Some(other) => {
-                    return Err(Error::param("remainder", format!("must be 'drop' or 'passthrough', got '{other}'")))
-                }
-            };
-            Box::new(ColumnTransformer::new(transformers, remainder)?)
+fn pipeline(params: &Value) -> Result<Box<dyn Estimator>> {
+    Ok(Box::new(Pipeline::new(list(params, "steps", "pipeline")?.iter().map(named).collect::<Result<_>>()?)?))
+}
+
+fn column_transformer(params: &Value) -> Result<Box<dyn Estimator>> {
+    let transformers = list(params, "transformers", "column_transformer")?
+        .iter()
+        .map(|t| {
+            let (name, est) = named(t)?;
+            Ok((name, est, Columns::from_json(&t["columns"])?))
+        })
+        .collect::<Result<_>>()?;
+    let remainder = match params["remainder"].as_str() {
+        None | Some("drop") => Remainder::Drop,
+        Some("passthrough") => Remainder::Passthrough,
+        Some(other) => {
+            return Err(Error::param("remainder", format!("must be 'drop' or 'passthrough', got '{other}'")))
         }
-        "feature_union" => {
-            Box::new(FeatureUnion::new(list(params, "parts", kind)?.iter().map(named).collect::<Result<_>>()?)?)
-        }
-        _ => {
-            let Value::Object(m) = params else {
-                return Err(Error::param("params", format!("the parameters of '{kind}' must be an object")));
-            };
-            crate::build(kind, m)?
-        }
-    })
+    };
+    Ok(Box::new(ColumnTransformer::new(transformers, remainder)?))
+}
+
+fn feature_union(params: &Value) -> Result<Box<dyn Estimator>> {
+    Ok(Box::new(FeatureUnion::new(list(params, "parts", "feature_union")?.iter().map(named).collect::<Result<_>>()?)?))
+}
+
+inventory::submit! {
+    Composite { name: "pipeline", build: pipeline, load: |p| Ok(Box::new(FittedPipeline::from_parts(p)?)) }
+}
+inventory::submit! {
+    Composite {
+        name: "column_transformer",
+        build: column_transformer,
+        load: |p| Ok(Box::new(FittedColumnTransformer::from_parts(p)?)),
+    }
+}
+inventory::submit! {
+    Composite { name: "feature_union", build: feature_union, load: |p| Ok(Box::new(FittedFeatureUnion::from_parts(p)?)) }
 }
 
 /// The spec of an estimator.

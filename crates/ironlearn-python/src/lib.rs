@@ -31,6 +31,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(native_model::load_file, m)?)?;
     m.add_function(wrap_pyfunction!(native_model::read_model_file, m)?)?;
     m.add_function(wrap_pyfunction!(native_model::estimators, m)?)?;
+    m.add_function(wrap_pyfunction!(native_model::nested_model, m)?)?;
     m.add_function(wrap_pyfunction!(native_model::estimator_tags, m)?)?;
     #[cfg(feature = "boost")]
     m.add_class::<trainer::NativeTrainer>()?;

@@ -308,6 +308,15 @@ pub fn load_file(py: Python<'_>, path: std::path::PathBuf) -> PyResult<(NativeMo
     Ok((NativeModel { model: loaded.model }, header))
 }
 
+/// A fitted model kept inside another (a meta-estimator's member), from the
+/// JSON form its parent's attributes show, so Python can hand it out.
+#[pyfunction]
+pub fn nested_model(saved_json: &str) -> PyResult<NativeModel> {
+    let v: serde_json::Value =
+        serde_json::from_str(saved_json).map_err(|e| PyValueError::new_err(format!("not JSON: {e}")))?;
+    Ok(NativeModel { model: ironlearn_core::nested::load_saved_json(&v).py()? })
+}
+
 /// Every registered estimator (name, task, tags, documentation, parameters with their domains), as JSON.
 #[pyfunction]
 pub fn estimators() -> String {

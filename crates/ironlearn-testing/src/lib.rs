@@ -80,7 +80,7 @@ fn variants(entry: &Entry) -> Vec<(Box<dyn Estimator>, Task)> {
         (entry.build)(&m).expect("defaults are valid")
     };
     match entry.tags.task {
-        Some(t) => vec![(build(serde_json::json!({})), t)],
+        Some(t) => vec![(build(Value::Object(entry.example())), t)],
         None => {
             let mut v = vec![
                 (build(serde_json::json!({"objective": "regression"})), Task::Regression),
@@ -289,6 +289,30 @@ fn check_task(entry: &Entry, est: &dyn Estimator, task: Task) -> Vec<Failure> {
                 let corr = pearson(t, p.as_slice().unwrap_or_default());
                 if corr.is_nan() || corr < 0.3 {
                     fail("learns", format!("ranking scores correlate {corr:.3} with relevance"));
+                }
+            }
+            (Prediction::Outliers(o), _) => {
+                let outliers = o.iter().filter(|&&v| v == -1).count();
+                if o.iter().any(|&v| v != 1 && v != -1) || outliers == 0 || outliers > 90 {
+                    fail(
+                        "outliers",
+                        format!("labels should be 1 or -1 with some but not most -1, got {outliers} of 120"),
+                    );
+                }
+                let x = Features::Dense(x.view());
+                match (model.decision_function_data(x), model.score_samples_data(x)) {
+                    (Ok(d), Ok(s)) if d.dim() == (120, 1) && s.len() == 120 => {
+                        // scikit-learn: predict is -1 exactly where decision_function < 0.
+                        if d.column(0).iter().zip(o).any(|(&d, &l)| (d < 0.0) != (l == -1)) {
+                            fail("outliers", "predict disagrees with the sign of decision_function".into());
+                        }
+                    }
+                    (Ok(d), Ok(s)) => {
+                        fail("outliers", format!("decision_function {:?}, score_samples {}", d.dim(), s.len()))
+                    }
+                    (Err(e), _) | (_, Err(e)) => {
+                        fail("outliers", format!("decision_function/score_samples failed: {e}"))
+                    }
                 }
             }
             (Prediction::Clusters(c), _) => {

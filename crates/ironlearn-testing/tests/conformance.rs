@@ -87,6 +87,7 @@ fn the_suite_catches_a_broken_estimator() {
                 doc: "",
             }]
         },
+        example_params: "{}",
         build: |_| Ok(Box::new(Broken)),
         build_from_strs: |_| Ok(Box::new(Broken)),
         load: |p| ironlearn_pipeline::find("ridge").and_then(|e| (e.load)(p)),

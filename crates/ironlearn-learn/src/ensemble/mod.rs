@@ -11,9 +11,13 @@ mod random_forest_classifier;
 mod random_forest_regressor;
 #[cfg(test)]
 mod testing;
+mod voting_classifier;
+mod voting_regressor;
 
 pub use extra_trees_classifier::{ExtraTreesClassifier, ExtraTreesClassifierModel};
 pub use extra_trees_regressor::{ExtraTreesRegressor, ExtraTreesRegressorModel};
 pub use forest::{ClassWeight, ForestTrees, MaxSamples};
 pub use random_forest_classifier::{RandomForestClassifier, RandomForestClassifierModel};
 pub use random_forest_regressor::{RandomForestRegressor, RandomForestRegressorModel};
+pub use voting_classifier::{VotingClassifier, VotingClassifierModel};
+pub use voting_regressor::{VotingRegressor, VotingRegressorModel};

@@ -1,0 +1,134 @@
+//! Fitting and asking the estimators a meta-estimator wraps.
+//!
+//! Voting, stacking, bagging, calibration and one-vs-rest all fit estimators
+//! they know only as specs and then read their outputs in their own class
+//! order; the rules for that (tasks checked, `drop` skipped, fits in
+//! parallel but in a fixed order, probability columns aligned by label) are
+//! written once here.
+
+use ironlearn_core::nested::EstimatorSpec;
+use ironlearn_core::{
+    Error, Estimator, Features, FitContext, Labels, Model, Prediction, Result, SubModel, Task, TrainData,
+};
+use ndarray::Array2;
+use rayon::prelude::*;
+
+/// Builds `spec`'s estimator and checks that it does `task`.
+pub(crate) fn build_for(spec: &EstimatorSpec, task: Task) -> Result<Box<dyn Estimator>> {
+    let est = spec.build()?;
+    match est.task() {
+        Some(t) if t != task => Err(Error::param(
+            spec.display_name(),
+            format!("'{}' is a {t} estimator; this needs a {task} estimator", spec.kind),
+        )),
+        _ => Ok(est),
+    }
+}
+
+/// Fits one estimator on `data`.
+pub(crate) fn fit_one(est: &dyn Estimator, name: &str, data: &TrainData<'_>) -> Result<SubModel> {
+    let model = est.fit_with(data, &mut FitContext::default()).map_err(|e| context(name, e))?;
+    Ok(SubModel::new(model))
+}
+
+/// An error of the wrapped estimator `name`, saying which one it is.
+pub(crate) fn context(name: &str, e: Error) -> Error {
+    match e {
+        Error::Shape(m) => Error::Shape(format!("estimator '{name}': {m}")),
+        Error::Unsupported(m) => Error::Unsupported(format!("estimator '{name}': {m}")),
+        Error::InvalidValue(m) => Error::InvalidValue(format!("estimator '{name}': {m}")),
+        Error::Empty(m) => Error::Empty(format!("estimator '{name}': {m}")),
+        Error::Param { name: p, message } => Error::param(format!("{name}__{p}"), message),
+        other => other,
+    }
+}
+
+/// Fits every estimator of `list` but the dropped ones, in parallel, in list order.
+pub(crate) fn fit_named(
+    list: &[EstimatorSpec],
+    task: Task,
+    data: &TrainData<'_>,
+    n_jobs: Option<i64>,
+) -> Result<Vec<(String, SubModel)>> {
+    ironlearn_core::nested::check_named("estimators", list)?;
+    let kept: Vec<(&EstimatorSpec, Box<dyn Estimator>)> =
+        list.iter().filter(|s| !s.is_drop()).map(|s| Ok((s, build_for(s, task)?))).collect::<Result<_>>()?;
+    crate::n_jobs::in_pool(n_jobs, || {
+        kept.par_iter()
+            .map(|(s, est)| Ok((s.display_name().to_string(), fit_one(est.as_ref(), s.display_name(), data)?)))
+            .collect::<Result<Vec<_>>>()
+    })?
+}
+
+/// `model`'s class probabilities with columns in the order of `classes`
+/// (a class the model never saw gets probability 0).
+pub(crate) fn proba_in(model: &dyn Model, x: Features<'_>, classes: &[String]) -> Result<Array2<f64>> {
+    let p = model.predict_proba_data(x)?;
+    let own = model.classes().unwrap_or_default();
+    if own == classes {
+        return Ok(p);
+    }
+    let mut out = Array2::zeros((p.nrows(), classes.len()));
+    for (j, c) in own.iter().enumerate() {
+        let k = classes.iter().position(|k| k == c).ok_or_else(|| {
+            Error::InvalidValue(format!("a wrapped model predicts class '{c}', which was not in training"))
+        })?;
+        out.column_mut(k).assign(&p.column(j));
+    }
+    Ok(out)
+}
+
+/// `model`'s predicted classes as indices into `classes`.
+pub(crate) fn codes_in(model: &dyn Model, x: Features<'_>, classes: &[String]) -> Result<Vec<usize>> {
+    let Prediction::Labels(p) = model.predict_data(x)? else {
+        return Err(Error::InvalidValue(format!("'{}' did not predict class labels", model.kind())));
+    };
+    let map: Vec<Option<usize>> = p.classes().iter().map(|c| classes.iter().position(|k| k == c)).collect();
+    p.codes()
+        .iter()
+        .map(|&c| {
+            map[c as usize].ok_or_else(|| {
+                let class = &p.classes()[c as usize];
+                Error::InvalidValue(format!("a wrapped model predicts class '{class}', which was not in training"))
+            })
+        })
+        .collect()
+}
+
+/// `model`'s numeric predictions (a regressor's values).
+pub(crate) fn values_of(model: &dyn Model, x: Features<'_>) -> Result<Vec<f64>> {
+    match model.predict_data(x)? {
+        Prediction::Values(v) => Ok(v.to_vec()),
+        _ => Err(Error::InvalidValue(format!("'{}' did not predict numbers", model.kind()))),
+    }
+}
+
+/// Labels from class indices.
+pub(crate) fn labels(classes: &[String], codes: impl IntoIterator<Item = usize>) -> Result<Prediction> {
+    Ok(Prediction::Labels(Labels::new(classes.to_vec(), codes.into_iter().map(|c| c as u32).collect())?))
+}
+
+/// The weighted average of matrices (numpy's `average(axis=0, weights=w)`).
+pub(crate) fn average(mats: &[Array2<f64>], weights: Option<&[f64]>) -> Array2<f64> {
+    let total: f64 = weights.map_or(mats.len() as f64, |w| w.iter().sum());
+    let mut out = Array2::zeros(mats[0].dim());
+    for (i, m) in mats.iter().enumerate() {
+        out.scaled_add(weights.map_or(1.0, |w| w[i]) / total, m);
+    }
+    out
+}
+
+/// Checks scikit-learn's `weights`: one per kept estimator, finite and non-negative.
+pub(crate) fn check_weights(weights: Option<&[f64]>, kept: usize) -> Result<()> {
+    let Some(w) = weights else { return Ok(()) };
+    if w.len() != kept {
+        return Err(Error::param(
+            "weights",
+            format!("Number of `estimators` and weights must be equal; got {} weights, {kept} estimators", w.len()),
+        ));
+    }
+    if !w.iter().all(|v| v.is_finite() && *v >= 0.0) {
+        return Err(Error::param("weights", "must be finite and >= 0"));
+    }
+    Ok(())
+}
