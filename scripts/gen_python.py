@@ -237,7 +237,7 @@ def signature(s: Spec, typed: bool) -> list[str]:
 
 
 def sklearn_tags(tags: dict) -> list[str]:
-    needs_target = tags["task"] not in ("transform", "clustering", "outlier_detection")
+    needs_target = tags["task"] not in ("transform", "clustering", "outlier_detection", "neighbors")
     return [
         "    def __sklearn_tags__(self):",
         "        tags = super().__sklearn_tags__()",
@@ -304,6 +304,7 @@ PUBLIC_BASE = {
     "transform": "IronTransformer",
     "clustering": "IronClusterer",
     "outlier_detection": "IronOutlierDetector",
+    "neighbors": "IronNeighbors",
 }
 
 
@@ -362,6 +363,10 @@ def render_stub(specs: list[Spec]) -> str:
                 "IronClassifier": ["    def predict(self, X: Any) -> Any: ...", "    def predict_proba(self, X: Any) -> Any: ..."],
                 "IronTransformer": ["    def transform(self, X: Any) -> Any: ..."],
                 "IronClusterer": ["    def predict(self, X: Any) -> Any: ...", "    def transform(self, X: Any) -> Any: ..."],
+                "IronNeighbors": [
+                    "    def kneighbors(self, X: Any = ..., n_neighbors: Any = ..., return_distance: bool = ...) -> Any: ...",
+                    "    def radius_neighbors(self, X: Any = ..., radius: Any = ..., return_distance: bool = ...) -> Any: ...",
+                ],
                 "IronOutlierDetector": [
                     "    def predict(self, X: Any) -> Any: ...",
                     "    def decision_function(self, X: Any) -> Any: ...",

@@ -635,6 +635,34 @@ class IronEstimator(BaseEstimator):
 # -- the generic plumbing of each task ------------------------------------------
 
 
+def _answers_neighbours(est) -> bool:
+    return bool(est._tags.get("neighbors"))
+
+
+class _NeighborsQueries:
+    """scikit-learn's ``kneighbors`` and ``radius_neighbors``, for the models that answer them."""
+
+    @available_if(_answers_neighbours)
+    def kneighbors(self, X=None, n_neighbors=None, return_distance=True):
+        """The nearest training rows of each row of X (of each training row, itself left out, when X is None):
+        distances and indices, nearest first."""
+        check_is_fitted(self)
+        if n_neighbors is not None and (not isinstance(n_neighbors, numbers.Integral) or n_neighbors <= 0):
+            raise ValueError(f"Expected n_neighbors > 0. Got {n_neighbors}")
+        Xn = None if X is None else self._prepare_X(X, reset=False)
+        dist, ind = self._model.kneighbors(Xn, None if n_neighbors is None else int(n_neighbors))
+        return (dist, ind) if return_distance else ind
+
+    @available_if(_answers_neighbours)
+    def radius_neighbors(self, X=None, radius=None, return_distance=True, sort_results=False):
+        """The training rows within ``radius`` of each row of X (object arrays of per-row arrays, nearest first)."""
+        check_is_fitted(self)
+        Xn = None if X is None else self._prepare_X(X, reset=False)
+        dist, ind = self._model.radius_neighbors(Xn, None if radius is None else float(radius))
+        as_objects = lambda rows: np.array(rows + [None], dtype=object)[:-1]  # noqa: E731 (ragged rows)
+        return (as_objects(dist), as_objects(ind)) if return_distance else as_objects(ind)
+
+
 def _learns_incrementally(est) -> bool:
     return bool(est._tags.get("partial_fit"))
 
@@ -646,7 +674,7 @@ def _partial_first_call(est) -> bool:
 
 
 
-class IronRegressor(RegressorMixin, IronEstimator):
+class IronRegressor(RegressorMixin, _NeighborsQueries, IronEstimator):
     """``fit(X, y, sample_weight)`` and ``predict`` for numeric matrices."""
 
     def fit(self, X, y, sample_weight=None):
@@ -687,7 +715,7 @@ def _gives_proba(est) -> bool:
     return bool(tags.get("predict_proba"))
 
 
-class IronClassifier(ClassifierMixin, IronEstimator):
+class IronClassifier(ClassifierMixin, _NeighborsQueries, IronEstimator):
     """``fit`` with any labels (``classes_`` in numpy's sorted order), ``predict`` and class probabilities."""
 
     def fit(self, X, y, sample_weight=None):
@@ -799,6 +827,14 @@ class IronClusterer(ClusterMixin, IronTransformer):
             self.labels_ = np.asarray(self.labels_, dtype=np.int64)
         if hasattr(self, "n_iter_"):
             self.n_iter_ = int(self.n_iter_)
+
+
+class IronNeighbors(_NeighborsQueries, IronEstimator):
+    """An index of the training rows: ``fit(X)``, then ``kneighbors`` and ``radius_neighbors``."""
+
+    def fit(self, X, y=None):
+        """Indexes X (y is ignored); returns self."""
+        return self._fit_native(self._prepare_X(X, reset=True))
 
 
 class IronOutlierDetector(OutlierMixin, IronEstimator):
@@ -938,6 +974,7 @@ __all__ = [
     "IronClassifier",
     "IronClusterer",
     "IronEstimator",
+    "IronNeighbors",
     "IronOutlierDetector",
     "IronRegressor",
     "IronTransformer",

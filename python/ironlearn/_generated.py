@@ -6,7 +6,7 @@ One ``_<Name>Params`` class per Rust estimator, written by
 ``scripts/gen_python_overrides.py``; the public classes subclass them.
 """
 
-from ._base import IronClassifier, IronEstimator, IronRegressor
+from ._base import IronClassifier, IronEstimator, IronNeighbors, IronRegressor
 
 
 class _BernoulliNBParams(IronEstimator):
@@ -39,6 +39,7 @@ class _BernoulliNBParams(IronEstimator):
         "f32": False,
         "missing_values": False,
         "multi_output": False,
+        "neighbors": False,
         "partial_fit": True,
         "poor_score": True,
         "positive_only": False,
@@ -111,6 +112,7 @@ class _ComplementNBParams(IronEstimator):
         "f32": False,
         "missing_values": False,
         "multi_output": False,
+        "neighbors": False,
         "partial_fit": True,
         "poor_score": True,
         "positive_only": True,
@@ -202,6 +204,7 @@ class _DecisionTreeClassifierParams(IronEstimator):
         "f32": False,
         "missing_values": False,
         "multi_output": False,
+        "neighbors": False,
         "partial_fit": False,
         "poor_score": False,
         "positive_only": False,
@@ -313,6 +316,7 @@ class _DecisionTreeRegressorParams(IronEstimator):
         "f32": False,
         "missing_values": False,
         "multi_output": False,
+        "neighbors": False,
         "partial_fit": False,
         "poor_score": False,
         "positive_only": False,
@@ -401,6 +405,7 @@ class _DummyClassifierParams(IronEstimator):
         "f32": True,
         "missing_values": True,
         "multi_output": False,
+        "neighbors": False,
         "partial_fit": False,
         "poor_score": True,
         "positive_only": False,
@@ -465,6 +470,7 @@ class _DummyRegressorParams(IronEstimator):
         "f32": True,
         "missing_values": True,
         "multi_output": False,
+        "neighbors": False,
         "partial_fit": False,
         "poor_score": True,
         "positive_only": False,
@@ -548,6 +554,7 @@ class _ElasticNetParams(IronEstimator):
         "f32": False,
         "missing_values": False,
         "multi_output": False,
+        "neighbors": False,
         "partial_fit": False,
         "poor_score": False,
         "positive_only": False,
@@ -673,6 +680,7 @@ class _ExtraTreesClassifierParams(IronEstimator):
         "f32": False,
         "missing_values": False,
         "multi_output": False,
+        "neighbors": False,
         "partial_fit": False,
         "poor_score": False,
         "positive_only": False,
@@ -816,6 +824,7 @@ class _ExtraTreesRegressorParams(IronEstimator):
         "f32": False,
         "missing_values": False,
         "multi_output": False,
+        "neighbors": False,
         "partial_fit": False,
         "poor_score": False,
         "positive_only": False,
@@ -920,6 +929,7 @@ class _GammaRegressorParams(IronEstimator):
         "f32": False,
         "missing_values": False,
         "multi_output": False,
+        "neighbors": False,
         "partial_fit": False,
         "poor_score": False,
         "positive_only": False,
@@ -981,6 +991,7 @@ class _GaussianNBParams(IronEstimator):
         "f32": False,
         "missing_values": False,
         "multi_output": False,
+        "neighbors": False,
         "partial_fit": True,
         "poor_score": False,
         "positive_only": False,
@@ -1104,6 +1115,7 @@ class _GBDTParams(IronEstimator):
         "f32": False,
         "missing_values": True,
         "multi_output": False,
+        "neighbors": False,
         "partial_fit": False,
         "poor_score": False,
         "positive_only": False,
@@ -1233,6 +1245,7 @@ class _HuberRegressorParams(IronEstimator):
         "f32": False,
         "missing_values": False,
         "multi_output": False,
+        "neighbors": False,
         "partial_fit": False,
         "poor_score": False,
         "positive_only": False,
@@ -1287,22 +1300,23 @@ class _KNeighborsClassifierParams(IronEstimator):
         neighbour at distance zero takes the whole vote, shared with any other at zero).
 
     algorithm : {"auto", "ball_tree", "kd_tree", "brute"}, default="auto"
-        The search: "kd_tree" (built at fit and saved in the model file), "brute", or "auto" (a
-        kd-tree for at most 15 columns, ``n_neighbors`` below half the training rows and a metric
-        other than cosine, as scikit-learn). "ball_tree" is accepted and searched by brute force.
-        Every choice gives the same exact neighbours.
+        The search: "kd_tree" or "ball_tree" (built at fit and saved in the model file), "brute", or
+        "auto" (a kd-tree for at most 15 columns, ``n_neighbors`` below half the training rows and a
+        metric a tree serves, else brute force, as scikit-learn). Every choice gives the same exact
+        neighbours.
 
     leaf_size : int, default=30
-        The kd-tree's leaf size (rows per leaf, between ``leaf_size`` and ``2 * leaf_size``): speed
+        The trees' leaf size (rows per leaf, between ``leaf_size`` and ``2 * leaf_size``): speed
         only. Must be an integer >= 1.
 
     p : float, default=2.0
-        The power of the Minkowski metric (2 is euclidean, 1 manhattan). Must be a finite number >=
-        1.
+        The power of the Minkowski metric (2 is euclidean, 1 manhattan). Below 1 it is no metric:
+        brute force only, as scikit-learn. Must be a finite number > 0.
 
     metric : str, default="minkowski"
-        The distance: "minkowski" (with ``p``), "euclidean" ("l2"), "manhattan" ("l1", "cityblock")
-        or "cosine". Must be one of 'minkowski', 'euclidean', 'l2', 'manhattan', 'l1', 'cityblock',
+        The distance: "minkowski" (with ``p``), "euclidean" ("l2"), "manhattan" ("l1", "cityblock"),
+        "chebyshev" ("infinity") or "cosine" (brute force only, as scikit-learn). Must be one of
+        'minkowski', 'euclidean', 'l2', 'manhattan', 'l1', 'cityblock', 'chebyshev', 'infinity',
         'cosine'.
 
     n_jobs : int or None, default=None
@@ -1317,6 +1331,7 @@ class _KNeighborsClassifierParams(IronEstimator):
         "f32": False,
         "missing_values": False,
         "multi_output": False,
+        "neighbors": True,
         "partial_fit": False,
         "poor_score": False,
         "positive_only": False,
@@ -1335,9 +1350,10 @@ class _KNeighborsClassifierParams(IronEstimator):
             "auto", "ball_tree", "kd_tree", "brute",
         )}),
         "leaf_size": ("leaf_size", {"type": "int", "min": 1}),
-        "p": ("p", {"type": "float", "min": 1.0}),
+        "p": ("p", {"type": "float", "min": 0.0, "min_open": True}),
         "metric": ("metric", {"type": "choice", "values": (
-            "minkowski", "euclidean", "l2", "manhattan", "l1", "cityblock", "cosine",
+            "minkowski", "euclidean", "l2", "manhattan", "l1", "cityblock", "chebyshev", "infinity",
+            "cosine",
         )}),
         "n_jobs": ("n_jobs", {"type": "any"}),
     }
@@ -1388,22 +1404,23 @@ class _KNeighborsRegressorParams(IronEstimator):
         distance zero takes the whole weight, shared with any other at zero).
 
     algorithm : {"auto", "ball_tree", "kd_tree", "brute"}, default="auto"
-        The search: "kd_tree" (built at fit and saved in the model file), "brute", or "auto" (a
-        kd-tree for at most 15 columns, ``n_neighbors`` below half the training rows and a metric
-        other than cosine, as scikit-learn). "ball_tree" is accepted and searched by brute force.
-        Every choice gives the same exact neighbours.
+        The search: "kd_tree" or "ball_tree" (built at fit and saved in the model file), "brute", or
+        "auto" (a kd-tree for at most 15 columns, ``n_neighbors`` below half the training rows and a
+        metric a tree serves, else brute force, as scikit-learn). Every choice gives the same exact
+        neighbours.
 
     leaf_size : int, default=30
-        The kd-tree's leaf size (rows per leaf, between ``leaf_size`` and ``2 * leaf_size``): speed
+        The trees' leaf size (rows per leaf, between ``leaf_size`` and ``2 * leaf_size``): speed
         only. Must be an integer >= 1.
 
     p : float, default=2.0
-        The power of the Minkowski metric (2 is euclidean, 1 manhattan). Must be a finite number >=
-        1.
+        The power of the Minkowski metric (2 is euclidean, 1 manhattan). Below 1 it is no metric:
+        brute force only, as scikit-learn. Must be a finite number > 0.
 
     metric : str, default="minkowski"
-        The distance: "minkowski" (with ``p``), "euclidean" ("l2"), "manhattan" ("l1", "cityblock")
-        or "cosine". Must be one of 'minkowski', 'euclidean', 'l2', 'manhattan', 'l1', 'cityblock',
+        The distance: "minkowski" (with ``p``), "euclidean" ("l2"), "manhattan" ("l1", "cityblock"),
+        "chebyshev" ("infinity") or "cosine" (brute force only, as scikit-learn). Must be one of
+        'minkowski', 'euclidean', 'l2', 'manhattan', 'l1', 'cityblock', 'chebyshev', 'infinity',
         'cosine'.
 
     n_jobs : int or None, default=None
@@ -1418,6 +1435,7 @@ class _KNeighborsRegressorParams(IronEstimator):
         "f32": False,
         "missing_values": False,
         "multi_output": False,
+        "neighbors": True,
         "partial_fit": False,
         "poor_score": False,
         "positive_only": False,
@@ -1436,9 +1454,10 @@ class _KNeighborsRegressorParams(IronEstimator):
             "auto", "ball_tree", "kd_tree", "brute",
         )}),
         "leaf_size": ("leaf_size", {"type": "int", "min": 1}),
-        "p": ("p", {"type": "float", "min": 1.0}),
+        "p": ("p", {"type": "float", "min": 0.0, "min_open": True}),
         "metric": ("metric", {"type": "choice", "values": (
-            "minkowski", "euclidean", "l2", "manhattan", "l1", "cityblock", "cosine",
+            "minkowski", "euclidean", "l2", "manhattan", "l1", "cityblock", "chebyshev", "infinity",
+            "cosine",
         )}),
         "n_jobs": ("n_jobs", {"type": "any"}),
     }
@@ -1514,6 +1533,7 @@ class _KMeansParams(IronEstimator):
         "f32": False,
         "missing_values": False,
         "multi_output": False,
+        "neighbors": False,
         "partial_fit": False,
         "poor_score": False,
         "positive_only": False,
@@ -1605,6 +1625,7 @@ class _LassoParams(IronEstimator):
         "f32": False,
         "missing_values": False,
         "multi_output": False,
+        "neighbors": False,
         "partial_fit": False,
         "poor_score": False,
         "positive_only": False,
@@ -1697,6 +1718,7 @@ class _LinearDiscriminantAnalysisParams(IronEstimator):
         "f32": False,
         "missing_values": False,
         "multi_output": False,
+        "neighbors": False,
         "partial_fit": False,
         "poor_score": False,
         "positive_only": False,
@@ -1763,6 +1785,7 @@ class _LinearRegressionParams(IronEstimator):
         "f32": False,
         "missing_values": False,
         "multi_output": False,
+        "neighbors": False,
         "partial_fit": False,
         "poor_score": False,
         "positive_only": False,
@@ -1851,6 +1874,7 @@ class _LinearSVCParams(IronEstimator):
         "f32": False,
         "missing_values": False,
         "multi_output": False,
+        "neighbors": False,
         "partial_fit": False,
         "poor_score": False,
         "positive_only": False,
@@ -1963,6 +1987,7 @@ class _LinearSVRParams(IronEstimator):
         "f32": False,
         "missing_values": False,
         "multi_output": False,
+        "neighbors": False,
         "partial_fit": False,
         "poor_score": False,
         "positive_only": False,
@@ -2050,6 +2075,7 @@ class _LogisticRegressionParams(IronEstimator):
         "f32": False,
         "missing_values": False,
         "multi_output": False,
+        "neighbors": False,
         "partial_fit": False,
         "poor_score": False,
         "positive_only": False,
@@ -2114,6 +2140,7 @@ class _MultinomialNBParams(IronEstimator):
         "f32": False,
         "missing_values": False,
         "multi_output": False,
+        "neighbors": False,
         "partial_fit": True,
         "poor_score": True,
         "positive_only": True,
@@ -2155,6 +2182,112 @@ class _MultinomialNBParams(IronEstimator):
         return tags
 
 
+class _NearestNeighborsParams(IronEstimator):
+    """The nearest training rows of queries, as scikit-learn's ``NearestNeighbors``: ``fit(X)`` keeps
+    the rows (and a search tree), and the fitted model answers
+    [``NearestNeighborsModel::kneighbors``] and [``NearestNeighborsModel::radius_neighbors``]. It
+    has no ``predict`` or ``transform``.
+
+    Parameters
+    ----------
+    n_neighbors : int, default=5
+        The number of neighbours ``kneighbors`` finds by default. Must be an integer >= 1.
+
+    radius : float, default=1.0
+        The distance ``radius_neighbors`` searches within by default (``<=``). Must be a finite
+        number >= 0.
+
+    algorithm : {"auto", "ball_tree", "kd_tree", "brute"}, default="auto"
+        The search: "kd_tree" or "ball_tree" (built at fit and saved in the model file), "brute", or
+        "auto" (a kd-tree for at most 15 columns, ``n_neighbors`` below half the training rows and a
+        metric a tree serves, else brute force, as scikit-learn). Every choice gives the same exact
+        neighbours.
+
+    leaf_size : int, default=30
+        The trees' leaf size (rows per leaf, between ``leaf_size`` and ``2 * leaf_size``): speed
+        only. Must be an integer >= 1.
+
+    p : float, default=2.0
+        The power of the Minkowski metric (2 is euclidean, 1 manhattan). Below 1 it is no metric:
+        brute force only, as scikit-learn. Must be a finite number > 0.
+
+    metric : str, default="minkowski"
+        The distance: "minkowski" (with ``p``), "euclidean" ("l2"), "manhattan" ("l1", "cityblock"),
+        "chebyshev" ("infinity") or "cosine" (brute force only, as scikit-learn). Must be one of
+        'minkowski', 'euclidean', 'l2', 'manhattan', 'l1', 'cityblock', 'chebyshev', 'infinity',
+        'cosine'.
+
+    n_jobs : int or None, default=None
+        Threads over query rows: None or -1 all, -2 all but one, k > 0 exactly k. Results do not
+        depend on it. Must be None, a negative number or a positive number of threads.
+    """
+
+    _kind = "nearest_neighbors"
+    _tags = {
+        "categorical": False,
+        "deterministic": True,
+        "f32": False,
+        "missing_values": False,
+        "multi_output": False,
+        "neighbors": True,
+        "partial_fit": False,
+        "poor_score": False,
+        "positive_only": False,
+        "positive_target": False,
+        "predict_proba": False,
+        "sample_weight": False,
+        "sparse": False,
+        "task": "neighbors",
+        "validation": False,
+        "wants_scaling": True,
+    }
+    _params = {  # Python name: (Rust name, domain)
+        "n_neighbors": ("n_neighbors", {"type": "int", "min": 1}),
+        "radius": ("radius", {"type": "float", "min": 0.0}),
+        "algorithm": ("algorithm", {"type": "choice", "values": (
+            "auto", "ball_tree", "kd_tree", "brute",
+        )}),
+        "leaf_size": ("leaf_size", {"type": "int", "min": 1}),
+        "p": ("p", {"type": "float", "min": 0.0, "min_open": True}),
+        "metric": ("metric", {"type": "choice", "values": (
+            "minkowski", "euclidean", "l2", "manhattan", "l1", "cityblock", "chebyshev", "infinity",
+            "cosine",
+        )}),
+        "n_jobs": ("n_jobs", {"type": "any"}),
+    }
+
+    def __init__(
+        self,
+        n_neighbors=5,
+        radius=1.0,
+        algorithm="auto",
+        leaf_size=30,
+        p=2.0,
+        metric="minkowski",
+        n_jobs=None,
+    ):
+        self.n_neighbors = n_neighbors
+        self.radius = radius
+        self.algorithm = algorithm
+        self.leaf_size = leaf_size
+        self.p = p
+        self.metric = metric
+        self.n_jobs = n_jobs
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = False
+        tags.input_tags.categorical = False
+        tags.input_tags.string = False
+        tags.input_tags.sparse = False
+        tags.input_tags.positive_only = False
+        tags.target_tags.required = False
+        tags.target_tags.multi_output = False
+        tags.target_tags.positive_only = False
+        tags.non_deterministic = False
+        return tags
+
+
 class _OneHotEncoderParams(IronEstimator):
     """Encodes categories as indicator (0/1) columns.
 
@@ -2174,6 +2307,7 @@ class _OneHotEncoderParams(IronEstimator):
         "f32": False,
         "missing_values": True,
         "multi_output": False,
+        "neighbors": False,
         "partial_fit": False,
         "poor_score": False,
         "positive_only": False,
@@ -2238,6 +2372,7 @@ class _PoissonRegressorParams(IronEstimator):
         "f32": False,
         "missing_values": False,
         "multi_output": False,
+        "neighbors": False,
         "partial_fit": False,
         "poor_score": False,
         "positive_only": False,
@@ -2314,6 +2449,7 @@ class _QuadraticDiscriminantAnalysisParams(IronEstimator):
         "f32": False,
         "missing_values": False,
         "multi_output": False,
+        "neighbors": False,
         "partial_fit": False,
         "poor_score": False,
         "positive_only": False,
@@ -2378,21 +2514,22 @@ class _RadiusNeighborsClassifierParams(IronEstimator):
         neighbour at distance zero takes the whole vote, shared with any other at zero).
 
     algorithm : {"auto", "ball_tree", "kd_tree", "brute"}, default="auto"
-        The search: "kd_tree" (built at fit and saved in the model file), "brute", or "auto" (a
-        kd-tree for at most 15 columns and a metric other than cosine, as scikit-learn). "ball_tree"
-        is accepted and searched by brute force. Every choice gives the same neighbours.
+        The search: "kd_tree" or "ball_tree" (built at fit and saved in the model file), "brute", or
+        "auto" (a kd-tree for at most 15 columns and a metric a tree serves, else brute force, as
+        scikit-learn). Every choice gives the same neighbours.
 
     leaf_size : int, default=30
-        The kd-tree's leaf size (rows per leaf, between ``leaf_size`` and ``2 * leaf_size``): speed
+        The trees' leaf size (rows per leaf, between ``leaf_size`` and ``2 * leaf_size``): speed
         only. Must be an integer >= 1.
 
     p : float, default=2.0
-        The power of the Minkowski metric (2 is euclidean, 1 manhattan). Must be a finite number >=
-        1.
+        The power of the Minkowski metric (2 is euclidean, 1 manhattan). Below 1 it is no metric:
+        brute force only, as scikit-learn. Must be a finite number > 0.
 
     metric : str, default="minkowski"
-        The distance: "minkowski" (with ``p``), "euclidean" ("l2"), "manhattan" ("l1", "cityblock")
-        or "cosine". Must be one of 'minkowski', 'euclidean', 'l2', 'manhattan', 'l1', 'cityblock',
+        The distance: "minkowski" (with ``p``), "euclidean" ("l2"), "manhattan" ("l1", "cityblock"),
+        "chebyshev" ("infinity") or "cosine" (brute force only, as scikit-learn). Must be one of
+        'minkowski', 'euclidean', 'l2', 'manhattan', 'l1', 'cityblock', 'chebyshev', 'infinity',
         'cosine'.
 
     outlier_label : str or None, default=None
@@ -2413,6 +2550,7 @@ class _RadiusNeighborsClassifierParams(IronEstimator):
         "f32": False,
         "missing_values": False,
         "multi_output": False,
+        "neighbors": True,
         "partial_fit": False,
         "poor_score": False,
         "positive_only": False,
@@ -2431,9 +2569,10 @@ class _RadiusNeighborsClassifierParams(IronEstimator):
             "auto", "ball_tree", "kd_tree", "brute",
         )}),
         "leaf_size": ("leaf_size", {"type": "int", "min": 1}),
-        "p": ("p", {"type": "float", "min": 1.0}),
+        "p": ("p", {"type": "float", "min": 0.0, "min_open": True}),
         "metric": ("metric", {"type": "choice", "values": (
-            "minkowski", "euclidean", "l2", "manhattan", "l1", "cityblock", "cosine",
+            "minkowski", "euclidean", "l2", "manhattan", "l1", "cityblock", "chebyshev", "infinity",
+            "cosine",
         )}),
         "outlier_label": ("outlier_label", {"type": "any"}),
         "n_jobs": ("n_jobs", {"type": "any"}),
@@ -2489,21 +2628,22 @@ class _RadiusNeighborsRegressorParams(IronEstimator):
         distance zero takes the whole weight, shared with any other at zero).
 
     algorithm : {"auto", "ball_tree", "kd_tree", "brute"}, default="auto"
-        The search: "kd_tree" (built at fit and saved in the model file), "brute", or "auto" (a
-        kd-tree for at most 15 columns and a metric other than cosine, as scikit-learn). "ball_tree"
-        is accepted and searched by brute force. Every choice gives the same neighbours.
+        The search: "kd_tree" or "ball_tree" (built at fit and saved in the model file), "brute", or
+        "auto" (a kd-tree for at most 15 columns and a metric a tree serves, else brute force, as
+        scikit-learn). Every choice gives the same neighbours.
 
     leaf_size : int, default=30
-        The kd-tree's leaf size (rows per leaf, between ``leaf_size`` and ``2 * leaf_size``): speed
+        The trees' leaf size (rows per leaf, between ``leaf_size`` and ``2 * leaf_size``): speed
         only. Must be an integer >= 1.
 
     p : float, default=2.0
-        The power of the Minkowski metric (2 is euclidean, 1 manhattan). Must be a finite number >=
-        1.
+        The power of the Minkowski metric (2 is euclidean, 1 manhattan). Below 1 it is no metric:
+        brute force only, as scikit-learn. Must be a finite number > 0.
 
     metric : str, default="minkowski"
-        The distance: "minkowski" (with ``p``), "euclidean" ("l2"), "manhattan" ("l1", "cityblock")
-        or "cosine". Must be one of 'minkowski', 'euclidean', 'l2', 'manhattan', 'l1', 'cityblock',
+        The distance: "minkowski" (with ``p``), "euclidean" ("l2"), "manhattan" ("l1", "cityblock"),
+        "chebyshev" ("infinity") or "cosine" (brute force only, as scikit-learn). Must be one of
+        'minkowski', 'euclidean', 'l2', 'manhattan', 'l1', 'cityblock', 'chebyshev', 'infinity',
         'cosine'.
 
     n_jobs : int or None, default=None
@@ -2518,6 +2658,7 @@ class _RadiusNeighborsRegressorParams(IronEstimator):
         "f32": False,
         "missing_values": False,
         "multi_output": False,
+        "neighbors": True,
         "partial_fit": False,
         "poor_score": False,
         "positive_only": False,
@@ -2536,9 +2677,10 @@ class _RadiusNeighborsRegressorParams(IronEstimator):
             "auto", "ball_tree", "kd_tree", "brute",
         )}),
         "leaf_size": ("leaf_size", {"type": "int", "min": 1}),
-        "p": ("p", {"type": "float", "min": 1.0}),
+        "p": ("p", {"type": "float", "min": 0.0, "min_open": True}),
         "metric": ("metric", {"type": "choice", "values": (
-            "minkowski", "euclidean", "l2", "manhattan", "l1", "cityblock", "cosine",
+            "minkowski", "euclidean", "l2", "manhattan", "l1", "cityblock", "chebyshev", "infinity",
+            "cosine",
         )}),
         "n_jobs": ("n_jobs", {"type": "any"}),
     }
@@ -2644,6 +2786,7 @@ class _RandomForestClassifierParams(IronEstimator):
         "f32": False,
         "missing_values": False,
         "multi_output": False,
+        "neighbors": False,
         "partial_fit": False,
         "poor_score": False,
         "positive_only": False,
@@ -2787,6 +2930,7 @@ class _RandomForestRegressorParams(IronEstimator):
         "f32": False,
         "missing_values": False,
         "multi_output": False,
+        "neighbors": False,
         "partial_fit": False,
         "poor_score": False,
         "positive_only": False,
@@ -2880,6 +3024,7 @@ class _RidgeParams(IronEstimator):
         "f32": False,
         "missing_values": False,
         "multi_output": False,
+        "neighbors": False,
         "partial_fit": False,
         "poor_score": False,
         "positive_only": False,
@@ -2938,6 +3083,7 @@ class _RidgeClassifierParams(IronEstimator):
         "f32": False,
         "missing_values": False,
         "multi_output": False,
+        "neighbors": False,
         "partial_fit": False,
         "poor_score": False,
         "positive_only": False,
@@ -3056,6 +3202,7 @@ class _SGDClassifierParams(IronEstimator):
         "f32": False,
         "missing_values": False,
         "multi_output": False,
+        "neighbors": False,
         "partial_fit": True,
         "poor_score": False,
         "positive_only": False,
@@ -3222,6 +3369,7 @@ class _SGDRegressorParams(IronEstimator):
         "f32": False,
         "missing_values": False,
         "multi_output": False,
+        "neighbors": False,
         "partial_fit": True,
         "poor_score": False,
         "positive_only": False,
@@ -3335,6 +3483,7 @@ class _SimpleImputerParams(IronEstimator):
         "f32": False,
         "missing_values": True,
         "multi_output": False,
+        "neighbors": False,
         "partial_fit": False,
         "poor_score": False,
         "positive_only": False,
@@ -3402,6 +3551,7 @@ class _StandardScalerParams(IronEstimator):
         "f32": False,
         "missing_values": True,
         "multi_output": False,
+        "neighbors": False,
         "partial_fit": False,
         "poor_score": False,
         "positive_only": False,
@@ -3473,6 +3623,7 @@ class _TweedieRegressorParams(IronEstimator):
         "f32": False,
         "missing_values": False,
         "multi_output": False,
+        "neighbors": False,
         "partial_fit": False,
         "poor_score": False,
         "positive_only": False,
@@ -3552,6 +3703,7 @@ class _VotingClassifierParams(IronEstimator):
         "f32": False,
         "missing_values": False,
         "multi_output": False,
+        "neighbors": False,
         "partial_fit": False,
         "poor_score": False,
         "positive_only": False,
@@ -3613,6 +3765,7 @@ class _VotingRegressorParams(IronEstimator):
         "f32": False,
         "missing_values": False,
         "multi_output": False,
+        "neighbors": False,
         "partial_fit": False,
         "poor_score": False,
         "positive_only": False,
@@ -3737,6 +3890,14 @@ class MultinomialNB(_MultinomialNBParams, IronClassifier):
     __doc__ = _MultinomialNBParams.__doc__
 
 
+class NearestNeighbors(_NearestNeighborsParams, IronNeighbors):
+    __doc__ = _NearestNeighborsParams.__doc__
+
+    def fit(self, X, y=None):
+        """Fits the model; returns self."""
+        return super().fit(X, y)
+
+
 class PoissonRegressor(_PoissonRegressorParams, IronRegressor):
     __doc__ = _PoissonRegressorParams.__doc__
 
@@ -3818,6 +3979,7 @@ PUBLIC = [
     "LinearSVC",
     "LinearSVR",
     "MultinomialNB",
+    "NearestNeighbors",
     "PoissonRegressor",
     "QuadraticDiscriminantAnalysis",
     "RadiusNeighborsClassifier",
@@ -3856,6 +4018,7 @@ __all__ = [
     "_LinearSVRParams",
     "_LogisticRegressionParams",
     "_MultinomialNBParams",
+    "_NearestNeighborsParams",
     "_OneHotEncoderParams",
     "_PoissonRegressorParams",
     "_QuadraticDiscriminantAnalysisParams",
@@ -3891,6 +4054,7 @@ __all__ = [
     "LinearSVC",
     "LinearSVR",
     "MultinomialNB",
+    "NearestNeighbors",
     "PoissonRegressor",
     "QuadraticDiscriminantAnalysis",
     "RadiusNeighborsClassifier",

@@ -450,6 +450,25 @@ class _MultinomialNBParams(BaseEstimator):
         class_prior: Optional[Sequence[float]] = None,
     ) -> None: ...
 
+class _NearestNeighborsParams(BaseEstimator):
+    n_neighbors: int
+    radius: float
+    algorithm: str
+    leaf_size: int
+    p: float
+    metric: str
+    n_jobs: Optional[int]
+    def __init__(
+        self,
+        n_neighbors: int = 5,
+        radius: float = 1.0,
+        algorithm: str = "auto",
+        leaf_size: int = 30,
+        p: float = 2.0,
+        metric: str = "minkowski",
+        n_jobs: Optional[int] = None,
+    ) -> None: ...
+
 class _OneHotEncoderParams(BaseEstimator):
     handle_unknown: str
     columns: str
@@ -841,6 +860,11 @@ class MultinomialNB(_MultinomialNBParams):
     def partial_fit(self, X: Any, y: Any, classes: Any = ..., sample_weight: Any = ...) -> Any: ...
     def predict(self, X: Any) -> Any: ...
     def predict_proba(self, X: Any) -> Any: ...
+
+class NearestNeighbors(_NearestNeighborsParams):
+    def fit(self, X: Any, y: Any = ...) -> Any: ...
+    def kneighbors(self, X: Any = ..., n_neighbors: Any = ..., return_distance: bool = ...) -> Any: ...
+    def radius_neighbors(self, X: Any = ..., radius: Any = ..., return_distance: bool = ...) -> Any: ...
 
 class PoissonRegressor(_PoissonRegressorParams):
     def fit(self, X: Any, y: Any = ..., sample_weight: Any = ...) -> Any: ...

@@ -14,7 +14,7 @@ use std::fmt;
 use ndarray::{Array1, Array2};
 use serde_json::{Map, Value};
 
-use crate::model::unsupported;
+use crate::model::{unsupported, Neighbors};
 use crate::state::SaveState;
 use crate::{
     Attribute, Data, Error, Estimator, Features, FitContext, Model, Params, Parts, Prediction, Result, Tags, Task,
@@ -90,6 +90,20 @@ pub trait Fitted: SaveState + Clone + Send + Sync + fmt::Debug + 'static {
 
     fn feature_names_out(&self, input: &[String]) -> Vec<String> {
         input.to_vec()
+    }
+
+    /// Nearest-neighbour queries (see [`Model::kneighbors_data`]).
+    fn kneighbors_data(&self, _x: Option<Features<'_>>, _n_neighbors: Option<usize>) -> Result<Neighbors> {
+        Err(unsupported(Self::Estimator::NAME, "nearest-neighbour queries"))
+    }
+
+    /// Radius queries (see [`Model::radius_neighbors_data`]).
+    fn radius_neighbors_data(
+        &self,
+        _x: Option<Features<'_>>,
+        _radius: Option<f64>,
+    ) -> Result<Vec<(Vec<f64>, Vec<usize>)>> {
+        Err(unsupported(Self::Estimator::NAME, "radius queries"))
     }
 
     /// Learned attributes; by default every saved field but the parameters.
@@ -215,6 +229,18 @@ impl<T: Fitted> Model for T {
 
     fn feature_names_out(&self, input: &[String]) -> Vec<String> {
         Fitted::feature_names_out(self, input)
+    }
+
+    fn kneighbors_data(&self, x: Option<Features<'_>>, n_neighbors: Option<usize>) -> Result<Neighbors> {
+        Fitted::kneighbors_data(self, x, n_neighbors)
+    }
+
+    fn radius_neighbors_data(
+        &self,
+        x: Option<Features<'_>>,
+        radius: Option<f64>,
+    ) -> Result<Vec<(Vec<f64>, Vec<usize>)>> {
+        Fitted::radius_neighbors_data(self, x, radius)
     }
 
     fn attributes(&self) -> Vec<(String, Attribute)> {

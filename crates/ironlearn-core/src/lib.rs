@@ -34,7 +34,7 @@ pub use error::{Error, Result};
 pub use fit_context::{Callback, FitContext, Progress, Stop, TrainData};
 pub use labels::{target_values, Labels};
 pub use learn::{Fitted, Learn};
-pub use model::{Attribute, Data, Estimator, Features, Model, Parts, Prediction, Target, Task, NOISE};
+pub use model::{Attribute, Data, Estimator, Features, Model, Neighbors, Parts, Prediction, Target, Task, NOISE};
 pub use model_file::{Header, ModelFile, Persist, TargetInfo, FORMAT_VERSION};
 pub use nested::{EstimatorSpec, SubModel};
 pub use params::{ParamSpec, Params};

@@ -33,6 +33,8 @@ pub enum Task {
     Transform,
     /// An anomaly score and an inlier (`1`) / outlier (`-1`) label per row, learned without a target.
     OutlierDetection,
+    /// An index of the training rows that answers nearest-neighbour queries, learned without a target.
+    Neighbors,
 }
 
 impl Task {
@@ -46,6 +48,7 @@ impl Task {
             Task::Clustering => "clustering",
             Task::Transform => "transform",
             Task::OutlierDetection => "outlier_detection",
+            Task::Neighbors => "neighbors",
         }
     }
 
@@ -389,6 +392,21 @@ pub trait Model: Send + Sync + fmt::Debug + Any {
         Err(unsupported(self.kind(), "score_samples"))
     }
 
+    /// The nearest training rows of each row of `x` (of each training row,
+    /// itself left out, when `x` is None): distances and row indices, nearest first.
+    fn kneighbors_data(&self, _x: Option<Features<'_>>, _n_neighbors: Option<usize>) -> Result<Neighbors> {
+        Err(unsupported(self.kind(), "nearest-neighbour queries"))
+    }
+
+    /// The training rows within `radius` (the fitted one when None) of each row of `x`, nearest first.
+    fn radius_neighbors_data(
+        &self,
+        _x: Option<Features<'_>>,
+        _radius: Option<f64>,
+    ) -> Result<Vec<(Vec<f64>, Vec<usize>)>> {
+        Err(unsupported(self.kind(), "radius queries"))
+    }
+
     /// The names of the transformed columns, given the input names.
     fn feature_names_out(&self, input: &[String]) -> Vec<String> {
         input.to_vec()
@@ -419,6 +437,9 @@ pub fn classification_target(y: Option<&Target>) -> Result<Cow<'_, Labels>> {
 }
 
 /// The error for an operation a model does not offer.
+/// Nearest neighbours of each query row: distances and training-row indices, one row per query, nearest first.
+pub type Neighbors = (Array2<f64>, Array2<usize>);
+
 pub fn unsupported(kind: &str, what: &str) -> Error {
     Error::Unsupported(format!("a '{kind}' model has no {what}"))
 }

@@ -38,6 +38,9 @@ pub fn outputs(model: &dyn Model) -> Vec<TensorSpec> {
         Task::OutlierDetection => {
             vec![TensorSpec::new("inlier", "int64", &[-1]), TensorSpec::new("score", "float64", &[-1])]
         }
+        Task::Neighbors => {
+            vec![TensorSpec::new("distances", "float64", &[-1, -1]), TensorSpec::new("indices", "int64", &[-1, -1])]
+        }
         Task::Transform => {
             let names = model.feature_names_out(&crate::table::default_names(n_in));
             vec![TensorSpec::new("features", "float64", &[-1, names.len() as i64])]

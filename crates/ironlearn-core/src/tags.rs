@@ -43,6 +43,8 @@ pub struct Tags {
     pub positive_only: bool,
     /// The target must be positive, such as counts or amounts (scikit-learn's `target_tags.positive_only`).
     pub positive_target: bool,
+    /// The model answers nearest-neighbour queries (`kneighbors`, `radius_neighbors`).
+    pub neighbors: bool,
 }
 
 impl Tags {
@@ -64,11 +66,12 @@ impl Tags {
         poor_score: false,
         positive_only: false,
         positive_target: false,
+        neighbors: false,
     };
 
     /// Whether `fit` needs a target.
     pub fn needs_target(&self) -> bool {
-        !matches!(self.task, Some(Task::Transform | Task::Clustering | Task::OutlierDetection))
+        !matches!(self.task, Some(Task::Transform | Task::Clustering | Task::OutlierDetection | Task::Neighbors))
     }
 }
 

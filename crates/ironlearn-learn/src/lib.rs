@@ -49,8 +49,9 @@ pub use naive_bayes::{
     MultinomialNBModel,
 };
 pub use neighbors::{
-    KNeighborsClassifier, KNeighborsClassifierModel, KNeighborsRegressor, KNeighborsRegressorModel,
-    RadiusNeighborsClassifier, RadiusNeighborsClassifierModel, RadiusNeighborsRegressor, RadiusNeighborsRegressorModel,
+    KNeighborsClassifier, KNeighborsClassifierModel, KNeighborsRegressor, KNeighborsRegressorModel, NearestNeighbors,
+    NearestNeighborsModel, RadiusNeighborsClassifier, RadiusNeighborsClassifierModel, RadiusNeighborsRegressor,
+    RadiusNeighborsRegressorModel,
 };
 pub use preprocessing::{
     OneHotEncoder, OneHotEncoderModel, SimpleImputer, SimpleImputerModel, StandardScaler, StandardScalerModel,

@@ -384,6 +384,37 @@ impl NativeModel {
         Ok(py.detach(|| self.model.score_samples_data(f)).py()?.into_pyarray(py))
     }
 
+    /// Distances and training-row indices of the nearest neighbours (of the training rows when `x` is None).
+    #[pyo3(signature = (x=None, n_neighbors=None))]
+    #[allow(clippy::type_complexity)]
+    fn kneighbors<'py>(
+        &self,
+        py: Python<'py>,
+        x: Option<XInput<'py>>,
+        n_neighbors: Option<usize>,
+    ) -> PyResult<(Bound<'py, PyArray2<f64>>, Bound<'py, PyArray2<i64>>)> {
+        let f = x.as_ref().map(XInput::features);
+        let (d, i) = py.detach(|| self.model.kneighbors_data(f, n_neighbors)).py()?;
+        Ok((d.into_pyarray(py), i.mapv(|v| v as i64).into_pyarray(py)))
+    }
+
+    /// Per row, distances and indices of the training rows within `radius`, nearest first.
+    #[pyo3(signature = (x=None, radius=None))]
+    #[allow(clippy::type_complexity)]
+    fn radius_neighbors<'py>(
+        &self,
+        py: Python<'py>,
+        x: Option<XInput<'py>>,
+        radius: Option<f64>,
+    ) -> PyResult<(Vec<Bound<'py, PyArray1<f64>>>, Vec<Bound<'py, PyArray1<i64>>>)> {
+        let f = x.as_ref().map(XInput::features);
+        let found = py.detach(|| self.model.radius_neighbors_data(f, radius)).py()?;
+        Ok(found
+            .into_iter()
+            .map(|(d, i)| (d.into_pyarray(py), i.into_iter().map(|v| v as i64).collect::<Vec<_>>().into_pyarray(py)))
+            .unzip())
+    }
+
     fn transform<'py>(&self, py: Python<'py>, x: XInput<'py>) -> PyResult<Bound<'py, PyArray2<f64>>> {
         let f = x.features();
         let d = py.detach(|| self.model.transform_data(f).and_then(Data::into_dense)).py()?;

@@ -69,6 +69,10 @@ pub fn file_bytes(model: &dyn Model) -> Vec<u8> {
 fn predictions(model: &dyn Model, x: Features<'_>) -> Result<Vec<f64>, Error> {
     Ok(match model.task() {
         Task::Transform => model.transform_data(x)?.into_dense()?.iter().copied().collect(),
+        Task::Neighbors => {
+            let (d, i) = model.kneighbors_data(Some(x), None)?;
+            d.iter().copied().chain(i.iter().map(|&i| i as f64)).collect()
+        }
         _ => model.predict_data(x)?.to_matrix().iter().copied().collect(),
     })
 }
@@ -177,6 +181,16 @@ fn check_task(entry: &Entry, est: &dyn Estimator, task: Task) -> Vec<Failure> {
             Ok(d) => fail("shapes", format!("transform returned {} rows for 120", d.view().n_rows())),
             Err(e) => fail("shapes", format!("transform failed: {e}")),
         },
+        Task::Neighbors => match model.kneighbors_data(Some(Features::Dense(x.view())), None) {
+            // Each training row is its own nearest neighbour (the data has no duplicates).
+            Ok((d, i)) if d.nrows() == 120 && i.dim() == d.dim() => {
+                if (0..120).any(|r| i[[r, 0]] != r || d[[r, 0]] != 0.0) {
+                    fail("neighbours", "a training row is not its own nearest neighbour".into());
+                }
+            }
+            Ok((d, _)) => fail("shapes", format!("kneighbors returned {:?} for 120 rows", d.dim())),
+            Err(e) => fail("shapes", format!("kneighbors failed: {e}")),
+        },
         _ => match predictions(model.as_ref(), Features::Dense(x.view())) {
             Ok(p) if p.len() == 120 => {}
             Ok(p) => fail("shapes", format!("predict returned {} values for 120 rows", p.len())),
@@ -237,6 +251,7 @@ fn check_task(entry: &Entry, est: &dyn Estimator, task: Task) -> Vec<Failure> {
     let narrow = x.slice(ndarray::s![.., ..4]).to_owned();
     let narrow_result = match task {
         Task::Transform => model.transform_data(Features::Dense(narrow.view())).map(|_| ()),
+        Task::Neighbors => model.kneighbors_data(Some(Features::Dense(narrow.view())), None).map(|_| ()),
         _ => model.predict_data(Features::Dense(narrow.view())).map(|_| ()),
     };
     match narrow_result {

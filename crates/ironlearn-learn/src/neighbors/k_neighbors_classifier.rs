@@ -13,17 +13,17 @@ use ironlearn_core::{
 use ndarray::{Array2, ArrayView2};
 use serde::{Deserialize, Serialize};
 
+use super::ball_tree::BallTree;
 use super::kd_tree::KdTree;
-use super::search::{fit_method, weights, Metric, Query};
+use super::search::{build_tree, fit_method, weights, Metric, Query};
 
 hyperparams! {
     /// k-nearest-neighbours classification: the (weighted) vote of the
     /// `n_neighbors` nearest training rows, as scikit-learn's `KNeighborsClassifier`.
     ///
-    /// The search is a kd-tree or brute force, chosen as scikit-learn
-    /// chooses (`algorithm`); both give the same exact neighbours, ties in
-    /// distance going to the lower training row. "ball_tree" is searched by
-    /// brute force.
+    /// The search is a kd-tree, a ball tree or brute force, chosen as
+    /// scikit-learn chooses (`algorithm`); all give the same exact neighbours,
+    /// ties in distance going to the lower training row.
     ///
     /// ```
     /// use ironlearn_core::{Fit, Labels, Predict, PredictProba};
@@ -36,32 +36,33 @@ hyperparams! {
     /// assert_eq!(model.predict(array![[1.1]].view())?.to_strings(), ["a"]);
     /// // scikit-learn: KNeighborsClassifier(3).fit(x, y).predict_proba([[1.1]]) == [[2/3, 1/3]]
     /// assert_eq!(model.predict_proba(array![[1.1]].view())?.row(0).to_vec(), [2.0 / 3.0, 1.0 / 3.0]);
-    /// let (dist, ind) = model.kneighbors(array![[1.1]].view(), Some(2))?;
+    /// let (dist, ind) = model.kneighbors(Some(array![[1.1]].view()), Some(2))?;
     /// assert_eq!(ind.row(0).to_vec(), [1, 2]); // scikit-learn: kneighbors([[1.1]], 2) == ([[0.1, 0.9]], [[1, 2]])
     /// assert!((dist[[0, 0]] - 0.1).abs() < 1e-12);
     /// # Ok::<(), ironlearn_core::Error>(())
     /// ```
     #[name = "k_neighbors_classifier"]
     #[aliases("knn_classifier", "kneighbors_classifier")]
-    #[tags(task = Some(Task::Classification), predict_proba, wants_scaling)]
+    #[tags(task = Some(Task::Classification), neighbors, predict_proba, wants_scaling)]
     pub struct KNeighborsClassifier {
         /// The number of neighbours that vote.
         n_neighbors: usize = 5, domain(Domain::int_min(1));
         /// "uniform" (every neighbour votes 1) or "distance" (votes weighted by inverse distance; a
         /// neighbour at distance zero takes the whole vote, shared with any other at zero).
         weights: String = "uniform".into(), domain(Domain::choice(&["uniform", "distance"]));
-        /// The search: "kd_tree" (built at fit and saved in the model file), "brute", or "auto" (a kd-tree
-        /// for at most 15 columns, `n_neighbors` below half the training rows and a metric other than
-        /// cosine, as scikit-learn). "ball_tree" is accepted and searched by brute force. Every choice
-        /// gives the same exact neighbours.
+        /// The search: "kd_tree" or "ball_tree" (built at fit and saved in the model file), "brute", or
+        /// "auto" (a kd-tree for at most 15 columns, `n_neighbors` below half the training rows and a
+        /// metric a tree serves, else brute force, as scikit-learn). Every choice gives the same exact
+        /// neighbours.
         algorithm: String = "auto".into(), domain(Domain::choice(&["auto", "ball_tree", "kd_tree", "brute"]));
-        /// The kd-tree's leaf size (rows per leaf, between `leaf_size` and `2 * leaf_size`): speed only.
+        /// The trees' leaf size (rows per leaf, between `leaf_size` and `2 * leaf_size`): speed only.
         leaf_size: usize = 30, domain(Domain::int_min(1));
-        /// The power of the Minkowski metric (2 is euclidean, 1 manhattan).
-        p: f64 = 2.0, domain(Domain::float_min(1.0));
-        /// The distance: "minkowski" (with `p`), "euclidean" ("l2"), "manhattan" ("l1", "cityblock") or "cosine".
-        metric: String = "minkowski".into(),
-            domain(Domain::choice(&["minkowski", "euclidean", "l2", "manhattan", "l1", "cityblock", "cosine"]));
+        /// The power of the Minkowski metric (2 is euclidean, 1 manhattan). Below 1 it is no metric:
+        /// brute force only, as scikit-learn.
+        p: f64 = 2.0, domain(Domain::Float { min: Some(0.0), max: None, min_open: true, max_open: false, log: false });
+        /// The distance: "minkowski" (with `p`), "euclidean" ("l2"), "manhattan" ("l1", "cityblock"),
+        /// "chebyshev" ("infinity") or "cosine" (brute force only, as scikit-learn).
+        metric: String = "minkowski".into(), domain(Domain::choice(Metric::NAMES));
         /// Threads over blocks of query rows: None or -1 all, -2 all but one, k > 0 exactly k.
         /// Results do not depend on it.
         n_jobs: Option<i64> = None, check(|v| *v != Some(0), "None, a negative number or a positive number of threads");
@@ -77,12 +78,15 @@ pub struct KNeighborsClassifierModel {
     n_samples_fit: usize,
     #[serde(rename = "_fit_X")]
     fit_x: Array2<f64>,
-    /// The search: "kd_tree", "ball_tree" (searched by brute force) or "brute".
+    /// The search: "kd_tree", "ball_tree" or "brute".
     #[serde(rename = "_fit_method", default = "super::search::brute")]
     fit_method: String,
     /// The kd-tree over `fit_x` when `fit_method` is "kd_tree", built at fit.
     #[serde(rename = "_tree", default)]
     tree: Option<KdTree>,
+    /// The ball tree over `fit_x` when `fit_method` is "ball_tree", built at fit.
+    #[serde(rename = "_ball_tree", default)]
+    ball_tree: Option<BallTree>,
     /// The class code of each training row.
     #[serde(rename = "_y")]
     y: Vec<u32>,
@@ -96,21 +100,23 @@ impl KNeighborsClassifierModel {
             metric: Metric::new(&self.params.metric, self.params.p),
             n_jobs: self.params.n_jobs,
             tree: self.tree.as_ref(),
+            ball: self.ball_tree.as_ref(),
         }
     }
 
     /// The nearest training rows of each row of `x` as scikit-learn's
     /// `kneighbors`: distances and training-row indices, nearest first.
-    /// `n_neighbors` defaults to the parameter.
+    /// `n_neighbors` defaults to the parameter; with `x` None, the
+    /// neighbours of each training row but itself.
     pub fn kneighbors(
         &self,
-        x: ArrayView2<'_, f64>,
+        x: Option<ArrayView2<'_, f64>>,
         n_neighbors: Option<usize>,
     ) -> Result<(Array2<f64>, Array2<usize>)> {
-        self.query().kneighbors(x, n_neighbors.unwrap_or(self.params.n_neighbors))
+        self.query().kneighbors_of(x, n_neighbors.unwrap_or(self.params.n_neighbors))
     }
 
-    /// The search the model uses: "kd_tree", "ball_tree" (searched by brute force) or "brute".
+    /// The search the model uses: "kd_tree", "ball_tree" or "brute".
     pub fn fit_method(&self) -> &str {
         &self.fit_method
     }
@@ -132,13 +138,16 @@ impl Fit<Labels> for KNeighborsClassifier {
             "KNeighborsClassifier does not use sample weights; fit it without sample_weight"
         );
         check_fit_input(x, y.len())?;
-        let method = fit_method(&self.algorithm, &self.metric, x.ncols(), x.nrows(), Some(self.n_neighbors))?;
+        let metric = Metric::new(&self.metric, self.p);
+        let method = fit_method(&self.algorithm, metric, x.ncols(), x.nrows(), Some(self.n_neighbors))?;
+        let tree = build_tree(method, x, self.leaf_size, metric);
         Ok(KNeighborsClassifierModel {
             fit_method: method.into(),
-            tree: (method == "kd_tree").then(|| KdTree::build(x, self.leaf_size)),
+            tree: tree.kd,
+            ball_tree: tree.ball,
             params: self.clone(),
             classes: y.classes().to_vec(),
-            effective_metric: Metric::new(&self.metric, self.p).name().into(),
+            effective_metric: metric.name().into(),
             n_samples_fit: x.nrows(),
             fit_x: x.to_owned(),
             y: y.codes().to_vec(),
@@ -148,7 +157,7 @@ impl Fit<Labels> for KNeighborsClassifier {
 
 impl PredictProba for KNeighborsClassifierModel {
     fn predict_proba(&self, x: ArrayView2<'_, f64>) -> Result<Array2<f64>> {
-        let (dist, ind) = self.kneighbors(x, None)?;
+        let (dist, ind) = self.kneighbors(Some(x), None)?;
         let w = weights(&dist, &self.params.weights);
         let mut proba = Array2::zeros((x.nrows(), self.classes.len()));
         for (i, mut row) in proba.rows_mut().into_iter().enumerate() {
@@ -194,6 +203,15 @@ impl Fitted for KNeighborsClassifierModel {
         self.fit_x.ncols()
     }
 
+    fn kneighbors_data(
+        &self,
+        x: Option<Features<'_>>,
+        n_neighbors: Option<usize>,
+    ) -> Result<ironlearn_core::Neighbors> {
+        let x = x.map(|f| f.to_dense()).transpose()?;
+        self.kneighbors(x.as_ref().map(|x| x.view()), n_neighbors)
+    }
+
     fn classes(&self) -> Option<&[String]> {
         Some(&self.classes)
     }
@@ -232,7 +250,7 @@ mod tests {
 
     // scikit-learn 1.9.1, on `jittered_iris()` (train, y, test):
     //   m = KNeighborsClassifier(n_neighbors=7, weights=w, metric=metric, p=p, algorithm="brute").fit(train, y)
-    //   m.predict(test), m.predict_proba(test)[rows]   (algorithm="auto" gives the same)
+    //   m.predict(test), m.predict_proba(test)[rows]   (algorithm="auto", "kd_tree", "ball_tree" give the same)
     const CASES: &[Case] = &[
         (
             "minkowski",
@@ -322,12 +340,42 @@ mod tests {
                 (24, [0.0, 0.2860976362191852, 0.7139023637808148]),
             ],
         ),
+        (
+            "chebyshev",
+            2.0,
+            "uniform",
+            "00000000000000000111111111111111112222222222222222",
+            &[
+                (18, [0.0, 0.8571428571428571, 0.14285714285714285]),
+                (21, [0.0, 0.5714285714285714, 0.42857142857142855]),
+                (24, [0.0, 0.5714285714285714, 0.42857142857142855]),
+            ],
+        ),
+        (
+            "chebyshev",
+            2.0,
+            "distance",
+            "00000000000000000111111111111111112222222222222222",
+            &[
+                (18, [0.0, 0.8962977531597833, 0.10370224684021673]),
+                (21, [0.0, 0.7250184502683634, 0.2749815497316367]),
+                (24, [0.0, 0.5600808628417989, 0.4399191371582011]),
+            ],
+        ),
     ];
 
     #[test]
     fn predictions_and_probabilities_match_scikit_learn() {
         for &(metric, p, weights, classes, rows) in CASES {
             let (model, test) = fit(metric, p, weights);
+            // Every search the metric allows gives the same probabilities (scikit-learn: the same for these data).
+            for algorithm in ["brute", "kd_tree", "ball_tree"].into_iter().filter(|_| metric != "cosine") {
+                let params = KNeighborsClassifier { algorithm: algorithm.into(), ..model.params.clone() };
+                let (x, y, _) = jittered_iris();
+                let other = params.fit(x.view(), &Labels::from_strings(&y)).unwrap();
+                assert_eq!(other.fit_method(), algorithm);
+                assert_eq!(other.predict_proba(test.view()).unwrap(), model.predict_proba(test.view()).unwrap());
+            }
             let codes: String = model.predict(test.view()).unwrap().codes().iter().map(|c| c.to_string()).collect();
             assert_eq!(codes, classes, "{metric} p={p} {weights}");
             let proba = model.predict_proba(test.view()).unwrap();
@@ -387,7 +435,7 @@ mod tests {
         ];
         for (metric, p, ind, dist) in cases {
             let (model, test) = fit(metric, p, "uniform");
-            let (d, i) = model.kneighbors(test.slice(ndarray::s![..2, ..]), Some(4)).unwrap();
+            let (d, i) = model.kneighbors(Some(test.slice(ndarray::s![..2, ..])), Some(4)).unwrap();
             assert_eq!(i, Array2::from(ind.to_vec()), "{metric} p={p}");
             for (got, want) in d.iter().zip(dist.as_flattened()) {
                 // scikit-learn's own euclidean distances come from ||a||² + ||b||² - 2a·b.
@@ -409,7 +457,7 @@ mod tests {
         let (model, _) = fit("minkowski", 2.0, "distance");
         let row = model.fit_x().slice(ndarray::s![60..61, ..]).to_owned();
         assert_eq!(model.predict_proba(row.view()).unwrap().row(0).to_vec(), [0.0, 1.0, 0.0]);
-        assert_eq!(model.kneighbors(row.view(), Some(3)).unwrap().1.row(0).to_vec(), [60, 48, 64]);
+        assert_eq!(model.kneighbors(Some(row.view()), Some(3)).unwrap().1.row(0).to_vec(), [60, 48, 64]);
     }
 
     #[test]
@@ -424,13 +472,13 @@ mod tests {
             ),
             "{err}"
         );
-        let err = model.kneighbors(x.view(), Some(0)).unwrap_err().to_string();
+        let err = model.kneighbors(Some(x.view()), Some(0)).unwrap_err().to_string();
         assert!(err.contains("Expected n_neighbors > 0. Got 0"), "{err}");
         let err = KNeighborsClassifier { n_neighbors: 0, ..Default::default() }.fit(x.view(), &y).unwrap_err();
         assert!(err.to_string().contains("n_neighbors"), "{err}");
-        let err = model.kneighbors(array![[1.0, 2.0, 3.0]].view(), Some(1)).unwrap_err().to_string();
+        let err = model.kneighbors(Some(array![[1.0, 2.0, 3.0]].view()), Some(1)).unwrap_err().to_string();
         assert!(err.contains("X has 3 features, but KNeighborsClassifier is expecting 2 features"), "{err}");
-        let err = model.kneighbors(array![[1.0, f64::NAN]].view(), Some(1)).unwrap_err().to_string();
+        let err = model.kneighbors(Some(array![[1.0, f64::NAN]].view()), Some(1)).unwrap_err().to_string();
         assert!(err.contains("Input X contains NaN"), "{err}");
         let bad = array![[0.0, 1.0], [f64::NAN, 0.0], [2.0, 2.0]];
         let err = KNeighborsClassifier::default().fit(bad.view(), &y).unwrap_err().to_string();
@@ -454,7 +502,7 @@ mod tests {
     fn the_search_is_chosen_as_scikit_learn_chooses_and_changes_nothing() {
         // scikit-learn 1.9.1, KNeighborsClassifier(**kw).fit(train, y)._fit_method on 100 rows × 4:
         //   n_neighbors=7: "kd_tree"; metric="cosine": "brute"; n_neighbors=50: "brute"; n_neighbors=49, p=3:
-        //   "kd_tree"; algorithm="ball_tree": "ball_tree" (searched here by brute force)
+        //   "kd_tree"; algorithm="ball_tree": "ball_tree"
         let (x, y, test) = jittered_iris();
         let y = Labels::from_strings(&y);
         let cases = [(7, "minkowski", 2.0, "auto", "kd_tree"), (7, "cosine", 2.0, "auto", "brute")];
@@ -472,7 +520,10 @@ mod tests {
             let model = params.fit(x.view(), &y).unwrap();
             assert_eq!(model.fit_method(), method, "{k} {metric} {p} {algorithm}");
             let brute = KNeighborsClassifier { algorithm: "brute".into(), ..params }.fit(x.view(), &y).unwrap();
-            assert_eq!(model.kneighbors(test.view(), None).unwrap(), brute.kneighbors(test.view(), None).unwrap());
+            assert_eq!(
+                model.kneighbors(Some(test.view()), None).unwrap(),
+                brute.kneighbors(Some(test.view()), None).unwrap()
+            );
         }
     }
 }

@@ -13,17 +13,17 @@ use ironlearn_core::{
 use ndarray::{Array1, Array2, ArrayView2};
 use serde::{Deserialize, Serialize};
 
+use super::ball_tree::BallTree;
 use super::kd_tree::KdTree;
-use super::search::{fit_method, weights, Metric, Query};
+use super::search::{build_tree, fit_method, weights, Metric, Query};
 
 hyperparams! {
     /// k-nearest-neighbours regression: the (weighted) mean target of the
     /// `n_neighbors` nearest training rows, as scikit-learn's `KNeighborsRegressor`.
     ///
-    /// The search is a kd-tree or brute force, chosen as scikit-learn
-    /// chooses (`algorithm`); both give the same exact neighbours, ties in
-    /// distance going to the lower training row. "ball_tree" is searched by
-    /// brute force.
+    /// The search is a kd-tree, a ball tree or brute force, chosen as
+    /// scikit-learn chooses (`algorithm`); all give the same exact neighbours,
+    /// ties in distance going to the lower training row.
     ///
     /// ```
     /// use ironlearn_core::{Fit, Predict};
@@ -39,25 +39,26 @@ hyperparams! {
     /// ```
     #[name = "k_neighbors_regressor"]
     #[aliases("knn_regressor", "kneighbors_regressor")]
-    #[tags(task = Some(Task::Regression), wants_scaling)]
+    #[tags(task = Some(Task::Regression), neighbors, wants_scaling)]
     pub struct KNeighborsRegressor {
         /// The number of neighbours averaged.
         n_neighbors: usize = 5, domain(Domain::int_min(1));
         /// "uniform" (a plain mean) or "distance" (weighted by inverse distance; a neighbour at distance
         /// zero takes the whole weight, shared with any other at zero).
         weights: String = "uniform".into(), domain(Domain::choice(&["uniform", "distance"]));
-        /// The search: "kd_tree" (built at fit and saved in the model file), "brute", or "auto" (a kd-tree
-        /// for at most 15 columns, `n_neighbors` below half the training rows and a metric other than
-        /// cosine, as scikit-learn). "ball_tree" is accepted and searched by brute force. Every choice
-        /// gives the same exact neighbours.
+        /// The search: "kd_tree" or "ball_tree" (built at fit and saved in the model file), "brute", or
+        /// "auto" (a kd-tree for at most 15 columns, `n_neighbors` below half the training rows and a
+        /// metric a tree serves, else brute force, as scikit-learn). Every choice gives the same exact
+        /// neighbours.
         algorithm: String = "auto".into(), domain(Domain::choice(&["auto", "ball_tree", "kd_tree", "brute"]));
-        /// The kd-tree's leaf size (rows per leaf, between `leaf_size` and `2 * leaf_size`): speed only.
+        /// The trees' leaf size (rows per leaf, between `leaf_size` and `2 * leaf_size`): speed only.
         leaf_size: usize = 30, domain(Domain::int_min(1));
-        /// The power of the Minkowski metric (2 is euclidean, 1 manhattan).
-        p: f64 = 2.0, domain(Domain::float_min(1.0));
-        /// The distance: "minkowski" (with `p`), "euclidean" ("l2"), "manhattan" ("l1", "cityblock") or "cosine".
-        metric: String = "minkowski".into(),
-            domain(Domain::choice(&["minkowski", "euclidean", "l2", "manhattan", "l1", "cityblock", "cosine"]));
+        /// The power of the Minkowski metric (2 is euclidean, 1 manhattan). Below 1 it is no metric:
+        /// brute force only, as scikit-learn.
+        p: f64 = 2.0, domain(Domain::Float { min: Some(0.0), max: None, min_open: true, max_open: false, log: false });
+        /// The distance: "minkowski" (with `p`), "euclidean" ("l2"), "manhattan" ("l1", "cityblock"),
+        /// "chebyshev" ("infinity") or "cosine" (brute force only, as scikit-learn).
+        metric: String = "minkowski".into(), domain(Domain::choice(Metric::NAMES));
         /// Threads over blocks of query rows: None or -1 all, -2 all but one, k > 0 exactly k.
         /// Results do not depend on it.
         n_jobs: Option<i64> = None, check(|v| *v != Some(0), "None, a negative number or a positive number of threads");
@@ -72,12 +73,15 @@ pub struct KNeighborsRegressorModel {
     n_samples_fit: usize,
     #[serde(rename = "_fit_X")]
     fit_x: Array2<f64>,
-    /// The search: "kd_tree", "ball_tree" (searched by brute force) or "brute".
+    /// The search: "kd_tree", "ball_tree" or "brute".
     #[serde(rename = "_fit_method", default = "super::search::brute")]
     fit_method: String,
     /// The kd-tree over `fit_x` when `fit_method` is "kd_tree", built at fit.
     #[serde(rename = "_tree", default)]
     tree: Option<KdTree>,
+    /// The ball tree over `fit_x` when `fit_method` is "ball_tree", built at fit.
+    #[serde(rename = "_ball_tree", default)]
+    ball_tree: Option<BallTree>,
     #[serde(rename = "_y")]
     y: Vec<f64>,
 }
@@ -90,21 +94,23 @@ impl KNeighborsRegressorModel {
             metric: Metric::new(&self.params.metric, self.params.p),
             n_jobs: self.params.n_jobs,
             tree: self.tree.as_ref(),
+            ball: self.ball_tree.as_ref(),
         }
     }
 
     /// The nearest training rows of each row of `x` as scikit-learn's
     /// `kneighbors`: distances and training-row indices, nearest first.
-    /// `n_neighbors` defaults to the parameter.
+    /// `n_neighbors` defaults to the parameter; with `x` None, the
+    /// neighbours of each training row but itself.
     pub fn kneighbors(
         &self,
-        x: ArrayView2<'_, f64>,
+        x: Option<ArrayView2<'_, f64>>,
         n_neighbors: Option<usize>,
     ) -> Result<(Array2<f64>, Array2<usize>)> {
-        self.query().kneighbors(x, n_neighbors.unwrap_or(self.params.n_neighbors))
+        self.query().kneighbors_of(x, n_neighbors.unwrap_or(self.params.n_neighbors))
     }
 
-    /// The search the model uses: "kd_tree", "ball_tree" (searched by brute force) or "brute".
+    /// The search the model uses: "kd_tree", "ball_tree" or "brute".
     pub fn fit_method(&self) -> &str {
         &self.fit_method
     }
@@ -127,12 +133,15 @@ impl Fit<[f64]> for KNeighborsRegressor {
         );
         check_fit_input(x, y.len())?;
         check_target(y)?;
-        let method = fit_method(&self.algorithm, &self.metric, x.ncols(), x.nrows(), Some(self.n_neighbors))?;
+        let metric = Metric::new(&self.metric, self.p);
+        let method = fit_method(&self.algorithm, metric, x.ncols(), x.nrows(), Some(self.n_neighbors))?;
+        let tree = build_tree(method, x, self.leaf_size, metric);
         Ok(KNeighborsRegressorModel {
             fit_method: method.into(),
-            tree: (method == "kd_tree").then(|| KdTree::build(x, self.leaf_size)),
+            tree: tree.kd,
+            ball_tree: tree.ball,
             params: self.clone(),
-            effective_metric: Metric::new(&self.metric, self.p).name().into(),
+            effective_metric: metric.name().into(),
             n_samples_fit: x.nrows(),
             fit_x: x.to_owned(),
             y: y.to_vec(),
@@ -145,7 +154,7 @@ impl Predict for KNeighborsRegressorModel {
 
     /// The mean target of the neighbours, weighted by `weights`.
     fn predict(&self, x: ArrayView2<'_, f64>) -> Result<Array1<f64>> {
-        let (dist, ind) = self.kneighbors(x, None)?;
+        let (dist, ind) = self.kneighbors(Some(x), None)?;
         let w = weights(&dist, &self.params.weights);
         let k = ind.ncols() as f64;
         Ok(ind
@@ -178,6 +187,15 @@ impl Fitted for KNeighborsRegressorModel {
         self.fit_x.ncols()
     }
 
+    fn kneighbors_data(
+        &self,
+        x: Option<Features<'_>>,
+        n_neighbors: Option<usize>,
+    ) -> Result<ironlearn_core::Neighbors> {
+        let x = x.map(|f| f.to_dense()).transpose()?;
+        self.kneighbors(x.as_ref().map(|x| x.view()), n_neighbors)
+    }
+
     fn predict_data(&self, x: Features<'_>) -> Result<Prediction> {
         Ok(Prediction::Values(self.predict(x.to_dense()?.view())?))
     }
@@ -204,7 +222,16 @@ mod tests {
         //   p = KNeighborsRegressor(n_neighbors=5, weights=w, metric=metric, p=p, algorithm="brute")
         //       .fit(train, y).predict(test); p[:4], p.sum()   (algorithm="auto" gives the same)
         type Case = (&'static str, f64, &'static str, [f64; 4], f64);
-        let cases: [Case; 8] = [
+        //   (p=0.5: brute force, as scikit-learn's "auto" for a Minkowski p < 1)
+        let cases: [Case; 10] = [
+            ("minkowski", 0.5, "uniform", [187.2, 99.0, 146.6, 115.4], 17143.2),
+            (
+                "minkowski",
+                0.5,
+                "distance",
+                [183.04577874719573, 106.95504866128019, 143.26259165198883, 113.30264293366457],
+                17070.53002859333,
+            ),
             ("minkowski", 2.0, "uniform", [171.2, 135.6, 98.4, 76.4], 16793.0),
             (
                 "minkowski",
@@ -281,7 +308,16 @@ mod tests {
         assert!(err.contains("Input y contains NaN"), "{err}");
         let err = KNeighborsRegressor { n_neighbors: 0, ..Default::default() }.fit(x.view(), &y).unwrap_err();
         assert!(err.to_string().contains("n_neighbors"), "{err}");
-        let err = KNeighborsRegressor { metric: "chebyshev".into(), ..Default::default() }.validate().unwrap_err();
+        let err = KNeighborsRegressor { metric: "hamming".into(), ..Default::default() }.validate().unwrap_err();
         assert!(err.to_string().contains("metric"), "{err}");
+        // scikit-learn: p must be > 0; below 1 brute force only.
+        let err = KNeighborsRegressor { p: 0.0, ..Default::default() }.validate().unwrap_err();
+        assert!(err.to_string().contains("p"), "{err}");
+        let params =
+            KNeighborsRegressor { n_neighbors: 2, p: 0.5, algorithm: "ball_tree".into(), ..Default::default() };
+        let err = params.fit(x.view(), &y).unwrap_err().to_string();
+        assert!(err.contains("algorithm=\"ball_tree\" does not support 0 < p < 1 for the Minkowski metric"), "{err}");
+        let params = KNeighborsRegressor { algorithm: "auto".into(), ..params };
+        assert_eq!(params.fit(x.view(), &y).unwrap().fit_method(), "brute");
     }
 }

@@ -58,25 +58,15 @@ impl Ord for Cand {
 }
 
 impl KdTree {
-    /// Builds the tree over the rows of `x` (finite values), scikit-learn's
-    /// node count: `2^levels - 1` with `levels = floor(log2(max(1, (n - 1) / leaf_size))) + 1`.
+    /// Builds the tree over the rows of `x` (finite values) in scikit-learn's layout (see [`Layout`]).
     pub(crate) fn build(x: ArrayView2<'_, f64>, leaf_size: usize) -> KdTree {
-        let (n, d) = x.dim();
-        let ratio = (n.saturating_sub(1) as f64 / leaf_size.max(1) as f64).max(1.0);
-        let levels = ratio.log2().floor() as u32 + 1;
-        // More levels than rows would leave empty leaves.
-        let levels = levels.min(usize::BITS - n.max(1).leading_zeros());
-        let n_nodes = (1usize << levels) - 1;
-        let mut tree = KdTree {
-            leaf_size,
-            idx: (0..n).collect(),
-            start: vec![0; n_nodes],
-            end: vec![0; n_nodes],
-            lower: Array2::zeros((n_nodes, d)),
-            upper: Array2::zeros((n_nodes, d)),
-        };
-        tree.split(x, 0, 0, n);
-        tree
+        let n_nodes = Layout::n_nodes(x.nrows(), leaf_size);
+        let (mut lower, mut upper) = (Array2::zeros((n_nodes, x.ncols())), Array2::zeros((n_nodes, x.ncols())));
+        let layout = Layout::build(x, leaf_size, |node, _, lo, hi| {
+            lower.row_mut(node).assign(&ndarray::aview1(lo));
+            upper.row_mut(node).assign(&ndarray::aview1(hi));
+        });
+        KdTree { leaf_size, idx: layout.idx, start: layout.start, end: layout.end, lower, upper }
     }
 
     fn n_nodes(&self) -> usize {
@@ -85,32 +75,6 @@ impl KdTree {
 
     fn is_leaf(&self, node: usize) -> bool {
         2 * node + 1 >= self.n_nodes()
-    }
-
-    fn split(&mut self, x: ArrayView2<'_, f64>, node: usize, start: usize, end: usize) {
-        self.start[node] = start;
-        self.end[node] = end;
-        let d = x.ncols();
-        let (mut lo, mut hi) = (vec![f64::INFINITY; d], vec![f64::NEG_INFINITY; d]);
-        for &i in &self.idx[start..end] {
-            for (j, &v) in x.row(i).iter().enumerate() {
-                lo[j] = lo[j].min(v);
-                hi[j] = hi[j].max(v);
-            }
-        }
-        self.lower.row_mut(node).assign(&ndarray::aview1(&lo));
-        self.upper.row_mut(node).assign(&ndarray::aview1(&hi));
-        if self.is_leaf(node) {
-            return;
-        }
-        let dim = (0..d).fold(0, |best, j| if hi[j] - lo[j] > hi[best] - lo[best] { j } else { best });
-        let mid = start + (end - start) / 2;
-        if end - start > 1 {
-            self.idx[start..end]
-                .select_nth_unstable_by(mid - start, |&a, &b| x[[a, dim]].total_cmp(&x[[b, dim]]).then(a.cmp(&b)));
-        }
-        self.split(x, 2 * node + 1, start, mid);
-        self.split(x, 2 * node + 2, mid, end);
     }
 
     /// The reduced distance from `q` to the box of `node`: no row of the node is nearer.
@@ -128,7 +92,7 @@ impl KdTree {
                 };
                 metric.term(gap)
             })
-            .sum()
+            .fold(0.0, |acc, t| metric.combine(acc, t))
     }
 
     /// The `k` nearest rows of `data` (the training matrix, row-major with
@@ -200,6 +164,71 @@ impl KdTree {
         }
         found.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
         found
+    }
+}
+
+/// The node layout scikit-learn's `KDTree` and `BallTree` share: a complete
+/// binary tree of `2^levels - 1` nodes with `levels = floor(log2(max(1, (n - 1) / leaf_size))) + 1`,
+/// each inner node split at the median of its widest coordinate, so leaves
+/// hold `leaf_size` to `2 * leaf_size` rows. Node `i` holds the training rows
+/// `idx[start[i]..end[i]]`; its children are `2i + 1` and `2i + 2`.
+pub(crate) struct Layout {
+    pub idx: Vec<usize>,
+    pub start: Vec<usize>,
+    pub end: Vec<usize>,
+}
+
+impl Layout {
+    /// The node count for `n` rows (more levels than rows would leave empty leaves).
+    pub(crate) fn n_nodes(n: usize, leaf_size: usize) -> usize {
+        let ratio = (n.saturating_sub(1) as f64 / leaf_size.max(1) as f64).max(1.0);
+        let levels = (ratio.log2().floor() as u32 + 1).min(usize::BITS - n.max(1).leading_zeros());
+        (1usize << levels) - 1
+    }
+
+    /// Splits the rows of `x`, calling `visit(node, rows, lower, upper)` with
+    /// each node's rows and bounding box.
+    pub(crate) fn build(
+        x: ArrayView2<'_, f64>,
+        leaf_size: usize,
+        mut visit: impl FnMut(usize, &[usize], &[f64], &[f64]),
+    ) -> Layout {
+        let n_nodes = Layout::n_nodes(x.nrows(), leaf_size);
+        let mut layout = Layout { idx: (0..x.nrows()).collect(), start: vec![0; n_nodes], end: vec![0; n_nodes] };
+        layout.split(x, 0, 0, x.nrows(), &mut visit);
+        layout
+    }
+
+    fn split(
+        &mut self,
+        x: ArrayView2<'_, f64>,
+        node: usize,
+        start: usize,
+        end: usize,
+        visit: &mut impl FnMut(usize, &[usize], &[f64], &[f64]),
+    ) {
+        self.start[node] = start;
+        self.end[node] = end;
+        let d = x.ncols();
+        let (mut lo, mut hi) = (vec![f64::INFINITY; d], vec![f64::NEG_INFINITY; d]);
+        for &i in &self.idx[start..end] {
+            for (j, &v) in x.row(i).iter().enumerate() {
+                lo[j] = lo[j].min(v);
+                hi[j] = hi[j].max(v);
+            }
+        }
+        visit(node, &self.idx[start..end], &lo, &hi);
+        if 2 * node + 1 >= self.start.len() {
+            return;
+        }
+        let dim = (0..d).fold(0, |best, j| if hi[j] - lo[j] > hi[best] - lo[best] { j } else { best });
+        let mid = start + (end - start) / 2;
+        if end - start > 1 {
+            self.idx[start..end]
+                .select_nth_unstable_by(mid - start, |&a, &b| x[[a, dim]].total_cmp(&x[[b, dim]]).then(a.cmp(&b)));
+        }
+        self.split(x, 2 * node + 1, start, mid, visit);
+        self.split(x, 2 * node + 2, mid, end, visit);
     }
 }
 

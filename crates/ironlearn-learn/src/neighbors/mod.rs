@@ -1,14 +1,17 @@
 //! Nearest-neighbour estimators: the model is the training data, searched at prediction.
 
+mod ball_tree;
 mod k_neighbors_classifier;
 mod k_neighbors_regressor;
 mod kd_tree;
+mod nearest_neighbors;
 mod radius_neighbors_classifier;
 mod radius_neighbors_regressor;
 mod search;
 
 pub use k_neighbors_classifier::{KNeighborsClassifier, KNeighborsClassifierModel};
 pub use k_neighbors_regressor::{KNeighborsRegressor, KNeighborsRegressorModel};
+pub use nearest_neighbors::{NearestNeighbors, NearestNeighborsModel};
 pub use radius_neighbors_classifier::{RadiusNeighborsClassifier, RadiusNeighborsClassifierModel};
 pub use radius_neighbors_regressor::{RadiusNeighborsRegressor, RadiusNeighborsRegressorModel};
 

@@ -14,8 +14,9 @@ use ironlearn_core::{
 use ndarray::{Array2, ArrayView2};
 use serde::{Deserialize, Serialize};
 
+use super::ball_tree::BallTree;
 use super::kd_tree::KdTree;
-use super::search::{fit_method, row_weights, Metric, Query};
+use super::search::{build_tree, fit_method, row_weights, Metric, Query};
 
 hyperparams! {
     /// Radius-neighbours classification: the (weighted) vote of every
@@ -48,24 +49,25 @@ hyperparams! {
     /// ```
     #[name = "radius_neighbors_classifier"]
     #[aliases("radius_neighbours_classifier")]
-    #[tags(task = Some(Task::Classification), predict_proba, wants_scaling)]
+    #[tags(task = Some(Task::Classification), neighbors, predict_proba, wants_scaling)]
     pub struct RadiusNeighborsClassifier {
         /// The distance within which training rows vote (`<=`).
         radius: f64 = 1.0, domain(Domain::float_min(0.0));
         /// "uniform" (every neighbour votes 1) or "distance" (votes weighted by inverse distance; a
         /// neighbour at distance zero takes the whole vote, shared with any other at zero).
         weights: String = "uniform".into(), domain(Domain::choice(&["uniform", "distance"]));
-        /// The search: "kd_tree" (built at fit and saved in the model file), "brute", or "auto" (a kd-tree
-        /// for at most 15 columns and a metric other than cosine, as scikit-learn). "ball_tree" is
-        /// accepted and searched by brute force. Every choice gives the same neighbours.
+        /// The search: "kd_tree" or "ball_tree" (built at fit and saved in the model file), "brute", or
+        /// "auto" (a kd-tree for at most 15 columns and a metric a tree serves, else brute force, as
+        /// scikit-learn). Every choice gives the same neighbours.
         algorithm: String = "auto".into(), domain(Domain::choice(&["auto", "ball_tree", "kd_tree", "brute"]));
-        /// The kd-tree's leaf size (rows per leaf, between `leaf_size` and `2 * leaf_size`): speed only.
+        /// The trees' leaf size (rows per leaf, between `leaf_size` and `2 * leaf_size`): speed only.
         leaf_size: usize = 30, domain(Domain::int_min(1));
-        /// The power of the Minkowski metric (2 is euclidean, 1 manhattan).
-        p: f64 = 2.0, domain(Domain::float_min(1.0));
-        /// The distance: "minkowski" (with `p`), "euclidean" ("l2"), "manhattan" ("l1", "cityblock") or "cosine".
-        metric: String = "minkowski".into(),
-            domain(Domain::choice(&["minkowski", "euclidean", "l2", "manhattan", "l1", "cityblock", "cosine"]));
+        /// The power of the Minkowski metric (2 is euclidean, 1 manhattan). Below 1 it is no metric:
+        /// brute force only, as scikit-learn.
+        p: f64 = 2.0, domain(Domain::Float { min: Some(0.0), max: None, min_open: true, max_open: false, log: false });
+        /// The distance: "minkowski" (with `p`), "euclidean" ("l2"), "manhattan" ("l1", "cityblock"),
+        /// "chebyshev" ("infinity") or "cosine" (brute force only, as scikit-learn).
+        metric: String = "minkowski".into(), domain(Domain::choice(Metric::NAMES));
         /// The class of a query with no training row within `radius`: None (such a query is an error),
         /// "most_frequent" (the most frequent training class) or a class label. A label that is no
         /// training class is refused at fit (scikit-learn predicts it with a warning, and zero
@@ -91,12 +93,15 @@ pub struct RadiusNeighborsClassifierModel {
     /// The class code of each training row.
     #[serde(rename = "_y")]
     y: Vec<u32>,
-    /// The search: "kd_tree", "ball_tree" (searched by brute force) or "brute".
+    /// The search: "kd_tree", "ball_tree" or "brute".
     #[serde(rename = "_fit_method")]
     fit_method: String,
     /// The kd-tree over `fit_x` when `fit_method` is "kd_tree", built at fit.
     #[serde(rename = "_tree", default)]
     tree: Option<KdTree>,
+    /// The ball tree over `fit_x` when `fit_method` is "ball_tree", built at fit.
+    #[serde(rename = "_ball_tree", default)]
+    ball_tree: Option<BallTree>,
 }
 
 impl RadiusNeighborsClassifierModel {
@@ -107,6 +112,7 @@ impl RadiusNeighborsClassifierModel {
             metric: Metric::new(&self.params.metric, self.params.p),
             n_jobs: self.params.n_jobs,
             tree: self.tree.as_ref(),
+            ball: self.ball_tree.as_ref(),
         }
     }
 
@@ -118,7 +124,7 @@ impl RadiusNeighborsClassifierModel {
         self.query().radius_neighbors(x, radius.unwrap_or(self.params.radius))
     }
 
-    /// The search the model uses: "kd_tree", "ball_tree" (searched by brute force) or "brute".
+    /// The search the model uses: "kd_tree", "ball_tree" or "brute".
     pub fn fit_method(&self) -> &str {
         &self.fit_method
     }
@@ -162,17 +168,20 @@ impl Fit<Labels> for RadiusNeighborsClassifier {
                 classes.join(", ")
             ),
         };
-        let method = fit_method(&self.algorithm, &self.metric, x.ncols(), x.nrows(), None)?;
+        let metric = Metric::new(&self.metric, self.p);
+        let method = fit_method(&self.algorithm, metric, x.ncols(), x.nrows(), None)?;
+        let tree = build_tree(method, x, self.leaf_size, metric);
         Ok(RadiusNeighborsClassifierModel {
             params: self.clone(),
             classes,
-            effective_metric: Metric::new(&self.metric, self.p).name().into(),
+            effective_metric: metric.name().into(),
             n_samples_fit: x.nrows(),
             outlier_label,
             fit_x: x.to_owned(),
             y: y.codes().to_vec(),
             fit_method: method.into(),
-            tree: (method == "kd_tree").then(|| KdTree::build(x, self.leaf_size)),
+            tree: tree.kd,
+            ball_tree: tree.ball,
         })
     }
 }
@@ -240,6 +249,15 @@ impl Fitted for RadiusNeighborsClassifierModel {
 
     fn n_features_in(&self) -> usize {
         self.fit_x.ncols()
+    }
+
+    fn radius_neighbors_data(
+        &self,
+        x: Option<Features<'_>>,
+        radius: Option<f64>,
+    ) -> Result<Vec<(Vec<f64>, Vec<usize>)>> {
+        let x = x.map(|f| f.to_dense()).transpose()?;
+        self.query().radius_neighbors_of(x.as_ref().map(|x| x.view()), radius.unwrap_or(self.params.radius))
     }
 
     fn classes(&self) -> Option<&[String]> {

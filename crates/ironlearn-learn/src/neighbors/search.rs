@@ -1,4 +1,4 @@
-//! The brute-force k-nearest-neighbour search both neighbour estimators share.
+//! The nearest-neighbour search every neighbour estimator shares.
 //!
 //! Euclidean distances come from blocked matrix products
 //! (`||a||² + ||b||² - 2a·b`), the only way brute force is fast, but that
@@ -8,42 +8,57 @@
 //! still beat the k-th best is re-measured exactly, and the k nearest are
 //! ranked by the exact distance, ties by training index. The answer is then
 //! the exact one, whatever the block size or thread count. The other metrics
-//! are measured exactly by plain loops. A fitted kd-tree (see
-//! [`super::kd_tree`]) measures the same exact distances, so whichever search
-//! a model uses, its neighbours are the same rows in the same order. The
-//! radius search follows the same two paths and the same rule: the products
-//! only pick candidates, the exact distance decides (`<=` the radius, as
-//! scikit-learn).
+//! are measured exactly by plain loops. A fitted kd-tree or ball tree (see
+//! [`super::kd_tree`], [`super::ball_tree`]) measures the same exact
+//! distances, so whichever search a model uses, its neighbours are the same
+//! rows in the same order. The radius search follows the same paths and the
+//! same rule: the products only pick candidates, the exact distance decides
+//! (`<=` the radius, as scikit-learn).
 
 use ironlearn_core::validate::check_predict_input;
 use ironlearn_core::{ensure, Result};
 
+use std::collections::BinaryHeap;
+
 use crate::n_jobs::in_pool;
-use ndarray::{Array1, Array2, ArrayView2, Axis, CowArray, Ix2};
+use faer::{Accum, MatMut, MatRef, Par};
+use ndarray::{Array2, ArrayView2, Axis, CowArray, Ix2};
 use rayon::prelude::*;
 
+use super::ball_tree::BallTree;
 use super::kd_tree::KdTree;
 
-/// Query rows × training rows of one block's distance matrix, at most.
+/// Query rows × training rows of one block of the loops, at most.
 const BLOCK_ENTRIES: usize = 1 << 21;
-/// Query rows in one block, at most.
+/// Query rows in one block of the loops, at most.
 const BLOCK_ROWS: usize = 256;
+/// Query rows in one euclidean product tile, at most.
+const QUERY_BLOCK: usize = 256;
+/// Training rows in one euclidean product tile.
+const TRAIN_BLOCK: usize = 512;
 
 /// A distance between rows, resolved from the `metric` and `p` parameters.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) enum Metric {
     Euclidean,
     Manhattan,
+    Chebyshev,
+    /// Any `p > 0` other than 1 and 2; below 1 not a metric (brute force only, as scikit-learn).
     Minkowski(f64),
     Cosine,
 }
 
 impl Metric {
+    /// The metric names the estimators accept (scikit-learn's for these metrics).
+    pub(crate) const NAMES: &'static [&'static str] =
+        &["minkowski", "euclidean", "l2", "manhattan", "l1", "cityblock", "chebyshev", "infinity", "cosine"];
+
     /// The metric named `name`; "minkowski" with p = 2 or 1 is euclidean or manhattan, as in scikit-learn.
     pub(crate) fn new(name: &str, p: f64) -> Metric {
         match name {
             "euclidean" | "l2" => Metric::Euclidean,
             "manhattan" | "l1" | "cityblock" => Metric::Manhattan,
+            "chebyshev" | "infinity" => Metric::Chebyshev,
             "cosine" => Metric::Cosine,
             _ if p == 2.0 => Metric::Euclidean,
             _ if p == 1.0 => Metric::Manhattan,
@@ -56,6 +71,7 @@ impl Metric {
         match self {
             Metric::Euclidean => "euclidean",
             Metric::Manhattan => "manhattan",
+            Metric::Chebyshev => "chebyshev",
             Metric::Minkowski(_) => "minkowski",
             Metric::Cosine => "cosine",
         }
@@ -67,6 +83,7 @@ impl Metric {
         match self {
             Metric::Euclidean => pairs.map(|(x, y)| (x - y) * (x - y)).sum(),
             Metric::Manhattan => pairs.map(|(x, y)| (x - y).abs()).sum(),
+            Metric::Chebyshev => pairs.fold(0.0, |m, (x, y)| m.max((x - y).abs())),
             Metric::Minkowski(p) => pairs.map(|(x, y)| (x - y).abs().powf(p)).sum(),
             // Rows are normalised beforehand; scikit-learn clips to [0, 2].
             Metric::Cosine => (1.0 - pairs.map(|(x, y)| x * y).sum::<f64>()).clamp(0.0, 2.0),
@@ -74,31 +91,48 @@ impl Metric {
     }
 
     /// The share of one coordinate's difference in the reduced distance of
-    /// the coordinate-wise metrics (what [`Metric::reduced`] sums).
+    /// the coordinate-wise metrics (what [`Metric::reduced`] combines).
     pub(crate) fn term(self, diff: f64) -> f64 {
         match self {
             Metric::Euclidean => diff * diff,
-            Metric::Manhattan => diff.abs(),
+            Metric::Manhattan | Metric::Chebyshev => diff.abs(),
             Metric::Minkowski(p) => diff.abs().powf(p),
             Metric::Cosine => unreachable!("cosine is not a coordinate-wise metric"),
         }
     }
 
+    /// How [`Metric::reduced`] combines the terms: their sum, or their largest (chebyshev).
+    pub(crate) fn combine(self, acc: f64, term: f64) -> f64 {
+        match self {
+            Metric::Chebyshev => acc.max(term),
+            _ => acc + term,
+        }
+    }
+
+    /// Whether the metric is a true metric a tree can prune by (not cosine, not Minkowski with p < 1).
+    fn tree_metric(self) -> bool {
+        match self {
+            Metric::Minkowski(p) => p >= 1.0,
+            Metric::Cosine => false,
+            _ => true,
+        }
+    }
+
     /// The reduced value of a distance (the radius a reduced distance is compared with).
-    fn reach(self, radius: f64) -> f64 {
+    pub(crate) fn reach(self, radius: f64) -> f64 {
         match self {
             Metric::Euclidean => radius * radius,
             Metric::Minkowski(p) => radius.powf(p),
-            Metric::Manhattan | Metric::Cosine => radius,
+            Metric::Manhattan | Metric::Chebyshev | Metric::Cosine => radius,
         }
     }
 
     /// The distance from a reduced value.
-    fn finish(self, r: f64) -> f64 {
+    pub(crate) fn finish(self, r: f64) -> f64 {
         match self {
             Metric::Euclidean => r.sqrt(),
             Metric::Minkowski(p) => r.powf(1.0 / p),
-            Metric::Manhattan | Metric::Cosine => r,
+            Metric::Manhattan | Metric::Chebyshev | Metric::Cosine => r,
         }
     }
 }
@@ -107,31 +141,55 @@ impl Metric {
 /// "ball_tree" or "brute", with its rule for "auto" (`NeighborsBase._fit`):
 /// brute force for more than 15 columns or `n_neighbors >= n_samples / 2`
 /// (the radius estimators have no `n_neighbors`), else a kd-tree for every
-/// metric it supports (all but cosine) and brute force for cosine. "ball_tree"
-/// is accepted but searched by brute force (the same exact neighbours). A
-/// metric the tree asked for does not support is scikit-learn's error.
+/// metric it supports (all here but cosine and Minkowski with p < 1, which get
+/// brute force; every metric a ball tree serves here a kd-tree serves too,
+/// so "auto" never picks the ball tree). A metric the tree asked for does not
+/// support is scikit-learn's error.
 pub(crate) fn fit_method(
     algorithm: &str,
-    metric: &str,
+    metric: Metric,
     n_features: usize,
     n_samples: usize,
     n_neighbors: Option<usize>,
 ) -> Result<&'static str> {
-    let tree_metric = metric != "cosine";
     match algorithm {
-        "auto" if n_features > 15 || n_neighbors.is_some_and(|k| k >= n_samples / 2) || !tree_metric => Ok("brute"),
+        "auto" if n_features > 15 || n_neighbors.is_some_and(|k| k >= n_samples / 2) || !metric.tree_metric() => {
+            Ok("brute")
+        }
         "auto" | "kd_tree" | "ball_tree" => {
             let method = if algorithm == "ball_tree" { "ball_tree" } else { "kd_tree" };
             ensure!(
-                tree_metric,
+                metric != Metric::Cosine,
                 InvalidValue,
-                "Metric '{metric}' not valid. Use sorted(sklearn.neighbors.VALID_METRICS['{method}']) to get valid \
+                "Metric 'cosine' not valid. Use sorted(sklearn.neighbors.VALID_METRICS['{method}']) to get valid \
                  options. Metric can also be a callable function."
+            );
+            ensure!(
+                metric.tree_metric(),
+                InvalidValue,
+                "algorithm=\"{method}\" does not support 0 < p < 1 for the Minkowski metric. To resolve this problem \
+                 either set p >= 1 or algorithm=\"brute\"."
             );
             Ok(method)
         }
         _ => Ok("brute"),
     }
+}
+
+/// The tree `method` searches, built over `x` at fit.
+pub(crate) fn build_tree(method: &str, x: ArrayView2<'_, f64>, leaf_size: usize, metric: Metric) -> Tree {
+    match method {
+        "kd_tree" => Tree { kd: Some(KdTree::build(x, leaf_size)), ball: None },
+        "ball_tree" => Tree { kd: None, ball: Some(BallTree::build(x, leaf_size, metric)) },
+        _ => Tree::default(),
+    }
+}
+
+/// The tree a fitted model keeps, if any: its `_tree` (kd) or `_ball_tree` field.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Tree {
+    pub kd: Option<KdTree>,
+    pub ball: Option<BallTree>,
 }
 
 /// The search of a model file written before models kept theirs.
@@ -148,6 +206,8 @@ pub(crate) struct Query<'a> {
     pub n_jobs: Option<i64>,
     /// The kd-tree over `fit_x`, when the model searches one.
     pub tree: Option<&'a KdTree>,
+    /// The ball tree over `fit_x`, when the model searches one.
+    pub ball: Option<&'a BallTree>,
 }
 
 impl Query<'_> {
@@ -190,6 +250,58 @@ impl Query<'_> {
         Ok(found.into_iter().map(|row| row.into_iter().map(|(r, i)| (self.metric.finish(r), i)).unzip()).collect())
     }
 
+    /// [`Query::kneighbors`] of `x`, or with `x` None of the training rows
+    /// themselves, each without itself, as scikit-learn's `kneighbors(None)`:
+    /// `k + 1` are found and the row itself dropped, or (when more than `k`
+    /// duplicates come first) the first one.
+    pub(crate) fn kneighbors_of(
+        &self,
+        x: Option<ArrayView2<'_, f64>>,
+        k: usize,
+    ) -> Result<(Array2<f64>, Array2<usize>)> {
+        if let Some(x) = x {
+            return self.kneighbors(x, k);
+        }
+        let n_fit = self.fit_x.nrows();
+        ensure!(k > 0, InvalidValue, "Expected n_neighbors > 0. Got {k}");
+        ensure!(
+            k < n_fit,
+            InvalidValue,
+            "Expected n_neighbors < n_samples_fit, but n_neighbors = {k}, n_samples_fit = {n_fit}, n_samples = {n_fit}"
+        );
+        let (dist, ind) = self.kneighbors(self.fit_x, k + 1)?;
+        let (mut out_dist, mut out_ind) = (Array2::zeros((n_fit, k)), Array2::zeros((n_fit, k)));
+        for i in 0..n_fit {
+            let skip = ind.row(i).iter().position(|&j| j == i).unwrap_or(0);
+            let kept = (0..=k).filter(|&j| j != skip);
+            for (col, j) in kept.enumerate() {
+                out_dist[[i, col]] = dist[[i, j]];
+                out_ind[[i, col]] = ind[[i, j]];
+            }
+        }
+        Ok((out_dist, out_ind))
+    }
+
+    /// [`Query::radius_neighbors`] of `x`, or with `x` None of the training
+    /// rows themselves, each without itself (scikit-learn's `radius_neighbors(None)`).
+    pub(crate) fn radius_neighbors_of(
+        &self,
+        x: Option<ArrayView2<'_, f64>>,
+        radius: f64,
+    ) -> Result<Vec<(Vec<f64>, Vec<usize>)>> {
+        let Some(x) = x else {
+            let mut found = self.radius_neighbors(self.fit_x, radius)?;
+            for (i, (dist, ind)) in found.iter_mut().enumerate() {
+                if let Some(at) = ind.iter().position(|&j| j == i) {
+                    dist.remove(at);
+                    ind.remove(at);
+                }
+            }
+            return Ok(found);
+        };
+        self.radius_neighbors(x, radius)
+    }
+
     /// Training rows and queries as the metric measures them (cosine: unit rows).
     fn prepared<'b>(&'b self, x: ArrayView2<'b, f64>) -> (CowArray<'b, f64, Ix2>, CowArray<'b, f64, Ix2>) {
         match self.metric {
@@ -198,58 +310,40 @@ impl Query<'_> {
         }
     }
 
-    /// Each query row's answer from the kd-tree, in parallel over rows.
-    fn tree_search<F>(&self, x: ArrayView2<'_, f64>, one: F) -> Vec<Vec<(f64, usize)>>
-    where
-        F: Fn(&KdTree, &[f64], usize, &[f64]) -> Vec<(f64, usize)> + Sync,
-    {
-        let (train, queries) = self.prepared(x);
-        let tree = self.tree.expect("a tree search has a tree");
-        let data = train.as_slice().expect("standard layout");
-        let d = train.ncols();
-        (0..queries.nrows())
-            .into_par_iter()
-            .map(|i| one(tree, data, d, queries.row(i).as_slice().expect("standard layout")))
-            .collect()
-    }
-
     fn search(&self, x: ArrayView2<'_, f64>, k: usize) -> Vec<Vec<(f64, usize)>> {
-        if self.tree.is_some() {
-            let metric = self.metric;
-            return self.tree_search(x, |t, data, d, q| t.kneighbors(data, d, q, k, metric));
-        }
-        let n_fit = self.fit_x.nrows();
-        let (train, queries) = self.prepared(x);
-        let train_sq: Array1<f64> = train.rows().into_iter().map(|r| r.dot(&r)).collect();
-        let rows = (BLOCK_ENTRIES / n_fit.max(1)).clamp(1, BLOCK_ROWS);
-        let blocks: Vec<_> = queries.axis_chunks_iter(Axis(0), rows).collect();
-        blocks
-            .into_par_iter()
-            .flat_map_iter(|block| match self.metric {
-                Metric::Euclidean => euclidean_block(&train, &train_sq, block, Select::Nearest(k)),
-                m => plain_block(&train, block, Select::Nearest(k), m),
-            })
-            .collect()
+        self.find(x, Select::Nearest(k))
     }
 
     fn search_radius(&self, x: ArrayView2<'_, f64>, radius: f64) -> Vec<Vec<(f64, usize)>> {
+        self.find(x, Select::Within(self.metric.reach(radius)))
+    }
+
+    /// Each query row's kept training rows: from the tree, in parallel over
+    /// rows, or by brute force, in parallel over blocks of rows.
+    fn find(&self, x: ArrayView2<'_, f64>, select: Select) -> Vec<Vec<(f64, usize)>> {
         let metric = self.metric;
-        let reach = metric.reach(radius);
-        if self.tree.is_some() {
-            return self.tree_search(x, |t, data, d, q| t.within(data, d, q, reach, metric));
-        }
-        let n_fit = self.fit_x.nrows();
         let (train, queries) = self.prepared(x);
-        let train_sq: Array1<f64> = train.rows().into_iter().map(|r| r.dot(&r)).collect();
-        let rows = (BLOCK_ENTRIES / n_fit.max(1)).clamp(1, BLOCK_ROWS);
+        let data = train.as_slice().expect("standard layout");
+        let d = train.ncols();
+        let one = |q: &[f64]| match (self.tree, self.ball, select) {
+            (Some(t), _, Select::Nearest(k)) => t.kneighbors(data, d, q, k, metric),
+            (Some(t), _, Select::Within(reach)) => t.within(data, d, q, reach, metric),
+            (None, Some(b), Select::Nearest(k)) => b.kneighbors(data, d, q, k, metric),
+            (None, Some(b), Select::Within(reach)) => b.within(data, d, q, reach, metric),
+            (None, None, _) => unreachable!("a tree search has a tree"),
+        };
+        if self.tree.is_some() || self.ball.is_some() {
+            return (0..queries.nrows())
+                .into_par_iter()
+                .map(|i| one(queries.row(i).as_slice().expect("standard layout")))
+                .collect();
+        }
+        if metric == Metric::Euclidean {
+            return euclidean_search(&train, queries.view(), select);
+        }
+        let rows = (BLOCK_ENTRIES / train.nrows().max(1)).clamp(1, BLOCK_ROWS);
         let blocks: Vec<_> = queries.axis_chunks_iter(Axis(0), rows).collect();
-        blocks
-            .into_par_iter()
-            .flat_map_iter(|block| match metric {
-                Metric::Euclidean => euclidean_block(&train, &train_sq, block, Select::Within(reach)),
-                m => plain_block(&train, block, Select::Within(reach), m),
-            })
-            .collect()
+        blocks.into_par_iter().flat_map_iter(|block| plain_block(&train, block, select, metric)).collect()
     }
 }
 
@@ -331,50 +425,119 @@ fn plain_block(
         .collect()
 }
 
-/// Squared euclidean distances of a query block from one matrix product,
-/// then the exact measure of the rows that may be kept.
-fn euclidean_block(
+/// A reduced distance ordered by `total_cmp`, for a max-heap.
+#[derive(Debug, Clone, Copy)]
+struct Key(f64);
+
+impl PartialEq for Key {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.total_cmp(&other.0).is_eq()
+    }
+}
+impl Eq for Key {}
+impl PartialOrd for Key {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Key {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.total_cmp(&other.0)
+    }
+}
+
+/// The euclidean brute-force search: squared distances of a block of
+/// queries and a block of training rows from one matrix product
+/// (`||a||² + ||b||² - 2a·b`, faer's kernel), scanned once per query row
+/// against a running bound (the k-th smallest upper rounding bound so far,
+/// or the radius), as scikit-learn's `ArgKmin` scans its chunks; the few rows
+/// whose lower rounding bound does not exceed the final bound are then
+/// measured exactly and ranked (see the module documentation). Blocks bound
+/// the memory (one product tile per thread) and keep the tile in cache.
+fn euclidean_search(
     train: &CowArray<'_, f64, Ix2>,
-    train_sq: &Array1<f64>,
-    block: ArrayView2<'_, f64>,
+    queries: ArrayView2<'_, f64>,
     select: Select,
 ) -> Vec<Vec<(f64, usize)>> {
-    let products = block.dot(&train.t());
-    // Rounding of ||a||² + ||b||² - 2a·b is below p·ε·(||a||² + ||b||²) each
-    // for the two norms and the product, plus a few ε for the sums; twice that is safe.
-    let c = (4 * train.ncols() + 16) as f64 * f64::EPSILON;
-    let mut upper = vec![0.0; train.nrows()];
-    block
-        .rows()
-        .into_iter()
-        .zip(products.rows())
-        .map(|(q, prod)| {
-            let q_sq = q.dot(&q);
-            let approx = |j: usize| {
-                let d = q_sq + train_sq[j] - 2.0 * prod[j];
-                (d, c * (q_sq + train_sq[j]))
-            };
-            let bound = match select {
-                Select::Within(reach) => reach,
-                Select::Nearest(k) => {
-                    for (j, u) in upper.iter_mut().enumerate() {
-                        let (d, e) = approx(j);
-                        *u = d + e;
+    let (n, d) = train.dim();
+    let data = train.as_slice().expect("standard layout");
+    let train_sq: Vec<f64> = train.rows().into_iter().map(|r| r.dot(&r)).collect();
+    // Rounding of ||a||² + ||b||² - 2a·b is below d·ε·(||a||² + ||b||²) each
+    // for the two norms and the product (any summation order), plus a few ε for the sums; twice that is safe.
+    let c = (4 * d + 16) as f64 * f64::EPSILON;
+    // Enough blocks for every thread, but no more rows than one tile holds well.
+    let rows = queries.nrows().div_ceil(4 * rayon::current_num_threads()).clamp(1, QUERY_BLOCK);
+    let blocks: Vec<_> = queries.axis_chunks_iter(Axis(0), rows).collect();
+    blocks
+        .into_par_iter()
+        .flat_map_iter(|block| {
+            let m = block.nrows();
+            let block = standard(block);
+            let q_data = block.as_slice().expect("standard layout");
+            let q_sq: Vec<f64> = block.rows().into_iter().map(|r| r.dot(&r)).collect();
+            let mut bound = vec![
+                match select {
+                    Select::Nearest(_) => f64::INFINITY,
+                    Select::Within(reach) => reach,
+                };
+                m
+            ];
+            let mut heaps: Vec<BinaryHeap<Key>> = vec![BinaryHeap::new(); m];
+            // (lower rounding bound, training row) of every row that may be kept.
+            let mut cand: Vec<Vec<(f64, usize)>> = vec![Vec::new(); m];
+            let mut tile = vec![0.0; m * TRAIN_BLOCK.min(n)];
+            for start in (0..n).step_by(TRAIN_BLOCK) {
+                let t = TRAIN_BLOCK.min(n - start);
+                let tile = &mut tile[..m * t];
+                faer::linalg::matmul::matmul(
+                    MatMut::from_row_major_slice_mut(tile, m, t),
+                    Accum::Replace,
+                    MatRef::from_row_major_slice(q_data, m, d),
+                    MatRef::from_row_major_slice(&data[start * d..(start + t) * d], t, d).transpose(),
+                    1.0,
+                    Par::Seq,
+                );
+                for (i, products) in tile.chunks_exact(t).enumerate() {
+                    let (cand, heap, bound) = (&mut cand[i], &mut heaps[i], &mut bound[i]);
+                    for (jj, &p) in products.iter().enumerate() {
+                        let j = start + jj;
+                        let s = q_sq[i] + train_sq[j];
+                        let (dist, e) = (s - 2.0 * p, c * s);
+                        // NaN (an overflow) stays a candidate.
+                        if dist - e > *bound {
+                            continue;
+                        }
+                        cand.push((dist - e, j));
+                        if let Select::Nearest(k) = select {
+                            let upper = dist + e;
+                            if upper.is_nan() {
+                                continue;
+                            }
+                            if heap.len() < k {
+                                heap.push(Key(upper));
+                            } else if heap.peek().is_some_and(|w| upper < w.0) {
+                                heap.pop();
+                                heap.push(Key(upper));
+                            }
+                            if heap.len() == k {
+                                // No row beyond the k-th smallest upper bound can be among the k nearest.
+                                *bound = heap.peek().expect("k > 0").0;
+                            }
+                        }
                     }
-                    // No row beyond the k-th smallest upper bound can be among the k nearest.
-                    *upper.select_nth_unstable_by(k - 1, f64::total_cmp).1
                 }
-            };
-            let q = q.to_vec();
-            let cand = (0..train.nrows())
-                .filter(|&j| {
-                    let (d, e) = approx(j);
-                    // NaN (an overflow) stays a candidate.
-                    (d - e).partial_cmp(&bound) != Some(std::cmp::Ordering::Greater)
+            }
+            (0..m)
+                .map(|i| {
+                    let q = &q_data[i * d..(i + 1) * d];
+                    let exact = cand[i]
+                        .iter()
+                        .filter(|c| c.0.partial_cmp(&bound[i]) != Some(std::cmp::Ordering::Greater))
+                        .map(|&(_, j)| (Metric::Euclidean.reduced(q, &data[j * d..(j + 1) * d]), j))
+                        .collect();
+                    select.keep(exact)
                 })
-                .map(|j| (Metric::Euclidean.reduced(&q, train.row(j).as_slice().expect("standard layout")), j))
-                .collect();
-            select.keep(cand)
+                .collect::<Vec<_>>()
         })
         .collect()
 }
@@ -410,7 +573,7 @@ mod tests {
     use ironlearn_core::Rng;
 
     fn query(fit_x: ArrayView2<'_, f64>, metric: Metric, n_jobs: Option<i64>) -> Query<'_> {
-        Query { estimator: "test", fit_x, metric, n_jobs, tree: None }
+        Query { estimator: "test", fit_x, metric, n_jobs, tree: None, ball: None }
     }
 
     /// Every pair measured exactly and fully sorted: what the search must return.
@@ -430,9 +593,12 @@ mod tests {
         let mut rng = Rng::new(7);
         // Coarse steps far from the origin: many exact ties, and products that cancel badly.
         let mut draw = |_| 1e6 + 1.0 / 3.0 + (rng.uniform() * 4.0).floor() / 8.0;
-        let train = Array2::from_shape_fn((300, 3), &mut draw);
-        let x = Array2::from_shape_fn((50, 3), &mut draw);
-        for m in [Metric::Euclidean, Metric::Manhattan, Metric::Minkowski(3.0)] {
+        // More rows than one product tile holds, and more queries than one block.
+        let train = Array2::from_shape_fn((2500, 3), &mut draw);
+        let x = Array2::from_shape_fn((300, 3), &mut draw);
+        for m in
+            [Metric::Euclidean, Metric::Manhattan, Metric::Chebyshev, Metric::Minkowski(3.0), Metric::Minkowski(0.5)]
+        {
             let (_, ind) = query(train.view(), m, None).kneighbors(x.view(), 7).unwrap();
             assert_eq!(ind, naive(train.view(), x.view(), 7, m), "{m:?}");
         }
@@ -462,21 +628,24 @@ mod tests {
     }
 
     #[test]
-    fn the_kd_tree_finds_brute_forces_neighbours_ties_included() {
+    fn the_trees_find_brute_forces_neighbours_ties_included() {
         let mut rng = Rng::new(11);
         for (n, d, leaf_size) in [(1, 2, 30), (7, 1, 1), (400, 2, 1), (600, 3, 5), (900, 4, 30), (300, 6, 2)] {
             let train = grid(&mut rng, n, d);
             let x = grid(&mut rng, 80, d);
             let tree = KdTree::build(train.view(), leaf_size);
-            for m in [Metric::Euclidean, Metric::Manhattan, Metric::Minkowski(3.0)] {
+            for m in [Metric::Euclidean, Metric::Manhattan, Metric::Chebyshev, Metric::Minkowski(3.0)] {
+                let ball_tree = BallTree::build(train.view(), leaf_size, m);
                 let brute = query(train.view(), m, None);
                 let kd = Query { tree: Some(&tree), ..query(train.view(), m, None) };
+                let ball = Query { ball: Some(&ball_tree), ..query(train.view(), m, None) };
                 for k in [1, 5.min(n), n] {
                     let case = format!("n={n} d={d} leaf={leaf_size} {m:?} k={k}");
                     let (db, ib) = brute.kneighbors(x.view(), k).unwrap();
                     let (dk, ik) = kd.kneighbors(x.view(), k).unwrap();
                     assert_eq!(ik, ib, "{case}");
                     assert_eq!(dk, db, "{case}");
+                    assert_eq!(ball.kneighbors(x.view(), k).unwrap(), (db, ib.clone()), "{case} (ball tree)");
                     assert_eq!(ib, naive(train.view(), x.view(), k, m), "{case}");
                 }
                 // Radii on the grid's own distances: rows exactly at the radius are in.
@@ -485,6 +654,7 @@ mod tests {
                     let rb = brute.radius_neighbors(x.view(), radius).unwrap();
                     let rk = kd.radius_neighbors(x.view(), radius).unwrap();
                     assert_eq!(rk, rb, "{case}");
+                    assert_eq!(ball.radius_neighbors(x.view(), radius).unwrap(), rb, "{case} (ball tree)");
                     for (q, (dist, ind)) in x.rows().into_iter().zip(&rb) {
                         let want: Vec<usize> = (0..n)
                             .filter(|&j| m.finish(m.reduced(&q.to_vec(), &train.row(j).to_vec())) <= radius)
@@ -502,17 +672,23 @@ mod tests {
     #[test]
     fn the_search_follows_scikit_learns_auto_rule() {
         // sklearn/neighbors/_base.py `_fit`: brute force past 15 columns or for n_neighbors >= n_samples // 2.
-        assert_eq!(fit_method("auto", "minkowski", 15, 100, Some(5)).unwrap(), "kd_tree");
-        assert_eq!(fit_method("auto", "minkowski", 16, 100, Some(5)).unwrap(), "brute");
-        assert_eq!(fit_method("auto", "manhattan", 3, 100, Some(49)).unwrap(), "kd_tree");
-        assert_eq!(fit_method("auto", "manhattan", 3, 100, Some(50)).unwrap(), "brute");
-        assert_eq!(fit_method("auto", "minkowski", 3, 100, None).unwrap(), "kd_tree");
-        assert_eq!(fit_method("auto", "cosine", 3, 100, Some(5)).unwrap(), "brute");
-        assert_eq!(fit_method("kd_tree", "minkowski", 40, 10, Some(9)).unwrap(), "kd_tree");
-        assert_eq!(fit_method("ball_tree", "l1", 4, 10, None).unwrap(), "ball_tree");
-        assert_eq!(fit_method("brute", "cosine", 4, 10, None).unwrap(), "brute");
-        let err = fit_method("ball_tree", "cosine", 4, 10, None).unwrap_err().to_string();
+        assert_eq!(fit_method("auto", Metric::new("minkowski", 2.0), 15, 100, Some(5)).unwrap(), "kd_tree");
+        assert_eq!(fit_method("auto", Metric::new("minkowski", 2.0), 16, 100, Some(5)).unwrap(), "brute");
+        assert_eq!(fit_method("auto", Metric::new("manhattan", 2.0), 3, 100, Some(49)).unwrap(), "kd_tree");
+        assert_eq!(fit_method("auto", Metric::new("manhattan", 2.0), 3, 100, Some(50)).unwrap(), "brute");
+        assert_eq!(fit_method("auto", Metric::new("minkowski", 2.0), 3, 100, None).unwrap(), "kd_tree");
+        assert_eq!(fit_method("auto", Metric::new("cosine", 2.0), 3, 100, Some(5)).unwrap(), "brute");
+        assert_eq!(fit_method("kd_tree", Metric::new("minkowski", 2.0), 40, 10, Some(9)).unwrap(), "kd_tree");
+        assert_eq!(fit_method("ball_tree", Metric::new("l1", 2.0), 4, 10, None).unwrap(), "ball_tree");
+        assert_eq!(fit_method("brute", Metric::new("cosine", 2.0), 4, 10, None).unwrap(), "brute");
+        let err = fit_method("ball_tree", Metric::new("cosine", 2.0), 4, 10, None).unwrap_err().to_string();
         assert!(err.contains("Metric 'cosine' not valid. Use sorted(sklearn.neighbors.VALID_METRICS['ball_tree'])"));
+        // Chebyshev is a kd-tree metric; Minkowski with p < 1 is no metric: brute force, or scikit-learn's error.
+        assert_eq!(fit_method("auto", Metric::new("chebyshev", 2.0), 3, 100, Some(5)).unwrap(), "kd_tree");
+        assert_eq!(fit_method("auto", Metric::new("minkowski", 0.5), 3, 100, Some(5)).unwrap(), "brute");
+        assert_eq!(fit_method("brute", Metric::new("minkowski", 0.5), 3, 100, Some(5)).unwrap(), "brute");
+        let err = fit_method("kd_tree", Metric::new("minkowski", 0.5), 3, 100, Some(5)).unwrap_err().to_string();
+        assert!(err.contains("algorithm=\"kd_tree\" does not support 0 < p < 1 for the Minkowski metric"), "{err}");
     }
 
     /// The kd-tree against brute force on 100 000 × 3 (`cargo test -- --ignored --nocapture kd_tree_is_faster`).
