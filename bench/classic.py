@@ -63,10 +63,19 @@ CASES = [
     ("PoissonRegressor", "linear_model", "poisson:500000x50", {}),
     ("HuberRegressor", "linear_model", "regression:100000x50", {}),
     ("RadiusNeighborsRegressor", "neighbors", "regression:50000x5", {"radius": 0.5}),
+    ("SVC", "svm", "binary:10000x20", {}),
+    ("SVC", "svm", "multiclass10:5000x20", {}),
+    ("SVR", "svm", "regression:5000x20", {}),
+    ("NuSVC", "svm", "binary:5000x20", {}),
+    ("KernelRidge", "kernel_ridge", "regression:5000x20", {"kernel": "rbf"}),
+    ("LassoCV", "linear_model", "regression:20000x100", {}),
+    ("ElasticNetCV", "linear_model", "regression:20000x100", {"l1_ratio": 0.5}),
+    ("QuantileRegressor", "linear_model", "regression:5000x20", {"quantile": 0.5, "alpha": 0.01}),
     # Fashion-MNIST (bench/fetch_data.sh), a subsample, pixels scaled to [0, 1].
     ("KNeighborsClassifier", "neighbors", "fashion:10000", {"n_neighbors": 5}),
     ("RandomForestClassifier", "ensemble", "fashion:10000", {"n_estimators": 100, "random_state": 0, "n_jobs": -1}),
     ("DecisionTreeClassifier", "tree", "fashion:10000", {"random_state": 0}),
+    ("SVC", "svm", "fashion:5000", {}),
     # The bundled sets: the small end.
     ("LinearRegression", "linear_model", "real:diabetes+scaled", {}),
     ("Ridge", "linear_model", "real:diabetes+scaled", {"alpha": 1.0}),
@@ -78,6 +87,8 @@ CASES = [
     ("MultinomialNB", "naive_bayes", "real:digits", {}),
     ("LinearDiscriminantAnalysis", "discriminant_analysis", "real:wine", {}),
     ("KNeighborsClassifier", "neighbors", "real:digits", {"n_neighbors": 5}),
+    ("SVC", "svm", "real:digits+scaled", {}),
+    ("SVC", "svm", "real:breast_cancer+scaled", {}),
     ("DecisionTreeClassifier", "tree", "real:digits", {"random_state": 0}),
     ("DecisionTreeRegressor", "tree", "real:diabetes", {"random_state": 0}),
 ]

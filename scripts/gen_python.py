@@ -251,6 +251,12 @@ def sklearn_tags(tags: dict) -> list[str]:
         f"        tags.target_tags.positive_only = {tags.get('positive_target', False)}",
         f"        tags.non_deterministic = {not tags['deterministic']}",
         *(
+            # One feature (isotonic regression): X may be 1-D, as scikit-learn's one_d_array.
+            ["        tags.input_tags.one_d_array = True", "        tags.input_tags.two_d_array = False"]
+            if tags.get("one_feature")
+            else []
+        ),
+        *(
             [
                 "        for task_tags in (tags.regressor_tags, tags.classifier_tags):",
                 "            if task_tags is not None:",

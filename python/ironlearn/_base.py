@@ -479,6 +479,7 @@ class IronEstimator(BaseEstimator):
     # -- input --------------------------------------------------------------
     def _prepare_X(self, X: Any, reset: bool):
         """Validates X like scikit-learn and returns what Rust reads."""
+        X = self._one_feature(X)
         check_mixed_columns(X)
         tabular = self._tags.get("categorical", False)
         if not tabular:
@@ -493,8 +494,18 @@ class IronEstimator(BaseEstimator):
             if getattr(arr, "dtype", None) is not None and arr.dtype.kind in "OUS":
                 X = validate_data(self, X, reset=reset, dtype=None, ensure_all_finite=False)
                 return to_frame(X)
-        X = validate_data(self, X, reset=reset, dtype=np.float64, ensure_all_finite=False)
-        return np.ascontiguousarray(X, dtype=np.float64)
+        X = validate_data(self, X, reset=reset, dtype=np.float64, ensure_all_finite=False, accept_sparse=self._sparse())
+        return _native_X(X)
+
+    def _sparse(self):
+        """What validate_data may pass through as sparse: CSR for an estimator tagged sparse."""
+        return ("csr",) if self._tags.get("sparse") else False
+
+    def _one_feature(self, X: Any) -> Any:
+        """A 1-D X as one column, for an estimator of one feature (isotonic regression)."""
+        if self._tags.get("one_feature") and np.ndim(X) == 1:
+            return np.asarray(X, dtype=np.float64).reshape(-1, 1)
+        return X
 
     def _weights(self, sample_weight, X) -> np.ndarray | None:
         if sample_weight is None:
@@ -680,11 +691,12 @@ class IronRegressor(RegressorMixin, _NeighborsQueries, IronEstimator):
     def fit(self, X, y, sample_weight=None):
         """Fits the model; returns self."""
         check_mixed_columns(X)
+        X = self._one_feature(X)
         check_numeric_columns(X, type(self).__name__)
         self._target_name = _target_name(y)
-        X, y = validate_data(self, X, y, dtype=np.float64, ensure_all_finite=False, y_numeric=True)
+        X, y = validate_data(self, X, y, dtype=np.float64, ensure_all_finite=False, y_numeric=True, accept_sparse=self._sparse())
         y = np.ascontiguousarray(y, dtype=np.float64)
-        return self._fit_native(np.ascontiguousarray(X), y, sample_weight=self._weights(sample_weight, X))
+        return self._fit_native(_native_X(X), y, sample_weight=self._weights(sample_weight, X))
 
     def predict(self, X):
         """Predicted values, shape (n_samples,)."""
@@ -696,11 +708,11 @@ class IronRegressor(RegressorMixin, _NeighborsQueries, IronEstimator):
         """Updates the model with one more batch (starts one on the first call); returns self."""
         first = _partial_first_call(self)
         check_numeric_columns(X, type(self).__name__)
-        X, y = validate_data(self, X, y, dtype=np.float64, ensure_all_finite=False, y_numeric=True, reset=first)
+        X, y = validate_data(self, X, y, dtype=np.float64, ensure_all_finite=False, y_numeric=True, reset=first, accept_sparse=self._sparse())
         y = np.ascontiguousarray(y, dtype=np.float64)
         init = None if first else self._model
         return self._fit_native(
-            np.ascontiguousarray(X), y, sample_weight=self._weights(sample_weight, X), init_model=init, partial=True
+            _native_X(X), y, sample_weight=self._weights(sample_weight, X), init_model=init, partial=True
         )
 
 
@@ -723,9 +735,9 @@ class IronClassifier(ClassifierMixin, _NeighborsQueries, IronEstimator):
         check_mixed_columns(X)
         check_numeric_columns(X, type(self).__name__)
         self._target_name = _target_name(y)
-        X, y = validate_data(self, X, y, dtype=np.float64, ensure_all_finite=False)
+        X, y = validate_data(self, X, y, dtype=np.float64, ensure_all_finite=False, accept_sparse=self._sparse())
         self.classes_, codes, names = encode_labels(y)
-        return self._fit_native(np.ascontiguousarray(X), codes, names, self._weights(sample_weight, X))
+        return self._fit_native(_native_X(X), codes, names, self._weights(sample_weight, X))
 
     def predict(self, X):
         """Predicted class labels."""
@@ -749,7 +761,7 @@ class IronClassifier(ClassifierMixin, _NeighborsQueries, IronEstimator):
                 f"`classes={np.asarray(classes)!r}` is not the same as on last call to partial_fit, was: {self.classes_!r}"
             )
         check_numeric_columns(X, type(self).__name__)
-        X, y = validate_data(self, X, y, dtype=np.float64, ensure_all_finite=False, reset=first)
+        X, y = validate_data(self, X, y, dtype=np.float64, ensure_all_finite=False, reset=first, accept_sparse=self._sparse())
         y = column_or_1d(y, warn=True)
         _check_label_values(y)
         unseen = np.setdiff1d(y, self.classes_)
@@ -759,7 +771,7 @@ class IronClassifier(ClassifierMixin, _NeighborsQueries, IronEstimator):
         names = [str(c) for c in self.classes_]
         init = None if first else self._model
         return self._fit_native(
-            np.ascontiguousarray(X), codes, names, self._weights(sample_weight, X), init_model=init, partial=True
+            _native_X(X), codes, names, self._weights(sample_weight, X), init_model=init, partial=True
         )
 
     @available_if(_gives_proba)
@@ -984,6 +996,13 @@ __all__ = [
     "to_frame",
     "validate_data",
 ]
+
+
+def _native_X(X: Any) -> Any:
+    """A validated X as Rust borrows it: CSR parts for a sparse matrix, else a contiguous float64 array."""
+    if hasattr(X, "tocsr") and hasattr(X, "nnz"):
+        return csr_parts(X)
+    return np.ascontiguousarray(X, dtype=np.float64)
 
 
 def csr_parts(X: Any) -> tuple:

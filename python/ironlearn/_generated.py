@@ -6,7 +6,7 @@ One ``_<Name>Params`` class per Rust estimator, written by
 ``scripts/gen_python_overrides.py``; the public classes subclass them.
 """
 
-from ._base import IronClassifier, IronEstimator, IronNeighbors, IronRegressor
+from ._base import IronClassifier, IronEstimator, IronNeighbors, IronOutlierDetector, IronRegressor
 
 
 class _BernoulliNBParams(IronEstimator):
@@ -40,6 +40,7 @@ class _BernoulliNBParams(IronEstimator):
         "missing_values": False,
         "multi_output": False,
         "neighbors": False,
+        "one_feature": False,
         "partial_fit": True,
         "poor_score": True,
         "positive_only": False,
@@ -113,6 +114,7 @@ class _ComplementNBParams(IronEstimator):
         "missing_values": False,
         "multi_output": False,
         "neighbors": False,
+        "one_feature": False,
         "partial_fit": True,
         "poor_score": True,
         "positive_only": True,
@@ -165,8 +167,9 @@ class _DecisionTreeClassifierParams(IronEstimator):
     criterion : {"gini", "entropy", "log_loss"}, default="gini"
         The impurity a split lowers: "gini", or "entropy" (also called "log_loss").
 
-    splitter : {"best"}, default="best"
-        How a node's split is chosen: "best" (the best threshold of every drawn feature).
+    splitter : {"best", "random"}, default="best"
+        How a node's split is chosen: "best" (the best threshold of every drawn feature) or "random"
+        (the best of one random threshold per drawn feature).
 
     max_depth : int or None, default=None
         The deepest a node may be (the root is at depth 0); None grows until the leaves are pure.
@@ -195,6 +198,14 @@ class _DecisionTreeClassifierParams(IronEstimator):
     min_impurity_decrease : float, default=0.0
         A node is split only if the split lowers the weighted impurity by at least this. Must be a
         finite number >= 0.
+
+    class_weight : object or None, default=None
+        Class weights: None, "balanced" (``n_samples / (n_classes * class count)``), or a weight per
+        class label (classes left out weigh 1); they multiply the sample weights.
+
+    ccp_alpha : float, default=0.0
+        Minimal cost-complexity pruning: the grown tree is cut back to the subtree of the largest
+        cost complexity below this; 0 prunes nothing. Must be a finite number >= 0.
     """
 
     _kind = "decision_tree_classifier"
@@ -202,9 +213,10 @@ class _DecisionTreeClassifierParams(IronEstimator):
         "categorical": False,
         "deterministic": True,
         "f32": False,
-        "missing_values": False,
+        "missing_values": True,
         "multi_output": False,
         "neighbors": False,
+        "one_feature": False,
         "partial_fit": False,
         "poor_score": False,
         "positive_only": False,
@@ -218,7 +230,7 @@ class _DecisionTreeClassifierParams(IronEstimator):
     }
     _params = {  # Python name: (Rust name, domain)
         "criterion": ("criterion", {"type": "choice", "values": ("gini", "entropy", "log_loss")}),
-        "splitter": ("splitter", {"type": "choice", "values": ("best",)}),
+        "splitter": ("splitter", {"type": "choice", "values": ("best", "random")}),
         "max_depth": ("max_depth", {"type": "int", "min": 1}),
         "min_samples_split": ("min_samples_split", {"type": "int", "min": 2}),
         "min_samples_leaf": ("min_samples_leaf", {"type": "int", "min": 1}),
@@ -227,6 +239,8 @@ class _DecisionTreeClassifierParams(IronEstimator):
         "random_state": ("random_state", {"type": "int", "min": 0}),
         "max_leaf_nodes": ("max_leaf_nodes", {"type": "int", "min": 2}),
         "min_impurity_decrease": ("min_impurity_decrease", {"type": "float", "min": 0.0}),
+        "class_weight": ("class_weight", {"type": "any"}),
+        "ccp_alpha": ("ccp_alpha", {"type": "float", "min": 0.0}),
     }
 
     def __init__(
@@ -241,6 +255,8 @@ class _DecisionTreeClassifierParams(IronEstimator):
         random_state=0,
         max_leaf_nodes=None,
         min_impurity_decrease=0.0,
+        class_weight=None,
+        ccp_alpha=0.0,
     ):
         self.criterion = criterion
         self.splitter = splitter
@@ -252,10 +268,12 @@ class _DecisionTreeClassifierParams(IronEstimator):
         self.random_state = random_state
         self.max_leaf_nodes = max_leaf_nodes
         self.min_impurity_decrease = min_impurity_decrease
+        self.class_weight = class_weight
+        self.ccp_alpha = ccp_alpha
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.input_tags.allow_nan = False
+        tags.input_tags.allow_nan = True
         tags.input_tags.categorical = False
         tags.input_tags.string = False
         tags.input_tags.sparse = False
@@ -273,12 +291,14 @@ class _DecisionTreeRegressorParams(IronEstimator):
 
     Parameters
     ----------
-    criterion : {"squared_error", "poisson"}, default="squared_error"
-        The loss a split lowers: "squared_error" (the variance), or "poisson" (half Poisson
-        deviance, for non-negative counts).
+    criterion : {"squared_error", "absolute_error", "poisson"}, default="squared_error"
+        The loss a split lowers: "squared_error" (the variance), "absolute_error" (around the
+        median, which the leaves then hold), or "poisson" (half Poisson deviance, for non-negative
+        counts).
 
-    splitter : {"best"}, default="best"
-        How a node's split is chosen: "best" (the best threshold of every drawn feature).
+    splitter : {"best", "random"}, default="best"
+        How a node's split is chosen: "best" (the best threshold of every drawn feature) or "random"
+        (the best of one random threshold per drawn feature).
 
     max_depth : int or None, default=None
         The deepest a node may be (the root is at depth 0); None grows until the leaves are pure.
@@ -307,6 +327,10 @@ class _DecisionTreeRegressorParams(IronEstimator):
     min_impurity_decrease : float, default=0.0
         A node is split only if the split lowers the weighted impurity by at least this. Must be a
         finite number >= 0.
+
+    ccp_alpha : float, default=0.0
+        Minimal cost-complexity pruning: the grown tree is cut back to the subtree of the largest
+        cost complexity below this; 0 prunes nothing. Must be a finite number >= 0.
     """
 
     _kind = "decision_tree_regressor"
@@ -314,9 +338,10 @@ class _DecisionTreeRegressorParams(IronEstimator):
         "categorical": False,
         "deterministic": True,
         "f32": False,
-        "missing_values": False,
+        "missing_values": True,
         "multi_output": False,
         "neighbors": False,
+        "one_feature": False,
         "partial_fit": False,
         "poor_score": False,
         "positive_only": False,
@@ -329,8 +354,10 @@ class _DecisionTreeRegressorParams(IronEstimator):
         "wants_scaling": False,
     }
     _params = {  # Python name: (Rust name, domain)
-        "criterion": ("criterion", {"type": "choice", "values": ("squared_error", "poisson")}),
-        "splitter": ("splitter", {"type": "choice", "values": ("best",)}),
+        "criterion": ("criterion", {"type": "choice", "values": (
+            "squared_error", "absolute_error", "poisson",
+        )}),
+        "splitter": ("splitter", {"type": "choice", "values": ("best", "random")}),
         "max_depth": ("max_depth", {"type": "int", "min": 1}),
         "min_samples_split": ("min_samples_split", {"type": "int", "min": 2}),
         "min_samples_leaf": ("min_samples_leaf", {"type": "int", "min": 1}),
@@ -339,6 +366,7 @@ class _DecisionTreeRegressorParams(IronEstimator):
         "random_state": ("random_state", {"type": "int", "min": 0}),
         "max_leaf_nodes": ("max_leaf_nodes", {"type": "int", "min": 2}),
         "min_impurity_decrease": ("min_impurity_decrease", {"type": "float", "min": 0.0}),
+        "ccp_alpha": ("ccp_alpha", {"type": "float", "min": 0.0}),
     }
 
     def __init__(
@@ -353,6 +381,7 @@ class _DecisionTreeRegressorParams(IronEstimator):
         random_state=0,
         max_leaf_nodes=None,
         min_impurity_decrease=0.0,
+        ccp_alpha=0.0,
     ):
         self.criterion = criterion
         self.splitter = splitter
@@ -364,10 +393,11 @@ class _DecisionTreeRegressorParams(IronEstimator):
         self.random_state = random_state
         self.max_leaf_nodes = max_leaf_nodes
         self.min_impurity_decrease = min_impurity_decrease
+        self.ccp_alpha = ccp_alpha
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.input_tags.allow_nan = False
+        tags.input_tags.allow_nan = True
         tags.input_tags.categorical = False
         tags.input_tags.string = False
         tags.input_tags.sparse = False
@@ -406,6 +436,7 @@ class _DummyClassifierParams(IronEstimator):
         "missing_values": True,
         "multi_output": False,
         "neighbors": False,
+        "one_feature": False,
         "partial_fit": False,
         "poor_score": True,
         "positive_only": False,
@@ -471,6 +502,7 @@ class _DummyRegressorParams(IronEstimator):
         "missing_values": True,
         "multi_output": False,
         "neighbors": False,
+        "one_feature": False,
         "partial_fit": False,
         "poor_score": True,
         "positive_only": False,
@@ -555,13 +587,14 @@ class _ElasticNetParams(IronEstimator):
         "missing_values": False,
         "multi_output": False,
         "neighbors": False,
+        "one_feature": False,
         "partial_fit": False,
         "poor_score": False,
         "positive_only": False,
         "positive_target": False,
         "predict_proba": False,
         "sample_weight": True,
-        "sparse": False,
+        "sparse": True,
         "task": "regression",
         "validation": False,
         "wants_scaling": True,
@@ -593,6 +626,128 @@ class _ElasticNetParams(IronEstimator):
         self.fit_intercept = fit_intercept
         self.max_iter = max_iter
         self.tol = tol
+        self.positive = positive
+        self.random_state = random_state
+        self.selection = selection
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = False
+        tags.input_tags.categorical = False
+        tags.input_tags.string = False
+        tags.input_tags.sparse = True
+        tags.input_tags.positive_only = False
+        tags.target_tags.required = True
+        tags.target_tags.multi_output = False
+        tags.target_tags.positive_only = False
+        tags.non_deterministic = False
+        return tags
+
+
+class _ElasticNetCVParams(IronEstimator):
+    """The elastic net (``1/(2n) ||y - Xw||² + α·l1_ratio·||w||₁ + ½·α·(1 - l1_ratio)·||w||²``) with
+    ``α`` (and ``l1_ratio``, given several) chosen by k-fold cross-validation along regularisation
+    paths, then refitted on all rows.
+
+    Parameters
+    ----------
+    l1_ratio : object, default=0.5
+        The L1 share of the penalty (1 is the lasso, 0 ridge regression), or a list of shares to
+        try. Must be a number in [0, 1], a number in [0, 1] or a non-empty list of them.
+
+    eps : float, default=0.001
+        The length of the path, ``alpha_min / alpha_max`` (for an automatic grid). Must be a number
+        in (0, inf).
+
+    alphas : object, default=100
+        The penalties to try: an integer (that many on an automatic grid from the smallest that
+        zeroes every coefficient down to ``eps`` times it, log-spaced) or a list of values. Must be
+        an integer >= 1 or a non-empty list of numbers >= 0.
+
+    fit_intercept : bool, default=True
+        Whether to fit an (unpenalised) intercept.
+
+    max_iter : int, default=1000
+        The maximum number of passes over the features, per penalty. Must be an integer >= 1.
+
+    tol : float, default=0.0001
+        Stop when the duality gap is at most ``tol·||y||²``. Must be a finite number >= 0.
+
+    cv : int, default=5
+        The number of folds (scikit-learn's ``KFold(cv)``, contiguous and not shuffled). Must be an
+        integer >= 2.
+
+    n_jobs : int or None, default=None
+        Threads fitting the folds: None or -1 all, -2 all but one, k > 0 exactly k. The model does
+        not depend on it. Must be None, a negative number or a positive number of threads.
+
+    positive : bool, default=False
+        Whether to constrain the coefficients to be non-negative.
+
+    random_state : int, default=0
+        The seed of the feature order when ``selection`` is "random" (a different stream from
+        scikit-learn's). Must be an integer >= 0.
+
+    selection : {"cyclic", "random"}, default="cyclic"
+        "cyclic" updates the features in order; "random" draws a feature at each step.
+    """
+
+    _kind = "elastic_net_cv"
+    _tags = {
+        "categorical": False,
+        "deterministic": True,
+        "f32": False,
+        "missing_values": False,
+        "multi_output": False,
+        "neighbors": False,
+        "one_feature": False,
+        "partial_fit": False,
+        "poor_score": False,
+        "positive_only": False,
+        "positive_target": False,
+        "predict_proba": False,
+        "sample_weight": True,
+        "sparse": False,
+        "task": "regression",
+        "validation": False,
+        "wants_scaling": True,
+    }
+    _params = {  # Python name: (Rust name, domain)
+        "l1_ratio": ("l1_ratio", {"type": "float", "min": 0.0, "max": 1.0}),
+        "eps": ("eps", {"type": "float", "min": 0.0, "min_open": True, "max_open": True}),
+        "alphas": ("alphas", {"type": "any"}),
+        "fit_intercept": ("fit_intercept", {"type": "any"}),
+        "max_iter": ("max_iter", {"type": "int", "min": 1}),
+        "tol": ("tol", {"type": "float", "min": 0.0}),
+        "cv": ("cv", {"type": "int", "min": 2}),
+        "n_jobs": ("n_jobs", {"type": "any"}),
+        "positive": ("positive", {"type": "any"}),
+        "random_state": ("random_state", {"type": "int", "min": 0}),
+        "selection": ("selection", {"type": "choice", "values": ("cyclic", "random")}),
+    }
+
+    def __init__(
+        self,
+        l1_ratio=0.5,
+        eps=0.001,
+        alphas=100,
+        fit_intercept=True,
+        max_iter=1000,
+        tol=0.0001,
+        cv=5,
+        n_jobs=None,
+        positive=False,
+        random_state=0,
+        selection="cyclic",
+    ):
+        self.l1_ratio = l1_ratio
+        self.eps = eps
+        self.alphas = alphas
+        self.fit_intercept = fit_intercept
+        self.max_iter = max_iter
+        self.tol = tol
+        self.cv = cv
+        self.n_jobs = n_jobs
         self.positive = positive
         self.random_state = random_state
         self.selection = selection
@@ -671,6 +826,14 @@ class _ExtraTreesClassifierParams(IronEstimator):
     max_samples : object or None, default=None
         Rows per bootstrap: None (as many as rows), an integer, or a fraction of the rows (of the
         total sample weight, when weighted).
+
+    warm_start : bool, default=False
+        Whether to keep the trees of the previous fit (given as ``init_model``) and grow only
+        ``n_estimators`` minus their number more; tree ``i`` is the same either way.
+
+    ccp_alpha : float, default=0.0
+        Minimal cost-complexity pruning of each tree; 0 prunes nothing. Must be a finite number >=
+        0.
     """
 
     _kind = "extra_trees_classifier"
@@ -678,9 +841,10 @@ class _ExtraTreesClassifierParams(IronEstimator):
         "categorical": False,
         "deterministic": True,
         "f32": False,
-        "missing_values": False,
+        "missing_values": True,
         "multi_output": False,
         "neighbors": False,
+        "one_feature": False,
         "partial_fit": False,
         "poor_score": False,
         "positive_only": False,
@@ -708,6 +872,8 @@ class _ExtraTreesClassifierParams(IronEstimator):
         "random_state": ("random_state", {"type": "int", "min": 0}),
         "class_weight": ("class_weight", {"type": "any"}),
         "max_samples": ("max_samples", {"type": "any"}),
+        "warm_start": ("warm_start", {"type": "any"}),
+        "ccp_alpha": ("ccp_alpha", {"type": "float", "min": 0.0}),
     }
 
     def __init__(
@@ -727,6 +893,8 @@ class _ExtraTreesClassifierParams(IronEstimator):
         random_state=0,
         class_weight=None,
         max_samples=None,
+        warm_start=False,
+        ccp_alpha=0.0,
     ):
         self.n_estimators = n_estimators
         self.criterion = criterion
@@ -743,10 +911,12 @@ class _ExtraTreesClassifierParams(IronEstimator):
         self.random_state = random_state
         self.class_weight = class_weight
         self.max_samples = max_samples
+        self.warm_start = warm_start
+        self.ccp_alpha = ccp_alpha
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.input_tags.allow_nan = False
+        tags.input_tags.allow_nan = True
         tags.input_tags.categorical = False
         tags.input_tags.string = False
         tags.input_tags.sparse = False
@@ -767,9 +937,9 @@ class _ExtraTreesRegressorParams(IronEstimator):
     n_estimators : int, default=100
         The number of trees. Must be an integer >= 1.
 
-    criterion : {"squared_error", "poisson"}, default="squared_error"
-        The loss a split lowers: "squared_error" (the variance), or "poisson" (half Poisson
-        deviance, for non-negative counts).
+    criterion : {"squared_error", "absolute_error", "poisson"}, default="squared_error"
+        The loss a split lowers: "squared_error" (the variance), "absolute_error" (around the
+        median), or "poisson" (half Poisson deviance, for non-negative counts).
 
     max_depth : int or None, default=None
         The deepest a node may be (the root is at depth 0); None grows until the leaves are pure.
@@ -815,6 +985,14 @@ class _ExtraTreesRegressorParams(IronEstimator):
     max_samples : object or None, default=None
         Rows per bootstrap: None (as many as rows), an integer, or a fraction of the rows (of the
         total sample weight, when weighted).
+
+    warm_start : bool, default=False
+        Whether to keep the trees of the previous fit (given as ``init_model``) and grow only
+        ``n_estimators`` minus their number more; tree ``i`` is the same either way.
+
+    ccp_alpha : float, default=0.0
+        Minimal cost-complexity pruning of each tree; 0 prunes nothing. Must be a finite number >=
+        0.
     """
 
     _kind = "extra_trees_regressor"
@@ -822,9 +1000,10 @@ class _ExtraTreesRegressorParams(IronEstimator):
         "categorical": False,
         "deterministic": True,
         "f32": False,
-        "missing_values": False,
+        "missing_values": True,
         "multi_output": False,
         "neighbors": False,
+        "one_feature": False,
         "partial_fit": False,
         "poor_score": False,
         "positive_only": False,
@@ -838,7 +1017,9 @@ class _ExtraTreesRegressorParams(IronEstimator):
     }
     _params = {  # Python name: (Rust name, domain)
         "n_estimators": ("n_estimators", {"type": "int", "min": 1}),
-        "criterion": ("criterion", {"type": "choice", "values": ("squared_error", "poisson")}),
+        "criterion": ("criterion", {"type": "choice", "values": (
+            "squared_error", "absolute_error", "poisson",
+        )}),
         "max_depth": ("max_depth", {"type": "int", "min": 1}),
         "min_samples_split": ("min_samples_split", {"type": "int", "min": 2}),
         "min_samples_leaf": ("min_samples_leaf", {"type": "int", "min": 1}),
@@ -851,6 +1032,8 @@ class _ExtraTreesRegressorParams(IronEstimator):
         "n_jobs": ("n_jobs", {"type": "any"}),
         "random_state": ("random_state", {"type": "int", "min": 0}),
         "max_samples": ("max_samples", {"type": "any"}),
+        "warm_start": ("warm_start", {"type": "any"}),
+        "ccp_alpha": ("ccp_alpha", {"type": "float", "min": 0.0}),
     }
 
     def __init__(
@@ -869,6 +1052,8 @@ class _ExtraTreesRegressorParams(IronEstimator):
         n_jobs=None,
         random_state=0,
         max_samples=None,
+        warm_start=False,
+        ccp_alpha=0.0,
     ):
         self.n_estimators = n_estimators
         self.criterion = criterion
@@ -884,10 +1069,12 @@ class _ExtraTreesRegressorParams(IronEstimator):
         self.n_jobs = n_jobs
         self.random_state = random_state
         self.max_samples = max_samples
+        self.warm_start = warm_start
+        self.ccp_alpha = ccp_alpha
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.input_tags.allow_nan = False
+        tags.input_tags.allow_nan = True
         tags.input_tags.categorical = False
         tags.input_tags.string = False
         tags.input_tags.sparse = False
@@ -930,6 +1117,7 @@ class _GammaRegressorParams(IronEstimator):
         "missing_values": False,
         "multi_output": False,
         "neighbors": False,
+        "one_feature": False,
         "partial_fit": False,
         "poor_score": False,
         "positive_only": False,
@@ -992,6 +1180,7 @@ class _GaussianNBParams(IronEstimator):
         "missing_values": False,
         "multi_output": False,
         "neighbors": False,
+        "one_feature": False,
         "partial_fit": True,
         "poor_score": False,
         "positive_only": False,
@@ -1116,6 +1305,7 @@ class _GBDTParams(IronEstimator):
         "missing_values": True,
         "multi_output": False,
         "neighbors": False,
+        "one_feature": False,
         "partial_fit": False,
         "poor_score": False,
         "positive_only": False,
@@ -1246,6 +1436,7 @@ class _HuberRegressorParams(IronEstimator):
         "missing_values": False,
         "multi_output": False,
         "neighbors": False,
+        "one_feature": False,
         "partial_fit": False,
         "poor_score": False,
         "positive_only": False,
@@ -1283,6 +1474,170 @@ class _HuberRegressorParams(IronEstimator):
         tags.target_tags.multi_output = False
         tags.target_tags.positive_only = False
         tags.non_deterministic = False
+        return tags
+
+
+class _IsolationForestParams(IronEstimator):
+    """Isolation forest outlier detection, as scikit-learn's ``IsolationForest``: rows that random cuts
+    isolate quickly are outliers (``predict`` -1), the others inliers (1).
+
+    Parameters
+    ----------
+    n_estimators : int, default=100
+        The number of trees. Must be an integer >= 1.
+
+    max_samples : object, default="auto"
+        Rows each tree grows on: "auto" (``min(256, n_samples)``), a count (at most the rows), or a
+        fraction of the rows.
+
+    contamination : object, default="auto"
+        The share of outliers expected: "auto" (offset_ = -0.5, as the original paper) or a fraction
+        in (0, 0.5], which sets offset_ to that percentile of the training scores.
+
+    max_features : object, default=1.0
+        Features each tree sees: a count or a fraction of them (1.0: all).
+
+    bootstrap : bool, default=False
+        Whether each tree's rows are drawn with replacement.
+
+    n_jobs : int or None, default=None
+        Threads growing the trees and scoring: None or -1 all, -2 all but one, k > 0 exactly k. Must
+        be None, a negative number or a positive number of threads.
+
+    random_state : int, default=0
+        The seed of the rows, features and cuts; tree ``i`` draws from its own stream. Must be an
+        integer >= 0.
+    """
+
+    _kind = "isolation_forest"
+    _tags = {
+        "categorical": False,
+        "deterministic": True,
+        "f32": False,
+        "missing_values": True,
+        "multi_output": False,
+        "neighbors": False,
+        "one_feature": False,
+        "partial_fit": False,
+        "poor_score": False,
+        "positive_only": False,
+        "positive_target": False,
+        "predict_proba": False,
+        "sample_weight": False,
+        "sparse": False,
+        "task": "outlier_detection",
+        "validation": False,
+        "wants_scaling": False,
+    }
+    _params = {  # Python name: (Rust name, domain)
+        "n_estimators": ("n_estimators", {"type": "int", "min": 1}),
+        "max_samples": ("max_samples", {"type": "any"}),
+        "contamination": ("contamination", {"type": "any"}),
+        "max_features": ("max_features", {"type": "any"}),
+        "bootstrap": ("bootstrap", {"type": "any"}),
+        "n_jobs": ("n_jobs", {"type": "any"}),
+        "random_state": ("random_state", {"type": "int", "min": 0}),
+    }
+
+    def __init__(
+        self,
+        n_estimators=100,
+        max_samples="auto",
+        contamination="auto",
+        max_features=1.0,
+        bootstrap=False,
+        n_jobs=None,
+        random_state=0,
+    ):
+        self.n_estimators = n_estimators
+        self.max_samples = max_samples
+        self.contamination = contamination
+        self.max_features = max_features
+        self.bootstrap = bootstrap
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True
+        tags.input_tags.categorical = False
+        tags.input_tags.string = False
+        tags.input_tags.sparse = False
+        tags.input_tags.positive_only = False
+        tags.target_tags.required = False
+        tags.target_tags.multi_output = False
+        tags.target_tags.positive_only = False
+        tags.non_deterministic = False
+        return tags
+
+
+class _IsotonicRegressionParams(IronEstimator):
+    """Monotone (non-decreasing or non-increasing) least-squares fit of ``y`` on one feature, predicted
+    by linear interpolation between the fitted points.
+
+    Parameters
+    ----------
+    y_min : float or None, default=None
+        A lower bound on the fitted values (None: no bound). Must be a finite number.
+
+    y_max : float or None, default=None
+        An upper bound on the fitted values (None: no bound). Must be a finite number.
+
+    increasing : object, default=True
+        Whether the fit rises with ``x`` (true), falls (false), or follows the sign of Spearman's
+        correlation of ``x`` and ``y`` ("auto"). Must be true, false or 'auto'.
+
+    out_of_bounds : {"nan", "clip", "raise"}, default="nan"
+        Predictions outside the fitted range of ``x``: "nan", "clip" (the nearest end's value), or
+        "raise" (an error).
+    """
+
+    _kind = "isotonic_regression"
+    _tags = {
+        "categorical": False,
+        "deterministic": True,
+        "f32": False,
+        "missing_values": False,
+        "multi_output": False,
+        "neighbors": False,
+        "one_feature": True,
+        "partial_fit": False,
+        "poor_score": False,
+        "positive_only": False,
+        "positive_target": False,
+        "predict_proba": False,
+        "sample_weight": True,
+        "sparse": False,
+        "task": "regression",
+        "validation": False,
+        "wants_scaling": False,
+    }
+    _params = {  # Python name: (Rust name, domain)
+        "y_min": ("y_min", {"type": "float"}),
+        "y_max": ("y_max", {"type": "float"}),
+        "increasing": ("increasing", {"type": "any"}),
+        "out_of_bounds": ("out_of_bounds", {"type": "choice", "values": ("nan", "clip", "raise")}),
+    }
+
+    def __init__(self, y_min=None, y_max=None, increasing=True, out_of_bounds="nan"):
+        self.y_min = y_min
+        self.y_max = y_max
+        self.increasing = increasing
+        self.out_of_bounds = out_of_bounds
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = False
+        tags.input_tags.categorical = False
+        tags.input_tags.string = False
+        tags.input_tags.sparse = False
+        tags.input_tags.positive_only = False
+        tags.target_tags.required = True
+        tags.target_tags.multi_output = False
+        tags.target_tags.positive_only = False
+        tags.non_deterministic = False
+        tags.input_tags.one_d_array = True
+        tags.input_tags.two_d_array = False
         return tags
 
 
@@ -1332,6 +1687,7 @@ class _KNeighborsClassifierParams(IronEstimator):
         "missing_values": False,
         "multi_output": False,
         "neighbors": True,
+        "one_feature": False,
         "partial_fit": False,
         "poor_score": False,
         "positive_only": False,
@@ -1436,6 +1792,7 @@ class _KNeighborsRegressorParams(IronEstimator):
         "missing_values": False,
         "multi_output": False,
         "neighbors": True,
+        "one_feature": False,
         "partial_fit": False,
         "poor_score": False,
         "positive_only": False,
@@ -1494,6 +1851,84 @@ class _KNeighborsRegressorParams(IronEstimator):
         return tags
 
 
+class _KernelRidgeParams(IronEstimator):
+    """Kernel ridge regression: least squares with an L2 penalty in the kernel's feature space.
+
+    Parameters
+    ----------
+    alpha : float, default=1.0
+        The strength of the L2 penalty (added to the kernel matrix's diagonal). Must be a finite
+        number >= 0.
+
+    kernel : str, default="linear"
+        "linear", "poly" ("polynomial"), "rbf", "sigmoid", "laplacian", "cosine" or "chi2"
+        ("precomputed" and callables are not supported). Must be one of 'linear', 'poly',
+        'polynomial', 'rbf', 'sigmoid', 'laplacian', 'cosine', 'chi2', 'precomputed'.
+
+    gamma : float or None, default=None
+        The kernel coefficient of "rbf", "laplacian", "poly", "sigmoid" and "chi2"; none means 1 /
+        n_features (1 for "chi2"), as scikit-learn's pairwise kernels. Must be None or a finite
+        number.
+
+    degree : float, default=3.0
+        The degree of the "poly" kernel. Must be a finite number >= 0.
+
+    coef0 : float, default=1.0
+        The constant term of the "poly" and "sigmoid" kernels. Must be a finite number.
+    """
+
+    _kind = "kernel_ridge"
+    _tags = {
+        "categorical": False,
+        "deterministic": True,
+        "f32": False,
+        "missing_values": False,
+        "multi_output": False,
+        "neighbors": False,
+        "one_feature": False,
+        "partial_fit": False,
+        "poor_score": False,
+        "positive_only": False,
+        "positive_target": False,
+        "predict_proba": False,
+        "sample_weight": True,
+        "sparse": False,
+        "task": "regression",
+        "validation": False,
+        "wants_scaling": True,
+    }
+    _params = {  # Python name: (Rust name, domain)
+        "alpha": ("alpha", {"type": "float", "min": 0.0}),
+        "kernel": ("kernel", {"type": "choice", "values": (
+            "linear", "poly", "polynomial", "rbf", "sigmoid", "laplacian", "cosine", "chi2",
+            "precomputed",
+        )}),
+        "gamma": ("gamma", {"type": "any"}),
+        "degree": ("degree", {"type": "float", "min": 0.0}),
+        "coef0": ("coef0", {"type": "float"}),
+    }
+
+    def __init__(self, alpha=1.0, kernel="linear", gamma=None, degree=3.0, coef0=1.0):
+        self.alpha = alpha
+        self.kernel = kernel
+        self.gamma = gamma
+        self.degree = degree
+        self.coef0 = coef0
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = False
+        tags.input_tags.categorical = False
+        tags.input_tags.string = False
+        tags.input_tags.sparse = False
+        tags.input_tags.positive_only = False
+        tags.target_tags.required = True
+        tags.target_tags.multi_output = False
+        tags.target_tags.positive_only = False
+        tags.non_deterministic = False
+        return tags
+
+
 class _KMeansParams(IronEstimator):
     """k-means clustering: ``n_clusters`` centres that minimise the weighted sum of squared distances
     from each row to its nearest centre (the inertia).
@@ -1534,6 +1969,7 @@ class _KMeansParams(IronEstimator):
         "missing_values": False,
         "multi_output": False,
         "neighbors": False,
+        "one_feature": False,
         "partial_fit": False,
         "poor_score": False,
         "positive_only": False,
@@ -1626,13 +2062,14 @@ class _LassoParams(IronEstimator):
         "missing_values": False,
         "multi_output": False,
         "neighbors": False,
+        "one_feature": False,
         "partial_fit": False,
         "poor_score": False,
         "positive_only": False,
         "positive_target": False,
         "predict_proba": False,
         "sample_weight": True,
-        "sparse": False,
+        "sparse": True,
         "task": "regression",
         "validation": False,
         "wants_scaling": True,
@@ -1661,6 +2098,120 @@ class _LassoParams(IronEstimator):
         self.fit_intercept = fit_intercept
         self.max_iter = max_iter
         self.tol = tol
+        self.positive = positive
+        self.random_state = random_state
+        self.selection = selection
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = False
+        tags.input_tags.categorical = False
+        tags.input_tags.string = False
+        tags.input_tags.sparse = True
+        tags.input_tags.positive_only = False
+        tags.target_tags.required = True
+        tags.target_tags.multi_output = False
+        tags.target_tags.positive_only = False
+        tags.non_deterministic = False
+        return tags
+
+
+class _LassoCVParams(IronEstimator):
+    """The lasso (``1/(2n) ||y - Xw||² + α·||w||₁``) with ``α`` chosen by k-fold cross-validation along
+    a regularisation path, then refitted on all rows.
+
+    Parameters
+    ----------
+    eps : float, default=0.001
+        The length of the path, ``alpha_min / alpha_max`` (for an automatic grid). Must be a number
+        in (0, inf).
+
+    alphas : object, default=100
+        The penalties to try: an integer (that many on an automatic grid from the smallest that
+        zeroes every coefficient down to ``eps`` times it, log-spaced) or a list of values. Must be
+        an integer >= 1 or a non-empty list of numbers >= 0.
+
+    fit_intercept : bool, default=True
+        Whether to fit an (unpenalised) intercept.
+
+    max_iter : int, default=1000
+        The maximum number of passes over the features, per penalty. Must be an integer >= 1.
+
+    tol : float, default=0.0001
+        Stop when the duality gap is at most ``tol·||y||²``. Must be a finite number >= 0.
+
+    cv : int, default=5
+        The number of folds (scikit-learn's ``KFold(cv)``, contiguous and not shuffled). Must be an
+        integer >= 2.
+
+    n_jobs : int or None, default=None
+        Threads fitting the folds: None or -1 all, -2 all but one, k > 0 exactly k. The model does
+        not depend on it. Must be None, a negative number or a positive number of threads.
+
+    positive : bool, default=False
+        Whether to constrain the coefficients to be non-negative.
+
+    random_state : int, default=0
+        The seed of the feature order when ``selection`` is "random" (a different stream from
+        scikit-learn's). Must be an integer >= 0.
+
+    selection : {"cyclic", "random"}, default="cyclic"
+        "cyclic" updates the features in order; "random" draws a feature at each step.
+    """
+
+    _kind = "lasso_cv"
+    _tags = {
+        "categorical": False,
+        "deterministic": True,
+        "f32": False,
+        "missing_values": False,
+        "multi_output": False,
+        "neighbors": False,
+        "one_feature": False,
+        "partial_fit": False,
+        "poor_score": False,
+        "positive_only": False,
+        "positive_target": False,
+        "predict_proba": False,
+        "sample_weight": True,
+        "sparse": False,
+        "task": "regression",
+        "validation": False,
+        "wants_scaling": True,
+    }
+    _params = {  # Python name: (Rust name, domain)
+        "eps": ("eps", {"type": "float", "min": 0.0, "min_open": True, "max_open": True}),
+        "alphas": ("alphas", {"type": "any"}),
+        "fit_intercept": ("fit_intercept", {"type": "any"}),
+        "max_iter": ("max_iter", {"type": "int", "min": 1}),
+        "tol": ("tol", {"type": "float", "min": 0.0}),
+        "cv": ("cv", {"type": "int", "min": 2}),
+        "n_jobs": ("n_jobs", {"type": "any"}),
+        "positive": ("positive", {"type": "any"}),
+        "random_state": ("random_state", {"type": "int", "min": 0}),
+        "selection": ("selection", {"type": "choice", "values": ("cyclic", "random")}),
+    }
+
+    def __init__(
+        self,
+        eps=0.001,
+        alphas=100,
+        fit_intercept=True,
+        max_iter=1000,
+        tol=0.0001,
+        cv=5,
+        n_jobs=None,
+        positive=False,
+        random_state=0,
+        selection="cyclic",
+    ):
+        self.eps = eps
+        self.alphas = alphas
+        self.fit_intercept = fit_intercept
+        self.max_iter = max_iter
+        self.tol = tol
+        self.cv = cv
+        self.n_jobs = n_jobs
         self.positive = positive
         self.random_state = random_state
         self.selection = selection
@@ -1719,6 +2270,7 @@ class _LinearDiscriminantAnalysisParams(IronEstimator):
         "missing_values": False,
         "multi_output": False,
         "neighbors": False,
+        "one_feature": False,
         "partial_fit": False,
         "poor_score": False,
         "positive_only": False,
@@ -1786,6 +2338,7 @@ class _LinearRegressionParams(IronEstimator):
         "missing_values": False,
         "multi_output": False,
         "neighbors": False,
+        "one_feature": False,
         "partial_fit": False,
         "poor_score": False,
         "positive_only": False,
@@ -1875,13 +2428,14 @@ class _LinearSVCParams(IronEstimator):
         "missing_values": False,
         "multi_output": False,
         "neighbors": False,
+        "one_feature": False,
         "partial_fit": False,
         "poor_score": False,
         "positive_only": False,
         "positive_target": False,
         "predict_proba": False,
         "sample_weight": True,
-        "sparse": False,
+        "sparse": True,
         "task": "classification",
         "validation": False,
         "wants_scaling": True,
@@ -1931,7 +2485,7 @@ class _LinearSVCParams(IronEstimator):
         tags.input_tags.allow_nan = False
         tags.input_tags.categorical = False
         tags.input_tags.string = False
-        tags.input_tags.sparse = False
+        tags.input_tags.sparse = True
         tags.input_tags.positive_only = False
         tags.target_tags.required = True
         tags.target_tags.multi_output = False
@@ -1988,13 +2542,14 @@ class _LinearSVRParams(IronEstimator):
         "missing_values": False,
         "multi_output": False,
         "neighbors": False,
+        "one_feature": False,
         "partial_fit": False,
         "poor_score": False,
         "positive_only": False,
         "positive_target": False,
         "predict_proba": False,
         "sample_weight": True,
-        "sparse": False,
+        "sparse": True,
         "task": "regression",
         "validation": False,
         "wants_scaling": True,
@@ -2040,7 +2595,7 @@ class _LinearSVRParams(IronEstimator):
         tags.input_tags.allow_nan = False
         tags.input_tags.categorical = False
         tags.input_tags.string = False
-        tags.input_tags.sparse = False
+        tags.input_tags.sparse = True
         tags.input_tags.positive_only = False
         tags.target_tags.required = True
         tags.target_tags.multi_output = False
@@ -2066,6 +2621,11 @@ class _LogisticRegressionParams(IronEstimator):
     tol : float, default=0.0001
         Stop when the largest gradient component is at most this (scikit-learn's ``tol``). Must be a
         finite number > 0.
+
+    class_weight : object or None, default=None
+        Weights per class, multiplying the sample weights: a dict of class label to weight, or
+        "balanced" (``Σw / (n_classes · Σw of the class)``); None gives every class weight 1. Must
+        be 'balanced' or a dict of non-negative weights per class.
     """
 
     _kind = "logistic_regression"
@@ -2076,13 +2636,14 @@ class _LogisticRegressionParams(IronEstimator):
         "missing_values": False,
         "multi_output": False,
         "neighbors": False,
+        "one_feature": False,
         "partial_fit": False,
         "poor_score": False,
         "positive_only": False,
         "positive_target": False,
         "predict_proba": True,
         "sample_weight": True,
-        "sparse": False,
+        "sparse": True,
         "task": "classification",
         "validation": False,
         "wants_scaling": True,
@@ -2092,20 +2653,22 @@ class _LogisticRegressionParams(IronEstimator):
         "fit_intercept": ("fit_intercept", {"type": "any"}),
         "max_iter": ("max_iter", {"type": "int", "min": 1}),
         "tol": ("tol", {"type": "float", "min": 0.0, "min_open": True}),
+        "class_weight": ("class_weight", {"type": "any"}),
     }
 
-    def __init__(self, C=1.0, fit_intercept=True, max_iter=100, tol=0.0001):
+    def __init__(self, C=1.0, fit_intercept=True, max_iter=100, tol=0.0001, class_weight=None):
         self.C = C
         self.fit_intercept = fit_intercept
         self.max_iter = max_iter
         self.tol = tol
+        self.class_weight = class_weight
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.allow_nan = False
         tags.input_tags.categorical = False
         tags.input_tags.string = False
-        tags.input_tags.sparse = False
+        tags.input_tags.sparse = True
         tags.input_tags.positive_only = False
         tags.target_tags.required = True
         tags.target_tags.multi_output = False
@@ -2141,6 +2704,7 @@ class _MultinomialNBParams(IronEstimator):
         "missing_values": False,
         "multi_output": False,
         "neighbors": False,
+        "one_feature": False,
         "partial_fit": True,
         "poor_score": True,
         "positive_only": True,
@@ -2230,6 +2794,7 @@ class _NearestNeighborsParams(IronEstimator):
         "missing_values": False,
         "multi_output": False,
         "neighbors": True,
+        "one_feature": False,
         "partial_fit": False,
         "poor_score": False,
         "positive_only": False,
@@ -2288,6 +2853,383 @@ class _NearestNeighborsParams(IronEstimator):
         return tags
 
 
+class _NuSVCParams(IronEstimator):
+    """Nu-support vector classification (LIBSVM), one-vs-one for more than two classes.
+
+    Parameters
+    ----------
+    nu : float, default=0.5
+        An upper bound on the share of margin errors and a lower bound on the share of support
+        vectors, in (0, 1]. Must be a number in (0, 1].
+
+    kernel : {"linear", "poly", "rbf", "sigmoid", "precomputed"}, default="rbf"
+        "linear", "poly", "rbf" or "sigmoid" ("precomputed" is not supported).
+
+    degree : int, default=3
+        The degree of the "poly" kernel. Must be an integer >= 0.
+
+    gamma : object, default="scale"
+        The kernel coefficient of "rbf", "poly" and "sigmoid": "scale" (1 / (n_features · X.var())),
+        "auto" (1 / n_features) or a non-negative number. Must be "scale", "auto" or a number >= 0.
+
+    coef0 : float, default=0.0
+        The constant term of the "poly" and "sigmoid" kernels. Must be a finite number.
+
+    shrinking : bool, default=True
+        Whether to use LIBSVM's shrinking heuristic.
+
+    probability : bool, default=False
+        Whether to fit Platt-scaled probabilities (5-fold cross-validation inside the fit).
+
+    tol : float, default=0.001
+        Stopping tolerance: the largest violation of the optimality conditions. Must be a finite
+        number > 0.
+
+    cache_size : float, default=200.0
+        The kernel cache, in MB. Must be a finite number > 0.
+
+    class_weight : object or None, default=None
+        None, "balanced" or ``{class label: weight}``, (accepted, without effect on the ν problem,
+        as in LIBSVM). Must be None, "balanced" or a map of finite weights.
+
+    verbose : bool, default=False
+        Unused (scikit-learn's LIBSVM logging).
+
+    max_iter : int, default=-1
+        The most solver iterations per pairwise problem; -1 for no limit. Must be an integer >= -1.
+
+    decision_function_shape : {"ovo", "ovr"}, default="ovr"
+        "ovr" (votes plus confidences, one column per class) or "ovo" (one column per pair).
+
+    break_ties : bool, default=False
+        With "ovr" and more than two classes, predict the argmax of ``decision_function`` instead of
+        LIBSVM's vote.
+
+    random_state : int, default=0
+        The seed of the cross-validation folds of ``probability``; a different stream from LIBSVM's.
+        Must be an integer >= 0.
+    """
+
+    _kind = "nu_svc"
+    _tags = {
+        "categorical": False,
+        "deterministic": True,
+        "f32": False,
+        "missing_values": False,
+        "multi_output": False,
+        "neighbors": False,
+        "one_feature": False,
+        "partial_fit": False,
+        "poor_score": False,
+        "positive_only": False,
+        "positive_target": False,
+        "predict_proba": False,
+        "sample_weight": True,
+        "sparse": False,
+        "task": "classification",
+        "validation": False,
+        "wants_scaling": True,
+    }
+    _params = {  # Python name: (Rust name, domain)
+        "nu": ("nu", {"type": "float", "min": 0.0, "min_open": True, "max": 1.0}),
+        "kernel": ("kernel", {"type": "choice", "values": (
+            "linear", "poly", "rbf", "sigmoid", "precomputed",
+        )}),
+        "degree": ("degree", {"type": "int", "min": 0}),
+        "gamma": ("gamma", {"type": "any"}),
+        "coef0": ("coef0", {"type": "float"}),
+        "shrinking": ("shrinking", {"type": "any"}),
+        "probability": ("probability", {"type": "any"}),
+        "tol": ("tol", {"type": "float", "min": 0.0, "min_open": True}),
+        "cache_size": ("cache_size", {"type": "float", "min": 0.0, "min_open": True}),
+        "class_weight": ("class_weight", {"type": "any"}),
+        "verbose": ("verbose", {"type": "any"}),
+        "max_iter": ("max_iter", {"type": "int", "min": -1}),
+        "decision_function_shape": ("decision_function_shape", {"type": "choice", "values": (
+            "ovo", "ovr",
+        )}),
+        "break_ties": ("break_ties", {"type": "any"}),
+        "random_state": ("random_state", {"type": "int", "min": 0}),
+    }
+
+    def __init__(
+        self,
+        nu=0.5,
+        kernel="rbf",
+        degree=3,
+        gamma="scale",
+        coef0=0.0,
+        shrinking=True,
+        probability=False,
+        tol=0.001,
+        cache_size=200.0,
+        class_weight=None,
+        verbose=False,
+        max_iter=-1,
+        decision_function_shape="ovr",
+        break_ties=False,
+        random_state=0,
+    ):
+        self.nu = nu
+        self.kernel = kernel
+        self.degree = degree
+        self.gamma = gamma
+        self.coef0 = coef0
+        self.shrinking = shrinking
+        self.probability = probability
+        self.tol = tol
+        self.cache_size = cache_size
+        self.class_weight = class_weight
+        self.verbose = verbose
+        self.max_iter = max_iter
+        self.decision_function_shape = decision_function_shape
+        self.break_ties = break_ties
+        self.random_state = random_state
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = False
+        tags.input_tags.categorical = False
+        tags.input_tags.string = False
+        tags.input_tags.sparse = False
+        tags.input_tags.positive_only = False
+        tags.target_tags.required = True
+        tags.target_tags.multi_output = False
+        tags.target_tags.positive_only = False
+        tags.non_deterministic = False
+        return tags
+
+
+class _NuSVRParams(IronEstimator):
+    """Nu-support vector regression (LIBSVM).
+
+    Parameters
+    ----------
+    nu : float, default=0.5
+        An upper bound on the share of rows outside the band and a lower bound on the share of
+        support vectors, in (0, 1]. Must be a number in (0, 1].
+
+    c : float, default=1.0
+        Inverse regularisation strength. Must be a finite number > 0.
+
+    kernel : {"linear", "poly", "rbf", "sigmoid", "precomputed"}, default="rbf"
+        "linear", "poly", "rbf" or "sigmoid" ("precomputed" is not supported).
+
+    degree : int, default=3
+        The degree of the "poly" kernel. Must be an integer >= 0.
+
+    gamma : object, default="scale"
+        The kernel coefficient of "rbf", "poly" and "sigmoid": "scale" (1 / (n_features · X.var())),
+        "auto" (1 / n_features) or a non-negative number. Must be "scale", "auto" or a number >= 0.
+
+    coef0 : float, default=0.0
+        The constant term of the "poly" and "sigmoid" kernels. Must be a finite number.
+
+    tol : float, default=0.001
+        Stopping tolerance: the largest violation of the optimality conditions. Must be a finite
+        number > 0.
+
+    shrinking : bool, default=True
+        Whether to use LIBSVM's shrinking heuristic.
+
+    cache_size : float, default=200.0
+        The kernel cache, in MB. Must be a finite number > 0.
+
+    verbose : bool, default=False
+        Unused (scikit-learn's LIBSVM logging).
+
+    max_iter : int, default=-1
+        The most solver iterations; -1 for no limit. Must be an integer >= -1.
+    """
+
+    _kind = "nu_svr"
+    _tags = {
+        "categorical": False,
+        "deterministic": True,
+        "f32": False,
+        "missing_values": False,
+        "multi_output": False,
+        "neighbors": False,
+        "one_feature": False,
+        "partial_fit": False,
+        "poor_score": False,
+        "positive_only": False,
+        "positive_target": False,
+        "predict_proba": False,
+        "sample_weight": True,
+        "sparse": False,
+        "task": "regression",
+        "validation": False,
+        "wants_scaling": True,
+    }
+    _params = {  # Python name: (Rust name, domain)
+        "nu": ("nu", {"type": "float", "min": 0.0, "min_open": True, "max": 1.0}),
+        "c": ("c", {"type": "float", "min": 0.0, "min_open": True}),
+        "kernel": ("kernel", {"type": "choice", "values": (
+            "linear", "poly", "rbf", "sigmoid", "precomputed",
+        )}),
+        "degree": ("degree", {"type": "int", "min": 0}),
+        "gamma": ("gamma", {"type": "any"}),
+        "coef0": ("coef0", {"type": "float"}),
+        "tol": ("tol", {"type": "float", "min": 0.0, "min_open": True}),
+        "shrinking": ("shrinking", {"type": "any"}),
+        "cache_size": ("cache_size", {"type": "float", "min": 0.0, "min_open": True}),
+        "verbose": ("verbose", {"type": "any"}),
+        "max_iter": ("max_iter", {"type": "int", "min": -1}),
+    }
+
+    def __init__(
+        self,
+        nu=0.5,
+        c=1.0,
+        kernel="rbf",
+        degree=3,
+        gamma="scale",
+        coef0=0.0,
+        tol=0.001,
+        shrinking=True,
+        cache_size=200.0,
+        verbose=False,
+        max_iter=-1,
+    ):
+        self.nu = nu
+        self.c = c
+        self.kernel = kernel
+        self.degree = degree
+        self.gamma = gamma
+        self.coef0 = coef0
+        self.tol = tol
+        self.shrinking = shrinking
+        self.cache_size = cache_size
+        self.verbose = verbose
+        self.max_iter = max_iter
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = False
+        tags.input_tags.categorical = False
+        tags.input_tags.string = False
+        tags.input_tags.sparse = False
+        tags.input_tags.positive_only = False
+        tags.target_tags.required = True
+        tags.target_tags.multi_output = False
+        tags.target_tags.positive_only = False
+        tags.non_deterministic = False
+        return tags
+
+
+class _OneClassSVMParams(IronEstimator):
+    """One-class SVM (LIBSVM): a boundary around the training data in the kernel's feature space.
+
+    Parameters
+    ----------
+    kernel : {"linear", "poly", "rbf", "sigmoid", "precomputed"}, default="rbf"
+        "linear", "poly", "rbf" or "sigmoid" ("precomputed" is not supported).
+
+    degree : int, default=3
+        The degree of the "poly" kernel. Must be an integer >= 0.
+
+    gamma : object, default="scale"
+        The kernel coefficient of "rbf", "poly" and "sigmoid": "scale" (1 / (n_features · X.var())),
+        "auto" (1 / n_features) or a non-negative number. Must be "scale", "auto" or a number >= 0.
+
+    coef0 : float, default=0.0
+        The constant term of the "poly" and "sigmoid" kernels. Must be a finite number.
+
+    tol : float, default=0.001
+        Stopping tolerance: the largest violation of the optimality conditions. Must be a finite
+        number > 0.
+
+    nu : float, default=0.5
+        An upper bound on the share of training rows outside the boundary and a lower bound on the
+        share of support vectors, in (0, 1]. Must be a number in (0, 1].
+
+    shrinking : bool, default=True
+        Whether to use LIBSVM's shrinking heuristic.
+
+    cache_size : float, default=200.0
+        The kernel cache, in MB. Must be a finite number > 0.
+
+    verbose : bool, default=False
+        Unused (scikit-learn's LIBSVM logging).
+
+    max_iter : int, default=-1
+        The most solver iterations; -1 for no limit. Must be an integer >= -1.
+    """
+
+    _kind = "one_class_svm"
+    _tags = {
+        "categorical": False,
+        "deterministic": True,
+        "f32": False,
+        "missing_values": False,
+        "multi_output": False,
+        "neighbors": False,
+        "one_feature": False,
+        "partial_fit": False,
+        "poor_score": False,
+        "positive_only": False,
+        "positive_target": False,
+        "predict_proba": False,
+        "sample_weight": True,
+        "sparse": False,
+        "task": "outlier_detection",
+        "validation": False,
+        "wants_scaling": True,
+    }
+    _params = {  # Python name: (Rust name, domain)
+        "kernel": ("kernel", {"type": "choice", "values": (
+            "linear", "poly", "rbf", "sigmoid", "precomputed",
+        )}),
+        "degree": ("degree", {"type": "int", "min": 0}),
+        "gamma": ("gamma", {"type": "any"}),
+        "coef0": ("coef0", {"type": "float"}),
+        "tol": ("tol", {"type": "float", "min": 0.0, "min_open": True}),
+        "nu": ("nu", {"type": "float", "min": 0.0, "min_open": True, "max": 1.0}),
+        "shrinking": ("shrinking", {"type": "any"}),
+        "cache_size": ("cache_size", {"type": "float", "min": 0.0, "min_open": True}),
+        "verbose": ("verbose", {"type": "any"}),
+        "max_iter": ("max_iter", {"type": "int", "min": -1}),
+    }
+
+    def __init__(
+        self,
+        kernel="rbf",
+        degree=3,
+        gamma="scale",
+        coef0=0.0,
+        tol=0.001,
+        nu=0.5,
+        shrinking=True,
+        cache_size=200.0,
+        verbose=False,
+        max_iter=-1,
+    ):
+        self.kernel = kernel
+        self.degree = degree
+        self.gamma = gamma
+        self.coef0 = coef0
+        self.tol = tol
+        self.nu = nu
+        self.shrinking = shrinking
+        self.cache_size = cache_size
+        self.verbose = verbose
+        self.max_iter = max_iter
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = False
+        tags.input_tags.categorical = False
+        tags.input_tags.string = False
+        tags.input_tags.sparse = False
+        tags.input_tags.positive_only = False
+        tags.target_tags.required = False
+        tags.target_tags.multi_output = False
+        tags.target_tags.positive_only = False
+        tags.non_deterministic = False
+        return tags
+
+
 class _OneHotEncoderParams(IronEstimator):
     """Encodes categories as indicator (0/1) columns.
 
@@ -2308,6 +3250,7 @@ class _OneHotEncoderParams(IronEstimator):
         "missing_values": True,
         "multi_output": False,
         "neighbors": False,
+        "one_feature": False,
         "partial_fit": False,
         "poor_score": False,
         "positive_only": False,
@@ -2373,6 +3316,7 @@ class _PoissonRegressorParams(IronEstimator):
         "missing_values": False,
         "multi_output": False,
         "neighbors": False,
+        "one_feature": False,
         "partial_fit": False,
         "poor_score": False,
         "positive_only": False,
@@ -2450,6 +3394,7 @@ class _QuadraticDiscriminantAnalysisParams(IronEstimator):
         "missing_values": False,
         "multi_output": False,
         "neighbors": False,
+        "one_feature": False,
         "partial_fit": False,
         "poor_score": False,
         "positive_only": False,
@@ -2497,6 +3442,81 @@ class _QuadraticDiscriminantAnalysisParams(IronEstimator):
         tags.target_tags.multi_output = False
         tags.target_tags.positive_only = False
         tags.non_deterministic = False
+        return tags
+
+
+class _QuantileRegressorParams(IronEstimator):
+    """Linear regression of a conditional quantile: minimises ``1/Σw · Σ wᵢ·pinball_q(yᵢ - xᵢ·w - b) +
+    α·||w||₁`` (the intercept is not penalised).
+
+    Parameters
+    ----------
+    quantile : float, default=0.5
+        The quantile to predict, strictly between 0 and 1 (0.5: the median). Must be a number in (0,
+        1).
+
+    alpha : float, default=1.0
+        Strength of the L1 penalty on the coefficients. Must be a finite number >= 0.
+
+    fit_intercept : bool, default=True
+        Whether to fit an (unpenalised) intercept.
+
+    solver : str, default="highs"
+        The LP solver: every HiGHS variant ("highs", "highs-ds", "highs-ipm") is served by the same
+        interior-point solver and gives the same optimum; "interior-point" and "revised simplex" are
+        gone from SciPy >= 1.11 and are errors, as in scikit-learn. Must be one of 'highs-ds',
+        'highs-ipm', 'highs', 'interior-point', 'revised simplex'.
+    """
+
+    _kind = "quantile_regressor"
+    _tags = {
+        "categorical": False,
+        "deterministic": True,
+        "f32": False,
+        "missing_values": False,
+        "multi_output": False,
+        "neighbors": False,
+        "one_feature": False,
+        "partial_fit": False,
+        "poor_score": True,
+        "positive_only": False,
+        "positive_target": False,
+        "predict_proba": False,
+        "sample_weight": True,
+        "sparse": False,
+        "task": "regression",
+        "validation": False,
+        "wants_scaling": False,
+    }
+    _params = {  # Python name: (Rust name, domain)
+        "quantile": ("quantile", {"type": "float", "min": 0.0, "min_open": True, "max": 1.0, "max_open": True}),
+        "alpha": ("alpha", {"type": "float", "min": 0.0}),
+        "fit_intercept": ("fit_intercept", {"type": "any"}),
+        "solver": ("solver", {"type": "choice", "values": (
+            "highs-ds", "highs-ipm", "highs", "interior-point", "revised simplex",
+        )}),
+    }
+
+    def __init__(self, quantile=0.5, alpha=1.0, fit_intercept=True, solver="highs"):
+        self.quantile = quantile
+        self.alpha = alpha
+        self.fit_intercept = fit_intercept
+        self.solver = solver
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = False
+        tags.input_tags.categorical = False
+        tags.input_tags.string = False
+        tags.input_tags.sparse = False
+        tags.input_tags.positive_only = False
+        tags.target_tags.required = True
+        tags.target_tags.multi_output = False
+        tags.target_tags.positive_only = False
+        tags.non_deterministic = False
+        for task_tags in (tags.regressor_tags, tags.classifier_tags):
+            if task_tags is not None:
+                task_tags.poor_score = True
         return tags
 
 
@@ -2551,6 +3571,7 @@ class _RadiusNeighborsClassifierParams(IronEstimator):
         "missing_values": False,
         "multi_output": False,
         "neighbors": True,
+        "one_feature": False,
         "partial_fit": False,
         "poor_score": False,
         "positive_only": False,
@@ -2659,6 +3680,7 @@ class _RadiusNeighborsRegressorParams(IronEstimator):
         "missing_values": False,
         "multi_output": False,
         "neighbors": True,
+        "one_feature": False,
         "partial_fit": False,
         "poor_score": False,
         "positive_only": False,
@@ -2777,6 +3799,14 @@ class _RandomForestClassifierParams(IronEstimator):
     max_samples : object or None, default=None
         Rows per bootstrap: None (as many as rows), an integer, or a fraction of the rows (of the
         total sample weight, when weighted).
+
+    warm_start : bool, default=False
+        Whether to keep the trees of the previous fit (given as ``init_model``) and grow only
+        ``n_estimators`` minus their number more; tree ``i`` is the same either way.
+
+    ccp_alpha : float, default=0.0
+        Minimal cost-complexity pruning of each tree; 0 prunes nothing. Must be a finite number >=
+        0.
     """
 
     _kind = "random_forest_classifier"
@@ -2784,9 +3814,10 @@ class _RandomForestClassifierParams(IronEstimator):
         "categorical": False,
         "deterministic": True,
         "f32": False,
-        "missing_values": False,
+        "missing_values": True,
         "multi_output": False,
         "neighbors": False,
+        "one_feature": False,
         "partial_fit": False,
         "poor_score": False,
         "positive_only": False,
@@ -2814,6 +3845,8 @@ class _RandomForestClassifierParams(IronEstimator):
         "random_state": ("random_state", {"type": "int", "min": 0}),
         "class_weight": ("class_weight", {"type": "any"}),
         "max_samples": ("max_samples", {"type": "any"}),
+        "warm_start": ("warm_start", {"type": "any"}),
+        "ccp_alpha": ("ccp_alpha", {"type": "float", "min": 0.0}),
     }
 
     def __init__(
@@ -2833,6 +3866,8 @@ class _RandomForestClassifierParams(IronEstimator):
         random_state=0,
         class_weight=None,
         max_samples=None,
+        warm_start=False,
+        ccp_alpha=0.0,
     ):
         self.n_estimators = n_estimators
         self.criterion = criterion
@@ -2849,10 +3884,12 @@ class _RandomForestClassifierParams(IronEstimator):
         self.random_state = random_state
         self.class_weight = class_weight
         self.max_samples = max_samples
+        self.warm_start = warm_start
+        self.ccp_alpha = ccp_alpha
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.input_tags.allow_nan = False
+        tags.input_tags.allow_nan = True
         tags.input_tags.categorical = False
         tags.input_tags.string = False
         tags.input_tags.sparse = False
@@ -2873,9 +3910,9 @@ class _RandomForestRegressorParams(IronEstimator):
     n_estimators : int, default=100
         The number of trees. Must be an integer >= 1.
 
-    criterion : {"squared_error", "poisson"}, default="squared_error"
-        The loss a split lowers: "squared_error" (the variance), or "poisson" (half Poisson
-        deviance, for non-negative counts).
+    criterion : {"squared_error", "absolute_error", "poisson"}, default="squared_error"
+        The loss a split lowers: "squared_error" (the variance), "absolute_error" (around the
+        median), or "poisson" (half Poisson deviance, for non-negative counts).
 
     max_depth : int or None, default=None
         The deepest a node may be (the root is at depth 0); None grows until the leaves are pure.
@@ -2921,6 +3958,14 @@ class _RandomForestRegressorParams(IronEstimator):
     max_samples : object or None, default=None
         Rows per bootstrap: None (as many as rows), an integer, or a fraction of the rows (of the
         total sample weight, when weighted).
+
+    warm_start : bool, default=False
+        Whether to keep the trees of the previous fit (given as ``init_model``) and grow only
+        ``n_estimators`` minus their number more; tree ``i`` is the same either way.
+
+    ccp_alpha : float, default=0.0
+        Minimal cost-complexity pruning of each tree; 0 prunes nothing. Must be a finite number >=
+        0.
     """
 
     _kind = "random_forest_regressor"
@@ -2928,9 +3973,10 @@ class _RandomForestRegressorParams(IronEstimator):
         "categorical": False,
         "deterministic": True,
         "f32": False,
-        "missing_values": False,
+        "missing_values": True,
         "multi_output": False,
         "neighbors": False,
+        "one_feature": False,
         "partial_fit": False,
         "poor_score": False,
         "positive_only": False,
@@ -2944,7 +3990,9 @@ class _RandomForestRegressorParams(IronEstimator):
     }
     _params = {  # Python name: (Rust name, domain)
         "n_estimators": ("n_estimators", {"type": "int", "min": 1}),
-        "criterion": ("criterion", {"type": "choice", "values": ("squared_error", "poisson")}),
+        "criterion": ("criterion", {"type": "choice", "values": (
+            "squared_error", "absolute_error", "poisson",
+        )}),
         "max_depth": ("max_depth", {"type": "int", "min": 1}),
         "min_samples_split": ("min_samples_split", {"type": "int", "min": 2}),
         "min_samples_leaf": ("min_samples_leaf", {"type": "int", "min": 1}),
@@ -2957,6 +4005,8 @@ class _RandomForestRegressorParams(IronEstimator):
         "n_jobs": ("n_jobs", {"type": "any"}),
         "random_state": ("random_state", {"type": "int", "min": 0}),
         "max_samples": ("max_samples", {"type": "any"}),
+        "warm_start": ("warm_start", {"type": "any"}),
+        "ccp_alpha": ("ccp_alpha", {"type": "float", "min": 0.0}),
     }
 
     def __init__(
@@ -2975,6 +4025,8 @@ class _RandomForestRegressorParams(IronEstimator):
         n_jobs=None,
         random_state=0,
         max_samples=None,
+        warm_start=False,
+        ccp_alpha=0.0,
     ):
         self.n_estimators = n_estimators
         self.criterion = criterion
@@ -2990,10 +4042,12 @@ class _RandomForestRegressorParams(IronEstimator):
         self.n_jobs = n_jobs
         self.random_state = random_state
         self.max_samples = max_samples
+        self.warm_start = warm_start
+        self.ccp_alpha = ccp_alpha
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.input_tags.allow_nan = False
+        tags.input_tags.allow_nan = True
         tags.input_tags.categorical = False
         tags.input_tags.string = False
         tags.input_tags.sparse = False
@@ -3025,13 +4079,14 @@ class _RidgeParams(IronEstimator):
         "missing_values": False,
         "multi_output": False,
         "neighbors": False,
+        "one_feature": False,
         "partial_fit": False,
         "poor_score": False,
         "positive_only": False,
         "positive_target": False,
         "predict_proba": False,
         "sample_weight": True,
-        "sparse": False,
+        "sparse": True,
         "task": "regression",
         "validation": False,
         "wants_scaling": True,
@@ -3050,7 +4105,7 @@ class _RidgeParams(IronEstimator):
         tags.input_tags.allow_nan = False
         tags.input_tags.categorical = False
         tags.input_tags.string = False
-        tags.input_tags.sparse = False
+        tags.input_tags.sparse = True
         tags.input_tags.positive_only = False
         tags.target_tags.required = True
         tags.target_tags.multi_output = False
@@ -3084,6 +4139,7 @@ class _RidgeClassifierParams(IronEstimator):
         "missing_values": False,
         "multi_output": False,
         "neighbors": False,
+        "one_feature": False,
         "partial_fit": False,
         "poor_score": False,
         "positive_only": False,
@@ -3203,13 +4259,14 @@ class _SGDClassifierParams(IronEstimator):
         "missing_values": False,
         "multi_output": False,
         "neighbors": False,
+        "one_feature": False,
         "partial_fit": True,
         "poor_score": False,
         "positive_only": False,
         "positive_target": False,
         "predict_proba": True,
         "sample_weight": True,
-        "sparse": False,
+        "sparse": True,
         "task": "classification",
         "validation": False,
         "wants_scaling": True,
@@ -3285,7 +4342,7 @@ class _SGDClassifierParams(IronEstimator):
         tags.input_tags.allow_nan = False
         tags.input_tags.categorical = False
         tags.input_tags.string = False
-        tags.input_tags.sparse = False
+        tags.input_tags.sparse = True
         tags.input_tags.positive_only = False
         tags.target_tags.required = True
         tags.target_tags.multi_output = False
@@ -3370,13 +4427,14 @@ class _SGDRegressorParams(IronEstimator):
         "missing_values": False,
         "multi_output": False,
         "neighbors": False,
+        "one_feature": False,
         "partial_fit": True,
         "poor_score": False,
         "positive_only": False,
         "positive_target": False,
         "predict_proba": False,
         "sample_weight": True,
-        "sparse": False,
+        "sparse": True,
         "task": "regression",
         "validation": False,
         "wants_scaling": True,
@@ -3448,7 +4506,7 @@ class _SGDRegressorParams(IronEstimator):
         tags.input_tags.allow_nan = False
         tags.input_tags.categorical = False
         tags.input_tags.string = False
-        tags.input_tags.sparse = False
+        tags.input_tags.sparse = True
         tags.input_tags.positive_only = False
         tags.target_tags.required = True
         tags.target_tags.multi_output = False
@@ -3484,6 +4542,7 @@ class _SimpleImputerParams(IronEstimator):
         "missing_values": True,
         "multi_output": False,
         "neighbors": False,
+        "one_feature": False,
         "partial_fit": False,
         "poor_score": False,
         "positive_only": False,
@@ -3552,6 +4611,7 @@ class _StandardScalerParams(IronEstimator):
         "missing_values": True,
         "multi_output": False,
         "neighbors": False,
+        "one_feature": False,
         "partial_fit": False,
         "poor_score": False,
         "positive_only": False,
@@ -3580,6 +4640,272 @@ class _StandardScalerParams(IronEstimator):
         tags.input_tags.sparse = False
         tags.input_tags.positive_only = False
         tags.target_tags.required = False
+        tags.target_tags.multi_output = False
+        tags.target_tags.positive_only = False
+        tags.non_deterministic = False
+        return tags
+
+
+class _SVCParams(IronEstimator):
+    """C-support vector classification (LIBSVM), one-vs-one for more than two classes.
+
+    Parameters
+    ----------
+    c : float, default=1.0
+        Inverse regularisation strength: the cost of a margin violation. Must be a finite number >
+        0.
+
+    kernel : {"linear", "poly", "rbf", "sigmoid", "precomputed"}, default="rbf"
+        "linear", "poly", "rbf" or "sigmoid" ("precomputed" is not supported).
+
+    degree : int, default=3
+        The degree of the "poly" kernel. Must be an integer >= 0.
+
+    gamma : object, default="scale"
+        The kernel coefficient of "rbf", "poly" and "sigmoid": "scale" (1 / (n_features · X.var())),
+        "auto" (1 / n_features) or a non-negative number. Must be "scale", "auto" or a number >= 0.
+
+    coef0 : float, default=0.0
+        The constant term of the "poly" and "sigmoid" kernels. Must be a finite number.
+
+    shrinking : bool, default=True
+        Whether to use LIBSVM's shrinking heuristic.
+
+    probability : bool, default=False
+        Whether to fit Platt-scaled probabilities (5-fold cross-validation inside the fit).
+
+    tol : float, default=0.001
+        Stopping tolerance: the largest violation of the optimality conditions. Must be a finite
+        number > 0.
+
+    cache_size : float, default=200.0
+        The kernel cache, in MB. Must be a finite number > 0.
+
+    class_weight : object or None, default=None
+        None, "balanced" or ``{class label: weight}``, multiplying ``C`` for the rows of that class.
+        Must be None, "balanced" or a map of finite weights.
+
+    verbose : bool, default=False
+        Unused (scikit-learn's LIBSVM logging).
+
+    max_iter : int, default=-1
+        The most solver iterations per pairwise problem; -1 for no limit. Must be an integer >= -1.
+
+    decision_function_shape : {"ovo", "ovr"}, default="ovr"
+        "ovr" (votes plus confidences, one column per class) or "ovo" (one column per pair).
+
+    break_ties : bool, default=False
+        With "ovr" and more than two classes, predict the argmax of ``decision_function`` instead of
+        LIBSVM's vote.
+
+    random_state : int, default=0
+        The seed of the cross-validation folds of ``probability``; a different stream from LIBSVM's.
+        Must be an integer >= 0.
+    """
+
+    _kind = "svc"
+    _tags = {
+        "categorical": False,
+        "deterministic": True,
+        "f32": False,
+        "missing_values": False,
+        "multi_output": False,
+        "neighbors": False,
+        "one_feature": False,
+        "partial_fit": False,
+        "poor_score": False,
+        "positive_only": False,
+        "positive_target": False,
+        "predict_proba": False,
+        "sample_weight": True,
+        "sparse": False,
+        "task": "classification",
+        "validation": False,
+        "wants_scaling": True,
+    }
+    _params = {  # Python name: (Rust name, domain)
+        "c": ("c", {"type": "float", "min": 0.0, "min_open": True}),
+        "kernel": ("kernel", {"type": "choice", "values": (
+            "linear", "poly", "rbf", "sigmoid", "precomputed",
+        )}),
+        "degree": ("degree", {"type": "int", "min": 0}),
+        "gamma": ("gamma", {"type": "any"}),
+        "coef0": ("coef0", {"type": "float"}),
+        "shrinking": ("shrinking", {"type": "any"}),
+        "probability": ("probability", {"type": "any"}),
+        "tol": ("tol", {"type": "float", "min": 0.0, "min_open": True}),
+        "cache_size": ("cache_size", {"type": "float", "min": 0.0, "min_open": True}),
+        "class_weight": ("class_weight", {"type": "any"}),
+        "verbose": ("verbose", {"type": "any"}),
+        "max_iter": ("max_iter", {"type": "int", "min": -1}),
+        "decision_function_shape": ("decision_function_shape", {"type": "choice", "values": (
+            "ovo", "ovr",
+        )}),
+        "break_ties": ("break_ties", {"type": "any"}),
+        "random_state": ("random_state", {"type": "int", "min": 0}),
+    }
+
+    def __init__(
+        self,
+        c=1.0,
+        kernel="rbf",
+        degree=3,
+        gamma="scale",
+        coef0=0.0,
+        shrinking=True,
+        probability=False,
+        tol=0.001,
+        cache_size=200.0,
+        class_weight=None,
+        verbose=False,
+        max_iter=-1,
+        decision_function_shape="ovr",
+        break_ties=False,
+        random_state=0,
+    ):
+        self.c = c
+        self.kernel = kernel
+        self.degree = degree
+        self.gamma = gamma
+        self.coef0 = coef0
+        self.shrinking = shrinking
+        self.probability = probability
+        self.tol = tol
+        self.cache_size = cache_size
+        self.class_weight = class_weight
+        self.verbose = verbose
+        self.max_iter = max_iter
+        self.decision_function_shape = decision_function_shape
+        self.break_ties = break_ties
+        self.random_state = random_state
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = False
+        tags.input_tags.categorical = False
+        tags.input_tags.string = False
+        tags.input_tags.sparse = False
+        tags.input_tags.positive_only = False
+        tags.target_tags.required = True
+        tags.target_tags.multi_output = False
+        tags.target_tags.positive_only = False
+        tags.non_deterministic = False
+        return tags
+
+
+class _SVRParams(IronEstimator):
+    """Epsilon-support vector regression (LIBSVM).
+
+    Parameters
+    ----------
+    kernel : {"linear", "poly", "rbf", "sigmoid", "precomputed"}, default="rbf"
+        "linear", "poly", "rbf" or "sigmoid" ("precomputed" is not supported).
+
+    degree : int, default=3
+        The degree of the "poly" kernel. Must be an integer >= 0.
+
+    gamma : object, default="scale"
+        The kernel coefficient of "rbf", "poly" and "sigmoid": "scale" (1 / (n_features · X.var())),
+        "auto" (1 / n_features) or a non-negative number. Must be "scale", "auto" or a number >= 0.
+
+    coef0 : float, default=0.0
+        The constant term of the "poly" and "sigmoid" kernels. Must be a finite number.
+
+    tol : float, default=0.001
+        Stopping tolerance: the largest violation of the optimality conditions. Must be a finite
+        number > 0.
+
+    c : float, default=1.0
+        Inverse regularisation strength: the cost of an error beyond ``epsilon``. Must be a finite
+        number > 0.
+
+    epsilon : float, default=0.1
+        The half-width of the band in which errors cost nothing (in the units of y). Must be a
+        finite number >= 0.
+
+    shrinking : bool, default=True
+        Whether to use LIBSVM's shrinking heuristic.
+
+    cache_size : float, default=200.0
+        The kernel cache, in MB. Must be a finite number > 0.
+
+    verbose : bool, default=False
+        Unused (scikit-learn's LIBSVM logging).
+
+    max_iter : int, default=-1
+        The most solver iterations; -1 for no limit. Must be an integer >= -1.
+    """
+
+    _kind = "svr"
+    _tags = {
+        "categorical": False,
+        "deterministic": True,
+        "f32": False,
+        "missing_values": False,
+        "multi_output": False,
+        "neighbors": False,
+        "one_feature": False,
+        "partial_fit": False,
+        "poor_score": False,
+        "positive_only": False,
+        "positive_target": False,
+        "predict_proba": False,
+        "sample_weight": True,
+        "sparse": False,
+        "task": "regression",
+        "validation": False,
+        "wants_scaling": True,
+    }
+    _params = {  # Python name: (Rust name, domain)
+        "kernel": ("kernel", {"type": "choice", "values": (
+            "linear", "poly", "rbf", "sigmoid", "precomputed",
+        )}),
+        "degree": ("degree", {"type": "int", "min": 0}),
+        "gamma": ("gamma", {"type": "any"}),
+        "coef0": ("coef0", {"type": "float"}),
+        "tol": ("tol", {"type": "float", "min": 0.0, "min_open": True}),
+        "c": ("c", {"type": "float", "min": 0.0, "min_open": True}),
+        "epsilon": ("epsilon", {"type": "float", "min": 0.0}),
+        "shrinking": ("shrinking", {"type": "any"}),
+        "cache_size": ("cache_size", {"type": "float", "min": 0.0, "min_open": True}),
+        "verbose": ("verbose", {"type": "any"}),
+        "max_iter": ("max_iter", {"type": "int", "min": -1}),
+    }
+
+    def __init__(
+        self,
+        kernel="rbf",
+        degree=3,
+        gamma="scale",
+        coef0=0.0,
+        tol=0.001,
+        c=1.0,
+        epsilon=0.1,
+        shrinking=True,
+        cache_size=200.0,
+        verbose=False,
+        max_iter=-1,
+    ):
+        self.kernel = kernel
+        self.degree = degree
+        self.gamma = gamma
+        self.coef0 = coef0
+        self.tol = tol
+        self.c = c
+        self.epsilon = epsilon
+        self.shrinking = shrinking
+        self.cache_size = cache_size
+        self.verbose = verbose
+        self.max_iter = max_iter
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = False
+        tags.input_tags.categorical = False
+        tags.input_tags.string = False
+        tags.input_tags.sparse = False
+        tags.input_tags.positive_only = False
+        tags.target_tags.required = True
         tags.target_tags.multi_output = False
         tags.target_tags.positive_only = False
         tags.non_deterministic = False
@@ -3624,6 +4950,7 @@ class _TweedieRegressorParams(IronEstimator):
         "missing_values": False,
         "multi_output": False,
         "neighbors": False,
+        "one_feature": False,
         "partial_fit": False,
         "poor_score": False,
         "positive_only": False,
@@ -3704,6 +5031,7 @@ class _VotingClassifierParams(IronEstimator):
         "missing_values": False,
         "multi_output": False,
         "neighbors": False,
+        "one_feature": False,
         "partial_fit": False,
         "poor_score": False,
         "positive_only": False,
@@ -3766,6 +5094,7 @@ class _VotingRegressorParams(IronEstimator):
         "missing_values": False,
         "multi_output": False,
         "neighbors": False,
+        "one_feature": False,
         "partial_fit": False,
         "poor_score": False,
         "positive_only": False,
@@ -3830,6 +5159,10 @@ class ElasticNet(_ElasticNetParams, IronRegressor):
     __doc__ = _ElasticNetParams.__doc__
 
 
+class ElasticNetCV(_ElasticNetCVParams, IronRegressor):
+    __doc__ = _ElasticNetCVParams.__doc__
+
+
 class ExtraTreesClassifier(_ExtraTreesClassifierParams, IronClassifier):
     __doc__ = _ExtraTreesClassifierParams.__doc__
 
@@ -3850,6 +5183,18 @@ class HuberRegressor(_HuberRegressorParams, IronRegressor):
     __doc__ = _HuberRegressorParams.__doc__
 
 
+class IsolationForest(_IsolationForestParams, IronOutlierDetector):
+    __doc__ = _IsolationForestParams.__doc__
+
+    def fit(self, X, y=None):
+        """Fits the model; returns self."""
+        return super().fit(X, y)
+
+
+class IsotonicRegression(_IsotonicRegressionParams, IronRegressor):
+    __doc__ = _IsotonicRegressionParams.__doc__
+
+
 class KNeighborsClassifier(_KNeighborsClassifierParams, IronClassifier):
     __doc__ = _KNeighborsClassifierParams.__doc__
 
@@ -3866,8 +5211,16 @@ class KNeighborsRegressor(_KNeighborsRegressorParams, IronRegressor):
         return super().fit(X, y)
 
 
+class KernelRidge(_KernelRidgeParams, IronRegressor):
+    __doc__ = _KernelRidgeParams.__doc__
+
+
 class Lasso(_LassoParams, IronRegressor):
     __doc__ = _LassoParams.__doc__
+
+
+class LassoCV(_LassoCVParams, IronRegressor):
+    __doc__ = _LassoCVParams.__doc__
 
 
 class LinearDiscriminantAnalysis(_LinearDiscriminantAnalysisParams, IronClassifier):
@@ -3898,6 +5251,18 @@ class NearestNeighbors(_NearestNeighborsParams, IronNeighbors):
         return super().fit(X, y)
 
 
+class NuSVC(_NuSVCParams, IronClassifier):
+    __doc__ = _NuSVCParams.__doc__
+
+
+class NuSVR(_NuSVRParams, IronRegressor):
+    __doc__ = _NuSVRParams.__doc__
+
+
+class OneClassSVM(_OneClassSVMParams, IronOutlierDetector):
+    __doc__ = _OneClassSVMParams.__doc__
+
+
 class PoissonRegressor(_PoissonRegressorParams, IronRegressor):
     __doc__ = _PoissonRegressorParams.__doc__
 
@@ -3908,6 +5273,10 @@ class QuadraticDiscriminantAnalysis(_QuadraticDiscriminantAnalysisParams, IronCl
     def fit(self, X, y):
         """Fits the model; returns self."""
         return super().fit(X, y)
+
+
+class QuantileRegressor(_QuantileRegressorParams, IronRegressor):
+    __doc__ = _QuantileRegressorParams.__doc__
 
 
 class RadiusNeighborsClassifier(_RadiusNeighborsClassifierParams, IronClassifier):
@@ -3946,6 +5315,14 @@ class SGDRegressor(_SGDRegressorParams, IronRegressor):
     __doc__ = _SGDRegressorParams.__doc__
 
 
+class SVC(_SVCParams, IronClassifier):
+    __doc__ = _SVCParams.__doc__
+
+
+class SVR(_SVRParams, IronRegressor):
+    __doc__ = _SVRParams.__doc__
+
+
 class TweedieRegressor(_TweedieRegressorParams, IronRegressor):
     __doc__ = _TweedieRegressorParams.__doc__
 
@@ -3967,21 +5344,30 @@ PUBLIC = [
     "DummyClassifier",
     "DummyRegressor",
     "ElasticNet",
+    "ElasticNetCV",
     "ExtraTreesClassifier",
     "ExtraTreesRegressor",
     "GammaRegressor",
     "GaussianNB",
     "HuberRegressor",
+    "IsolationForest",
+    "IsotonicRegression",
     "KNeighborsClassifier",
     "KNeighborsRegressor",
+    "KernelRidge",
     "Lasso",
+    "LassoCV",
     "LinearDiscriminantAnalysis",
     "LinearSVC",
     "LinearSVR",
     "MultinomialNB",
     "NearestNeighbors",
+    "NuSVC",
+    "NuSVR",
+    "OneClassSVM",
     "PoissonRegressor",
     "QuadraticDiscriminantAnalysis",
+    "QuantileRegressor",
     "RadiusNeighborsClassifier",
     "RadiusNeighborsRegressor",
     "RandomForestClassifier",
@@ -3989,6 +5375,8 @@ PUBLIC = [
     "RidgeClassifier",
     "SGDClassifier",
     "SGDRegressor",
+    "SVC",
+    "SVR",
     "TweedieRegressor",
     "VotingClassifier",
     "VotingRegressor",
@@ -4002,16 +5390,21 @@ __all__ = [
     "_DummyClassifierParams",
     "_DummyRegressorParams",
     "_ElasticNetParams",
+    "_ElasticNetCVParams",
     "_ExtraTreesClassifierParams",
     "_ExtraTreesRegressorParams",
     "_GammaRegressorParams",
     "_GaussianNBParams",
     "_GBDTParams",
     "_HuberRegressorParams",
+    "_IsolationForestParams",
+    "_IsotonicRegressionParams",
     "_KNeighborsClassifierParams",
     "_KNeighborsRegressorParams",
+    "_KernelRidgeParams",
     "_KMeansParams",
     "_LassoParams",
+    "_LassoCVParams",
     "_LinearDiscriminantAnalysisParams",
     "_LinearRegressionParams",
     "_LinearSVCParams",
@@ -4019,9 +5412,13 @@ __all__ = [
     "_LogisticRegressionParams",
     "_MultinomialNBParams",
     "_NearestNeighborsParams",
+    "_NuSVCParams",
+    "_NuSVRParams",
+    "_OneClassSVMParams",
     "_OneHotEncoderParams",
     "_PoissonRegressorParams",
     "_QuadraticDiscriminantAnalysisParams",
+    "_QuantileRegressorParams",
     "_RadiusNeighborsClassifierParams",
     "_RadiusNeighborsRegressorParams",
     "_RandomForestClassifierParams",
@@ -4032,6 +5429,8 @@ __all__ = [
     "_SGDRegressorParams",
     "_SimpleImputerParams",
     "_StandardScalerParams",
+    "_SVCParams",
+    "_SVRParams",
     "_TweedieRegressorParams",
     "_VotingClassifierParams",
     "_VotingRegressorParams",
@@ -4042,21 +5441,30 @@ __all__ = [
     "DummyClassifier",
     "DummyRegressor",
     "ElasticNet",
+    "ElasticNetCV",
     "ExtraTreesClassifier",
     "ExtraTreesRegressor",
     "GammaRegressor",
     "GaussianNB",
     "HuberRegressor",
+    "IsolationForest",
+    "IsotonicRegression",
     "KNeighborsClassifier",
     "KNeighborsRegressor",
+    "KernelRidge",
     "Lasso",
+    "LassoCV",
     "LinearDiscriminantAnalysis",
     "LinearSVC",
     "LinearSVR",
     "MultinomialNB",
     "NearestNeighbors",
+    "NuSVC",
+    "NuSVR",
+    "OneClassSVM",
     "PoissonRegressor",
     "QuadraticDiscriminantAnalysis",
+    "QuantileRegressor",
     "RadiusNeighborsClassifier",
     "RadiusNeighborsRegressor",
     "RandomForestClassifier",
@@ -4064,6 +5472,8 @@ __all__ = [
     "RidgeClassifier",
     "SGDClassifier",
     "SGDRegressor",
+    "SVC",
+    "SVR",
     "TweedieRegressor",
     "VotingClassifier",
     "VotingRegressor",

@@ -44,6 +44,8 @@ class _DecisionTreeClassifierParams(BaseEstimator):
     random_state: int
     max_leaf_nodes: Optional[int]
     min_impurity_decrease: float
+    class_weight: Optional[Any]
+    ccp_alpha: float
     def __init__(
         self,
         criterion: str = "gini",
@@ -56,6 +58,8 @@ class _DecisionTreeClassifierParams(BaseEstimator):
         random_state: int = 0,
         max_leaf_nodes: Optional[int] = None,
         min_impurity_decrease: float = 0.0,
+        class_weight: Optional[Any] = None,
+        ccp_alpha: float = 0.0,
     ) -> None: ...
 
 class _DecisionTreeRegressorParams(BaseEstimator):
@@ -69,6 +73,7 @@ class _DecisionTreeRegressorParams(BaseEstimator):
     random_state: int
     max_leaf_nodes: Optional[int]
     min_impurity_decrease: float
+    ccp_alpha: float
     def __init__(
         self,
         criterion: str = "squared_error",
@@ -81,6 +86,7 @@ class _DecisionTreeRegressorParams(BaseEstimator):
         random_state: int = 0,
         max_leaf_nodes: Optional[int] = None,
         min_impurity_decrease: float = 0.0,
+        ccp_alpha: float = 0.0,
     ) -> None: ...
 
 class _DummyClassifierParams(BaseEstimator):
@@ -126,6 +132,33 @@ class _ElasticNetParams(BaseEstimator):
         selection: str = "cyclic",
     ) -> None: ...
 
+class _ElasticNetCVParams(BaseEstimator):
+    l1_ratio: Any
+    eps: float
+    alphas: Any
+    fit_intercept: bool
+    max_iter: int
+    tol: float
+    cv: int
+    n_jobs: Optional[int]
+    positive: bool
+    random_state: int
+    selection: str
+    def __init__(
+        self,
+        l1_ratio: Any = 0.5,
+        eps: float = 0.001,
+        alphas: Any = 100,
+        fit_intercept: bool = True,
+        max_iter: int = 1000,
+        tol: float = 0.0001,
+        cv: int = 5,
+        n_jobs: Optional[int] = None,
+        positive: bool = False,
+        random_state: int = 0,
+        selection: str = "cyclic",
+    ) -> None: ...
+
 class _ExtraTreesClassifierParams(BaseEstimator):
     n_estimators: int
     criterion: str
@@ -142,6 +175,8 @@ class _ExtraTreesClassifierParams(BaseEstimator):
     random_state: int
     class_weight: Optional[Any]
     max_samples: Optional[Any]
+    warm_start: bool
+    ccp_alpha: float
     def __init__(
         self,
         n_estimators: int = 100,
@@ -159,6 +194,8 @@ class _ExtraTreesClassifierParams(BaseEstimator):
         random_state: int = 0,
         class_weight: Optional[Any] = None,
         max_samples: Optional[Any] = None,
+        warm_start: bool = False,
+        ccp_alpha: float = 0.0,
     ) -> None: ...
 
 class _ExtraTreesRegressorParams(BaseEstimator):
@@ -176,6 +213,8 @@ class _ExtraTreesRegressorParams(BaseEstimator):
     n_jobs: Optional[int]
     random_state: int
     max_samples: Optional[Any]
+    warm_start: bool
+    ccp_alpha: float
     def __init__(
         self,
         n_estimators: int = 100,
@@ -192,6 +231,8 @@ class _ExtraTreesRegressorParams(BaseEstimator):
         n_jobs: Optional[int] = None,
         random_state: int = 0,
         max_samples: Optional[Any] = None,
+        warm_start: bool = False,
+        ccp_alpha: float = 0.0,
     ) -> None: ...
 
 class _GammaRegressorParams(BaseEstimator):
@@ -277,6 +318,38 @@ class _HuberRegressorParams(BaseEstimator):
         tol: float = 1e-05,
     ) -> None: ...
 
+class _IsolationForestParams(BaseEstimator):
+    n_estimators: int
+    max_samples: Any
+    contamination: Any
+    max_features: Any
+    bootstrap: bool
+    n_jobs: Optional[int]
+    random_state: int
+    def __init__(
+        self,
+        n_estimators: int = 100,
+        max_samples: Any = "auto",
+        contamination: Any = "auto",
+        max_features: Any = 1.0,
+        bootstrap: bool = False,
+        n_jobs: Optional[int] = None,
+        random_state: int = 0,
+    ) -> None: ...
+
+class _IsotonicRegressionParams(BaseEstimator):
+    y_min: Optional[float]
+    y_max: Optional[float]
+    increasing: Any
+    out_of_bounds: str
+    def __init__(
+        self,
+        y_min: Optional[float] = None,
+        y_max: Optional[float] = None,
+        increasing: Any = True,
+        out_of_bounds: str = "nan",
+    ) -> None: ...
+
 class _KNeighborsClassifierParams(BaseEstimator):
     n_neighbors: int
     weights: str
@@ -315,6 +388,21 @@ class _KNeighborsRegressorParams(BaseEstimator):
         n_jobs: Optional[int] = None,
     ) -> None: ...
 
+class _KernelRidgeParams(BaseEstimator):
+    alpha: float
+    kernel: str
+    gamma: Optional[float]
+    degree: float
+    coef0: float
+    def __init__(
+        self,
+        alpha: float = 1.0,
+        kernel: str = "linear",
+        gamma: Optional[float] = None,
+        degree: float = 3.0,
+        coef0: float = 1.0,
+    ) -> None: ...
+
 class _KMeansParams(BaseEstimator):
     n_clusters: int
     init: str
@@ -348,6 +436,31 @@ class _LassoParams(BaseEstimator):
         fit_intercept: bool = True,
         max_iter: int = 1000,
         tol: float = 0.0001,
+        positive: bool = False,
+        random_state: int = 0,
+        selection: str = "cyclic",
+    ) -> None: ...
+
+class _LassoCVParams(BaseEstimator):
+    eps: float
+    alphas: Any
+    fit_intercept: bool
+    max_iter: int
+    tol: float
+    cv: int
+    n_jobs: Optional[int]
+    positive: bool
+    random_state: int
+    selection: str
+    def __init__(
+        self,
+        eps: float = 0.001,
+        alphas: Any = 100,
+        fit_intercept: bool = True,
+        max_iter: int = 1000,
+        tol: float = 0.0001,
+        cv: int = 5,
+        n_jobs: Optional[int] = None,
         positive: bool = False,
         random_state: int = 0,
         selection: str = "cyclic",
@@ -429,12 +542,14 @@ class _LogisticRegressionParams(BaseEstimator):
     fit_intercept: bool
     max_iter: int
     tol: float
+    class_weight: Optional[Any]
     def __init__(
         self,
         C: float = 1.0,
         fit_intercept: bool = True,
         max_iter: int = 100,
         tol: float = 0.0001,
+        class_weight: Optional[Any] = None,
     ) -> None: ...
 
 class _MultinomialNBParams(BaseEstimator):
@@ -467,6 +582,93 @@ class _NearestNeighborsParams(BaseEstimator):
         p: float = 2.0,
         metric: str = "minkowski",
         n_jobs: Optional[int] = None,
+    ) -> None: ...
+
+class _NuSVCParams(BaseEstimator):
+    nu: float
+    kernel: str
+    degree: int
+    gamma: Any
+    coef0: float
+    shrinking: bool
+    probability: bool
+    tol: float
+    cache_size: float
+    class_weight: Optional[Any]
+    verbose: bool
+    max_iter: int
+    decision_function_shape: str
+    break_ties: bool
+    random_state: int
+    def __init__(
+        self,
+        nu: float = 0.5,
+        kernel: str = "rbf",
+        degree: int = 3,
+        gamma: Any = "scale",
+        coef0: float = 0.0,
+        shrinking: bool = True,
+        probability: bool = False,
+        tol: float = 0.001,
+        cache_size: float = 200.0,
+        class_weight: Optional[Any] = None,
+        verbose: bool = False,
+        max_iter: int = -1,
+        decision_function_shape: str = "ovr",
+        break_ties: bool = False,
+        random_state: int = 0,
+    ) -> None: ...
+
+class _NuSVRParams(BaseEstimator):
+    nu: float
+    c: float
+    kernel: str
+    degree: int
+    gamma: Any
+    coef0: float
+    tol: float
+    shrinking: bool
+    cache_size: float
+    verbose: bool
+    max_iter: int
+    def __init__(
+        self,
+        nu: float = 0.5,
+        c: float = 1.0,
+        kernel: str = "rbf",
+        degree: int = 3,
+        gamma: Any = "scale",
+        coef0: float = 0.0,
+        tol: float = 0.001,
+        shrinking: bool = True,
+        cache_size: float = 200.0,
+        verbose: bool = False,
+        max_iter: int = -1,
+    ) -> None: ...
+
+class _OneClassSVMParams(BaseEstimator):
+    kernel: str
+    degree: int
+    gamma: Any
+    coef0: float
+    tol: float
+    nu: float
+    shrinking: bool
+    cache_size: float
+    verbose: bool
+    max_iter: int
+    def __init__(
+        self,
+        kernel: str = "rbf",
+        degree: int = 3,
+        gamma: Any = "scale",
+        coef0: float = 0.0,
+        tol: float = 0.001,
+        nu: float = 0.5,
+        shrinking: bool = True,
+        cache_size: float = 200.0,
+        verbose: bool = False,
+        max_iter: int = -1,
     ) -> None: ...
 
 class _OneHotEncoderParams(BaseEstimator):
@@ -504,6 +706,19 @@ class _QuadraticDiscriminantAnalysisParams(BaseEstimator):
         reg_param: float = 0.0,
         store_covariance: bool = False,
         tol: float = 0.0001,
+    ) -> None: ...
+
+class _QuantileRegressorParams(BaseEstimator):
+    quantile: float
+    alpha: float
+    fit_intercept: bool
+    solver: str
+    def __init__(
+        self,
+        quantile: float = 0.5,
+        alpha: float = 1.0,
+        fit_intercept: bool = True,
+        solver: str = "highs",
     ) -> None: ...
 
 class _RadiusNeighborsClassifierParams(BaseEstimator):
@@ -562,6 +777,8 @@ class _RandomForestClassifierParams(BaseEstimator):
     random_state: int
     class_weight: Optional[Any]
     max_samples: Optional[Any]
+    warm_start: bool
+    ccp_alpha: float
     def __init__(
         self,
         n_estimators: int = 100,
@@ -579,6 +796,8 @@ class _RandomForestClassifierParams(BaseEstimator):
         random_state: int = 0,
         class_weight: Optional[Any] = None,
         max_samples: Optional[Any] = None,
+        warm_start: bool = False,
+        ccp_alpha: float = 0.0,
     ) -> None: ...
 
 class _RandomForestRegressorParams(BaseEstimator):
@@ -596,6 +815,8 @@ class _RandomForestRegressorParams(BaseEstimator):
     n_jobs: Optional[int]
     random_state: int
     max_samples: Optional[Any]
+    warm_start: bool
+    ccp_alpha: float
     def __init__(
         self,
         n_estimators: int = 100,
@@ -612,6 +833,8 @@ class _RandomForestRegressorParams(BaseEstimator):
         n_jobs: Optional[int] = None,
         random_state: int = 0,
         max_samples: Optional[Any] = None,
+        warm_start: bool = False,
+        ccp_alpha: float = 0.0,
     ) -> None: ...
 
 class _RidgeParams(BaseEstimator):
@@ -728,6 +951,68 @@ class _StandardScalerParams(BaseEstimator):
     with_std: bool
     def __init__(self, with_mean: bool = True, with_std: bool = True) -> None: ...
 
+class _SVCParams(BaseEstimator):
+    c: float
+    kernel: str
+    degree: int
+    gamma: Any
+    coef0: float
+    shrinking: bool
+    probability: bool
+    tol: float
+    cache_size: float
+    class_weight: Optional[Any]
+    verbose: bool
+    max_iter: int
+    decision_function_shape: str
+    break_ties: bool
+    random_state: int
+    def __init__(
+        self,
+        c: float = 1.0,
+        kernel: str = "rbf",
+        degree: int = 3,
+        gamma: Any = "scale",
+        coef0: float = 0.0,
+        shrinking: bool = True,
+        probability: bool = False,
+        tol: float = 0.001,
+        cache_size: float = 200.0,
+        class_weight: Optional[Any] = None,
+        verbose: bool = False,
+        max_iter: int = -1,
+        decision_function_shape: str = "ovr",
+        break_ties: bool = False,
+        random_state: int = 0,
+    ) -> None: ...
+
+class _SVRParams(BaseEstimator):
+    kernel: str
+    degree: int
+    gamma: Any
+    coef0: float
+    tol: float
+    c: float
+    epsilon: float
+    shrinking: bool
+    cache_size: float
+    verbose: bool
+    max_iter: int
+    def __init__(
+        self,
+        kernel: str = "rbf",
+        degree: int = 3,
+        gamma: Any = "scale",
+        coef0: float = 0.0,
+        tol: float = 0.001,
+        c: float = 1.0,
+        epsilon: float = 0.1,
+        shrinking: bool = True,
+        cache_size: float = 200.0,
+        verbose: bool = False,
+        max_iter: int = -1,
+    ) -> None: ...
+
 class _TweedieRegressorParams(BaseEstimator):
     power: float
     link: str
@@ -805,6 +1090,10 @@ class ElasticNet(_ElasticNetParams):
     def fit(self, X: Any, y: Any = ..., sample_weight: Any = ...) -> Any: ...
     def predict(self, X: Any) -> Any: ...
 
+class ElasticNetCV(_ElasticNetCVParams):
+    def fit(self, X: Any, y: Any = ..., sample_weight: Any = ...) -> Any: ...
+    def predict(self, X: Any) -> Any: ...
+
 class ExtraTreesClassifier(_ExtraTreesClassifierParams):
     def fit(self, X: Any, y: Any = ..., sample_weight: Any = ...) -> Any: ...
     def predict(self, X: Any) -> Any: ...
@@ -828,6 +1117,16 @@ class HuberRegressor(_HuberRegressorParams):
     def fit(self, X: Any, y: Any = ..., sample_weight: Any = ...) -> Any: ...
     def predict(self, X: Any) -> Any: ...
 
+class IsolationForest(_IsolationForestParams):
+    def fit(self, X: Any, y: Any = ...) -> Any: ...
+    def predict(self, X: Any) -> Any: ...
+    def decision_function(self, X: Any) -> Any: ...
+    def score_samples(self, X: Any) -> Any: ...
+
+class IsotonicRegression(_IsotonicRegressionParams):
+    def fit(self, X: Any, y: Any = ..., sample_weight: Any = ...) -> Any: ...
+    def predict(self, X: Any) -> Any: ...
+
 class KNeighborsClassifier(_KNeighborsClassifierParams):
     def fit(self, X: Any, y: Any = ...) -> Any: ...
     def predict(self, X: Any) -> Any: ...
@@ -837,7 +1136,15 @@ class KNeighborsRegressor(_KNeighborsRegressorParams):
     def fit(self, X: Any, y: Any = ...) -> Any: ...
     def predict(self, X: Any) -> Any: ...
 
+class KernelRidge(_KernelRidgeParams):
+    def fit(self, X: Any, y: Any = ..., sample_weight: Any = ...) -> Any: ...
+    def predict(self, X: Any) -> Any: ...
+
 class Lasso(_LassoParams):
+    def fit(self, X: Any, y: Any = ..., sample_weight: Any = ...) -> Any: ...
+    def predict(self, X: Any) -> Any: ...
+
+class LassoCV(_LassoCVParams):
     def fit(self, X: Any, y: Any = ..., sample_weight: Any = ...) -> Any: ...
     def predict(self, X: Any) -> Any: ...
 
@@ -866,6 +1173,21 @@ class NearestNeighbors(_NearestNeighborsParams):
     def kneighbors(self, X: Any = ..., n_neighbors: Any = ..., return_distance: bool = ...) -> Any: ...
     def radius_neighbors(self, X: Any = ..., radius: Any = ..., return_distance: bool = ...) -> Any: ...
 
+class NuSVC(_NuSVCParams):
+    def fit(self, X: Any, y: Any = ..., sample_weight: Any = ...) -> Any: ...
+    def predict(self, X: Any) -> Any: ...
+    def predict_proba(self, X: Any) -> Any: ...
+
+class NuSVR(_NuSVRParams):
+    def fit(self, X: Any, y: Any = ..., sample_weight: Any = ...) -> Any: ...
+    def predict(self, X: Any) -> Any: ...
+
+class OneClassSVM(_OneClassSVMParams):
+    def fit(self, X: Any, y: Any = ..., sample_weight: Any = ...) -> Any: ...
+    def predict(self, X: Any) -> Any: ...
+    def decision_function(self, X: Any) -> Any: ...
+    def score_samples(self, X: Any) -> Any: ...
+
 class PoissonRegressor(_PoissonRegressorParams):
     def fit(self, X: Any, y: Any = ..., sample_weight: Any = ...) -> Any: ...
     def predict(self, X: Any) -> Any: ...
@@ -874,6 +1196,10 @@ class QuadraticDiscriminantAnalysis(_QuadraticDiscriminantAnalysisParams):
     def fit(self, X: Any, y: Any = ...) -> Any: ...
     def predict(self, X: Any) -> Any: ...
     def predict_proba(self, X: Any) -> Any: ...
+
+class QuantileRegressor(_QuantileRegressorParams):
+    def fit(self, X: Any, y: Any = ..., sample_weight: Any = ...) -> Any: ...
+    def predict(self, X: Any) -> Any: ...
 
 class RadiusNeighborsClassifier(_RadiusNeighborsClassifierParams):
     def fit(self, X: Any, y: Any = ...) -> Any: ...
@@ -907,6 +1233,15 @@ class SGDClassifier(_SGDClassifierParams):
 class SGDRegressor(_SGDRegressorParams):
     def fit(self, X: Any, y: Any = ..., sample_weight: Any = ...) -> Any: ...
     def partial_fit(self, X: Any, y: Any, sample_weight: Any = ...) -> Any: ...
+    def predict(self, X: Any) -> Any: ...
+
+class SVC(_SVCParams):
+    def fit(self, X: Any, y: Any = ..., sample_weight: Any = ...) -> Any: ...
+    def predict(self, X: Any) -> Any: ...
+    def predict_proba(self, X: Any) -> Any: ...
+
+class SVR(_SVRParams):
+    def fit(self, X: Any, y: Any = ..., sample_weight: Any = ...) -> Any: ...
     def predict(self, X: Any) -> Any: ...
 
 class TweedieRegressor(_TweedieRegressorParams):

@@ -45,6 +45,8 @@ pub struct Tags {
     pub positive_target: bool,
     /// The model answers nearest-neighbour queries (`kneighbors`, `radius_neighbors`).
     pub neighbors: bool,
+    /// X has exactly one column (isotonic regression; scikit-learn's `input_tags.one_d_array`).
+    pub one_feature: bool,
 }
 
 impl Tags {
@@ -67,6 +69,7 @@ impl Tags {
         positive_only: false,
         positive_target: false,
         neighbors: false,
+        one_feature: false,
     };
 
     /// Whether `fit` needs a target.

@@ -15,6 +15,8 @@ pub mod cluster;
 pub mod discriminant_analysis;
 pub mod dummy;
 pub mod ensemble;
+pub mod isotonic;
+pub mod kernel_ridge;
 pub mod linear;
 mod n_jobs;
 pub mod naive_bayes;
@@ -34,15 +36,18 @@ pub use discriminant_analysis::{
 };
 pub use dummy::{DummyClassifier, DummyClassifierModel, DummyRegressor, DummyRegressorModel};
 pub use ensemble::{
-    ExtraTreesClassifier, ExtraTreesClassifierModel, ExtraTreesRegressor, ExtraTreesRegressorModel,
-    RandomForestClassifier, RandomForestClassifierModel, RandomForestRegressor, RandomForestRegressorModel,
-    VotingClassifier, VotingClassifierModel, VotingRegressor, VotingRegressorModel,
+    ExtraTreesClassifier, ExtraTreesClassifierModel, ExtraTreesRegressor, ExtraTreesRegressorModel, IsolationForest,
+    IsolationForestModel, RandomForestClassifier, RandomForestClassifierModel, RandomForestRegressor,
+    RandomForestRegressorModel, VotingClassifier, VotingClassifierModel, VotingRegressor, VotingRegressorModel,
 };
+pub use isotonic::{isotonic_fit, IsotonicRegression, IsotonicRegressionModel};
+pub use kernel_ridge::{KernelRidge, KernelRidgeModel};
 pub use linear::{
-    ElasticNet, ElasticNetModel, GammaRegressor, GammaRegressorModel, HuberRegressor, HuberRegressorModel, Lasso,
-    LassoModel, LinearRegression, LinearRegressionModel, LogisticRegression, LogisticRegressionModel, PoissonRegressor,
-    PoissonRegressorModel, Ridge, RidgeClassifier, RidgeClassifierModel, RidgeModel, SGDClassifier, SGDClassifierModel,
-    SGDRegressor, SGDRegressorModel, TweedieRegressor, TweedieRegressorModel,
+    ElasticNet, ElasticNetCV, ElasticNetCVModel, ElasticNetModel, GammaRegressor, GammaRegressorModel, HuberRegressor,
+    HuberRegressorModel, Lasso, LassoCV, LassoCVModel, LassoModel, LinearRegression, LinearRegressionModel,
+    LogisticRegression, LogisticRegressionModel, PoissonRegressor, PoissonRegressorModel, QuantileRegressor,
+    QuantileRegressorModel, Ridge, RidgeClassifier, RidgeClassifierModel, RidgeModel, SGDClassifier,
+    SGDClassifierModel, SGDRegressor, SGDRegressorModel, TweedieRegressor, TweedieRegressorModel,
 };
 pub use naive_bayes::{
     BernoulliNB, BernoulliNBModel, ComplementNB, ComplementNBModel, GaussianNB, GaussianNBModel, MultinomialNB,
@@ -56,7 +61,10 @@ pub use neighbors::{
 pub use preprocessing::{
     OneHotEncoder, OneHotEncoderModel, SimpleImputer, SimpleImputerModel, StandardScaler, StandardScalerModel,
 };
-pub use svm::{LinearSVC, LinearSVCModel, LinearSVR, LinearSVRModel};
+pub use svm::{
+    LinearSVC, LinearSVCModel, LinearSVR, LinearSVRModel, NuSVC, NuSVCModel, NuSVR, NuSVRModel, OneClassSVM,
+    OneClassSVMModel, SVCModel, SVRModel, SVC, SVR,
+};
 pub use tree::{
     DecisionTreeClassifier, DecisionTreeClassifierModel, DecisionTreeRegressor, DecisionTreeRegressorModel,
 };

@@ -19,7 +19,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::n_jobs::in_pool;
 use crate::tree::builder::{build, resolve_settings, Columns, MaxFeatures, Tree, TREE_LEAF};
-use crate::tree::criterion::{ClassCriterion, RegCriterion};
+use crate::tree::criterion::{AbsCriterion, ClassCriterion, RegCriterion};
+use crate::tree::prune::{check_ccp_alpha, prune};
 
 /// scikit-learn's `max_samples`: rows drawn per bootstrap, a count or a
 /// fraction of the rows (of the total sample weight, when weighted).
@@ -60,12 +61,23 @@ pub(crate) struct ForestConfig<'a> {
     pub max_samples: &'a Option<MaxSamples>,
     /// Extremely randomised trees (scikit-learn's "random" splitter).
     pub random_splits: bool,
+    /// Minimal cost-complexity pruning of each tree.
+    pub ccp_alpha: f64,
 }
 
 /// The target of a forest.
 pub(crate) enum Target<'a> {
-    Classes { codes: &'a [u32], classes: &'a [String], entropy: bool, class_weight: &'a Option<ClassWeight> },
-    Values { y: &'a [f64], poisson: bool },
+    Classes {
+        codes: &'a [u32],
+        classes: &'a [String],
+        entropy: bool,
+        class_weight: &'a Option<ClassWeight>,
+    },
+    /// `criterion`: "squared_error", "absolute_error" or "poisson".
+    Values {
+        y: &'a [f64],
+        criterion: &'a str,
+    },
 }
 
 impl Target<'_> {
@@ -99,10 +111,13 @@ pub struct ForestTrees {
     /// The depth of each tree.
     pub max_depth: Vec<usize>,
     pub n_features: usize,
+    /// Where a missing value goes at each split node: left if true.
+    #[serde(default)]
+    pub missing_go_to_left: Vec<bool>,
 }
 
 impl ForestTrees {
-    fn from_trees(trees: &[Tree], n_values: usize, n_features: usize) -> Self {
+    pub(crate) fn from_trees(trees: &[Tree], n_values: usize, n_features: usize) -> Self {
         let mut f = ForestTrees {
             node_offset: vec![0],
             children_left: Vec::new(),
@@ -116,8 +131,20 @@ impl ForestTrees {
             weighted_n_node_samples: Vec::new(),
             max_depth: Vec::new(),
             n_features,
+            missing_go_to_left: Vec::new(),
         };
+        f.append(trees);
+        f
+    }
+
+    /// Adds `trees` after the ones already held.
+    fn append(&mut self, trees: &[Tree]) {
+        let f = self;
+        if f.missing_go_to_left.len() < f.feature.len() {
+            f.missing_go_to_left.resize(f.feature.len(), false);
+        }
         for t in trees {
+            f.missing_go_to_left.extend((0..t.node_count()).map(|i| t.missing_left(i)));
             f.children_left.extend_from_slice(&t.children_left);
             f.children_right.extend_from_slice(&t.children_right);
             f.feature.extend_from_slice(&t.feature);
@@ -129,7 +156,11 @@ impl ForestTrees {
             f.max_depth.push(t.max_depth);
             f.node_offset.push(f.feature.len());
         }
-        f
+    }
+
+    /// Whether a missing value goes left at node `at` (of the flat arrays).
+    fn missing_left(&self, at: usize) -> bool {
+        self.missing_go_to_left.get(at).copied().unwrap_or(false)
     }
 
     /// The number of trees.
@@ -149,9 +180,10 @@ impl ForestTrees {
             n_values: self.n_values,
             impurity: self.impurity[r.clone()].to_vec(),
             n_node_samples: self.n_node_samples[r.clone()].to_vec(),
-            weighted_n_node_samples: self.weighted_n_node_samples[r].to_vec(),
+            weighted_n_node_samples: self.weighted_n_node_samples[r.clone()].to_vec(),
             max_depth: self.max_depth[i],
             n_features: self.n_features,
+            missing_go_to_left: r.map(|at| self.missing_left(at)).collect(),
         }
     }
 
@@ -160,12 +192,14 @@ impl ForestTrees {
         let base = self.node_offset[i];
         let mut node = 0;
         while self.children_left[base + node] != TREE_LEAF {
-            let v = f64::from(row[self.feature[base + node] as usize] as f32);
-            node = if v <= self.threshold[base + node] {
-                self.children_left[base + node] as usize
+            let v = row[self.feature[base + node] as usize];
+            let left = if v.is_nan() {
+                self.missing_left(base + node)
             } else {
-                self.children_right[base + node] as usize
+                f64::from(v as f32) <= self.threshold[base + node]
             };
+            node =
+                if left { self.children_left[base + node] as usize } else { self.children_right[base + node] as usize };
         }
         node
     }
@@ -281,6 +315,7 @@ fn check_config(cfg: &ForestConfig<'_>) -> Result<()> {
     if cfg.oob_score && !cfg.bootstrap {
         bail!(InvalidValue, "Out of bag estimation only available if bootstrap=True");
     }
+    check_ccp_alpha(cfg.ccp_alpha)?;
     if cfg.n_jobs == Some(0) {
         return Err(Error::param("n_jobs", "must be None, a negative number or a positive number of threads, got 0"));
     }
@@ -290,7 +325,7 @@ fn check_config(cfg: &ForestConfig<'_>) -> Result<()> {
 /// The weight of each row from `class_weight` over the whole target
 /// (scikit-learn's `compute_sample_weight`); "balanced" weighs each class by
 /// `total / (n_classes * class total)`, counting the sample weights.
-fn class_weights(
+pub(crate) fn class_weights(
     cw: &ClassWeight,
     codes: &[u32],
     classes: &[String],
@@ -368,12 +403,16 @@ pub(crate) fn tree_seed(random_state: u64, i: usize) -> u64 {
     tree_stream(&Rng::new(random_state), i).0
 }
 
-/// Grows the forest on `x` and `target`, with optional sample weights.
+/// Grows the forest on `x` and `target`, with optional sample weights;
+/// with `previous` (warm start), its trees are kept and only trees
+/// `previous.n_trees()..n_estimators` are grown. Tree `i` depends only on
+/// `random_state` and `i`, so a warm-started forest equals one grown at once.
 pub(crate) fn grow(
     cfg: &ForestConfig<'_>,
     x: ArrayView2<'_, f64>,
     target: &Target<'_>,
     sw: Option<&[f64]>,
+    previous: Option<&ForestTrees>,
 ) -> Result<GrownForest> {
     check_config(cfg)?;
     check_not_empty(x)?;
@@ -384,13 +423,31 @@ pub(crate) fn grow(
     };
     ensure!(n == n_y, Shape, "Found input variables with inconsistent numbers of samples: X has {n} rows, y has {n_y}");
     check_sample_weight(sw, n)?;
-    let columns = Columns::new(x)?;
+    let n_old = previous.map_or(0, ForestTrees::n_trees);
+    if let Some(prev) = previous {
+        ensure!(
+            cfg.n_estimators >= n_old,
+            InvalidValue,
+            "n_estimators={} must be larger or equal to len(estimators_)={n_old} when warm_start==True",
+            cfg.n_estimators
+        );
+        ensure!(
+            prev.n_features == x.ncols() && prev.n_values == target.n_values(),
+            Shape,
+            "warm_start: X has {} features and {} classes/outputs, but the previous forest was fitted with {} and {}",
+            x.ncols(),
+            target.n_values(),
+            prev.n_features,
+            prev.n_values
+        );
+    }
+    let columns = Columns::with_missing(x)?;
     // The weights of the rows: sample weights times class weights (scikit-learn's `_sample_weight`).
     let mut weight: Option<Vec<f64>> = sw.map(<[f64]>::to_vec);
     let mut subsample_balance = false;
     if let Target::Classes { codes, classes, class_weight: Some(cw), .. } = target {
         subsample_balance = matches!(cw, ClassWeight::Preset(p) if p == "balanced_subsample") && cfg.bootstrap;
-        if let Some(cw) = class_weights(cw, codes, classes, sw, cfg.bootstrap)? {
+        if let Some(cw) = class_weights(cw, codes, classes, None, cfg.bootstrap)? {
             weight = Some(match weight {
                 Some(w) => w.iter().zip(&cw).map(|(a, b)| a * b).collect(),
                 None => cw,
@@ -424,14 +481,18 @@ pub(crate) fn grow(
     }
     let root = Rng::new(cfg.random_state);
     let n_values = target.n_values();
+    // Tree i's bootstrap counts, from its own stream (after its seed).
+    let counts_of = |i: usize| -> Option<Vec<f64>> {
+        let (_, mut rng) = tree_stream(&root, i);
+        cfg.bootstrap.then(|| bootstrap_counts(&mut rng, n, n_draws, cumulative.as_deref()))
+    };
     // One tree: its seed and bootstrap come from its own stream.
-    let grow_one = |i: usize| -> Result<(Tree, Option<Vec<f64>>)> {
-        let (seed, mut rng) = tree_stream(&root, i);
+    let grow_one = |i: usize| -> Result<Tree> {
+        let (seed, _) = tree_stream(&root, i);
         let mut settings = base.clone();
         settings.seed = seed;
         settings.random_splits = cfg.random_splits;
-        let counts = cfg.bootstrap.then(|| bootstrap_counts(&mut rng, n, n_draws, cumulative.as_deref()));
-        let mut tree_weight = counts.clone();
+        let mut tree_weight = counts_of(i);
         if let (true, Some(w), Target::Classes { codes, classes, .. }) = (subsample_balance, &mut tree_weight, target) {
             // "balanced_subsample": classes balanced over the drawn rows.
             let mut totals = vec![0.0; classes.len()];
@@ -449,15 +510,24 @@ pub(crate) fn grow(
             Target::Classes { codes, classes, entropy, .. } => {
                 build(&columns, tw, &mut ClassCriterion::new(codes, tw, classes.len(), *entropy), &settings)?
             }
-            Target::Values { y, poisson } => build(&columns, tw, &mut RegCriterion::new(y, tw, *poisson), &settings)?,
+            Target::Values { y, criterion: "absolute_error" } => {
+                build(&columns, tw, &mut AbsCriterion::new(y, tw), &settings)?
+            }
+            Target::Values { y, criterion } => {
+                build(&columns, tw, &mut RegCriterion::new(y, tw, *criterion == "poisson"), &settings)?
+            }
         };
-        Ok((tree, counts))
+        Ok(prune(&tree, cfg.ccp_alpha))
     };
-    let grown: Vec<(Tree, Option<Vec<f64>>)> =
-        in_pool(cfg.n_jobs, || (0..cfg.n_estimators).into_par_iter().map(grow_one).collect::<Result<Vec<_>>>())??;
-    let oob = if cfg.oob_score { Some(out_of_bag(x, &grown, target, n_values, cfg.n_jobs)?) } else { None };
-    let trees: Vec<Tree> = grown.into_iter().map(|(t, _)| t).collect();
-    let trees = ForestTrees::from_trees(&trees, n_values, x.ncols());
+    let new: Vec<Tree> = in_pool(cfg.n_jobs, || {
+        (n_old..cfg.n_estimators.max(n_old)).into_par_iter().map(grow_one).collect::<Result<Vec<_>>>()
+    })??;
+    let mut trees = match previous {
+        Some(prev) => prev.clone(),
+        None => ForestTrees::from_trees(&[], n_values, x.ncols()),
+    };
+    trees.append(&new);
+    let oob = if cfg.oob_score { Some(out_of_bag(x, &trees, &counts_of, target, n_values, cfg.n_jobs)?) } else { None };
     Ok(GrownForest { feature_importances: trees.feature_importances(), trees, oob })
 }
 
@@ -465,7 +535,8 @@ pub(crate) fn grow(
 /// the row; zero for a row every tree drew) and their score: accuracy, or R².
 fn out_of_bag(
     x: ArrayView2<'_, f64>,
-    grown: &[(Tree, Option<Vec<f64>>)],
+    trees: &ForestTrees,
+    counts_of: &(dyn Fn(usize) -> Option<Vec<f64>> + Sync),
     target: &Target<'_>,
     n_values: usize,
     n_jobs: Option<i64>,
@@ -473,14 +544,15 @@ fn out_of_bag(
     let n = x.nrows();
     // Each tree's leaf values for its out-of-bag rows, in parallel; summed in tree order.
     let per_tree: Vec<(Vec<usize>, Array2<f64>)> = in_pool(n_jobs, || {
-        grown
-            .par_iter()
-            .map(|(tree, counts)| {
+        (0..trees.n_trees())
+            .into_par_iter()
+            .map(|i| {
+                let counts = counts_of(i);
                 let rows: Vec<usize> =
                     counts.as_ref().map_or(Vec::new(), |c| (0..n).filter(|&i| c[i] == 0.0).collect());
                 let sub = x.select(Axis(0), &rows);
                 let mut out = Array2::zeros((rows.len(), n_values));
-                tree.predict_into(sub.view(), out.view_mut());
+                trees.tree(i).predict_into(sub.view(), out.view_mut());
                 (rows, out)
             })
             .collect()
@@ -523,7 +595,8 @@ pub(crate) fn r2(y: &[f64], pred: &[f64]) -> f64 {
 }
 
 /// The regression checks of scikit-learn's forests (finite target, Poisson's sign).
-pub(crate) fn check_regression_target(y: &[f64], poisson: bool) -> Result<()> {
+pub(crate) fn check_regression_target(y: &[f64], criterion: &str) -> Result<()> {
+    let poisson = criterion == "poisson";
     check_target(y)?;
     if poisson {
         if y.iter().any(|&v| v < 0.0) {

@@ -1,4 +1,5 @@
-//! Forests of decision trees: random forests and extremely randomised trees.
+//! Forests of decision trees (random forests, extremely randomised trees and
+//! isolation forests), and the ensembles of other estimators (voting).
 //!
 //! All four share one grower ([`forest`]): the trees are [`crate::tree`]'s,
 //! grown in parallel, each from its own random stream, and stored together
@@ -7,6 +8,7 @@
 mod extra_trees_classifier;
 mod extra_trees_regressor;
 pub mod forest;
+mod isolation_forest;
 mod random_forest_classifier;
 mod random_forest_regressor;
 #[cfg(test)]
@@ -17,6 +19,9 @@ mod voting_regressor;
 pub use extra_trees_classifier::{ExtraTreesClassifier, ExtraTreesClassifierModel};
 pub use extra_trees_regressor::{ExtraTreesRegressor, ExtraTreesRegressorModel};
 pub use forest::{ClassWeight, ForestTrees, MaxSamples};
+pub use isolation_forest::{
+    average_path_length, Contamination, IsolationForest, IsolationForestModel, IsolationSamples,
+};
 pub use random_forest_classifier::{RandomForestClassifier, RandomForestClassifierModel};
 pub use random_forest_regressor::{RandomForestRegressor, RandomForestRegressorModel};
 pub use voting_classifier::{VotingClassifier, VotingClassifierModel};

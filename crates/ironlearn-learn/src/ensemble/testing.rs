@@ -49,3 +49,12 @@ pub fn accuracy(pred: &Labels, truth: &Labels) -> f64 {
     let (p, t) = (pred.to_strings(), truth.to_strings());
     p.iter().zip(&t).filter(|(a, b)| a == b).count() as f64 / t.len() as f64
 }
+
+/// Missing values for the forests' tests; in scikit-learn,
+/// `X[::3, 0] = X[1::4, 7] = X[::2, 20 % n_features] = X[::5, 2] = np.nan`.
+pub fn inject_nan(x: &mut Array2<f64>) {
+    let d = x.ncols();
+    for (start, step, col) in [(0, 3, 0), (1, 4, 7), (0, 2, 20 % d), (0, 5, 2)] {
+        (start..x.nrows()).step_by(step).for_each(|i| x[[i, col]] = f64::NAN);
+    }
+}

@@ -14,6 +14,12 @@
 //! makes each step O(features). In exact arithmetic both visit the same
 //! iterates, so the switch changes only the speed.
 //!
+//! A third engine takes sparse (CSR) input without densifying it: the data
+//! is copied once column by column (CSC), and centring is implicit, as in
+//! scikit-learn's `sparse_enet_coordinate_descent` with `X_mean`: the
+//! residual is kept as its sparse part plus a multiple of the (√w) column
+//! of ones, so a step costs O(stored values of the column).
+//!
 //! [`enet_path`] fits a decreasing sequence of penalties, each warm-started
 //! from the last, as scikit-learn's `enet_path` does (for `LassoCV` and
 //! `ElasticNetCV`).
@@ -24,6 +30,8 @@ use ironlearn_core::{bail, Result, Rng};
 use ndarray::{Array1, ArrayView2};
 
 use super::center::{center, Centered};
+use super::sparse_ops::{check_csr_fit, csr_col_sums, Csc};
+use ironlearn_core::sparse::Csr;
 
 /// Beyond this many features the Gram matrix is not built (memory: `p²` floats).
 const GRAM_MAX_FEATURES: usize = 4096;
@@ -53,7 +61,8 @@ pub(crate) struct CdOutcome {
 /// The centred, weighted least-squares problem in the form the solver iterates on.
 pub(crate) struct Problem<'a> {
     engine: Engine<'a>,
-    c: &'a Centered,
+    /// The dense centred data (None for sparse input).
+    c: Option<&'a Centered>,
     /// Passes after which to switch to the Gram engine (counted over all solves).
     gram_after: Option<usize>,
     /// Rows, the `n` of the objective's `1/(2n)`.
@@ -69,6 +78,90 @@ enum Engine<'a> {
     Columns { cols: Vec<&'a [f64]>, y: &'a [f64], r: Vec<f64> },
     /// Gram updates: `Q = XᵀX` (symmetric; column `j` is row `j`), `q = Xᵀy`, and `Qw`.
     Gram { q_mat: Vec<f64>, xty: Vec<f64>, qw: Vec<f64> },
+    /// Sparse columns with implicit centring (see [`SparseEngine`]).
+    Sparse(Box<SparseEngine>),
+}
+
+/// Column `j` of the centred, √w-scaled design is `a_j = s ⊙ (x_j − μ_j)`.
+/// The residual `r = y_c − A w` is kept as `r̃ + cw·s` with
+/// `r̃ = y_c − Σ_j w_j s ⊙ x_j` (sparse updates) and `cw = Σ_j w_j μ_j`.
+pub(crate) struct SparseEngine {
+    csc: Csc,
+    mean: Vec<f64>,
+    /// `√w_i`, or None for unit weights.
+    s: Option<Vec<f64>>,
+    /// `Σ s_i²`.
+    s2: f64,
+    /// `Σ_i s_i² x_ij` per column.
+    col_w: Vec<f64>,
+    /// The centred, scaled target `y_c`.
+    y: Vec<f64>,
+    rt: Vec<f64>,
+    /// `Σ s_i r̃_i`.
+    sr: f64,
+    cw: f64,
+}
+
+impl SparseEngine {
+    #[inline]
+    fn si(&self, i: usize) -> f64 {
+        self.s.as_ref().map_or(1.0, |s| s[i])
+    }
+
+    /// `Σ_nz s_i x_ij v_i` over column `j`'s stored values.
+    #[inline]
+    fn col_dot(&self, j: usize, v: &[f64]) -> f64 {
+        let (rows, vals) = self.csc.col(j);
+        match &self.s {
+            None => rows.iter().zip(vals).map(|(&i, &x)| x * v[i as usize]).sum(),
+            Some(s) => rows.iter().zip(vals).map(|(&i, &x)| s[i as usize] * x * v[i as usize]).sum(),
+        }
+    }
+
+    fn partial(&self, j: usize) -> f64 {
+        let sx_r = self.col_dot(j, &self.rt) + self.cw * self.col_w[j];
+        sx_r - self.mean[j] * (self.sr + self.cw * self.s2)
+    }
+
+    fn shift(&mut self, j: usize, delta: f64) {
+        let (rows, vals) = self.csc.col(j);
+        for (&i, &x) in rows.iter().zip(vals) {
+            let i = i as usize;
+            let si = self.s.as_ref().map_or(1.0, |s| s[i]);
+            self.rt[i] -= delta * si * x;
+        }
+        self.sr -= delta * self.col_w[j];
+        self.cw += delta * self.mean[j];
+    }
+
+    fn reset(&mut self, w: &[f64]) {
+        self.rt.copy_from_slice(&self.y);
+        self.cw = 0.0;
+        self.sr = 0.0;
+        for (j, &wj) in w.iter().enumerate() {
+            if wj != 0.0 {
+                let (rows, vals) = self.csc.col(j);
+                for (&i, &x) in rows.iter().zip(vals) {
+                    let i = i as usize;
+                    let si = self.s.as_ref().map_or(1.0, |s| s[i]);
+                    self.rt[i] -= wj * si * x;
+                }
+                self.cw += wj * self.mean[j];
+            }
+        }
+        self.sr = (0..self.rt.len()).map(|i| self.si(i) * self.rt[i]).sum();
+    }
+
+    /// `(||r||², r·y_c)` with `r = r̃ + cw·s`.
+    fn residual_norms(&self) -> (f64, f64) {
+        let (mut rr, mut ry) = (0.0, 0.0);
+        for i in 0..self.rt.len() {
+            let r = self.rt[i] + self.cw * self.si(i);
+            rr += r * r;
+            ry += r * self.y[i];
+        }
+        (rr, ry)
+    }
 }
 
 /// `a · b` in four lanes (vectorises; the order is fixed, so results are reproducible).
@@ -113,7 +206,7 @@ impl<'a> Problem<'a> {
         let norm2 = cols.iter().map(|c| dot(c, c)).collect();
         let mut problem = Problem {
             engine: Engine::Columns { cols, y, r: vec![0.0; n] },
-            c,
+            c: Some(c),
             gram_after,
             n,
             p,
@@ -136,10 +229,43 @@ impl<'a> Problem<'a> {
         Problem::new(c, (n > p && p <= GRAM_MAX_FEATURES).then_some((p / 8).max(2)))
     }
 
+    /// The sparse problem: `x` copied once to columns, centred (when `fit_intercept`)
+    /// and √w-scaled implicitly. `w` must already be rescaled to sum to `n`.
+    pub fn sparse(x: &Csr<'_>, y: &[f64], w: Option<&[f64]>, fit_intercept: bool) -> (Problem<'static>, Vec<f64>, f64) {
+        let (n, p) = (x.n_rows(), x.n_cols());
+        let s2: f64 = w.map_or(n as f64, |w| w.iter().sum());
+        let col_w = csr_col_sums(x, w);
+        let (mean, y_mean) = if fit_intercept {
+            let ym = w.map_or_else(|| y.iter().sum::<f64>(), |w| w.iter().zip(y).map(|(a, b)| a * b).sum()) / s2;
+            (col_w.iter().map(|c| c / s2).collect::<Vec<_>>(), ym)
+        } else {
+            (vec![0.0; p], 0.0)
+        };
+        let s: Option<Vec<f64>> = w.map(|w| w.iter().map(|v| v.sqrt()).collect());
+        let yc: Vec<f64> = (0..n).map(|i| (y[i] - y_mean) * s.as_ref().map_or(1.0, |s: &Vec<f64>| s[i])).collect();
+        let csc = Csc::from_csr(x);
+        let norm2: Vec<f64> = (0..p)
+            .map(|j| {
+                let (rows, vals) = csc.col(j);
+                let sq: f64 = rows.iter().zip(vals).map(|(&i, &v)| w.map_or(1.0, |w| w[i as usize]) * v * v).sum();
+                (sq - 2.0 * mean[j] * col_w[j] + mean[j] * mean[j] * s2).max(0.0)
+            })
+            .collect();
+        let y_norm2 = dot(&yc, &yc);
+        let engine = SparseEngine { csc, mean: mean.clone(), s, s2, col_w, rt: yc.clone(), y: yc, sr: 0.0, cw: 0.0 };
+        let problem =
+            Problem { engine: Engine::Sparse(Box::new(engine)), c: None, gram_after: None, n, p, norm2, y_norm2 };
+        (problem, mean, y_mean)
+    }
+
     /// Switches to the Gram engine (the caller resets the running state).
     fn switch_to_gram(&mut self) {
         let p = self.p;
-        let g = ironlearn_linalg::gram(self.c.augmented());
+        let Some(c) = self.c else {
+            self.gram_after = None;
+            return;
+        };
+        let g = super::gram::block_gram(c.augmented());
         let q_mat: Vec<f64> = (0..p).flat_map(|j| (0..p).map(move |i| (i, j))).map(|(i, j)| g[(i, j)]).collect();
         let xty: Vec<f64> = (0..p).map(|j| g[(j, p)]).collect();
         self.engine = Engine::Gram { q_mat, xty, qw: vec![0.0; p] };
@@ -152,6 +278,9 @@ impl<'a> Problem<'a> {
         match &self.engine {
             Engine::Columns { cols, y, .. } => cols.iter().map(|c| dot(c, y)).collect(),
             Engine::Gram { xty, .. } => xty.clone(),
+            Engine::Sparse(e) => (0..self.p)
+                .map(|j| e.col_dot(j, &e.y) - e.mean[j] * (0..e.y.len()).map(|i| e.si(i) * e.y[i]).sum::<f64>())
+                .collect(),
         }
     }
 
@@ -175,6 +304,7 @@ impl<'a> Problem<'a> {
                     }
                 }
             }
+            Engine::Sparse(e) => e.reset(w),
         }
     }
 
@@ -184,6 +314,7 @@ impl<'a> Problem<'a> {
         match &self.engine {
             Engine::Columns { cols, r, .. } => dot(cols[j], r),
             Engine::Gram { xty, qw, .. } => xty[j] - qw[j],
+            Engine::Sparse(e) => e.partial(j),
         }
     }
 
@@ -196,6 +327,7 @@ impl<'a> Problem<'a> {
                 let p = qw.len();
                 axpy(delta, &q_mat[j * p..(j + 1) * p], qw);
             }
+            Engine::Sparse(e) => e.shift(j, delta),
         }
     }
 
@@ -210,6 +342,10 @@ impl<'a> Problem<'a> {
                 xtr.iter_mut().zip(xty.iter().zip(qw)).for_each(|(v, (q, qw))| *v = q - qw);
                 let q_dot_w = dot(w, xty);
                 (self.y_norm2 + dot(w, qw) - 2.0 * q_dot_w, self.y_norm2 - q_dot_w)
+            }
+            Engine::Sparse(e) => {
+                xtr.iter_mut().enumerate().for_each(|(j, v)| *v = e.partial(j));
+                e.residual_norms()
             }
         }
     }
@@ -379,25 +515,53 @@ pub(crate) fn fit_enet(x: ArrayView2<'_, f64>, y: &[f64], w: Option<&[f64]>, spe
     check_fit_input(x, y.len())?;
     check_target(y)?;
     check_sample_weight(w, y.len())?;
+    let settings = settings_of(spec)?;
+    let (n, p) = x.dim();
+    let w = rescaled_weights(w, n);
+    let c = center(x, y, w.as_deref(), spec.fit_intercept);
+    let mut problem = Problem::auto(&c);
+    let mut coef = vec![0.0; p];
+    let mut rng = Rng::new(spec.random_state);
+    let outcome = problem.solve(&mut coef, spec.alpha, spec.l1_ratio, &settings, &mut rng);
+    finish(coef, c.x_mean.as_slice().expect("contiguous means"), c.y_mean, spec, outcome)
+}
+
+/// [`fit_enet`] for CSR input, without densifying it (the same model as on the dense matrix).
+pub(crate) fn fit_enet_csr(x: &Csr<'_>, y: &[f64], w: Option<&[f64]>, spec: &EnetSpec<'_>) -> Result<EnetFit> {
+    check_csr_fit(x, y.len())?;
+    check_target(y)?;
+    check_sample_weight(w, y.len())?;
+    let settings = settings_of(spec)?;
+    let w = rescaled_weights(w, x.n_rows());
+    let (mut problem, x_mean, y_mean) = Problem::sparse(x, y, w.as_deref(), spec.fit_intercept);
+    let mut coef = vec![0.0; x.n_cols()];
+    let mut rng = Rng::new(spec.random_state);
+    let outcome = problem.solve(&mut coef, spec.alpha, spec.l1_ratio, &settings, &mut rng);
+    finish(coef, &x_mean, y_mean, spec, outcome)
+}
+
+fn settings_of(spec: &EnetSpec<'_>) -> Result<CdSettings> {
     let mut settings = spec.settings.clone();
     settings.random = match spec.selection {
         "cyclic" => false,
         "random" => true,
         other => bail!(InvalidValue, "selection should be either random or cyclic, got '{other}'"),
     };
-    let (n, p) = x.dim();
-    // scikit-learn rescales the weights to sum to n, so the objective is the weighted mean loss.
-    let w: Option<Vec<f64>> = w.map(|w| {
+    Ok(settings)
+}
+
+/// scikit-learn rescales the weights to sum to n, so the objective is the weighted mean loss.
+fn rescaled_weights(w: Option<&[f64]>, n: usize) -> Option<Vec<f64>> {
+    w.map(|w| {
         let total: f64 = w.iter().sum();
         w.iter().map(|v| v * (n as f64 / total)).collect()
-    });
-    let c = center(x, y, w.as_deref(), spec.fit_intercept);
-    let mut problem = Problem::auto(&c);
-    let mut coef = vec![0.0; p];
-    let mut rng = Rng::new(spec.random_state);
-    let outcome = problem.solve(&mut coef, spec.alpha, spec.l1_ratio, &settings, &mut rng);
+    })
+}
+
+fn finish(coef: Vec<f64>, x_mean: &[f64], y_mean: f64, spec: &EnetSpec<'_>, outcome: CdOutcome) -> Result<EnetFit> {
+    let intercept =
+        if spec.fit_intercept { y_mean - x_mean.iter().zip(&coef).map(|(m, c)| m * c).sum::<f64>() } else { 0.0 };
     let coef = Array1::from(coef);
-    let intercept = if spec.fit_intercept { c.y_mean - c.x_mean.dot(&coef) } else { 0.0 };
     if !coef.iter().all(|v| v.is_finite()) || !intercept.is_finite() {
         bail!(
             InvalidValue,

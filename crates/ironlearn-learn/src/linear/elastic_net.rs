@@ -15,8 +15,10 @@ use ironlearn_core::{
 use ndarray::{Array1, ArrayView2};
 use serde::{Deserialize, Serialize};
 
-use super::coordinate_descent::{fit_enet, CdSettings, EnetSpec};
+use super::coordinate_descent::{fit_enet, fit_enet_csr, CdSettings, EnetFit, EnetSpec};
+use super::sparse_ops::linear_predict;
 use super::LinearState;
+use ironlearn_core::sparse::Csr;
 
 hyperparams! {
     /// Linear regression with combined L1 and L2 penalties: minimises
@@ -38,7 +40,7 @@ hyperparams! {
     /// ```
     #[name = "elastic_net"]
     #[aliases("elasticnet", "enet")]
-    #[tags(task = Some(Task::Regression), sample_weight, wants_scaling)]
+    #[tags(task = Some(Task::Regression), sample_weight, sparse, wants_scaling)]
     pub struct ElasticNet {
         /// Strength of the penalty (0 is least squares, better fitted by `LinearRegression`).
         alpha: f64 = 1.0, alias("lambda"), domain(Domain::float_min(0.0));
@@ -95,21 +97,38 @@ impl Fit<[f64]> for ElasticNet {
 
     fn fit_weighted(&self, x: ArrayView2<'_, f64>, y: &[f64], w: Option<&[f64]>) -> Result<ElasticNetModel> {
         self.validate()?;
-        let spec = EnetSpec {
+        let fit = fit_enet(x, y, w, &self.spec())?;
+        Ok(self.model(fit))
+    }
+}
+
+impl ElasticNet {
+    /// Fits on sparse (CSR) input without densifying it (columns copied once,
+    /// centring implicit, as scikit-learn does): the same model as on the dense matrix.
+    pub fn fit_csr(&self, x: &Csr<'_>, y: &[f64], w: Option<&[f64]>) -> Result<ElasticNetModel> {
+        self.validate()?;
+        let fit = fit_enet_csr(x, y, w, &self.spec())?;
+        Ok(self.model(fit))
+    }
+
+    fn spec(&self) -> EnetSpec<'_> {
+        EnetSpec {
             alpha: self.alpha,
             l1_ratio: self.l1_ratio,
             fit_intercept: self.fit_intercept,
             settings: CdSettings { max_iter: self.max_iter, tol: self.tol, positive: self.positive, random: false },
             selection: &self.selection,
             random_state: self.random_state,
-        };
-        let fit = fit_enet(x, y, w, &spec)?;
-        Ok(ElasticNetModel {
+        }
+    }
+
+    fn model(&self, fit: EnetFit) -> ElasticNetModel {
+        ElasticNetModel {
             params: self.clone(),
             state: LinearState { coef: fit.coef, intercept: fit.intercept },
             n_iter: fit.outcome.n_iter,
             dual_gap: fit.outcome.dual_gap,
-        })
+        }
     }
 }
 
@@ -126,6 +145,9 @@ impl Learn for ElasticNet {
     type Model = ElasticNetModel;
 
     fn learn(&self, data: &TrainData<'_>, _: &mut FitContext<'_>) -> Result<ElasticNetModel> {
+        if let Features::Sparse(m) = &data.x {
+            return self.fit_csr(m, data.values()?, data.weight);
+        }
         self.fit_weighted(data.dense()?.view(), data.values()?, data.weight)
     }
 }
@@ -138,7 +160,7 @@ impl Fitted for ElasticNetModel {
     }
 
     fn predict_data(&self, x: Features<'_>) -> Result<Prediction> {
-        Ok(Prediction::Values(self.predict(x.to_dense()?.view())?))
+        Ok(Prediction::Values(linear_predict(&x, self.state.coef.view(), self.state.intercept, "ElasticNet")?))
     }
 }
 

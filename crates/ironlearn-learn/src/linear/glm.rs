@@ -209,7 +209,7 @@ impl Problem<'_> {
         }
         let sq: Vec<f64> = h.iter().map(|v| v.sqrt()).collect();
         let a = Mat::from_fn(n, m, |i, j| sq[i] * if j < p { self.x[[i, j]] } else { 1.0 });
-        let mut hess = ironlearn_linalg::gram(a.as_ref());
+        let mut hess = super::gram::block_gram(a.as_ref());
         (0..p).for_each(|j| hess[(j, j)] += self.alpha);
         Some(hess)
     }

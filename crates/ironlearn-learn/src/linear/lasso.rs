@@ -14,8 +14,10 @@ use ironlearn_core::{
 use ndarray::{Array1, ArrayView2};
 use serde::{Deserialize, Serialize};
 
-use super::coordinate_descent::{fit_enet, CdSettings, EnetSpec};
+use super::coordinate_descent::{fit_enet, fit_enet_csr, CdSettings, EnetFit, EnetSpec};
+use super::sparse_ops::linear_predict;
 use super::LinearState;
+use ironlearn_core::sparse::Csr;
 
 hyperparams! {
     /// Linear regression with an L1 penalty: minimises `1/(2n) ||y - Xw||² + α·||w||₁`
@@ -35,7 +37,7 @@ hyperparams! {
     /// # Ok::<(), ironlearn_core::Error>(())
     /// ```
     #[name = "lasso"]
-    #[tags(task = Some(Task::Regression), sample_weight, wants_scaling)]
+    #[tags(task = Some(Task::Regression), sample_weight, sparse, wants_scaling)]
     pub struct Lasso {
         /// Strength of the L1 penalty (0 is least squares, better fitted by `LinearRegression`).
         alpha: f64 = 1.0, alias("lambda"), domain(Domain::float_min(0.0));
@@ -90,21 +92,38 @@ impl Fit<[f64]> for Lasso {
 
     fn fit_weighted(&self, x: ArrayView2<'_, f64>, y: &[f64], w: Option<&[f64]>) -> Result<LassoModel> {
         self.validate()?;
-        let spec = EnetSpec {
+        let fit = fit_enet(x, y, w, &self.spec())?;
+        Ok(self.model(fit))
+    }
+}
+
+impl Lasso {
+    /// Fits on sparse (CSR) input without densifying it (columns copied once,
+    /// centring implicit, as scikit-learn does): the same model as on the dense matrix.
+    pub fn fit_csr(&self, x: &Csr<'_>, y: &[f64], w: Option<&[f64]>) -> Result<LassoModel> {
+        self.validate()?;
+        let fit = fit_enet_csr(x, y, w, &self.spec())?;
+        Ok(self.model(fit))
+    }
+
+    fn spec(&self) -> EnetSpec<'_> {
+        EnetSpec {
             alpha: self.alpha,
             l1_ratio: 1.0,
             fit_intercept: self.fit_intercept,
             settings: CdSettings { max_iter: self.max_iter, tol: self.tol, positive: self.positive, random: false },
             selection: &self.selection,
             random_state: self.random_state,
-        };
-        let fit = fit_enet(x, y, w, &spec)?;
-        Ok(LassoModel {
+        }
+    }
+
+    fn model(&self, fit: EnetFit) -> LassoModel {
+        LassoModel {
             params: self.clone(),
             state: LinearState { coef: fit.coef, intercept: fit.intercept },
             n_iter: fit.outcome.n_iter,
             dual_gap: fit.outcome.dual_gap,
-        })
+        }
     }
 }
 
@@ -121,6 +140,9 @@ impl Learn for Lasso {
     type Model = LassoModel;
 
     fn learn(&self, data: &TrainData<'_>, _: &mut FitContext<'_>) -> Result<LassoModel> {
+        if let Features::Sparse(m) = &data.x {
+            return self.fit_csr(m, data.values()?, data.weight);
+        }
         self.fit_weighted(data.dense()?.view(), data.values()?, data.weight)
     }
 }
@@ -133,7 +155,7 @@ impl Fitted for LassoModel {
     }
 
     fn predict_data(&self, x: Features<'_>) -> Result<Prediction> {
-        Ok(Prediction::Values(self.predict(x.to_dense()?.view())?))
+        Ok(Prediction::Values(linear_predict(&x, self.state.coef.view(), self.state.intercept, "Lasso")?))
     }
 }
 
@@ -311,5 +333,146 @@ mod tests {
         let m = Lasso::default().fit(x.view(), &y).unwrap();
         let back: LassoModel = serde_json::from_str(&serde_json::to_string(&m).unwrap()).unwrap();
         assert_eq!(back, m);
+    }
+}
+
+#[cfg(test)]
+mod sparse_tests {
+    use super::*;
+    use crate::linear::sparse_ops::tests::{sparse_data, OwnedCsr};
+    use crate::linear::ElasticNet;
+
+    fn close(got: &[f64], want: &[f64], tol: f64) {
+        assert_eq!(got.len(), want.len());
+        for (g, w) in got.iter().zip(want) {
+            assert!((g - w).abs() <= tol * (1.0 + w.abs()), "{got:?} vs {want:?}");
+        }
+    }
+
+    #[test]
+    fn sparse_equals_dense_equals_scikit_learn() {
+        // X, y = sparse_data(50, 6) (see sparse_ops::tests), Xs = scipy.sparse.csr_matrix(X),
+        // w = np.arange(50) % 4 + 0.5; each model .fit(Xs, y, sample_weight=...)
+        let (x, y) = sparse_data(50, 6);
+        let o = OwnedCsr::from_dense(x.view());
+        let w: Vec<f64> = (0..50).map(|i| (i % 4) as f64 + 0.5).collect();
+        // (coef, intercept, n_iter, dual_gap)
+        type Want = ([f64; 6], f64, usize, f64);
+        let lasso: [(Lasso, Option<&[f64]>, Want); 3] = [
+            // Lasso(alpha=0.05)
+            (
+                Lasso { alpha: 0.05, ..Default::default() },
+                None,
+                (
+                    [
+                        -1.3089320160273117,
+                        -0.43352729351412983,
+                        0.41633639712559545,
+                        1.3423409314796453,
+                        2.417117702184895,
+                        3.4398899138218537,
+                    ],
+                    0.6775353339412695,
+                    13,
+                    0.00027961919481455765,
+                ),
+            ),
+            // Lasso(alpha=0.05), sample_weight=w
+            (
+                Lasso { alpha: 0.05, ..Default::default() },
+                Some(&w),
+                (
+                    [
+                        -1.3576171849841856,
+                        -0.3878998178500672,
+                        0.42492146856137625,
+                        1.3813201606365684,
+                        2.395234304187496,
+                        3.4293701399355276,
+                    ],
+                    0.669449493236355,
+                    15,
+                    0.00038531585169245377,
+                ),
+            ),
+            // Lasso(alpha=0.02, positive=True)
+            (
+                Lasso { alpha: 0.02, positive: true, ..Default::default() },
+                None,
+                (
+                    [0.0, 0.0, 0.5150425934584623, 0.7794953342688355, 2.351757870203067, 3.5781957046933432],
+                    0.2508965534148708,
+                    9,
+                    0.00048211037995002923,
+                ),
+            ),
+        ];
+        for (p, w, (coef, intercept, n_iter, gap)) in lasso {
+            let s = p.fit_csr(&o.csr(), &y, w).unwrap();
+            let d = p.fit_weighted(x.view(), &y, w).unwrap();
+            for m in [&s, &d] {
+                close(m.coef().as_slice().unwrap(), &coef, 1e-9);
+                close(&[m.intercept(), m.dual_gap()], &[intercept, gap], 1e-7);
+                assert_eq!(m.n_iter(), n_iter);
+            }
+            let (Prediction::Values(a), Prediction::Values(b)) = (
+                s.predict_data(Features::Sparse(o.csr())).unwrap(),
+                d.predict_data(Features::Dense(x.view())).unwrap(),
+            ) else {
+                panic!()
+            };
+            close(a.as_slice().unwrap(), b.as_slice().unwrap(), 1e-9);
+        }
+        let enet: [(ElasticNet, Option<&[f64]>, Want); 2] = [
+            // ElasticNet(alpha=0.1, l1_ratio=0.3)
+            (
+                ElasticNet { alpha: 0.1, l1_ratio: 0.3, ..Default::default() },
+                None,
+                (
+                    [
+                        -1.158297086064559,
+                        -0.3146758181941234,
+                        0.5728664201192761,
+                        1.093788260231458,
+                        2.127635396221094,
+                        3.0622660489349527,
+                    ],
+                    0.943582144353591,
+                    12,
+                    0.00013945395845610164,
+                ),
+            ),
+            // ElasticNet(alpha=0.1, l1_ratio=0.3, fit_intercept=False), sample_weight=w
+            (
+                ElasticNet { alpha: 0.1, l1_ratio: 0.3, fit_intercept: false, ..Default::default() },
+                Some(&w),
+                (
+                    [
+                        -1.0109994200264287,
+                        -0.0968161086329353,
+                        0.7343435453491619,
+                        1.371993992549417,
+                        2.379492870571652,
+                        3.316548356538042,
+                    ],
+                    0.0,
+                    13,
+                    0.00031451080663146057,
+                ),
+            ),
+        ];
+        for (p, w, (coef, intercept, n_iter, gap)) in enet {
+            let s = p.fit_csr(&o.csr(), &y, w).unwrap();
+            let d = p.fit_weighted(x.view(), &y, w).unwrap();
+            for m in [&s, &d] {
+                close(m.coef().as_slice().unwrap(), &coef, 1e-9);
+                close(&[m.intercept(), m.dual_gap()], &[intercept, gap], 1e-7);
+                assert_eq!(m.n_iter(), n_iter);
+            }
+        }
+        // Errors: length mismatch, NaN target, bad selection.
+        assert!(Lasso::default().fit_csr(&o.csr(), &y[..3], None).is_err());
+        let bad = Lasso { selection: "shuffled".into(), ..Default::default() };
+        assert!(bad.fit_csr(&o.csr(), &y, None).is_err());
     }
 }

@@ -3,6 +3,14 @@
 //! Solved by QR and an SVD of the small triangular factor, so collinear
 //! features get the minimum-norm solution that scikit-learn (LAPACK `gelsd`)
 //! returns, rather than an error or an unstable answer.
+//!
+//! With many more rows than features and a well-conditioned problem, the
+//! centred normal equations (one parallel pass over the raw data, see
+//! [`super::gram`]) solved by Cholesky give the same answer much faster; the
+//! condition number is read off the Gram matrix's eigenvalues (which also
+//! give the singular values), and anything worse conditioned than
+//! [`MAX_GRAM_CONDITION`] takes the QR path, whose error grows only with the
+//! condition number, not its square.
 
 use ironlearn_core::validate::{check_fit_input, check_predict_input, check_sample_weight, check_target};
 use ironlearn_core::{
@@ -13,6 +21,7 @@ use ndarray::{Array1, ArrayView2};
 use serde::{Deserialize, Serialize};
 
 use super::center::center;
+use super::gram::centred_gram;
 use super::LinearState;
 
 hyperparams! {
@@ -74,6 +83,11 @@ impl Fit<[f64]> for LinearRegression {
         check_fit_input(x, y.len())?;
         check_target(y)?;
         check_sample_weight(w, y.len())?;
+        if w.is_none() && x.nrows() >= 2 * x.ncols() {
+            if let Some(model) = self.fit_gram(x, y) {
+                return Ok(model);
+            }
+        }
         let c = center(x, y, w, self.fit_intercept);
         let sol = ironlearn_linalg::lstsq_augmented(c.augmented())?;
         let coef = Array1::from(sol.x);
@@ -83,6 +97,38 @@ impl Fit<[f64]> for LinearRegression {
             state: LinearState { coef, intercept },
             rank: sol.rank,
             singular: sol.singular_values,
+        })
+    }
+}
+
+/// The largest condition number of the centred data (`σ_max / σ_min`) solved
+/// through its Gram matrix: the Gram matrix squares it, and `1e3² · ε ≈ 2e-10`
+/// bounds the relative error of the coefficients.
+const MAX_GRAM_CONDITION: f64 = 1e3;
+
+impl LinearRegression {
+    /// The fit from the centred normal equations, or `None` when the data is
+    /// too ill-conditioned for them (or its means dwarf its spread).
+    fn fit_gram(&self, x: ArrayView2<'_, f64>, y: &[f64]) -> Option<LinearRegressionModel> {
+        let cg = centred_gram(x, y, self.fit_intercept)?;
+        let eig = cg.g.self_adjoint_eigenvalues(faer::Side::Lower).ok()?; // ascending
+        let (lo, hi) = (*eig.first()?, *eig.last()?);
+        if !(lo > 0.0 && hi <= MAX_GRAM_CONDITION * MAX_GRAM_CONDITION * lo) {
+            return None;
+        }
+        let llt = cg.g.llt(faer::Side::Lower).ok()?;
+        let mut rhs = faer::Mat::from_fn(cg.xty.len(), 1, |i, _| cg.xty[i]);
+        faer::linalg::solvers::Solve::solve_in_place(&llt, rhs.as_mut());
+        let coef = Array1::from_iter((0..cg.xty.len()).map(|i| rhs[(i, 0)]));
+        if !coef.iter().all(|v| v.is_finite()) {
+            return None;
+        }
+        let intercept = if self.fit_intercept { cg.y_mean - Array1::from(cg.x_mean).dot(&coef) } else { 0.0 };
+        Some(LinearRegressionModel {
+            params: self.clone(),
+            state: LinearState { coef, intercept },
+            rank: eig.len(),
+            singular: eig.iter().rev().map(|v| v.sqrt()).collect(),
         })
     }
 }
@@ -127,3 +173,68 @@ impl Fitted for LinearRegressionModel {
 }
 
 register!(LinearRegression);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::linear::sparse_ops::tests::sparse_data;
+
+    fn close(got: &[f64], want: &[f64], tol: f64) {
+        assert_eq!(got.len(), want.len());
+        for (g, w) in got.iter().zip(want) {
+            assert!((g - w).abs() <= tol * (1.0 + w.abs()), "{got:?} vs {want:?}");
+        }
+    }
+
+    #[test]
+    fn gram_path_equals_qr_path_and_scikit_learn() {
+        // X, y = sparse_data(200, 6) (see sparse_ops::tests); LinearRegression().fit(X, y)
+        let (x, y) = sparse_data(200, 6);
+        let coef = [
+            -1.5301225588700462,
+            -0.46482464517771327,
+            0.5261648010788199,
+            1.5250156068716656,
+            2.4625232134137844,
+            3.4835653904342276,
+        ];
+        let singular = [
+            19.153751298752727,
+            18.110777708752032,
+            11.736090468502793,
+            8.02877682105099,
+            8.014411821627128,
+            7.973206280784018,
+        ];
+        let p = LinearRegression::default();
+        assert!(p.fit_gram(x.view(), &y).is_some());
+        let gram = p.fit(x.view(), &y[..]).unwrap();
+        // Unit weights take the QR path.
+        let qr = p.fit_weighted(x.view(), &y, Some(&vec![1.0; 200])).unwrap();
+        for m in [&gram, &qr] {
+            close(m.coef().as_slice().unwrap(), &coef, 1e-10);
+            close(&[m.intercept()], &[0.6014728115244301], 1e-10);
+            close(&m.singular, &singular, 1e-10);
+            assert_eq!(m.rank(), 6);
+        }
+    }
+
+    #[test]
+    fn ill_conditioned_data_takes_the_qr_path() {
+        let (mut x, y) = sparse_data(200, 6);
+        // Column 5 nearly equals column 4: condition number far above 1e3.
+        let c4 = x.column(4).to_owned();
+        let noise = ndarray::Array1::from_iter((0..200).map(|i| (i % 3) as f64 * 1e-6));
+        x.column_mut(5).assign(&(&c4 + &noise));
+        let p = LinearRegression::default();
+        assert!(p.fit_gram(x.view(), &y).is_none());
+        // Exactly collinear: QR gives the minimum-norm answer and rank 5.
+        x.column_mut(5).assign(&c4);
+        assert!(p.fit_gram(x.view(), &y).is_none());
+        let m = p.fit(x.view(), &y[..]).unwrap();
+        assert_eq!(m.rank(), 5);
+        assert!((m.coef()[4] - m.coef()[5]).abs() < 1e-8);
+        // Large means against the spread also step aside.
+        assert!(p.fit_gram((&x + 1e6).view(), &y).is_none());
+    }
+}

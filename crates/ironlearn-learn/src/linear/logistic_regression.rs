@@ -5,6 +5,10 @@
 //! (softmax) with one per class. Products with the data run over fixed row
 //! blocks summed in block order, so the model does not depend on the
 //! number of threads.
+//!
+//! Sparse (CSR) input runs the same objective with sparse products (no
+//! densifying; the intercept is a separate unpenalised term, so no centring
+//! is needed). `class_weight` multiplies the sample weights, as scikit-learn does.
 
 use faer::{Accum, Mat, MatRef, Par};
 use ironlearn_core::validate::{check_fit_input, check_predict_input, check_sample_weight};
@@ -15,6 +19,10 @@ use ironlearn_core::{
 use ndarray::{Array1, Array2, ArrayView2, Axis};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
+
+use super::ridge_classifier::{class_weight_ok, class_weights, ClassWeight};
+use super::sparse_ops::{check_csr_fit, csr_dot_t, csr_t_dot_many, linear_scores};
+use ironlearn_core::sparse::Csr;
 
 hyperparams! {
     /// Logistic regression (binary or multinomial) with an L2 penalty.
@@ -34,7 +42,7 @@ hyperparams! {
     /// ```
     #[name = "logistic_regression"]
     #[aliases("logistic", "logreg")]
-    #[tags(task = Some(Task::Classification), sample_weight, predict_proba, wants_scaling)]
+    #[tags(task = Some(Task::Classification), sample_weight, sparse, predict_proba, wants_scaling)]
     pub struct LogisticRegression {
         /// Inverse regularisation strength: smaller values penalise more.
         c: f64 = 1.0, alias("C"), domain(Domain::positive());
@@ -44,6 +52,10 @@ hyperparams! {
         max_iter: usize = 100, domain(Domain::int_min(1));
         /// Stop when the largest gradient component is at most this (scikit-learn's `tol`).
         tol: f64 = 1e-4, domain(Domain::positive());
+        /// Weights per class, multiplying the sample weights: a dict of class label to weight, or
+        /// "balanced" (`Σw / (n_classes · Σw of the class)`); None gives every class weight 1.
+        class_weight: Option<ClassWeight> = None,
+            check(class_weight_ok, "'balanced' or a dict of non-negative weights per class");
     }
 }
 
@@ -79,6 +91,10 @@ impl LogisticRegressionModel {
         self.converged
     }
 
+    fn scores_data(&self, x: &Features<'_>) -> Result<Array2<f64>> {
+        linear_scores(x, self.coef.view(), self.intercept.view(), "LogisticRegression")
+    }
+
     fn scores(&self, x: ArrayView2<'_, f64>) -> Result<Array2<f64>> {
         check_predict_input(x, self.coef.ncols(), "LogisticRegression")?;
         Ok(x.dot(&self.coef.t()) + &self.intercept)
@@ -87,14 +103,19 @@ impl LogisticRegressionModel {
 
 const BLOCK: usize = 8192;
 
-/// The data as row blocks, for thread-count-independent products.
-struct Design {
+/// The data as row blocks, for thread-count-independent products, or a CSR matrix.
+struct Design<'a> {
     blocks: Vec<Mat<f64>>,
+    sparse: Option<Csr<'a>>,
     n: usize,
     p: usize,
 }
 
-impl Design {
+impl<'a> Design<'a> {
+    fn from_csr(x: Csr<'a>) -> Self {
+        Design { blocks: Vec::new(), sparse: Some(x), n: x.n_rows(), p: x.n_cols() }
+    }
+
     fn new(x: ArrayView2<'_, f64>) -> Self {
         let (n, p) = x.dim();
         let starts: Vec<usize> = (0..n).step_by(BLOCK).collect();
@@ -105,11 +126,23 @@ impl Design {
                 Mat::from_fn(e - s, p, |i, j| x[[s + i, j]])
             })
             .collect();
-        Design { blocks, n, p }
+        Design { blocks, sparse: None, n, p }
     }
 
-    /// `X Wᵀ`, with `w` of shape (k, p): (n, k).
+    /// `X Wᵀ`, with `w` of shape (k, p): (n, k), in blocks of `BLOCK` rows.
     fn forward(&self, w: MatRef<'_, f64>) -> Vec<Mat<f64>> {
+        if let Some(x) = &self.sparse {
+            let wa = Array2::from_shape_fn((w.nrows(), w.ncols()), |(c, j)| w[(c, j)]);
+            let z = csr_dot_t(x, wa.view());
+            let k = w.nrows();
+            return (0..self.n)
+                .step_by(BLOCK)
+                .map(|s| {
+                    let e = (s + BLOCK).min(self.n);
+                    Mat::from_fn(e - s, k, |i, c| z[[s + i, c]])
+                })
+                .collect();
+        }
         self.blocks
             .par_iter()
             .map(|b| {
@@ -122,6 +155,13 @@ impl Design {
 
     /// `Rᵀ X` for residual blocks `r` of shape (rows, k): (k, p), summed in block order.
     fn backward(&self, r: &[Mat<f64>]) -> Mat<f64> {
+        if let Some(x) = &self.sparse {
+            let k = r.first().map_or(0, |m| m.ncols());
+            let flat: Vec<f64> =
+                r.iter().flat_map(|m| (0..m.nrows()).flat_map(move |i| (0..k).map(move |c| m[(i, c)]))).collect();
+            let g = csr_t_dot_many(x, &flat, k);
+            return Mat::from_fn(k, self.p, |c, j| g[[c, j]]);
+        }
         let parts: Vec<Mat<f64>> = self
             .blocks
             .par_iter()
@@ -161,13 +201,43 @@ impl Fit<Labels> for LogisticRegression {
     fn fit_weighted(&self, x: ArrayView2<'_, f64>, y: &Labels, w: Option<&[f64]>) -> Result<LogisticRegressionModel> {
         self.validate()?;
         check_fit_input(x, y.len())?;
+        self.fit_design(&Design::new(x), y, w)
+    }
+}
+
+impl LogisticRegression {
+    /// Fits on sparse (CSR) input without densifying it; the same model as on the dense matrix.
+    pub fn fit_csr(&self, x: &Csr<'_>, y: &Labels, w: Option<&[f64]>) -> Result<LogisticRegressionModel> {
+        self.validate()?;
+        check_csr_fit(x, y.len())?;
+        self.fit_design(&Design::from_csr(*x), y, w)
+    }
+
+    fn fit_design(&self, design: &Design<'_>, y: &Labels, w: Option<&[f64]>) -> Result<LogisticRegressionModel> {
         check_sample_weight(w, y.len())?;
         y.check_two_classes()?;
-        let design = Design::new(x);
         let (n, p) = (design.n, design.p);
         let n_classes = y.n_classes();
         let k = if n_classes == 2 { 1 } else { n_classes };
-        let weights: Vec<f64> = w.map_or_else(|| vec![1.0; n], <[f64]>::to_vec);
+        let mut weights: Vec<f64> = w.map_or_else(|| vec![1.0; n], <[f64]>::to_vec);
+        if let Some(cw) = &self.class_weight {
+            let per_class = match cw {
+                // scikit-learn's compute_class_weight with the sample weights: Σw / (k · Σw of the class).
+                ClassWeight::Named(name) if name == "balanced" => {
+                    let mut counts = vec![0.0; n_classes];
+                    y.codes().iter().zip(&weights).for_each(|(&c, w)| counts[c as usize] += w);
+                    let total: f64 = counts.iter().sum();
+                    counts.iter().map(|&c| if c > 0.0 { total / (n_classes as f64 * c) } else { 1.0 }).collect()
+                }
+                other => class_weights(Some(other), y)?,
+            };
+            weights.iter_mut().zip(y.codes()).for_each(|(w, &c)| *w *= per_class[c as usize]);
+        }
+        ironlearn_core::ensure!(
+            weights.iter().any(|&v| v > 0.0),
+            InvalidValue,
+            "the class and sample weights are zero for every row"
+        );
         let sw: f64 = weights.iter().sum();
         let l2 = 1.0 / (self.c * sw);
         let codes = y.codes();
@@ -229,7 +299,12 @@ impl Predict for LogisticRegressionModel {
     type Output = Labels;
 
     fn predict(&self, x: ArrayView2<'_, f64>) -> Result<Labels> {
-        let s = self.scores(x)?;
+        self.labels_from(self.scores(x)?)
+    }
+}
+
+impl LogisticRegressionModel {
+    fn labels_from(&self, s: Array2<f64>) -> Result<Labels> {
         let codes = if s.ncols() == 1 {
             s.column(0).iter().map(|&z| u32::from(z > 0.0)).collect()
         } else {
@@ -241,24 +316,7 @@ impl Predict for LogisticRegressionModel {
 
 impl PredictProba for LogisticRegressionModel {
     fn predict_proba(&self, x: ArrayView2<'_, f64>) -> Result<Array2<f64>> {
-        let s = self.scores(x)?;
-        if s.ncols() == 1 {
-            let mut p = Array2::zeros((s.nrows(), 2));
-            for (i, z) in s.column(0).iter().enumerate() {
-                let q = sigmoid(*z);
-                p[[i, 0]] = 1.0 - q;
-                p[[i, 1]] = q;
-            }
-            return Ok(p);
-        }
-        let mut p = s;
-        for mut row in p.axis_iter_mut(Axis(0)) {
-            let m = row.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-            row.mapv_inplace(|z| (z - m).exp());
-            let sum = row.sum();
-            row.mapv_inplace(|e| e / sum);
-        }
-        Ok(p)
+        Ok(proba_from(self.scores(x)?))
     }
 
     fn classes(&self) -> &[String] {
@@ -266,10 +324,34 @@ impl PredictProba for LogisticRegressionModel {
     }
 }
 
+/// Class probabilities from decision scores (one column: binary).
+fn proba_from(s: Array2<f64>) -> Array2<f64> {
+    if s.ncols() == 1 {
+        let mut p = Array2::zeros((s.nrows(), 2));
+        for (i, z) in s.column(0).iter().enumerate() {
+            let q = sigmoid(*z);
+            p[[i, 0]] = 1.0 - q;
+            p[[i, 1]] = q;
+        }
+        return p;
+    }
+    let mut p = s;
+    for mut row in p.axis_iter_mut(Axis(0)) {
+        let m = row.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        row.mapv_inplace(|z| (z - m).exp());
+        let sum = row.sum();
+        row.mapv_inplace(|e| e / sum);
+    }
+    p
+}
+
 impl Learn for LogisticRegression {
     type Model = LogisticRegressionModel;
 
     fn learn(&self, data: &TrainData<'_>, _: &mut FitContext<'_>) -> Result<LogisticRegressionModel> {
+        if let Features::Sparse(m) = &data.x {
+            return self.fit_csr(m, &*data.labels()?, data.weight);
+        }
         self.fit_weighted(data.dense()?.view(), &*data.labels()?, data.weight)
     }
 }
@@ -286,16 +368,151 @@ impl Fitted for LogisticRegressionModel {
     }
 
     fn predict_data(&self, x: Features<'_>) -> Result<Prediction> {
-        Ok(Prediction::Labels(self.predict(x.to_dense()?.view())?))
+        Ok(Prediction::Labels(self.labels_from(self.scores_data(&x)?)?))
     }
 
     fn predict_proba_data(&self, x: Features<'_>) -> Result<Array2<f64>> {
-        self.predict_proba(x.to_dense()?.view())
+        Ok(proba_from(self.scores_data(&x)?))
     }
 
     fn decision_function_data(&self, x: Features<'_>) -> Result<Array2<f64>> {
-        self.scores(x.to_dense()?.view())
+        self.scores_data(&x)
     }
 }
 
 register!(LogisticRegression);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::linear::sparse_ops::tests::{sparse_data, OwnedCsr};
+    use std::collections::BTreeMap;
+
+    fn close(got: &[f64], want: &[f64], tol: f64) {
+        assert_eq!(got.len(), want.len());
+        for (g, w) in got.iter().zip(want) {
+            assert!((g - w).abs() <= tol * (1.0 + w.abs()), "{got:?} vs {want:?}");
+        }
+    }
+
+    #[test]
+    fn sparse_equals_dense_equals_scikit_learn_with_class_weight() {
+        // X, y = sparse_data(40, 4) (see sparse_ops::tests); Xs = scipy.sparse.csr_matrix(X)
+        // yb = ['a' if v < np.median(y) else 'b' for v in y]; y3 = np.array(['p','q','r'])[np.arange(40) % 3]
+        // w = np.arange(40) % 4 + 0.5; LogisticRegression(tol=1e-10, max_iter=1000, **kw).fit(Xs, yy, sample_weight=fw)
+        let (x, y) = sparse_data(40, 4);
+        let mut sorted = y.clone();
+        sorted.sort_by(f64::total_cmp);
+        let median = (sorted[19] + sorted[20]) / 2.0;
+        let yb: Vec<&str> = y.iter().map(|&v| if v < median { "a" } else { "b" }).collect();
+        let y3: Vec<&str> = (0..40).map(|i| ["p", "q", "r"][i % 3]).collect();
+        let w: Vec<f64> = (0..40).map(|i| (i % 4) as f64 + 0.5).collect();
+        let dict = ClassWeight::Weights(BTreeMap::from([("p".to_string(), 2.0), ("r".to_string(), 0.5)]));
+        let balanced = || Some(ClassWeight::Named("balanced".into()));
+        type Case<'a> = (&'a [&'a str], Option<ClassWeight>, Option<&'a [f64]>, Vec<f64>, Vec<f64>);
+        let cases: Vec<Case<'_>> = vec![
+            (
+                &yb,
+                None,
+                None,
+                vec![-0.5918271773396777, -0.7083755303269197, 1.2402094743730239, 1.844185380234121],
+                vec![-0.7755732425865323],
+            ),
+            // class_weight='balanced', sample_weight=w
+            (
+                &yb,
+                balanced(),
+                Some(&w),
+                vec![-0.5562807069342469, -0.6798684633216859, 1.5266341143205742, 2.378914591961598],
+                vec![-1.1039503326934337],
+            ),
+            // class_weight={'p': 2.0, 'r': 0.5}
+            (
+                &y3,
+                Some(dict),
+                None,
+                vec![
+                    0.4704877086256111,
+                    -0.48325474321296563,
+                    -0.5696625264087622,
+                    0.9337139631665935,
+                    -0.2559748517219674,
+                    0.8198011089833248,
+                    -0.4855888275410485,
+                    -0.5521751485739166,
+                    -0.21451285690364327,
+                    -0.33654636577035907,
+                    1.0552513539498107,
+                    -0.3815388145926767,
+                ],
+                vec![0.5015477722432954, 0.13043618202107649, -0.6319839542643713],
+            ),
+            // class_weight='balanced', sample_weight=w (weighted class counts)
+            (
+                &y3,
+                balanced(),
+                Some(&w),
+                vec![
+                    1.0359168338740854,
+                    -0.35887421320492363,
+                    -0.31214276610479447,
+                    1.5235846884356665,
+                    -0.5158898572258379,
+                    0.839950173383416,
+                    -0.41271326411079884,
+                    -0.7561045485175624,
+                    -0.5200269766482468,
+                    -0.4810759601784927,
+                    0.724856030215594,
+                    -0.767480139918104,
+                ],
+                vec![-0.776697824177845, 0.3732579624648569, 0.4034398617129878],
+            ),
+        ];
+        let o = OwnedCsr::from_dense(x.view());
+        for (labels, class_weight, w, coef, intercept) in cases {
+            let labels = Labels::from_strings(labels);
+            let p = LogisticRegression { tol: 1e-10, max_iter: 1000, class_weight, ..Default::default() };
+            let dense = p.fit_weighted(x.view(), &labels, w).unwrap();
+            let sparse = p.fit_csr(&o.csr(), &labels, w).unwrap();
+            for m in [&dense, &sparse] {
+                close(m.coef().as_slice().unwrap(), &coef, 1e-6);
+                close(m.intercept().as_slice().unwrap(), &intercept, 1e-6);
+            }
+            let pd = dense.predict_proba_data(Features::Dense(x.view())).unwrap();
+            let ps = sparse.predict_proba_data(Features::Sparse(o.csr())).unwrap();
+            assert!((pd - ps).iter().all(|d| d.abs() < 1e-6));
+            let (Prediction::Labels(a), Prediction::Labels(b)) = (
+                dense.predict_data(Features::Dense(x.view())).unwrap(),
+                sparse.predict_data(Features::Sparse(o.csr())).unwrap(),
+            ) else {
+                panic!()
+            };
+            assert_eq!(a.to_strings(), b.to_strings());
+        }
+    }
+
+    #[test]
+    fn class_weight_errors() {
+        let (x, _) = sparse_data(6, 2);
+        let y = Labels::from_strings(&["a", "b", "a", "b", "a", "b"]);
+        let unknown = ClassWeight::Weights(BTreeMap::from([("z".to_string(), 2.0)]));
+        let err = LogisticRegression { class_weight: Some(unknown), ..Default::default() }
+            .fit(x.view(), &y)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("'z'"), "{err}");
+        let bad = LogisticRegression { class_weight: Some(ClassWeight::Named("even".into())), ..Default::default() };
+        assert!(bad.fit(x.view(), &y).is_err());
+        let zero = ClassWeight::Weights(BTreeMap::from([("a".to_string(), 0.0), ("b".to_string(), 0.0)]));
+        let err = LogisticRegression { class_weight: Some(zero), ..Default::default() }
+            .fit(x.view(), &y)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("zero for every row"), "{err}");
+        // The width is checked for sparse input too.
+        let model = LogisticRegression::default().fit(x.view(), &y).unwrap();
+        let o = OwnedCsr::from_dense(x.slice(ndarray::s![.., ..1]));
+        assert!(model.decision_function_data(Features::Sparse(o.csr())).is_err());
+    }
+}

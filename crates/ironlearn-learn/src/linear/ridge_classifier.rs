@@ -134,7 +134,7 @@ pub(crate) fn ridge_multi(
     let sq: Vec<f64> = w.iter().map(|v| v.sqrt()).collect();
     let a = Mat::from_fn(n, p, |i, j| (x[[i, j]] - x_mean[j]) * sq[i]);
     let b = Mat::from_fn(n, k, |i, c| (y[[i, c]] - y_mean[c]) * sq[i]);
-    let mut g = ironlearn_linalg::gram(a.as_ref());
+    let mut g = super::gram::block_gram(a.as_ref());
     (0..p).for_each(|j| g[(j, j)] += alpha);
     let mut rhs = Mat::<f64>::zeros(p, k);
     faer::linalg::matmul::matmul(rhs.as_mut(), faer::Accum::Replace, a.transpose(), b.as_ref(), 1.0, faer::Par::Seq);

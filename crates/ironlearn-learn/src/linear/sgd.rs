@@ -9,6 +9,7 @@
 //! Reproducing the arithmetic in the same order is what makes the
 //! coefficients equal scikit-learn's (with `shuffle=false`) to rounding.
 
+use ironlearn_core::sparse::Csr;
 use ironlearn_core::{bail, ensure, Result, Rng};
 use ndarray::ArrayView2;
 
@@ -319,6 +320,53 @@ pub(crate) struct Validation<'a> {
     pub score: &'a (dyn Fn(&[f64], f64) -> f64 + Sync),
 }
 
+/// scikit-learn's intercept step size on sparse input (`SPARSE_INTERCEPT_DECAY`):
+/// the intercept moves 100 times slower there, so its results differ from
+/// the dense ones, as scikit-learn's do.
+pub(crate) const SPARSE_INTERCEPT_DECAY: f64 = 0.01;
+
+/// The training data, dense or CSR (used as it is, never densified).
+#[derive(Clone, Copy)]
+pub(crate) enum SgdX<'a> {
+    Dense(ArrayView2<'a, f64>),
+    Sparse(Csr<'a>),
+}
+
+impl<'a> SgdX<'a> {
+    pub fn dim(&self) -> (usize, usize) {
+        match self {
+            SgdX::Dense(x) => x.dim(),
+            SgdX::Sparse(x) => (x.n_rows(), x.n_cols()),
+        }
+    }
+
+    /// `x_i · coef`.
+    pub fn row_dot(&self, i: usize, coef: &[f64]) -> f64 {
+        match self {
+            SgdX::Dense(x) => x.row(i).iter().zip(coef).map(|(a, c)| a * c).sum(),
+            SgdX::Sparse(x) => {
+                let (cols, vals) = x.row(i);
+                cols.iter().zip(vals).map(|(&c, v)| v * coef[c as usize]).sum()
+            }
+        }
+    }
+
+    /// The input checks of `check_fit_input` (CSR values were checked when it was built).
+    pub fn check_fit(&self, n_targets: usize) -> Result<()> {
+        match self {
+            SgdX::Dense(x) => ironlearn_core::validate::check_fit_input(*x, n_targets),
+            SgdX::Sparse(x) => super::sparse_ops::check_csr_fit(x, n_targets),
+        }
+    }
+}
+
+/// One row: its values, at the given columns (sparse) or at every column (dense).
+#[derive(Clone, Copy)]
+struct Row<'r> {
+    idx: Option<&'r [u32]>,
+    val: &'r [f64],
+}
+
 /// scikit-learn's `WeightVector`: `w_true = wscale · w`, with the norms kept
 /// up to date the way scikit-learn keeps them (they feed the objective).
 struct WeightVector<'a> {
@@ -338,32 +386,64 @@ impl<'a> WeightVector<'a> {
         WeightVector { w, wscale: 1.0, sq_norm, l1_norm, aw, average_a: 0.0, average_b: 1.0 }
     }
 
-    fn dot(&self, x: &[f64]) -> f64 {
+    fn dot(&self, x: Row<'_>) -> f64 {
         let mut s = 0.0;
-        for (w, v) in self.w.iter().zip(x) {
-            s += w * v;
+        match x.idx {
+            None => {
+                for (w, v) in self.w.iter().zip(x.val) {
+                    s += w * v;
+                }
+            }
+            Some(idx) => {
+                for (&j, v) in idx.iter().zip(x.val) {
+                    s += self.w[j as usize] * v;
+                }
+            }
         }
         s * self.wscale
     }
 
-    fn add(&mut self, x: &[f64], c: f64) {
+    /// `w += c·x`; the norms become those of the touched entries, as
+    /// scikit-learn's (on sparse rows that is a partial norm, its quirk).
+    fn add(&mut self, x: Row<'_>, c: f64) {
         let (mut l2, mut l1) = (0.0, 0.0);
         let step = c / self.wscale;
-        for (w, v) in self.w.iter_mut().zip(x) {
-            *w += v * step;
-            l2 += *w * *w;
-            l1 += w.abs();
+        match x.idx {
+            None => {
+                for (w, v) in self.w.iter_mut().zip(x.val) {
+                    *w += v * step;
+                    l2 += *w * *w;
+                    l1 += w.abs();
+                }
+            }
+            Some(idx) => {
+                for (&j, v) in idx.iter().zip(x.val) {
+                    let w = &mut self.w[j as usize];
+                    *w += v * step;
+                    l2 += *w * *w;
+                    l1 += w.abs();
+                }
+            }
         }
         self.sq_norm = l2 * (self.wscale * self.wscale);
         self.l1_norm = l1 * self.wscale;
     }
 
-    fn add_average(&mut self, x: &[f64], c: f64, num_iter: f64) {
+    fn add_average(&mut self, x: Row<'_>, c: f64, num_iter: f64) {
         let mu = 1.0 / num_iter;
         let (a, wscale) = (self.average_a, self.wscale);
         if let Some(aw) = self.aw.as_deref_mut() {
-            for (aw, v) in aw.iter_mut().zip(x) {
-                *aw += a * v * (-c / wscale);
+            match x.idx {
+                None => {
+                    for (aw, v) in aw.iter_mut().zip(x.val) {
+                        *aw += a * v * (-c / wscale);
+                    }
+                }
+                Some(idx) => {
+                    for (&j, v) in idx.iter().zip(x.val) {
+                        aw[j as usize] += a * v * (-c / wscale);
+                    }
+                }
             }
         }
         if num_iter > 1.0 {
@@ -400,10 +480,10 @@ impl<'a> WeightVector<'a> {
         self.sq_norm.sqrt()
     }
 
-    /// The truncated-gradient L1 step on every feature (dense rows touch all).
-    fn l1_penalty(&mut self, q: &mut [f64], u: f64) {
+    /// The truncated-gradient L1 step on the row's features (dense rows touch all).
+    fn l1_penalty(&mut self, q: &mut [f64], u: f64, x: Row<'_>) {
         let wscale = self.wscale;
-        for (w, q) in self.w.iter_mut().zip(q.iter_mut()) {
+        let step = |w: &mut f64, q: &mut f64| {
             let z = *w;
             if wscale * z > 0.0 {
                 *w = f64::max(0.0, *w - (u + *q) / wscale);
@@ -411,10 +491,15 @@ impl<'a> WeightVector<'a> {
                 *w = f64::min(0.0, *w + (u - *q) / wscale);
             }
             *q += wscale * (*w - z);
+        };
+        match x.idx {
+            None => self.w.iter_mut().zip(q.iter_mut()).for_each(|(w, q)| step(w, q)),
+            Some(idx) => idx.iter().for_each(|&j| step(&mut self.w[j as usize], &mut q[j as usize])),
         }
     }
 }
 
+#[allow(dead_code)] // the dense entry point, kept for the other SGD-based estimators
 /// One run of scikit-learn's `_plain_sgd` from `weights` and step count `t`;
 /// returns the number of epochs run (`n_iter_`).
 #[allow(clippy::too_many_arguments)]
@@ -428,11 +513,42 @@ pub(crate) fn plain_sgd(
     weights: &mut SgdWeights,
     t_start: f64,
     validation: Option<&Validation<'_>>,
+    rng: Rng,
+) -> Result<usize> {
+    plain_sgd_x(cfg, SgdX::Dense(x), y, sample_weight, weight_pos, weight_neg, weights, t_start, validation, rng)
+}
+
+/// [`plain_sgd`] on dense or CSR data; on CSR, scikit-learn's sparse rules:
+/// updates and the L1 step touch the row's stored features only, and the
+/// intercept moves by [`SPARSE_INTERCEPT_DECAY`] of the update.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn plain_sgd_x(
+    cfg: &SgdConfig,
+    x: SgdX<'_>,
+    y: &[f64],
+    sample_weight: &[f64],
+    weight_pos: f64,
+    weight_neg: f64,
+    weights: &mut SgdWeights,
+    t_start: f64,
+    validation: Option<&Validation<'_>>,
     mut rng: Rng,
 ) -> Result<usize> {
-    let n = x.nrows();
-    let p = x.ncols();
-    let rows: Vec<Vec<f64>> = x.rows().into_iter().map(|r| r.to_vec()).collect();
+    let (n, p) = x.dim();
+    let dense_rows: Vec<f64> = match x {
+        SgdX::Dense(x) => x.as_standard_layout().iter().copied().collect(),
+        SgdX::Sparse(_) => Vec::new(),
+    };
+    let row_of = |i: usize| -> Row<'_> {
+        match &x {
+            SgdX::Dense(_) => Row { idx: None, val: &dense_rows[i * p..(i + 1) * p] },
+            SgdX::Sparse(m) => {
+                let (idx, val) = m.row(i);
+                Row { idx: Some(idx), val }
+            }
+        }
+    };
+    let intercept_decay = if matches!(x, SgdX::Sparse(_)) { SPARSE_INTERCEPT_DECAY } else { 1.0 };
     let held_out = |i: usize| validation.is_some_and(|v| v.mask[i]);
     let train_count = (0..n).filter(|&i| !held_out(i)).count() as f64;
     let early_stopping = validation.is_some();
@@ -474,7 +590,7 @@ pub(crate) fn plain_sgd(
             if held_out(i) {
                 continue;
             }
-            let (xi, yi, swi) = (&rows[i], y[i], sample_weight[i]);
+            let (xi, yi, swi) = (row_of(i), y[i], sample_weight[i]);
             let pred = w.dot(xi) + intercept;
             match cfg.schedule {
                 Schedule::Optimal => eta = 1.0 / (alpha * (optimal_init + t - 1.0)),
@@ -499,7 +615,7 @@ pub(crate) fn plain_sgd(
                 w.add(xi, update);
             }
             if cfg.fit_intercept && update != 0.0 {
-                intercept += update;
+                intercept += update * intercept_decay;
             }
             if averaging && cfg.average as f64 <= t {
                 let k = t - cfg.average as f64 + 1.0;
@@ -508,7 +624,7 @@ pub(crate) fn plain_sgd(
             }
             if with_l1 {
                 u += l1_ratio * eta * alpha;
-                w.l1_penalty(&mut q, u);
+                w.l1_penalty(&mut q, u, xi);
             }
             t += 1.0;
         }

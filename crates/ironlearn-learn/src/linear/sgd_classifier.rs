@@ -10,8 +10,12 @@
 //! Several classes are learned one-vs-all, each binary problem on its own
 //! thread with its own random stream, so the model does not depend on the
 //! thread count.
+//!
+//! CSR input is used as it is, with scikit-learn's sparse rules (see
+//! [`super::sgd::plain_sgd_x`]: lazy L1 step, intercept decay 0.01), so the
+//! model equals scikit-learn's on the same sparse matrix.
 
-use ironlearn_core::validate::{argmax, check_fit_input, check_predict_input, check_sample_weight};
+use ironlearn_core::validate::{argmax, check_sample_weight};
 use ironlearn_core::{
     bail, ensure, hyperparams, register, Domain, Features, FitContext, Fitted, Labels, Learn, Params, Prediction,
     Result, Rng, Task, TrainData,
@@ -20,8 +24,11 @@ use ndarray::{Array1, Array2, ArrayView2, Axis};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::sparse_ops::linear_scores;
+use ironlearn_core::sparse::Csr;
+
 use super::sgd::{
-    plain_sgd, sgd_config, use_average, validation_split, Loss, SgdConfig, SgdParams, SgdWeights, Validation,
+    plain_sgd_x, sgd_config, use_average, validation_split, Loss, SgdConfig, SgdParams, SgdWeights, SgdX, Validation,
 };
 
 hyperparams! {
@@ -42,7 +49,7 @@ hyperparams! {
     /// ```
     #[name = "sgd_classifier"]
     #[aliases("sgd_classification")]
-    #[tags(task = Some(Task::Classification), sample_weight, predict_proba, partial_fit, wants_scaling)]
+    #[tags(task = Some(Task::Classification), sample_weight, sparse, predict_proba, partial_fit, wants_scaling)]
     pub struct SGDClassifier {
         /// The loss: "hinge" (linear SVM), "log_loss" (logistic regression), "modified_huber", "squared_hinge",
         /// "perceptron", or the regression losses "squared_error", "huber", "epsilon_insensitive",
@@ -138,12 +145,11 @@ impl SGDClassifierModel {
         &self.classes
     }
 
-    fn scores(&self, x: ArrayView2<'_, f64>) -> Result<Array2<f64>> {
-        check_predict_input(x, self.coef.ncols(), "SGDClassifier")?;
-        Ok(x.dot(&self.coef.t()) + &self.intercept)
+    fn scores_data(&self, x: &Features<'_>) -> Result<Array2<f64>> {
+        linear_scores(x, self.coef.view(), self.intercept.view(), "SGDClassifier")
     }
 
-    fn probabilities(&self, x: ArrayView2<'_, f64>) -> Result<Array2<f64>> {
+    fn probabilities(&self, x: &Features<'_>) -> Result<Array2<f64>> {
         let loss = self.params.loss.as_str();
         if loss != "log_loss" && loss != "modified_huber" {
             bail!(
@@ -151,7 +157,7 @@ impl SGDClassifierModel {
                 "predict_(log_)proba only supported when loss='log_loss' or loss='modified_huber' ('{loss}' given)"
             );
         }
-        let s = self.scores(x)?;
+        let s = self.scores_data(x)?;
         let to_p = |z: f64| if loss == "log_loss" { sigmoid(z) } else { (z.clamp(-1.0, 1.0) + 1.0) / 2.0 };
         if s.ncols() == 1 {
             let mut p = Array2::zeros((s.nrows(), 2));
@@ -242,21 +248,32 @@ impl SGDClassifier {
         sample_weight: Option<&[f64]>,
         prev: Option<&SGDClassifierModel>,
     ) -> Result<SGDClassifierModel> {
-        self.fit_batch(x, y, sample_weight, prev, prev.is_some())
+        self.fit_batch(SgdX::Dense(x), y, sample_weight, prev, prev.is_some())
+    }
+
+    /// [`SGDClassifier::fit_continue`] on sparse (CSR) input, used as it is.
+    pub fn fit_continue_csr(
+        &self,
+        x: &Csr<'_>,
+        y: &Labels,
+        sample_weight: Option<&[f64]>,
+        prev: Option<&SGDClassifierModel>,
+    ) -> Result<SGDClassifierModel> {
+        self.fit_batch(SgdX::Sparse(*x), y, sample_weight, prev, prev.is_some())
     }
 
     /// Fits; with `partial` (a `partial_fit` batch, the first one too) one
     /// epoch under partial_fit's rules, continuing `prev` when given.
     fn fit_batch(
         &self,
-        x: ArrayView2<'_, f64>,
+        x: SgdX<'_>,
         y: &Labels,
         sample_weight: Option<&[f64]>,
         prev: Option<&SGDClassifierModel>,
         partial: bool,
     ) -> Result<SGDClassifierModel> {
         self.validate()?;
-        check_fit_input(x, y.len())?;
+        x.check_fit(y.len())?;
         check_sample_weight(sample_weight, y.len())?;
         if y.n_classes() < 2 {
             // A batch of partial_fit may lack classes, but the model needs two.
@@ -328,7 +345,7 @@ impl SGDClassifier {
                     if k == 1 { (class_weight[1], class_weight[0]) } else { (class_weight[i], 1.0) };
                 let score = |coef: &[f64], b: f64| binary_accuracy(x, &yi, &weights, mask.as_deref(), coef, b);
                 let validation = mask.as_deref().map(|m| Validation { mask: m, score: &score });
-                let n_iter = plain_sgd(
+                let n_iter = plain_sgd_x(
                     &cfg,
                     x,
                     &yi,
@@ -367,13 +384,13 @@ impl SGDClassifier {
 }
 
 /// Accuracy of the sign of `x·coef + b` on the held-out rows, weighted.
-fn binary_accuracy(x: ArrayView2<'_, f64>, y: &[f64], w: &[f64], mask: Option<&[bool]>, coef: &[f64], b: f64) -> f64 {
+fn binary_accuracy(x: SgdX<'_>, y: &[f64], w: &[f64], mask: Option<&[bool]>, coef: &[f64], b: f64) -> f64 {
     let (mut hit, mut total) = (0.0, 0.0);
-    for (i, row) in x.rows().into_iter().enumerate() {
+    for i in 0..x.dim().0 {
         if !mask.is_some_and(|m| m[i]) {
             continue;
         }
-        let s: f64 = row.iter().zip(coef).map(|(a, c)| a * c).sum::<f64>() + b;
+        let s: f64 = x.row_dot(i, coef) + b;
         if (s > 0.0) == (y[i] > 0.0) {
             hit += w[i];
         }
@@ -396,7 +413,11 @@ impl Learn for SGDClassifier {
     fn learn(&self, data: &TrainData<'_>, ctx: &mut FitContext<'_>) -> Result<SGDClassifierModel> {
         let prev = ctx.init_model_as::<SGDClassifierModel>()?;
         let partial = ctx.partial || prev.is_some();
-        self.fit_batch(data.dense()?.view(), &*data.target()?.labels()?, data.weight, prev, partial)
+        let labels = data.target()?.labels()?;
+        if let Features::Sparse(m) = &data.x {
+            return self.fit_batch(SgdX::Sparse(*m), &labels, data.weight, prev, partial);
+        }
+        self.fit_batch(SgdX::Dense(data.dense()?.view()), &labels, data.weight, prev, partial)
     }
 }
 
@@ -412,7 +433,7 @@ impl Fitted for SGDClassifierModel {
     }
 
     fn predict_data(&self, x: Features<'_>) -> Result<Prediction> {
-        let s = self.scores(x.to_dense()?.view())?;
+        let s = self.scores_data(&x)?;
         let codes = if s.ncols() == 1 {
             s.column(0).iter().map(|&z| u32::from(z > 0.0)).collect()
         } else {
@@ -422,11 +443,11 @@ impl Fitted for SGDClassifierModel {
     }
 
     fn predict_proba_data(&self, x: Features<'_>) -> Result<Array2<f64>> {
-        self.probabilities(x.to_dense()?.view())
+        self.probabilities(&x)
     }
 
     fn decision_function_data(&self, x: Features<'_>) -> Result<Array2<f64>> {
-        self.scores(x.to_dense()?.view())
+        self.scores_data(&x)
     }
 }
 

@@ -1,4 +1,4 @@
-//! liblinear's solvers for linear support vector machines, on dense data.
+//! liblinear's solvers for linear support vector machines, on dense or sparse rows.
 //!
 //! These are the algorithms scikit-learn's `LinearSVC` and `LinearSVR` run
 //! (its vendored `liblinear/linear.cpp`), step for step: dual coordinate
@@ -15,10 +15,17 @@
 //! in which coordinates are visited is drawn from our own generator, not
 //! liblinear's `rand()`, so iterates differ slightly; the optimum does not.
 //!
+//! The solvers see the data through [`RowSet`] (rows) and [`ColSet`]
+//! (columns), implemented by dense [`Rows`] and by [`SparseRows`] (CSR,
+//! never densified), as liblinear itself works on sparse rows.
+//!
 //! The intercept is liblinear's: a constant column (`intercept_scaling`)
 //! appended to the data whose weight is regularised like any other.
 
+use ironlearn_core::sparse::Csr;
 use ironlearn_core::Rng;
+
+use crate::linear::sparse_ops::Csc;
 
 /// Rows of the problem, row-major, with liblinear's bias column appended when there is one.
 pub(crate) struct Rows {
@@ -42,6 +49,151 @@ impl Rows {
             }
         }
         cols
+    }
+}
+
+/// Row access for the solvers: dense [`Rows`] or CSR [`SparseRows`].
+pub(crate) trait RowSet: Sync {
+    /// Rows.
+    fn n(&self) -> usize;
+    /// Columns, the bias column included.
+    fn d(&self) -> usize;
+    /// `x_i · w`.
+    fn dot_row(&self, i: usize, w: &[f64]) -> f64;
+    /// `w += a·x_i`.
+    fn axpy_row(&self, i: usize, a: f64, w: &mut [f64]);
+    /// `||x_i||²`.
+    fn sq_norm_row(&self, i: usize) -> f64;
+}
+
+impl RowSet for Rows {
+    fn n(&self) -> usize {
+        self.n
+    }
+
+    fn d(&self) -> usize {
+        self.d
+    }
+
+    fn dot_row(&self, i: usize, w: &[f64]) -> f64 {
+        dot(w, self.row(i))
+    }
+
+    fn axpy_row(&self, i: usize, a: f64, w: &mut [f64]) {
+        axpy(a, self.row(i), w);
+    }
+
+    fn sq_norm_row(&self, i: usize) -> f64 {
+        dot(self.row(i), self.row(i))
+    }
+}
+
+/// Rows of a CSR matrix (duplicates summed, columns sorted), with liblinear's
+/// bias column appended as a stored value when there is one.
+pub(crate) struct SparseRows {
+    indptr: Vec<u64>,
+    indices: Vec<u32>,
+    data: Vec<f64>,
+    pub n: usize,
+    /// Columns, the bias column included.
+    pub d: usize,
+}
+
+impl SparseRows {
+    /// The rows `keep` of `x`, with the bias column `bias` appended when given.
+    pub fn from_csr(x: &Csr<'_>, keep: &[usize], bias: Option<f64>) -> SparseRows {
+        let p = x.n_cols();
+        let d = p + usize::from(bias.is_some());
+        let mut out = SparseRows { indptr: vec![0], indices: Vec::new(), data: Vec::new(), n: keep.len(), d };
+        let mut pairs: Vec<(u32, f64)> = Vec::new();
+        for &i in keep {
+            let (cols, vals) = x.row(i);
+            pairs.clear();
+            pairs.extend(cols.iter().copied().zip(vals.iter().copied()));
+            pairs.sort_by_key(|&(c, _)| c);
+            for &(c, v) in &pairs {
+                if out.indices.len() > *out.indptr.last().expect("offsets") as usize
+                    && *out.indices.last().expect("an entry") == c
+                {
+                    *out.data.last_mut().expect("an entry") += v;
+                } else {
+                    out.indices.push(c);
+                    out.data.push(v);
+                }
+            }
+            if let Some(b) = bias {
+                out.indices.push(p as u32);
+                out.data.push(b);
+            }
+            out.indptr.push(out.data.len() as u64);
+        }
+        out
+    }
+
+    fn row(&self, i: usize) -> (&[u32], &[f64]) {
+        let (a, b) = (self.indptr[i] as usize, self.indptr[i + 1] as usize);
+        (&self.indices[a..b], &self.data[a..b])
+    }
+
+    /// The same data column by column, for the primal (feature-wise) solver.
+    pub fn columns(&self) -> Csc {
+        let csr = Csr::new(self.n, self.d, &self.indptr, &self.indices, &self.data)
+            .expect("rows built from a checked CSR matrix");
+        Csc::from_csr(&csr)
+    }
+}
+
+impl RowSet for SparseRows {
+    fn n(&self) -> usize {
+        self.n
+    }
+
+    fn d(&self) -> usize {
+        self.d
+    }
+
+    fn dot_row(&self, i: usize, w: &[f64]) -> f64 {
+        let (cols, vals) = self.row(i);
+        cols.iter().zip(vals).map(|(&c, v)| w[c as usize] * v).sum()
+    }
+
+    fn axpy_row(&self, i: usize, a: f64, w: &mut [f64]) {
+        let (cols, vals) = self.row(i);
+        cols.iter().zip(vals).for_each(|(&c, v)| w[c as usize] += a * v);
+    }
+
+    fn sq_norm_row(&self, i: usize) -> f64 {
+        self.row(i).1.iter().map(|v| v * v).sum()
+    }
+}
+
+/// Column access for the primal L1 solver: a column-major slice (`l` rows
+/// per column) or a [`Csc`] matrix (stored values only).
+pub(crate) trait ColSet: Sync {
+    /// The number of columns, given `l` rows.
+    fn n_cols(&self, l: usize) -> usize;
+    /// Calls `f(i, x_ij)` for the values of column `j` (all rows when dense).
+    fn for_each_in(&self, j: usize, l: usize, f: impl FnMut(usize, f64));
+}
+
+impl ColSet for [f64] {
+    fn n_cols(&self, l: usize) -> usize {
+        self.len().checked_div(l).unwrap_or(0)
+    }
+
+    fn for_each_in(&self, j: usize, l: usize, mut f: impl FnMut(usize, f64)) {
+        self[j * l..(j + 1) * l].iter().enumerate().for_each(|(i, &v)| f(i, v));
+    }
+}
+
+impl ColSet for Csc {
+    fn n_cols(&self, _: usize) -> usize {
+        self.indptr.len() - 1
+    }
+
+    fn for_each_in(&self, j: usize, _: usize, mut f: impl FnMut(usize, f64)) {
+        let (rows, vals) = self.col(j);
+        rows.iter().zip(vals).for_each(|(&i, &v)| f(i as usize, v));
     }
 }
 
@@ -76,8 +228,8 @@ pub(crate) struct Solution {
 /// `min_α ½αᵀ(Q + D)α − eᵀα, 0 ≤ α_i ≤ U_i`, `Q_ij = y_i y_j x_iᵀx_j`;
 /// hinge: `U_i = C_i, D = 0`; squared hinge: `U_i = ∞, D_ii = 1/(2C_i)`.
 /// `y` is ±1, `c` the per-row cost (`C` times class and sample weights).
-pub(crate) fn svc_dual(
-    rows: &Rows,
+pub(crate) fn svc_dual<R: RowSet + ?Sized>(
+    rows: &R,
     y: &[f64],
     c: &[f64],
     squared: bool,
@@ -85,13 +237,13 @@ pub(crate) fn svc_dual(
     max_iter: usize,
     rng: &mut Rng,
 ) -> Solution {
-    let (l, d) = (rows.n, rows.d);
+    let (l, d) = (rows.n(), rows.d());
     let (diag, upper): (Vec<f64>, Vec<f64>) = if squared {
         c.iter().map(|&ci| (0.5 / ci, f64::INFINITY)).unzip()
     } else {
         c.iter().map(|&ci| (0.0, ci)).unzip()
     };
-    let qd: Vec<f64> = (0..l).map(|i| diag[i] + dot(rows.row(i), rows.row(i))).collect();
+    let qd: Vec<f64> = (0..l).map(|i| diag[i] + rows.sq_norm_row(i)).collect();
     let mut alpha = vec![0.0; l];
     let mut w = vec![0.0; d];
     let mut index: Vec<usize> = (0..l).collect();
@@ -108,8 +260,7 @@ pub(crate) fn svc_dual(
         while s < active {
             let i = index[s];
             let yi = y[i];
-            let xi = rows.row(i);
-            let g = dot(&w, xi) * yi - 1.0 + alpha[i] * diag[i];
+            let g = rows.dot_row(i, &w) * yi - 1.0 + alpha[i] * diag[i];
             let ci = upper[i];
             let mut pg = 0.0;
             if alpha[i] == 0.0 {
@@ -137,7 +288,7 @@ pub(crate) fn svc_dual(
                 let old = alpha[i];
                 alpha[i] = (alpha[i] - g / qd[i]).max(0.0).min(ci);
                 let step = (alpha[i] - old) * yi;
-                axpy(step, xi, &mut w);
+                rows.axpy_row(i, step, &mut w);
             }
             s += 1;
         }
@@ -162,8 +313,8 @@ pub(crate) fn svc_dual(
 /// `min_β ½βᵀ(Q + diag(λ))β + p·Σ|β_i| − yᵀβ`, `−U_i ≤ β_i ≤ U_i`, `Q_ij = x_iᵀx_j`;
 /// L1: `U_i = C_i, λ = 0`; L2: `U_i = ∞, λ_i = 1/(2C_i)`.
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn svr_dual(
-    rows: &Rows,
+pub(crate) fn svr_dual<R: RowSet + ?Sized>(
+    rows: &R,
     y: &[f64],
     c: &[f64],
     p: f64,
@@ -172,13 +323,13 @@ pub(crate) fn svr_dual(
     max_iter: usize,
     rng: &mut Rng,
 ) -> Solution {
-    let (l, d) = (rows.n, rows.d);
+    let (l, d) = (rows.n(), rows.d());
     let (lambda, upper): (Vec<f64>, Vec<f64>) = if squared {
         c.iter().map(|&ci| (0.5 / ci, f64::INFINITY)).unzip()
     } else {
         c.iter().map(|&ci| (0.0, ci)).unzip()
     };
-    let qd: Vec<f64> = (0..l).map(|i| dot(rows.row(i), rows.row(i))).collect();
+    let qd: Vec<f64> = (0..l).map(|i| rows.sq_norm_row(i)).collect();
     let mut beta = vec![0.0; l];
     let mut w = vec![0.0; d];
     let mut index: Vec<usize> = (0..l).collect();
@@ -195,8 +346,7 @@ pub(crate) fn svr_dual(
         let mut s = 0;
         while s < active {
             let i = index[s];
-            let xi = rows.row(i);
-            let g = -y[i] + lambda[i] * beta[i] + dot(&w, xi);
+            let g = -y[i] + lambda[i] * beta[i] + rows.dot_row(i, &w);
             let h = qd[i] + lambda[i];
             let (gp, gn) = (g + p, g - p);
             let mut violation = 0.0;
@@ -249,7 +399,7 @@ pub(crate) fn svr_dual(
             beta[i] = (b + step).max(-upper[i]).min(upper[i]);
             let delta = beta[i] - b;
             if delta != 0.0 {
-                axpy(delta, xi, &mut w);
+                rows.axpy_row(i, delta, &mut w);
             }
         }
         if iter == 0 {
@@ -274,8 +424,8 @@ pub(crate) fn svr_dual(
 /// the features with a line search. `cols` is the data column-major (see
 /// [`Rows::columns`]), `n` rows; `eps` is already liblinear's primal tolerance.
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn l1r_l2_svc(
-    cols: &[f64],
+pub(crate) fn l1r_l2_svc<C: ColSet + ?Sized>(
+    cols: &C,
     n: usize,
     y: &[f64],
     c: &[f64],
@@ -284,14 +434,18 @@ pub(crate) fn l1r_l2_svc(
     rng: &mut Rng,
 ) -> Solution {
     let l = n;
-    let w_size = cols.len().checked_div(n).unwrap_or(0);
-    let col = |j: usize| &cols[j * l..(j + 1) * l];
+    let w_size = cols.n_cols(l);
     let max_num_linesearch = 20;
     let sigma = 0.01;
     let mut w = vec![0.0; w_size];
     let mut b = vec![1.0; l]; // 1 − y wᵀx
-    let xj_sq: Vec<f64> =
-        (0..w_size).map(|j| col(j).iter().enumerate().map(|(i, v)| c[i] * v * v).sum::<f64>()).collect();
+    let xj_sq: Vec<f64> = (0..w_size)
+        .map(|j| {
+            let mut s = 0.0;
+            cols.for_each_in(j, l, |i, v| s += c[i] * v * v);
+            s
+        })
+        .collect();
     let mut index: Vec<usize> = (0..w_size).collect();
     let mut active = w_size;
     let mut g_max_old = f64::INFINITY;
@@ -307,16 +461,15 @@ pub(crate) fn l1r_l2_svc(
         let mut s = 0;
         while s < active {
             let j = index[s];
-            let xj = col(j);
             let (mut g_loss, mut h) = (0.0, 0.0);
-            for i in 0..l {
+            cols.for_each_in(j, l, |i, xij| {
                 if b[i] > 0.0 {
-                    let val = xj[i] * y[i];
+                    let val = xij * y[i];
                     let tmp = c[i] * val;
                     g_loss -= tmp * b[i];
                     h += tmp * val;
                 }
-            }
+            });
             g_loss *= 2.0;
             let g = g_loss;
             h = (2.0 * h).max(1e-12);
@@ -360,32 +513,30 @@ pub(crate) fn l1r_l2_svc(
                 let mut cond = (wj + d).abs() - wj.abs() - sigma * delta;
                 let appxcond = xj_sq[j] * d * d + g_loss * d + cond;
                 if appxcond <= 0.0 {
-                    for i in 0..l {
-                        b[i] += d_diff * xj[i] * y[i];
-                    }
+                    cols.for_each_in(j, l, |i, xij| b[i] += d_diff * xij * y[i]);
                     break;
                 }
                 let mut loss_new = 0.0;
                 if num_linesearch == 0 {
                     loss_old = 0.0;
-                    for i in 0..l {
+                    cols.for_each_in(j, l, |i, xij| {
                         if b[i] > 0.0 {
                             loss_old += c[i] * b[i] * b[i];
                         }
-                        let b_new = b[i] + d_diff * xj[i] * y[i];
+                        let b_new = b[i] + d_diff * xij * y[i];
                         b[i] = b_new;
                         if b_new > 0.0 {
                             loss_new += c[i] * b_new * b_new;
                         }
-                    }
+                    });
                 } else {
-                    for i in 0..l {
-                        let b_new = b[i] + d_diff * xj[i] * y[i];
+                    cols.for_each_in(j, l, |i, xij| {
+                        let b_new = b[i] + d_diff * xij * y[i];
                         b[i] = b_new;
                         if b_new > 0.0 {
                             loss_new += c[i] * b_new * b_new;
                         }
-                    }
+                    });
                 }
                 cond += loss_new - loss_old;
                 if cond <= 0.0 {
@@ -402,10 +553,7 @@ pub(crate) fn l1r_l2_svc(
                 b.iter_mut().for_each(|v| *v = 1.0);
                 for (k, &wk) in w.iter().enumerate() {
                     if wk != 0.0 {
-                        let xk = col(k);
-                        for i in 0..l {
-                            b[i] -= wk * xk[i] * y[i];
-                        }
+                        cols.for_each_in(k, l, |i, xik| b[i] -= wk * xik * y[i]);
                     }
                 }
             }
@@ -466,32 +614,32 @@ impl PrimalLoss<'_> {
 const BLOCK: usize = 4096;
 
 /// `X v` over fixed row blocks.
-fn x_dot(rows: &Rows, v: &[f64], out: &mut [f64]) {
+fn x_dot<R: RowSet + ?Sized>(rows: &R, v: &[f64], out: &mut [f64]) {
     use rayon::prelude::*;
     out.par_chunks_mut(BLOCK).enumerate().for_each(|(b, chunk)| {
         for (k, o) in chunk.iter_mut().enumerate() {
-            *o = dot(rows.row(b * BLOCK + k), v);
+            *o = rows.dot_row(b * BLOCK + k, v);
         }
     });
 }
 
 /// `Σ_i a_i x_i` over the rows with `a_i ≠ 0`, summed block by block in block order.
-fn xt_dot(rows: &Rows, a: &[f64]) -> Vec<f64> {
+fn xt_dot<R: RowSet + ?Sized>(rows: &R, a: &[f64]) -> Vec<f64> {
     use rayon::prelude::*;
     let parts: Vec<Vec<f64>> = a
         .par_chunks(BLOCK)
         .enumerate()
         .map(|(b, chunk)| {
-            let mut s = vec![0.0; rows.d];
+            let mut s = vec![0.0; rows.d()];
             for (k, &ai) in chunk.iter().enumerate() {
                 if ai != 0.0 {
-                    axpy(ai, rows.row(b * BLOCK + k), &mut s);
+                    rows.axpy_row(b * BLOCK + k, ai, &mut s);
                 }
             }
             s
         })
         .collect();
-    let mut total = vec![0.0; rows.d];
+    let mut total = vec![0.0; rows.d()];
     parts.iter().for_each(|s| axpy(1.0, s, &mut total));
     total
 }
@@ -502,8 +650,14 @@ fn xt_dot(rows: &Rows, a: &[f64]) -> Vec<f64> {
 /// gradients to 10% of `||g||`, as liblinear's TRON does, then backtracks
 /// (Armijo). It stops as TRON does, when `||g|| ≤ eps·||g₀||` (`g₀` the
 /// gradient at `w = 0`), and reports Newton iterations.
-pub(crate) fn primal_newton(rows: &Rows, loss: PrimalLoss<'_>, c: &[f64], eps: f64, max_iter: usize) -> Solution {
-    let (l, d) = (rows.n, rows.d);
+pub(crate) fn primal_newton<R: RowSet + ?Sized>(
+    rows: &R,
+    loss: PrimalLoss<'_>,
+    c: &[f64],
+    eps: f64,
+    max_iter: usize,
+) -> Solution {
+    let (l, d) = (rows.n(), rows.d());
     let mut w = vec![0.0; d];
     let mut z = vec![0.0; l];
     let mut xd = vec![0.0; l];

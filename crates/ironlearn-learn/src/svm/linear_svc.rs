@@ -20,8 +20,11 @@ use ndarray::{Array1, Array2, ArrayView2};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::liblinear::{l1r_l2_svc, primal_newton, svc_dual, PrimalLoss, Solution};
+use super::liblinear::{l1r_l2_svc, primal_newton, svc_dual, PrimalLoss, RowSet, Solution, SparseRows};
 use super::{build_rows, choose_solver, kept_rows, ClassWeight, Dual, Solver};
+use crate::linear::sgd::SgdX;
+use crate::linear::sparse_ops::{linear_scores, Csc};
+use ironlearn_core::sparse::Csr;
 
 hyperparams! {
     /// Linear support vector classification (liblinear), one-vs-rest for more than two classes.
@@ -45,7 +48,7 @@ hyperparams! {
     /// ```
     #[name = "linear_svc"]
     #[aliases("linearsvc")]
-    #[tags(task = Some(Task::Classification), sample_weight, wants_scaling)]
+    #[tags(task = Some(Task::Classification), sample_weight, sparse, wants_scaling)]
     pub struct LinearSVC {
         /// The norm of the penalty: "l2" (dense coefficients) or "l1" (sparse ones, with loss
         /// "squared_hinge" and `dual` false only).
@@ -145,6 +148,25 @@ impl Fit<Labels> for LinearSVC {
     fn fit_weighted(&self, x: ArrayView2<'_, f64>, y: &Labels, w: Option<&[f64]>) -> Result<LinearSVCModel> {
         self.validate()?;
         check_fit_input(x, y.len())?;
+        self.fit_any(SgdX::Dense(x), y, w)
+    }
+}
+
+/// The data column by column for the L1 primal solver.
+enum Cols {
+    Dense(Vec<f64>),
+    Sparse(Csc),
+}
+
+impl LinearSVC {
+    /// Fits on sparse (CSR) input without densifying it: liblinear's solvers on sparse rows.
+    pub fn fit_csr(&self, x: &Csr<'_>, y: &Labels, w: Option<&[f64]>) -> Result<LinearSVCModel> {
+        self.validate()?;
+        SgdX::Sparse(*x).check_fit(y.len())?;
+        self.fit_any(SgdX::Sparse(*x), y, w)
+    }
+
+    fn fit_any(&self, x: SgdX<'_>, y: &Labels, w: Option<&[f64]>) -> Result<LinearSVCModel> {
         check_sample_weight(w, y.len())?;
         let counts = y.counts();
         if counts.iter().filter(|&&c| c > 0).count() < 2 {
@@ -167,11 +189,23 @@ impl Fit<Labels> for LinearSVC {
         let all_codes = y.codes();
         let full_w: Vec<f64> = w.map_or_else(|| vec![1.0; n], <[f64]>::to_vec);
         let cw = class_weights(&self.class_weight, y.classes(), all_codes, &full_w)?;
-        let rows = build_rows(x, &keep, bias);
+        let primal_l1 = matches!(solver, Solver::L1rL2Svc);
+        let (rows, cols): (Box<dyn RowSet>, Option<Cols>) = match x {
+            SgdX::Dense(x) => {
+                let rows = build_rows(x, &keep, bias);
+                let cols = primal_l1.then(|| Cols::Dense(rows.columns()));
+                (Box::new(rows), cols)
+            }
+            SgdX::Sparse(x) => {
+                let rows = SparseRows::from_csr(&x, &keep, bias);
+                let cols = primal_l1.then(|| Cols::Sparse(rows.columns()));
+                (Box::new(rows), cols)
+            }
+        };
+        let rows = rows.as_ref();
         let codes: Vec<u32> = keep.iter().map(|&i| all_codes[i]).collect();
         let n_classes = y.n_classes();
         let n_models = if n_classes == 2 { 1 } else { n_classes };
-        let cols = matches!(solver, Solver::L1rL2Svc).then(|| rows.columns());
         let root = Rng::new(self.random_state);
         let solutions: Vec<Solution> = (0..n_models)
             .into_par_iter()
@@ -203,14 +237,17 @@ impl Fit<Labels> for LinearSVC {
                 };
                 match solver {
                     Solver::SvcDual { squared } => {
-                        svc_dual(&rows, &yb, &cost, squared, self.tol, self.max_iter, &mut rng)
+                        svc_dual(rows, &yb, &cost, squared, self.tol, self.max_iter, &mut rng)
                     }
                     Solver::SvcPrimal => {
-                        primal_newton(&rows, PrimalLoss::SquaredHinge { y: &yb }, &cost, primal_eps(), self.max_iter)
+                        primal_newton(rows, PrimalLoss::SquaredHinge { y: &yb }, &cost, primal_eps(), self.max_iter)
                     }
                     Solver::L1rL2Svc => {
-                        let cols = cols.as_deref().expect("columns for the primal solver");
-                        l1r_l2_svc(cols, yb.len(), &yb, &cost, primal_eps(), self.max_iter, &mut rng)
+                        let (eps, l) = (primal_eps(), yb.len());
+                        match cols.as_ref().expect("columns for the primal solver") {
+                            Cols::Dense(c) => l1r_l2_svc(c.as_slice(), l, &yb, &cost, eps, self.max_iter, &mut rng),
+                            Cols::Sparse(c) => l1r_l2_svc(c, l, &yb, &cost, eps, self.max_iter, &mut rng),
+                        }
                     }
                     Solver::SvrDual { .. } | Solver::SvrPrimal => {
                         unreachable!("a regression loss is not a LinearSVC loss")
@@ -240,7 +277,12 @@ impl Predict for LinearSVCModel {
     type Output = Labels;
 
     fn predict(&self, x: ArrayView2<'_, f64>) -> Result<Labels> {
-        let s = self.decision_function(x)?;
+        self.labels_from(self.decision_function(x)?)
+    }
+}
+
+impl LinearSVCModel {
+    fn labels_from(&self, s: Array2<f64>) -> Result<Labels> {
         let codes = if s.ncols() == 1 {
             s.column(0).iter().map(|&z| u32::from(z > 0.0)).collect()
         } else {
@@ -254,6 +296,9 @@ impl Learn for LinearSVC {
     type Model = LinearSVCModel;
 
     fn learn(&self, data: &TrainData<'_>, _: &mut FitContext<'_>) -> Result<LinearSVCModel> {
+        if let Features::Sparse(m) = &data.x {
+            return self.fit_csr(m, &*data.labels()?, data.weight);
+        }
         self.fit_weighted(data.dense()?.view(), &*data.labels()?, data.weight)
     }
 }
@@ -270,11 +315,12 @@ impl Fitted for LinearSVCModel {
     }
 
     fn predict_data(&self, x: Features<'_>) -> Result<Prediction> {
-        Ok(Prediction::Labels(self.predict(x.to_dense()?.view())?))
+        let s = linear_scores(&x, self.coef.view(), self.intercept.view(), "LinearSVC")?;
+        Ok(Prediction::Labels(self.labels_from(s)?))
     }
 
     fn decision_function_data(&self, x: Features<'_>) -> Result<Array2<f64>> {
-        self.decision_function(x.to_dense()?.view())
+        linear_scores(&x, self.coef.view(), self.intercept.view(), "LinearSVC")
     }
 }
 
@@ -629,5 +675,130 @@ mod tests {
         let json = serde_json::to_string(&m).unwrap();
         let back: LinearSVCModel = serde_json::from_str(&json).unwrap();
         assert_eq!(m, back);
+    }
+}
+
+#[cfg(test)]
+mod sparse_tests {
+    use super::*;
+    use crate::linear::sparse_ops::tests::{sparse_data, OwnedCsr};
+    use crate::svm::LinearSVR;
+
+    fn close(got: &[f64], want: &[f64], tol: f64) {
+        assert_eq!(got.len(), want.len());
+        for (g, w) in got.iter().zip(want) {
+            assert!((g - w).abs() <= tol * (1.0 + w.abs()), "{got:?} vs {want:?}");
+        }
+    }
+
+    // X, y = sparse_data(60, 5) (see linear::sparse_ops::tests), Xs = scipy.sparse.csr_matrix(X),
+    // yb = np.where(y > np.median(y), 'b', 'a'), y3 = ['p','q','r'][i % 3]; tol=1e-10, max_iter=100000.
+    #[test]
+    fn sparse_equals_dense_equals_scikit_learn() {
+        let (x, y) = sparse_data(60, 5);
+        let o = OwnedCsr::from_dense(x.view());
+        let mut sorted = y.clone();
+        sorted.sort_by(f64::total_cmp);
+        let median = (sorted[29] + sorted[30]) / 2.0;
+        let yb = Labels::from_strings(&y.iter().map(|&v| if v > median { "b" } else { "a" }).collect::<Vec<_>>());
+        let y3 = Labels::from_strings(&(0..60).map(|i| ["p", "q", "r"][i % 3]).collect::<Vec<_>>());
+        let tight = LinearSVC { tol: 1e-10, max_iter: 100_000, ..Default::default() };
+        let cases: [(LinearSVC, &Labels, Vec<f64>, Vec<f64>); 3] = [
+            // LinearSVC(loss='hinge', dual=True, C=0.5)
+            (
+                LinearSVC { loss: "hinge".into(), dual: Some(Dual::Fixed(true)), c: 0.5, ..tight.clone() },
+                &yb,
+                vec![-0.09334889148195862, 0.1636270228612484, 0.0, 0.6767794632438149, 1.4492679167737303],
+                vec![-1.0],
+            ),
+            // LinearSVC(dual=False) on three classes
+            (
+                LinearSVC { dual: Some(Dual::Fixed(false)), ..tight.clone() },
+                &y3,
+                vec![
+                    0.2932300722810082,
+                    -0.20588199566545592,
+                    -0.3894507544108652,
+                    0.8437694494306042,
+                    -0.6021388492021419,
+                    -0.11766562161955375,
+                    0.4383404459754752,
+                    -0.29470840948111937,
+                    -0.33858279259779656,
+                    1.2820053105034168,
+                    -0.18028839933010526,
+                    -0.23871325959414397,
+                    0.6723274317321203,
+                    -0.5187798198401669,
+                    -0.6981597738738344,
+                ],
+                vec![-0.30695467980913727, -0.47555298944078556, -0.19643722797004248],
+            ),
+            // LinearSVC(penalty='l1', dual=False, C=0.3)
+            (
+                LinearSVC { penalty: "l1".into(), dual: Some(Dual::Fixed(false)), c: 0.3, ..tight.clone() },
+                &yb,
+                vec![-0.061900740783411644, 0.0, 0.16312846063495826, 0.2600489178596299, 1.0440236129485454],
+                vec![-0.47880258587229196],
+            ),
+        ];
+        for (p, labels, coef, intercept) in cases {
+            let s = p.fit_csr(&o.csr(), labels, None).unwrap();
+            let d = p.fit_weighted(x.view(), labels, None).unwrap();
+            for m in [&s, &d] {
+                close(m.coef().as_slice().unwrap(), &coef, 1e-5);
+                close(m.intercept().as_slice().unwrap(), &intercept, 1e-5);
+            }
+            let a = s.decision_function_data(Features::Sparse(o.csr())).unwrap();
+            let b = s.decision_function(x.view()).unwrap();
+            assert!((a - b).iter().all(|d| d.abs() < 1e-12));
+            let Prediction::Labels(pl) = s.predict_data(Features::Sparse(o.csr())).unwrap() else { panic!() };
+            assert_eq!(pl.to_strings(), s.predict(x.view()).unwrap().to_strings());
+        }
+        // LinearSVR(epsilon=0.2, C=0.5) (dual) and LinearSVR(loss='squared_epsilon_insensitive', dual=False)
+        let svr = [
+            (
+                LinearSVR { epsilon: 0.2, c: 0.5, tol: 1e-10, max_iter: 100_000, ..Default::default() },
+                [-1.2754010695094493, -0.5665648969395427, 0.4281458037493769, 1.3481283421871788, 2.4134045720977206],
+                0.6760427807585543,
+            ),
+            (
+                LinearSVR {
+                    loss: "squared_epsilon_insensitive".into(),
+                    dual: Some(Dual::Fixed(false)),
+                    tol: 1e-10,
+                    max_iter: 100_000,
+                    ..Default::default()
+                },
+                [-1.4151034765441153, -0.5598939742338574, 0.4713616481042638, 1.475549192792985, 2.517970221497973],
+                0.6049615256891743,
+            ),
+        ];
+        for (p, coef, intercept) in svr {
+            let s = p.fit_csr(&o.csr(), &y, None).unwrap();
+            let d = ironlearn_core::Fit::fit(&p, x.view(), &y[..]).unwrap();
+            for m in [&s, &d] {
+                close(m.coef().as_slice().unwrap(), &coef, 1e-5);
+                close(&[m.intercept()], &[intercept], 1e-5);
+            }
+            let Prediction::Values(a) = s.predict_data(Features::Sparse(o.csr())).unwrap() else { panic!() };
+            let Prediction::Values(b) = s.predict_data(Features::Dense(x.view())).unwrap() else { panic!() };
+            close(a.as_slice().unwrap(), b.as_slice().unwrap(), 1e-12);
+        }
+        // Errors on sparse input, as on dense: one class, row-count mismatch.
+        let one = Labels::from_strings(&["a"; 60]);
+        assert!(tight.fit_csr(&o.csr(), &one, None).unwrap_err().to_string().contains("only one class"));
+        assert!(LinearSVR::default().fit_csr(&o.csr(), &y[..5], None).is_err());
+    }
+
+    #[test]
+    fn sparse_rows_sum_duplicates_and_append_the_bias() {
+        let (indptr, indices, data) = ([0u64, 3, 4], [2u32, 0, 2, 1], [1.0, 5.0, 2.0, 7.0]);
+        let m = Csr::new(2, 3, &indptr, &indices, &data).unwrap();
+        let rows = SparseRows::from_csr(&m, &[1, 0], Some(10.0));
+        assert_eq!((rows.n(), rows.d()), (2, 4));
+        assert_eq!(rows.dot_row(1, &[1.0, 1.0, 1.0, 1.0]), 18.0);
+        assert_eq!(rows.sq_norm_row(1), 25.0 + 9.0 + 100.0);
+        assert_eq!(rows.dot_row(0, &[0.0, 2.0, 0.0, 0.5]), 19.0);
     }
 }

@@ -15,8 +15,11 @@ use ironlearn_core::{
 use ndarray::{Array1, ArrayView2};
 use serde::{Deserialize, Serialize};
 
-use super::liblinear::{primal_newton, svr_dual, PrimalLoss};
+use super::liblinear::{primal_newton, svr_dual, PrimalLoss, RowSet, SparseRows};
 use super::{build_rows, choose_solver, kept_rows, Dual, Solver};
+use crate::linear::sgd::SgdX;
+use crate::linear::sparse_ops::linear_predict;
+use ironlearn_core::sparse::Csr;
 
 hyperparams! {
     /// Linear support vector regression (liblinear).
@@ -40,7 +43,7 @@ hyperparams! {
     /// ```
     #[name = "linear_svr"]
     #[aliases("linearsvr")]
-    #[tags(task = Some(Task::Regression), sample_weight, wants_scaling)]
+    #[tags(task = Some(Task::Regression), sample_weight, sparse, wants_scaling)]
     pub struct LinearSVR {
         /// The half-width of the band in which errors cost nothing (in the units of y).
         epsilon: f64 = 0.0, domain(Domain::finite());
@@ -98,23 +101,40 @@ impl Fit<[f64]> for LinearSVR {
     fn fit_weighted(&self, x: ArrayView2<'_, f64>, y: &[f64], w: Option<&[f64]>) -> Result<LinearSVRModel> {
         self.validate()?;
         check_fit_input(x, y.len())?;
+        self.fit_any(SgdX::Dense(x), y, w)
+    }
+}
+
+impl LinearSVR {
+    /// Fits on sparse (CSR) input without densifying it: liblinear's solvers on sparse rows.
+    pub fn fit_csr(&self, x: &Csr<'_>, y: &[f64], w: Option<&[f64]>) -> Result<LinearSVRModel> {
+        self.validate()?;
+        SgdX::Sparse(*x).check_fit(y.len())?;
+        self.fit_any(SgdX::Sparse(*x), y, w)
+    }
+
+    fn fit_any(&self, x: SgdX<'_>, y: &[f64], w: Option<&[f64]>) -> Result<LinearSVRModel> {
         check_target(y)?;
         check_sample_weight(w, y.len())?;
         let (n, p) = x.dim();
         let solver = choose_solver(&self.loss, "l2", &self.dual, n, p)?;
         let bias = self.fit_intercept.then_some(self.intercept_scaling);
         let (keep, sw) = kept_rows(w, n);
-        let rows = build_rows(x, &keep, bias);
+        let rows: Box<dyn RowSet> = match x {
+            SgdX::Dense(x) => Box::new(build_rows(x, &keep, bias)),
+            SgdX::Sparse(x) => Box::new(SparseRows::from_csr(&x, &keep, bias)),
+        };
+        let rows = rows.as_ref();
         let yk: Vec<f64> = keep.iter().map(|&i| y[i]).collect();
         let cost: Vec<f64> = sw.iter().map(|wi| self.c * wi).collect();
         let mut rng = Rng::new(self.random_state);
         let s = match solver {
             Solver::SvrDual { squared } => {
-                svr_dual(&rows, &yk, &cost, self.epsilon, squared, self.tol, self.max_iter, &mut rng)
+                svr_dual(rows, &yk, &cost, self.epsilon, squared, self.tol, self.max_iter, &mut rng)
             }
             Solver::SvrPrimal => {
                 let loss = PrimalLoss::SquaredEpsilon { y: &yk, p: self.epsilon };
-                primal_newton(&rows, loss, &cost, self.tol, self.max_iter)
+                primal_newton(rows, loss, &cost, self.tol, self.max_iter)
             }
             _ => unreachable!("a classification loss is not a LinearSVR loss"),
         };
@@ -140,6 +160,9 @@ impl Learn for LinearSVR {
     type Model = LinearSVRModel;
 
     fn learn(&self, data: &TrainData<'_>, _: &mut FitContext<'_>) -> Result<LinearSVRModel> {
+        if let Features::Sparse(m) = &data.x {
+            return self.fit_csr(m, data.values()?, data.weight);
+        }
         self.fit_weighted(data.dense()?.view(), data.values()?, data.weight)
     }
 }
@@ -152,7 +175,7 @@ impl Fitted for LinearSVRModel {
     }
 
     fn predict_data(&self, x: Features<'_>) -> Result<Prediction> {
-        Ok(Prediction::Values(self.predict(x.to_dense()?.view())?))
+        Ok(Prediction::Values(linear_predict(&x, self.coef.view(), self.intercept, "LinearSVR")?))
     }
 }
 

@@ -1,11 +1,26 @@
-//! Linear support vector machines, solved by liblinear's algorithms.
+//! Support vector machines: linear ones solved by liblinear's algorithms,
+//! kernel ones by LIBSVM's SMO solver.
 
+pub(crate) mod base;
+pub mod kernel;
 pub(crate) mod liblinear;
+pub(crate) mod libsvm;
 mod linear_svc;
 mod linear_svr;
+mod nu_svc;
+mod nu_svr;
+mod one_class_svm;
+mod svc;
+mod svr;
 
+pub use kernel::Gamma;
 pub use linear_svc::{LinearSVC, LinearSVCModel};
 pub use linear_svr::{LinearSVR, LinearSVRModel};
+pub use nu_svc::{NuSVC, NuSVCModel};
+pub use nu_svr::{NuSVR, NuSVRModel};
+pub use one_class_svm::{OneClassSVM, OneClassSVMModel};
+pub use svc::{SVCModel, SVC};
+pub use svr::{SVRModel, SVR};
 
 use std::collections::BTreeMap;
 

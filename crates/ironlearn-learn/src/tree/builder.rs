@@ -17,7 +17,7 @@ use ironlearn_core::{bail, Error, Result, Rng};
 use ndarray::{ArrayView2, ArrayViewMut1};
 use serde::{Deserialize, Serialize};
 
-use super::criterion::{impurity_improvement, Criterion};
+use super::criterion::Criterion;
 
 /// The child index of a leaf (scikit-learn's `TREE_LEAF`).
 pub const TREE_LEAF: i64 = -1;
@@ -52,6 +52,11 @@ pub struct Tree {
     pub max_depth: usize,
     /// The number of features the tree was fitted on.
     pub n_features: usize,
+    /// Where a missing value (NaN) goes at each split node: left if true.
+    /// Learned where the node's training rows had missing values, else the
+    /// child with more rows (scikit-learn's `missing_go_to_left`).
+    #[serde(default)]
+    pub missing_go_to_left: Vec<bool>,
 }
 
 impl Tree {
@@ -68,6 +73,7 @@ impl Tree {
             weighted_n_node_samples: Vec::new(),
             max_depth: 0,
             n_features,
+            missing_go_to_left: Vec::new(),
         }
     }
 
@@ -90,7 +96,7 @@ impl Tree {
     fn add_node(
         &mut self,
         parent: Option<(usize, bool)>,
-        split: Option<(usize, f64)>,
+        split: Option<(usize, f64, bool)>,
         impurity: f64,
         n: usize,
         wn: f64,
@@ -106,8 +112,9 @@ impl Tree {
         }
         self.children_left.push(TREE_LEAF);
         self.children_right.push(TREE_LEAF);
-        let (f, t) = split.map_or((TREE_UNDEFINED, TREE_UNDEFINED as f64), |(f, t)| (f as i64, t));
+        let (f, t, m) = split.map_or((TREE_UNDEFINED, TREE_UNDEFINED as f64, false), |(f, t, m)| (f as i64, t, m));
         self.feature.push(f);
+        self.missing_go_to_left.push(m);
         self.threshold.push(t);
         self.impurity.push(impurity);
         self.n_node_samples.push(n);
@@ -121,6 +128,13 @@ impl Tree {
         self.children_right[node] = TREE_LEAF;
         self.feature[node] = TREE_UNDEFINED;
         self.threshold[node] = TREE_UNDEFINED as f64;
+        self.missing_go_to_left[node] = false;
+    }
+
+    /// Whether a missing value goes left at split node `node` (false for
+    /// trees saved before missing values were supported).
+    pub fn missing_left(&self, node: usize) -> bool {
+        self.missing_go_to_left.get(node).copied().unwrap_or(false)
     }
 
     /// The leaf each row of `x` falls into (scikit-learn's `apply`); the
@@ -131,12 +145,10 @@ impl Tree {
             .map(|row| {
                 let mut node = 0;
                 while self.children_left[node] != TREE_LEAF {
-                    let v = f64::from(row[self.feature[node] as usize] as f32);
-                    node = if v <= self.threshold[node] {
-                        self.children_left[node] as usize
-                    } else {
-                        self.children_right[node] as usize
-                    };
+                    let v = row[self.feature[node] as usize];
+                    let left =
+                        if v.is_nan() { self.missing_left(node) } else { f64::from(v as f32) <= self.threshold[node] };
+                    node = if left { self.children_left[node] as usize } else { self.children_right[node] as usize };
                 }
                 node
             })
@@ -285,19 +297,28 @@ pub struct Columns {
 }
 
 impl Columns {
-    /// Copies `x`, refusing NaN (missing values are not supported yet),
-    /// infinity and values too large for `f32`, naming the cell.
+    /// Copies `x`, refusing NaN, infinity and values too large for `f32`, naming the cell.
     pub fn new(x: ArrayView2<'_, f64>) -> Result<Self> {
+        Self::build(x, false)
+    }
+
+    /// Copies `x`, keeping NaN (missing values, which the splits learn to
+    /// send left or right), refusing infinity and values too large for `f32`.
+    pub fn with_missing(x: ArrayView2<'_, f64>) -> Result<Self> {
+        Self::build(x, true)
+    }
+
+    fn build(x: ArrayView2<'_, f64>, allow_nan: bool) -> Result<Self> {
         let (n_rows, n_cols) = x.dim();
         let mut data = Vec::with_capacity(n_rows * n_cols);
         for (j, col) in x.columns().into_iter().enumerate() {
             for (i, &v) in col.iter().enumerate() {
                 if v.is_nan() {
-                    return Err(Error::at_cell(
-                        i,
-                        j,
-                        "Input X contains NaN; the decision trees do not support missing values yet (impute them first)",
-                    ));
+                    if allow_nan {
+                        data.push(f32::NAN);
+                        continue;
+                    }
+                    return Err(Error::at_cell(i, j, "Input X contains NaN"));
                 }
                 let f = v as f32;
                 if !f.is_finite() {
@@ -322,10 +343,20 @@ impl Columns {
 struct Split {
     feature: usize,
     threshold: f64,
+    missing_go_to_left: bool,
     pos: usize,
     improvement: f64,
     impurity_left: f64,
     impurity_right: f64,
+}
+
+/// A candidate split: its proxy gain, feature, threshold, where missing values go, and split position.
+#[derive(Clone, Copy)]
+struct Candidate {
+    proxy: f64,
+    feature: usize,
+    threshold: f64,
+    missing_left: bool,
 }
 
 /// The working buffers of one fit.
@@ -337,6 +368,8 @@ struct Splitter<'a> {
     /// (value, row) of the feature being scanned, at the node's positions.
     sorted: Vec<(f32, usize)>,
     scratch: Vec<usize>,
+    /// The order of a scan, for criteria that precompute along it.
+    order: Vec<usize>,
     features: Vec<usize>,
     is_constant: Vec<bool>,
     rng: Rng,
@@ -361,137 +394,216 @@ impl Splitter<'_> {
         self.features.extend((0..self.x.n_cols).filter(|&f| !self.is_constant[f]));
         let mut f_i = self.features.len();
         let (mut visited, mut found_variable) = (0, false);
-        let mut best: Option<(f64, usize, f64, usize)> = None;
+        let mut best: Option<Candidate> = None;
         while f_i > 0 && (visited < s.max_features || !found_variable) {
             let j = self.rng.below(f_i);
             self.features.swap(j, f_i - 1);
             f_i -= 1;
             visited += 1;
             let f = self.features[f_i];
-            let col = self.x.col(f);
-            if s.random_splits {
-                match self.random_threshold(crit, f, start, end) {
-                    None => constants.push(f),
-                    Some(candidate) => {
-                        found_variable = true;
-                        if let Some((proxy, t, pos)) = candidate {
-                            if best.is_none_or(|b| proxy > b.0) {
-                                best = Some((proxy, f, t, pos));
-                            }
-                        }
-                    }
-                }
-                continue;
-            }
-            let node = &mut self.sorted[start..end];
-            for (slot, &row) in node.iter_mut().zip(&self.samples[start..end]) {
-                *slot = (col[row], row);
-            }
-            node.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
-            if f64::from(node[node.len() - 1].0) <= f64::from(node[0].0) + FEATURE_THRESHOLD {
+            let variable = if s.random_splits {
+                self.random_threshold(crit, f, start, end, &mut best)
+            } else {
+                self.best_threshold(crit, f, start, end, &mut best)
+            };
+            if variable {
+                found_variable = true;
+            } else {
                 constants.push(f);
-                continue;
-            }
-            found_variable = true;
-            crit.reset();
-            let n = node.len();
-            let mut p = 0;
-            while p < n {
-                while p + 1 < n && f64::from(node[p + 1].0) <= f64::from(node[p].0) + FEATURE_THRESHOLD {
-                    crit.move_left(node[p].1);
-                    p += 1;
-                }
-                crit.move_left(node[p].1);
-                p += 1;
-                if p >= n {
-                    break;
-                }
-                if p < s.min_samples_leaf || n - p < s.min_samples_leaf {
-                    continue;
-                }
-                if crit.weighted_n_left() < s.min_weight_leaf || crit.weighted_n_right() < s.min_weight_leaf {
-                    continue;
-                }
-                let proxy = crit.proxy_improvement();
-                if best.is_none_or(|b| proxy > b.0) {
-                    let (a, b) = (f64::from(node[p - 1].0), f64::from(node[p].0));
-                    let mut t = a / 2.0 + b / 2.0;
-                    if t == b || t.is_infinite() {
-                        t = a;
-                    }
-                    best = Some((proxy, f, t, start + p));
-                }
             }
         }
-        let (_, feature, threshold, pos) = best?;
+        let Candidate { feature, threshold, missing_left, .. } = best?;
         // Left rows first, each side in its previous order.
         let col = self.x.col(feature);
         self.scratch.clear();
         let mut l = start;
         for i in start..end {
             let row = self.samples[i];
-            if f64::from(col[row]) <= threshold {
+            let v = col[row];
+            if if v.is_nan() { missing_left } else { f64::from(v) <= threshold } {
                 self.samples[l] = row;
                 l += 1;
             } else {
                 self.scratch.push(row);
             }
         }
-        debug_assert_eq!(l, pos);
+        let pos = l;
         self.samples[l..end].copy_from_slice(&self.scratch);
+        if C::NEEDS_ORDER {
+            crit.prepare(&self.samples[start..end]);
+        }
         crit.reset();
         self.samples[start..pos].iter().for_each(|&r| crit.move_left(r));
         let (il, ir) = crit.children_impurity(&self.samples[start..pos], &self.samples[pos..end]);
-        let improvement = impurity_improvement(crit, self.weighted_n_samples, impurity, il, ir);
-        Some(Split { feature, threshold, pos, improvement, impurity_left: il, impurity_right: ir })
+        let improvement = crit.improvement(self.weighted_n_samples, impurity, il, ir);
+        Some(Split {
+            feature,
+            threshold,
+            missing_go_to_left: missing_left,
+            pos,
+            improvement,
+            impurity_left: il,
+            impurity_right: ir,
+        })
     }
-}
 
-impl Splitter<'_> {
+    /// scikit-learn's `BestSplitter` for feature `f` of `samples[start..end]`:
+    /// false if the feature is constant there; else every threshold between
+    /// distinct sorted values is tried, with the missing values (if any) on
+    /// the right, then on the left, and "missing values alone on the right".
+    fn best_threshold<C: Criterion>(
+        &mut self,
+        crit: &mut C,
+        f: usize,
+        start: usize,
+        end: usize,
+        best: &mut Option<Candidate>,
+    ) -> bool {
+        let s = self.s;
+        let col = self.x.col(f);
+        let node = &mut self.sorted[start..end];
+        let n = node.len();
+        // Non-missing values first (sorted), missing values at the end.
+        let mut k = 0;
+        let mut m = n;
+        for &row in &self.samples[start..end] {
+            let v = col[row];
+            if v.is_nan() {
+                m -= 1;
+                node[m] = (v, row);
+            } else {
+                node[k] = (v, row);
+                k += 1;
+            }
+        }
+        let n_missing = n - k;
+        if k == 0 {
+            return false;
+        }
+        node[..k].sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+        if n_missing == 0 && f64::from(node[k - 1].0) <= f64::from(node[0].0) + FEATURE_THRESHOLD {
+            return false;
+        }
+        for missing_left in [false, true].into_iter().take(if n_missing > 0 { 2 } else { 1 }) {
+            if C::NEEDS_ORDER {
+                self.order.clear();
+                if missing_left {
+                    self.order.extend(node[k..].iter().map(|p| p.1));
+                }
+                self.order.extend(node[..k].iter().map(|p| p.1));
+                if !missing_left {
+                    self.order.extend(node[k..].iter().map(|p| p.1));
+                }
+                crit.prepare(&self.order);
+            }
+            crit.reset();
+            let base = if missing_left {
+                node[k..].iter().for_each(|p| crit.move_left(p.1));
+                n_missing
+            } else {
+                0
+            };
+            let mut p = 0;
+            while p < k {
+                while p + 1 < k && f64::from(node[p + 1].0) <= f64::from(node[p].0) + FEATURE_THRESHOLD {
+                    crit.move_left(node[p].1);
+                    p += 1;
+                }
+                crit.move_left(node[p].1);
+                p += 1;
+                let n_left = base + p;
+                if n_left >= n {
+                    break;
+                }
+                if n_left < s.min_samples_leaf || n - n_left < s.min_samples_leaf {
+                    continue;
+                }
+                if crit.weighted_n_left() < s.min_weight_leaf || crit.weighted_n_right() < s.min_weight_leaf {
+                    continue;
+                }
+                let proxy = crit.proxy_improvement();
+                if best.is_none_or(|b| proxy > b.proxy) {
+                    let threshold = if p == k {
+                        // Every non-missing value left, the missing ones right.
+                        f64::INFINITY
+                    } else {
+                        f64::from(node[p - 1].0) / 2.0 + f64::from(node[p].0) / 2.0
+                    };
+                    let missing_left = if n_missing == 0 { n_left > n - n_left } else { missing_left };
+                    *best = Some(Candidate { proxy, feature: f, threshold, missing_left });
+                }
+            }
+        }
+        true
+    }
+
     /// scikit-learn's `RandomSplitter` for feature `f` of `samples[start..end]`:
-    /// None if the feature is constant there, else one threshold drawn
-    /// uniformly between its smallest and largest value, with its proxy gain
-    /// and split position, if both children keep enough rows and weight.
-    #[allow(clippy::type_complexity)]
+    /// false if the feature is constant there, else one threshold drawn
+    /// uniformly between its smallest and largest value (the missing values,
+    /// if any, sent to a side drawn at random), kept if both children keep
+    /// enough rows and weight and it beats `best`.
     fn random_threshold<C: Criterion>(
         &mut self,
         crit: &mut C,
         f: usize,
         start: usize,
         end: usize,
-    ) -> Option<Option<(f64, f64, usize)>> {
+        best: &mut Option<Candidate>,
+    ) -> bool {
         let s = self.s;
         let col = self.x.col(f);
-        let rows = &self.samples[start..end];
+        // One gather of the feature's values; the passes below read them in place.
+        let node = &mut self.sorted[start..end];
         let (mut lo, mut hi) = (f32::INFINITY, f32::NEG_INFINITY);
-        for &row in rows {
-            lo = lo.min(col[row]);
-            hi = hi.max(col[row]);
+        let mut n_missing = 0;
+        for (slot, &row) in node.iter_mut().zip(&self.samples[start..end]) {
+            let v = col[row];
+            *slot = (v, row);
+            if v.is_nan() {
+                n_missing += 1;
+            } else {
+                lo = lo.min(v);
+                hi = hi.max(v);
+            }
         }
+        let n = node.len();
         let (lo, hi) = (f64::from(lo), f64::from(hi));
-        if hi <= lo + FEATURE_THRESHOLD {
-            return None;
+        if n_missing == n || (n_missing == 0 && hi <= lo + FEATURE_THRESHOLD) {
+            return false;
         }
         let mut t = (hi - lo) * self.rng.uniform() + lo;
+        let missing_left = n_missing > 0 && self.rng.below(2) == 1;
         if t == hi {
             t = lo;
         }
-        crit.reset();
-        let mut n_left = 0;
-        for &row in rows {
-            if f64::from(col[row]) <= t {
-                crit.move_left(row);
-                n_left += 1;
-            }
-        }
-        let n = rows.len();
+        let goes_left = |v: f32| if v.is_nan() { missing_left } else { f64::from(v) <= t };
+        let n_left = node.iter().filter(|p| goes_left(p.0)).count();
         if n_left < s.min_samples_leaf || n - n_left < s.min_samples_leaf {
-            return Some(None);
+            return true;
+        }
+        crit.reset();
+        if C::NEEDS_ORDER {
+            self.order.clear();
+            self.order.extend(node.iter().filter(|p| goes_left(p.0)).map(|p| p.1));
+            self.order.extend(node.iter().filter(|p| !goes_left(p.0)).map(|p| p.1));
+            crit.prepare(&self.order);
+            node.iter().filter(|p| goes_left(p.0)).for_each(|p| crit.move_left(p.1));
+        } else if 2 * n_left <= n {
+            node.iter().filter(|p| goes_left(p.0)).for_each(|p| crit.move_left(p.1));
+        } else {
+            // The other criteria's proxies and the weight checks are symmetric in the two
+            // children: moving the smaller (right) side gives the same candidate for less work.
+            node.iter().filter(|p| !goes_left(p.0)).for_each(|p| crit.move_left(p.1));
         }
         if crit.weighted_n_left() < s.min_weight_leaf || crit.weighted_n_right() < s.min_weight_leaf {
-            return Some(None);
+            return true;
         }
-        Some(Some((crit.proxy_improvement(), t, start + n_left)))
+        let proxy = crit.proxy_improvement();
+        if best.is_none_or(|b| proxy > b.proxy) {
+            let missing_left = if n_missing > 0 { missing_left } else { n_left > n - n_left };
+            *best = Some(Candidate { proxy, feature: f, threshold: t, missing_left });
+        }
+        true
     }
 }
 
@@ -512,6 +624,7 @@ pub(crate) fn build<C: Criterion>(
         x,
         s: settings,
         sorted: vec![(0.0, 0); samples.len()],
+        order: Vec::new(),
         scratch: Vec::with_capacity(samples.len()),
         samples,
         features: Vec::with_capacity(x.n_cols),
@@ -567,7 +680,7 @@ fn depth_first<C: Criterion>(sp: &mut Splitter<'_>, crit: &mut C, tree: &mut Tre
         let split = try_split(sp, crit, &mut r, impurity);
         let id = tree.add_node(
             r.parent,
-            split.as_ref().map(|s| (s.feature, s.threshold)),
+            split.as_ref().map(|s| (s.feature, s.threshold, s.missing_go_to_left)),
             impurity,
             r.end - r.start,
             crit.weighted_n_node(),
@@ -623,7 +736,7 @@ fn add_split_node<C: Criterion>(sp: &mut Splitter<'_>, crit: &mut C, tree: &mut 
     let split = try_split(sp, crit, &mut r, impurity);
     let node = tree.add_node(
         r.parent,
-        split.as_ref().map(|s| (s.feature, s.threshold)),
+        split.as_ref().map(|s| (s.feature, s.threshold, s.missing_go_to_left)),
         impurity,
         r.end - r.start,
         crit.weighted_n_node(),

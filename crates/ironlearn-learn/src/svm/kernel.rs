@@ -1,0 +1,307 @@
+//! Kernel functions as LIBSVM (and scikit-learn's `pairwise_kernels`) define them.
+//!
+//! An SVM spends nearly all its time on kernel values, so they are never
+//! computed pair by pair: a row of the kernel matrix is one matrix-vector
+//! product against the training rows, and a block of a prediction's kernel
+//! matrix is one matrix product, with the squared norms of the rows computed
+//! once for the RBF kernel (`‖x−y‖² = ‖x‖² + ‖y‖² − 2xᵀy`, as LIBSVM's
+//! training kernel does).
+
+use ironlearn_core::{bail, Result};
+use ndarray::{s, Array1, Array2, ArrayView1, ArrayView2, Axis};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// scikit-learn's `gamma`: `"scale"`, `"auto"` or a non-negative number.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Gamma {
+    /// `"scale"` (`1 / (n_features · X.var())`) or `"auto"` (`1 / n_features`).
+    Named(String),
+    /// A fixed value.
+    Value(f64),
+}
+
+impl Gamma {
+    pub(crate) fn is_valid(g: &Gamma) -> bool {
+        match g {
+            Gamma::Named(s) => s == "scale" || s == "auto",
+            Gamma::Value(v) => v.is_finite() && *v >= 0.0,
+        }
+    }
+
+    /// The value for the training matrix `x`, as scikit-learn's `BaseLibSVM.fit` resolves it.
+    pub(crate) fn resolve(&self, x: ArrayView2<'_, f64>) -> f64 {
+        let p = x.ncols().max(1) as f64;
+        match self {
+            Gamma::Value(v) => *v,
+            Gamma::Named(s) if s == "auto" => 1.0 / p,
+            Gamma::Named(_) => {
+                let n = x.len() as f64;
+                let mean = x.sum() / n;
+                let var = x.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / n;
+                if var != 0.0 {
+                    1.0 / (p * var)
+                } else {
+                    1.0
+                }
+            }
+        }
+    }
+}
+
+/// A kernel with its parameters resolved.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Kernel {
+    /// `xᵀy`
+    Linear,
+    /// `(γ·xᵀy + coef0)^degree`
+    Poly { gamma: f64, degree: i32, coef0: f64 },
+    /// `exp(−γ‖x−y‖²)`
+    Rbf { gamma: f64 },
+    /// `tanh(γ·xᵀy + coef0)`
+    Sigmoid { gamma: f64, coef0: f64 },
+    /// `exp(−γ‖x−y‖₁)` (kernel ridge only)
+    Laplacian { gamma: f64 },
+    /// `xᵀy / (‖x‖‖y‖)` (kernel ridge only)
+    Cosine,
+    /// `exp(−γ Σ (x−y)²/(x+y))` (kernel ridge only)
+    Chi2 { gamma: f64 },
+}
+
+/// LIBSVM's `powi`: integer powers by squaring.
+fn powi(base: f64, times: i32) -> f64 {
+    let (mut tmp, mut ret, mut t) = (base, 1.0, times);
+    while t > 0 {
+        if t % 2 == 1 {
+            ret *= tmp;
+        }
+        tmp *= tmp;
+        t /= 2;
+    }
+    ret
+}
+
+impl Kernel {
+    /// The kernel named as scikit-learn's SVMs name it, with `gamma` already resolved.
+    pub(crate) fn new(name: &str, gamma: f64, degree: i32, coef0: f64) -> Result<Kernel> {
+        Ok(match name {
+            "linear" => Kernel::Linear,
+            "poly" => Kernel::Poly { gamma, degree, coef0 },
+            "rbf" => Kernel::Rbf { gamma },
+            "sigmoid" => Kernel::Sigmoid { gamma, coef0 },
+            "laplacian" => Kernel::Laplacian { gamma },
+            "cosine" => Kernel::Cosine,
+            "chi2" => Kernel::Chi2 { gamma },
+            _ => bail!(InvalidValue, "kernel '{name}' is not supported"),
+        })
+    }
+
+    /// Whether rows need their squared norms (RBF, cosine).
+    pub(crate) fn needs_norms(&self) -> bool {
+        matches!(self, Kernel::Rbf { .. } | Kernel::Cosine)
+    }
+
+    /// Whether the kernel is a function of dot products (computed by matrix products).
+    fn is_dot_based(&self) -> bool {
+        !matches!(self, Kernel::Laplacian { .. } | Kernel::Chi2 { .. })
+    }
+
+    /// Maps the dot product `dot` of two rows with squared norms `na`, `nb` to the kernel value.
+    #[inline]
+    pub(crate) fn of_dot(&self, dot: f64, na: f64, nb: f64) -> f64 {
+        match *self {
+            Kernel::Linear => dot,
+            Kernel::Poly { gamma, degree, coef0 } => powi(gamma * dot + coef0, degree),
+            Kernel::Rbf { gamma } => (-gamma * (na + nb - 2.0 * dot)).exp(),
+            Kernel::Sigmoid { gamma, coef0 } => (gamma * dot + coef0).tanh(),
+            Kernel::Cosine => {
+                let d = (na * nb).sqrt();
+                if d > 0.0 {
+                    dot / d
+                } else {
+                    0.0
+                }
+            }
+            Kernel::Laplacian { .. } | Kernel::Chi2 { .. } => unreachable!("not a dot-product kernel"),
+        }
+    }
+
+    /// One kernel value, pair by pair (for the kernels that are not functions of dot products).
+    fn pair(&self, a: ArrayView1<'_, f64>, b: ArrayView1<'_, f64>) -> f64 {
+        match *self {
+            Kernel::Laplacian { gamma } => {
+                (-gamma * a.iter().zip(b.iter()).map(|(x, y)| (x - y).abs()).sum::<f64>()).exp()
+            }
+            Kernel::Chi2 { gamma } => {
+                let s: f64 = a
+                    .iter()
+                    .zip(b.iter())
+                    .map(|(x, y)| if x + y != 0.0 { (x - y) * (x - y) / (x + y) } else { 0.0 })
+                    .sum();
+                (-gamma * s).exp()
+            }
+            _ => {
+                let (na, nb) = (a.dot(&a), b.dot(&b));
+                self.of_dot(a.dot(&b), na, nb)
+            }
+        }
+    }
+
+    /// The squared norms of the rows of `x`.
+    pub(crate) fn norms(x: ArrayView2<'_, f64>) -> Array1<f64> {
+        x.rows().into_iter().map(|r| r.dot(&r)).collect()
+    }
+
+    /// The kernel matrix between the rows of `a` and of `b` (norms given or computed),
+    /// by blocks of rows of `a`, each one matrix product.
+    pub(crate) fn matrix(
+        &self,
+        a: ArrayView2<'_, f64>,
+        b: ArrayView2<'_, f64>,
+        b_norms: Option<ArrayView1<'_, f64>>,
+    ) -> Array2<f64> {
+        if !self.is_dot_based() {
+            let mut k = Array2::zeros((a.nrows(), b.nrows()));
+            for (i, mut row) in k.rows_mut().into_iter().enumerate() {
+                for (j, v) in row.iter_mut().enumerate() {
+                    *v = self.pair(a.row(i), b.row(j));
+                }
+            }
+            return k;
+        }
+        let mut k = a.dot(&b.t());
+        if self.needs_norms() {
+            let own;
+            let nb = match b_norms {
+                Some(n) => n,
+                None => {
+                    own = Kernel::norms(b);
+                    own.view()
+                }
+            };
+            let na = Kernel::norms(a);
+            for (mut row, &ni) in k.rows_mut().into_iter().zip(na.iter()) {
+                row.iter_mut().zip(nb.iter()).for_each(|(v, &nj)| *v = self.of_dot(*v, ni, nj));
+            }
+        } else if !matches!(self, Kernel::Linear) {
+            k.mapv_inplace(|v| self.of_dot(v, 0.0, 0.0));
+        }
+        k
+    }
+
+    /// `Σ_j coef[c, j]·K(x_i, sv_j)` for every row `x_i` of `x` and row `c` of `coef`
+    /// (decision values before the intercept), by blocks of rows so that the
+    /// kernel block stays small.
+    pub(crate) fn weighted_sums(
+        &self,
+        x: ArrayView2<'_, f64>,
+        sv: ArrayView2<'_, f64>,
+        sv_norms: Option<ArrayView1<'_, f64>>,
+        coef: ArrayView2<'_, f64>,
+    ) -> Array2<f64> {
+        const BLOCK: usize = 512;
+        let mut out = Array2::zeros((x.nrows(), coef.nrows()));
+        let mut start = 0;
+        while start < x.nrows() {
+            let end = (start + BLOCK).min(x.nrows());
+            let k = self.matrix(x.slice(s![start..end, ..]), sv, sv_norms);
+            out.slice_mut(s![start..end, ..]).assign(&k.dot(&coef.t()));
+            start = end;
+        }
+        out
+    }
+
+    /// [`Kernel::row_into`], split over threads when the row is long enough to pay for it
+    /// (every value is computed the same way whatever the split).
+    pub(crate) fn row_into_par(
+        &self,
+        x: ArrayView2<'_, f64>,
+        norms: &[f64],
+        i: usize,
+        from: usize,
+        to: usize,
+        out: &mut [f64],
+    ) {
+        const CHUNK: usize = 1024;
+        if (to - from) * x.ncols() < (1 << 17) || to - from < 2 * CHUNK {
+            return self.row_into(x, norms, i, from, to, out);
+        }
+        out.par_chunks_mut(CHUNK).enumerate().for_each(|(c, o)| {
+            let start = from + c * CHUNK;
+            self.row_into(x, norms, i, start, start + o.len(), o);
+        });
+    }
+
+    /// The kernel values of row `i` of `x` against rows `from..to` of `x` (with
+    /// squared norms `norms` for RBF), written into `out` (one matrix-vector product).
+    pub(crate) fn row_into(
+        &self,
+        x: ArrayView2<'_, f64>,
+        norms: &[f64],
+        i: usize,
+        from: usize,
+        to: usize,
+        out: &mut [f64],
+    ) {
+        let xi = x.row(i);
+        let block = x.slice(s![from..to, ..]);
+        if self.is_dot_based() {
+            let dots = block.dot(&xi);
+            let ni = norms.get(i).copied().unwrap_or(0.0);
+            for (k, (o, d)) in out.iter_mut().zip(dots.iter()).enumerate() {
+                *o = match self {
+                    Kernel::Linear => *d,
+                    _ => self.of_dot(*d, ni, norms.get(from + k).copied().unwrap_or(0.0)),
+                };
+            }
+        } else {
+            for (o, r) in out.iter_mut().zip(block.axis_iter(Axis(0))) {
+                *o = self.pair(xi, r);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::array;
+
+    #[test]
+    fn kernels_match_scikit_learn() {
+        // sklearn.metrics.pairwise: rbf_kernel(a, b, gamma=0.5), polynomial_kernel(a, b, 3, 0.5, 1),
+        // sigmoid_kernel(a, b, 0.5, 1), laplacian_kernel(a, b, 0.5), cosine_similarity(a, b)
+        let a = array![[1.0, 2.0], [0.0, -1.0]];
+        let b = array![[0.5, 1.0], [2.0, 0.0], [0.0, 0.0]];
+        let rbf = Kernel::Rbf { gamma: 0.5 }.matrix(a.view(), b.view(), None);
+        assert!((rbf[[0, 0]] - (-0.5f64 * 1.25).exp()).abs() < 1e-12);
+        assert!((rbf[[1, 1]] - (-0.5f64 * 5.0).exp()).abs() < 1e-12);
+        let poly = Kernel::Poly { gamma: 0.5, degree: 3, coef0: 1.0 }.matrix(a.view(), b.view(), None);
+        assert!((poly[[0, 1]] - 8.0).abs() < 1e-12);
+        let sig = Kernel::Sigmoid { gamma: 0.5, coef0: 1.0 }.matrix(a.view(), b.view(), None);
+        assert!((sig[[0, 0]] - 2.25f64.tanh()).abs() < 1e-12);
+        let lap = Kernel::Laplacian { gamma: 0.5 }.matrix(a.view(), b.view(), None);
+        assert!((lap[[0, 1]] - (-1.5f64).exp()).abs() < 1e-12);
+        let cos = Kernel::Cosine.matrix(a.view(), b.view(), None);
+        assert!((cos[[0, 1]] - 2.0 / (5.0f64.sqrt() * 2.0)).abs() < 1e-12);
+        assert_eq!(cos[[0, 2]], 0.0);
+        let mut row = [0.0; 3];
+        let x = array![[1.0, 2.0], [0.5, 1.0], [2.0, 0.0]];
+        let norms = Kernel::norms(x.view());
+        Kernel::Rbf { gamma: 0.5 }.row_into(x.view(), norms.as_slice().unwrap(), 0, 0, 3, &mut row);
+        assert!((row[0] - 1.0).abs() < 1e-12 && (row[1] - rbf[[0, 0]]).abs() < 1e-12);
+    }
+
+    #[test]
+    fn gamma_scale_and_auto() {
+        // X.var() over all entries: [[0, 2], [2, 4]] -> mean 2, var 2; scale = 1 / (2 * 2)
+        let x = array![[0.0, 2.0], [2.0, 4.0]];
+        assert_eq!(Gamma::Named("scale".into()).resolve(x.view()), 0.25);
+        assert_eq!(Gamma::Named("auto".into()).resolve(x.view()), 0.5);
+        assert_eq!(Gamma::Named("scale".into()).resolve(Array2::<f64>::ones((2, 2)).view()), 1.0);
+        assert!(!Gamma::is_valid(&Gamma::Value(-1.0)));
+        assert!(!Gamma::is_valid(&Gamma::Named("big".into())));
+    }
+}
