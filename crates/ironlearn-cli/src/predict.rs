@@ -95,6 +95,17 @@ pub fn run_predict(a: PredictArgs) -> Result<()> {
     let x = conform(&table, &loaded.header.schema, &places)?;
     let model = loaded.model.as_ref();
     let mut columns = Vec::new();
+    if model.task() == Task::Neighbors {
+        // An index predicts nothing: each row's nearest training rows (from 0) and their distances.
+        let (dist, ind) = model.kneighbors_data(Some(Features::Table(&x)), None).map_err(|e| places.locate(e))?;
+        for k in 0..ind.ncols() {
+            columns.push(Column::numeric(format!("neighbor_{k}"), ind.column(k).iter().map(|&i| i as f64).collect()));
+            columns.push(Column::numeric(format!("distance_{k}"), dist.column(k).to_vec()));
+        }
+        write_table(&a.out, &Table::new(columns)?)?;
+        eprintln!("wrote the neighbours of {} to {}", rows(x.n_rows()), a.out.display());
+        return Ok(());
+    }
     match model.predict_data(Features::Table(&x)).map_err(|e| places.locate(e))? {
         Prediction::Values(v) => columns.push(Column::numeric("prediction", v.to_vec())),
         Prediction::Labels(l) => {

@@ -450,3 +450,48 @@ fn the_progress_bar_is_for_terminals_only() {
         eprintln!("training took under 1.5 s: the bar's appearance is not checked");
     }
 }
+
+#[test]
+fn meta_estimators_outlier_detectors_and_neighbour_indexes() {
+    let dir = tempfile::tempdir().unwrap();
+    let iris = data("iris.csv");
+    let iris = iris.to_str().unwrap();
+    let file = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
+    // A vote of two estimators given as JSON specs.
+    let spec = r#"estimators=[{"name":"lr","kind":"logistic_regression"},{"name":"nb","kind":"gaussian_nb"}]"#;
+    let (vote, out) = (file("vote.model"), file("vote.csv"));
+    let metrics = ok(&["train", "--data", iris, "--target", "species", "--model", "voting_classifier", "--set", spec]
+        .into_iter()
+        .chain(["--set", "voting=soft", "--out", &vote, "--json", "--quiet"])
+        .collect::<Vec<_>>());
+    let metrics: serde_json::Value = serde_json::from_str(metrics.trim()).unwrap();
+    assert!(metrics["accuracy"].as_f64().unwrap() > 0.9, "{metrics}");
+    ok(&["predict", "--model", &vote, "--data", iris, "--out", &out]);
+    assert!(std::fs::read_to_string(&out).unwrap().starts_with("prediction,proba_setosa,"));
+    let e = fails(&["train", "--data", iris, "--target", "species", "--model", "voting_classifier", "--out", &vote]);
+    assert!(e.contains("at least one estimator"), "{e}");
+    // An outlier detector: no target; predictions are 1/-1 with a score.
+    let (forest, out) = (file("if.model"), file("if.csv"));
+    ok(&["train", "--data", iris, "--model", "isolation_forest", "--out", &forest, "--quiet"]);
+    ok(&["predict", "--model", &forest, "--data", iris, "--out", &out]);
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(text.starts_with("inlier,score\n"), "{text}");
+    assert!(text.lines().skip(1).all(|l| l.starts_with("1,") || l.starts_with("-1,")));
+    // A neighbour index: each row's nearest training rows, itself first.
+    let (index, out) = (file("nn.model"), file("nn.csv"));
+    ok(&[
+        "train",
+        "--data",
+        iris,
+        "--model",
+        "nearest_neighbors",
+        "--set",
+        "n_neighbors=2",
+        "--out",
+        &index,
+        "--quiet",
+    ]);
+    ok(&["predict", "--model", &index, "--data", iris, "--out", &out]);
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(text.starts_with("neighbor_0,distance_0,neighbor_1,distance_1\n0,0,"), "{text}");
+}

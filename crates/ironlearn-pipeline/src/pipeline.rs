@@ -7,8 +7,8 @@
 use std::collections::BTreeMap;
 
 use ironlearn_core::{
-    bail, ensure, Attribute, Data, Error, Estimator, Features, FitContext, Model, Parts, Prediction, Result, Tags,
-    Task, TrainData,
+    bail, ensure, Attribute, Data, Error, Estimator, Features, FitContext, Model, Neighbors, Parts, Prediction, Result,
+    Tags, Task, TrainData,
 };
 use ndarray::{Array1, Array2};
 use serde_json::{json, Map, Value};
@@ -248,6 +248,22 @@ impl Model for FittedPipeline {
     fn score_samples_data(&self, x: Features<'_>) -> Result<Array1<f64>> {
         let d = self.prefix(x)?;
         self.last().score_samples_data(current(&d, &x))
+    }
+
+    fn kneighbors_data(&self, x: Option<Features<'_>>, n_neighbors: Option<usize>) -> Result<Neighbors> {
+        let Some(x) = x else { return self.last().kneighbors_data(None, n_neighbors) };
+        let d = self.prefix(x)?;
+        self.last().kneighbors_data(Some(current(&d, &x)), n_neighbors)
+    }
+
+    fn radius_neighbors_data(
+        &self,
+        x: Option<Features<'_>>,
+        radius: Option<f64>,
+    ) -> Result<Vec<(Vec<f64>, Vec<usize>)>> {
+        let Some(x) = x else { return self.last().radius_neighbors_data(None, radius) };
+        let d = self.prefix(x)?;
+        self.last().radius_neighbors_data(Some(current(&d, &x)), radius)
     }
 
     fn feature_names_out(&self, input: &[String]) -> Vec<String> {
