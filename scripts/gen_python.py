@@ -142,7 +142,11 @@ def spec_of(entry: dict, override: dict) -> Spec:
     if set(override) - known:
         raise SystemExit(f"{kind}: unknown override keys {sorted(set(override) - known)}")
     by_rust = {p["name"]: p for p in entry["params"]}
-    names = override.get("names", {})
+    # scikit-learn's capitalisation (``C``) when Rust accepts it as an alias of its lower-case name.
+    names = {
+        p["name"]: a for p in entry["params"] for a in p["aliases"] if a != p["name"] and a.lower() == p["name"]
+    }
+    names.update(override.get("names", {}))
     for rust, py in names.items():
         if rust not in by_rust:
             raise SystemExit(f"{kind}: override renames '{rust}', which is not a parameter")

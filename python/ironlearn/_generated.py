@@ -653,7 +653,7 @@ class _ElasticNetCVParams(IronEstimator):
     ----------
     l1_ratio : object, default=0.5
         The L1 share of the penalty (1 is the lasso, 0 ridge regression), or a list of shares to
-        try. Must be a number in [0, 1], a number in [0, 1] or a non-empty list of them.
+        try. Must be a number in [0, 1] or a non-empty list of them.
 
     eps : float, default=0.001
         The length of the path, ``alpha_min / alpha_max`` (for an automatic grid). Must be a number
@@ -713,7 +713,7 @@ class _ElasticNetCVParams(IronEstimator):
         "wants_scaling": True,
     }
     _params = {  # Python name: (Rust name, domain)
-        "l1_ratio": ("l1_ratio", {"type": "float", "min": 0.0, "max": 1.0}),
+        "l1_ratio": ("l1_ratio", {"type": "any"}),
         "eps": ("eps", {"type": "float", "min": 0.0, "min_open": True, "max_open": True}),
         "alphas": ("alphas", {"type": "any"}),
         "fit_intercept": ("fit_intercept", {"type": "any"}),
@@ -2393,7 +2393,7 @@ class _LinearSVCParams(IronEstimator):
         (sub-)gradient relative to its value at zero, times the minority share of the rows (primal).
         Must be a finite number > 0.
 
-    c : float, default=1.0
+    C : float, default=1.0
         Inverse regularisation strength: the cost of a margin violation. Must be a finite number >
         0.
 
@@ -2445,7 +2445,7 @@ class _LinearSVCParams(IronEstimator):
         "loss": ("loss", {"type": "choice", "values": ("hinge", "squared_hinge")}),
         "dual": ("dual", {"type": "any"}),
         "tol": ("tol", {"type": "float", "min": 0.0, "min_open": True}),
-        "c": ("c", {"type": "float", "min": 0.0, "min_open": True}),
+        "C": ("c", {"type": "float", "min": 0.0, "min_open": True}),
         "multi_class": ("multi_class", {"type": "choice", "values": ("ovr", "crammer_singer")}),
         "fit_intercept": ("fit_intercept", {"type": "any"}),
         "intercept_scaling": ("intercept_scaling", {"type": "float", "min": 0.0, "min_open": True}),
@@ -2460,7 +2460,7 @@ class _LinearSVCParams(IronEstimator):
         loss="squared_hinge",
         dual=None,
         tol=0.0001,
-        c=1.0,
+        C=1.0,
         multi_class="ovr",
         fit_intercept=True,
         intercept_scaling=1.0,
@@ -2472,7 +2472,7 @@ class _LinearSVCParams(IronEstimator):
         self.loss = loss
         self.dual = dual
         self.tol = tol
-        self.c = c
+        self.C = C
         self.multi_class = multi_class
         self.fit_intercept = fit_intercept
         self.intercept_scaling = intercept_scaling
@@ -2507,7 +2507,7 @@ class _LinearSVRParams(IronEstimator):
         Stopping tolerance: the size of the projected gradient relative to its first pass (dual), or
         of the gradient relative to its value at zero (primal). Must be a finite number > 0.
 
-    c : float, default=1.0
+    C : float, default=1.0
         Inverse regularisation strength: the cost of an error beyond ``epsilon``. Must be a finite
         number > 0.
 
@@ -2557,7 +2557,7 @@ class _LinearSVRParams(IronEstimator):
     _params = {  # Python name: (Rust name, domain)
         "epsilon": ("epsilon", {"type": "float"}),
         "tol": ("tol", {"type": "float", "min": 0.0, "min_open": True}),
-        "c": ("c", {"type": "float", "min": 0.0, "min_open": True}),
+        "C": ("c", {"type": "float", "min": 0.0, "min_open": True}),
         "loss": ("loss", {"type": "choice", "values": (
             "epsilon_insensitive", "squared_epsilon_insensitive",
         )}),
@@ -2572,7 +2572,7 @@ class _LinearSVRParams(IronEstimator):
         self,
         epsilon=0.0,
         tol=0.0001,
-        c=1.0,
+        C=1.0,
         loss="epsilon_insensitive",
         fit_intercept=True,
         intercept_scaling=1.0,
@@ -2582,7 +2582,7 @@ class _LinearSVRParams(IronEstimator):
     ):
         self.epsilon = epsilon
         self.tol = tol
-        self.c = c
+        self.C = C
         self.loss = loss
         self.fit_intercept = fit_intercept
         self.intercept_scaling = intercept_scaling
@@ -3009,7 +3009,7 @@ class _NuSVRParams(IronEstimator):
         An upper bound on the share of rows outside the band and a lower bound on the share of
         support vectors, in (0, 1]. Must be a number in (0, 1].
 
-    c : float, default=1.0
+    C : float, default=1.0
         Inverse regularisation strength. Must be a finite number > 0.
 
     kernel : {"linear", "poly", "rbf", "sigmoid", "precomputed"}, default="rbf"
@@ -3064,7 +3064,7 @@ class _NuSVRParams(IronEstimator):
     }
     _params = {  # Python name: (Rust name, domain)
         "nu": ("nu", {"type": "float", "min": 0.0, "min_open": True, "max": 1.0}),
-        "c": ("c", {"type": "float", "min": 0.0, "min_open": True}),
+        "C": ("c", {"type": "float", "min": 0.0, "min_open": True}),
         "kernel": ("kernel", {"type": "choice", "values": (
             "linear", "poly", "rbf", "sigmoid", "precomputed",
         )}),
@@ -3081,7 +3081,7 @@ class _NuSVRParams(IronEstimator):
     def __init__(
         self,
         nu=0.5,
-        c=1.0,
+        C=1.0,
         kernel="rbf",
         degree=3,
         gamma="scale",
@@ -3093,7 +3093,7 @@ class _NuSVRParams(IronEstimator):
         max_iter=-1,
     ):
         self.nu = nu
-        self.c = c
+        self.C = C
         self.kernel = kernel
         self.degree = degree
         self.gamma = gamma
@@ -4651,7 +4651,7 @@ class _SVCParams(IronEstimator):
 
     Parameters
     ----------
-    c : float, default=1.0
+    C : float, default=1.0
         Inverse regularisation strength: the cost of a margin violation. Must be a finite number >
         0.
 
@@ -4724,7 +4724,7 @@ class _SVCParams(IronEstimator):
         "wants_scaling": True,
     }
     _params = {  # Python name: (Rust name, domain)
-        "c": ("c", {"type": "float", "min": 0.0, "min_open": True}),
+        "C": ("c", {"type": "float", "min": 0.0, "min_open": True}),
         "kernel": ("kernel", {"type": "choice", "values": (
             "linear", "poly", "rbf", "sigmoid", "precomputed",
         )}),
@@ -4747,7 +4747,7 @@ class _SVCParams(IronEstimator):
 
     def __init__(
         self,
-        c=1.0,
+        C=1.0,
         kernel="rbf",
         degree=3,
         gamma="scale",
@@ -4763,7 +4763,7 @@ class _SVCParams(IronEstimator):
         break_ties=False,
         random_state=0,
     ):
-        self.c = c
+        self.C = C
         self.kernel = kernel
         self.degree = degree
         self.gamma = gamma
@@ -4815,7 +4815,7 @@ class _SVRParams(IronEstimator):
         Stopping tolerance: the largest violation of the optimality conditions. Must be a finite
         number > 0.
 
-    c : float, default=1.0
+    C : float, default=1.0
         Inverse regularisation strength: the cost of an error beyond ``epsilon``. Must be a finite
         number > 0.
 
@@ -4864,7 +4864,7 @@ class _SVRParams(IronEstimator):
         "gamma": ("gamma", {"type": "any"}),
         "coef0": ("coef0", {"type": "float"}),
         "tol": ("tol", {"type": "float", "min": 0.0, "min_open": True}),
-        "c": ("c", {"type": "float", "min": 0.0, "min_open": True}),
+        "C": ("c", {"type": "float", "min": 0.0, "min_open": True}),
         "epsilon": ("epsilon", {"type": "float", "min": 0.0}),
         "shrinking": ("shrinking", {"type": "any"}),
         "cache_size": ("cache_size", {"type": "float", "min": 0.0, "min_open": True}),
@@ -4879,7 +4879,7 @@ class _SVRParams(IronEstimator):
         gamma="scale",
         coef0=0.0,
         tol=0.001,
-        c=1.0,
+        C=1.0,
         epsilon=0.1,
         shrinking=True,
         cache_size=200.0,
@@ -4891,7 +4891,7 @@ class _SVRParams(IronEstimator):
         self.gamma = gamma
         self.coef0 = coef0
         self.tol = tol
-        self.c = c
+        self.C = C
         self.epsilon = epsilon
         self.shrinking = shrinking
         self.cache_size = cache_size

@@ -492,7 +492,7 @@ class _LinearSVCParams(BaseEstimator):
     loss: str
     dual: Optional[Any]
     tol: float
-    c: float
+    C: float
     multi_class: str
     fit_intercept: bool
     intercept_scaling: float
@@ -505,7 +505,7 @@ class _LinearSVCParams(BaseEstimator):
         loss: str = "squared_hinge",
         dual: Optional[Any] = None,
         tol: float = 0.0001,
-        c: float = 1.0,
+        C: float = 1.0,
         multi_class: str = "ovr",
         fit_intercept: bool = True,
         intercept_scaling: float = 1.0,
@@ -517,7 +517,7 @@ class _LinearSVCParams(BaseEstimator):
 class _LinearSVRParams(BaseEstimator):
     epsilon: float
     tol: float
-    c: float
+    C: float
     loss: str
     fit_intercept: bool
     intercept_scaling: float
@@ -528,7 +528,7 @@ class _LinearSVRParams(BaseEstimator):
         self,
         epsilon: float = 0.0,
         tol: float = 0.0001,
-        c: float = 1.0,
+        C: float = 1.0,
         loss: str = "epsilon_insensitive",
         fit_intercept: bool = True,
         intercept_scaling: float = 1.0,
@@ -621,7 +621,7 @@ class _NuSVCParams(BaseEstimator):
 
 class _NuSVRParams(BaseEstimator):
     nu: float
-    c: float
+    C: float
     kernel: str
     degree: int
     gamma: Any
@@ -634,7 +634,7 @@ class _NuSVRParams(BaseEstimator):
     def __init__(
         self,
         nu: float = 0.5,
-        c: float = 1.0,
+        C: float = 1.0,
         kernel: str = "rbf",
         degree: int = 3,
         gamma: Any = "scale",
@@ -952,7 +952,7 @@ class _StandardScalerParams(BaseEstimator):
     def __init__(self, with_mean: bool = True, with_std: bool = True) -> None: ...
 
 class _SVCParams(BaseEstimator):
-    c: float
+    C: float
     kernel: str
     degree: int
     gamma: Any
@@ -969,7 +969,7 @@ class _SVCParams(BaseEstimator):
     random_state: int
     def __init__(
         self,
-        c: float = 1.0,
+        C: float = 1.0,
         kernel: str = "rbf",
         degree: int = 3,
         gamma: Any = "scale",
@@ -992,7 +992,7 @@ class _SVRParams(BaseEstimator):
     gamma: Any
     coef0: float
     tol: float
-    c: float
+    C: float
     epsilon: float
     shrinking: bool
     cache_size: float
@@ -1005,7 +1005,7 @@ class _SVRParams(BaseEstimator):
         gamma: Any = "scale",
         coef0: float = 0.0,
         tol: float = 0.001,
-        c: float = 1.0,
+        C: float = 1.0,
         epsilon: float = 0.1,
         shrinking: bool = True,
         cache_size: float = 200.0,

@@ -51,6 +51,16 @@ CASES = [
     ("SGDClassifier", "linear_model", "breast_cancer", True, {"shuffle": False, "loss": "log_loss", "random_state": 0}, ["coef_", "intercept_"], 1e-8),
     ("SGDRegressor", "linear_model", "diabetes", True, {"shuffle": False, "penalty": "elasticnet", "random_state": 0}, ["coef_", "intercept_"], 1e-8),
     ("RadiusNeighborsRegressor", "neighbors", "diabetes", True, {"radius": 3.0, "weights": "distance"}, [], 0),
+    ("DecisionTreeRegressor", "tree", "diabetes", False, {"ccp_alpha": 50.0, "random_state": 0}, ["feature_importances_"], 1e-12),
+    ("DecisionTreeRegressor", "tree", "diabetes", False, {"criterion": "absolute_error", "max_depth": 4, "random_state": 0}, ["feature_importances_"], 1e-12),
+    # LIBSVM stops within tol=1e-3 of the optimum: the same support vectors, multipliers close
+    ("SVC", "svm", "iris", True, {}, ["support_", "n_support_", "intercept_"], 1e-3),
+    ("SVC", "svm", "wine", True, {"kernel": "poly", "degree": 2, "C": 0.5}, ["support_", "n_support_"], 0),
+    ("NuSVC", "svm", "iris", True, {"nu": 0.3}, ["support_", "n_support_"], 0),
+    ("KernelRidge", "kernel_ridge", "diabetes", True, {"alpha": 1.0, "kernel": "rbf", "gamma": 0.1}, ["dual_coef_"], 1e-8),
+    ("LassoCV", "linear_model", "diabetes", True, {"cv": 5}, ["alpha_", "coef_", "intercept_"], 1e-6),
+    ("ElasticNetCV", "linear_model", "diabetes", True, {"l1_ratio": [0.2, 0.7], "cv": 4}, ["alpha_", "l1_ratio_", "coef_"], 1e-6),
+    ("QuantileRegressor", "linear_model", "diabetes", True, {"quantile": 0.3, "alpha": 0.01}, ["coef_", "intercept_"], 1e-5),
 ]
 
 
@@ -92,3 +102,29 @@ def test_tree_text_is_scikit_learns(cls, dataset, params, options):
     names = [f"col {j}" for j in range(X.shape[1])]
     assert ironlearn.tree.export_text(ours, feature_names=names, **options) == sk.export_text(theirs, feature_names=names, **options)
     assert ironlearn.tree.export_text(ours) == sk.export_text(theirs)
+
+
+def test_kernel_regressors_and_outlier_detectors(rng):
+    """Solvers that stop within a tolerance (LIBSVM) or draw at random (isolation forests): close, not equal."""
+    from sklearn import ensemble as sk_ensemble
+    from sklearn import isotonic as sk_isotonic
+    from sklearn import svm as sk_svm
+
+    X, y = data("diabetes", scaled=True)
+    ours, theirs = il.SVR(C=10.0).fit(X, y), sk_svm.SVR(C=10.0).fit(X, y)
+    np.testing.assert_array_equal(ours.support_, theirs.support_)
+    np.testing.assert_allclose(ours.predict(X), theirs.predict(X), rtol=1e-3, atol=1e-2)
+    ours, theirs = il.OneClassSVM(nu=0.2).fit(X), sk_svm.OneClassSVM(nu=0.2).fit(X)
+    assert (ours.predict(X) == theirs.predict(X)).mean() > 0.99
+    np.testing.assert_allclose(ours.decision_function(X), theirs.decision_function(X), rtol=1e-3, atol=1e-3)
+    # Isolation forests draw differently: the same rows stand out (scores correlate) and the contamination holds.
+    ours = il.IsolationForest(contamination=0.1, random_state=0).fit(X)
+    theirs = sk_ensemble.IsolationForest(contamination=0.1, random_state=0).fit(X)
+    assert np.corrcoef(ours.score_samples(X), theirs.score_samples(X))[0, 1] > 0.9
+    assert abs((ours.predict(X) == -1).mean() - 0.1) < 0.01
+    # Isotonic regression on one feature, 1-D X as scikit-learn takes it.
+    x = X[:, 2]
+    ours = il.IsotonicRegression(out_of_bounds="clip").fit(x, y)
+    theirs = sk_isotonic.IsotonicRegression(out_of_bounds="clip").fit(x, y)
+    np.testing.assert_allclose(ours.predict(x), theirs.predict(x), rtol=1e-12)
+    np.testing.assert_allclose(ours.X_thresholds_, theirs.X_thresholds_)
