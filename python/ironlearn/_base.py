@@ -600,6 +600,8 @@ class IronEstimator(BaseEstimator):
                 continue
             if isinstance(value, list) and value and all(_is_nested(v) for v in value):
                 value = [self._member(v) for v in value]
+            elif _is_nested(value):
+                value = self._member(value)
             setattr(self, name, value)
         if isinstance(getattr(self, "names_", None), list) and isinstance(getattr(self, "estimators_", None), list):
             self.named_estimators_ = Bunch(**dict(zip(self.names_, self.estimators_)))

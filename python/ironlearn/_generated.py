@@ -9,6 +9,218 @@ One ``_<Name>Params`` class per Rust estimator, written by
 from ._base import IronClassifier, IronEstimator, IronNeighbors, IronOutlierDetector, IronRegressor
 
 
+class _BaggingClassifierParams(IronEstimator):
+    """Fits copies of a classifier on random draws of the rows and columns and averages their
+    probabilities.
+
+    Parameters
+    ----------
+    estimator : object or None, default=None
+        The member classifier, ``{"kind": K, "params": {...}}``; None: a decision tree.
+
+    n_estimators : int, default=10
+        The number of members. Must be an integer >= 1.
+
+    max_samples : object or None, default=None
+        Rows drawn per member: None (as many as rows), an integer, or a fraction in (0, 1] of the
+        rows (of the total sample weight, when weighted).
+
+    max_features : object, default=1.0
+        Columns drawn per member: an integer, or a fraction in (0, 1] of the columns.
+
+    bootstrap : bool, default=True
+        Whether rows are drawn with replacement.
+
+    bootstrap_features : bool, default=False
+        Whether columns are drawn with replacement.
+
+    oob_score : bool, default=False
+        Whether to score the ensemble on the rows each member left out (``oob_score_``,
+        ``oob_decision_function_``); needs ``bootstrap``.
+
+    n_jobs : int or None, default=None
+        Threads fitting the members (None or -1: all); the result does not depend on it. Must be
+        None, a negative number or a positive number of threads.
+
+    random_state : int, default=0
+        The seed of the draws; member ``i`` draws from its own stream and gets its own
+        ``random_state``. Must be an integer >= 0.
+    """
+
+    _kind = "bagging_classifier"
+    _tags = {
+        "categorical": False,
+        "deterministic": True,
+        "f32": False,
+        "missing_values": False,
+        "multi_output": False,
+        "neighbors": False,
+        "one_feature": False,
+        "partial_fit": False,
+        "poor_score": False,
+        "positive_only": False,
+        "positive_target": False,
+        "predict_proba": True,
+        "sample_weight": True,
+        "sparse": False,
+        "task": "classification",
+        "validation": False,
+        "wants_scaling": False,
+    }
+    _params = {  # Python name: (Rust name, domain)
+        "estimator": ("estimator", {"type": "any"}),
+        "n_estimators": ("n_estimators", {"type": "int", "min": 1}),
+        "max_samples": ("max_samples", {"type": "any"}),
+        "max_features": ("max_features", {"type": "any"}),
+        "bootstrap": ("bootstrap", {"type": "any"}),
+        "bootstrap_features": ("bootstrap_features", {"type": "any"}),
+        "oob_score": ("oob_score", {"type": "any"}),
+        "n_jobs": ("n_jobs", {"type": "any"}),
+        "random_state": ("random_state", {"type": "int", "min": 0}),
+    }
+
+    def __init__(
+        self,
+        estimator=None,
+        n_estimators=10,
+        max_samples=None,
+        max_features=1.0,
+        bootstrap=True,
+        bootstrap_features=False,
+        oob_score=False,
+        n_jobs=None,
+        random_state=0,
+    ):
+        self.estimator = estimator
+        self.n_estimators = n_estimators
+        self.max_samples = max_samples
+        self.max_features = max_features
+        self.bootstrap = bootstrap
+        self.bootstrap_features = bootstrap_features
+        self.oob_score = oob_score
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = False
+        tags.input_tags.categorical = False
+        tags.input_tags.string = False
+        tags.input_tags.sparse = False
+        tags.input_tags.positive_only = False
+        tags.target_tags.required = True
+        tags.target_tags.multi_output = False
+        tags.target_tags.positive_only = False
+        tags.non_deterministic = False
+        return tags
+
+
+class _BaggingRegressorParams(IronEstimator):
+    """Fits copies of a regressor on random draws of the rows and columns and averages their
+    predictions.
+
+    Parameters
+    ----------
+    estimator : object or None, default=None
+        The member regressor, ``{"kind": K, "params": {...}}``; None: a decision tree.
+
+    n_estimators : int, default=10
+        The number of members. Must be an integer >= 1.
+
+    max_samples : object or None, default=None
+        Rows drawn per member: None (as many as rows), an integer, or a fraction in (0, 1] of the
+        rows (of the total sample weight, when weighted).
+
+    max_features : object, default=1.0
+        Columns drawn per member: an integer, or a fraction in (0, 1] of the columns.
+
+    bootstrap : bool, default=True
+        Whether rows are drawn with replacement.
+
+    bootstrap_features : bool, default=False
+        Whether columns are drawn with replacement.
+
+    oob_score : bool, default=False
+        Whether to score the ensemble on the rows each member left out (``oob_score_``,
+        ``oob_prediction_``); needs ``bootstrap``.
+
+    n_jobs : int or None, default=None
+        Threads fitting the members (None or -1: all); the result does not depend on it. Must be
+        None, a negative number or a positive number of threads.
+
+    random_state : int, default=0
+        The seed of the draws; member ``i`` draws from its own stream and gets its own
+        ``random_state``. Must be an integer >= 0.
+    """
+
+    _kind = "bagging_regressor"
+    _tags = {
+        "categorical": False,
+        "deterministic": True,
+        "f32": False,
+        "missing_values": False,
+        "multi_output": False,
+        "neighbors": False,
+        "one_feature": False,
+        "partial_fit": False,
+        "poor_score": False,
+        "positive_only": False,
+        "positive_target": False,
+        "predict_proba": False,
+        "sample_weight": True,
+        "sparse": False,
+        "task": "regression",
+        "validation": False,
+        "wants_scaling": False,
+    }
+    _params = {  # Python name: (Rust name, domain)
+        "estimator": ("estimator", {"type": "any"}),
+        "n_estimators": ("n_estimators", {"type": "int", "min": 1}),
+        "max_samples": ("max_samples", {"type": "any"}),
+        "max_features": ("max_features", {"type": "any"}),
+        "bootstrap": ("bootstrap", {"type": "any"}),
+        "bootstrap_features": ("bootstrap_features", {"type": "any"}),
+        "oob_score": ("oob_score", {"type": "any"}),
+        "n_jobs": ("n_jobs", {"type": "any"}),
+        "random_state": ("random_state", {"type": "int", "min": 0}),
+    }
+
+    def __init__(
+        self,
+        estimator=None,
+        n_estimators=10,
+        max_samples=None,
+        max_features=1.0,
+        bootstrap=True,
+        bootstrap_features=False,
+        oob_score=False,
+        n_jobs=None,
+        random_state=0,
+    ):
+        self.estimator = estimator
+        self.n_estimators = n_estimators
+        self.max_samples = max_samples
+        self.max_features = max_features
+        self.bootstrap = bootstrap
+        self.bootstrap_features = bootstrap_features
+        self.oob_score = oob_score
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = False
+        tags.input_tags.categorical = False
+        tags.input_tags.string = False
+        tags.input_tags.sparse = False
+        tags.input_tags.positive_only = False
+        tags.target_tags.required = True
+        tags.target_tags.multi_output = False
+        tags.target_tags.positive_only = False
+        tags.non_deterministic = False
+        return tags
+
+
 class _BernoulliNBParams(IronEstimator):
     """Bernoulli naive Bayes, for binary (or binarised) features.
 
@@ -81,6 +293,80 @@ class _BernoulliNBParams(IronEstimator):
         for task_tags in (tags.regressor_tags, tags.classifier_tags):
             if task_tags is not None:
                 task_tags.poor_score = True
+        return tags
+
+
+class _CalibratedClassifierCVParams(IronEstimator):
+    """Calibrates a classifier's probabilities (Platt's sigmoid or isotonic regression), learned on
+    held-out folds.
+
+    Parameters
+    ----------
+    estimator : object or None, default=None
+        The classifier, ``{"kind": K, "params": {...}}``; None: linear_svc.
+
+    method : {"sigmoid", "isotonic"}, default="sigmoid"
+        "sigmoid" (Platt) or "isotonic".
+
+    cv : int, default=5
+        The number of stratified folds (scikit-learn's ``StratifiedKFold(cv)``, not shuffled). Must
+        be an integer >= 2.
+
+    n_jobs : int or None, default=None
+        Threads fitting the folds (None or -1: all); the result does not depend on it. Must be None,
+        a negative number or a positive number of threads.
+
+    ensemble : object, default="auto"
+        true or "auto": one calibrated classifier per fold, probabilities averaged; false: one
+        classifier fitted on all rows, calibrated on out-of-fold scores.
+    """
+
+    _kind = "calibrated_classifier_cv"
+    _tags = {
+        "categorical": False,
+        "deterministic": True,
+        "f32": False,
+        "missing_values": False,
+        "multi_output": False,
+        "neighbors": False,
+        "one_feature": False,
+        "partial_fit": False,
+        "poor_score": False,
+        "positive_only": False,
+        "positive_target": False,
+        "predict_proba": True,
+        "sample_weight": True,
+        "sparse": False,
+        "task": "classification",
+        "validation": False,
+        "wants_scaling": False,
+    }
+    _params = {  # Python name: (Rust name, domain)
+        "estimator": ("estimator", {"type": "any"}),
+        "method": ("method", {"type": "choice", "values": ("sigmoid", "isotonic")}),
+        "cv": ("cv", {"type": "int", "min": 2}),
+        "n_jobs": ("n_jobs", {"type": "any"}),
+        "ensemble": ("ensemble", {"type": "any"}),
+    }
+
+    def __init__(self, estimator=None, method="sigmoid", cv=5, n_jobs=None, ensemble="auto"):
+        self.estimator = estimator
+        self.method = method
+        self.cv = cv
+        self.n_jobs = n_jobs
+        self.ensemble = ensemble
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = False
+        tags.input_tags.categorical = False
+        tags.input_tags.string = False
+        tags.input_tags.sparse = False
+        tags.input_tags.positive_only = False
+        tags.target_tags.required = True
+        tags.target_tags.multi_output = False
+        tags.target_tags.positive_only = False
+        tags.non_deterministic = False
         return tags
 
 
@@ -656,8 +942,8 @@ class _ElasticNetCVParams(IronEstimator):
         try. Must be a number in [0, 1] or a non-empty list of them.
 
     eps : float, default=0.001
-        The length of the path, ``alpha_min / alpha_max`` (for an automatic grid). Must be a number
-        in (0, inf).
+        The length of the path, ``alpha_min / alpha_max`` (for an automatic grid). Must be a finite
+        number > 0.
 
     alphas : object, default=100
         The penalties to try: an integer (that many on an automatic grid from the smallest that
@@ -714,7 +1000,7 @@ class _ElasticNetCVParams(IronEstimator):
     }
     _params = {  # Python name: (Rust name, domain)
         "l1_ratio": ("l1_ratio", {"type": "any"}),
-        "eps": ("eps", {"type": "float", "min": 0.0, "min_open": True, "max_open": True}),
+        "eps": ("eps", {"type": "float", "min": 0.0, "min_open": True}),
         "alphas": ("alphas", {"type": "any"}),
         "fit_intercept": ("fit_intercept", {"type": "any"}),
         "max_iter": ("max_iter", {"type": "int", "min": 1}),
@@ -2123,8 +2409,8 @@ class _LassoCVParams(IronEstimator):
     Parameters
     ----------
     eps : float, default=0.001
-        The length of the path, ``alpha_min / alpha_max`` (for an automatic grid). Must be a number
-        in (0, inf).
+        The length of the path, ``alpha_min / alpha_max`` (for an automatic grid). Must be a finite
+        number > 0.
 
     alphas : object, default=100
         The penalties to try: an integer (that many on an automatic grid from the smallest that
@@ -2180,7 +2466,7 @@ class _LassoCVParams(IronEstimator):
         "wants_scaling": True,
     }
     _params = {  # Python name: (Rust name, domain)
-        "eps": ("eps", {"type": "float", "min": 0.0, "min_open": True, "max_open": True}),
+        "eps": ("eps", {"type": "float", "min": 0.0, "min_open": True}),
         "alphas": ("alphas", {"type": "any"}),
         "fit_intercept": ("fit_intercept", {"type": "any"}),
         "max_iter": ("max_iter", {"type": "int", "min": 1}),
@@ -3279,6 +3565,62 @@ class _OneHotEncoderParams(IronEstimator):
         tags.input_tags.sparse = False
         tags.input_tags.positive_only = False
         tags.target_tags.required = False
+        tags.target_tags.multi_output = False
+        tags.target_tags.positive_only = False
+        tags.non_deterministic = False
+        return tags
+
+
+class _OneVsRestClassifierParams(IronEstimator):
+    """Fits one binary classifier per class (the class against the rest) and picks the highest score.
+
+    Parameters
+    ----------
+    estimator : object or None, default=None
+        The binary classifier, ``{"kind": K, "params": {...}}`` (required).
+
+    n_jobs : int or None, default=None
+        Threads fitting the members (None or -1: all); the result does not depend on it. Must be
+        None, a negative number or a positive number of threads.
+    """
+
+    _kind = "one_vs_rest_classifier"
+    _tags = {
+        "categorical": False,
+        "deterministic": True,
+        "f32": False,
+        "missing_values": False,
+        "multi_output": False,
+        "neighbors": False,
+        "one_feature": False,
+        "partial_fit": False,
+        "poor_score": False,
+        "positive_only": False,
+        "positive_target": False,
+        "predict_proba": True,
+        "sample_weight": False,
+        "sparse": False,
+        "task": "classification",
+        "validation": False,
+        "wants_scaling": False,
+    }
+    _params = {  # Python name: (Rust name, domain)
+        "estimator": ("estimator", {"type": "any"}),
+        "n_jobs": ("n_jobs", {"type": "any"}),
+    }
+
+    def __init__(self, estimator=None, n_jobs=None):
+        self.estimator = estimator
+        self.n_jobs = n_jobs
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = False
+        tags.input_tags.categorical = False
+        tags.input_tags.string = False
+        tags.input_tags.sparse = False
+        tags.input_tags.positive_only = False
+        tags.target_tags.required = True
         tags.target_tags.multi_output = False
         tags.target_tags.positive_only = False
         tags.non_deterministic = False
@@ -4591,6 +4933,169 @@ class _SimpleImputerParams(IronEstimator):
         return tags
 
 
+class _StackingClassifierParams(IronEstimator):
+    """Trains a final classifier on the out-of-fold outputs of several classifiers.
+
+    Parameters
+    ----------
+    estimators : list of object, default=()
+        The classifiers, each ``{"name": N, "kind": K, "params": {...}}`` (scikit-learn's list of
+        ``(name, estimator)``); the kind "drop" leaves one out.
+
+    final_estimator : object or None, default=None
+        The classifier trained on the members' outputs; None: logistic_regression.
+
+    cv : int, default=5
+        The number of stratified folds (scikit-learn's ``StratifiedKFold(cv)``, not shuffled) of the
+        out-of-fold outputs. Must be an integer >= 2.
+
+    stack_method : {"auto", "predict_proba", "decision_function", "predict"}, default="auto"
+        Each member's output: "auto" (predict_proba, else decision_function, else predict),
+        "predict_proba", "decision_function" or "predict".
+
+    passthrough : bool, default=False
+        Whether the final estimator also sees the original features.
+
+    n_jobs : int or None, default=None
+        Threads fitting the members (None or -1: all); the result does not depend on it. Must be
+        None, a negative number or a positive number of threads.
+    """
+
+    _kind = "stacking_classifier"
+    _tags = {
+        "categorical": False,
+        "deterministic": True,
+        "f32": False,
+        "missing_values": False,
+        "multi_output": False,
+        "neighbors": False,
+        "one_feature": False,
+        "partial_fit": False,
+        "poor_score": False,
+        "positive_only": False,
+        "positive_target": False,
+        "predict_proba": True,
+        "sample_weight": True,
+        "sparse": False,
+        "task": "classification",
+        "validation": False,
+        "wants_scaling": False,
+    }
+    _params = {  # Python name: (Rust name, domain)
+        "estimators": ("estimators", {"type": "any"}),
+        "final_estimator": ("final_estimator", {"type": "any"}),
+        "cv": ("cv", {"type": "int", "min": 2}),
+        "stack_method": ("stack_method", {"type": "choice", "values": (
+            "auto", "predict_proba", "decision_function", "predict",
+        )}),
+        "passthrough": ("passthrough", {"type": "any"}),
+        "n_jobs": ("n_jobs", {"type": "any"}),
+    }
+
+    def __init__(
+        self,
+        estimators=(),
+        final_estimator=None,
+        cv=5,
+        stack_method="auto",
+        passthrough=False,
+        n_jobs=None,
+    ):
+        self.estimators = estimators
+        self.final_estimator = final_estimator
+        self.cv = cv
+        self.stack_method = stack_method
+        self.passthrough = passthrough
+        self.n_jobs = n_jobs
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = False
+        tags.input_tags.categorical = False
+        tags.input_tags.string = False
+        tags.input_tags.sparse = False
+        tags.input_tags.positive_only = False
+        tags.target_tags.required = True
+        tags.target_tags.multi_output = False
+        tags.target_tags.positive_only = False
+        tags.non_deterministic = False
+        return tags
+
+
+class _StackingRegressorParams(IronEstimator):
+    """Trains a final regressor on the out-of-fold predictions of several regressors.
+
+    Parameters
+    ----------
+    estimators : list of object, default=()
+        The regressors, each ``{"name": N, "kind": K, "params": {...}}`` (scikit-learn's list of
+        ``(name, estimator)``); the kind "drop" leaves one out.
+
+    final_estimator : object or None, default=None
+        The regressor trained on the members' predictions; None: ridge (scikit-learn's default is
+        RidgeCV, which ironlearn lacks).
+
+    cv : int, default=5
+        The number of folds (scikit-learn's ``KFold(cv)``, not shuffled) of the out-of-fold
+        predictions. Must be an integer >= 2.
+
+    passthrough : bool, default=False
+        Whether the final estimator also sees the original features.
+
+    n_jobs : int or None, default=None
+        Threads fitting the members (None or -1: all); the result does not depend on it. Must be
+        None, a negative number or a positive number of threads.
+    """
+
+    _kind = "stacking_regressor"
+    _tags = {
+        "categorical": False,
+        "deterministic": True,
+        "f32": False,
+        "missing_values": False,
+        "multi_output": False,
+        "neighbors": False,
+        "one_feature": False,
+        "partial_fit": False,
+        "poor_score": False,
+        "positive_only": False,
+        "positive_target": False,
+        "predict_proba": False,
+        "sample_weight": True,
+        "sparse": False,
+        "task": "regression",
+        "validation": False,
+        "wants_scaling": False,
+    }
+    _params = {  # Python name: (Rust name, domain)
+        "estimators": ("estimators", {"type": "any"}),
+        "final_estimator": ("final_estimator", {"type": "any"}),
+        "cv": ("cv", {"type": "int", "min": 2}),
+        "passthrough": ("passthrough", {"type": "any"}),
+        "n_jobs": ("n_jobs", {"type": "any"}),
+    }
+
+    def __init__(self, estimators=(), final_estimator=None, cv=5, passthrough=False, n_jobs=None):
+        self.estimators = estimators
+        self.final_estimator = final_estimator
+        self.cv = cv
+        self.passthrough = passthrough
+        self.n_jobs = n_jobs
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = False
+        tags.input_tags.categorical = False
+        tags.input_tags.string = False
+        tags.input_tags.sparse = False
+        tags.input_tags.positive_only = False
+        tags.target_tags.required = True
+        tags.target_tags.multi_output = False
+        tags.target_tags.positive_only = False
+        tags.non_deterministic = False
+        return tags
+
+
 class _StandardScalerParams(IronEstimator):
     """Standardises features: ``(x - mean) / std``.
 
@@ -5131,8 +5636,20 @@ class _VotingRegressorParams(IronEstimator):
         return tags
 
 
+class BaggingClassifier(_BaggingClassifierParams, IronClassifier):
+    __doc__ = _BaggingClassifierParams.__doc__
+
+
+class BaggingRegressor(_BaggingRegressorParams, IronRegressor):
+    __doc__ = _BaggingRegressorParams.__doc__
+
+
 class BernoulliNB(_BernoulliNBParams, IronClassifier):
     __doc__ = _BernoulliNBParams.__doc__
+
+
+class CalibratedClassifierCV(_CalibratedClassifierCVParams, IronClassifier):
+    __doc__ = _CalibratedClassifierCVParams.__doc__
 
 
 class ComplementNB(_ComplementNBParams, IronClassifier):
@@ -5263,6 +5780,14 @@ class OneClassSVM(_OneClassSVMParams, IronOutlierDetector):
     __doc__ = _OneClassSVMParams.__doc__
 
 
+class OneVsRestClassifier(_OneVsRestClassifierParams, IronClassifier):
+    __doc__ = _OneVsRestClassifierParams.__doc__
+
+    def fit(self, X, y):
+        """Fits the model; returns self."""
+        return super().fit(X, y)
+
+
 class PoissonRegressor(_PoissonRegressorParams, IronRegressor):
     __doc__ = _PoissonRegressorParams.__doc__
 
@@ -5315,6 +5840,14 @@ class SGDRegressor(_SGDRegressorParams, IronRegressor):
     __doc__ = _SGDRegressorParams.__doc__
 
 
+class StackingClassifier(_StackingClassifierParams, IronClassifier):
+    __doc__ = _StackingClassifierParams.__doc__
+
+
+class StackingRegressor(_StackingRegressorParams, IronRegressor):
+    __doc__ = _StackingRegressorParams.__doc__
+
+
 class SVC(_SVCParams, IronClassifier):
     __doc__ = _SVCParams.__doc__
 
@@ -5337,7 +5870,10 @@ class VotingRegressor(_VotingRegressorParams, IronRegressor):
 
 # The public classes generated whole; ironlearn exports them.
 PUBLIC = [
+    "BaggingClassifier",
+    "BaggingRegressor",
     "BernoulliNB",
+    "CalibratedClassifierCV",
     "ComplementNB",
     "DecisionTreeClassifier",
     "DecisionTreeRegressor",
@@ -5365,6 +5901,7 @@ PUBLIC = [
     "NuSVC",
     "NuSVR",
     "OneClassSVM",
+    "OneVsRestClassifier",
     "PoissonRegressor",
     "QuadraticDiscriminantAnalysis",
     "QuantileRegressor",
@@ -5375,6 +5912,8 @@ PUBLIC = [
     "RidgeClassifier",
     "SGDClassifier",
     "SGDRegressor",
+    "StackingClassifier",
+    "StackingRegressor",
     "SVC",
     "SVR",
     "TweedieRegressor",
@@ -5383,7 +5922,10 @@ PUBLIC = [
 ]
 
 __all__ = [
+    "_BaggingClassifierParams",
+    "_BaggingRegressorParams",
     "_BernoulliNBParams",
+    "_CalibratedClassifierCVParams",
     "_ComplementNBParams",
     "_DecisionTreeClassifierParams",
     "_DecisionTreeRegressorParams",
@@ -5416,6 +5958,7 @@ __all__ = [
     "_NuSVRParams",
     "_OneClassSVMParams",
     "_OneHotEncoderParams",
+    "_OneVsRestClassifierParams",
     "_PoissonRegressorParams",
     "_QuadraticDiscriminantAnalysisParams",
     "_QuantileRegressorParams",
@@ -5428,13 +5971,18 @@ __all__ = [
     "_SGDClassifierParams",
     "_SGDRegressorParams",
     "_SimpleImputerParams",
+    "_StackingClassifierParams",
+    "_StackingRegressorParams",
     "_StandardScalerParams",
     "_SVCParams",
     "_SVRParams",
     "_TweedieRegressorParams",
     "_VotingClassifierParams",
     "_VotingRegressorParams",
+    "BaggingClassifier",
+    "BaggingRegressor",
     "BernoulliNB",
+    "CalibratedClassifierCV",
     "ComplementNB",
     "DecisionTreeClassifier",
     "DecisionTreeRegressor",
@@ -5462,6 +6010,7 @@ __all__ = [
     "NuSVC",
     "NuSVR",
     "OneClassSVM",
+    "OneVsRestClassifier",
     "PoissonRegressor",
     "QuadraticDiscriminantAnalysis",
     "QuantileRegressor",
@@ -5472,6 +6021,8 @@ __all__ = [
     "RidgeClassifier",
     "SGDClassifier",
     "SGDRegressor",
+    "StackingClassifier",
+    "StackingRegressor",
     "SVC",
     "SVR",
     "TweedieRegressor",

@@ -3,6 +3,52 @@ from typing import Any, Optional, Sequence
 
 from sklearn.base import BaseEstimator
 
+class _BaggingClassifierParams(BaseEstimator):
+    estimator: Optional[Any]
+    n_estimators: int
+    max_samples: Optional[Any]
+    max_features: Any
+    bootstrap: bool
+    bootstrap_features: bool
+    oob_score: bool
+    n_jobs: Optional[int]
+    random_state: int
+    def __init__(
+        self,
+        estimator: Optional[Any] = None,
+        n_estimators: int = 10,
+        max_samples: Optional[Any] = None,
+        max_features: Any = 1.0,
+        bootstrap: bool = True,
+        bootstrap_features: bool = False,
+        oob_score: bool = False,
+        n_jobs: Optional[int] = None,
+        random_state: int = 0,
+    ) -> None: ...
+
+class _BaggingRegressorParams(BaseEstimator):
+    estimator: Optional[Any]
+    n_estimators: int
+    max_samples: Optional[Any]
+    max_features: Any
+    bootstrap: bool
+    bootstrap_features: bool
+    oob_score: bool
+    n_jobs: Optional[int]
+    random_state: int
+    def __init__(
+        self,
+        estimator: Optional[Any] = None,
+        n_estimators: int = 10,
+        max_samples: Optional[Any] = None,
+        max_features: Any = 1.0,
+        bootstrap: bool = True,
+        bootstrap_features: bool = False,
+        oob_score: bool = False,
+        n_jobs: Optional[int] = None,
+        random_state: int = 0,
+    ) -> None: ...
+
 class _BernoulliNBParams(BaseEstimator):
     alpha: float
     force_alpha: bool
@@ -16,6 +62,21 @@ class _BernoulliNBParams(BaseEstimator):
         binarize: Optional[float] = 0.0,
         fit_prior: bool = True,
         class_prior: Optional[Sequence[float]] = None,
+    ) -> None: ...
+
+class _CalibratedClassifierCVParams(BaseEstimator):
+    estimator: Optional[Any]
+    method: str
+    cv: int
+    n_jobs: Optional[int]
+    ensemble: Any
+    def __init__(
+        self,
+        estimator: Optional[Any] = None,
+        method: str = "sigmoid",
+        cv: int = 5,
+        n_jobs: Optional[int] = None,
+        ensemble: Any = "auto",
     ) -> None: ...
 
 class _ComplementNBParams(BaseEstimator):
@@ -676,6 +737,11 @@ class _OneHotEncoderParams(BaseEstimator):
     columns: str
     def __init__(self, handle_unknown: str = "error", columns: str = "all") -> None: ...
 
+class _OneVsRestClassifierParams(BaseEstimator):
+    estimator: Optional[Any]
+    n_jobs: Optional[int]
+    def __init__(self, estimator: Optional[Any] = None, n_jobs: Optional[int] = None) -> None: ...
+
 class _PoissonRegressorParams(BaseEstimator):
     alpha: float
     fit_intercept: bool
@@ -946,6 +1012,38 @@ class _SimpleImputerParams(BaseEstimator):
         fill_category: str = "missing",
     ) -> None: ...
 
+class _StackingClassifierParams(BaseEstimator):
+    estimators: Sequence[Any]
+    final_estimator: Optional[Any]
+    cv: int
+    stack_method: str
+    passthrough: bool
+    n_jobs: Optional[int]
+    def __init__(
+        self,
+        estimators: Sequence[Any] = (),
+        final_estimator: Optional[Any] = None,
+        cv: int = 5,
+        stack_method: str = "auto",
+        passthrough: bool = False,
+        n_jobs: Optional[int] = None,
+    ) -> None: ...
+
+class _StackingRegressorParams(BaseEstimator):
+    estimators: Sequence[Any]
+    final_estimator: Optional[Any]
+    cv: int
+    passthrough: bool
+    n_jobs: Optional[int]
+    def __init__(
+        self,
+        estimators: Sequence[Any] = (),
+        final_estimator: Optional[Any] = None,
+        cv: int = 5,
+        passthrough: bool = False,
+        n_jobs: Optional[int] = None,
+    ) -> None: ...
+
 class _StandardScalerParams(BaseEstimator):
     with_mean: bool
     with_std: bool
@@ -1056,9 +1154,23 @@ class _VotingRegressorParams(BaseEstimator):
         n_jobs: Optional[int] = None,
     ) -> None: ...
 
+class BaggingClassifier(_BaggingClassifierParams):
+    def fit(self, X: Any, y: Any = ..., sample_weight: Any = ...) -> Any: ...
+    def predict(self, X: Any) -> Any: ...
+    def predict_proba(self, X: Any) -> Any: ...
+
+class BaggingRegressor(_BaggingRegressorParams):
+    def fit(self, X: Any, y: Any = ..., sample_weight: Any = ...) -> Any: ...
+    def predict(self, X: Any) -> Any: ...
+
 class BernoulliNB(_BernoulliNBParams):
     def fit(self, X: Any, y: Any = ..., sample_weight: Any = ...) -> Any: ...
     def partial_fit(self, X: Any, y: Any, classes: Any = ..., sample_weight: Any = ...) -> Any: ...
+    def predict(self, X: Any) -> Any: ...
+    def predict_proba(self, X: Any) -> Any: ...
+
+class CalibratedClassifierCV(_CalibratedClassifierCVParams):
+    def fit(self, X: Any, y: Any = ..., sample_weight: Any = ...) -> Any: ...
     def predict(self, X: Any) -> Any: ...
     def predict_proba(self, X: Any) -> Any: ...
 
@@ -1188,6 +1300,11 @@ class OneClassSVM(_OneClassSVMParams):
     def decision_function(self, X: Any) -> Any: ...
     def score_samples(self, X: Any) -> Any: ...
 
+class OneVsRestClassifier(_OneVsRestClassifierParams):
+    def fit(self, X: Any, y: Any = ...) -> Any: ...
+    def predict(self, X: Any) -> Any: ...
+    def predict_proba(self, X: Any) -> Any: ...
+
 class PoissonRegressor(_PoissonRegressorParams):
     def fit(self, X: Any, y: Any = ..., sample_weight: Any = ...) -> Any: ...
     def predict(self, X: Any) -> Any: ...
@@ -1233,6 +1350,15 @@ class SGDClassifier(_SGDClassifierParams):
 class SGDRegressor(_SGDRegressorParams):
     def fit(self, X: Any, y: Any = ..., sample_weight: Any = ...) -> Any: ...
     def partial_fit(self, X: Any, y: Any, sample_weight: Any = ...) -> Any: ...
+    def predict(self, X: Any) -> Any: ...
+
+class StackingClassifier(_StackingClassifierParams):
+    def fit(self, X: Any, y: Any = ..., sample_weight: Any = ...) -> Any: ...
+    def predict(self, X: Any) -> Any: ...
+    def predict_proba(self, X: Any) -> Any: ...
+
+class StackingRegressor(_StackingRegressorParams):
+    def fit(self, X: Any, y: Any = ..., sample_weight: Any = ...) -> Any: ...
     def predict(self, X: Any) -> Any: ...
 
 class SVC(_SVCParams):

@@ -11,6 +11,7 @@
 //! [`Learn`]: ironlearn_core::Learn
 //! [`Fitted`]: ironlearn_core::Fitted
 
+pub mod calibration;
 pub mod cluster;
 pub mod discriminant_analysis;
 pub mod dummy;
@@ -18,6 +19,7 @@ pub mod ensemble;
 pub mod isotonic;
 pub mod kernel_ridge;
 pub mod linear;
+pub mod multiclass;
 mod n_jobs;
 pub mod naive_bayes;
 pub mod neighbors;
@@ -29,6 +31,7 @@ pub mod tree;
 #[cfg(test)]
 mod test_data;
 
+pub use calibration::{CalibratedClassifierCV, CalibratedClassifierCVModel};
 pub use cluster::{KMeans, KMeansModel};
 pub use discriminant_analysis::{
     LinearDiscriminantAnalysis, LinearDiscriminantAnalysisModel, QuadraticDiscriminantAnalysis,
@@ -36,9 +39,11 @@ pub use discriminant_analysis::{
 };
 pub use dummy::{DummyClassifier, DummyClassifierModel, DummyRegressor, DummyRegressorModel};
 pub use ensemble::{
-    ExtraTreesClassifier, ExtraTreesClassifierModel, ExtraTreesRegressor, ExtraTreesRegressorModel, IsolationForest,
-    IsolationForestModel, RandomForestClassifier, RandomForestClassifierModel, RandomForestRegressor,
-    RandomForestRegressorModel, VotingClassifier, VotingClassifierModel, VotingRegressor, VotingRegressorModel,
+    BaggingClassifier, BaggingClassifierModel, BaggingRegressor, BaggingRegressorModel, ExtraTreesClassifier,
+    ExtraTreesClassifierModel, ExtraTreesRegressor, ExtraTreesRegressorModel, IsolationForest, IsolationForestModel,
+    RandomForestClassifier, RandomForestClassifierModel, RandomForestRegressor, RandomForestRegressorModel,
+    StackingClassifier, StackingClassifierModel, StackingRegressor, StackingRegressorModel, VotingClassifier,
+    VotingClassifierModel, VotingRegressor, VotingRegressorModel,
 };
 pub use isotonic::{isotonic_fit, IsotonicRegression, IsotonicRegressionModel};
 pub use kernel_ridge::{KernelRidge, KernelRidgeModel};
@@ -49,6 +54,7 @@ pub use linear::{
     QuantileRegressorModel, Ridge, RidgeClassifier, RidgeClassifierModel, RidgeModel, SGDClassifier,
     SGDClassifierModel, SGDRegressor, SGDRegressorModel, TweedieRegressor, TweedieRegressorModel,
 };
+pub use multiclass::{OneVsRestClassifier, OneVsRestClassifierModel};
 pub use naive_bayes::{
     BernoulliNB, BernoulliNBModel, ComplementNB, ComplementNBModel, GaussianNB, GaussianNBModel, MultinomialNB,
     MultinomialNBModel,

@@ -8,9 +8,9 @@
 
 use ironlearn_core::nested::EstimatorSpec;
 use ironlearn_core::{
-    Error, Estimator, Features, FitContext, Labels, Model, Prediction, Result, SubModel, Task, TrainData,
+    Error, Estimator, Features, FitContext, Labels, Model, Prediction, Result, SubModel, Target, Task, TrainData,
 };
-use ndarray::Array2;
+use ndarray::{Array2, Axis};
 use rayon::prelude::*;
 
 /// Builds `spec`'s estimator and checks that it does `task`.
@@ -131,4 +131,137 @@ pub(crate) fn check_weights(weights: Option<&[f64]>, kept: usize) -> Result<()> 
         return Err(Error::param("weights", "must be finite and >= 0"));
     }
     Ok(())
+}
+
+/// Rows `rows` of the features and target, as owned data. Class labels keep
+/// only the classes present in these rows, as a scikit-learn estimator fitted
+/// on them would see them.
+pub(crate) struct Subset {
+    pub x: Array2<f64>,
+    pub y: Option<Target>,
+    pub weight: Option<Vec<f64>>,
+}
+
+impl Subset {
+    /// Rows `rows` (repeats allowed), all columns.
+    pub(crate) fn of(data: &TrainData<'_>, rows: &[usize]) -> Result<Subset> {
+        let x = data.dense()?.select(Axis(0), rows);
+        Ok(Subset::with_x(data, x, rows))
+    }
+
+    /// Rows `rows` and columns `cols`.
+    pub(crate) fn cols(data: &TrainData<'_>, rows: &[usize], cols: &[usize]) -> Result<Subset> {
+        let x = data.dense()?.select(Axis(0), rows).select(Axis(1), cols);
+        Ok(Subset::with_x(data, x, rows))
+    }
+
+    fn with_x(data: &TrainData<'_>, x: Array2<f64>, rows: &[usize]) -> Subset {
+        let y = data.y.map(|y| match y {
+            Target::Labels(l) => Target::Labels(Labels::from_strings(&l.take(rows).to_strings())),
+            other => other.take(rows),
+        });
+        Subset { x, y, weight: data.weight.map(|w| rows.iter().map(|&i| w[i]).collect()) }
+    }
+
+    pub(crate) fn data(&self) -> TrainData<'_> {
+        TrainData {
+            y: self.y.as_ref(),
+            weight: self.weight.as_deref(),
+            ..TrainData::new(Features::Dense(self.x.view()))
+        }
+    }
+}
+
+/// The test rows of each fold of scikit-learn's `KFold(n_splits)` (no shuffle):
+/// consecutive blocks, the first `n % n_splits` one row longer.
+pub(crate) fn kfold(n: usize, n_splits: usize) -> Result<Vec<Vec<usize>>> {
+    check_splits(n, n_splits)?;
+    let mut folds = Vec::with_capacity(n_splits);
+    let mut start = 0;
+    for k in 0..n_splits {
+        let len = n / n_splits + usize::from(k < n % n_splits);
+        folds.push((start..start + len).collect());
+        start += len;
+    }
+    Ok(folds)
+}
+
+fn check_splits(n: usize, n_splits: usize) -> Result<()> {
+    if n_splits < 2 {
+        return Err(Error::param(
+            "cv",
+            format!(
+                "k-fold cross-validation requires at least one train/test split by setting n_splits=2 or more, \
+                 got n_splits={n_splits}."
+            ),
+        ));
+    }
+    if n_splits > n {
+        return Err(Error::InvalidValue(format!(
+            "Cannot have number of splits n_splits={n_splits} greater than the number of samples: n_samples={n}."
+        )));
+    }
+    Ok(())
+}
+
+/// The test rows of each fold of scikit-learn's `StratifiedKFold(n_splits)`
+/// (no shuffle): the rows of each class, in order, dealt to the folds so that
+/// every fold holds about the same share of each class.
+pub(crate) fn stratified_kfold(labels: &Labels, n_splits: usize) -> Result<Vec<Vec<usize>>> {
+    let n = labels.len();
+    check_splits(n, n_splits)?;
+    // Classes numbered by first appearance, as scikit-learn does.
+    let mut order = vec![usize::MAX; labels.n_classes()];
+    let mut next = 0;
+    let enc: Vec<usize> = labels
+        .codes()
+        .iter()
+        .map(|&c| {
+            if order[c as usize] == usize::MAX {
+                order[c as usize] = next;
+                next += 1;
+            }
+            order[c as usize]
+        })
+        .collect();
+    let n_classes = next;
+    let mut counts = vec![0usize; n_classes];
+    enc.iter().for_each(|&c| counts[c] += 1);
+    if counts.iter().all(|&c| n_splits > c) {
+        return Err(Error::InvalidValue(format!(
+            "n_splits={n_splits} cannot be greater than the number of members in each class."
+        )));
+    }
+    let mut sorted = enc.clone();
+    sorted.sort_unstable();
+    // allocation[f][k]: rows of class k in fold f.
+    let mut allocation = vec![vec![0usize; n_classes]; n_splits];
+    for (i, &c) in sorted.iter().enumerate() {
+        allocation[i % n_splits][c] += 1;
+    }
+    let mut test_fold = vec![0usize; n];
+    for k in 0..n_classes {
+        let mut folds = (0..n_splits).flat_map(|f| std::iter::repeat_n(f, allocation[f][k]));
+        for (i, _) in enc.iter().enumerate().filter(|(_, &c)| c == k) {
+            test_fold[i] = folds.next().expect("as many fold places as rows of the class");
+        }
+    }
+    Ok((0..n_splits).map(|f| (0..n).filter(|&i| test_fold[i] == f).collect()).collect())
+}
+
+/// The rows not in `test`.
+pub(crate) fn complement(n: usize, test: &[usize]) -> Vec<usize> {
+    let mut keep = vec![true; n];
+    test.iter().for_each(|&i| keep[i] = false);
+    (0..n).filter(|&i| keep[i]).collect()
+}
+
+/// Meta-estimators take finite input whatever their members could take
+/// (their tags are declared once, not per member): NaN or infinity is an
+/// error naming the cell, before any member is fitted.
+pub(crate) fn check_finite_input(data: &TrainData<'_>) -> Result<()> {
+    match data.x {
+        Features::Sparse(_) => Ok(()),
+        _ => ironlearn_core::validate::check_finite(data.dense()?.view(), "X"),
+    }
 }

@@ -90,6 +90,7 @@ impl Learn for VotingClassifier {
     }
 
     fn learn(&self, data: &TrainData<'_>, _: &mut FitContext<'_>) -> Result<VotingClassifierModel> {
+        crate::sub_estimators::check_finite_input(data)?;
         let labels = data.labels()?;
         let kept = self.estimators.iter().filter(|s| !s.is_drop()).count();
         check_weights(self.weights.as_deref(), kept)?;

@@ -70,6 +70,7 @@ impl Learn for VotingRegressor {
         {"name": "tree", "kind": "decision_tree_regressor", "params": {"max_depth": 3}}]}"#;
 
     fn learn(&self, data: &TrainData<'_>, _: &mut FitContext<'_>) -> Result<VotingRegressorModel> {
+        crate::sub_estimators::check_finite_input(data)?;
         data.values()?;
         let kept = self.estimators.iter().filter(|s| !s.is_drop()).count();
         check_weights(self.weights.as_deref(), kept)?;

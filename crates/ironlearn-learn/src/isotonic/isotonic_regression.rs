@@ -334,6 +334,16 @@ impl Predict for IsotonicRegressionModel {
     }
 }
 
+/// The fitted curve of [`isotonic_fit`] at `v`, clipped to its ends
+/// (scikit-learn's `out_of_bounds="clip"`); constant with one point, NaN with none.
+pub fn isotonic_predict_clipped(tx: &[f64], ty: &[f64], v: f64) -> f64 {
+    match tx.len() {
+        0 => f64::NAN,
+        1 => ty[0],
+        n => interp(tx, ty, v.clamp(tx[0], tx[n - 1])),
+    }
+}
+
 /// scipy's `interp1d(kind="linear")` at `v`, NaN outside the range.
 fn interp(tx: &[f64], ty: &[f64], v: f64) -> f64 {
     if v < tx[0] || v > tx[tx.len() - 1] {

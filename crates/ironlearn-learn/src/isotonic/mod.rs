@@ -2,4 +2,6 @@
 
 mod isotonic_regression;
 
-pub use isotonic_regression::{isotonic_fit, Increasing, IsotonicRegression, IsotonicRegressionModel};
+pub use isotonic_regression::{
+    isotonic_fit, isotonic_predict_clipped, Increasing, IsotonicRegression, IsotonicRegressionModel,
+};

@@ -52,7 +52,7 @@ hyperparams! {
         /// The L1 share of the penalty (1 is the lasso, 0 ridge regression), or a list of shares to try.
         l1_ratio: L1Ratio = L1Ratio::One(0.5), check(l1_ratio_ok, "a number in [0, 1] or a non-empty list of them");
         /// The length of the path, `alpha_min / alpha_max` (for an automatic grid).
-        eps: f64 = 1e-3, domain(Domain::float_between(0.0, f64::INFINITY, true, true));
+        eps: f64 = 1e-3, domain(Domain::positive());
         /// The penalties to try: an integer (that many on an automatic grid from the smallest that
         /// zeroes every coefficient down to `eps` times it, log-spaced) or a list of values.
         alphas: Alphas = Alphas::Count(100), check(alphas_ok, "an integer >= 1 or a non-empty list of numbers >= 0");
