@@ -80,3 +80,47 @@ def test_fitted_members_are_estimators(iris):
     alone = il.DecisionTreeClassifier().fit(X, y)
     np.testing.assert_array_equal(vote.named_estimators_["tree"].predict(X), alone.predict(X))
     np.testing.assert_allclose(vote.named_estimators_["lr"].coef_, il.LogisticRegression().fit(X, y).coef_)
+
+
+def test_stacking_matches_scikit_learn(iris, diabetes):
+    X, y = iris
+    members = lambda lib: [  # noqa: E731
+        ("nb", il.GaussianNB() if lib == "il" else sk_nb.GaussianNB()),
+        ("tree", il.DecisionTreeClassifier(max_depth=2) if lib == "il" else sk_tree.DecisionTreeClassifier(max_depth=2, random_state=0)),
+    ]
+    ours = il.StackingClassifier(members("il"), cv=3).fit(X, y)
+    theirs = sk_ensemble.StackingClassifier(members("sk"), cv=3).fit(X, y)
+    # The final LogisticRegression stops within its tol on both sides.
+    np.testing.assert_allclose(ours.predict_proba(X), theirs.predict_proba(X), atol=2e-3)
+    assert isinstance(ours.final_estimator_, il.LogisticRegression)
+    X, y = diabetes
+    regs = lambda lib: [("ridge", (il if lib == "il" else sk_linear).Ridge(alpha=0.3))]  # noqa: E731
+    ours = il.StackingRegressor(regs("il"), final_estimator=il.Ridge(), passthrough=True, cv=4).fit(X, y)
+    theirs = sk_ensemble.StackingRegressor(regs("sk"), final_estimator=sk_linear.Ridge(), passthrough=True, cv=4).fit(X, y)
+    np.testing.assert_allclose(ours.predict(X), theirs.predict(X), rtol=1e-8)
+
+
+def test_one_vs_rest_and_calibration_match_scikit_learn(iris):
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.multiclass import OneVsRestClassifier
+
+    X, y = iris
+    ours = il.OneVsRestClassifier(il.GaussianNB()).fit(X, y)
+    theirs = OneVsRestClassifier(sk_nb.GaussianNB()).fit(X, y)
+    np.testing.assert_allclose(ours.predict_proba(X), theirs.predict_proba(X), rtol=1e-9, atol=1e-12)
+    np.testing.assert_array_equal(ours.predict(X), theirs.predict(X))
+    for method in ("sigmoid", "isotonic"):
+        ours = il.CalibratedClassifierCV(il.GaussianNB(), method=method, cv=3).fit(X, y)
+        theirs = CalibratedClassifierCV(sk_nb.GaussianNB(), method=method, cv=3).fit(X, y)
+        np.testing.assert_allclose(ours.predict_proba(X), theirs.predict_proba(X), atol=1e-5)
+
+
+def test_bagging_is_reproducible_and_close_to_scikit_learn(iris):
+    X, y = iris
+    a = il.BaggingClassifier(il.DecisionTreeClassifier(), n_estimators=20, oob_score=True, random_state=3).fit(X, y)
+    b = il.BaggingClassifier(il.DecisionTreeClassifier(), n_estimators=20, oob_score=True, random_state=3, n_jobs=1).fit(X, y)
+    np.testing.assert_array_equal(a.predict_proba(X), b.predict_proba(X))
+    theirs = sk_ensemble.BaggingClassifier(sk_tree.DecisionTreeClassifier(), n_estimators=20, oob_score=True, random_state=3).fit(X, y)
+    # Different random draws: the out-of-bag accuracy agrees within the spread of draws.
+    assert abs(a.oob_score_ - theirs.oob_score_) < 0.05
+    assert len(a.estimators_) == 20

@@ -172,81 +172,18 @@ impl Subset {
     }
 }
 
-/// The test rows of each fold of scikit-learn's `KFold(n_splits)` (no shuffle):
-/// consecutive blocks, the first `n % n_splits` one row longer.
+/// The test rows of each fold of scikit-learn's `KFold(n_splits)` (not shuffled).
 pub(crate) fn kfold(n: usize, n_splits: usize) -> Result<Vec<Vec<usize>>> {
-    check_splits(n, n_splits)?;
-    let mut folds = Vec::with_capacity(n_splits);
-    let mut start = 0;
-    for k in 0..n_splits {
-        let len = n / n_splits + usize::from(k < n % n_splits);
-        folds.push((start..start + len).collect());
-        start += len;
-    }
-    Ok(folds)
+    Ok(ironlearn_metrics::KFold::new(n_splits).split(n)?.into_iter().map(|(_, test)| test).collect())
 }
 
-fn check_splits(n: usize, n_splits: usize) -> Result<()> {
-    if n_splits < 2 {
-        return Err(Error::param(
-            "cv",
-            format!(
-                "k-fold cross-validation requires at least one train/test split by setting n_splits=2 or more, \
-                 got n_splits={n_splits}."
-            ),
-        ));
-    }
-    if n_splits > n {
-        return Err(Error::InvalidValue(format!(
-            "Cannot have number of splits n_splits={n_splits} greater than the number of samples: n_samples={n}."
-        )));
-    }
-    Ok(())
-}
-
-/// The test rows of each fold of scikit-learn's `StratifiedKFold(n_splits)`
-/// (no shuffle): the rows of each class, in order, dealt to the folds so that
-/// every fold holds about the same share of each class.
+/// The test rows of each fold of scikit-learn's `StratifiedKFold(n_splits)` (not shuffled).
 pub(crate) fn stratified_kfold(labels: &Labels, n_splits: usize) -> Result<Vec<Vec<usize>>> {
-    let n = labels.len();
-    check_splits(n, n_splits)?;
-    // Classes numbered by first appearance, as scikit-learn does.
-    let mut order = vec![usize::MAX; labels.n_classes()];
-    let mut next = 0;
-    let enc: Vec<usize> = labels
-        .codes()
-        .iter()
-        .map(|&c| {
-            if order[c as usize] == usize::MAX {
-                order[c as usize] = next;
-                next += 1;
-            }
-            order[c as usize]
-        })
-        .collect();
-    let n_classes = next;
-    let mut counts = vec![0usize; n_classes];
-    enc.iter().for_each(|&c| counts[c] += 1);
-    if counts.iter().all(|&c| n_splits > c) {
-        return Err(Error::InvalidValue(format!(
-            "n_splits={n_splits} cannot be greater than the number of members in each class."
-        )));
-    }
-    let mut sorted = enc.clone();
-    sorted.sort_unstable();
-    // allocation[f][k]: rows of class k in fold f.
-    let mut allocation = vec![vec![0usize; n_classes]; n_splits];
-    for (i, &c) in sorted.iter().enumerate() {
-        allocation[i % n_splits][c] += 1;
-    }
-    let mut test_fold = vec![0usize; n];
-    for k in 0..n_classes {
-        let mut folds = (0..n_splits).flat_map(|f| std::iter::repeat_n(f, allocation[f][k]));
-        for (i, _) in enc.iter().enumerate().filter(|(_, &c)| c == k) {
-            test_fold[i] = folds.next().expect("as many fold places as rows of the class");
-        }
-    }
-    Ok((0..n_splits).map(|f| (0..n).filter(|&i| test_fold[i] == f).collect()).collect())
+    Ok(ironlearn_metrics::StratifiedKFold::new(n_splits)
+        .split(labels.codes())?
+        .into_iter()
+        .map(|(_, test)| test)
+        .collect())
 }
 
 /// The rows not in `test`.

@@ -94,11 +94,16 @@ impl KFold {
 }
 
 fn check_splits(k: usize, n: usize) -> Result<()> {
-    ensure!(k >= 2, InvalidValue, "n_splits must be at least 2, got {k}");
+    ensure!(
+        k >= 2,
+        InvalidValue,
+        "k-fold cross-validation requires at least one train/test split by setting n_splits=2 or more, got \
+         n_splits={k}."
+    );
     ensure!(
         k <= n,
         InvalidValue,
-        "Cannot have number of splits n_splits={k} greater than the number of samples: n_samples={n}"
+        "Cannot have number of splits n_splits={k} greater than the number of samples: n_samples={n}."
     );
     Ok(())
 }
@@ -137,7 +142,7 @@ impl StratifiedKFold {
         ensure!(
             counts.iter().any(|&c| c >= k),
             InvalidValue,
-            "n_splits={k} cannot be greater than the number of members in each class"
+            "n_splits={k} cannot be greater than the number of members in each class."
         );
         let mut sorted = enc.clone();
         sorted.sort_unstable();

@@ -20,8 +20,8 @@ use serde::{Deserialize, Serialize};
 
 use super::center::center;
 use super::coordinate_descent::{alpha_grid, enet_path, fit_enet, CdSettings, EnetFit, EnetSpec, Problem};
-use super::folds::kfold;
 use crate::n_jobs::in_pool;
+use ironlearn_metrics::KFold;
 
 /// scikit-learn's `alphas` of the cross-validated linear models: the number
 /// of penalties on an automatic grid, or the penalties themselves.
@@ -179,12 +179,12 @@ pub(crate) fn fit_cv(x: ArrayView2<'_, f64>, y: &[f64], w: Option<&[f64]>, spec:
             vec![sorted; spec.l1_ratios.len()]
         }
     };
-    let folds = kfold(n, spec.cv)?;
+    let folds = KFold::new(spec.cv).split(n)?;
     let jobs: Vec<(usize, usize)> =
         (0..spec.l1_ratios.len()).flat_map(|l| (0..folds.len()).map(move |f| (l, f))).collect();
     let mse: Vec<Vec<f64>> = in_pool(spec.n_jobs, || {
         jobs.par_iter()
-            .map(|&(l, f)| path_mse(x, y, w, &folds[f].train, &folds[f].test, &grids[l], spec.l1_ratios[l], spec))
+            .map(|&(l, f)| path_mse(x, y, w, &folds[f].0, &folds[f].1, &grids[l], spec.l1_ratios[l], spec))
             .collect()
     })?;
     let (n_l1, n_folds, n_alphas) = (spec.l1_ratios.len(), folds.len(), grids[0].len());

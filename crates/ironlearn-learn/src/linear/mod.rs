@@ -5,7 +5,6 @@ pub(crate) mod coordinate_descent;
 mod elastic_net;
 mod elastic_net_cv;
 mod enet_cv;
-pub(crate) mod folds;
 mod gamma_regressor;
 mod glm;
 mod gram;
