@@ -139,7 +139,14 @@ fn every_bad_input_is_an_error_that_names_the_problem() {
         (
             "sparse into a dense estimator",
             Box::new(|| {
-                fit("ridge", json!({}), Features::Sparse(csr), Some(&Target::Values(vec![1.0, 2.0])), None).map(drop)
+                fit(
+                    "k_neighbors_regressor",
+                    json!({}),
+                    Features::Sparse(csr),
+                    Some(&Target::Values(vec![1.0, 2.0])),
+                    None,
+                )
+                .map(drop)
             }),
             "takes dense input, not a sparse matrix",
         ),
