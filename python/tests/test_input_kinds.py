@@ -29,7 +29,7 @@ def test_sparse_input_is_refused_by_a_dense_estimator_with_the_fix():
     X, y = _data()
     parts = csr_parts(sp.csr_matrix(X))
     with pytest.raises(Exception, match="takes dense input, not a sparse matrix"):
-        _native.fit("ridge", "{}", parts, y)
+        _native.fit("k_neighbors_regressor", "{}", parts, y)
 
 
 def test_inconsistent_csr_parts_are_refused_on_arrival():
