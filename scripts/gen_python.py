@@ -22,7 +22,8 @@ one class ``_<Name>Params`` per estimator with
   ``input_tags.string``; ``sparse`` -> ``input_tags.sparse``; the task ->
   ``target_tags.required`` (every task but transform, clustering and outlier
   detection needs y); ``multi_output`` -> ``target_tags.multi_output``;
-  ``deterministic`` -> not ``non_deterministic``.
+  ``deterministic`` -> not ``non_deterministic``; ``transform`` on a
+  predictor -> ``transformer_tags``.
 
 The public classes (``linear_model.py``, ``preprocessing.py``,
 ``ensemble.py``, ``cluster.py``) subclass these with a task mixin from
@@ -261,6 +262,12 @@ def sklearn_tags(tags: dict) -> list[str]:
             else []
         ),
         *(
+            # A predictor that also transforms (linear discriminant analysis, stacking).
+            ["        tags.transformer_tags = TransformerTags()"]
+            if tags.get("transform") and tags["task"] not in ("transform", "clustering")
+            else []
+        ),
+        *(
             [
                 "        for task_tags in (tags.regressor_tags, tags.classifier_tags):",
                 "            if task_tags is not None:",
@@ -342,6 +349,8 @@ def render_module(specs: list[Spec]) -> str:
         "``scripts/gen_python_overrides.py``; the public classes subclass them.",
         '"""',
         "",
+        "from sklearn.utils import TransformerTags",
+        "",
         "from ._base import " + ", ".join(sorted({"IronEstimator", *(s.public for s in specs if s.public)})),
     ]
     for s in specs:
@@ -383,6 +392,8 @@ def render_stub(specs: list[Spec]) -> str:
                     "    def score_samples(self, X: Any) -> Any: ...",
                 ],
             }[s.public]
+            if s.tags.get("transform") and s.public in ("IronRegressor", "IronClassifier"):
+                body += ["    def transform(self, X: Any) -> Any: ...", "    def fit_transform(self, X: Any, y: Any = ..., **fit_params: Any) -> Any: ..."]
     used = [t for t in ("Any", "Optional", "Sequence") if re.search(rf"\b{t}\b", "\n".join(body))]
     head = [HEADER.rstrip(), *([f"from typing import {', '.join(used)}", ""] if used else [])]
     return "\n".join([*head, "from sklearn.base import BaseEstimator", *body]) + "\n"

@@ -687,7 +687,27 @@ def _partial_first_call(est) -> bool:
 
 
 
-class IronRegressor(RegressorMixin, _NeighborsQueries, IronEstimator):
+def _also_transforms(est) -> bool:
+    return bool(est._tags.get("transform"))
+
+
+class _AlsoTransforms:
+    """``transform`` for the predictors that also transform X (their ``transform`` tag):
+    linear discriminant analysis' axes, stacking's member predictions."""
+
+    @available_if(_also_transforms)
+    def transform(self, X):
+        """X transformed by the fitted model."""
+        check_is_fitted(self)
+        return self._model.transform(self._prepare_X(X, reset=False))
+
+    @available_if(_also_transforms)
+    def fit_transform(self, X, y=None, **fit_params):
+        """``fit`` then ``transform`` on the same X."""
+        return self.fit(X, y, **fit_params).transform(X)
+
+
+class IronRegressor(RegressorMixin, _AlsoTransforms, _NeighborsQueries, IronEstimator):
     """``fit(X, y, sample_weight)`` and ``predict`` for numeric matrices."""
 
     def fit(self, X, y, sample_weight=None):
@@ -729,7 +749,7 @@ def _gives_proba(est) -> bool:
     return bool(tags.get("predict_proba"))
 
 
-class IronClassifier(ClassifierMixin, _NeighborsQueries, IronEstimator):
+class IronClassifier(ClassifierMixin, _AlsoTransforms, _NeighborsQueries, IronEstimator):
     """``fit`` with any labels (``classes_`` in numpy's sorted order), ``predict`` and class probabilities."""
 
     def fit(self, X, y, sample_weight=None):

@@ -6,6 +6,8 @@ One ``_<Name>Params`` class per Rust estimator, written by
 ``scripts/gen_python_overrides.py``; the public classes subclass them.
 """
 
+from sklearn.utils import TransformerTags
+
 from ._base import IronClassifier, IronEstimator, IronNeighbors, IronOutlierDetector, IronRegressor
 
 
@@ -64,6 +66,7 @@ class _BaggingClassifierParams(IronEstimator):
         "sample_weight": True,
         "sparse": False,
         "task": "classification",
+        "transform": False,
         "validation": False,
         "wants_scaling": False,
     }
@@ -170,6 +173,7 @@ class _BaggingRegressorParams(IronEstimator):
         "sample_weight": True,
         "sparse": False,
         "task": "regression",
+        "transform": False,
         "validation": False,
         "wants_scaling": False,
     }
@@ -261,6 +265,7 @@ class _BernoulliNBParams(IronEstimator):
         "sample_weight": True,
         "sparse": False,
         "task": "classification",
+        "transform": False,
         "validation": False,
         "wants_scaling": False,
     }
@@ -338,6 +343,7 @@ class _CalibratedClassifierCVParams(IronEstimator):
         "sample_weight": True,
         "sparse": False,
         "task": "classification",
+        "transform": False,
         "validation": False,
         "wants_scaling": False,
     }
@@ -409,6 +415,7 @@ class _ComplementNBParams(IronEstimator):
         "sample_weight": True,
         "sparse": False,
         "task": "classification",
+        "transform": False,
         "validation": False,
         "wants_scaling": False,
     }
@@ -511,6 +518,7 @@ class _DecisionTreeClassifierParams(IronEstimator):
         "sample_weight": True,
         "sparse": False,
         "task": "classification",
+        "transform": False,
         "validation": False,
         "wants_scaling": False,
     }
@@ -636,6 +644,7 @@ class _DecisionTreeRegressorParams(IronEstimator):
         "sample_weight": True,
         "sparse": False,
         "task": "regression",
+        "transform": False,
         "validation": False,
         "wants_scaling": False,
     }
@@ -731,6 +740,7 @@ class _DummyClassifierParams(IronEstimator):
         "sample_weight": True,
         "sparse": False,
         "task": "classification",
+        "transform": False,
         "validation": False,
         "wants_scaling": False,
     }
@@ -797,6 +807,7 @@ class _DummyRegressorParams(IronEstimator):
         "sample_weight": True,
         "sparse": False,
         "task": "regression",
+        "transform": False,
         "validation": False,
         "wants_scaling": False,
     }
@@ -882,6 +893,7 @@ class _ElasticNetParams(IronEstimator):
         "sample_weight": True,
         "sparse": True,
         "task": "regression",
+        "transform": False,
         "validation": False,
         "wants_scaling": True,
     }
@@ -995,6 +1007,7 @@ class _ElasticNetCVParams(IronEstimator):
         "sample_weight": True,
         "sparse": False,
         "task": "regression",
+        "transform": False,
         "validation": False,
         "wants_scaling": True,
     }
@@ -1139,6 +1152,7 @@ class _ExtraTreesClassifierParams(IronEstimator):
         "sample_weight": True,
         "sparse": False,
         "task": "classification",
+        "transform": False,
         "validation": False,
         "wants_scaling": False,
     }
@@ -1298,6 +1312,7 @@ class _ExtraTreesRegressorParams(IronEstimator):
         "sample_weight": True,
         "sparse": False,
         "task": "regression",
+        "transform": False,
         "validation": False,
         "wants_scaling": False,
     }
@@ -1412,6 +1427,7 @@ class _GammaRegressorParams(IronEstimator):
         "sample_weight": True,
         "sparse": False,
         "task": "regression",
+        "transform": False,
         "validation": False,
         "wants_scaling": True,
     }
@@ -1475,6 +1491,7 @@ class _GaussianNBParams(IronEstimator):
         "sample_weight": True,
         "sparse": False,
         "task": "classification",
+        "transform": False,
         "validation": False,
         "wants_scaling": False,
     }
@@ -1600,6 +1617,7 @@ class _GBDTParams(IronEstimator):
         "sample_weight": True,
         "sparse": False,
         "task": None,
+        "transform": False,
         "validation": True,
         "wants_scaling": False,
     }
@@ -1731,6 +1749,7 @@ class _HuberRegressorParams(IronEstimator):
         "sample_weight": True,
         "sparse": False,
         "task": "regression",
+        "transform": False,
         "validation": False,
         "wants_scaling": True,
     }
@@ -1812,6 +1831,7 @@ class _IsolationForestParams(IronEstimator):
         "sample_weight": False,
         "sparse": False,
         "task": "outlier_detection",
+        "transform": False,
         "validation": False,
         "wants_scaling": False,
     }
@@ -1895,6 +1915,7 @@ class _IsotonicRegressionParams(IronEstimator):
         "sample_weight": True,
         "sparse": False,
         "task": "regression",
+        "transform": False,
         "validation": False,
         "wants_scaling": False,
     }
@@ -1982,6 +2003,7 @@ class _KNeighborsClassifierParams(IronEstimator):
         "sample_weight": False,
         "sparse": False,
         "task": "classification",
+        "transform": False,
         "validation": False,
         "wants_scaling": True,
     }
@@ -2087,6 +2109,7 @@ class _KNeighborsRegressorParams(IronEstimator):
         "sample_weight": False,
         "sparse": False,
         "task": "regression",
+        "transform": False,
         "validation": False,
         "wants_scaling": True,
     }
@@ -2180,6 +2203,7 @@ class _KernelRidgeParams(IronEstimator):
         "sample_weight": True,
         "sparse": False,
         "task": "regression",
+        "transform": False,
         "validation": False,
         "wants_scaling": True,
     }
@@ -2264,6 +2288,7 @@ class _KMeansParams(IronEstimator):
         "sample_weight": True,
         "sparse": False,
         "task": "clustering",
+        "transform": True,
         "validation": False,
         "wants_scaling": True,
     }
@@ -2357,6 +2382,7 @@ class _LassoParams(IronEstimator):
         "sample_weight": True,
         "sparse": True,
         "task": "regression",
+        "transform": False,
         "validation": False,
         "wants_scaling": True,
     }
@@ -2462,6 +2488,7 @@ class _LassoCVParams(IronEstimator):
         "sample_weight": True,
         "sparse": False,
         "task": "regression",
+        "transform": False,
         "validation": False,
         "wants_scaling": True,
     }
@@ -2565,6 +2592,7 @@ class _LinearDiscriminantAnalysisParams(IronEstimator):
         "sample_weight": False,
         "sparse": False,
         "task": "classification",
+        "transform": True,
         "validation": False,
         "wants_scaling": False,
     }
@@ -2604,6 +2632,7 @@ class _LinearDiscriminantAnalysisParams(IronEstimator):
         tags.target_tags.multi_output = False
         tags.target_tags.positive_only = False
         tags.non_deterministic = False
+        tags.transformer_tags = TransformerTags()
         return tags
 
 
@@ -2633,6 +2662,7 @@ class _LinearRegressionParams(IronEstimator):
         "sample_weight": True,
         "sparse": False,
         "task": "regression",
+        "transform": False,
         "validation": False,
         "wants_scaling": False,
     }
@@ -2723,6 +2753,7 @@ class _LinearSVCParams(IronEstimator):
         "sample_weight": True,
         "sparse": True,
         "task": "classification",
+        "transform": False,
         "validation": False,
         "wants_scaling": True,
     }
@@ -2837,6 +2868,7 @@ class _LinearSVRParams(IronEstimator):
         "sample_weight": True,
         "sparse": True,
         "task": "regression",
+        "transform": False,
         "validation": False,
         "wants_scaling": True,
     }
@@ -2931,6 +2963,7 @@ class _LogisticRegressionParams(IronEstimator):
         "sample_weight": True,
         "sparse": True,
         "task": "classification",
+        "transform": False,
         "validation": False,
         "wants_scaling": True,
     }
@@ -2999,6 +3032,7 @@ class _MultinomialNBParams(IronEstimator):
         "sample_weight": True,
         "sparse": False,
         "task": "classification",
+        "transform": False,
         "validation": False,
         "wants_scaling": False,
     }
@@ -3089,6 +3123,7 @@ class _NearestNeighborsParams(IronEstimator):
         "sample_weight": False,
         "sparse": False,
         "task": "neighbors",
+        "transform": False,
         "validation": False,
         "wants_scaling": True,
     }
@@ -3213,6 +3248,7 @@ class _NuSVCParams(IronEstimator):
         "sample_weight": True,
         "sparse": False,
         "task": "classification",
+        "transform": False,
         "validation": False,
         "wants_scaling": True,
     }
@@ -3345,6 +3381,7 @@ class _NuSVRParams(IronEstimator):
         "sample_weight": True,
         "sparse": False,
         "task": "regression",
+        "transform": False,
         "validation": False,
         "wants_scaling": True,
     }
@@ -3460,6 +3497,7 @@ class _OneClassSVMParams(IronEstimator):
         "sample_weight": True,
         "sparse": False,
         "task": "outlier_detection",
+        "transform": False,
         "validation": False,
         "wants_scaling": True,
     }
@@ -3545,6 +3583,7 @@ class _OneHotEncoderParams(IronEstimator):
         "sample_weight": False,
         "sparse": False,
         "task": "transform",
+        "transform": False,
         "validation": False,
         "wants_scaling": False,
     }
@@ -3601,6 +3640,7 @@ class _OneVsRestClassifierParams(IronEstimator):
         "sample_weight": False,
         "sparse": False,
         "task": "classification",
+        "transform": False,
         "validation": False,
         "wants_scaling": False,
     }
@@ -3667,6 +3707,7 @@ class _PoissonRegressorParams(IronEstimator):
         "sample_weight": True,
         "sparse": False,
         "task": "regression",
+        "transform": False,
         "validation": False,
         "wants_scaling": True,
     }
@@ -3745,6 +3786,7 @@ class _QuadraticDiscriminantAnalysisParams(IronEstimator):
         "sample_weight": False,
         "sparse": False,
         "task": "classification",
+        "transform": False,
         "validation": False,
         "wants_scaling": False,
     }
@@ -3827,6 +3869,7 @@ class _QuantileRegressorParams(IronEstimator):
         "sample_weight": True,
         "sparse": False,
         "task": "regression",
+        "transform": False,
         "validation": False,
         "wants_scaling": False,
     }
@@ -3922,6 +3965,7 @@ class _RadiusNeighborsClassifierParams(IronEstimator):
         "sample_weight": False,
         "sparse": False,
         "task": "classification",
+        "transform": False,
         "validation": False,
         "wants_scaling": True,
     }
@@ -4031,6 +4075,7 @@ class _RadiusNeighborsRegressorParams(IronEstimator):
         "sample_weight": False,
         "sparse": False,
         "task": "regression",
+        "transform": False,
         "validation": False,
         "wants_scaling": True,
     }
@@ -4168,6 +4213,7 @@ class _RandomForestClassifierParams(IronEstimator):
         "sample_weight": True,
         "sparse": False,
         "task": "classification",
+        "transform": False,
         "validation": False,
         "wants_scaling": False,
     }
@@ -4327,6 +4373,7 @@ class _RandomForestRegressorParams(IronEstimator):
         "sample_weight": True,
         "sparse": False,
         "task": "regression",
+        "transform": False,
         "validation": False,
         "wants_scaling": False,
     }
@@ -4430,6 +4477,7 @@ class _RidgeParams(IronEstimator):
         "sample_weight": True,
         "sparse": True,
         "task": "regression",
+        "transform": False,
         "validation": False,
         "wants_scaling": True,
     }
@@ -4490,6 +4538,7 @@ class _RidgeClassifierParams(IronEstimator):
         "sample_weight": True,
         "sparse": False,
         "task": "classification",
+        "transform": False,
         "validation": False,
         "wants_scaling": True,
     }
@@ -4610,6 +4659,7 @@ class _SGDClassifierParams(IronEstimator):
         "sample_weight": True,
         "sparse": True,
         "task": "classification",
+        "transform": False,
         "validation": False,
         "wants_scaling": True,
     }
@@ -4778,6 +4828,7 @@ class _SGDRegressorParams(IronEstimator):
         "sample_weight": True,
         "sparse": True,
         "task": "regression",
+        "transform": False,
         "validation": False,
         "wants_scaling": True,
     }
@@ -4893,6 +4944,7 @@ class _SimpleImputerParams(IronEstimator):
         "sample_weight": False,
         "sparse": False,
         "task": "transform",
+        "transform": False,
         "validation": False,
         "wants_scaling": False,
     }
@@ -4978,6 +5030,7 @@ class _StackingClassifierParams(IronEstimator):
         "sample_weight": True,
         "sparse": False,
         "task": "classification",
+        "transform": True,
         "validation": False,
         "wants_scaling": False,
     }
@@ -5019,6 +5072,7 @@ class _StackingClassifierParams(IronEstimator):
         tags.target_tags.multi_output = False
         tags.target_tags.positive_only = False
         tags.non_deterministic = False
+        tags.transformer_tags = TransformerTags()
         return tags
 
 
@@ -5064,6 +5118,7 @@ class _StackingRegressorParams(IronEstimator):
         "sample_weight": True,
         "sparse": False,
         "task": "regression",
+        "transform": True,
         "validation": False,
         "wants_scaling": False,
     }
@@ -5093,6 +5148,7 @@ class _StackingRegressorParams(IronEstimator):
         tags.target_tags.multi_output = False
         tags.target_tags.positive_only = False
         tags.non_deterministic = False
+        tags.transformer_tags = TransformerTags()
         return tags
 
 
@@ -5125,6 +5181,7 @@ class _StandardScalerParams(IronEstimator):
         "sample_weight": True,
         "sparse": False,
         "task": "transform",
+        "transform": False,
         "validation": False,
         "wants_scaling": False,
     }
@@ -5225,6 +5282,7 @@ class _SVCParams(IronEstimator):
         "sample_weight": True,
         "sparse": False,
         "task": "classification",
+        "transform": False,
         "validation": False,
         "wants_scaling": True,
     }
@@ -5358,6 +5416,7 @@ class _SVRParams(IronEstimator):
         "sample_weight": True,
         "sparse": False,
         "task": "regression",
+        "transform": False,
         "validation": False,
         "wants_scaling": True,
     }
@@ -5464,6 +5523,7 @@ class _TweedieRegressorParams(IronEstimator):
         "sample_weight": True,
         "sparse": False,
         "task": "regression",
+        "transform": False,
         "validation": False,
         "wants_scaling": True,
     }
@@ -5545,6 +5605,7 @@ class _VotingClassifierParams(IronEstimator):
         "sample_weight": True,
         "sparse": False,
         "task": "classification",
+        "transform": False,
         "validation": False,
         "wants_scaling": False,
     }
@@ -5608,6 +5669,7 @@ class _VotingRegressorParams(IronEstimator):
         "sample_weight": True,
         "sparse": False,
         "task": "regression",
+        "transform": False,
         "validation": False,
         "wants_scaling": False,
     }

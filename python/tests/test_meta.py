@@ -93,11 +93,14 @@ def test_stacking_matches_scikit_learn(iris, diabetes):
     # The final LogisticRegression stops within its tol on both sides.
     np.testing.assert_allclose(ours.predict_proba(X), theirs.predict_proba(X), atol=2e-3)
     assert isinstance(ours.final_estimator_, il.LogisticRegression)
+    # transform: the members' predictions, as the final estimator reads them.
+    np.testing.assert_allclose(ours.transform(X), theirs.transform(X), atol=1e-9)
     X, y = diabetes
     regs = lambda lib: [("ridge", (il if lib == "il" else sk_linear).Ridge(alpha=0.3))]  # noqa: E731
     ours = il.StackingRegressor(regs("il"), final_estimator=il.Ridge(), passthrough=True, cv=4).fit(X, y)
     theirs = sk_ensemble.StackingRegressor(regs("sk"), final_estimator=sk_linear.Ridge(), passthrough=True, cv=4).fit(X, y)
     np.testing.assert_allclose(ours.predict(X), theirs.predict(X), rtol=1e-8)
+    np.testing.assert_allclose(ours.fit_transform(X, y), theirs.fit_transform(X, y), rtol=1e-8)
 
 
 def test_one_vs_rest_and_calibration_match_scikit_learn(iris):

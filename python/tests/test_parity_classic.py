@@ -128,3 +128,19 @@ def test_kernel_regressors_and_outlier_detectors(rng):
     theirs = sk_isotonic.IsotonicRegression(out_of_bounds="clip").fit(x, y)
     np.testing.assert_allclose(ours.predict(x), theirs.predict(x), rtol=1e-12)
     np.testing.assert_allclose(ours.X_thresholds_, theirs.X_thresholds_)
+
+
+def test_discriminant_axes_are_scikit_learns():
+    """LinearDiscriminantAnalysis is a classifier that also transforms (its ``transform`` tag)."""
+    from sklearn.discriminant_analysis import LinearDiscriminantAnalysis
+
+    X, y = data("wine")
+    for params in ({}, {"n_components": 1}, {"solver": "eigen"}):
+        ours = il.LinearDiscriminantAnalysis(**params).fit(X, y)
+        theirs = LinearDiscriminantAnalysis(**params).fit(X, y)
+        # Each axis' sign is arbitrary.
+        np.testing.assert_allclose(np.abs(ours.transform(X)), np.abs(theirs.transform(X)), rtol=1e-6, atol=1e-9)
+        np.testing.assert_allclose(np.abs(ours.fit_transform(X, y)), np.abs(theirs.transform(X)), rtol=1e-6, atol=1e-9)
+    assert not hasattr(il.LogisticRegression(), "transform")
+    with pytest.raises(Exception, match="lsqr"):
+        il.LinearDiscriminantAnalysis(solver="lsqr").fit(X, y).transform(X)

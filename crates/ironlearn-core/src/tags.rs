@@ -47,6 +47,8 @@ pub struct Tags {
     pub neighbors: bool,
     /// X has exactly one column (isotonic regression; scikit-learn's `input_tags.one_d_array`).
     pub one_feature: bool,
+    /// A model of another task that also transforms X (`transform`; linear discriminant analysis).
+    pub transform: bool,
 }
 
 impl Tags {
@@ -70,6 +72,7 @@ impl Tags {
         positive_target: false,
         neighbors: false,
         one_feature: false,
+        transform: false,
     };
 
     /// Whether `fit` needs a target.

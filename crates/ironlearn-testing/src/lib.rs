@@ -199,6 +199,17 @@ fn check_task(entry: &Entry, est: &dyn Estimator, task: Task) -> Vec<Failure> {
             Err(e) => fail("shapes", format!("predict failed: {e}")),
         },
     }
+    if task != Task::Transform {
+        // A model of another task transforms X where its tags say so, and says "unsupported" where not.
+        match (est.tags().transform, model.transform_data(Features::Dense(x.view()))) {
+            (true, Ok(d)) if d.view().n_rows() == 120 => {}
+            (true, Ok(d)) => fail("shapes", format!("transform returned {} rows for 120", d.view().n_rows())),
+            (true, Err(e)) => fail("shapes", format!("transform failed: {e}")),
+            (false, Err(Error::Unsupported(_))) => {}
+            (false, Ok(_)) => fail("tags", "transform works, but the tags say it does not".into()),
+            (false, Err(e)) => fail("tags", format!("transform without the tag must say it is unsupported: {e}")),
+        }
+    }
     if task == Task::Classification {
         // Probabilities where the tags (for these parameters) promise them, and a plain "unsupported" where not.
         match (est.tags().predict_proba, model.predict_proba_data(Features::Dense(x.view()))) {

@@ -44,7 +44,7 @@ hyperparams! {
     /// ```
     #[name = "kmeans"]
     #[aliases("k_means")]
-    #[tags(task = Some(Task::Clustering), sample_weight, wants_scaling)]
+    #[tags(task = Some(Task::Clustering), sample_weight, wants_scaling, transform)]
     pub struct KMeans {
         /// The number of clusters, and of centres.
         n_clusters: usize = 8, domain(Domain::int_range(1, u32::MAX as i64));

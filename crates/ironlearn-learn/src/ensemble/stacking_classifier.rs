@@ -34,7 +34,7 @@ hyperparams! {
     /// # Ok::<(), ironlearn_core::Error>(())
     /// ```
     #[name = "stacking_classifier"]
-    #[tags(task = Some(Task::Classification), sample_weight, predict_proba)]
+    #[tags(task = Some(Task::Classification), sample_weight, predict_proba, transform)]
     pub struct StackingClassifier {
         /// The classifiers, each `{"name": N, "kind": K, "params": {...}}` (scikit-learn's list of
         /// `(name, estimator)`); the kind "drop" leaves one out.

@@ -35,7 +35,7 @@ hyperparams! {
     /// # Ok::<(), ironlearn_core::Error>(())
     /// ```
     #[name = "stacking_regressor"]
-    #[tags(task = Some(Task::Regression), sample_weight)]
+    #[tags(task = Some(Task::Regression), sample_weight, transform)]
     pub struct StackingRegressor {
         /// The regressors, each `{"name": N, "kind": K, "params": {...}}` (scikit-learn's list of
         /// `(name, estimator)`); the kind "drop" leaves one out.
