@@ -13,7 +13,7 @@
 
 use ironlearn_core::nested::EstimatorSpec;
 use ironlearn_core::{Error, Estimator, Features, FitContext, Result, Rng, SubModel, Task, TrainData};
-use ndarray::{Array2, Axis};
+use ndarray::{Axis, CowArray, Ix2};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -224,12 +224,13 @@ pub(crate) fn check_width(x: Features<'_>, n_features: usize, estimator: &str) -
     Ok(())
 }
 
-/// Columns `features` of `x`.
-pub(crate) fn columns(x: Features<'_>, features: &[usize]) -> Result<Array2<f64>> {
+/// X as every member reads it: dense and finite, as at fit (see
+/// `check_finite_input`; a bad cell is named in the whole X). Checked once
+/// per call, not once per member.
+pub(crate) fn member_input<'a>(x: Features<'a>) -> Result<CowArray<'a, f64, Ix2>> {
     let x = x.to_dense()?;
-    // Finite input, as at fit (see `check_finite_input`); a cell is named in the whole X.
     ironlearn_core::validate::check_finite(x.view(), "X")?;
-    Ok(x.select(Axis(1), features))
+    Ok(x)
 }
 
 /// Fits every member (in parallel, each from its own stream).

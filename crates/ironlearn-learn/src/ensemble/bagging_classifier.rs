@@ -14,7 +14,7 @@ use ironlearn_core::{
 use ndarray::{Array2, Axis};
 use serde::{Deserialize, Serialize};
 
-use super::bagging::{check_width, columns, fit_bags, out_of_bag, BagConfig, BaggingDraw};
+use super::bagging::{check_width, fit_bags, member_input, out_of_bag, BagConfig, BaggingDraw};
 use crate::sub_estimators::{codes_in, context, labels, proba_in};
 
 hyperparams! {
@@ -196,8 +196,9 @@ impl Fitted for BaggingClassifierModel {
         check_width(x, self.n_features, "BaggingClassifier")?;
         let mut out = Array2::zeros((x.n_rows(), self.classes.len()));
         let name = self.params.config().spec().display_name().to_string();
+        let x = member_input(x)?;
         for (m, f) in self.estimators() {
-            let xf = columns(x, f)?;
+            let xf = x.select(Axis(1), f);
             add_member(&mut out, m, Features::Dense(xf.view()), self.member_proba, &self.classes)
                 .map_err(|e| context(&name, e))?;
         }

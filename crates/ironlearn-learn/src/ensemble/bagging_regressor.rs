@@ -12,7 +12,7 @@ use ironlearn_core::{
 use ndarray::{Array1, Axis};
 use serde::{Deserialize, Serialize};
 
-use super::bagging::{check_width, columns, fit_bags, out_of_bag, BagConfig, BaggingDraw};
+use super::bagging::{check_width, fit_bags, member_input, out_of_bag, BagConfig, BaggingDraw};
 use crate::sub_estimators::{context, values_of};
 
 hyperparams! {
@@ -161,8 +161,9 @@ impl Fitted for BaggingRegressorModel {
         check_width(x, self.n_features, "BaggingRegressor")?;
         let name = self.params.config().spec().display_name().to_string();
         let mut out = Array1::zeros(x.n_rows());
+        let x = member_input(x)?;
         for (m, f) in self.estimators() {
-            let xf = columns(x, f)?;
+            let xf = x.select(Axis(1), f);
             let v = values_of(&**m, Features::Dense(xf.view())).map_err(|e| context(&name, e))?;
             out.iter_mut().zip(v).for_each(|(o, p)| *o += p);
         }
