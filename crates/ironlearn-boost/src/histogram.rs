@@ -9,6 +9,8 @@
 //! On data that is mostly one bin per feature (see `sparse_rows`), only each
 //! row's other bins are listed and summed.
 
+use std::ops::Range;
+
 use rayon::prelude::*;
 
 use crate::binning::{Binned, Layout};
@@ -21,6 +23,28 @@ pub type Bin = [f64; 2];
 const PARALLEL_WORK: usize = 16 * 1024;
 /// Rows below which one accumulator per feature beats two.
 const TWO_ACCUMULATORS: usize = 4096;
+
+/// How a leaf's histogram is summed; the data and the leaf's size decide.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Feature by feature over the leaf's rows (one column at a time).
+    Columns,
+    /// Row by row: a small, scattered leaf of data kept by rows (see `ROW_WISE_FRACTION`).
+    Rows,
+    /// Over each row's listed entries, one group of features at a time (data kept as `SparseRows`).
+    SparseRows,
+}
+
+/// The mode for `rows` (`None`: every row).
+pub fn mode(data: &Binned, rows: Option<&[u32]>) -> Mode {
+    if data.sparse.is_some() {
+        Mode::SparseRows
+    } else if rows.is_some_and(|r| r.len() * ROW_WISE_FRACTION < data.n_rows) && !data.rows.is_empty() {
+        Mode::Rows
+    } else {
+        Mode::Columns
+    }
+}
 
 /// Builds the histogram of `rows` into `hist` for the features marked in
 /// `features`; returns the rows' gradient and hessian sums. `gathered` is
@@ -36,44 +60,99 @@ pub fn build(
     let m = rows.map_or(data.n_rows, <[u32]>::len);
     let total = gather(rows, gh, gathered);
     let og = if rows.is_some() { &gathered[..] } else { gh };
-    if let Some(sparse) = &data.sparse {
-        sparse_rows(data, sparse, rows, og, features, total, hist);
-        return total;
-    }
-    if let Some(rows) = rows {
-        if rows.len() * ROW_WISE_FRACTION < data.n_rows && !data.rows.is_empty() {
-            row_wise(data, rows, og, features, hist);
-            return total;
-        }
-    }
-    let slices = feature_slices(data, hist, features);
-    // One set of accumulators per task, reset per feature only as far as
-    // the feature's bins go: zeroing all 12 KB for each feature of a small
-    // leaf cost more than summing it.
-    let one = |sums: &mut Box<Sums>, (f, h): (usize, &mut [Bin])| {
-        feature_hist(sums, data.col(f), rows, og, data.layout[f], total, h);
-    };
-    if m * slices.len() < PARALLEL_WORK {
-        let mut sums = Sums::boxed();
-        slices.into_iter().for_each(|s| one(&mut sums, s));
+    let mode = mode(data, rows);
+    let parallel = m * data.n_features >= PARALLEL_WORK;
+    let tasks = if parallel { rayon::current_num_threads() } else { 1 };
+    let pieces = split_groups(data, feature_groups(data, mode, tasks, m), hist);
+    let one = |(range, h): (Range<usize>, &mut [Bin])| build_range(data, mode, rows, og, total, features, range, h);
+    if parallel {
+        pieces.into_par_iter().for_each(one);
     } else {
-        slices.into_par_iter().for_each_init(Sums::boxed, one);
+        pieces.into_iter().for_each(one);
     }
     total
 }
 
-/// The histogram's slice of each feature marked in `features`, with its index.
-pub fn feature_slices<'h>(data: &Binned, hist: &'h mut [Bin], features: &[bool]) -> Vec<(usize, &'h mut [Bin])> {
-    let mut slices = Vec::with_capacity(data.n_features);
-    let mut rest = hist;
-    for f in 0..data.n_features {
-        let (head, tail) = rest.split_at_mut(data.offsets[f + 1] - data.offsets[f]);
-        if features[f] {
-            slices.push((f, head));
+/// Consecutive ranges of features for `tasks` tasks, of about equal work on
+/// a leaf of `rows` rows (summing its rows, then searching the bins); data
+/// kept as sparse rows has its own groups. The ranges cover every feature.
+pub fn feature_groups(data: &Binned, mode: Mode, tasks: usize, rows: usize) -> Vec<Range<usize>> {
+    if let (Mode::SparseRows, Some(sparse)) = (mode, &data.sparse) {
+        return sparse.groups.iter().map(|g| g.first..g.end).collect();
+    }
+    let nf = data.n_features;
+    let tasks = tasks.clamp(1, nf.max(1));
+    let weight = |f: usize| rows + SEARCH_COST * (data.offsets[f + 1] - data.offsets[f]);
+    let total: usize = (0..nf).map(weight).sum();
+    let mut groups = Vec::with_capacity(tasks);
+    let (mut start, mut done) = (0, 0);
+    for f in 0..nf {
+        done += weight(f);
+        if groups.len() + 1 < tasks && done * tasks >= total * (groups.len() + 1) {
+            groups.push(start..f + 1);
+            start = f + 1;
         }
+    }
+    groups.push(start..nf);
+    groups.retain(|g| !g.is_empty());
+    groups
+}
+
+/// The cost of searching a bin, in row updates (a bin's search costs a few of them).
+pub const SEARCH_COST: usize = 4;
+
+/// `hist` cut into the slices of `groups` (consecutive ranges covering every feature).
+pub fn split_groups<'h>(
+    data: &Binned,
+    groups: Vec<Range<usize>>,
+    hist: &'h mut [Bin],
+) -> Vec<(Range<usize>, &'h mut [Bin])> {
+    let mut pieces = Vec::with_capacity(groups.len());
+    let mut rest = hist;
+    for g in groups {
+        let (head, tail) = rest.split_at_mut(data.offsets[g.end] - data.offsets[g.start]);
+        pieces.push((g, head));
         rest = tail;
     }
-    slices
+    pieces
+}
+
+/// Builds the features of `range` marked in `features` into `hist`, the
+/// histogram's slice for that range, from the rows' gathered gradients `og`
+/// and their sums `total`. Each feature's sums depend on the rows only, not
+/// on the range it is built in.
+#[allow(clippy::too_many_arguments)]
+pub fn build_range(
+    data: &Binned,
+    mode: Mode,
+    rows: Option<&[u32]>,
+    og: &[[f32; 2]],
+    total: Bin,
+    features: &[bool],
+    range: Range<usize>,
+    hist: &mut [Bin],
+) {
+    if !features[range.clone()].iter().any(|&f| f) {
+        return;
+    }
+    match (mode, rows, &data.sparse) {
+        (Mode::SparseRows, _, Some(sparse)) => {
+            let g = sparse.groups.iter().find(|g| g.first == range.start);
+            sparse_group(data, sparse, g.expect("sparse ranges are the data's groups"), rows, og, total, hist);
+        }
+        (Mode::Rows, Some(rows), _) => row_wise(data, rows, og, features, range, hist),
+        _ => {
+            // One set of accumulators per task, reset per feature only as far as
+            // the feature's bins go: zeroing all 12 KB for each feature of a small
+            // leaf cost more than summing it.
+            let mut sums = Sums::boxed();
+            let base = data.offsets[range.start];
+            for f in range.filter(|&f| features[f]) {
+                let h = &mut hist[data.offsets[f] - base..data.offsets[f + 1] - base];
+                feature_hist(&mut sums, data.col(f), rows, og, data.layout[f], total, h);
+            }
+        }
+    }
 }
 
 /// Gathers the gradients of `rows` into `gathered` (unless `rows` is `None`:
@@ -129,120 +208,84 @@ const ROW_WISE_FRACTION: usize = 16;
 /// Row by row, every feature's 4 KB accumulator is live at once: keep them within L2.
 pub const ROW_WISE_MAX_FEATURES: usize = 64;
 
-/// Sums a small leaf row by row: each row's bins are read once, for every feature.
-fn row_wise(data: &Binned, rows: &[u32], og: &[[f32; 2]], features: &[bool], hist: &mut [Bin]) {
-    let nf = data.n_features;
-    // Feature groups with similar bin counts, one per thread (the sums do not
-    // depend on the grouping, so neither does the result).
-    let threads = if rows.len() * nf < PARALLEL_WORK { 1 } else { rayon::current_num_threads().min(nf) };
-    let per = data.total_bins.div_ceil(threads);
-    let mut bounds = vec![0];
-    for f in 0..nf {
-        if data.offsets[f + 1] - data.offsets[*bounds.last().unwrap()] >= per && f + 1 < nf {
-            bounds.push(f + 1);
+/// Sums a small leaf row by row over the features of `range`: each row's
+/// bins are read once for all of them.
+fn row_wise(data: &Binned, rows: &[u32], og: &[[f32; 2]], features: &[bool], range: Range<usize>, hist: &mut [Bin]) {
+    let (f0, f1) = (range.start, range.end);
+    let mut acc = vec![[[0.0f64; 2]; 256]; f1 - f0];
+    // The rows are scattered: touch a batch of them before summing it,
+    // so that their cache misses overlap.
+    let mut touched = 0u8;
+    for (rows, og) in rows.chunks(TOUCH_BATCH).zip(og.chunks(TOUCH_BATCH)) {
+        for &r in rows {
+            let row = &data.row(r as usize)[f0..f1];
+            touched ^= row[0] ^ row[row.len() - 1];
+        }
+        for (&r, g) in rows.iter().zip(og) {
+            let (g0, g1) = (f64::from(g[0]), f64::from(g[1]));
+            let row = &data.row(r as usize)[f0..f1];
+            for (&b, a) in row.iter().zip(acc.iter_mut()) {
+                let e = &mut a[b as usize];
+                e[0] += g0;
+                e[1] += g1;
+            }
         }
     }
-    bounds.push(nf);
-    let groups: Vec<(usize, usize)> = bounds.windows(2).map(|w| (w[0], w[1])).collect();
-    let sums: Vec<Vec<[Bin; 256]>> = groups
-        .par_iter()
-        .map(|&(f0, f1)| {
-            let mut acc = vec![[[0.0f64; 2]; 256]; f1 - f0];
-            // The rows are scattered: touch a batch of them before summing it,
-            // so that their cache misses overlap.
-            let mut touched = 0u8;
-            for (rows, og) in rows.chunks(TOUCH_BATCH).zip(og.chunks(TOUCH_BATCH)) {
-                for &r in rows {
-                    let row = &data.row(r as usize)[f0..f1];
-                    touched ^= row[0] ^ row[row.len() - 1];
-                }
-                for (&r, g) in rows.iter().zip(og) {
-                    let (g0, g1) = (f64::from(g[0]), f64::from(g[1]));
-                    let row = &data.row(r as usize)[f0..f1];
-                    for (&b, a) in row.iter().zip(acc.iter_mut()) {
-                        let e = &mut a[b as usize];
-                        e[0] += g0;
-                        e[1] += g1;
-                    }
-                }
-            }
-            std::hint::black_box(touched);
-            acc
-        })
-        .collect();
-    for (&(f0, _), acc) in groups.iter().zip(sums) {
-        for (k, a) in acc.iter().enumerate() {
-            let f = f0 + k;
-            if features[f] {
-                let (lo, hi) = (data.offsets[f], data.offsets[f + 1]);
-                hist[lo..hi].copy_from_slice(&a[..hi - lo]);
-            }
+    std::hint::black_box(touched);
+    let base = data.offsets[f0];
+    for (f, a) in (f0..f1).zip(&acc) {
+        if features[f] {
+            let (lo, hi) = (data.offsets[f] - base, data.offsets[f + 1] - base);
+            hist[lo..hi].copy_from_slice(&a[..hi - lo]);
         }
     }
 }
 
-/// Sums each group of sparse rows on one thread, over its non-dominant
-/// entries only, then recovers every feature's dominant bin from the total.
-fn sparse_rows(
+/// Sums one group of sparse rows over its non-dominant entries only, then
+/// recovers every feature's dominant bin from the total; `h` is the group's
+/// slice of the histogram.
+fn sparse_group(
     data: &Binned,
     sparse: &SparseRows,
+    g: &Group,
     rows: Option<&[u32]>,
     og: &[[f32; 2]],
-    features: &[bool],
     total: Bin,
-    hist: &mut [Bin],
+    h: &mut [Bin],
 ) {
-    let mut slices = Vec::with_capacity(sparse.groups.len());
-    let mut rest = hist;
-    for g in &sparse.groups {
-        let (head, tail) = rest.split_at_mut(data.offsets[g.end] - data.offsets[g.first]);
-        if features[g.first..g.end].iter().any(|&f| f) {
-            slices.push((g, head));
-        }
-        rest = tail;
-    }
-    let one = |(g, h): (&Group, &mut [Bin])| {
-        h.fill([0.0; 2]);
-        let add = |h: &mut [Bin], span: (usize, usize), g2: [f32; 2]| {
-            let (g0, g1) = (f64::from(g2[0]), f64::from(g2[1]));
-            for &b in &g.entries[span.0..span.1] {
-                let e = &mut h[usize::from(b)];
-                e[0] += g0;
-                e[1] += g1;
-            }
-        };
-        match rows {
-            None => {
-                og.iter().enumerate().for_each(|(r, &x)| add(h, (g.starts[r] as usize, g.starts[r + 1] as usize), x))
-            }
-            Some(rows) => {
-                // A leaf's rows are scattered: read the first and last entry of
-                // a batch of rows before summing them, so that their cache
-                // misses overlap instead of stalling one after another.
-                let mut touched = 0u16;
-                for (rows, og) in rows.chunks(TOUCH_BATCH).zip(og.chunks(TOUCH_BATCH)) {
-                    let mut spans = [(0usize, 0usize); TOUCH_BATCH];
-                    for (sp, &r) in spans.iter_mut().zip(rows) {
-                        *sp = (g.starts[r as usize] as usize, g.starts[r as usize + 1] as usize);
-                        if sp.1 > sp.0 {
-                            touched ^= g.entries[sp.0] ^ g.entries[sp.1 - 1];
-                        }
-                    }
-                    spans.iter().zip(og).for_each(|(&sp, &x)| add(h, sp, x));
-                }
-                std::hint::black_box(touched);
-            }
-        }
-        let base = data.offsets[g.first];
-        for f in g.first..g.end {
-            let f_bins = &mut h[data.offsets[f] - base..data.offsets[f + 1] - base];
-            recover_dominant(f_bins, sparse.dominant[f], total);
+    h.fill([0.0; 2]);
+    let add = |h: &mut [Bin], span: (usize, usize), g2: [f32; 2]| {
+        let (g0, g1) = (f64::from(g2[0]), f64::from(g2[1]));
+        for &b in &g.entries[span.0..span.1] {
+            let e = &mut h[usize::from(b)];
+            e[0] += g0;
+            e[1] += g1;
         }
     };
-    if og.len() * data.n_features < PARALLEL_WORK {
-        slices.into_iter().for_each(one);
-    } else {
-        slices.into_par_iter().for_each(one);
+    match rows {
+        None => og.iter().enumerate().for_each(|(r, &x)| add(h, (g.starts[r] as usize, g.starts[r + 1] as usize), x)),
+        Some(rows) => {
+            // A leaf's rows are scattered: read the first and last entry of
+            // a batch of rows before summing them, so that their cache
+            // misses overlap instead of stalling one after another.
+            let mut touched = 0u16;
+            for (rows, og) in rows.chunks(TOUCH_BATCH).zip(og.chunks(TOUCH_BATCH)) {
+                let mut spans = [(0usize, 0usize); TOUCH_BATCH];
+                for (sp, &r) in spans.iter_mut().zip(rows) {
+                    *sp = (g.starts[r as usize] as usize, g.starts[r as usize + 1] as usize);
+                    if sp.1 > sp.0 {
+                        touched ^= g.entries[sp.0] ^ g.entries[sp.1 - 1];
+                    }
+                }
+                spans.iter().zip(og).for_each(|(&sp, &x)| add(h, sp, x));
+            }
+            std::hint::black_box(touched);
+        }
+    }
+    let base = data.offsets[g.first];
+    for f in g.first..g.end {
+        let f_bins = &mut h[data.offsets[f] - base..data.offsets[f + 1] - base];
+        recover_dominant(f_bins, sparse.dominant[f], total);
     }
 }
 

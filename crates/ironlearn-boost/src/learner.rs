@@ -391,31 +391,28 @@ pub fn grow(
             }
         }
         let depth = leaves[li].depth + 1;
-        // A splittable leaf keeps its histogram; a forced split's leaf may have given it back.
-        let parent_hist = leaves[li].hist.take().unwrap_or_else(|| {
-            let mut h = take(pool);
-            histogram::build(data, Some(&rows[start..end]), gh, features, &mut h, gathered);
-            h
-        });
         let left_smaller = mid - start <= end - mid;
         let (s0, s1) = if left_smaller { (start, mid) } else { (mid, end) };
         // The last split's children are never split: only their sums are needed.
         let last = leaves.len() + 1 == p.num_leaves;
-        let (small_sums, hists) = if last {
-            pool.push(parent_hist);
-            (ph.time("histogram", || histogram::gather(Some(&rows[s0..s1]), gh, gathered)), None)
+        let hists = if last {
+            pool.extend(leaves[li].hist.take());
+            None
         } else {
-            let mut small_hist = take(pool);
-            ph.count("hist rows", (s1 - s0) as u64);
-            ph.count("hist updates", (s1 - s0) as u64 * used);
-            let sums = ph.time("histogram", || {
-                histogram::build(data, Some(&rows[s0..s1]), gh, features, &mut small_hist, gathered)
+            // A splittable leaf keeps its histogram; a forced split's leaf may have given it back.
+            let parent_hist = leaves[li].hist.take().unwrap_or_else(|| {
+                let mut h = take(pool);
+                histogram::build(data, Some(&rows[start..end]), gh, features, &mut h, gathered);
+                h
             });
-            // The larger child keeps the parent's histogram; the smaller one's
-            // is subtracted from it feature by feature while its splits are
-            // searched (in parallel, and not at all if it cannot split).
-            (sums, Some(if left_smaller { (small_hist, parent_hist) } else { (parent_hist, small_hist) }))
+            // The larger child keeps the parent's histogram, from which the
+            // smaller one's is subtracted once that is built (`split_children`).
+            let small_hist = take(pool);
+            Some(if left_smaller { (small_hist, parent_hist) } else { (parent_hist, small_hist) })
         };
+        // The smaller child's gradients in row order (after the parent's
+        // histogram, which uses the same scratch), and their exact sums.
+        let small_sums = ph.time("histogram", || histogram::gather(Some(&rows[s0..s1]), gh, gathered));
         let (left_hist, right_hist) = hists.unzip();
         // Use exact sums for the built child; the other is the remainder.
         let (left, right) = if left_smaller {
@@ -485,14 +482,20 @@ pub fn grow(
             new.iter().for_each(|&i| t.refresh(i, features, &numerical));
         }
         let mut large_hist = leaves[large].hist.take().expect("the larger child holds the parent's histogram");
-        let small_hist = leaves[small].hist.as_deref().expect("the smaller child's histogram was built");
+        let mut small_hist = leaves[small].hist.take().expect("the smaller child has a histogram buffer");
+        ph.count("hist rows", (s1 - s0) as u64);
+        ph.count("hist updates", (s1 - s0) as u64 * used);
         let view = View { rows, tracker: tracker.as_ref(), usage: carry.usage.as_ref() };
-        let (small_found, large_found) = ph.time("find split", || {
-            rayon::join(
-                || find_best(ctx, view, &leaves[small], small),
-                || subtract_and_find(ctx, view, &leaves[large], large, &mut large_hist, small_hist),
-            )
-        });
+        let children = Children {
+            small: (&leaves[small], small),
+            large: (&leaves[large], large),
+            rows: &rows[s0..s1],
+            gradients: &gathered[..s1 - s0],
+            sums: small_sums,
+        };
+        let (small_found, large_found) =
+            ph.time("histogram and search", || split_children(ctx, view, &children, &mut small_hist, &mut large_hist));
+        leaves[small].hist = Some(small_hist);
         leaves[large].hist = Some(large_hist);
         let found = if left_smaller { [small_found, large_found] } else { [large_found, small_found] };
         for (&i, mut f) in new.iter().zip(found) {
@@ -542,33 +545,90 @@ fn splittable(p: &LearnerParams, leaf: &Leaf) -> bool {
     !((p.max_depth > 0 && leaf.depth >= p.max_depth) || leaf.stats.count < 2 * p.split.min_data_in_leaf.max(1))
 }
 
-/// The best split of a leaf whose histogram is `hist - small` (the parent's
-/// minus its smaller sibling's): each used feature's bins are subtracted in
-/// place, then searched, one feature per task. Nothing is subtracted for a
-/// leaf that cannot split, whose histogram is then only scratch. Every
-/// feature of the tree is subtracted, as the leaf's children need them all;
-/// only the node's features are searched.
-fn subtract_and_find(ctx: Ctx<'_>, view: View<'_>, leaf: &Leaf, li: usize, hist: &mut [Bin], small: &[Bin]) -> Found {
+/// A range of features with its slices of the smaller and the larger child's histograms.
+type Piece<'h> = (std::ops::Range<usize>, &'h mut [Bin], &'h mut [Bin]);
+
+/// A split's two children, as [`split_children`] sees them.
+struct Children<'a> {
+    small: (&'a Leaf, usize),
+    large: (&'a Leaf, usize),
+    /// The smaller child's rows, their gradients gathered in that order, and their sums.
+    rows: &'a [u32],
+    gradients: &'a [[f32; 2]],
+    sums: Bin,
+}
+
+/// Both children of a split, in one parallel region: each task takes a
+/// range of features, sums the smaller child's histogram for them,
+/// subtracts it from the parent's (in place: the larger child's), and
+/// searches both children on those features. A feature's bins are then
+/// searched on the core that summed them, while in its cache, and the pool
+/// forks once per split, not four times (which cost as much as the work on
+/// small leaves). Nothing is subtracted or searched for a child that cannot
+/// split. Each feature's sums and search depend on the data only, and the
+/// candidates are compared in feature order, so the result depends neither
+/// on the ranges nor on the thread count.
+fn split_children(
+    ctx: Ctx<'_>,
+    view: View<'_>,
+    c: &Children<'_>,
+    small_hist: &mut [Bin],
+    large_hist: &mut [Bin],
+) -> (Found, Found) {
     let Ctx { data, p, features, tree_id, .. } = ctx;
-    if !splittable(p, leaf) {
-        return Found { best: None, kept: Vec::new() };
+    let none = || Found { best: None, kept: Vec::new() };
+    let (small_ok, large_ok) = (splittable(p, c.small.0), splittable(p, c.large.0));
+    if !small_ok && !large_ok {
+        return (none(), none());
     }
-    let node_features = p.node_features(features, leaf, tree_id);
-    let search = node_features.as_deref().unwrap_or(features);
-    let lctx = leaf.context(p, tree_id);
-    let slices = histogram::feature_slices(data, hist, features);
-    let one = |(f, h): (usize, &mut [Bin])| {
-        histogram::subtract(h, &small[data.offsets[f]..data.offsets[f + 1]]);
-        if !search[f] {
-            return None;
+    // Per child, `None` if it cannot split, else the features its node may split on (`None`: the tree's).
+    let masks =
+        [(small_ok, c.small.0), (large_ok, c.large.0)].map(|(ok, l)| ok.then(|| p.node_features(features, l, tree_id)));
+    let searches =
+        |m: &Option<Option<Vec<bool>>>, f: usize| m.as_ref().is_some_and(|m| m.as_ref().map_or(features[f], |m| m[f]));
+    let (small_ctx, large_ctx) = (c.small.0.context(p, tree_id), c.large.0.context(p, tree_id));
+    let mode = histogram::mode(data, Some(c.rows));
+    let used = features.iter().filter(|&&f| f).count();
+    let work = c.rows.len() * used
+        + histogram::SEARCH_COST * data.total_bins * (usize::from(small_ok) + usize::from(large_ok));
+    let parallel = work >= PARALLEL_SPLIT_WORK;
+    let tasks = if parallel { rayon::current_num_threads() } else { 1 };
+    let groups = histogram::feature_groups(data, mode, tasks, c.rows.len());
+    let large_pieces = histogram::split_groups(data, groups.clone(), large_hist);
+    let pieces: Vec<Piece<'_>> = histogram::split_groups(data, groups, small_hist)
+        .into_iter()
+        .zip(large_pieces)
+        .map(|((range, hs), (_, hl))| (range, hs, hl))
+        .collect();
+    let one = |(range, hs, hl): Piece<'_>| {
+        histogram::build_range(data, mode, Some(c.rows), c.gradients, c.sums, features, range.clone(), hs);
+        let base = data.offsets[range.start];
+        let mut found = (Vec::with_capacity(range.len()), Vec::with_capacity(range.len()));
+        for f in range {
+            let (lo, hi) = (data.offsets[f] - base, data.offsets[f + 1] - base);
+            if features[f] && large_ok {
+                histogram::subtract(&mut hl[lo..hi], &hs[lo..hi]);
+            }
+            let (small, large) = (c.small, c.large);
+            found.0.push(
+                searches(&masks[0], f)
+                    .then(|| candidate(ctx, view, small.0, small.1, &small_ctx, f, &hs[lo..hi]))
+                    .flatten(),
+            );
+            found.1.push(
+                searches(&masks[1], f)
+                    .then(|| candidate(ctx, view, large.0, large.1, &large_ctx, f, &hl[lo..hi]))
+                    .flatten(),
+            );
         }
-        candidate(ctx, view, leaf, li, &lctx, f, h)
+        found
     };
-    if data.total_bins < PARALLEL_SPLIT_BINS {
-        return gather(ctx, slices.into_iter().map(one));
-    }
-    let candidates: Vec<Option<Candidate>> = slices.into_par_iter().map(one).collect();
-    gather(ctx, candidates.into_iter())
+    let found: Vec<_> =
+        if parallel { pieces.into_par_iter().map(one).collect() } else { pieces.into_iter().map(one).collect() };
+    let (small, large): (Vec<_>, Vec<_>) = found.into_iter().unzip();
+    let small = if small_ok { gather(ctx, small.into_iter().flatten()) } else { none() };
+    let large = if large_ok { gather(ctx, large.into_iter().flatten()) } else { none() };
+    (small, large)
 }
 
 /// The higher-gain split; ties go to the first (the lower feature index).
@@ -650,6 +710,9 @@ fn find_best(ctx: Ctx<'_>, view: View<'_>, leaf: &Leaf, li: usize) -> Found {
 
 /// Histogram bins from which a leaf's features are searched in parallel.
 const PARALLEL_SPLIT_BINS: usize = 4096;
+
+/// Work (row updates; see `histogram::SEARCH_COST`) from which a split's children are built and searched in parallel.
+const PARALLEL_SPLIT_WORK: usize = 32 * 1024;
 
 /// Rows per block when partitioning in parallel.
 const PARTITION_BLOCK: usize = 16 * 1024;

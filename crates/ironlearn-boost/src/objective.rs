@@ -185,6 +185,47 @@ fn log_odds(positive_rate: f64, sigmoid: f64) -> f64 {
     (p / (1.0 - p)).ln() / sigmoid
 }
 
+/// Softmax gradients as LightGBM computes them (`Common::Softmax`: the row's
+/// maximum, `exp(s - max)` summed in class order, then each divided by the
+/// sum): one exponential per score. Scores and gradients are stored class
+/// by class, so rows are taken a chunk at a time, each class's run of the
+/// chunk read and written in order; chunks run in parallel, and every value
+/// depends on its row only.
+fn multiclass_gradients(k: usize, scores: &[f64], labels: &[f64], weights: Option<&[f64]>, out: &mut [[f32; 2]]) {
+    let n = labels.len();
+    let factor = k as f64 / (k as f64 - 1.0);
+    let mut chunks: Vec<Vec<&mut [[f32; 2]]>> = (0..n.div_ceil(ROWS)).map(|_| Vec::with_capacity(k)).collect();
+    for block in out.chunks_mut(n) {
+        block.chunks_mut(ROWS).zip(chunks.iter_mut()).for_each(|(piece, chunk)| chunk.push(piece));
+    }
+    const ROWS: usize = 1024;
+    chunks.into_par_iter().enumerate().for_each(|(ch, mut pieces)| {
+        let i0 = ch * ROWS;
+        let len = pieces[0].len();
+        let class = |c: usize| &scores[c * n + i0..c * n + i0 + len];
+        let mut max = class(0).to_vec();
+        (1..k).for_each(|c| max.iter_mut().zip(class(c)).for_each(|(m, &s)| *m = m.max(s)));
+        let mut e = vec![0.0f64; k * len];
+        let mut sum = vec![0.0f64; len];
+        for (c, ec) in e.chunks_mut(len).enumerate() {
+            for (((v, &s), &m), t) in ec.iter_mut().zip(class(c)).zip(&max).zip(sum.iter_mut()) {
+                *v = (s - m).exp();
+                *t += *v;
+            }
+        }
+        for (c, (piece, ec)) in pieces.iter_mut().zip(e.chunks(len)).enumerate() {
+            let cls = c as f64;
+            for (j, (slot, (&v, &t))) in piece.iter_mut().zip(ec.iter().zip(&sum)).enumerate() {
+                let i = i0 + j;
+                let p = v / t;
+                let y = if labels[i] == cls { 1.0 } else { 0.0 };
+                let w = weights.map_or(1.0, |w| w[i]);
+                *slot = [((p - y) * w) as f32, ((factor * p * (1.0 - p)).max(1e-16) * w) as f32];
+            }
+        }
+    });
+}
+
 /// Element-wise gradients in parallel chunks (the result does not depend on threads).
 fn elementwise(
     scores: &[f64],
@@ -273,33 +314,7 @@ impl Objective for Builtin {
                     });
                 }
             }
-            Builtin::Multiclass { num_class: k } => {
-                let n = labels.len();
-                // log-sum-exp of each row, then each class's block independently.
-                let lse: Vec<f64> = (0..n)
-                    .into_par_iter()
-                    .with_min_len(CHUNK)
-                    .map(|i| {
-                        let m = (0..k).map(|c| scores[c * n + i]).fold(f64::NEG_INFINITY, f64::max);
-                        m + (0..k).map(|c| (scores[c * n + i] - m).exp()).sum::<f64>().ln()
-                    })
-                    .collect();
-                let factor = k as f64 / (k as f64 - 1.0);
-                for (c, block) in out.chunks_mut(n).enumerate() {
-                    let s = &scores[c * n..(c + 1) * n];
-                    let cls = c as f64;
-                    let lse = &lse;
-                    block.par_chunks_mut(CHUNK).enumerate().for_each(|(ch, o)| {
-                        for (j, slot) in o.iter_mut().enumerate() {
-                            let i = ch * CHUNK + j;
-                            let p = (s[i] - lse[i]).exp();
-                            let t = if labels[i] == cls { 1.0 } else { 0.0 };
-                            let w = weights.map_or(1.0, |w| w[i]);
-                            *slot = [((p - t) * w) as f32, ((factor * p * (1.0 - p)).max(1e-16) * w) as f32];
-                        }
-                    });
-                }
-            }
+            Builtin::Multiclass { num_class: k } => multiclass_gradients(k, scores, labels, weights, out),
             Builtin::Lambdarank(ref r) => r.gradients(scores, labels, weights, out),
             Builtin::RankXendcg(ref r) => r.gradients(scores, labels, weights, out),
         }

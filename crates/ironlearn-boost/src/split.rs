@@ -338,6 +338,14 @@ fn round_count(h: f64, cnt_factor: f64) -> i64 {
 /// missing values right, the left side summed from the bottom up (the
 /// lowest wins), a later candidate winning only when strictly better. Child
 /// counts are estimated from the hessians of the summed side, bin by bin.
+///
+/// A leaf with fewer rows than half the bins leaves most of them empty, and
+/// an empty bin (both sums exactly zero) changes no sum, count or gain: at
+/// it a scan can only skip, stop where it stopped one bin before, or tie the
+/// gain it had there. So the scans visit only the other bins (found with a
+/// bitmap) and choose the same threshold, provided every threshold shares
+/// the leaf's bounds, no single threshold was drawn (`extra_trees`), and a
+/// scan cannot take a threshold before it has summed a row.
 fn numeric(
     feature: usize,
     hist: &[Bin],
@@ -345,98 +353,62 @@ fn numeric(
     s: &Scan<'_>,
     only: Option<usize>,
 ) -> Option<SplitInfo> {
+    numeric_scan(feature, hist, missing_bin, s, only, true)
+}
+
+/// [`numeric`], visiting every bin when `may_skip` is false.
+fn numeric_scan(
+    feature: usize,
+    hist: &[Bin],
+    missing_bin: Option<u8>,
+    s: &Scan<'_>,
+    only: Option<usize>,
+    may_skip: bool,
+) -> Option<SplitInfo> {
     let p = s.p;
     let value_bins = hist.len() - usize::from(missing_bin.is_some());
-    // Without output bounds, a monotone constraint or smoothing, a side's
-    // gain is the closed form: score every threshold with it, and build the
-    // split (outputs, statistics) for the winner only.
-    let fast = s.monotone == 0 && s.bounds == Bounds::default() && s.by_threshold.is_none() && p.path_smooth <= 0.0;
-    let (l1, l2) = (p.lambda_l1, p.lambda_l2);
-    let (tg, th, n) = (s.total.g, s.total.h + 2.0 * EPSILON, s.total.count as i64);
-    let (min_data, min_hess) = (p.min_data_in_leaf as i64, p.min_sum_hessian_in_leaf);
-    // (gain, threshold, missing left, the left sums as scanned, left count)
-    let mut best: Option<(f64, usize, bool, [f64; 2], i64)> = None;
-    let mut best_gain = s.min_gain_shift;
+    let th = s.total.h + 2.0 * EPSILON;
+    let n = s.total.count as i64;
+    let sweep = Sweep {
+        s,
+        hist,
+        // Without output bounds, a monotone constraint or smoothing, a side's
+        // gain is the closed form: score every threshold with it, and build the
+        // split (outputs, statistics) for the winner only.
+        fast: s.monotone == 0 && s.bounds == Bounds::default() && s.by_threshold.is_none() && p.path_smooth <= 0.0,
+        th,
+        n,
+        min_data: p.min_data_in_leaf as i64,
+        only,
+    };
+    let skip_empty = may_skip
+        && only.is_none()
+        && s.by_threshold.is_none()
+        && (p.min_data_in_leaf >= 1 || p.min_sum_hessian_in_leaf > EPSILON)
+        && s.total.count * 2 < value_bins
+        && hist.len() <= 256;
+    let filled = skip_empty.then(|| Bits::filled(hist));
+    let mut best = Best { gain: s.min_gain_shift, found: None };
     let missing = missing_bin.is_some();
     // With one value bin and the missing one, the only split is values left, missing right.
     let two_bins = hist.len() <= 2;
     let reverse_left = !(missing && two_bins);
     let top = if missing && !two_bins { value_bins - 1 } else { hist.len() - 1 };
-    let (mut rg, mut rh, mut rc) = (0.0, EPSILON, 0i64);
-    // (A plain countdown: a reversed inclusive range costs a flag per step.)
-    let mut next = top + 1;
-    while next > 1 {
-        next -= 1;
-        let t = next;
-        rg += hist[t][0];
-        rh += hist[t][1];
-        rc += round_count(hist[t][1], s.cnt_factor);
-        if rc < min_data || rh < min_hess {
-            continue;
-        }
-        let lc = n - rc;
-        if lc < min_data {
-            break;
-        }
-        let lh = th - rh;
-        if lh < min_hess {
-            break;
-        }
-        if only.is_some_and(|o| o != t - 1) {
-            continue;
-        }
-        let l = [tg - rg, lh];
-        let gain = if fast {
-            plain_gain(l[0], lh, l1, l2) + plain_gain(rg, rh, l1, l2)
-        } else {
-            match s.children(l, lc as usize, [rg, rh], rc as usize, l2, s.bounds_at(t - 1, reverse_left)) {
-                Some((g, ..)) => g,
-                None => continue,
-            }
-        };
-        if gain > best_gain {
-            best_gain = gain;
-            best = Some((gain, t - 1, reverse_left, l, lc));
-        }
+    match &filled {
+        Some(bits) => sweep.down(bits.down(1, top), reverse_left, &mut best),
+        None => sweep.down((1..top + 1).rev(), reverse_left, &mut best),
     }
     if missing && !two_bins {
         // Missing values right; the last threshold leaves them alone there.
-        let (mut lg, mut lh, mut lc) = (0.0, EPSILON, 0i64);
-        for (t, b) in hist.iter().enumerate().take(value_bins) {
-            lg += b[0];
-            lh += b[1];
-            lc += round_count(b[1], s.cnt_factor);
-            if lc < min_data || lh < min_hess {
-                continue;
-            }
-            if n - lc < min_data {
-                break;
-            }
-            let rh = th - lh;
-            if rh < min_hess {
-                break;
-            }
-            if only.is_some_and(|o| o != t) {
-                continue;
-            }
-            let gain = if fast {
-                plain_gain(lg, lh, l1, l2) + plain_gain(tg - lg, rh, l1, l2)
-            } else {
-                match s.children([lg, lh], lc as usize, [tg - lg, rh], (n - lc) as usize, l2, s.bounds_at(t, false)) {
-                    Some((g, ..)) => g,
-                    None => continue,
-                }
-            };
-            if gain > best_gain {
-                best_gain = gain;
-                best = Some((gain, t, false, [lg, lh], lc));
-            }
+        match &filled {
+            Some(bits) => sweep.up(bits.up(value_bins), &mut best),
+            None => sweep.up(0..value_bins, &mut best),
         }
     }
-    let (gain, t, default_left, l, lc) = best?;
+    let (gain, t, default_left, l, lc) = best.found?;
     let rc = n - lc;
-    let r = [tg - l[0], th - l[1]];
-    let (_, lo, ro) = s.children(l, lc as usize, r, rc as usize, l2, s.bounds_at(t, default_left))?;
+    let r = [s.total.g - l[0], th - l[1]];
+    let (_, lo, ro) = s.children(l, lc as usize, r, rc as usize, p.lambda_l2, s.bounds_at(t, default_left))?;
     Some(SplitInfo {
         gain: gain - s.parent_gain,
         feature,
@@ -449,6 +421,188 @@ fn numeric(
         left_output: lo,
         right_output: ro,
     })
+}
+
+/// The best threshold a numerical feature's scans found so far.
+struct Best {
+    gain: f64,
+    /// (gain, threshold, missing left, the left sums as scanned, left count)
+    found: Option<(f64, usize, bool, [f64; 2], i64)>,
+}
+
+/// What both scans of a numerical feature read.
+struct Sweep<'a> {
+    s: &'a Scan<'a>,
+    hist: &'a [Bin],
+    fast: bool,
+    /// The leaf's hessian with LightGBM's two epsilons, and its row count.
+    th: f64,
+    n: i64,
+    min_data: i64,
+    only: Option<usize>,
+}
+
+impl Sweep<'_> {
+    /// Missing values left (`missing_left`): the right side summed over bins
+    /// `ts`, from the top down; bin `t` makes threshold `t - 1`.
+    #[inline(always)]
+    fn down(&self, ts: impl Iterator<Item = usize>, missing_left: bool, best: &mut Best) {
+        let (s, p) = (self.s, self.s.p);
+        let (l1, l2, min_hess) = (p.lambda_l1, p.lambda_l2, p.min_sum_hessian_in_leaf);
+        let (mut rg, mut rh, mut rc) = (0.0, EPSILON, 0i64);
+        for t in ts {
+            let b = self.hist[t];
+            rg += b[0];
+            rh += b[1];
+            rc += round_count(b[1], s.cnt_factor);
+            if rc < self.min_data || rh < min_hess {
+                continue;
+            }
+            let lc = self.n - rc;
+            if lc < self.min_data {
+                break;
+            }
+            let lh = self.th - rh;
+            if lh < min_hess {
+                break;
+            }
+            if self.only.is_some_and(|o| o != t - 1) {
+                continue;
+            }
+            let l = [s.total.g - rg, lh];
+            let gain = if self.fast {
+                plain_gain(l[0], lh, l1, l2) + plain_gain(rg, rh, l1, l2)
+            } else {
+                match s.children(l, lc as usize, [rg, rh], rc as usize, l2, s.bounds_at(t - 1, missing_left)) {
+                    Some((g, ..)) => g,
+                    None => continue,
+                }
+            };
+            if gain > best.gain {
+                best.gain = gain;
+                best.found = Some((gain, t - 1, missing_left, l, lc));
+            }
+        }
+    }
+
+    /// Missing values right: the left side summed over value bins `ts`, from
+    /// the bottom up; bin `t` makes threshold `t`.
+    #[inline(always)]
+    fn up(&self, ts: impl Iterator<Item = usize>, best: &mut Best) {
+        let (s, p) = (self.s, self.s.p);
+        let (l1, l2, min_hess) = (p.lambda_l1, p.lambda_l2, p.min_sum_hessian_in_leaf);
+        let (tg, n) = (s.total.g, self.n);
+        let (mut lg, mut lh, mut lc) = (0.0, EPSILON, 0i64);
+        for t in ts {
+            let b = self.hist[t];
+            lg += b[0];
+            lh += b[1];
+            lc += round_count(b[1], s.cnt_factor);
+            if lc < self.min_data || lh < min_hess {
+                continue;
+            }
+            if n - lc < self.min_data {
+                break;
+            }
+            let rh = self.th - lh;
+            if rh < min_hess {
+                break;
+            }
+            if self.only.is_some_and(|o| o != t) {
+                continue;
+            }
+            let gain = if self.fast {
+                plain_gain(lg, lh, l1, l2) + plain_gain(tg - lg, rh, l1, l2)
+            } else {
+                match s.children([lg, lh], lc as usize, [tg - lg, rh], (n - lc) as usize, l2, s.bounds_at(t, false)) {
+                    Some((g, ..)) => g,
+                    None => continue,
+                }
+            };
+            if gain > best.gain {
+                best.gain = gain;
+                best.found = Some((gain, t, false, [lg, lh], lc));
+            }
+        }
+    }
+}
+
+/// Which of up to 256 bins hold a non-zero sum.
+struct Bits([u64; 4]);
+
+impl Bits {
+    fn filled(hist: &[Bin]) -> Bits {
+        let mut words = [0u64; 4];
+        for (w, chunk) in words.iter_mut().zip(hist.chunks(64)) {
+            for (i, b) in chunk.iter().enumerate() {
+                *w |= u64::from((b[0] != 0.0) | (b[1] != 0.0)) << i;
+            }
+        }
+        Bits(words)
+    }
+
+    /// The filled bins in `lo..=hi`, from the top down.
+    fn down(&self, lo: usize, hi: usize) -> impl Iterator<Item = usize> {
+        let mut words = self.0;
+        let keep = |w: usize| {
+            let (first, last) = (w * 64, w * 64 + 63);
+            let above = if hi >= last {
+                u64::MAX
+            } else if hi < first {
+                0
+            } else {
+                u64::MAX >> (63 - (hi - first))
+            };
+            let below = if lo <= first {
+                u64::MAX
+            } else if lo > last {
+                0
+            } else {
+                u64::MAX << (lo - first)
+            };
+            above & below
+        };
+        words.iter_mut().enumerate().for_each(|(w, x)| *x &= keep(w));
+        let mut w = 3usize;
+        std::iter::from_fn(move || loop {
+            if words[w] != 0 {
+                let b = 63 - words[w].leading_zeros() as usize;
+                words[w] ^= 1 << b;
+                return Some(w * 64 + b);
+            }
+            if w == 0 {
+                return None;
+            }
+            w -= 1;
+        })
+    }
+
+    /// The filled bins in `0..end`, from the bottom up.
+    fn up(&self, end: usize) -> impl Iterator<Item = usize> {
+        let mut words = self.0;
+        for (w, x) in words.iter_mut().enumerate() {
+            let first = w * 64;
+            *x &= if end >= first + 64 {
+                u64::MAX
+            } else if end <= first {
+                0
+            } else {
+                (1u64 << (end - first)) - 1
+            };
+        }
+        let mut w = 0usize;
+        std::iter::from_fn(move || loop {
+            if words[w] != 0 {
+                let b = words[w].trailing_zeros() as usize;
+                words[w] &= words[w] - 1;
+                return Some(w * 64 + b);
+            }
+            if w == 3 {
+                return None;
+            }
+            w += 1;
+        })
+    }
 }
 
 /// `draw(n)` gives extra_trees' random choice in `0..n` (`None` without it).
@@ -672,5 +826,68 @@ pub(crate) mod tests {
         assert!(best_split(0, &hist, &mapper, &leaf(total), &p, None).is_none());
         p.monotone = vec![1];
         assert!(best_split(0, &hist, &mapper, &leaf(total), &p, None).is_some());
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+        /// Skipping a small leaf's empty bins picks the split that visiting every bin picks.
+        #[test]
+        fn skipping_empty_bins_changes_no_split(
+            seed in 0u64..10_000,
+            n_bins in 3usize..257,
+            filled in 1usize..40,
+            missing in proptest::bool::ANY,
+            min_data in 1usize..6,
+            monotone in -1i8..2,
+        ) {
+            let mut rng = Rng::new(seed);
+            let mut hist = vec![[0.0f64; 2]; n_bins];
+            let mut total = Stats::default();
+            for _ in 0..filled {
+                // The edges (first bins, the top value bin, the missing bin) often, the rest at random.
+                let b = match rng.below(6) {
+                    0 => 0,
+                    1 => 1,
+                    2 => n_bins - 1,
+                    3 => n_bins - 2,
+                    _ => rng.below(n_bins),
+                };
+                let rows = 1 + rng.below(3);
+                for _ in 0..rows {
+                    let (g, h) = (rng.normal(), 0.1 + rng.uniform());
+                    hist[b][0] += g;
+                    hist[b][1] += h;
+                    total.g += g;
+                    total.h += h;
+                    total.count += 1;
+                }
+            }
+            let mapper = BinMapper::Numeric {
+                upper: (0..n_bins - usize::from(missing)).map(|i| i as f64).collect::<Vec<_>>(),
+                missing_bin: missing.then_some((n_bins - 1) as u8),
+                zero_bin: 0,
+                range: [0.0, n_bins as f64],
+                zero_missing: false,
+            };
+            let mut p = params();
+            p.min_data_in_leaf = min_data;
+            p.monotone = vec![monotone];
+            let th = total.h + 2.0 * EPSILON;
+            let scan = Scan {
+                p: &p,
+                total,
+                bounds: Bounds::default(),
+                by_threshold: None,
+                min_gain_shift: plain_gain(total.g, th, 0.0, 0.0),
+                parent_gain: plain_gain(total.g, th, 0.0, 0.0),
+                cnt_factor: total.count as f64 / th,
+                monotone,
+                parent_output: 0.0,
+            };
+            let BinMapper::Numeric { missing_bin, .. } = mapper else { unreachable!() };
+            let all = numeric_scan(0, &hist, missing_bin, &scan, None, false);
+            let some = numeric_scan(0, &hist, missing_bin, &scan, None, true);
+            proptest::prop_assert_eq!(all, some);
+        }
     }
 }

@@ -5,11 +5,15 @@ use faer::{Mat, MatRef, Par, Side};
 
 use crate::lstsq_min_norm;
 
-/// `AᵀA`, computed in parallel.
+/// `AᵀA`, one sequential product. faer's parallel product (`Par::rayon`) was
+/// 25 times slower than the sequential one for a small `p × p` output on 2
+/// busy cores; callers with many rows parallelise over fixed row blocks
+/// instead (as ironlearn-learn's `linear::gram` does), which also keeps the
+/// sums independent of the thread count.
 pub fn gram(a: MatRef<'_, f64>) -> Mat<f64> {
     let n = a.ncols();
     let mut g = Mat::<f64>::zeros(n, n);
-    faer::linalg::matmul::matmul(g.as_mut(), faer::Accum::Replace, a.transpose(), a, 1.0, Par::rayon(0));
+    crate::matmul(g.as_mut(), faer::Accum::Replace, a.transpose(), a, 1.0, Par::Seq);
     g
 }
 

@@ -248,6 +248,11 @@ impl Fitted for ExtraTreesClassifierModel {
     fn predict_proba_data(&self, x: Features<'_>) -> Result<Array2<f64>> {
         self.predict_proba(x.to_dense()?.view())
     }
+
+    fn attributes(&self) -> Vec<(String, ironlearn_core::Attribute)> {
+        let oob = self.oob_decision_function.as_ref().map(|p| p.clone().into_dyn());
+        super::forest::attributes(&self.feature_importances, self.oob_score, "oob_decision_function", oob)
+    }
 }
 
 register!(ExtraTreesClassifier);
@@ -272,6 +277,23 @@ mod tests {
             let acc = total / 3.0;
             assert!(acc >= sk - 0.03, "{name}: accuracy {acc} vs scikit-learn's {sk}");
         }
+    }
+
+    #[test]
+    fn the_attributes_are_scikit_learns_without_the_trees() {
+        use ironlearn_core::Attribute;
+        let (x, y) = labels("iris");
+        let m = ExtraTreesClassifier { n_estimators: 5, bootstrap: true, oob_score: true, ..Default::default() }
+            .fit(x.view(), &y)
+            .unwrap();
+        let attrs = Fitted::attributes(&m);
+        let names: Vec<&str> = attrs.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(names, ["feature_importances_", "oob_score_", "oob_decision_function_"]);
+        assert!(matches!(&attrs[0].1, Attribute::Array(a) if a.as_slice() == Some(m.feature_importances())));
+        assert!(matches!(attrs[1].1, Attribute::Number(s) if Some(s) == m.oob_score()));
+        assert!(matches!(&attrs[2].1, Attribute::Array(a) if a.shape() == [150, 3]));
+        let plain = ExtraTreesClassifier { n_estimators: 2, ..Default::default() }.fit(x.view(), &y).unwrap();
+        assert!(matches!(Fitted::attributes(&plain)[1].1, Attribute::Json(serde_json::Value::Null)));
     }
 
     #[test]

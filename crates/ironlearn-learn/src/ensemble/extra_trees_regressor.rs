@@ -206,6 +206,11 @@ impl Fitted for ExtraTreesRegressorModel {
     fn predict_data(&self, x: Features<'_>) -> Result<Prediction> {
         Ok(Prediction::Values(self.predict(x.to_dense()?.view())?))
     }
+
+    fn attributes(&self) -> Vec<(String, ironlearn_core::Attribute)> {
+        let oob = self.oob_prediction.as_ref().map(|p| p.clone().into_dyn());
+        super::forest::attributes(&self.feature_importances, self.oob_score, "oob_prediction", oob)
+    }
 }
 
 register!(ExtraTreesRegressor);

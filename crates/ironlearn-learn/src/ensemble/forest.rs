@@ -12,7 +12,7 @@
 use std::collections::BTreeMap;
 
 use ironlearn_core::validate::{check_not_empty, check_sample_weight, check_target};
-use ironlearn_core::{bail, ensure, Error, Result, Rng};
+use ironlearn_core::{bail, ensure, Attribute, Error, Result, Rng};
 use ndarray::{Array2, ArrayView2, Axis};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -210,10 +210,10 @@ impl ForestTrees {
         let mut out = Array2::zeros((x.nrows(), n_trees));
         in_pool(n_jobs, || {
             out.axis_chunks_iter_mut(Axis(0), ROW_BLOCK).into_par_iter().enumerate().for_each(|(b, mut block)| {
-                for (r, mut o) in block.rows_mut().into_iter().enumerate() {
-                    let row = x.row(b * ROW_BLOCK + r);
-                    for (i, slot) in o.iter_mut().enumerate() {
-                        *slot = self.leaf(i, row);
+                // Tree by tree over the block's rows, so that each tree's nodes stay in cache.
+                for i in 0..n_trees {
+                    for (r, mut o) in block.rows_mut().into_iter().enumerate() {
+                        o[i] = self.leaf(i, x.row(b * ROW_BLOCK + r));
                     }
                 }
             })
@@ -228,29 +228,51 @@ impl ForestTrees {
         let mut out = Array2::zeros((x.nrows(), nv));
         in_pool(n_jobs, || {
             out.axis_chunks_iter_mut(Axis(0), ROW_BLOCK).into_par_iter().enumerate().for_each(|(b, mut block)| {
-                for (r, mut o) in block.rows_mut().into_iter().enumerate() {
-                    let row = x.row(b * ROW_BLOCK + r);
-                    for i in 0..n_trees {
-                        let at = (self.node_offset[i] + self.leaf(i, row)) * nv;
+                // Tree by tree over the block's rows, so that each tree's nodes stay in
+                // cache; each row still adds the trees in order.
+                for i in 0..n_trees {
+                    for (r, mut o) in block.rows_mut().into_iter().enumerate() {
+                        let at = (self.node_offset[i] + self.leaf(i, x.row(b * ROW_BLOCK + r))) * nv;
                         o.iter_mut().zip(&self.value[at..at + nv]).for_each(|(o, v)| *o += v);
                     }
-                    o.mapv_inplace(|v| v / n_trees as f64);
                 }
+                block.mapv_inplace(|v| v / n_trees as f64);
             })
         })?;
         Ok(out)
     }
 
     /// The mean of the trees' normalised importances (trees of one node left
-    /// out), normalised again; zeros if every tree is a single leaf.
+    /// out), normalised again; zeros if every tree is a single leaf. Read
+    /// from the flat arrays, as [`Tree::feature_importances`] does, without
+    /// copying each tree out.
     pub fn feature_importances(&self) -> Vec<f64> {
         let mut sum = vec![0.0; self.n_features];
+        let mut imp = vec![0.0; self.n_features];
         let mut n = 0;
         for i in 0..self.n_trees() {
-            if self.node_offset[i + 1] - self.node_offset[i] > 1 {
-                self.tree(i).feature_importances().iter().zip(&mut sum).for_each(|(v, s)| *s += v);
-                n += 1;
+            let (base, end) = (self.node_offset[i], self.node_offset[i + 1]);
+            if end - base <= 1 {
+                continue;
             }
+            imp.fill(0.0);
+            let w = &self.weighted_n_node_samples;
+            for node in base..end {
+                if self.children_left[node] == TREE_LEAF {
+                    continue;
+                }
+                let (l, r) = (base + self.children_left[node] as usize, base + self.children_right[node] as usize);
+                imp[self.feature[node] as usize] +=
+                    w[node] * self.impurity[node] - w[l] * self.impurity[l] - w[r] * self.impurity[r];
+            }
+            let root = w[base];
+            imp.iter_mut().for_each(|v| *v /= root);
+            let total: f64 = imp.iter().sum();
+            if total > 0.0 {
+                imp.iter_mut().for_each(|v| *v /= total);
+            }
+            imp.iter().zip(&mut sum).for_each(|(v, s)| *s += v);
+            n += 1;
         }
         if n == 0 {
             return sum;
@@ -262,6 +284,28 @@ impl ForestTrees {
         }
         sum
     }
+}
+
+/// The learned attributes a forest shows (scikit-learn's names):
+/// `feature_importances_`, `oob_score_` and the out-of-bag predictions
+/// (`oob_name`), None where not fitted with `oob_score`. The trees are left
+/// out: turned into nested lists (a 50 000-row forest of 100 trees holds
+/// millions of nodes) they cost several times the fit itself; they stay
+/// reachable through `tree(i)`, `apply` and the saved model.
+pub(crate) fn attributes(
+    feature_importances: &[f64],
+    oob_score: Option<f64>,
+    oob_name: &str,
+    oob_pred: Option<ndarray::ArrayD<f64>>,
+) -> Vec<(String, Attribute)> {
+    vec![
+        (
+            "feature_importances_".into(),
+            Attribute::Array(ndarray::Array1::from(feature_importances.to_vec()).into_dyn()),
+        ),
+        ("oob_score_".into(), oob_score.map_or(Attribute::Json(serde_json::Value::Null), Attribute::Number)),
+        (format!("{oob_name}_"), oob_pred.map_or(Attribute::Json(serde_json::Value::Null), Attribute::Array)),
+    ]
 }
 
 /// Rows per parallel block at prediction.
@@ -517,7 +561,8 @@ pub(crate) fn grow(
                 build(&columns, tw, &mut RegCriterion::new(y, tw, *criterion == "poisson"), &settings)?
             }
         };
-        Ok(prune(&tree, cfg.ccp_alpha))
+        // Without pruning the tree is kept as grown (no copy).
+        Ok(if cfg.ccp_alpha == 0.0 { tree } else { prune(&tree, cfg.ccp_alpha) })
     };
     let new: Vec<Tree> = in_pool(cfg.n_jobs, || {
         (n_old..cfg.n_estimators.max(n_old)).into_par_iter().map(grow_one).collect::<Result<Vec<_>>>()

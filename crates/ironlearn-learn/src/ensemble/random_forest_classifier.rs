@@ -253,6 +253,11 @@ impl Fitted for RandomForestClassifierModel {
     fn predict_proba_data(&self, x: Features<'_>) -> Result<Array2<f64>> {
         self.predict_proba(x.to_dense()?.view())
     }
+
+    fn attributes(&self) -> Vec<(String, ironlearn_core::Attribute)> {
+        let oob = self.oob_decision_function.as_ref().map(|p| p.clone().into_dyn());
+        super::forest::attributes(&self.feature_importances, self.oob_score, "oob_decision_function", oob)
+    }
 }
 
 register!(RandomForestClassifier);

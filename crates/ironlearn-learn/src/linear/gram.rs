@@ -18,7 +18,7 @@ use ndarray::ArrayView2;
 use rayon::prelude::*;
 
 /// Rows per block of the products: fixed, so sums do not depend on the thread count.
-const ROWS: usize = 4096;
+pub(crate) const ROWS: usize = 4096;
 
 /// A column whose squared mean exceeds this many times its variance is centred on a copy instead.
 const MAX_MEAN_TO_SPREAD: f64 = 1e4;
@@ -47,10 +47,10 @@ pub(crate) fn centred_gram(x: ArrayView2<'_, f64>, y: &[f64], fit_intercept: boo
             let e = (s + ROWS).min(n);
             let xb = MatRef::from_row_major_slice(&xs[s * p..e * p], e - s, p);
             let mut g = Mat::<f64>::zeros(p, p);
-            faer::linalg::matmul::matmul(g.as_mut(), Accum::Replace, xb.transpose(), xb, 1.0, Par::Seq);
+            ironlearn_linalg::matmul(g.as_mut(), Accum::Replace, xb.transpose(), xb, 1.0, Par::Seq);
             let rhs = Mat::from_fn(e - s, 2, |i, c| if c == 0 { y[s + i] } else { 1.0 });
             let mut v = Mat::<f64>::zeros(p, 2);
-            faer::linalg::matmul::matmul(v.as_mut(), Accum::Replace, xb.transpose(), rhs.as_ref(), 1.0, Par::Seq);
+            ironlearn_linalg::matmul(v.as_mut(), Accum::Replace, xb.transpose(), rhs.as_ref(), 1.0, Par::Seq);
             (g, v)
         })
         .collect();
@@ -93,7 +93,7 @@ pub(crate) fn block_gram(a: MatRef<'_, f64>) -> Mat<f64> {
         .map(|&s| {
             let ab = a.subrows(s, (s + ROWS).min(n) - s);
             let mut g = Mat::<f64>::zeros(p, p);
-            faer::linalg::matmul::matmul(g.as_mut(), Accum::Replace, ab.transpose(), ab, 1.0, Par::Seq);
+            ironlearn_linalg::matmul(g.as_mut(), Accum::Replace, ab.transpose(), ab, 1.0, Par::Seq);
             g
         })
         .collect();

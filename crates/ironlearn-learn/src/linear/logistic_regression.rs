@@ -147,7 +147,7 @@ impl<'a> Design<'a> {
             .par_iter()
             .map(|b| {
                 let mut z = Mat::zeros(b.nrows(), w.nrows());
-                faer::linalg::matmul::matmul(z.as_mut(), Accum::Replace, b.as_ref(), w.transpose(), 1.0, Par::Seq);
+                ironlearn_linalg::matmul(z.as_mut(), Accum::Replace, b.as_ref(), w.transpose(), 1.0, Par::Seq);
                 z
             })
             .collect()
@@ -168,21 +168,13 @@ impl<'a> Design<'a> {
             .zip(r)
             .map(|(b, rb)| {
                 let mut g = Mat::zeros(rb.ncols(), self.p);
-                faer::linalg::matmul::matmul(g.as_mut(), Accum::Replace, rb.transpose(), b.as_ref(), 1.0, Par::Seq);
+                ironlearn_linalg::matmul(g.as_mut(), Accum::Replace, rb.transpose(), b.as_ref(), 1.0, Par::Seq);
                 g
             })
             .collect();
         let mut total = Mat::zeros(r.first().map_or(0, |m| m.ncols()), self.p);
         parts.iter().for_each(|g| total += g);
         total
-    }
-}
-
-fn log1p_exp(z: f64) -> f64 {
-    if z > 0.0 {
-        z + (-z).exp().ln_1p()
-    } else {
-        z.exp().ln_1p()
     }
 }
 
@@ -254,14 +246,26 @@ impl LogisticRegression {
                     if k == 1 {
                         let zi = zb[(i, 0)] + b[0];
                         let t = if yi == 1 { 1.0 } else { 0.0 };
-                        loss += wi * (log1p_exp(zi) - t * zi);
-                        zb[(i, 0)] = wi * (sigmoid(zi) - t);
+                        // log(1 + e^z) and the sigmoid (as `sigmoid` computes it) from one
+                        // exponential, e^(-|z|), without overflow on either side.
+                        let e = (-zi.abs()).exp();
+                        let (l, q) =
+                            if zi > 0.0 { (zi + e.ln_1p(), 1.0 / (1.0 + e)) } else { (e.ln_1p(), e / (1.0 + e)) };
+                        loss += wi * (l - t * zi);
+                        zb[(i, 0)] = wi * (q - t);
                     } else {
                         let m = (0..k).map(|c| zb[(i, c)] + b[c]).fold(f64::NEG_INFINITY, f64::max);
-                        let s: f64 = (0..k).map(|c| (zb[(i, c)] + b[c] - m).exp()).sum();
-                        loss += wi * (m + s.ln() - (zb[(i, yi)] + b[yi]));
+                        let zy = zb[(i, yi)] + b[yi];
+                        // Each exponential once: kept in place, then normalised.
+                        let mut s = 0.0;
                         for c in 0..k {
-                            let pc = (zb[(i, c)] + b[c] - m).exp() / s;
+                            let e = (zb[(i, c)] + b[c] - m).exp();
+                            zb[(i, c)] = e;
+                            s += e;
+                        }
+                        loss += wi * (m + s.ln() - zy);
+                        for c in 0..k {
+                            let pc = zb[(i, c)] / s;
                             zb[(i, c)] = wi * (pc - if c == yi { 1.0 } else { 0.0 });
                         }
                     }

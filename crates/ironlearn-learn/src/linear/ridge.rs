@@ -98,7 +98,7 @@ impl Fit<[f64]> for Ridge {
         } else {
             // Dual: (A Aᵀ + αI) u = b, β = Aᵀ u.
             let mut k = Mat::<f64>::zeros(n, n);
-            faer::linalg::matmul::matmul(k.as_mut(), faer::Accum::Replace, a, a.transpose(), 1.0, faer::Par::rayon(0));
+            ironlearn_linalg::matmul(k.as_mut(), faer::Accum::Replace, a, a.transpose(), 1.0, faer::Par::rayon(0));
             (0..n).for_each(|i| k[(i, i)] += self.alpha);
             let u = ironlearn_linalg::solve_spd(k.as_ref(), b)?;
             (0..p).map(|j| a.col(j).iter().zip(&u).map(|(a, b)| a * b).sum()).collect()

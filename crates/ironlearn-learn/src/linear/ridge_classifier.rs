@@ -10,13 +10,14 @@
 use std::collections::BTreeMap;
 
 use faer::linalg::solvers::Solve;
-use faer::{Mat, Side};
+use faer::{Accum, Mat, Par, Side};
 use ironlearn_core::validate::{argmax, check_fit_input, check_predict_input, check_sample_weight};
 use ironlearn_core::{
     bail, hyperparams, register, Domain, Features, Fit, FitContext, Fitted, Labels, Learn, Params, Predict, Prediction,
     Result, Task, TrainData,
 };
 use ndarray::{Array1, Array2, ArrayView2};
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// scikit-learn's `class_weight`: "balanced" or a weight per class label (classes not named weigh 1).
@@ -116,6 +117,11 @@ impl RidgeClassifierModel {
 
 /// Multi-output ridge: `(AᵀA + αI) B = AᵀY` on the weighted, centred data;
 /// returns the coefficients (targets × features) and intercepts.
+///
+/// `AᵀA` and `AᵀY` are summed over fixed row blocks (see [`super::gram`]):
+/// each block is centred and weighted into a small buffer, so the full
+/// centred copies of `X` and `Y` are never built, and the result does not
+/// depend on the thread count.
 pub(crate) fn ridge_multi(
     x: ArrayView2<'_, f64>,
     y: &Array2<f64>,
@@ -125,19 +131,40 @@ pub(crate) fn ridge_multi(
 ) -> Result<(Array2<f64>, Array1<f64>)> {
     let ((n, p), k) = (x.dim(), y.ncols());
     let sw: f64 = w.iter().sum();
-    let mean = |col: &dyn Fn(usize) -> f64| (0..n).map(|i| w[i] * col(i)).sum::<f64>() / sw;
     let (x_mean, y_mean): (Vec<f64>, Vec<f64>) = if fit_intercept {
-        ((0..p).map(|j| mean(&|i| x[[i, j]])).collect(), (0..k).map(|c| mean(&|i| y[[i, c]])).collect())
+        // Row by row, each column's sum still in row order.
+        let mut xs = vec![0.0; p];
+        let mut ys = vec![0.0; k];
+        for ((xr, yr), &wi) in x.rows().into_iter().zip(y.rows()).zip(w) {
+            xs.iter_mut().zip(xr).for_each(|(s, v)| *s += wi * v);
+            ys.iter_mut().zip(yr).for_each(|(s, v)| *s += wi * v);
+        }
+        (xs.iter().map(|s| s / sw).collect(), ys.iter().map(|s| s / sw).collect())
     } else {
         (vec![0.0; p], vec![0.0; k])
     };
     let sq: Vec<f64> = w.iter().map(|v| v.sqrt()).collect();
-    let a = Mat::from_fn(n, p, |i, j| (x[[i, j]] - x_mean[j]) * sq[i]);
-    let b = Mat::from_fn(n, k, |i, c| (y[[i, c]] - y_mean[c]) * sq[i]);
-    let mut g = super::gram::block_gram(a.as_ref());
-    (0..p).for_each(|j| g[(j, j)] += alpha);
+    let starts: Vec<usize> = (0..n).step_by(super::gram::ROWS).collect();
+    let parts: Vec<(Mat<f64>, Mat<f64>)> = starts
+        .par_iter()
+        .map(|&s| {
+            let e = (s + super::gram::ROWS).min(n);
+            let a = Mat::from_fn(e - s, p, |i, j| (x[[s + i, j]] - x_mean[j]) * sq[s + i]);
+            let b = Mat::from_fn(e - s, k, |i, c| (y[[s + i, c]] - y_mean[c]) * sq[s + i]);
+            let mut g = Mat::<f64>::zeros(p, p);
+            ironlearn_linalg::matmul(g.as_mut(), Accum::Replace, a.transpose(), a.as_ref(), 1.0, Par::Seq);
+            let mut r = Mat::<f64>::zeros(p, k);
+            ironlearn_linalg::matmul(r.as_mut(), Accum::Replace, a.transpose(), b.as_ref(), 1.0, Par::Seq);
+            (g, r)
+        })
+        .collect();
+    let mut g = Mat::<f64>::zeros(p, p);
     let mut rhs = Mat::<f64>::zeros(p, k);
-    faer::linalg::matmul::matmul(rhs.as_mut(), faer::Accum::Replace, a.transpose(), b.as_ref(), 1.0, faer::Par::Seq);
+    for (gb, rb) in &parts {
+        g += gb;
+        rhs += rb;
+    }
+    (0..p).for_each(|j| g[(j, j)] += alpha);
     let solved = g.llt(Side::Lower).ok().map(|llt| {
         let mut r = rhs.clone();
         llt.solve_in_place(r.as_mut());
@@ -334,6 +361,29 @@ mod tests {
         let coef = [-0.652497944671331, -0.7049919949337325, 0.8682461798284637, 1.0510059929896423];
         assert_close(m.coef().as_slice().unwrap(), &coef, 1e-10);
         assert_eq!(m.intercept()[0], 0.0);
+    }
+
+    /// Over several row blocks, the blocked sums solve the same normal equations as the plain ones.
+    #[test]
+    fn blocked_sums_solve_the_normal_equations() {
+        let n = 2 * crate::linear::gram::ROWS + 77;
+        let x = Array2::from_shape_fn((n, 3), |(i, j)| ((i * (j + 2)) as f64 * 0.41).sin() + j as f64);
+        let y = Array2::from_shape_fn((n, 2), |(i, c)| if (i + c) % 3 == 0 { 1.0 } else { -1.0 });
+        let w: Vec<f64> = (0..n).map(|i| 0.5 + (i % 4) as f64).collect();
+        let (coef, intercept) = ridge_multi(x.view(), &y, &w, 2.0, true).unwrap();
+        // The weighted residuals are orthogonal to the centred columns, up to the penalty: Xcᵀ W r = α·coef.
+        let sw: f64 = w.iter().sum();
+        let x_mean: Vec<f64> = (0..3).map(|j| (0..n).map(|i| w[i] * x[[i, j]]).sum::<f64>() / sw).collect();
+        for c in 0..2 {
+            let r: Vec<f64> = (0..n)
+                .map(|i| y[[i, c]] - intercept[c] - (0..3).map(|j| x[[i, j]] * coef[[c, j]]).sum::<f64>())
+                .collect();
+            assert!((0..n).map(|i| w[i] * r[i]).sum::<f64>().abs() < 1e-8);
+            for j in 0..3 {
+                let g: f64 = (0..n).map(|i| w[i] * (x[[i, j]] - x_mean[j]) * r[i]).sum();
+                assert!((g - 2.0 * coef[[c, j]]).abs() < 1e-8, "{g} vs {}", 2.0 * coef[[c, j]]);
+            }
+        }
     }
 
     #[test]

@@ -3,7 +3,9 @@
 //! Euclidean distances come from blocked matrix products
 //! (`||a||² + ||b||² - 2a·b`), the only way brute force is fast, but that
 //! formula loses precision when points are close, and scikit-learn's own
-//! answers are only as good as it. So the products only pick candidates:
+//! answers are only as good as it. So the products only pick candidates
+//! (which lets them be taken in single precision, twice as fast, see
+//! [`euclidean_search`]):
 //! every training row whose product distance, less its rounding bound, can
 //! still beat the k-th best is re-measured exactly, and the k nearest are
 //! ranked by the exact distance, ties by training index. The answer is then
@@ -454,92 +456,269 @@ impl Ord for Key {
 /// whose lower rounding bound does not exceed the final bound are then
 /// measured exactly and ranked (see the module documentation). Blocks bound
 /// the memory (one product tile per thread) and keep the tile in cache.
+///
+/// The products only pick candidates, so they need not be exact, only
+/// bounded: they are taken in single precision (the kernel does twice the
+/// work per instruction, and the product is most of the search) of the rows
+/// less the training mean (which keeps `||a||² + ||b||²`, hence the bound,
+/// near the distances themselves). Rounding the centred values to `f32`
+/// moves each difference `a_l - b_l` by at most ε₃₂(|a_l| + |b_l|), so the
+/// squared distance by at most about 4ε₃₂(||a||² + ||b||²), and the product
+/// adds d·ε₃₂ of the same; `c = (4d + 16)ε₃₂` is twice that, and gradual
+/// underflow adds at most `d·1e-44` in all. The norms and the rest are in
+/// `f64`. Values too large for `f32` products (`d·max² > 1e37`) are taken
+/// in `f64` as they are.
 fn euclidean_search(
     train: &CowArray<'_, f64, Ix2>,
     queries: ArrayView2<'_, f64>,
     select: Select,
 ) -> Vec<Vec<(f64, usize)>> {
-    let (n, d) = train.dim();
-    let data = train.as_slice().expect("standard layout");
-    let train_sq: Vec<f64> = train.rows().into_iter().map(|r| r.dot(&r)).collect();
+    let d = train.ncols();
+    let mean = train.mean_axis(Axis(0)).unwrap_or_else(|| ndarray::Array1::zeros(d));
+    // Row-major (as `prepared` leaves them), a plain loop the compiler vectorises.
+    let centred = |x: ArrayView2<'_, f64>| -> (Vec<f32>, f64) {
+        let mut out = vec![0.0f32; x.len()];
+        let rows = x.as_slice().expect("standard layout").chunks_exact(d.max(1));
+        for (o, row) in out.chunks_exact_mut(d.max(1)).zip(rows) {
+            for ((o, v), m) in o.iter_mut().zip(row).zip(&mean) {
+                *o = (v - m) as f32;
+            }
+        }
+        let largest = out.iter().fold(0.0f32, |a, v| if v.abs() > a { v.abs() } else { a });
+        (out, f64::from(largest))
+    };
+    let (train32, train_max) = centred(train.view());
+    let (queries32, queries_max) = centred(queries);
+    let largest = train_max.max(queries_max);
+    if largest.is_finite() && d as f64 * largest * largest <= 1e37 {
+        let c = (4 * d + 16) as f64 * f64::from(f32::EPSILON);
+        let products = Products { train: &train32, queries: &queries32, c, abs: d as f64 * 1e-44 };
+        return products.search(train, queries, select);
+    }
     // Rounding of ||a||² + ||b||² - 2a·b is below d·ε·(||a||² + ||b||²) each
     // for the two norms and the product (any summation order), plus a few ε for the sums; twice that is safe.
     let c = (4 * d + 16) as f64 * f64::EPSILON;
-    // Enough blocks for every thread, but no more rows than one tile holds well.
-    let rows = queries.nrows().div_ceil(4 * rayon::current_num_threads()).clamp(1, QUERY_BLOCK);
-    let blocks: Vec<_> = queries.axis_chunks_iter(Axis(0), rows).collect();
-    blocks
-        .into_par_iter()
-        .flat_map_iter(|block| {
-            let m = block.nrows();
-            let block = standard(block);
-            let q_data = block.as_slice().expect("standard layout");
-            let q_sq: Vec<f64> = block.rows().into_iter().map(|r| r.dot(&r)).collect();
-            let mut bound = vec![
-                match select {
-                    Select::Nearest(_) => f64::INFINITY,
-                    Select::Within(reach) => reach,
-                };
-                m
-            ];
-            let mut heaps: Vec<BinaryHeap<Key>> = vec![BinaryHeap::new(); m];
-            // (lower rounding bound, training row) of every row that may be kept.
-            let mut cand: Vec<Vec<(f64, usize)>> = vec![Vec::new(); m];
-            let mut tile = vec![0.0; m * TRAIN_BLOCK.min(n)];
-            for start in (0..n).step_by(TRAIN_BLOCK) {
-                let t = TRAIN_BLOCK.min(n - start);
-                let tile = &mut tile[..m * t];
-                faer::linalg::matmul::matmul(
-                    MatMut::from_row_major_slice_mut(tile, m, t),
-                    Accum::Replace,
-                    MatRef::from_row_major_slice(q_data, m, d),
-                    MatRef::from_row_major_slice(&data[start * d..(start + t) * d], t, d).transpose(),
-                    1.0,
-                    Par::Seq,
-                );
-                for (i, products) in tile.chunks_exact(t).enumerate() {
-                    let (cand, heap, bound) = (&mut cand[i], &mut heaps[i], &mut bound[i]);
-                    for (jj, &p) in products.iter().enumerate() {
-                        let j = start + jj;
-                        let s = q_sq[i] + train_sq[j];
-                        let (dist, e) = (s - 2.0 * p, c * s);
-                        // NaN (an overflow) stays a candidate.
-                        if dist - e > *bound {
-                            continue;
-                        }
-                        cand.push((dist - e, j));
-                        if let Select::Nearest(k) = select {
-                            let upper = dist + e;
-                            if upper.is_nan() {
-                                continue;
-                            }
-                            if heap.len() < k {
-                                heap.push(Key(upper));
-                            } else if heap.peek().is_some_and(|w| upper < w.0) {
-                                heap.pop();
-                                heap.push(Key(upper));
-                            }
-                            if heap.len() == k {
-                                // No row beyond the k-th smallest upper bound can be among the k nearest.
-                                *bound = heap.peek().expect("k > 0").0;
-                            }
-                        }
+    let products = Products {
+        train: train.as_slice().expect("standard layout"),
+        queries: queries.as_slice().expect("standard layout"),
+        c,
+        abs: 0.0,
+    };
+    products.search(train, queries, select)
+}
+
+/// The rows whose products pick the candidates of [`euclidean_search`]
+/// (row-major, as wide as the training rows), and the rounding bound of a
+/// squared distance from them: `c·(||a||² + ||b||²) + abs`.
+struct Products<'a, T> {
+    train: &'a [T],
+    queries: &'a [T],
+    c: f64,
+    abs: f64,
+}
+
+/// The precisions the products are taken in.
+trait Precision:
+    faer::traits::ComplexField
+    + Copy
+    + Default
+    + PartialOrd
+    + Into<f64>
+    + std::ops::Add<Output = Self>
+    + std::ops::Sub<Output = Self>
+    + Send
+    + Sync
+{
+    /// The precision's machine epsilon.
+    const EPSILON: f64;
+    /// `v` rounded to the precision.
+    fn round(v: f64) -> Self;
+}
+
+impl Precision for f32 {
+    const EPSILON: f64 = f32::EPSILON as f64;
+    fn round(v: f64) -> f32 {
+        v as f32
+    }
+}
+
+impl Precision for f64 {
+    const EPSILON: f64 = f64::EPSILON;
+    fn round(v: f64) -> f64 {
+        v
+    }
+}
+
+impl<T: Precision> Products<'_, T> {
+    /// The kept rows of each query of `queries` (measured exactly on `train` and `queries`).
+    fn search(
+        &self,
+        train: &CowArray<'_, f64, Ix2>,
+        queries: ArrayView2<'_, f64>,
+        select: Select,
+    ) -> Vec<Vec<(f64, usize)>> {
+        let (n, d) = train.dim();
+        let data = train.as_slice().expect("standard layout");
+        let exact_queries = queries.as_slice().expect("standard layout");
+        let sq = |x: &[T]| -> Vec<f64> {
+            x.chunks_exact(d.max(1)).map(|r| r.iter().map(|&v| v.into() * v.into()).sum()).collect()
+        };
+        let train_sq = if d == 0 { vec![0.0; n] } else { sq(self.train) };
+        let max_sq = train_sq.iter().fold(0.0, |m: f64, &v| m.max(v));
+        let train_sq_t: Vec<T> = train_sq.iter().map(|&v| T::round(v)).collect();
+        let (c, abs) = (self.c, self.abs);
+        // Enough blocks for every thread, but no more rows than one tile holds well.
+        let rows = queries.nrows().div_ceil(4 * rayon::current_num_threads()).clamp(1, QUERY_BLOCK);
+        let blocks: Vec<_> = (0..queries.nrows()).step_by(rows).collect();
+        blocks
+            .into_par_iter()
+            .flat_map_iter(|first| {
+                let m = rows.min(queries.nrows() - first);
+                let q_data = &self.queries[first * d..(first + m) * d];
+                let q_sq = if d == 0 { vec![0.0; m] } else { sq(q_data) };
+                let mut bound = vec![
+                    match select {
+                        Select::Nearest(_) => f64::INFINITY,
+                        Select::Within(reach) => reach,
+                    };
+                    m
+                ];
+                let mut heaps: Vec<BinaryHeap<Key>> = vec![BinaryHeap::new(); m];
+                // (lower rounding bound, training row) of every row that may be kept.
+                let mut cand: Vec<Vec<(f64, usize)>> = vec![Vec::new(); m];
+                let mut tile = vec![T::default(); m * TRAIN_BLOCK.min(n)];
+                for start in (0..n).step_by(TRAIN_BLOCK) {
+                    let t = TRAIN_BLOCK.min(n - start);
+                    let tile = &mut tile[..m * t];
+                    faer::linalg::matmul::matmul(
+                        MatMut::from_row_major_slice_mut(tile, m, t),
+                        Accum::Replace,
+                        MatRef::from_row_major_slice(q_data, m, d),
+                        MatRef::from_row_major_slice(&self.train[start * d..(start + t) * d], t, d).transpose(),
+                        T::one_impl(),
+                        Par::Seq,
+                    );
+                    let (sq, sq_t) = (&train_sq[start..start + t], &train_sq_t[start..start + t]);
+                    for (i, products) in tile.chunks_exact(t).enumerate() {
+                        let row = Row {
+                            q_sq: q_sq[i],
+                            c,
+                            abs,
+                            select,
+                            cand: &mut cand[i],
+                            heap: &mut heaps[i],
+                            bound: &mut bound[i],
+                        };
+                        row.scan(products, sq, sq_t, start, max_sq);
                     }
                 }
+                (0..m)
+                    .map(|i| {
+                        let q = &exact_queries[(first + i) * d..(first + i + 1) * d];
+                        let exact = cand[i]
+                            .iter()
+                            .filter(|c| c.0.partial_cmp(&bound[i]) != Some(std::cmp::Ordering::Greater))
+                            .map(|&(_, j)| (Metric::Euclidean.reduced(q, &data[j * d..(j + 1) * d]), j))
+                            .collect();
+                        select.keep(exact)
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    }
+}
+
+/// Training rows tested at once by [`Row::scan`]'s first pass.
+const LANES: usize = 16;
+
+/// One query row's state in [`euclidean_search`]: its squared norm, the
+/// rounding factor, its candidates, heap of upper bounds and running bound.
+struct Row<'a> {
+    q_sq: f64,
+    c: f64,
+    abs: f64,
+    select: Select,
+    cand: &'a mut Vec<(f64, usize)>,
+    heap: &'a mut BinaryHeap<Key>,
+    bound: &'a mut f64,
+}
+
+impl Row<'_> {
+    /// Scans one tile row: `products[jj]` is the product with training row
+    /// `start + jj`, whose squared norm is `sq[jj]` (`sq_t[jj]` rounded to
+    /// the products' precision); `max_sq` bounds every training row's.
+    ///
+    /// Almost every row fails the bound, and the row-by-row test
+    /// ([`Row::push`]) costs a dozen operations, so `LANES` rows are first
+    /// tested together by a cheaper one, in the products' precision, that
+    /// the compiler vectorises: `||b||² - 2a·b > (bound - ||a||²) + margin`
+    /// rejects only rows that [`Row::push`] rejects too. Its rounding (a few
+    /// ε of `||a||² + ||b||²` and of the bound, ε of the products'
+    /// precision) is below the margin, twice the rounding bound
+    /// `c·(||a||² + max ||b||²) + abs` plus 4ε of the bound, and with the
+    /// norms below `f64::MAX / 64` nothing overflows (else every row goes row
+    /// by row). Only a group where one row may pass goes row by row, so the
+    /// candidates, and the answer, are those of the row-by-row test alone.
+    fn scan<T: Precision>(mut self, products: &[T], sq: &[f64], sq_t: &[T], start: usize, max_sq: f64) {
+        let q_sq = self.q_sq;
+        let filter = q_sq <= f64::MAX / 64.0 && max_sq <= f64::MAX / 64.0;
+        let margin = 2.0 * (self.c * (q_sq + max_sq) + self.abs);
+        let threshold = |bound: f64| T::round((bound - q_sq) + (margin + 4.0 * T::EPSILON * bound.abs()));
+        let mut limit = threshold(*self.bound);
+        let mut base = 0;
+        for (p, s) in products.chunks_exact(LANES).zip(sq_t.chunks_exact(LANES)) {
+            let (p, s): (&[T; LANES], &[T; LANES]) = (p.try_into().expect("LANES"), s.try_into().expect("LANES"));
+            if filter && !(0..LANES).fold(false, |any, l| any | (s[l] - (p[l] + p[l]) <= limit)) {
+                base += LANES;
+                continue;
             }
-            (0..m)
-                .map(|i| {
-                    let q = &q_data[i * d..(i + 1) * d];
-                    let exact = cand[i]
-                        .iter()
-                        .filter(|c| c.0.partial_cmp(&bound[i]) != Some(std::cmp::Ordering::Greater))
-                        .map(|&(_, j)| (Metric::Euclidean.reduced(q, &data[j * d..(j + 1) * d]), j))
-                        .collect();
-                    select.keep(exact)
-                })
-                .collect::<Vec<_>>()
-        })
-        .collect()
+            for l in 0..LANES {
+                self.push(p[l].into(), sq[base + l], start + base + l);
+            }
+            limit = threshold(*self.bound);
+            base += LANES;
+        }
+        for (jj, (&p, &s)) in products.iter().zip(sq).enumerate().skip(base) {
+            self.push(p.into(), s, start + jj);
+        }
+    }
+
+    /// Keeps training row `j` (product `p`, squared norm `t_sq`) as a
+    /// candidate if its lower rounding bound does not exceed the bound, and
+    /// tightens the bound by its upper one.
+    fn push(&mut self, p: f64, t_sq: f64, j: usize) {
+        let s = self.q_sq + t_sq;
+        let (dist, e) = (s - 2.0 * p, self.c * s + self.abs);
+        // NaN (an overflow) stays a candidate.
+        if dist - e > *self.bound {
+            return;
+        }
+        self.cand.push((dist - e, j));
+        if let Select::Nearest(k) = self.select {
+            let upper = dist + e;
+            if upper.is_nan() {
+                return;
+            }
+            if self.heap.len() < k {
+                self.heap.push(Key(upper));
+            } else if self.heap.peek().is_some_and(|w| upper < w.0) {
+                self.heap.pop();
+                self.heap.push(Key(upper));
+            }
+            if self.heap.len() == k {
+                // No row beyond the k-th smallest upper bound can be among the k nearest.
+                *self.bound = self.heap.peek().expect("k > 0").0;
+            }
+        }
+    }
+}
+
+/// A neighbours model's learned attributes from its public fields: those
+/// the default (every saved field but the parameters, those named `_…` then
+/// dropped) shows, without first turning the training rows into a serde tree
+/// element by element, which took longer than the fit itself.
+pub(crate) fn shown(fields: serde_json::Value) -> Vec<(String, ironlearn_core::Attribute)> {
+    ironlearn_core::state::to_parts(&fields).map(|p| ironlearn_core::state::attributes(&p)).unwrap_or_default()
 }
 
 /// scikit-learn's neighbour weights: none for "uniform"; for "distance" the
@@ -605,6 +784,31 @@ mod tests {
     }
 
     #[test]
+    fn single_and_double_precision_products_give_the_same_exact_neighbours() {
+        // A grid of ties at every scale: small (gradual underflow in f32), ordinary, far from the
+        // origin, and too large for f32 products (the f64 products then pick the candidates).
+        let mut rng = Rng::new(5);
+        let steps = Array2::from_shape_fn((1300, 4), |_| (rng.uniform() * 5.0).floor() - 2.0);
+        for (scale, offset) in [(1e-30, 0.0), (1e-42, 1e-41), (0.25, 0.0), (0.5, 3e9), (1e19, 0.0), (1e150, -1e151)] {
+            let rows = steps.mapv(|v| offset + scale * v);
+            let (train, x) = (rows.slice(ndarray::s![..1000, ..]), rows.slice(ndarray::s![1000.., ..]));
+            for k in [1, 6] {
+                let (_, ind) = query(train, Metric::Euclidean, None).kneighbors(x, k).unwrap();
+                assert_eq!(ind, naive(train, x, k, Metric::Euclidean), "scale {scale} offset {offset} k {k}");
+            }
+            let brute = query(train, Metric::Euclidean, None).radius_neighbors(x, 2.0 * scale).unwrap();
+            for (q, (_, ind)) in x.rows().into_iter().zip(&brute) {
+                let mut got = ind.clone();
+                got.sort_unstable();
+                let want: Vec<usize> = (0..train.nrows())
+                    .filter(|&j| Metric::Euclidean.reduced(&q.to_vec(), &train.row(j).to_vec()).sqrt() <= 2.0 * scale)
+                    .collect();
+                assert_eq!(got, want, "scale {scale} offset {offset}");
+            }
+        }
+    }
+
+    #[test]
     fn the_thread_count_does_not_change_the_answer() {
         let mut rng = Rng::new(3);
         let train = Array2::from_shape_fn((500, 4), |_| rng.uniform());
@@ -612,6 +816,30 @@ mod tests {
         let one = query(train.view(), Metric::Euclidean, Some(1)).kneighbors(x.view(), 5).unwrap();
         let three = query(train.view(), Metric::Euclidean, Some(3)).kneighbors(x.view(), 5).unwrap();
         assert_eq!(one, three);
+    }
+
+    #[test]
+    fn the_attributes_are_the_saved_fields_but_the_training_data() {
+        use crate::{
+            KNeighborsClassifier, KNeighborsRegressor, NearestNeighbors, RadiusNeighborsClassifier,
+            RadiusNeighborsRegressor,
+        };
+        use ironlearn_core::{Fit, FitTransform, Fitted, Labels};
+        fn same<M: Fitted + serde::Serialize>(m: &M) {
+            let all = ironlearn_core::state::attributes(&ironlearn_core::state::to_parts(m).unwrap());
+            assert!(!all.is_empty());
+            assert_eq!(m.attributes(), all);
+        }
+        let x = ndarray::array![[0.0, 1.0], [1.0, 0.5], [2.0, 2.0], [3.0, 1.0]];
+        let labels = Labels::from_strings(&["a", "b", "a", "b"]);
+        let y = [1.0, 2.0, 3.0, 4.0];
+        same(&KNeighborsClassifier { n_neighbors: 2, ..Default::default() }.fit(x.view(), &labels).unwrap());
+        same(&KNeighborsRegressor { n_neighbors: 2, ..Default::default() }.fit(x.view(), &y[..]).unwrap());
+        same(&NearestNeighbors::default().fit(x.view()).unwrap());
+        let outlier = RadiusNeighborsClassifier { outlier_label: Some("a".into()), ..Default::default() };
+        same(&outlier.fit(x.view(), &labels).unwrap());
+        same(&RadiusNeighborsClassifier::default().fit(x.view(), &labels).unwrap());
+        same(&RadiusNeighborsRegressor::default().fit(x.view(), &y[..]).unwrap());
     }
 
     #[test]

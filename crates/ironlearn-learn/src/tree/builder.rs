@@ -367,6 +367,12 @@ struct Splitter<'a> {
     samples: Vec<usize>,
     /// (value, row) of the feature being scanned, at the node's positions.
     sorted: Vec<(f32, usize)>,
+    /// The values of the feature being drawn, at the node's positions (random splits).
+    vals: Vec<f32>,
+    /// Those of the best candidate so far (swapped with `vals`), for the
+    /// partition of the node, which then reads them in order instead of
+    /// gathering them again.
+    best_vals: Vec<f32>,
     scratch: Vec<usize>,
     /// The order of a scan, for criteria that precompute along it.
     order: Vec<usize>,
@@ -417,9 +423,10 @@ impl Splitter<'_> {
         let col = self.x.col(feature);
         self.scratch.clear();
         let mut l = start;
+        let gathered = s.random_splits;
         for i in start..end {
             let row = self.samples[i];
-            let v = col[row];
+            let v = if gathered { self.best_vals[i - start] } else { col[row] };
             if if v.is_nan() { missing_left } else { f64::from(v) <= threshold } {
                 self.samples[l] = row;
                 l += 1;
@@ -552,21 +559,21 @@ impl Splitter<'_> {
     ) -> bool {
         let s = self.s;
         let col = self.x.col(f);
-        // One gather of the feature's values; the passes below read them in place.
-        let node = &mut self.sorted[start..end];
+        let rows = &self.samples[start..end];
+        // One gather of the feature's values (4 bytes a row, the rows stay in
+        // `samples`); the passes below read them in place, without branches
+        // where they can (`min`/`max` skip NaN).
+        let vals = &mut self.vals[..rows.len()];
         let (mut lo, mut hi) = (f32::INFINITY, f32::NEG_INFINITY);
         let mut n_missing = 0;
-        for (slot, &row) in node.iter_mut().zip(&self.samples[start..end]) {
+        for (slot, &row) in vals.iter_mut().zip(rows) {
             let v = col[row];
-            *slot = (v, row);
-            if v.is_nan() {
-                n_missing += 1;
-            } else {
-                lo = lo.min(v);
-                hi = hi.max(v);
-            }
+            *slot = v;
+            n_missing += usize::from(v.is_nan());
+            lo = lo.min(v);
+            hi = hi.max(v);
         }
-        let n = node.len();
+        let n = rows.len();
         let (lo, hi) = (f64::from(lo), f64::from(hi));
         if n_missing == n || (n_missing == 0 && hi <= lo + FEATURE_THRESHOLD) {
             return false;
@@ -577,23 +584,27 @@ impl Splitter<'_> {
             t = lo;
         }
         let goes_left = |v: f32| if v.is_nan() { missing_left } else { f64::from(v) <= t };
-        let n_left = node.iter().filter(|p| goes_left(p.0)).count();
+        let n_left = if n_missing == 0 {
+            vals.iter().map(|&v| usize::from(f64::from(v) <= t)).sum()
+        } else {
+            vals.iter().filter(|&&v| goes_left(v)).count()
+        };
         if n_left < s.min_samples_leaf || n - n_left < s.min_samples_leaf {
             return true;
         }
+        let pairs = || vals.iter().zip(rows);
         crit.reset();
         if C::NEEDS_ORDER {
             self.order.clear();
-            self.order.extend(node.iter().filter(|p| goes_left(p.0)).map(|p| p.1));
-            self.order.extend(node.iter().filter(|p| !goes_left(p.0)).map(|p| p.1));
+            self.order.extend(pairs().filter(|p| goes_left(*p.0)).map(|p| *p.1));
+            self.order.extend(pairs().filter(|p| !goes_left(*p.0)).map(|p| *p.1));
             crit.prepare(&self.order);
-            node.iter().filter(|p| goes_left(p.0)).for_each(|p| crit.move_left(p.1));
-        } else if 2 * n_left <= n {
-            node.iter().filter(|p| goes_left(p.0)).for_each(|p| crit.move_left(p.1));
+            pairs().filter(|p| goes_left(*p.0)).for_each(|p| crit.move_left(*p.1));
         } else {
             // The other criteria's proxies and the weight checks are symmetric in the two
-            // children: moving the smaller (right) side gives the same candidate for less work.
-            node.iter().filter(|p| !goes_left(p.0)).for_each(|p| crit.move_left(p.1));
+            // children: moving the smaller side gives the same candidate for less work.
+            let side = 2 * n_left <= n;
+            pairs().filter(|p| goes_left(*p.0) == side).for_each(|p| crit.move_left(*p.1));
         }
         if crit.weighted_n_left() < s.min_weight_leaf || crit.weighted_n_right() < s.min_weight_leaf {
             return true;
@@ -602,6 +613,7 @@ impl Splitter<'_> {
         if best.is_none_or(|b| proxy > b.proxy) {
             let missing_left = if n_missing > 0 { missing_left } else { n_left > n - n_left };
             *best = Some(Candidate { proxy, feature: f, threshold: t, missing_left });
+            std::mem::swap(&mut self.vals, &mut self.best_vals);
         }
         true
     }
@@ -623,7 +635,9 @@ pub(crate) fn build<C: Criterion>(
     let mut sp = Splitter {
         x,
         s: settings,
-        sorted: vec![(0.0, 0); samples.len()],
+        sorted: if settings.random_splits { Vec::new() } else { vec![(0.0, 0); samples.len()] },
+        vals: if settings.random_splits { vec![0.0; samples.len()] } else { Vec::new() },
+        best_vals: if settings.random_splits { vec![0.0; samples.len()] } else { Vec::new() },
         order: Vec::new(),
         scratch: Vec::with_capacity(samples.len()),
         samples,
