@@ -42,7 +42,10 @@ pub fn lstsq_augmented(aug: MatRef<'_, f64>) -> Result<LstsqSolution> {
     } else {
         (aug.subcols(0, n).to_owned(), aug.col(n).iter().copied().collect())
     };
-    let svd = r.as_ref().thin_svd().map_err(|e| {
+    let svd = r.as_ref().thin_svd();
+    // The factorizations ran faer's product kernels (see `clean_simd_state`).
+    crate::clean_simd_state();
+    let svd = svd.map_err(|e| {
         ironlearn_core::Error::NotConverged(format!("the SVD of the least-squares system did not converge ({e:?})"))
     })?;
     let (u, s, v) = (svd.U(), svd.S().column_vector(), svd.V());

@@ -24,6 +24,8 @@ pub fn solve_spd(a: MatRef<'_, f64>, b: &[f64]) -> ironlearn_core::Result<Vec<f6
     if let Ok(llt) = a.llt(Side::Lower) {
         let mut rhs = Mat::from_fn(n, 1, |i, _| b[i]);
         llt.solve_in_place(rhs.as_mut());
+        // The factorization ran faer's product kernels (see `clean_simd_state`).
+        crate::clean_simd_state();
         let x: Vec<f64> = (0..n).map(|i| rhs[(i, 0)]).collect();
         if x.iter().all(|v| v.is_finite()) {
             return Ok(x);

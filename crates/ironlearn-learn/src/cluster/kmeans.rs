@@ -394,6 +394,8 @@ fn dot_t(x: Rows<'_>, c: Rows<'_>, out: &mut [f64]) {
         1.0,
         Par::Seq,
     );
+    // faer's kernels leave the AVX state dirty (see `ironlearn_linalg::clean_simd_state`).
+    ironlearn_linalg::clean_simd_state();
 }
 
 /// Weighted row sums per cluster, for the M-step.
