@@ -108,7 +108,7 @@ pub trait Fitted: SaveState + Clone + Send + Sync + fmt::Debug + 'static {
 
     /// Learned attributes; by default every saved field but the parameters.
     fn attributes(&self) -> Vec<(String, Attribute)> {
-        self.save_state().map(|p| crate::state::attributes(&p)).unwrap_or_default()
+        self.shown_state().map(|p| crate::state::attributes(&p)).unwrap_or_default()
     }
 
     /// The model as text people read (see [`Model::text`]).

@@ -35,6 +35,12 @@ fn bad(e: impl std::fmt::Display) -> Error {
 pub trait SaveState: Sized {
     fn save_state(&self) -> Result<Parts>;
     fn load_state(parts: &Parts) -> Result<Self>;
+
+    /// The state the learned attributes are read from: the saved state, or
+    /// any part of it that holds every field not named with a leading `_`.
+    fn shown_state(&self) -> Result<Parts> {
+        self.save_state()
+    }
 }
 
 impl<T: Serialize + DeserializeOwned> SaveState for T {
@@ -44,6 +50,133 @@ impl<T: Serialize + DeserializeOwned> SaveState for T {
 
     fn load_state(parts: &Parts) -> Result<Self> {
         from_parts(parts)
+    }
+
+    /// Only the fields attributes show are serialized: a model's hidden
+    /// state (a neighbour index's training rows, a forest's trees) can be
+    /// far larger than the model's attributes, and Python reads the
+    /// attributes after every fit.
+    fn shown_state(&self) -> Result<Parts> {
+        match self.serialize(shown::Fields) {
+            Ok(fields) => {
+                let mut arrays = Arrays::new();
+                let state = to_json(Value::Map(fields), "", &mut arrays)?;
+                Ok(Parts { params: Json::Null, state, arrays })
+            }
+            // Not a struct: everything is saved state.
+            Err(_) => to_parts(self),
+        }
+    }
+}
+
+/// A serializer that keeps a struct's fields whose names do not start
+/// with `_` (nor `params`), each as a serde value, and refuses anything
+/// but a struct.
+mod shown {
+    use std::collections::BTreeMap;
+
+    use serde::ser::{Impossible, Serialize, SerializeStruct, Serializer};
+    use serde_value::{SerializerError as E, Value};
+
+    pub struct Fields;
+
+    pub struct Kept(BTreeMap<Value, Value>);
+
+    type Map = BTreeMap<Value, Value>;
+
+    fn not_struct<T>() -> Result<T, E> {
+        Err(E::Custom("not a struct".into()))
+    }
+
+    macro_rules! refuse {
+        ($($f:ident($($t:ty),*);)*) => {
+            $(fn $f(self, $(_: $t),*) -> Result<Map, E> { not_struct() })*
+        };
+    }
+
+    impl Serializer for Fields {
+        type Ok = Map;
+        type Error = E;
+        type SerializeSeq = Impossible<Map, E>;
+        type SerializeTuple = Impossible<Map, E>;
+        type SerializeTupleStruct = Impossible<Map, E>;
+        type SerializeTupleVariant = Impossible<Map, E>;
+        type SerializeMap = Impossible<Map, E>;
+        type SerializeStruct = Kept;
+        type SerializeStructVariant = Impossible<Map, E>;
+
+        refuse! {
+            serialize_bool(bool); serialize_i8(i8); serialize_i16(i16); serialize_i32(i32); serialize_i64(i64);
+            serialize_u8(u8); serialize_u16(u16); serialize_u32(u32); serialize_u64(u64);
+            serialize_f32(f32); serialize_f64(f64); serialize_char(char); serialize_str(&str);
+            serialize_bytes(&[u8]); serialize_none(); serialize_unit(); serialize_unit_struct(&'static str);
+            serialize_unit_variant(&'static str, u32, &'static str);
+        }
+
+        fn serialize_some<T: ?Sized + Serialize>(self, _: &T) -> Result<Map, E> {
+            not_struct()
+        }
+        fn serialize_newtype_struct<T: ?Sized + Serialize>(self, _: &'static str, v: &T) -> Result<Map, E> {
+            v.serialize(self)
+        }
+        fn serialize_newtype_variant<T: ?Sized + Serialize>(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: &T,
+        ) -> Result<Map, E> {
+            not_struct()
+        }
+        fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, E> {
+            not_struct()
+        }
+        fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, E> {
+            not_struct()
+        }
+        fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Self::SerializeTupleStruct, E> {
+            not_struct()
+        }
+        fn serialize_tuple_variant(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: usize,
+        ) -> Result<Self::SerializeTupleVariant, E> {
+            not_struct()
+        }
+        fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, E> {
+            not_struct()
+        }
+        fn serialize_struct(self, _: &'static str, _: usize) -> Result<Kept, E> {
+            Ok(Kept(BTreeMap::new()))
+        }
+        fn serialize_struct_variant(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: usize,
+        ) -> Result<Self::SerializeStructVariant, E> {
+            not_struct()
+        }
+    }
+
+    impl SerializeStruct for Kept {
+        type Ok = Map;
+        type Error = E;
+
+        fn serialize_field<T: ?Sized + Serialize>(&mut self, key: &'static str, value: &T) -> Result<(), E> {
+            if !key.starts_with('_') && key != "params" {
+                self.0.insert(Value::String(key.into()), serde_value::to_value(value)?);
+            }
+            Ok(())
+        }
+
+        fn end(self) -> Result<Map, E> {
+            Ok(self.0)
+        }
     }
 }
 

@@ -87,6 +87,8 @@ hyperparams! {
 pub struct ExtraTreesClassifierModel {
     params: ExtraTreesClassifier,
     classes: Vec<String>,
+    /// Saved, not shown: turned into Python lists, a large forest's nodes cost more than its fit.
+    #[serde(rename = "_trees", alias = "trees")]
     trees: ForestTrees,
     feature_importances: Vec<f64>,
     oob_score: Option<f64>,
@@ -248,11 +250,6 @@ impl Fitted for ExtraTreesClassifierModel {
     fn predict_proba_data(&self, x: Features<'_>) -> Result<Array2<f64>> {
         self.predict_proba(x.to_dense()?.view())
     }
-
-    fn attributes(&self) -> Vec<(String, ironlearn_core::Attribute)> {
-        let oob = self.oob_decision_function.as_ref().map(|p| p.clone().into_dyn());
-        super::forest::attributes(&self.feature_importances, self.oob_score, "oob_decision_function", oob)
-    }
 }
 
 register!(ExtraTreesClassifier);
@@ -288,12 +285,18 @@ mod tests {
             .unwrap();
         let attrs = Fitted::attributes(&m);
         let names: Vec<&str> = attrs.iter().map(|(k, _)| k.as_str()).collect();
-        assert_eq!(names, ["feature_importances_", "oob_score_", "oob_decision_function_"]);
-        assert!(matches!(&attrs[0].1, Attribute::Array(a) if a.as_slice() == Some(m.feature_importances())));
-        assert!(matches!(attrs[1].1, Attribute::Number(s) if Some(s) == m.oob_score()));
-        assert!(matches!(&attrs[2].1, Attribute::Array(a) if a.shape() == [150, 3]));
+        assert_eq!(names, ["classes_", "feature_importances_", "oob_decision_function_", "oob_score_"]);
+        let get = |attrs: &[(String, Attribute)], k: &str| attrs.iter().find(|(n, _)| n == k).unwrap().1.clone();
+        assert!(
+            matches!(get(&attrs, "feature_importances_"), Attribute::Array(a) if a.as_slice() == Some(m.feature_importances()))
+        );
+        assert!(matches!(get(&attrs, "oob_score_"), Attribute::Number(s) if Some(s) == m.oob_score()));
+        assert!(matches!(get(&attrs, "oob_decision_function_"), Attribute::Array(a) if a.shape() == [150, 3]));
         let plain = ExtraTreesClassifier { n_estimators: 2, ..Default::default() }.fit(x.view(), &y).unwrap();
-        assert!(matches!(Fitted::attributes(&plain)[1].1, Attribute::Json(serde_json::Value::Null)));
+        assert!(matches!(get(&Fitted::attributes(&plain), "oob_score_"), Attribute::Json(serde_json::Value::Null)));
+        // The trees are saved all the same.
+        let parts = ironlearn_core::SaveState::save_state(&m).unwrap();
+        assert!(parts.state.get("_trees").is_some());
     }
 
     #[test]

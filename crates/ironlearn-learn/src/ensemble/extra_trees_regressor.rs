@@ -79,6 +79,8 @@ hyperparams! {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ExtraTreesRegressorModel {
     params: ExtraTreesRegressor,
+    /// Saved, not shown: turned into Python lists, a large forest's nodes cost more than its fit.
+    #[serde(rename = "_trees", alias = "trees")]
     trees: ForestTrees,
     feature_importances: Vec<f64>,
     oob_score: Option<f64>,
@@ -205,11 +207,6 @@ impl Fitted for ExtraTreesRegressorModel {
 
     fn predict_data(&self, x: Features<'_>) -> Result<Prediction> {
         Ok(Prediction::Values(self.predict(x.to_dense()?.view())?))
-    }
-
-    fn attributes(&self) -> Vec<(String, ironlearn_core::Attribute)> {
-        let oob = self.oob_prediction.as_ref().map(|p| p.clone().into_dyn());
-        super::forest::attributes(&self.feature_importances, self.oob_score, "oob_prediction", oob)
     }
 }
 

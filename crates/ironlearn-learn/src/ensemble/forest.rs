@@ -12,7 +12,7 @@
 use std::collections::BTreeMap;
 
 use ironlearn_core::validate::{check_not_empty, check_sample_weight, check_target};
-use ironlearn_core::{bail, ensure, Attribute, Error, Result, Rng};
+use ironlearn_core::{bail, ensure, Error, Result, Rng};
 use ndarray::{Array2, ArrayView2, Axis};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -284,28 +284,6 @@ impl ForestTrees {
         }
         sum
     }
-}
-
-/// The learned attributes a forest shows (scikit-learn's names):
-/// `feature_importances_`, `oob_score_` and the out-of-bag predictions
-/// (`oob_name`), None where not fitted with `oob_score`. The trees are left
-/// out: turned into nested lists (a 50 000-row forest of 100 trees holds
-/// millions of nodes) they cost several times the fit itself; they stay
-/// reachable through `tree(i)`, `apply` and the saved model.
-pub(crate) fn attributes(
-    feature_importances: &[f64],
-    oob_score: Option<f64>,
-    oob_name: &str,
-    oob_pred: Option<ndarray::ArrayD<f64>>,
-) -> Vec<(String, Attribute)> {
-    vec![
-        (
-            "feature_importances_".into(),
-            Attribute::Array(ndarray::Array1::from(feature_importances.to_vec()).into_dyn()),
-        ),
-        ("oob_score_".into(), oob_score.map_or(Attribute::Json(serde_json::Value::Null), Attribute::Number)),
-        (format!("{oob_name}_"), oob_pred.map_or(Attribute::Json(serde_json::Value::Null), Attribute::Array)),
-    ]
 }
 
 /// Rows per parallel block at prediction.

@@ -87,6 +87,8 @@ hyperparams! {
 pub struct RandomForestClassifierModel {
     params: RandomForestClassifier,
     classes: Vec<String>,
+    /// Saved, not shown: turned into Python lists, a large forest's nodes cost more than its fit.
+    #[serde(rename = "_trees", alias = "trees")]
     trees: ForestTrees,
     feature_importances: Vec<f64>,
     oob_score: Option<f64>,
@@ -252,11 +254,6 @@ impl Fitted for RandomForestClassifierModel {
 
     fn predict_proba_data(&self, x: Features<'_>) -> Result<Array2<f64>> {
         self.predict_proba(x.to_dense()?.view())
-    }
-
-    fn attributes(&self) -> Vec<(String, ironlearn_core::Attribute)> {
-        let oob = self.oob_decision_function.as_ref().map(|p| p.clone().into_dyn());
-        super::forest::attributes(&self.feature_importances, self.oob_score, "oob_decision_function", oob)
     }
 }
 

@@ -247,13 +247,6 @@ impl Learn for RadiusNeighborsClassifier {
 impl Fitted for RadiusNeighborsClassifierModel {
     type Estimator = RadiusNeighborsClassifier;
 
-    /// The saved fields but the parameters and the training data (see [`super::search::shown`]).
-    fn attributes(&self) -> Vec<(String, ironlearn_core::Attribute)> {
-        super::search::shown(
-            serde_json::json!({ "classes": self.classes, "effective_metric": self.effective_metric, "n_samples_fit": self.n_samples_fit, "outlier_label": self.outlier_label }),
-        )
-    }
-
     fn n_features_in(&self) -> usize {
         self.fit_x.ncols()
     }

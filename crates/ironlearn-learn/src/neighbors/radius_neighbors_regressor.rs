@@ -181,13 +181,6 @@ impl Learn for RadiusNeighborsRegressor {
 impl Fitted for RadiusNeighborsRegressorModel {
     type Estimator = RadiusNeighborsRegressor;
 
-    /// The saved fields but the parameters and the training data (see [`super::search::shown`]).
-    fn attributes(&self) -> Vec<(String, ironlearn_core::Attribute)> {
-        super::search::shown(
-            serde_json::json!({ "effective_metric": self.effective_metric, "n_samples_fit": self.n_samples_fit }),
-        )
-    }
-
     fn n_features_in(&self) -> usize {
         self.fit_x.ncols()
     }

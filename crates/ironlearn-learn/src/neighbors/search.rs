@@ -598,6 +598,8 @@ impl<T: Precision> Products<'_, T> {
                         T::one_impl(),
                         Par::Seq,
                     );
+                    // faer's kernels leave the AVX state dirty (see `ironlearn_linalg::clean_simd_state`).
+                    ironlearn_linalg::clean_simd_state();
                     let (sq, sq_t) = (&train_sq[start..start + t], &train_sq_t[start..start + t]);
                     for (i, products) in tile.chunks_exact(t).enumerate() {
                         let row = Row {
@@ -711,14 +713,6 @@ impl Row<'_> {
             }
         }
     }
-}
-
-/// A neighbours model's learned attributes from its public fields: those
-/// the default (every saved field but the parameters, those named `_…` then
-/// dropped) shows, without first turning the training rows into a serde tree
-/// element by element, which took longer than the fit itself.
-pub(crate) fn shown(fields: serde_json::Value) -> Vec<(String, ironlearn_core::Attribute)> {
-    ironlearn_core::state::to_parts(&fields).map(|p| ironlearn_core::state::attributes(&p)).unwrap_or_default()
 }
 
 /// scikit-learn's neighbour weights: none for "uniform"; for "distance" the
