@@ -38,6 +38,8 @@ Every entry names the registry estimator it adjusts; keys (all optional):
 """
 
 OVERRIDES: dict = {
+    # One network estimator whose task the target decides: ironlearn.nn's classifier and regressor classes.
+    "nn": {"class_name": "NeuralNetwork", "hand_written": "nn"},
     "gbdt": {
         "class_name": "GBDT",
         "hand_written": "ensemble",

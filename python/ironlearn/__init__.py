@@ -3,13 +3,14 @@
 scikit-learn-compatible estimators (``ironlearn.linear_model``,
 ``ironlearn.preprocessing``, ``ironlearn.ensemble``, ``ironlearn.cluster``,
 ``ironlearn.tree``),
-a LightGBM-compatible booster API (``ironlearn.boost``), and metrics
+a LightGBM-compatible booster API (``ironlearn.boost``), neural networks
+(``ironlearn.nn``), and metrics
 (``ironlearn.metrics``).
 Fitted models pickle through ironlearn's model file, which holds no code.
 """
 
 from ._native import __version__
-from . import boost, cluster, ensemble, linear_model, metrics, preprocessing, tree
+from . import boost, cluster, ensemble, linear_model, metrics, nn, preprocessing, tree
 from .cluster import KMeans
 from .ensemble import GBDTClassifier, GBDTRanker, GBDTRegressor
 from .linear_model import LinearRegression, LogisticRegression, Ridge
@@ -40,6 +41,7 @@ __all__ = [
     "ensemble",
     "linear_model",
     "metrics",
+    "nn",
     "preprocessing",
     "tree",
 ]

@@ -33,6 +33,9 @@ pub struct TrainArgs {
     /// A hyperparameter, as key=value (repeatable).
     #[arg(long = "set", value_name = "KEY=VALUE")]
     set: Vec<String>,
+    /// A network's architecture, read from a JSON file (the `spec` parameter of `--model nn`).
+    #[arg(long, value_name = "FILE")]
+    spec: Option<PathBuf>,
     /// Feature columns, comma-separated (default: every other column).
     #[arg(long, value_delimiter = ',')]
     features: Vec<String>,
@@ -337,7 +340,24 @@ fn regression_hint(entry: &Entry) -> String {
 
 pub fn run(a: TrainArgs) -> Result<()> {
     let entry = find(&a.model)?;
-    let params = key_values(entry, &a.set)?;
+    let mut params = key_values(entry, &a.set)?;
+    if let Some(path) = &a.spec {
+        anyhow::ensure!(
+            (entry.specs)().iter().any(|s| s.name == "spec"),
+            "--spec gives a network architecture, and '{}' takes none; use --model nn",
+            entry.name
+        );
+        anyhow::ensure!(
+            !params.iter().any(|(k, _)| k == "spec"),
+            "the spec is given twice: by --spec and by --set spec=..."
+        );
+        let text = std::fs::read_to_string(path).with_context(|| format!("--spec {}", path.display()))?;
+        let value: serde_json::Value =
+            serde_json::from_str(&text).with_context(|| format!("--spec {}: not JSON", path.display()))?;
+        // `{"layers": [...]}` or the bare list: the parameter holds the list.
+        let layers = value.get("layers").cloned().unwrap_or(value);
+        params.push(("spec".into(), layers.to_string()));
+    }
     let estimator = build(entry, &params)?;
     anyhow::ensure!((0.0..1.0).contains(&a.test_size), "--test-size must be in [0, 1), got {}", a.test_size);
     // Before any reading or training: a bad --out fails now, not after minutes of work.

@@ -8,6 +8,8 @@
 #[cfg(feature = "boost")]
 use ironlearn_boost as _;
 use ironlearn_learn as _;
+#[cfg(feature = "nn")]
+use ironlearn_nn as _;
 
 pub use ironlearn_core::registry::{build_estimator as build, find, registry};
 

@@ -85,11 +85,10 @@ fn variants(entry: &Entry) -> Vec<(Box<dyn Estimator>, Task)> {
     };
     match entry.tags.task {
         Some(t) => vec![(build(Value::Object(entry.example())), t)],
+        // The target decides the task: the same parameters learn a regression and a classification.
         None => {
-            let mut v = vec![
-                (build(serde_json::json!({"objective": "regression"})), Task::Regression),
-                (build(serde_json::json!({})), Task::Classification),
-            ];
+            let example = || Value::Object(entry.example());
+            let mut v = vec![(build(example()), Task::Regression), (build(example()), Task::Classification)];
             let ranks =
                 (entry.specs)().iter().any(|s| s.name == "objective" && s.domain.contains(&"lambdarank".into()));
             if ranks {

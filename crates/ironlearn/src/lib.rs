@@ -23,6 +23,8 @@ pub use ironlearn_data as data;
 pub use ironlearn_learn as learn;
 pub use ironlearn_linalg as linalg;
 pub use ironlearn_metrics as metrics;
+#[cfg(feature = "nn")]
+pub use ironlearn_nn as nn;
 pub use ironlearn_pipeline as pipeline;
 
 /// The names most programs need.
@@ -41,5 +43,7 @@ pub mod prelude {
         accuracy, cross_val_score, log_loss, mae, mse, r2, rmse, roc_auc, train_test_split, KFold, Scoring,
         StratifiedKFold,
     };
+    #[cfg(feature = "nn")]
+    pub use ironlearn_nn::{MLPClassifier, MLPRegressor, NetworkSpec};
     pub use ironlearn_pipeline::{auto_pipeline, find, from_spec, load, ColumnTransformer, FeatureUnion, Pipeline};
 }

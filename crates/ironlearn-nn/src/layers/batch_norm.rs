@@ -1,0 +1,62 @@
+//! Batch normalisation over the features of 2-d input. Training normalises
+//! with the batch's mean and biased variance and moves the running
+//! statistics towards the batch's mean and unbiased variance, as PyTorch's
+//! `BatchNorm1d`; inference uses the running statistics.
+
+use candle_core::{Tensor, Var};
+use ironlearn_core::Result;
+
+use super::{Builder, Layer, Mode, Param};
+use crate::init::var_from;
+
+#[derive(Debug)]
+pub struct BatchNorm {
+    pub weight: Var,
+    pub bias: Var,
+    pub running_mean: Var,
+    pub running_var: Var,
+    pub eps: f64,
+    pub momentum: f64,
+}
+
+impl BatchNorm {
+    pub fn new(dim: usize, eps: f64, momentum: f64, b: &mut Builder<'_>) -> Result<BatchNorm> {
+        let v = |x: f64| var_from(vec![x; dim], &[dim], b.dtype, b.device);
+        Ok(BatchNorm { weight: v(1.0)?, bias: v(0.0)?, running_mean: v(0.0)?, running_var: v(1.0)?, eps, momentum })
+    }
+}
+
+impl Layer for BatchNorm {
+    fn forward(&self, x: &Tensor, mode: &mut Mode) -> candle_core::Result<Tensor> {
+        let (mean, var) = if mode.train {
+            let n = x.dim(0)?;
+            if n < 2 {
+                candle_core::bail!("batch_norm needs at least 2 rows in a training batch, got {n}");
+            }
+            let mean = x.mean_keepdim(0)?;
+            let centred = x.broadcast_sub(&mean)?;
+            let var = centred.sqr()?.mean_keepdim(0)?;
+            let m = self.momentum;
+            let unbiased = (var.detach() * (n as f64 / (n as f64 - 1.0)))?.squeeze(0)?;
+            self.running_mean
+                .set(&((self.running_mean.as_tensor() * (1.0 - m))? + (mean.detach().squeeze(0)? * m)?)?)?;
+            self.running_var.set(&((self.running_var.as_tensor() * (1.0 - m))? + (unbiased * m)?)?)?;
+            (mean, var)
+        } else {
+            (self.running_mean.as_detached_tensor().unsqueeze(0)?, self.running_var.as_detached_tensor().unsqueeze(0)?)
+        };
+        let normed = x.broadcast_sub(&mean)?.broadcast_div(&(var + self.eps)?.sqrt()?)?;
+        normed.broadcast_mul(&self.weight)?.broadcast_add(&self.bias)
+    }
+
+    fn params(&self) -> Vec<Param> {
+        vec![
+            Param { name: "weight".into(), var: self.weight.clone(), decay: false },
+            Param { name: "bias".into(), var: self.bias.clone(), decay: false },
+        ]
+    }
+
+    fn buffers(&self) -> Vec<(String, Var)> {
+        vec![("running_mean".into(), self.running_mean.clone()), ("running_var".into(), self.running_var.clone())]
+    }
+}

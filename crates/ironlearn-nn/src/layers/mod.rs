@@ -1,0 +1,100 @@
+//! Built layers: what a [`LayerSpec`] becomes once its input shape, dtype
+//! and device are known. One file per layer; each owns its parameters as
+//! candle `Var`s and composes its forward pass from operations that have a
+//! backward pass (or a custom op with its own).
+
+mod activation;
+mod batch_norm;
+mod dense;
+mod dropout;
+mod embedding;
+mod norm;
+mod reshape;
+pub(crate) mod residual;
+
+use std::fmt;
+
+use candle_core::{DType, Device, Tensor, Var};
+use ironlearn_core::{Result, Rng};
+
+pub use activation::{activate, sigmoid};
+pub use batch_norm::BatchNorm;
+pub use dense::Dense;
+pub use dropout::Dropout;
+pub use embedding::Embedding;
+pub use norm::{LayerNorm, RmsNorm};
+pub use reshape::Reshape;
+pub use residual::Residual;
+
+use crate::spec::LayerSpec;
+
+/// Training or inference, and the random stream dropout draws from.
+#[derive(Debug)]
+pub struct Mode {
+    pub train: bool,
+    pub rng: Rng,
+}
+
+impl Mode {
+    /// Inference: no dropout, running statistics.
+    pub fn eval() -> Mode {
+        Mode { train: false, rng: Rng::new(0) }
+    }
+
+    /// Training with the random stream `rng`.
+    pub fn train(rng: Rng) -> Mode {
+        Mode { train: true, rng }
+    }
+}
+
+/// A trainable tensor and whether weight decay (an L2 penalty) applies to it.
+#[derive(Debug, Clone)]
+pub struct Param {
+    pub name: String,
+    pub var: Var,
+    pub decay: bool,
+}
+
+/// A layer of a built network.
+pub trait Layer: fmt::Debug + Send + Sync {
+    fn forward(&self, x: &Tensor, mode: &mut Mode) -> candle_core::Result<Tensor>;
+
+    /// The trainable parameters, named within the layer (`weight`, `bias`).
+    fn params(&self) -> Vec<Param> {
+        Vec::new()
+    }
+
+    /// State that is saved but not trained (batch norm's running statistics).
+    fn buffers(&self) -> Vec<(String, Var)> {
+        Vec::new()
+    }
+}
+
+/// Where and in what precision a network's tensors live, and the stream its weights start from.
+#[derive(Debug)]
+pub struct Builder<'a> {
+    pub dtype: DType,
+    pub device: &'a Device,
+    pub rng: &'a mut Rng,
+}
+
+impl LayerSpec {
+    /// Builds the layer for samples of shape `input` (already checked by [`LayerSpec::output_shape`]).
+    pub fn build(&self, input: &[usize], b: &mut Builder<'_>) -> Result<Box<dyn Layer>> {
+        let last = *input.last().expect("shapes are checked before building");
+        Ok(match self {
+            LayerSpec::Dense { units, activation, bias, init } => {
+                Box::new(Dense::new(last, *units, *activation, *bias, *init, b)?)
+            }
+            LayerSpec::Activation { activation } => Box::new(activation::ActivationLayer(*activation)),
+            LayerSpec::Dropout { rate } => Box::new(Dropout { rate: *rate }),
+            LayerSpec::Flatten => Box::new(Reshape { shape: vec![input.iter().product()] }),
+            LayerSpec::Reshape { shape } => Box::new(Reshape { shape: shape.clone() }),
+            LayerSpec::LayerNorm { eps } => Box::new(LayerNorm::new(last, *eps, b)?),
+            LayerSpec::RmsNorm { eps } => Box::new(RmsNorm::new(last, *eps, b)?),
+            LayerSpec::BatchNorm { eps, momentum } => Box::new(BatchNorm::new(last, *eps, *momentum, b)?),
+            LayerSpec::Embedding { vocab, dim } => Box::new(Embedding::new(*vocab, *dim, b)?),
+            LayerSpec::Residual { layers } => Box::new(Residual::new(layers, input, b)?),
+        })
+    }
+}

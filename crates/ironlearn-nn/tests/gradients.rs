@@ -1,0 +1,125 @@
+//! Every layer's gradients against central finite differences in f64, and
+//! every parameter of every layer reached by a non-zero gradient (the bug
+//! class of training through an op without a backward pass).
+
+use candle_core::{DType, Device, Tensor, Var};
+use ironlearn_core::Rng;
+use ironlearn_nn::network::Network;
+use ironlearn_nn::{Mode, NetworkSpec};
+
+/// A spec per layer kind, each followed by what makes its output depend on every parameter.
+fn specs() -> Vec<(&'static str, &'static str, Vec<usize>)> {
+    let dense = |a: &str| format!(r#"[{{"type": "dense", "units": 4, "activation": "{a}", "init": "torch"}}]"#);
+    let mut v: Vec<(&'static str, String, Vec<usize>)> =
+        ["identity", "relu", "leaky_relu", "gelu", "gelu_tanh", "silu", "sigmoid", "tanh", "softmax"]
+            .into_iter()
+            .map(|a| (a, dense(a), vec![5]))
+            .collect();
+    v.push((
+        "layer_norm",
+        r#"[{"type": "dense", "units": 4, "init": "torch"}, {"type": "layer_norm"}]"#.into(),
+        vec![5],
+    ));
+    v.push(("rms_norm", r#"[{"type": "dense", "units": 4, "init": "torch"}, {"type": "rms_norm"}]"#.into(), vec![5]));
+    // A bias right before batch norm has no effect (the batch mean takes it out), so none here.
+    v.push((
+        "batch_norm",
+        r#"[{"type": "dense", "units": 4, "bias": false, "init": "torch"}, {"type": "batch_norm"}]"#.into(),
+        vec![5],
+    ));
+    v.push((
+        "dropout",
+        r#"[{"type": "dense", "units": 6, "init": "torch"}, {"type": "dropout", "rate": 0.3}]"#.into(),
+        vec![5],
+    ));
+    v.push((
+        "residual",
+        r#"[{"type": "residual", "layers": [{"type": "dense", "units": 5, "activation": "tanh", "init": "torch"}, {"type": "dense", "units": 5, "init": "torch"}]}]"#.into(),
+        vec![5],
+    ));
+    v.push((
+        "reshape+flatten",
+        r#"[{"type": "reshape", "shape": [2, 3]}, {"type": "dense", "units": 4, "init": "torch"}, {"type": "flatten"}]"#.into(),
+        vec![6],
+    ));
+    v.push(("embedding", r#"[{"type": "embedding", "vocab": 7, "dim": 3}, {"type": "flatten"}]"#.into(), vec![2]));
+    v.into_iter().map(|(a, s, i)| (a, &*Box::leak(s.into_boxed_str()), i)).collect()
+}
+
+fn input(shape: &[usize], rows: usize, tokens: bool) -> Tensor {
+    let mut rng = Rng::new(11);
+    let n = rows * shape.iter().product::<usize>();
+    let v: Vec<f64> = (0..n).map(|_| if tokens { rng.below(7) as f64 } else { rng.normal() }).collect();
+    let mut dims = vec![rows];
+    dims.extend_from_slice(shape);
+    Tensor::from_vec(v, dims, &Device::Cpu).unwrap()
+}
+
+/// `sum(out * probe)` for a fixed probe, with the same dropout mask every time.
+fn objective(net: &Network, x: &Tensor, probe: &Tensor) -> Tensor {
+    let out = net.forward(x, &mut Mode::train(Rng::new(5))).unwrap();
+    (out * probe).unwrap().sum_all().unwrap()
+}
+
+#[test]
+fn gradients_match_finite_differences() {
+    for (name, spec, shape) in specs() {
+        let spec = NetworkSpec::from_json(spec).unwrap();
+        let net = Network::build(&spec, &shape, DType::F64, &Device::Cpu, 3).unwrap();
+        let tokens = name == "embedding";
+        let x = input(&shape, 6, tokens);
+        let xv = Var::from_tensor(&x).unwrap();
+        let out_dims: Vec<usize> = net.forward(&x, &mut Mode::eval()).unwrap().dims().to_vec();
+        let probe = input(&out_dims[1..], 6, false);
+        let loss = objective(&net, xv.as_tensor(), &probe);
+        let grads = loss.backward().unwrap();
+        let mut checked: Vec<(String, Var, Option<Tensor>)> = net
+            .params()
+            .into_iter()
+            .map(|p| {
+                let g = grads.get(&p.var).cloned();
+                (p.name, p.var, g)
+            })
+            .collect();
+        if !tokens {
+            checked.push(("input".into(), xv.clone(), grads.get(&xv).cloned()));
+        }
+        for (pname, var, grad) in checked {
+            let grad = grad.unwrap_or_else(|| panic!("{name}: no gradient for {pname}"));
+            let g = grad.flatten_all().unwrap().to_vec1::<f64>().unwrap();
+            assert!(g.iter().any(|v| v.abs() > 1e-8), "{name}: the gradient of {pname} is zero");
+            let base = var.flatten_all().unwrap().to_vec1::<f64>().unwrap();
+            let h = 1e-6;
+            for i in 0..base.len() {
+                let at = |d: f64| {
+                    let mut v = base.clone();
+                    v[i] += d;
+                    var.set(&Tensor::from_vec(v, var.dims(), &Device::Cpu).unwrap()).unwrap();
+                    let x_now = if pname == "input" { var.as_tensor().clone() } else { x.clone() };
+                    objective(&net, &x_now, &probe).to_scalar::<f64>().unwrap()
+                };
+                let numeric = (at(h) - at(-h)) / (2.0 * h);
+                var.set(&Tensor::from_vec(base.clone(), var.dims(), &Device::Cpu).unwrap()).unwrap();
+                let tol = 1e-6 * (1.0 + numeric.abs());
+                assert!((numeric - g[i]).abs() < tol, "{name}: d/d{pname}[{i}] autograd {} vs numeric {numeric}", g[i]);
+            }
+        }
+    }
+}
+
+#[test]
+fn every_parameter_learns_in_float32() {
+    for (name, spec, shape) in specs() {
+        let spec = NetworkSpec::from_json(spec).unwrap();
+        let net = Network::build(&spec, &shape, DType::F32, &Device::Cpu, 1).unwrap();
+        let x = input(&shape, 8, name == "embedding").to_dtype(DType::F32).unwrap();
+        let out = net.forward(&x, &mut Mode::train(Rng::new(2))).unwrap();
+        let probe = input(&out.dims()[1..], 8, false).to_dtype(DType::F32).unwrap();
+        let grads = (out * probe).unwrap().sum_all().unwrap().backward().unwrap();
+        for p in net.params() {
+            let g = grads.get(&p.var).unwrap_or_else(|| panic!("{name}: {} gets no gradient", p.name));
+            let max = g.abs().unwrap().max_all().unwrap().to_scalar::<f32>().unwrap();
+            assert!(max > 0.0, "{name}: {} gets a zero gradient", p.name);
+        }
+    }
+}
