@@ -14,6 +14,7 @@ from . import boost, cluster, ensemble, linear_model, metrics, nn, preprocessing
 from .cluster import KMeans
 from .ensemble import GBDTClassifier, GBDTRanker, GBDTRegressor
 from .linear_model import LinearRegression, LogisticRegression, Ridge
+from .nn import NeuralNetworkClassifier, NeuralNetworkRegressor
 from .preprocessing import OneHotEncoder, SimpleImputer, StandardScaler
 from . import _generated
 from ._base import from_spec
@@ -29,6 +30,8 @@ __all__ = [
     "KMeans",
     "LinearRegression",
     "LogisticRegression",
+    "NeuralNetworkClassifier",
+    "NeuralNetworkRegressor",
     "OneHotEncoder",
     "Ridge",
     "SimpleImputer",

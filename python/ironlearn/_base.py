@@ -81,6 +81,12 @@ def _is_nested(v: Any) -> bool:
     return isinstance(v, dict) and {"kind", "params", "state", "arrays"} <= v.keys()
 
 
+def _is_array(v: Any) -> bool:
+    """Whether an attribute value is an array in ndarray's serde layout (inside a list the
+    Rust side cannot show as one array: a network's weight matrices, one per layer)."""
+    return isinstance(v, dict) and v.keys() == {"v", "dim", "data"}
+
+
 def _jsonable(v: Any) -> Any:
     if isinstance(v, BaseEstimator):
         return _spec(v)
@@ -494,12 +500,17 @@ class IronEstimator(BaseEstimator):
             if getattr(arr, "dtype", None) is not None and arr.dtype.kind in "OUS":
                 X = validate_data(self, X, reset=reset, dtype=None, ensure_all_finite=False)
                 return to_frame(X)
-        X = validate_data(self, X, reset=reset, dtype=np.float64, ensure_all_finite=False, accept_sparse=self._sparse())
+        X = validate_data(self, X, reset=reset, dtype=self._dtypes(), ensure_all_finite=False, accept_sparse=self._sparse())
         return _native_X(X)
 
     def _sparse(self):
         """What validate_data may pass through as sparse: CSR for an estimator tagged sparse."""
         return ("csr",) if self._tags.get("sparse") else False
+
+    def _dtypes(self):
+        """The dtypes validate_data keeps: float32 too for an estimator tagged f32 (it computes in
+        float32, as scikit-learn's MLP does for float32 input), else float64."""
+        return (np.float64, np.float32) if self._tags.get("f32") else np.float64
 
     def _one_feature(self, X: Any) -> Any:
         """A 1-D X as one column, for an estimator of one feature (isotonic regression)."""
@@ -600,6 +611,8 @@ class IronEstimator(BaseEstimator):
                 continue
             if isinstance(value, list) and value and all(_is_nested(v) for v in value):
                 value = [self._member(v) for v in value]
+            elif isinstance(value, list) and value and all(_is_array(v) for v in value):
+                value = [np.asarray(v["data"], dtype=np.float64).reshape(v["dim"]) for v in value]
             elif _is_nested(value):
                 value = self._member(value)
             setattr(self, name, value)
@@ -716,7 +729,7 @@ class IronRegressor(RegressorMixin, _AlsoTransforms, _NeighborsQueries, IronEsti
         X = self._one_feature(X)
         check_numeric_columns(X, type(self).__name__)
         self._target_name = _target_name(y)
-        X, y = validate_data(self, X, y, dtype=np.float64, ensure_all_finite=False, y_numeric=True, accept_sparse=self._sparse())
+        X, y = validate_data(self, X, y, dtype=self._dtypes(), ensure_all_finite=False, y_numeric=True, accept_sparse=self._sparse())
         y = np.ascontiguousarray(y, dtype=np.float64)
         return self._fit_native(_native_X(X), y, sample_weight=self._weights(sample_weight, X))
 
@@ -730,7 +743,7 @@ class IronRegressor(RegressorMixin, _AlsoTransforms, _NeighborsQueries, IronEsti
         """Updates the model with one more batch (starts one on the first call); returns self."""
         first = _partial_first_call(self)
         check_numeric_columns(X, type(self).__name__)
-        X, y = validate_data(self, X, y, dtype=np.float64, ensure_all_finite=False, y_numeric=True, reset=first, accept_sparse=self._sparse())
+        X, y = validate_data(self, X, y, dtype=self._dtypes(), ensure_all_finite=False, y_numeric=True, reset=first, accept_sparse=self._sparse())
         y = np.ascontiguousarray(y, dtype=np.float64)
         init = None if first else self._model
         return self._fit_native(
@@ -757,7 +770,7 @@ class IronClassifier(ClassifierMixin, _AlsoTransforms, _NeighborsQueries, IronEs
         check_mixed_columns(X)
         check_numeric_columns(X, type(self).__name__)
         self._target_name = _target_name(y)
-        X, y = validate_data(self, X, y, dtype=np.float64, ensure_all_finite=False, accept_sparse=self._sparse())
+        X, y = validate_data(self, X, y, dtype=self._dtypes(), ensure_all_finite=False, accept_sparse=self._sparse())
         self.classes_, codes, names = encode_labels(y)
         return self._fit_native(_native_X(X), codes, names, self._weights(sample_weight, X))
 
@@ -783,7 +796,7 @@ class IronClassifier(ClassifierMixin, _AlsoTransforms, _NeighborsQueries, IronEs
                 f"`classes={np.asarray(classes)!r}` is not the same as on last call to partial_fit, was: {self.classes_!r}"
             )
         check_numeric_columns(X, type(self).__name__)
-        X, y = validate_data(self, X, y, dtype=np.float64, ensure_all_finite=False, reset=first, accept_sparse=self._sparse())
+        X, y = validate_data(self, X, y, dtype=self._dtypes(), ensure_all_finite=False, reset=first, accept_sparse=self._sparse())
         y = column_or_1d(y, warn=True)
         _check_label_values(y)
         unseen = np.setdiff1d(y, self.classes_)
@@ -1021,9 +1034,12 @@ __all__ = [
 
 
 def _native_X(X: Any) -> Any:
-    """A validated X as Rust borrows it: CSR parts for a sparse matrix, else a contiguous float64 array."""
+    """A validated X as Rust borrows it: CSR parts for a sparse matrix, else a contiguous array,
+    float32 as it is (only estimators tagged ``f32`` are given one, see ``_dtypes``) and float64 otherwise."""
     if hasattr(X, "tocsr") and hasattr(X, "nnz"):
         return csr_parts(X)
+    if getattr(X, "dtype", None) == np.float32:
+        return np.ascontiguousarray(X)
     return np.ascontiguousarray(X, dtype=np.float64)
 
 

@@ -2996,6 +2996,366 @@ class _LogisticRegressionParams(IronEstimator):
         return tags
 
 
+class _MLPClassifierParams(IronEstimator):
+    """A multi-layer perceptron classifier, as scikit-learn's.
+
+    Parameters
+    ----------
+    hidden_layer_sizes : list of int, default=(100,)
+        The width of each hidden layer.
+
+    activation : {"identity", "logistic", "tanh", "relu"}, default="relu"
+        The hidden layers' activation: "identity", "logistic", "tanh" or "relu".
+
+    solver : {"lbfgs", "sgd", "adam"}, default="adam"
+        The solver: "adam", "sgd" (with momentum) or "lbfgs" (full batch).
+
+    alpha : float, default=0.0001
+        The strength of the L2 penalty on the weights. Must be a finite number >= 0.
+
+    batch_size : int or None, default=None
+        Rows per minibatch; none is scikit-learn's "auto", min(200, rows). Must be an integer >= 1.
+
+    learning_rate : {"constant", "invscaling", "adaptive"}, default="constant"
+        SGD's step-size schedule: "constant", "invscaling" or "adaptive".
+
+    learning_rate_init : float, default=0.001
+        The initial step size (Adam and SGD). Must be a finite number > 0.
+
+    power_t : float, default=0.5
+        The exponent of "invscaling". Must be a finite number >= 0.
+
+    max_iter : int, default=200
+        The maximum number of epochs (L-BFGS: iterations). Must be an integer >= 1.
+
+    shuffle : bool, default=True
+        Whether to shuffle the rows before each epoch.
+
+    random_state : int, default=0
+        The seed of the initial weights, the shuffles and the validation split. Must be an integer
+        >= 0.
+
+    tol : float, default=0.0001
+        The improvement of the loss (or validation score) that counts as progress. Must be a finite
+        number >= 0.
+
+    momentum : float, default=0.9
+        SGD's momentum. Must be a number in [0, 1].
+
+    nesterovs_momentum : bool, default=True
+        Whether SGD's momentum is Nesterov's.
+
+    early_stopping : bool, default=False
+        Stop on the accuracy of a held-out validation share instead of the training loss.
+
+    validation_fraction : float, default=0.1
+        The share of rows held out when ``early_stopping`` is on. Must be a number in (0, 1).
+
+    beta_1 : float, default=0.9
+        Adam's first-moment decay. Must be a number in [0, 1).
+
+    beta_2 : float, default=0.999
+        Adam's second-moment decay. Must be a number in [0, 1).
+
+    epsilon : float, default=1e-08
+        Adam's numerical-stability term. Must be a finite number > 0.
+
+    n_iter_no_change : int, default=10
+        Epochs without improvement by ``tol`` before stopping. Must be an integer >= 1.
+
+    max_fun : int, default=15000
+        L-BFGS's limit on loss evaluations. Must be an integer >= 1.
+    """
+
+    _kind = "mlp_classifier"
+    _tags = {
+        "categorical": False,
+        "deterministic": True,
+        "f32": True,
+        "missing_values": False,
+        "multi_output": False,
+        "neighbors": False,
+        "one_feature": False,
+        "partial_fit": False,
+        "poor_score": False,
+        "positive_only": False,
+        "positive_target": False,
+        "predict_proba": True,
+        "sample_weight": True,
+        "sparse": False,
+        "task": "classification",
+        "transform": False,
+        "validation": False,
+        "wants_scaling": True,
+    }
+    _params = {  # Python name: (Rust name, domain)
+        "hidden_layer_sizes": ("hidden_layer_sizes", {"type": "any"}),
+        "activation": ("activation", {"type": "choice", "values": (
+            "identity", "logistic", "tanh", "relu",
+        )}),
+        "solver": ("solver", {"type": "choice", "values": ("lbfgs", "sgd", "adam")}),
+        "alpha": ("alpha", {"type": "float", "min": 0.0}),
+        "batch_size": ("batch_size", {"type": "int", "min": 1}),
+        "learning_rate": ("learning_rate", {"type": "choice", "values": (
+            "constant", "invscaling", "adaptive",
+        )}),
+        "learning_rate_init": ("learning_rate_init", {"type": "float", "min": 0.0, "min_open": True}),
+        "power_t": ("power_t", {"type": "float", "min": 0.0}),
+        "max_iter": ("max_iter", {"type": "int", "min": 1}),
+        "shuffle": ("shuffle", {"type": "any"}),
+        "random_state": ("random_state", {"type": "int", "min": 0}),
+        "tol": ("tol", {"type": "float", "min": 0.0}),
+        "momentum": ("momentum", {"type": "float", "min": 0.0, "max": 1.0}),
+        "nesterovs_momentum": ("nesterovs_momentum", {"type": "any"}),
+        "early_stopping": ("early_stopping", {"type": "any"}),
+        "validation_fraction": ("validation_fraction", {"type": "float", "min": 0.0, "min_open": True, "max": 1.0, "max_open": True}),
+        "beta_1": ("beta_1", {"type": "float", "min": 0.0, "max": 1.0, "max_open": True}),
+        "beta_2": ("beta_2", {"type": "float", "min": 0.0, "max": 1.0, "max_open": True}),
+        "epsilon": ("epsilon", {"type": "float", "min": 0.0, "min_open": True}),
+        "n_iter_no_change": ("n_iter_no_change", {"type": "int", "min": 1}),
+        "max_fun": ("max_fun", {"type": "int", "min": 1}),
+    }
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        activation="relu",
+        solver="adam",
+        alpha=0.0001,
+        batch_size=None,
+        learning_rate="constant",
+        learning_rate_init=0.001,
+        power_t=0.5,
+        max_iter=200,
+        shuffle=True,
+        random_state=0,
+        tol=0.0001,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        early_stopping=False,
+        validation_fraction=0.1,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-08,
+        n_iter_no_change=10,
+        max_fun=15000,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.solver = solver
+        self.alpha = alpha
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.learning_rate_init = learning_rate_init
+        self.power_t = power_t
+        self.max_iter = max_iter
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.tol = tol
+        self.momentum = momentum
+        self.nesterovs_momentum = nesterovs_momentum
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.n_iter_no_change = n_iter_no_change
+        self.max_fun = max_fun
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = False
+        tags.input_tags.categorical = False
+        tags.input_tags.string = False
+        tags.input_tags.sparse = False
+        tags.input_tags.positive_only = False
+        tags.target_tags.required = True
+        tags.target_tags.multi_output = False
+        tags.target_tags.positive_only = False
+        tags.non_deterministic = False
+        return tags
+
+
+class _MLPRegressorParams(IronEstimator):
+    """A multi-layer perceptron regressor, as scikit-learn's.
+
+    Parameters
+    ----------
+    hidden_layer_sizes : list of int, default=(100,)
+        The width of each hidden layer.
+
+    activation : {"identity", "logistic", "tanh", "relu"}, default="relu"
+        The hidden layers' activation: "identity", "logistic", "tanh" or "relu".
+
+    solver : {"lbfgs", "sgd", "adam"}, default="adam"
+        The solver: "adam", "sgd" (with momentum) or "lbfgs" (full batch).
+
+    alpha : float, default=0.0001
+        The strength of the L2 penalty on the weights. Must be a finite number >= 0.
+
+    batch_size : int or None, default=None
+        Rows per minibatch; none is scikit-learn's "auto", min(200, rows). Must be an integer >= 1.
+
+    learning_rate : {"constant", "invscaling", "adaptive"}, default="constant"
+        SGD's step-size schedule: "constant", "invscaling" or "adaptive".
+
+    learning_rate_init : float, default=0.001
+        The initial step size (Adam and SGD). Must be a finite number > 0.
+
+    power_t : float, default=0.5
+        The exponent of "invscaling". Must be a finite number >= 0.
+
+    max_iter : int, default=200
+        The maximum number of epochs (L-BFGS: iterations). Must be an integer >= 1.
+
+    shuffle : bool, default=True
+        Whether to shuffle the rows before each epoch.
+
+    random_state : int, default=0
+        The seed of the initial weights, the shuffles and the validation split. Must be an integer
+        >= 0.
+
+    tol : float, default=0.0001
+        The improvement of the loss (or validation score) that counts as progress. Must be a finite
+        number >= 0.
+
+    momentum : float, default=0.9
+        SGD's momentum. Must be a number in [0, 1].
+
+    nesterovs_momentum : bool, default=True
+        Whether SGD's momentum is Nesterov's.
+
+    early_stopping : bool, default=False
+        Stop on the R² of a held-out validation share instead of the training loss.
+
+    validation_fraction : float, default=0.1
+        The share of rows held out when ``early_stopping`` is on. Must be a number in (0, 1).
+
+    beta_1 : float, default=0.9
+        Adam's first-moment decay. Must be a number in [0, 1).
+
+    beta_2 : float, default=0.999
+        Adam's second-moment decay. Must be a number in [0, 1).
+
+    epsilon : float, default=1e-08
+        Adam's numerical-stability term. Must be a finite number > 0.
+
+    n_iter_no_change : int, default=10
+        Epochs without improvement by ``tol`` before stopping. Must be an integer >= 1.
+
+    max_fun : int, default=15000
+        L-BFGS's limit on loss evaluations. Must be an integer >= 1.
+    """
+
+    _kind = "mlp_regressor"
+    _tags = {
+        "categorical": False,
+        "deterministic": True,
+        "f32": True,
+        "missing_values": False,
+        "multi_output": False,
+        "neighbors": False,
+        "one_feature": False,
+        "partial_fit": False,
+        "poor_score": False,
+        "positive_only": False,
+        "positive_target": False,
+        "predict_proba": False,
+        "sample_weight": True,
+        "sparse": False,
+        "task": "regression",
+        "transform": False,
+        "validation": False,
+        "wants_scaling": True,
+    }
+    _params = {  # Python name: (Rust name, domain)
+        "hidden_layer_sizes": ("hidden_layer_sizes", {"type": "any"}),
+        "activation": ("activation", {"type": "choice", "values": (
+            "identity", "logistic", "tanh", "relu",
+        )}),
+        "solver": ("solver", {"type": "choice", "values": ("lbfgs", "sgd", "adam")}),
+        "alpha": ("alpha", {"type": "float", "min": 0.0}),
+        "batch_size": ("batch_size", {"type": "int", "min": 1}),
+        "learning_rate": ("learning_rate", {"type": "choice", "values": (
+            "constant", "invscaling", "adaptive",
+        )}),
+        "learning_rate_init": ("learning_rate_init", {"type": "float", "min": 0.0, "min_open": True}),
+        "power_t": ("power_t", {"type": "float", "min": 0.0}),
+        "max_iter": ("max_iter", {"type": "int", "min": 1}),
+        "shuffle": ("shuffle", {"type": "any"}),
+        "random_state": ("random_state", {"type": "int", "min": 0}),
+        "tol": ("tol", {"type": "float", "min": 0.0}),
+        "momentum": ("momentum", {"type": "float", "min": 0.0, "max": 1.0}),
+        "nesterovs_momentum": ("nesterovs_momentum", {"type": "any"}),
+        "early_stopping": ("early_stopping", {"type": "any"}),
+        "validation_fraction": ("validation_fraction", {"type": "float", "min": 0.0, "min_open": True, "max": 1.0, "max_open": True}),
+        "beta_1": ("beta_1", {"type": "float", "min": 0.0, "max": 1.0, "max_open": True}),
+        "beta_2": ("beta_2", {"type": "float", "min": 0.0, "max": 1.0, "max_open": True}),
+        "epsilon": ("epsilon", {"type": "float", "min": 0.0, "min_open": True}),
+        "n_iter_no_change": ("n_iter_no_change", {"type": "int", "min": 1}),
+        "max_fun": ("max_fun", {"type": "int", "min": 1}),
+    }
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        activation="relu",
+        solver="adam",
+        alpha=0.0001,
+        batch_size=None,
+        learning_rate="constant",
+        learning_rate_init=0.001,
+        power_t=0.5,
+        max_iter=200,
+        shuffle=True,
+        random_state=0,
+        tol=0.0001,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        early_stopping=False,
+        validation_fraction=0.1,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-08,
+        n_iter_no_change=10,
+        max_fun=15000,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.solver = solver
+        self.alpha = alpha
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.learning_rate_init = learning_rate_init
+        self.power_t = power_t
+        self.max_iter = max_iter
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.tol = tol
+        self.momentum = momentum
+        self.nesterovs_momentum = nesterovs_momentum
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.n_iter_no_change = n_iter_no_change
+        self.max_fun = max_fun
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = False
+        tags.input_tags.categorical = False
+        tags.input_tags.string = False
+        tags.input_tags.sparse = False
+        tags.input_tags.positive_only = False
+        tags.target_tags.required = True
+        tags.target_tags.multi_output = False
+        tags.target_tags.positive_only = False
+        tags.non_deterministic = False
+        return tags
+
+
 class _MultinomialNBParams(IronEstimator):
     """Multinomial naive Bayes, for counts (word counts, tf-idf).
 
@@ -3168,6 +3528,178 @@ class _NearestNeighborsParams(IronEstimator):
         tags.input_tags.sparse = False
         tags.input_tags.positive_only = False
         tags.target_tags.required = False
+        tags.target_tags.multi_output = False
+        tags.target_tags.positive_only = False
+        tags.non_deterministic = False
+        return tags
+
+
+class _NeuralNetworkParams(IronEstimator):
+    """A neural network built from a spec, trained by minibatch gradient descent.
+
+    Parameters
+    ----------
+    spec : object or None, default=None
+        The hidden layers, as a spec: a list of layers or ``{"layers": [...]}`` (see
+        ``NetworkSpec``); none is one dense layer of 100 ReLU units, as scikit-learn's MLP. Must be
+        a network spec: a list of layers.
+
+    head : bool, default=True
+        Add the output layer (a dense layer sized to the classes or targets); off when the spec ends
+        in it.
+
+    task : {"auto", "classification", "regression"}, default="auto"
+        "classification", "regression", or "auto" (labels classify, numbers regress).
+
+    loss : object or None, default=None
+        The loss (see ``Loss``): a name ("mse", "huber", ...) or an object with its settings; none
+        takes cross-entropy for classes and squared error for values. Must be a loss such as "mae"
+        or {"type": "huber", "delta": 1.0}.
+
+    optimizer : object, default="adam"
+        The optimizer (see ``OptimizerSpec``): a name ("adam", "sgd", ...) or an object with its
+        settings. Must be an optimizer such as "adamw" or {"type": "sgd", "momentum": 0.9}.
+
+    learning_rate : float, default=0.001
+        The base learning rate. Must be a finite number > 0.
+
+    schedule : object, default="constant"
+        The learning-rate schedule (see ``Schedule``): "constant" or an object with its settings.
+        Must be a schedule such as {"type": "cosine", "t_max": 10}.
+
+    warmup_steps : int, default=0
+        Steps over which the learning rate ramps up from 0. Must be an integer >= 0.
+
+    epochs : int, default=10
+        Passes over the training data. Must be an integer >= 1.
+
+    batch_size : int, default=32
+        Rows per minibatch. Must be an integer >= 1.
+
+    shuffle : bool, default=True
+        Whether to shuffle the rows before each epoch.
+
+    random_state : int, default=0
+        The seed of the initial weights, dropout, the shuffles and the validation split. Must be an
+        integer >= 0.
+
+    clip_norm : float or None, default=None
+        Rescale the gradients so their global norm is at most this. Must be a finite number > 0.
+
+    clip_value : float or None, default=None
+        Clamp each gradient value into [-clip_value, clip_value]. Must be a finite number > 0.
+
+    validation_fraction : float, default=0.0
+        A share of the rows held out to monitor the validation loss (0: none, unless ``fit`` is
+        given validation data). Must be a number in [0, 0.9].
+
+    patience : int or None, default=None
+        Stop after this many epochs without improving the monitored loss (validation, else training)
+        by ``min_delta``. Must be an integer >= 1.
+
+    min_delta : float, default=0.0
+        The improvement that counts for ``patience``. Must be a finite number >= 0.
+
+    restore_best : bool, default=True
+        With ``patience``, end with the weights of the best epoch rather than the last.
+
+    dtype : {"float32", "float64"}, default="float32"
+        The precision of the weights and the arithmetic: "float32" or "float64".
+    """
+
+    _kind = "nn"
+    _tags = {
+        "categorical": False,
+        "deterministic": True,
+        "f32": True,
+        "missing_values": False,
+        "multi_output": False,
+        "neighbors": False,
+        "one_feature": False,
+        "partial_fit": False,
+        "poor_score": False,
+        "positive_only": False,
+        "positive_target": False,
+        "predict_proba": True,
+        "sample_weight": True,
+        "sparse": False,
+        "task": None,
+        "transform": False,
+        "validation": True,
+        "wants_scaling": True,
+    }
+    _params = {  # Python name: (Rust name, domain)
+        "spec": ("spec", {"type": "any"}),
+        "head": ("head", {"type": "any"}),
+        "task": ("task", {"type": "choice", "values": ("auto", "classification", "regression")}),
+        "loss": ("loss", {"type": "any"}),
+        "optimizer": ("optimizer", {"type": "any"}),
+        "learning_rate": ("learning_rate", {"type": "float", "min": 0.0, "min_open": True}),
+        "schedule": ("schedule", {"type": "any"}),
+        "warmup_steps": ("warmup_steps", {"type": "int", "min": 0}),
+        "epochs": ("epochs", {"type": "int", "min": 1}),
+        "batch_size": ("batch_size", {"type": "int", "min": 1}),
+        "shuffle": ("shuffle", {"type": "any"}),
+        "random_state": ("random_state", {"type": "int", "min": 0}),
+        "clip_norm": ("clip_norm", {"type": "float", "min": 0.0, "min_open": True}),
+        "clip_value": ("clip_value", {"type": "float", "min": 0.0, "min_open": True}),
+        "validation_fraction": ("validation_fraction", {"type": "float", "min": 0.0, "max": 0.9}),
+        "patience": ("patience", {"type": "int", "min": 1}),
+        "min_delta": ("min_delta", {"type": "float", "min": 0.0}),
+        "restore_best": ("restore_best", {"type": "any"}),
+        "dtype": ("dtype", {"type": "choice", "values": ("float32", "float64")}),
+    }
+
+    def __init__(
+        self,
+        spec=None,
+        head=True,
+        task="auto",
+        loss=None,
+        optimizer="adam",
+        learning_rate=0.001,
+        schedule="constant",
+        warmup_steps=0,
+        epochs=10,
+        batch_size=32,
+        shuffle=True,
+        random_state=0,
+        clip_norm=None,
+        clip_value=None,
+        validation_fraction=0.0,
+        patience=None,
+        min_delta=0.0,
+        restore_best=True,
+        dtype="float32",
+    ):
+        self.spec = spec
+        self.head = head
+        self.task = task
+        self.loss = loss
+        self.optimizer = optimizer
+        self.learning_rate = learning_rate
+        self.schedule = schedule
+        self.warmup_steps = warmup_steps
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.clip_norm = clip_norm
+        self.clip_value = clip_value
+        self.validation_fraction = validation_fraction
+        self.patience = patience
+        self.min_delta = min_delta
+        self.restore_best = restore_best
+        self.dtype = dtype
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = False
+        tags.input_tags.categorical = False
+        tags.input_tags.string = False
+        tags.input_tags.sparse = False
+        tags.input_tags.positive_only = False
+        tags.target_tags.required = True
         tags.target_tags.multi_output = False
         tags.target_tags.positive_only = False
         tags.non_deterministic = False
@@ -5818,6 +6350,14 @@ class LinearSVR(_LinearSVRParams, IronRegressor):
     __doc__ = _LinearSVRParams.__doc__
 
 
+class MLPClassifier(_MLPClassifierParams, IronClassifier):
+    __doc__ = _MLPClassifierParams.__doc__
+
+
+class MLPRegressor(_MLPRegressorParams, IronRegressor):
+    __doc__ = _MLPRegressorParams.__doc__
+
+
 class MultinomialNB(_MultinomialNBParams, IronClassifier):
     __doc__ = _MultinomialNBParams.__doc__
 
@@ -5958,6 +6498,8 @@ PUBLIC = [
     "LinearDiscriminantAnalysis",
     "LinearSVC",
     "LinearSVR",
+    "MLPClassifier",
+    "MLPRegressor",
     "MultinomialNB",
     "NearestNeighbors",
     "NuSVC",
@@ -6014,8 +6556,11 @@ __all__ = [
     "_LinearSVCParams",
     "_LinearSVRParams",
     "_LogisticRegressionParams",
+    "_MLPClassifierParams",
+    "_MLPRegressorParams",
     "_MultinomialNBParams",
     "_NearestNeighborsParams",
+    "_NeuralNetworkParams",
     "_NuSVCParams",
     "_NuSVRParams",
     "_OneClassSVMParams",
@@ -6067,6 +6612,8 @@ __all__ = [
     "LinearDiscriminantAnalysis",
     "LinearSVC",
     "LinearSVR",
+    "MLPClassifier",
+    "MLPRegressor",
     "MultinomialNB",
     "NearestNeighbors",
     "NuSVC",

@@ -613,6 +613,100 @@ class _LogisticRegressionParams(BaseEstimator):
         class_weight: Optional[Any] = None,
     ) -> None: ...
 
+class _MLPClassifierParams(BaseEstimator):
+    hidden_layer_sizes: Sequence[int]
+    activation: str
+    solver: str
+    alpha: float
+    batch_size: Optional[int]
+    learning_rate: str
+    learning_rate_init: float
+    power_t: float
+    max_iter: int
+    shuffle: bool
+    random_state: int
+    tol: float
+    momentum: float
+    nesterovs_momentum: bool
+    early_stopping: bool
+    validation_fraction: float
+    beta_1: float
+    beta_2: float
+    epsilon: float
+    n_iter_no_change: int
+    max_fun: int
+    def __init__(
+        self,
+        hidden_layer_sizes: Sequence[int] = (100,),
+        activation: str = "relu",
+        solver: str = "adam",
+        alpha: float = 0.0001,
+        batch_size: Optional[int] = None,
+        learning_rate: str = "constant",
+        learning_rate_init: float = 0.001,
+        power_t: float = 0.5,
+        max_iter: int = 200,
+        shuffle: bool = True,
+        random_state: int = 0,
+        tol: float = 0.0001,
+        momentum: float = 0.9,
+        nesterovs_momentum: bool = True,
+        early_stopping: bool = False,
+        validation_fraction: float = 0.1,
+        beta_1: float = 0.9,
+        beta_2: float = 0.999,
+        epsilon: float = 1e-08,
+        n_iter_no_change: int = 10,
+        max_fun: int = 15000,
+    ) -> None: ...
+
+class _MLPRegressorParams(BaseEstimator):
+    hidden_layer_sizes: Sequence[int]
+    activation: str
+    solver: str
+    alpha: float
+    batch_size: Optional[int]
+    learning_rate: str
+    learning_rate_init: float
+    power_t: float
+    max_iter: int
+    shuffle: bool
+    random_state: int
+    tol: float
+    momentum: float
+    nesterovs_momentum: bool
+    early_stopping: bool
+    validation_fraction: float
+    beta_1: float
+    beta_2: float
+    epsilon: float
+    n_iter_no_change: int
+    max_fun: int
+    def __init__(
+        self,
+        hidden_layer_sizes: Sequence[int] = (100,),
+        activation: str = "relu",
+        solver: str = "adam",
+        alpha: float = 0.0001,
+        batch_size: Optional[int] = None,
+        learning_rate: str = "constant",
+        learning_rate_init: float = 0.001,
+        power_t: float = 0.5,
+        max_iter: int = 200,
+        shuffle: bool = True,
+        random_state: int = 0,
+        tol: float = 0.0001,
+        momentum: float = 0.9,
+        nesterovs_momentum: bool = True,
+        early_stopping: bool = False,
+        validation_fraction: float = 0.1,
+        beta_1: float = 0.9,
+        beta_2: float = 0.999,
+        epsilon: float = 1e-08,
+        n_iter_no_change: int = 10,
+        max_fun: int = 15000,
+    ) -> None: ...
+
 class _MultinomialNBParams(BaseEstimator):
     alpha: float
     force_alpha: bool
@@ -643,6 +737,49 @@ class _NearestNeighborsParams(BaseEstimator):
         p: float = 2.0,
         metric: str = "minkowski",
         n_jobs: Optional[int] = None,
+    ) -> None: ...
+
+class _NeuralNetworkParams(BaseEstimator):
+    spec: Optional[Any]
+    head: bool
+    task: str
+    loss: Optional[Any]
+    optimizer: Any
+    learning_rate: float
+    schedule: Any
+    warmup_steps: int
+    epochs: int
+    batch_size: int
+    shuffle: bool
+    random_state: int
+    clip_norm: Optional[float]
+    clip_value: Optional[float]
+    validation_fraction: float
+    patience: Optional[int]
+    min_delta: float
+    restore_best: bool
+    dtype: str
+    def __init__(
+        self,
+        spec: Optional[Any] = None,
+        head: bool = True,
+        task: str = "auto",
+        loss: Optional[Any] = None,
+        optimizer: Any = "adam",
+        learning_rate: float = 0.001,
+        schedule: Any = "constant",
+        warmup_steps: int = 0,
+        epochs: int = 10,
+        batch_size: int = 32,
+        shuffle: bool = True,
+        random_state: int = 0,
+        clip_norm: Optional[float] = None,
+        clip_value: Optional[float] = None,
+        validation_fraction: float = 0.0,
+        patience: Optional[int] = None,
+        min_delta: float = 0.0,
+        restore_best: bool = True,
+        dtype: str = "float32",
     ) -> None: ...
 
 class _NuSVCParams(BaseEstimator):
@@ -1273,6 +1410,15 @@ class LinearSVC(_LinearSVCParams):
     def predict_proba(self, X: Any) -> Any: ...
 
 class LinearSVR(_LinearSVRParams):
+    def fit(self, X: Any, y: Any = ..., sample_weight: Any = ...) -> Any: ...
+    def predict(self, X: Any) -> Any: ...
+
+class MLPClassifier(_MLPClassifierParams):
+    def fit(self, X: Any, y: Any = ..., sample_weight: Any = ...) -> Any: ...
+    def predict(self, X: Any) -> Any: ...
+    def predict_proba(self, X: Any) -> Any: ...
+
+class MLPRegressor(_MLPRegressorParams):
     def fit(self, X: Any, y: Any = ..., sample_weight: Any = ...) -> Any: ...
     def predict(self, X: Any) -> Any: ...
 

@@ -30,6 +30,12 @@ ESTIMATORS = [
     il.GBDTClassifier(),
     il.GBDTRanker(),
     il.KMeans(),
+    # One network estimator, two faces (the target decides the task); the default ten epochs
+    # are too few for the checks' small data sets, as its declared example says. In float64, as
+    # scikit-learn's MLPs compute: in float32 a row's output depends in its last bit (2e-7) on how
+    # many rows share its matrix product, and the invariance checks compare to 1e-7.
+    il.nn.NeuralNetworkClassifier(epochs=100, learning_rate=0.01, dtype="float64"),
+    il.nn.NeuralNetworkRegressor(epochs=100, learning_rate=0.01, dtype="float64"),
     # Classes generated whole from the registry, each with its defaults.
     *(_example(getattr(il, name)) for name in il._generated.PUBLIC),
 ]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 PKG = Path(__file__).resolve().parents[1] / "ironlearn"
-MODULES = ["_native", "_generated", "linear_model", "preprocessing", "ensemble", "cluster", "boost", "metrics"]
+MODULES = ["_native", "_generated", "linear_model", "preprocessing", "ensemble", "cluster", "boost", "metrics", "nn"]
 
 
 def _params(fn: ast.FunctionDef) -> list[str]:

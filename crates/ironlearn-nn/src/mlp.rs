@@ -17,7 +17,7 @@ use candle_core::{DType, Device, Tensor};
 use ironlearn_core::validate::check_finite;
 use ironlearn_core::{bail, Error, Features, FitContext, Result};
 use ironlearn_linalg::{minimize, Lbfgs};
-use ndarray::Array2;
+use ndarray::{Array1, Array2};
 use serde::{Deserialize, Serialize};
 
 use crate::convert::{tensor_from_f32, tensor_from_f64, to_array2, CandleResult};
@@ -108,7 +108,7 @@ pub(crate) struct MlpState {
     /// Weight matrices, `(inputs, outputs)` per layer.
     pub coefs: Vec<Array2<f64>>,
     /// Bias vectors per layer.
-    pub intercepts: Vec<Vec<f64>>,
+    pub intercepts: Vec<Array1<f64>>,
     pub n_iter: usize,
     /// The last epoch's training loss (penalty included).
     pub loss: f64,
@@ -476,7 +476,7 @@ fn state_of(net: &Network, head: Head, h: MlpHistory) -> Result<MlpState> {
         if p.name.ends_with(".weight") {
             coefs.push(to_array2(&p.var.t().nn()?)?);
         } else {
-            intercepts.push(p.var.to_dtype(DType::F64).nn()?.to_vec1::<f64>().nn()?);
+            intercepts.push(Array1::from(p.var.to_dtype(DType::F64).nn()?.to_vec1::<f64>().nn()?));
         }
     }
     Ok(MlpState {
@@ -513,7 +513,7 @@ impl MlpState {
         let mut h = input_tensor(&x, dtype)?;
         for (i, (w, b)) in self.coefs.iter().zip(&self.intercepts).enumerate() {
             let wt = tensor_from_f64(w.view(), dtype, &Device::Cpu)?;
-            let bt = Tensor::from_slice(b, b.len(), &Device::Cpu).nn()?.to_dtype(dtype).nn()?;
+            let bt = Tensor::from_iter(b.iter().copied(), &Device::Cpu).nn()?.to_dtype(dtype).nn()?;
             h = h.matmul(&wt).nn()?.broadcast_add(&bt).nn()?;
             if i + 1 < self.coefs.len() {
                 h = crate::layers::activate(&h, hidden).nn()?;

@@ -119,7 +119,7 @@ impl MLPClassifierModel {
     }
 
     /// Bias vectors per layer (scikit-learn's `intercepts_`).
-    pub fn intercepts(&self) -> &[Vec<f64>] {
+    pub fn intercepts(&self) -> &[ndarray::Array1<f64>] {
         &self.net.intercepts
     }
 

@@ -28,8 +28,16 @@ use crate::schedule::Schedule;
 use crate::spec::{Activation, Init, LayerSpec, NetworkSpec};
 use crate::trainer::{predict, train, TrainConfig};
 
+/// A setting given as a bare name (`"adam"`) or as an object (`{"type": "adam", "beta1": 0.8}`).
+fn setting<T: serde::de::DeserializeOwned>(v: &serde_json::Value) -> std::result::Result<T, serde_json::Error> {
+    match v {
+        serde_json::Value::String(name) => serde_json::from_value(serde_json::json!({ "type": name })),
+        other => serde_json::from_value(other.clone()),
+    }
+}
+
 fn parses<T: serde::de::DeserializeOwned>(v: &serde_json::Value) -> bool {
-    serde_json::from_value::<T>(v.clone()).is_ok()
+    setting::<T>(v).is_ok()
 }
 
 hyperparams! {
@@ -44,7 +52,7 @@ hyperparams! {
     /// let labels: Vec<&str> = x.rows().into_iter().map(|r| if r[0] > r[1] { "hi" } else { "lo" }).collect();
     /// let y = Target::Labels(Labels::from_strings(&labels));
     /// let params = NeuralNetwork {
-    ///     spec: serde_json::json!([{"type": "dense", "units": 16, "activation": "tanh"}]),
+    ///     spec: Some(serde_json::json!([{"type": "dense", "units": 16, "activation": "tanh"}])),
     ///     epochs: 200,
     ///     learning_rate: 0.02,
     ///     ..Default::default()
@@ -59,22 +67,24 @@ hyperparams! {
     #[aliases("neural_network", "network")]
     #[tags(task = None, sample_weight, f32, predict_proba, wants_scaling, validation)]
     pub struct NeuralNetwork {
-        /// The layers, as a spec: a list of layers or `{"layers": [...]}` (see `NetworkSpec`).
-        spec: serde_json::Value = serde_json::json!([{"type": "dense", "units": 100, "activation": "relu"}]),
-            check(|v| parses::<NetworkSpec>(&serde_json::json!({"layers": v.get("layers").unwrap_or(v)})), "a network spec: a list of layers");
+        /// The hidden layers, as a spec: a list of layers or `{"layers": [...]}` (see `NetworkSpec`);
+        /// none is one dense layer of 100 ReLU units, as scikit-learn's MLP.
+        spec: Option<serde_json::Value> = None,
+            check(|v| v.as_ref().is_none_or(|v| parses::<NetworkSpec>(&serde_json::json!({"layers": v.get("layers").unwrap_or(v)}))), "a network spec: a list of layers");
         /// Add the output layer (a dense layer sized to the classes or targets); off when the spec ends in it.
         head: bool = true;
         /// "classification", "regression", or "auto" (labels classify, numbers regress).
         task: String = "auto".into(), domain(Domain::choice(&["auto", "classification", "regression"]));
-        /// The loss (see `Loss`); none takes cross-entropy for classes and squared error for values.
-        loss: Option<serde_json::Value> = None, check(|v| v.as_ref().is_none_or(parses::<Loss>), "a loss such as {\"type\": \"huber\", \"delta\": 1.0}");
-        /// The optimizer (see `OptimizerSpec`).
-        optimizer: serde_json::Value = serde_json::json!({"type": "adam"}),
-            check(parses::<OptimizerSpec>, "an optimizer such as {\"type\": \"sgd\", \"momentum\": 0.9}");
+        /// The loss (see `Loss`): a name ("mse", "huber", ...) or an object with its settings; none takes
+        /// cross-entropy for classes and squared error for values.
+        loss: Option<serde_json::Value> = None, check(|v| v.as_ref().is_none_or(parses::<Loss>), "a loss such as \"mae\" or {\"type\": \"huber\", \"delta\": 1.0}");
+        /// The optimizer (see `OptimizerSpec`): a name ("adam", "sgd", ...) or an object with its settings.
+        optimizer: serde_json::Value = "adam".into(),
+            check(parses::<OptimizerSpec>, "an optimizer such as \"adamw\" or {\"type\": \"sgd\", \"momentum\": 0.9}");
         /// The base learning rate.
         learning_rate: f64 = 0.001, domain(Domain::positive());
-        /// The learning-rate schedule (see `Schedule`).
-        schedule: serde_json::Value = serde_json::json!({"type": "constant"}),
+        /// The learning-rate schedule (see `Schedule`): "constant" or an object with its settings.
+        schedule: serde_json::Value = "constant".into(),
             check(parses::<Schedule>, "a schedule such as {\"type\": \"cosine\", \"t_max\": 10}");
         /// Steps over which the learning rate ramps up from 0.
         warmup_steps: usize = 0;
@@ -151,14 +161,22 @@ impl NeuralNetwork {
     }
 
     fn hidden(&self) -> Result<NetworkSpec> {
-        let v = self.spec.get("layers").cloned().unwrap_or_else(|| self.spec.clone());
-        NetworkSpec::from_value(v)
+        match &self.spec {
+            None => Ok(NetworkSpec {
+                layers: vec![LayerSpec::Dense {
+                    units: 100,
+                    activation: Activation::Relu,
+                    bias: true,
+                    init: Init::GlorotUniform,
+                }],
+            }),
+            Some(v) => NetworkSpec::from_value(v.get("layers").cloned().unwrap_or_else(|| v.clone())),
+        }
     }
 
     fn loss(&self, classification: bool) -> Result<Loss> {
         let loss = match &self.loss {
-            Some(v) => serde_json::from_value(v.clone())
-                .map_err(|e| Error::Param { name: "loss".into(), message: e.to_string() })?,
+            Some(v) => setting(v).map_err(|e| Error::Param { name: "loss".into(), message: e.to_string() })?,
             None => Loss::default_for(classification),
         };
         if classification != loss.takes_classes() {
@@ -272,13 +290,15 @@ impl Learn for NeuralNetwork {
         } else {
             (all, None)
         };
-        let param = |name: &str, v: &serde_json::Value| Error::Param { name: name.into(), message: format!("{v}") };
+        let param = |name: &str, v: &serde_json::Value, e: serde_json::Error| Error::Param {
+            name: name.into(),
+            message: format!("{v}: {e}"),
+        };
         let cfg = TrainConfig {
             loss,
-            optimizer: serde_json::from_value(self.optimizer.clone())
-                .map_err(|_| param("optimizer", &self.optimizer))?,
+            optimizer: setting(&self.optimizer).map_err(|e| param("optimizer", &self.optimizer, e))?,
             lr: self.learning_rate,
-            schedule: serde_json::from_value(self.schedule.clone()).map_err(|_| param("schedule", &self.schedule))?,
+            schedule: setting(&self.schedule).map_err(|e| param("schedule", &self.schedule, e))?,
             warmup_steps: self.warmup_steps,
             epochs: self.epochs,
             batch_size: self.batch_size,

@@ -23,12 +23,12 @@ fn blobs(n: usize) -> (Array2<f64>, Target) {
 
 fn spec_net() -> NeuralNetwork {
     NeuralNetwork {
-        spec: serde_json::json!([
+        spec: Some(serde_json::json!([
             {"type": "dense", "units": 32, "activation": "relu"},
             {"type": "batch_norm"},
             {"type": "dropout", "rate": 0.2},
             {"type": "dense", "units": 16, "activation": "gelu"}
-        ]),
+        ])),
         epochs: 5,
         batch_size: 16,
         ..Default::default()
@@ -79,7 +79,7 @@ fn patience_stops_early() {
 #[test]
 fn bad_spec_and_input_are_named() {
     let (x, y) = blobs(30);
-    let bad = NeuralNetwork { spec: serde_json::json!([{"type": "dense", "units": 0}]), ..Default::default() };
+    let bad = NeuralNetwork { spec: Some(serde_json::json!([{"type": "dense", "units": 0}])), ..Default::default() };
     let e = bad.learn(&TrainData::supervised(Features::Dense(x.view()), &y), &mut FitContext::default()).unwrap_err();
     assert!(e.to_string().contains("layer 0 (dense): units"), "{e}");
     let headless = NeuralNetwork { head: false, ..spec_net() };
@@ -91,6 +91,14 @@ fn bad_spec_and_input_are_named() {
         .learn(&TrainData::supervised(Features::Dense(nan.view()), &y), &mut FitContext::default());
     let e = e.unwrap_err().to_string();
     assert!(e.contains("NaN") && e.contains("row 4"), "{e}");
+    // Settings by name or as objects; an unknown name is refused naming the parameter.
+    let by_name = NeuralNetwork { optimizer: "adamw".into(), schedule: "constant".into(), ..spec_net() };
+    fit(&by_name, &x, &y);
+    let sgd = NeuralNetwork { optimizer: serde_json::json!({"type": "sgd", "momentum": 0.9}), ..spec_net() };
+    fit(&sgd, &x, &y);
+    let bad = NeuralNetwork { optimizer: "adamx".into(), ..spec_net() };
+    let e = bad.learn(&TrainData::supervised(Features::Dense(x.view()), &y), &mut FitContext::default());
+    assert!(e.unwrap_err().to_string().contains("optimizer"));
     let model = fit(&spec_net(), &x, &y);
     let e = model.predict_data(Features::Dense(x.slice(ndarray::s![.., ..3]).view())).unwrap_err();
     assert!(e.to_string().contains("X has 3 features"), "{e}");

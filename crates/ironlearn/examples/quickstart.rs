@@ -24,6 +24,7 @@ const TASKS: &[Task] = &[
             ("logistic_regression", &[]),
             ("logistic_regression", &[("C", "0.1")]),
             ("gbdt", &[("n_estimators", "200"), ("learning_rate", "0.05")]),
+            ("mlp_classifier", &[("hidden_layer_sizes", "32"), ("max_iter", "300")]),
         ],
     },
     Task {
@@ -40,6 +41,7 @@ const TASKS: &[Task] = &[
             ("linear_regression", &[]),
             ("ridge", &[("alpha", "10")]),
             ("gbdt", &[("learning_rate", "0.03"), ("num_leaves", "8"), ("min_data_in_leaf", "10")]),
+            ("mlp_regressor", &[("hidden_layer_sizes", "16"), ("solver", "lbfgs"), ("alpha", "10")]),
         ],
     },
 ];

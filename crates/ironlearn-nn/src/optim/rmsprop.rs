@@ -1,28 +1,28 @@
 //! RMSprop (Hinton's lecture notes), as PyTorch's `torch.optim.RMSprop`
 //! without centring.
 
-use super::{Slots, Step};
+use super::{Rule, Step};
 
-pub(super) fn update(
-    alpha: f64,
-    eps: f64,
-    momentum: f64,
-    weight_decay: f64,
-    s: &Step,
-    slots: &mut Slots,
-    i: usize,
-    w: f64,
-    g: f64,
-) -> f64 {
-    let g = if s.decay { g + weight_decay * w } else { g };
-    let sq = &mut slots.a[i];
-    *sq = alpha * *sq + (1.0 - alpha) * g * g;
-    let d = g / (sq.sqrt() + eps);
-    if momentum > 0.0 {
-        let buf = &mut slots.b[i];
-        *buf = momentum * *buf + d;
-        w - s.lr * *buf
-    } else {
-        w - s.lr * d
+pub(super) struct RmsProp {
+    pub alpha: f64,
+    pub eps: f64,
+    pub momentum: f64,
+    pub weight_decay: f64,
+}
+
+impl Rule for RmsProp {
+    #[inline(always)]
+    fn update(&self, s: &Step, a: &mut f64, b: &mut f64, w: f64, g: f64) -> f64 {
+        let g = if s.decay { g + self.weight_decay * w } else { g };
+        let sq = a;
+        *sq = self.alpha * *sq + (1.0 - self.alpha) * g * g;
+        let d = g / (sq.sqrt() + self.eps);
+        if self.momentum > 0.0 {
+            let buf = b;
+            *buf = self.momentum * *buf + d;
+            w - s.lr * *buf
+        } else {
+            w - s.lr * d
+        }
     }
 }
