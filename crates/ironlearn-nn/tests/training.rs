@@ -91,6 +91,11 @@ fn bad_spec_and_input_are_named() {
         .learn(&TrainData::supervised(Features::Dense(nan.view()), &y), &mut FitContext::default());
     let e = e.unwrap_err().to_string();
     assert!(e.contains("NaN") && e.contains("row 4"), "{e}");
+    let mut inf = x.mapv(|v| v as f32);
+    inf[[7, 1]] = f32::INFINITY;
+    let e = spec_net().learn(&TrainData::supervised(Features::DenseF32(inf.view()), &y), &mut FitContext::default());
+    let e = e.unwrap_err().to_string();
+    assert!(e.contains("infinity") && e.contains("row 7"), "{e}");
     // Settings by name or as objects; an unknown name is refused naming the parameter.
     let by_name = NeuralNetwork { optimizer: "adamw".into(), schedule: "constant".into(), ..spec_net() };
     fit(&by_name, &x, &y);
