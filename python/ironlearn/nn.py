@@ -36,6 +36,12 @@ __all__ = [
     "BatchNorm",
     "Embedding",
     "Residual",
+    "Conv2d",
+    "Conv1d",
+    "MaxPool2d",
+    "AvgPool2d",
+    "GlobalAvgPool",
+    "AdaptiveAvgPool2d",
     "SGD",
     "Adam",
     "AdamW",
@@ -108,6 +114,44 @@ def Embedding(vocab, dim):
 def Residual(*layers):
     """``x + f(x)`` for the layers ``f`` (which keep the shape)."""
     return {"type": "residual", "layers": list(layers)}
+
+
+def Conv2d(filters, kernel_size, stride=1, padding=0, dilation=1, groups=1, activation="identity", bias=True, init="glorot_uniform"):
+    """A 2-d convolution of samples ``[channels, height, width]`` (square kernels), then ``activation``."""
+    return {"type": "conv2d", "filters": int(filters), "kernel_size": int(kernel_size), "stride": int(stride), "padding": int(padding),
+            "dilation": int(dilation), "groups": int(groups), "activation": activation, "bias": bool(bias), "init": init}
+
+
+def Conv1d(filters, kernel_size, stride=1, padding=0, dilation=1, groups=1, activation="identity", bias=True, init="glorot_uniform"):
+    """A 1-d convolution of samples ``[channels, length]``, then ``activation``."""
+    return {"type": "conv1d", "filters": int(filters), "kernel_size": int(kernel_size), "stride": int(stride), "padding": int(padding),
+            "dilation": int(dilation), "groups": int(groups), "activation": activation, "bias": bool(bias), "init": init}
+
+
+def MaxPool2d(kernel_size, stride=None, padding=0):
+    """The maximum of each window; the stride defaults to the kernel size."""
+    layer = {"type": "max_pool2d", "kernel_size": int(kernel_size), "padding": int(padding)}
+    if stride is not None:
+        layer["stride"] = int(stride)
+    return layer
+
+
+def AvgPool2d(kernel_size, stride=None):
+    """The mean of each window; the stride defaults to the kernel size."""
+    layer = {"type": "avg_pool2d", "kernel_size": int(kernel_size)}
+    if stride is not None:
+        layer["stride"] = int(stride)
+    return layer
+
+
+def GlobalAvgPool():
+    """The mean over every axis but the channels."""
+    return {"type": "global_avg_pool"}
+
+
+def AdaptiveAvgPool2d(output_size):
+    """Means over an ``output_size`` x ``output_size`` grid of bins."""
+    return {"type": "adaptive_avg_pool2d", "output_size": int(output_size)}
 
 
 # -- optimizers and schedules ---------------------------------------------------

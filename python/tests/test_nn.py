@@ -134,3 +134,19 @@ def test_spec_network_fits_saves_and_clones():
     assert reg.fit(Xtr, ytr).score(Xte, yte) > 0.3
     with pytest.raises(ValueError, match="layer 1 \\(residual\\)"):
         nn.NeuralNetworkRegressor(spec=[nn.Dense(8), nn.Residual(nn.Dense(4))]).fit(Xtr, ytr)
+
+
+def test_small_cnn_on_digits():
+    """8x8 digit images through conv, pooling and a dense head."""
+    X, y = load("digits", TARGETS["digits"])
+    X = X.to_numpy(dtype=np.float32) / 16.0
+    y = y.to_numpy()
+    Xtr, Xte, ytr, yte = train_test_split(X, y, test_size=0.3, random_state=0)
+    cnn = nn.NeuralNetworkClassifier(
+        spec=[nn.Reshape(1, 8, 8), nn.Conv2d(16, 3, padding=1, activation="relu"), nn.MaxPool2d(2),
+              nn.Conv2d(32, 3, activation="relu"), nn.GlobalAvgPool(), nn.Dense(32, "relu")],
+        epochs=15, learning_rate=0.005, random_state=0,
+    ).fit(Xtr, ytr)
+    assert cnn.score(Xte, yte) > 0.9
+    again = pickle.loads(pickle.dumps(cnn))
+    np.testing.assert_array_equal(again.predict_proba(Xte), cnn.predict_proba(Xte))

@@ -422,7 +422,9 @@ pub fn run(a: TrainArgs) -> Result<()> {
         Some(t) => t,
         None => {
             let (t, why) = task_from_target(&target_col);
-            eprintln!("task: {t} ({why}; set the objective to choose otherwise)");
+            // The parameter that chooses the task: the booster's objective, a network's task.
+            let choose = if (entry.specs)().iter().any(|s| s.name == "objective") { "the objective" } else { "task" };
+            eprintln!("task: {t} ({why}; set {choose} to choose otherwise)");
             t
         }
     };

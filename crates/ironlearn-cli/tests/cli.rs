@@ -495,3 +495,86 @@ fn meta_estimators_outlier_detectors_and_neighbour_indexes() {
     let text = std::fs::read_to_string(&out).unwrap();
     assert!(text.starts_with("neighbor_0,distance_0,neighbor_1,distance_1\n0,0,"), "{text}");
 }
+
+#[test]
+fn neural_networks_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let m = dir.path().join("mlp.model");
+    let iris = data("iris.csv");
+    let iris = iris.to_str().unwrap();
+    let out = ok(&[
+        "train",
+        "--data",
+        iris,
+        "--target",
+        "species",
+        "--model",
+        "mlp",
+        "--set",
+        "hidden=16,8",
+        "--set",
+        "solver=lbfgs",
+        "--out",
+        m.to_str().unwrap(),
+        "--json",
+    ]);
+    let metrics: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert!(metrics["accuracy"].as_f64().unwrap() > 0.85, "{metrics}");
+    let info: serde_json::Value = serde_json::from_str(&ok(&["info", m.to_str().unwrap(), "--json"])).unwrap();
+    // Scaled first (the estimator asks for it), so the MLP is the pipeline's last step.
+    let mlp = &info["params"]["steps"][2];
+    assert_eq!(
+        (&mlp["kind"], &mlp["params"]["hidden_layer_sizes"]),
+        (&"mlp_classifier".into(), &serde_json::json!([16, 8]))
+    );
+    // Any architecture from a spec file; the output layer is added for the classes.
+    let spec = write(
+        dir.path(),
+        "spec.json",
+        r#"{"layers": [{"type": "dense", "units": 16, "activation": "tanh"}, {"type": "dropout", "rate": 0.1}]}"#,
+    );
+    let n = dir.path().join("nn.model");
+    let out = ok(&[
+        "train",
+        "--data",
+        iris,
+        "--target",
+        "species",
+        "--model",
+        "nn",
+        "--spec",
+        &spec,
+        "--set",
+        "epochs=100",
+        "--set",
+        "learning_rate=0.01",
+        "--out",
+        n.to_str().unwrap(),
+        "--json",
+    ]);
+    let metrics: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert!(metrics["accuracy"].as_f64().unwrap() > 0.85, "{metrics}");
+    let bad = write(
+        dir.path(),
+        "bad.json",
+        r#"[{"type": "dense", "units": 4}, {"type": "residual", "layers": [{"type": "dense", "units": 3}]}]"#,
+    );
+    let e = fails(&[
+        "train",
+        "--data",
+        iris,
+        "--target",
+        "species",
+        "--model",
+        "nn",
+        "--spec",
+        &bad,
+        "--out",
+        n.to_str().unwrap(),
+        "--set",
+        "task=classification",
+    ]);
+    assert!(e.contains("layer 1 (residual)"), "{e}");
+    let e = fails(&["train", "--data", iris, "--target", "species", "--model", "ridge", "--spec", &spec]);
+    assert!(e.contains("--spec") && e.contains("nn"), "{e}");
+}

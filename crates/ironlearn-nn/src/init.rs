@@ -17,26 +17,41 @@ pub fn var_from(values: Vec<f64>, shape: &[usize], dtype: DType, device: &Device
 
 /// Weights of shape `(fan_out, fan_in)` and a bias of `fan_out`, as `init` draws them.
 pub fn dense_values(init: Init, fan_in: usize, fan_out: usize, rng: &mut Rng) -> (Vec<f64>, Vec<f64>) {
-    let n = fan_in * fan_out;
+    weight_values(init, fan_out, fan_in, fan_in, fan_out, rng)
+}
+
+/// Weights of `rows x cols` values (a convolution's `(filters, channels/groups * kernel)`,
+/// a dense layer's `(out, in)`) and a bias of `rows`, with the bounds and scales taken
+/// from `fan_in` and `fan_out` as PyTorch and Keras define them (for a convolution, the
+/// input and output channels times the kernel's size).
+pub fn weight_values(
+    init: Init,
+    rows: usize,
+    cols: usize,
+    fan_in: usize,
+    fan_out: usize,
+    rng: &mut Rng,
+) -> (Vec<f64>, Vec<f64>) {
+    let n = rows * cols;
     let (fi, fo) = (fan_in as f64, fan_out as f64);
     let uniform = |rng: &mut Rng, bound: f64, k: usize| (0..k).map(|_| (2.0 * rng.uniform() - 1.0) * bound).collect();
     let normal = |rng: &mut Rng, std: f64, k: usize| (0..k).map(|_| rng.normal() * std).collect();
     match init {
-        Init::GlorotUniform => (uniform(rng, (6.0 / (fi + fo)).sqrt(), n), vec![0.0; fan_out]),
-        Init::GlorotNormal => (normal(rng, (2.0 / (fi + fo)).sqrt(), n), vec![0.0; fan_out]),
-        Init::HeUniform => (uniform(rng, (6.0 / fi).sqrt(), n), vec![0.0; fan_out]),
-        Init::HeNormal => (normal(rng, (2.0 / fi).sqrt(), n), vec![0.0; fan_out]),
-        Init::Orthogonal => (orthogonal(fan_out, fan_in, rng), vec![0.0; fan_out]),
+        Init::GlorotUniform => (uniform(rng, (6.0 / (fi + fo)).sqrt(), n), vec![0.0; rows]),
+        Init::GlorotNormal => (normal(rng, (2.0 / (fi + fo)).sqrt(), n), vec![0.0; rows]),
+        Init::HeUniform => (uniform(rng, (6.0 / fi).sqrt(), n), vec![0.0; rows]),
+        Init::HeNormal => (normal(rng, (2.0 / fi).sqrt(), n), vec![0.0; rows]),
+        Init::Orthogonal => (orthogonal(rows, cols, rng), vec![0.0; rows]),
         Init::Torch => {
             let bound = 1.0 / fi.sqrt();
             let w = uniform(rng, bound, n);
-            (w, uniform(rng, bound, fan_out))
+            (w, uniform(rng, bound, rows))
         }
         Init::Sklearn | Init::SklearnLogistic => {
             let factor = if init == Init::SklearnLogistic { 2.0 } else { 6.0 };
             let bound = (factor / (fi + fo)).sqrt();
             let w = uniform(rng, bound, n);
-            (w, uniform(rng, bound, fan_out))
+            (w, uniform(rng, bound, rows))
         }
     }
 }

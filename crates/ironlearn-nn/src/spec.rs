@@ -67,7 +67,7 @@ pub enum Init {
     HeNormal,
     /// A random orthogonal matrix, zero biases.
     Orthogonal,
-    /// PyTorch's `nn.Linear` default: weights and biases uniform in ±1/sqrt(fan_in).
+    /// PyTorch's `nn.Linear` and `nn.Conv*d` default: weights and biases uniform in ±1/sqrt(fan_in).
     Torch,
     /// scikit-learn's MLP: weights and biases uniform in ±sqrt(6 / (fan_in + fan_out)).
     Sklearn,
@@ -119,10 +119,75 @@ pub enum LayerSpec {
     Embedding { vocab: usize, dim: usize },
     /// `x + f(x)` for the inner layers `f`, which must keep the shape.
     Residual { layers: Vec<LayerSpec> },
+    /// A 2-d convolution of samples `[channels, height, width]` with square kernels, as
+    /// PyTorch's `nn.Conv2d` (weight `(filters, channels/groups, k, k)`), then the activation.
+    Conv2d {
+        filters: usize,
+        kernel_size: usize,
+        #[serde(default = "one")]
+        stride: usize,
+        #[serde(default)]
+        padding: usize,
+        #[serde(default = "one")]
+        dilation: usize,
+        #[serde(default = "one")]
+        groups: usize,
+        #[serde(default = "yes")]
+        bias: bool,
+        #[serde(default = "identity")]
+        activation: Activation,
+        #[serde(default)]
+        init: Init,
+    },
+    /// A 1-d convolution of samples `[channels, length]`, as PyTorch's `nn.Conv1d`
+    /// (weight `(filters, channels/groups, k)`), then the activation.
+    Conv1d {
+        filters: usize,
+        kernel_size: usize,
+        #[serde(default = "one")]
+        stride: usize,
+        #[serde(default)]
+        padding: usize,
+        #[serde(default = "one")]
+        dilation: usize,
+        #[serde(default = "one")]
+        groups: usize,
+        #[serde(default = "yes")]
+        bias: bool,
+        #[serde(default = "identity")]
+        activation: Activation,
+        #[serde(default)]
+        init: Init,
+    },
+    /// The maximum of each square window of samples `[channels, height, width]`; the
+    /// stride defaults to the kernel size and the padding (at most half the kernel) never wins.
+    MaxPool2d {
+        kernel_size: usize,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        stride: Option<usize>,
+        #[serde(default)]
+        padding: usize,
+    },
+    /// The mean of each square window of samples `[channels, height, width]`; the stride
+    /// defaults to the kernel size.
+    AvgPool2d {
+        kernel_size: usize,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        stride: Option<usize>,
+    },
+    /// The mean over every axis but the first (channels): `[c, ...]` becomes `[c]`.
+    GlobalAvgPool,
+    /// Means over a grid of `output_size x output_size` bins of samples `[c, h, w]`, bins
+    /// placed as PyTorch's `nn.AdaptiveAvgPool2d` places them (they may overlap).
+    AdaptiveAvgPool2d { output_size: usize },
 }
 
 fn identity() -> Activation {
     Activation::Identity
+}
+
+fn one() -> usize {
+    1
 }
 
 fn yes() -> bool {
@@ -190,6 +255,12 @@ impl LayerSpec {
             LayerSpec::BatchNorm { .. } => "batch_norm",
             LayerSpec::Embedding { .. } => "embedding",
             LayerSpec::Residual { .. } => "residual",
+            LayerSpec::Conv2d { .. } => "conv2d",
+            LayerSpec::Conv1d { .. } => "conv1d",
+            LayerSpec::MaxPool2d { .. } => "max_pool2d",
+            LayerSpec::AvgPool2d { .. } => "avg_pool2d",
+            LayerSpec::GlobalAvgPool => "global_avg_pool",
+            LayerSpec::AdaptiveAvgPool2d { .. } => "adaptive_avg_pool2d",
         }
     }
 
@@ -258,8 +329,108 @@ impl LayerSpec {
                 }
                 out
             }
+            LayerSpec::Conv2d { filters, kernel_size, stride, padding, dilation, groups, .. }
+            | LayerSpec::Conv1d { filters, kernel_size, stride, padding, dilation, groups, .. } => {
+                let axes = if kind == "conv2d" { 3 } else { 2 };
+                let what = if axes == 3 { "[channels, height, width]" } else { "[channels, length]" };
+                if input.len() != axes {
+                    bail!(Shape, "layer {at} ({kind}): takes samples {what}, got {input:?}");
+                }
+                if [*filters, *kernel_size, *stride, *dilation, *groups].contains(&0) {
+                    bail!(
+                        InvalidValue,
+                        "layer {at} ({kind}): filters, kernel_size, stride, dilation and groups must be at least 1"
+                    );
+                }
+                let channels = input[0];
+                if !channels.is_multiple_of(*groups) || !filters.is_multiple_of(*groups) {
+                    bail!(
+                        InvalidValue,
+                        "layer {at} ({kind}): groups ({groups}) must divide both the input's channels ({channels}) \
+                         and the filters ({filters})"
+                    );
+                }
+                let mut out = vec![*filters];
+                for &n in &input[1..] {
+                    out.push(window_count(n, *kernel_size, *stride, *padding, *dilation).ok_or_else(|| {
+                        ironlearn_core::Error::Shape(format!(
+                            "layer {at} ({kind}): a kernel of {kernel_size} with dilation {dilation} spans {} \
+                             positions, more than the padded input's {} (samples {input:?}, padding {padding})",
+                            dilation * (kernel_size - 1) + 1,
+                            n + 2 * padding
+                        ))
+                    })?);
+                }
+                out
+            }
+            LayerSpec::MaxPool2d { kernel_size, stride, padding } => {
+                pool_shape(input, at, kind, *kernel_size, *stride, *padding)?
+            }
+            LayerSpec::AvgPool2d { kernel_size, stride } => pool_shape(input, at, kind, *kernel_size, *stride, 0)?,
+            LayerSpec::GlobalAvgPool => {
+                if input.len() < 2 {
+                    bail!(
+                        Shape,
+                        "layer {at} (global_avg_pool): takes samples [channels, ...] with at least one more axis, \
+                         got {input:?}"
+                    );
+                }
+                vec![input[0]]
+            }
+            LayerSpec::AdaptiveAvgPool2d { output_size } => {
+                if input.len() != 3 {
+                    bail!(
+                        Shape,
+                        "layer {at} (adaptive_avg_pool2d): takes samples [channels, height, width], got {input:?}"
+                    );
+                }
+                if *output_size == 0 {
+                    bail!(InvalidValue, "layer {at} (adaptive_avg_pool2d): output_size must be at least 1");
+                }
+                vec![input[0], *output_size, *output_size]
+            }
         })
     }
+}
+
+/// The output of a pooling layer with square windows on samples `[c, h, w]`.
+fn pool_shape(
+    input: &[usize],
+    at: &str,
+    kind: &str,
+    kernel: usize,
+    stride: Option<usize>,
+    padding: usize,
+) -> Result<Vec<usize>> {
+    if input.len() != 3 {
+        bail!(Shape, "layer {at} ({kind}): takes samples [channels, height, width], got {input:?}");
+    }
+    let stride = stride.unwrap_or(kernel);
+    if kernel == 0 || stride == 0 {
+        bail!(InvalidValue, "layer {at} ({kind}): kernel_size and stride must be at least 1");
+    }
+    // PyTorch's rule; it also keeps every window on at least one real value.
+    if 2 * padding > kernel {
+        bail!(InvalidValue, "layer {at} ({kind}): padding ({padding}) must be at most half the kernel size ({kernel})");
+    }
+    let mut out = vec![input[0]];
+    for &n in &input[1..] {
+        match window_count(n, kernel, stride, padding, 1) {
+            Some(k) => out.push(k),
+            None => bail!(
+                Shape,
+                "layer {at} ({kind}): a window of {kernel} does not fit samples {input:?} (padding {padding})"
+            ),
+        }
+    }
+    Ok(out)
+}
+
+/// How many windows of `kernel` (dilated) fit in `n` padded positions at `stride`, or `None` if none does.
+pub(crate) fn window_count(n: usize, kernel: usize, stride: usize, padding: usize, dilation: usize) -> Option<usize> {
+    let span = dilation * (kernel - 1) + 1;
+    let padded = n + 2 * padding;
+    (padded >= span).then(|| (padded - span) / stride + 1)
 }
 
 #[cfg(test)]
@@ -296,5 +467,90 @@ mod tests {
         assert!(e.unwrap_err().to_string().contains("layer 0 (dropout): rate"));
         let e = NetworkSpec::from_json(r#"[{"type": "reshape", "shape": [3, 3]}]"#).unwrap().output_shape(&[8]);
         assert!(e.unwrap_err().to_string().contains("cannot become [3, 3]"));
+    }
+
+    #[test]
+    fn convolution_and_pooling_shapes() {
+        let spec = NetworkSpec::from_json(
+            r#"[{"type": "conv2d", "filters": 32, "kernel_size": 3, "activation": "relu"},
+                {"type": "max_pool2d", "kernel_size": 2},
+                {"type": "conv2d", "filters": 64, "kernel_size": 3, "padding": 1, "stride": 2, "groups": 32},
+                {"type": "avg_pool2d", "kernel_size": 3, "stride": 1},
+                {"type": "adaptive_avg_pool2d", "output_size": 4},
+                {"type": "max_pool2d", "kernel_size": 3, "stride": 2, "padding": 1},
+                {"type": "global_avg_pool"}]"#,
+        )
+        .unwrap();
+        assert_eq!(
+            spec.layers[0],
+            LayerSpec::Conv2d {
+                filters: 32,
+                kernel_size: 3,
+                stride: 1,
+                padding: 0,
+                dilation: 1,
+                groups: 1,
+                bias: true,
+                activation: Activation::Relu,
+                init: Init::GlorotUniform
+            }
+        );
+        assert_eq!(spec.layers[1], LayerSpec::MaxPool2d { kernel_size: 2, stride: None, padding: 0 });
+        let back: NetworkSpec = serde_json::from_str(&serde_json::to_string(&spec).unwrap()).unwrap();
+        assert_eq!(back, spec);
+        // 28 -> 26 (conv 3) -> 13 (pool 2) -> 7 (conv 3, pad 1, stride 2) -> 5 (avg 3/1) -> 4 -> 2 (pool 3/2, pad 1)
+        let mut shape = vec![1, 28, 28];
+        let want = [[32, 26, 26], [32, 13, 13], [64, 7, 7], [64, 5, 5], [64, 4, 4], [64, 2, 2]];
+        for (i, (layer, want)) in spec.layers.iter().zip(want).enumerate() {
+            shape = layer.output_shape(&shape, &i.to_string()).unwrap();
+            assert_eq!(shape, want, "layer {i}");
+        }
+        assert_eq!(spec.output_shape(&[1, 28, 28]).unwrap(), [64]);
+        let dilated = r#"[{"type": "conv2d", "filters": 2, "kernel_size": 3, "dilation": 2}]"#;
+        assert_eq!(NetworkSpec::from_json(dilated).unwrap().output_shape(&[1, 5, 7]).unwrap(), [2, 1, 3]);
+        let conv1d = r#"[{"type": "conv1d", "filters": 6, "kernel_size": 5, "stride": 2, "padding": 2, "groups": 3}]"#;
+        assert_eq!(NetworkSpec::from_json(conv1d).unwrap().output_shape(&[3, 10]).unwrap(), [6, 5]);
+    }
+
+    #[test]
+    fn bad_convolutions_and_pools_name_the_layer() {
+        let err = |json: &str, input: &[usize]| {
+            NetworkSpec::from_json(json).unwrap().output_shape(input).unwrap_err().to_string()
+        };
+        let conv = |extra: &str| format!(r#"[{{"type": "flatten"}}, {{"type": "conv2d", "filters": 4{extra}}}]"#);
+        // conv2d after flatten: samples of one axis.
+        let e = err(&conv(r#", "kernel_size": 3"#), &[1, 5, 5]);
+        assert!(e.contains("layer 1 (conv2d)") && e.contains("[channels, height, width]"), "{e}");
+        let conv = |extra: &str| format!(r#"[{{"type": "conv2d", "filters": 4{extra}}}]"#);
+        let e = err(&conv(r#", "kernel_size": 6"#), &[1, 5, 5]);
+        assert!(e.contains("layer 0 (conv2d)") && e.contains("spans 6"), "{e}");
+        let e = err(&conv(r#", "kernel_size": 3, "dilation": 3"#), &[1, 6, 6]);
+        assert!(e.contains("layer 0 (conv2d)") && e.contains("spans 7"), "{e}");
+        let e = err(&conv(r#", "kernel_size": 3, "groups": 2"#), &[3, 5, 5]);
+        assert!(e.contains("layer 0 (conv2d)") && e.contains("groups (2)"), "{e}");
+        let e = err(r#"[{"type": "conv2d", "filters": 3, "kernel_size": 1, "groups": 2}]"#, &[4, 5, 5]);
+        assert!(e.contains("layer 0 (conv2d)") && e.contains("filters (3)"), "{e}");
+        let e = err(&conv(r#", "kernel_size": 3, "stride": 0"#), &[1, 5, 5]);
+        assert!(e.contains("layer 0 (conv2d)") && e.contains("at least 1"), "{e}");
+        let e = err(r#"[{"type": "conv1d", "filters": 2, "kernel_size": 3}]"#, &[1, 5, 5]);
+        assert!(e.contains("layer 0 (conv1d)") && e.contains("[channels, length]"), "{e}");
+        let e = err(r#"[{"type": "conv1d", "filters": 2, "kernel_size": 4}]"#, &[1, 3]);
+        assert!(e.contains("layer 0 (conv1d)") && e.contains("spans 4"), "{e}");
+        let e = err(r#"[{"type": "max_pool2d", "kernel_size": 3, "padding": 2}]"#, &[1, 5, 5]);
+        assert!(e.contains("layer 0 (max_pool2d)") && e.contains("half"), "{e}");
+        let e = err(r#"[{"type": "max_pool2d", "kernel_size": 2, "stride": 0}]"#, &[1, 5, 5]);
+        assert!(e.contains("layer 0 (max_pool2d)") && e.contains("at least 1"), "{e}");
+        let e = err(r#"[{"type": "avg_pool2d", "kernel_size": 4}]"#, &[1, 3, 5]);
+        assert!(e.contains("layer 0 (avg_pool2d)") && e.contains("does not fit"), "{e}");
+        let e = err(r#"[{"type": "avg_pool2d", "kernel_size": 2}]"#, &[4, 4]);
+        assert!(e.contains("layer 0 (avg_pool2d)"), "{e}");
+        let e = err(r#"[{"type": "global_avg_pool"}]"#, &[4]);
+        assert!(e.contains("layer 0 (global_avg_pool)"), "{e}");
+        let e = err(r#"[{"type": "adaptive_avg_pool2d", "output_size": 0}]"#, &[1, 4, 4]);
+        assert!(e.contains("layer 0 (adaptive_avg_pool2d)"), "{e}");
+        let e = err(r#"[{"type": "adaptive_avg_pool2d", "output_size": 2}]"#, &[4, 4]);
+        assert!(e.contains("layer 0 (adaptive_avg_pool2d)"), "{e}");
+        let e = NetworkSpec::from_json(r#"[{"type": "max_pool2d", "kernel_size": 2, "dilation": 2}]"#).unwrap_err();
+        assert!(e.to_string().contains("dilation"), "{e}");
     }
 }

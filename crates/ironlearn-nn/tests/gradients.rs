@@ -43,6 +43,38 @@ fn specs() -> Vec<(&'static str, &'static str, Vec<usize>)> {
         vec![6],
     ));
     v.push(("embedding", r#"[{"type": "embedding", "vocab": 7, "dim": 3}, {"type": "flatten"}]"#.into(), vec![2]));
+    let conv = |extra: &str| format!(r#"{{"type": "conv2d", "filters": 3, "kernel_size": 3, "init": "torch"{extra}}}"#);
+    v.push(("conv2d", format!("[{}]", conv(r#", "padding": 1, "activation": "tanh""#)), vec![2, 5, 5]));
+    // Stride 2 on a non-square input: the column count and the row count leave different remainders.
+    v.push(("conv2d strided", format!("[{}]", conv(r#", "stride": 2"#)), vec![2, 5, 6]));
+    v.push((
+        "conv2d grouped",
+        r#"[{"type": "conv2d", "filters": 4, "kernel_size": 2, "groups": 2, "bias": false, "init": "torch"}]"#.into(),
+        vec![4, 5, 5],
+    ));
+    v.push((
+        "conv2d dilated",
+        format!("[{}]", conv(r#", "dilation": 2, "padding": 1, "activation": "relu""#)),
+        vec![2, 6, 5],
+    ));
+    v.push((
+        "conv1d",
+        r#"[{"type": "conv1d", "filters": 4, "kernel_size": 3, "stride": 2, "padding": 2, "dilation": 2, "groups": 2, "activation": "leaky_relu", "init": "torch"}]"#.into(),
+        vec![2, 9],
+    ));
+    let then = |layer: &str| format!(r#"[{}, {layer}]"#, conv(r#", "padding": 1"#));
+    v.push(("max_pool2d", then(r#"{"type": "max_pool2d", "kernel_size": 2}"#), vec![2, 5, 5]));
+    v.push(("max_pool2d strided", then(r#"{"type": "max_pool2d", "kernel_size": 3, "stride": 2}"#), vec![2, 5, 5]));
+    v.push((
+        "max_pool2d padded",
+        then(r#"{"type": "max_pool2d", "kernel_size": 3, "stride": 2, "padding": 1}"#),
+        vec![2, 5, 6],
+    ));
+    v.push(("avg_pool2d", then(r#"{"type": "avg_pool2d", "kernel_size": 2}"#), vec![2, 5, 5]));
+    v.push(("avg_pool2d strided", then(r#"{"type": "avg_pool2d", "kernel_size": 3, "stride": 2}"#), vec![2, 5, 6]));
+    v.push(("global_avg_pool", then(r#"{"type": "global_avg_pool"}"#), vec![2, 5, 5]));
+    v.push(("adaptive_avg_pool2d", then(r#"{"type": "adaptive_avg_pool2d", "output_size": 2}"#), vec![2, 5, 5]));
+    v.push(("adaptive_avg_pool2d up", then(r#"{"type": "adaptive_avg_pool2d", "output_size": 4}"#), vec![2, 3, 2]));
     v.into_iter().map(|(a, s, i)| (a, &*Box::leak(s.into_boxed_str()), i)).collect()
 }
 

@@ -52,6 +52,32 @@ fn same_weights_whatever_the_thread_count() {
 }
 
 #[test]
+fn a_small_cnn_learns_with_the_same_weights_whatever_the_thread_count() {
+    let (x, y) = blobs(300);
+    let cnn = NeuralNetwork {
+        spec: Some(serde_json::json!([
+            {"type": "reshape", "shape": [1, 2, 2]},
+            {"type": "conv2d", "filters": 8, "kernel_size": 2, "padding": 1, "activation": "relu"},
+            {"type": "max_pool2d", "kernel_size": 2, "stride": 1},
+            {"type": "conv2d", "filters": 8, "kernel_size": 2, "groups": 2, "activation": "relu"},
+            {"type": "flatten"}
+        ])),
+        epochs: 20,
+        learning_rate: 0.01,
+        batch_size: 32,
+        ..Default::default()
+    };
+    let run = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        pool.install(|| fit(&cnn, &x, &y))
+    };
+    let one = run(1);
+    assert_eq!(one.save_state().unwrap(), run(2).save_state().unwrap());
+    let curve = one.loss_curve();
+    assert!(curve.last().unwrap() < &(curve[0] * 0.7), "{curve:?}");
+}
+
+#[test]
 fn reloads_to_identical_outputs_and_learns() {
     let (x, y) = blobs(600);
     let p = NeuralNetwork { epochs: 30, learning_rate: 0.01, ..spec_net() };

@@ -5,10 +5,12 @@
 
 mod activation;
 mod batch_norm;
+mod conv;
 mod dense;
 mod dropout;
 mod embedding;
 mod norm;
+mod pool;
 mod reshape;
 pub(crate) mod residual;
 
@@ -19,10 +21,12 @@ use ironlearn_core::{Result, Rng};
 
 pub use activation::{activate, sigmoid};
 pub use batch_norm::BatchNorm;
+pub use conv::{Conv, Window};
 pub use dense::Dense;
 pub use dropout::Dropout;
 pub use embedding::Embedding;
 pub use norm::{LayerNorm, RmsNorm};
+pub use pool::{AdaptiveAvgPool2d, GlobalAvgPool, Pool2d, PoolKind};
 pub use reshape::Reshape;
 pub use residual::Residual;
 
@@ -95,6 +99,31 @@ impl LayerSpec {
             LayerSpec::BatchNorm { eps, momentum } => Box::new(BatchNorm::new(last, *eps, *momentum, b)?),
             LayerSpec::Embedding { vocab, dim } => Box::new(Embedding::new(*vocab, *dim, b)?),
             LayerSpec::Residual { layers } => Box::new(Residual::new(layers, input, b)?),
+            LayerSpec::Conv2d { filters, kernel_size, stride, padding, dilation, groups, bias, activation, init } => {
+                let window = Window::square(*kernel_size, *stride, *padding, *dilation);
+                Box::new(Conv::new(2, input[0], *filters, window, *groups, *bias, *activation, *init, b)?)
+            }
+            LayerSpec::Conv1d { filters, kernel_size, stride, padding, dilation, groups, bias, activation, init } => {
+                let window = Window {
+                    kernel: (1, *kernel_size),
+                    stride: (1, *stride),
+                    padding: (0, *padding),
+                    dilation: (1, *dilation),
+                };
+                Box::new(Conv::new(1, input[0], *filters, window, *groups, *bias, *activation, *init, b)?)
+            }
+            LayerSpec::MaxPool2d { kernel_size, stride, padding } => Box::new(Pool2d {
+                kind: PoolKind::Max,
+                window: Window::square(*kernel_size, stride.unwrap_or(*kernel_size), *padding, 1),
+            }),
+            LayerSpec::AvgPool2d { kernel_size, stride } => Box::new(Pool2d {
+                kind: PoolKind::Avg,
+                window: Window::square(*kernel_size, stride.unwrap_or(*kernel_size), 0, 1),
+            }),
+            LayerSpec::GlobalAvgPool => Box::new(GlobalAvgPool),
+            LayerSpec::AdaptiveAvgPool2d { output_size } => {
+                Box::new(AdaptiveAvgPool2d::new(input[1], input[2], *output_size, b.dtype, b.device)?)
+            }
         })
     }
 }
