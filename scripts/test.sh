@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR=never
 
-step() { printf '\n== %s ==\n' "$*"; }
+step() { printf '\n== %s (at %d s) ==\n' "$*" "$SECONDS"; }
 
 step "python environment"
 if [ ! -x .venv/bin/python ]; then
@@ -26,11 +26,20 @@ cargo fmt --all -- --check
 cargo clippy --workspace --all-targets -- -D warnings
 
 step "rust tests"
-cargo nextest run --no-fail-fast
-cargo test --doc --quiet
+# One build for the tests and the Python extension: cargo unifies dependency
+# features over the packages of one invocation, so building the extension on
+# its own (as `maturin develop` does) would compile most dependencies again.
+cargo build --workspace --all-targets
+cargo nextest run --workspace --no-fail-fast
+cargo test --doc --workspace --quiet
 
 step "python extension"
-VIRTUAL_ENV="$PWD/.venv" .venv/bin/maturin develop --quiet
+# Installed in place as `maturin develop` installs it: the module beside the
+# Python sources, and the sources on the environment's path.
+cp target/debug/lib_native.so python/ironlearn/_native.abi3.so
+site=$(.venv/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+echo "$PWD/python" > "$site/ironlearn.pth"
 
 step "python tests"
 .venv/bin/python -m pytest -q -p no:cacheprovider python/tests
+step "done"

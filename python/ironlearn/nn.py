@@ -102,13 +102,61 @@ def RMSNorm(eps=1e-5):
 
 
 def BatchNorm(eps=1e-5, momentum=0.1):
-    """Normalises each feature over the batch (running statistics at inference)."""
+    """Normalises each feature (or each channel of ``[channels, ...]`` samples) over the batch; running statistics at inference."""
     return {"type": "batch_norm", "eps": float(eps), "momentum": float(momentum)}
 
 
-def Embedding(vocab, dim):
-    """A learned vector per integer token."""
-    return {"type": "embedding", "vocab": int(vocab), "dim": int(dim)}
+def Embedding(vocab, dim, padding_idx=None):
+    """A learned vector per integer token; the ``padding_idx`` token stays zero and attention ignores it."""
+    layer = {"type": "embedding", "vocab": int(vocab), "dim": int(dim)}
+    if padding_idx is not None:
+        layer["padding_idx"] = int(padding_idx)
+    return layer
+
+
+def PositionalEmbedding(max_len, learned=True):
+    """Adds a vector per position to sequences ``[positions, features]``: learned, or fixed sines and cosines."""
+    return {"type": "positional_embedding", "max_len": int(max_len), "learned": bool(learned)}
+
+
+def Attention(heads, causal=False, dropout=0.0, bias=True):
+    """Multi-head self-attention over sequences ``[positions, features]`` (PyTorch's ``nn.MultiheadAttention``)."""
+    return {"type": "attention", "heads": int(heads), "causal": bool(causal), "dropout": float(dropout), "bias": bool(bias)}
+
+
+def TransformerBlock(heads, ff_dim=None, causal=False, norm_first=False, activation="relu", dropout=0.1, eps=1e-5):
+    """A Transformer encoder block (PyTorch's ``nn.TransformerEncoderLayer``); ``causal=True`` makes it a decoder block."""
+    layer = {"type": "transformer_block", "heads": int(heads), "causal": bool(causal), "norm_first": bool(norm_first),
+             "activation": activation, "dropout": float(dropout), "eps": float(eps)}
+    if ff_dim is not None:
+        layer["ff_dim"] = int(ff_dim)
+    return layer
+
+
+def LSTM(units, return_sequences=False):
+    """An LSTM over sequences ``[positions, features]``: every position's output, or the last one's."""
+    return {"type": "lstm", "units": int(units), "return_sequences": bool(return_sequences)}
+
+
+def GRU(units, return_sequences=False):
+    """A GRU over sequences ``[positions, features]``: every position's output, or the last one's."""
+    return {"type": "gru", "units": int(units), "return_sequences": bool(return_sequences)}
+
+
+def Graph(*nodes, output=None):
+    """A graph of layers (Keras' functional API): ``Node``s that merge earlier nodes' outputs or ``"input"``."""
+    layer = {"type": "graph", "nodes": list(nodes)}
+    if output is not None:
+        layer["output"] = output
+    return layer
+
+
+def Node(name, *layers, inputs=("input",), merge=None):
+    """A node of a ``Graph``: its inputs merged (``"add"``, ``"multiply"`` or ``"concat"``), then ``layers``."""
+    node = {"name": name, "inputs": list(inputs), "layers": list(layers)}
+    if merge is not None:
+        node["merge"] = merge
+    return node
 
 
 def Residual(*layers):
@@ -126,6 +174,13 @@ def Conv1d(filters, kernel_size, stride=1, padding=0, dilation=1, groups=1, acti
     """A 1-d convolution of samples ``[channels, length]``, then ``activation``."""
     return {"type": "conv1d", "filters": int(filters), "kernel_size": int(kernel_size), "stride": int(stride), "padding": int(padding),
             "dilation": int(dilation), "groups": int(groups), "activation": activation, "bias": bool(bias), "init": init}
+
+
+def ConvTranspose2d(filters, kernel_size, stride=1, padding=0, output_padding=0, dilation=1, groups=1, activation="identity", bias=True, init="glorot_uniform"):
+    """A transposed 2-d convolution (to upsample) of samples ``[channels, height, width]``, then ``activation``."""
+    return {"type": "conv_transpose2d", "filters": int(filters), "kernel_size": int(kernel_size), "stride": int(stride),
+            "padding": int(padding), "output_padding": int(output_padding), "dilation": int(dilation), "groups": int(groups),
+            "activation": activation, "bias": bool(bias), "init": init}
 
 
 def MaxPool2d(kernel_size, stride=None, padding=0):

@@ -150,3 +150,57 @@ def test_small_cnn_on_digits():
     assert cnn.score(Xte, yte) > 0.9
     again = pickle.loads(pickle.dumps(cnn))
     np.testing.assert_array_equal(again.predict_proba(Xte), cnn.predict_proba(Xte))
+
+
+def order_task(n=800, length=10, seed=0):
+    """Token sequences that hold a 3 and a 5 among other tokens, padded with 0 at
+    the end; the class is whether the 3 comes first. A bag of tokens cannot tell."""
+    rng = np.random.default_rng(seed)
+    X = np.zeros((n, length), dtype=np.float32)
+    y = np.zeros(n, dtype=np.int64)
+    for i in range(n):
+        size = rng.integers(4, length + 1)
+        row = rng.choice([1, 2, 4, 6, 7, 8], size=size)
+        a, b = rng.choice(size, size=2, replace=False)
+        row[a], row[b] = 3, 5
+        X[i, :size] = row
+        y[i] = int(a < b)
+    return train_test_split(X, y, test_size=0.25, random_state=0)
+
+
+@pytest.mark.parametrize(
+    "name, spec",
+    [
+        ("lstm", [nn.Embedding(9, 16), nn.LSTM(24)]),
+        ("gru", [nn.Embedding(9, 16), nn.GRU(24, return_sequences=True), nn.Flatten()]),
+        ("transformer", [nn.Embedding(9, 16, padding_idx=0), nn.PositionalEmbedding(10),
+                         nn.TransformerBlock(2, 32, dropout=0.0), nn.Flatten()]),
+    ],
+)
+def test_sequence_models_learn_order(name, spec):
+    Xtr, Xte, ytr, yte = order_task()
+    model = nn.NeuralNetworkClassifier(spec=spec, epochs=40, learning_rate=0.01, batch_size=32, random_state=0)
+    model.fit(Xtr, ytr)
+    assert model.score(Xte, yte) > 0.9, name
+    again = pickle.loads(pickle.dumps(model))
+    np.testing.assert_array_equal(again.predict_proba(Xte), model.predict_proba(Xte))
+
+
+def test_graph_with_branches_and_upsampling():
+    """A functional graph on digits: a convolution branch upsampled back by a
+    transposed convolution and joined to the input by concat."""
+    X, y = load("digits", TARGETS["digits"])
+    X = X.to_numpy(dtype=np.float32) / 16.0
+    Xtr, Xte, ytr, yte = train_test_split(X, y.to_numpy(), test_size=0.3, random_state=0)
+    graph = nn.Graph(
+        nn.Node("down", nn.Conv2d(8, 3, stride=2, padding=1, activation="relu")),
+        nn.Node("up", nn.ConvTranspose2d(4, 3, stride=2, padding=1, output_padding=1, activation="relu"),
+                inputs=("down",)),
+        nn.Node("joined", nn.BatchNorm(), inputs=("input", "up"), merge="concat"),
+    )
+    model = nn.NeuralNetworkClassifier(spec=[nn.Reshape(1, 8, 8), graph, nn.Flatten(), nn.Dense(32, "relu")],
+                                       epochs=15, learning_rate=0.005, random_state=0).fit(Xtr, ytr)
+    assert model.score(Xte, yte) > 0.9
+    with pytest.raises(ValueError, match="node 'up': input 'nowhere'"):
+        bad = nn.Graph(nn.Node("up", nn.Dense(4), inputs=("nowhere",)))
+        nn.NeuralNetworkClassifier(spec=[bad]).fit(Xtr, ytr)

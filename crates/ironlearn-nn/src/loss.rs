@@ -82,16 +82,34 @@ impl Loss {
 
     /// The loss of outputs `out` (rows, outputs) against `target` (class indices
     /// `(rows,)` as u32, or values shaped like `out`), with optional row weights `(rows,)`.
+    /// Sequence outputs `(rows, positions, ...)` take targets per position (class indices
+    /// `(rows, positions)`); the loss is then the mean over every position, a row's
+    /// weight applying to each of its positions.
     pub fn compute(&self, out: &Tensor, target: &Tensor, weight: Option<&Tensor>) -> candle_core::Result<Tensor> {
-        let (per_row, row_weight) = self.per_row(out, target)?;
-        let w = match (weight, row_weight) {
+        let rows = out.dim(0)?;
+        let (per_unit, class_weight) = if self.takes_classes() && out.rank() > 2 {
+            let k = out.dim(D::Minus1)?;
+            if target.elem_count() * k != out.elem_count() {
+                candle_core::bail!("targets of shape {:?} for outputs of shape {:?}", target.dims(), out.dims());
+            }
+            self.per_row(&out.reshape(((), k))?, &target.flatten_all()?)?
+        } else {
+            self.per_row(out, target)?
+        };
+        let per_unit = per_unit.flatten_all()?;
+        let units = per_unit.dim(0)?;
+        let weight = match weight {
+            Some(w) if units != rows => Some(w.unsqueeze(1)?.broadcast_as((rows, units / rows))?.flatten_all()?),
+            w => w.cloned(),
+        };
+        let w = match (weight, class_weight) {
             (Some(w), Some(c)) => Some((w * c)?),
-            (Some(w), None) => Some(w.clone()),
+            (Some(w), None) => Some(w),
             (None, c) => c,
         };
         match w {
-            None => per_row.mean_all(),
-            Some(w) => (per_row * &w)?.sum_all()?.broadcast_div(&w.sum_all()?),
+            None => per_unit.mean_all(),
+            Some(w) => (per_unit * &w)?.sum_all()?.broadcast_div(&w.sum_all()?),
         }
     }
 

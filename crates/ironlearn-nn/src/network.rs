@@ -100,6 +100,7 @@ impl Network {
 
     /// The outputs for a batch `x` of shape `(rows, input...)`.
     pub fn forward(&self, x: &Tensor, mode: &mut Mode) -> candle_core::Result<Tensor> {
+        mode.key_padding = None;
         let mut h = x.clone();
         for l in &self.layers {
             h = l.forward(&h, mode)?;

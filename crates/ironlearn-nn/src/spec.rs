@@ -107,7 +107,9 @@ pub enum LayerSpec {
         #[serde(default = "norm_eps")]
         eps: f64,
     },
-    /// Normalises each feature over the batch (running statistics at inference), then scales and shifts.
+    /// Normalises each feature of samples `[features]`, or each channel of samples
+    /// `[channels, ...]`, over the batch (running statistics at inference), then scales
+    /// and shifts: PyTorch's `BatchNorm1d` and `BatchNorm2d`.
     BatchNorm {
         #[serde(default = "norm_eps")]
         eps: f64,
@@ -115,10 +117,80 @@ pub enum LayerSpec {
         #[serde(default = "bn_momentum")]
         momentum: f64,
     },
-    /// Looks up a learned vector for each integer token (given as a float column).
-    Embedding { vocab: usize, dim: usize },
+    /// Looks up a learned vector for each integer token (given as a float column). The
+    /// `padding_idx` token's vector is zero and untrained, and attention layers after
+    /// it ignore the positions that hold it (PyTorch's `key_padding_mask`).
+    Embedding {
+        vocab: usize,
+        dim: usize,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        padding_idx: Option<usize>,
+    },
+    /// Adds a vector per position to sequences `[positions, features]`: learned (GPT's),
+    /// or the fixed sines and cosines of the original Transformer.
+    PositionalEmbedding {
+        max_len: usize,
+        #[serde(default = "yes")]
+        learned: bool,
+    },
+    /// A long short-term memory layer over sequences `[positions, features]`, as PyTorch's
+    /// `nn.LSTM` (one layer, zero initial state): `[positions, units]` with `return_sequences`,
+    /// else the last position's `[units]`.
+    Lstm {
+        units: usize,
+        #[serde(default)]
+        return_sequences: bool,
+    },
+    /// A gated recurrent unit layer, as PyTorch's `nn.GRU`; shapes as `lstm`.
+    Gru {
+        units: usize,
+        #[serde(default)]
+        return_sequences: bool,
+    },
+    /// Multi-head self-attention over sequences `[positions, features]`, as PyTorch's
+    /// `nn.MultiheadAttention`; `causal` hides later positions from each query.
+    #[serde(alias = "multi_head_attention")]
+    Attention {
+        heads: usize,
+        #[serde(default)]
+        causal: bool,
+        /// Dropout on the attention weights in training.
+        #[serde(default)]
+        dropout: f64,
+        #[serde(default = "yes")]
+        bias: bool,
+    },
+    /// A Transformer block over sequences `[positions, features]`, as PyTorch's
+    /// `nn.TransformerEncoderLayer`: self-attention and a feed-forward network, each in a
+    /// residual connection with layer norm. `causal` makes it the decoder block of a
+    /// decoder-only language model (GPT's); `norm_first` puts the norms before each part.
+    #[serde(alias = "transformer_encoder", alias = "transformer")]
+    TransformerBlock {
+        heads: usize,
+        /// The feed-forward network's width; none is four times the features.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        ff_dim: Option<usize>,
+        #[serde(default)]
+        causal: bool,
+        #[serde(default)]
+        norm_first: bool,
+        #[serde(default = "relu")]
+        activation: Activation,
+        #[serde(default = "transformer_dropout")]
+        dropout: f64,
+        #[serde(default = "norm_eps")]
+        eps: f64,
+    },
     /// `x + f(x)` for the inner layers `f`, which must keep the shape.
     Residual { layers: Vec<LayerSpec> },
+    /// A graph of layers (Keras' functional API): each node combines the outputs of
+    /// earlier nodes, or the graph's input (named `"input"`), and applies its layers.
+    /// The graph's output is the node named `output` (by default the last).
+    Graph {
+        nodes: Vec<GraphNode>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        output: Option<String>,
+    },
     /// A 2-d convolution of samples `[channels, height, width]` with square kernels, as
     /// PyTorch's `nn.Conv2d` (weight `(filters, channels/groups, k, k)`), then the activation.
     Conv2d {
@@ -159,6 +231,31 @@ pub enum LayerSpec {
         #[serde(default)]
         init: Init,
     },
+    /// A transposed 2-d convolution (the adjoint of `conv2d`, to upsample) of samples
+    /// `[channels, height, width]`, as PyTorch's `nn.ConvTranspose2d` (weight
+    /// `(channels, filters/groups, k, k)`); each side grows to
+    /// `(n - 1) stride - 2 padding + dilation (k - 1) + output_padding + 1`.
+    ConvTranspose2d {
+        filters: usize,
+        kernel_size: usize,
+        #[serde(default = "one")]
+        stride: usize,
+        #[serde(default)]
+        padding: usize,
+        /// Added to one side of the output, to pick among the sizes a strided `conv2d` maps to the input's.
+        #[serde(default)]
+        output_padding: usize,
+        #[serde(default = "one")]
+        dilation: usize,
+        #[serde(default = "one")]
+        groups: usize,
+        #[serde(default = "yes")]
+        bias: bool,
+        #[serde(default = "identity")]
+        activation: Activation,
+        #[serde(default)]
+        init: Init,
+    },
     /// The maximum of each square window of samples `[channels, height, width]`; the
     /// stride defaults to the kernel size and the padding (at most half the kernel) never wins.
     MaxPool2d {
@@ -186,6 +283,14 @@ fn identity() -> Activation {
     Activation::Identity
 }
 
+fn relu() -> Activation {
+    Activation::Relu
+}
+
+fn transformer_dropout() -> f64 {
+    0.1
+}
+
 fn one() -> usize {
     1
 }
@@ -200,6 +305,107 @@ fn norm_eps() -> f64 {
 
 fn bn_momentum() -> f64 {
     0.1
+}
+
+/// One node of a [`LayerSpec::Graph`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GraphNode {
+    pub name: String,
+    /// Earlier nodes' names, or `"input"` (the default).
+    #[serde(default = "graph_input")]
+    pub inputs: Vec<String>,
+    /// How several inputs become one; needed when there is more than one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merge: Option<Merge>,
+    /// Applied in order to the (merged) input; none passes it on.
+    #[serde(default)]
+    pub layers: Vec<LayerSpec>,
+}
+
+/// How a graph node combines several inputs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Merge {
+    /// The element-wise sum (shapes must agree).
+    Add,
+    /// The element-wise product (shapes must agree).
+    Multiply,
+    /// Joined along the first axis of the samples (channels for images, features
+    /// for vectors); the other axes must agree.
+    Concat,
+}
+
+fn graph_input() -> Vec<String> {
+    vec!["input".into()]
+}
+
+/// A graph's nodes resolved: each node's inputs as indices into the values
+/// (0 the graph's input, `i + 1` node `i`), each node's input and output
+/// shapes, and the output's index. Names are checked here, so a graph that
+/// parses but does not connect fails with the node that breaks it.
+pub(crate) struct Wiring {
+    pub inputs: Vec<Vec<usize>>,
+    pub shapes: Vec<(Vec<usize>, Vec<usize>)>,
+    pub output: usize,
+}
+
+pub(crate) fn wire(nodes: &[GraphNode], output: Option<&str>, input: &[usize], at: &str) -> Result<Wiring> {
+    if nodes.is_empty() {
+        bail!(InvalidValue, "layer {at} (graph): has no nodes");
+    }
+    let mut names: Vec<&str> = vec!["input"];
+    let mut values = vec![input.to_vec()];
+    let mut w = Wiring { inputs: Vec::new(), shapes: Vec::new(), output: 0 };
+    for node in nodes {
+        let here = format!("layer {at} (graph), node '{}'", node.name);
+        if names.contains(&node.name.as_str()) {
+            bail!(InvalidValue, "{here}: the name is taken (\"input\" is the graph's input)");
+        }
+        let idx = node
+            .inputs
+            .iter()
+            .map(|name| {
+                names.iter().position(|n| n == name).ok_or_else(|| {
+                    ironlearn_core::Error::InvalidValue(format!(
+                        "{here}: input '{name}' is not \"input\" or an earlier node"
+                    ))
+                })
+            })
+            .collect::<Result<Vec<usize>>>()?;
+        let shapes: Vec<&Vec<usize>> = idx.iter().map(|&i| &values[i]).collect();
+        let merged = match (shapes.as_slice(), node.merge) {
+            ([], _) => bail!(InvalidValue, "{here}: has no inputs"),
+            ([one], _) => one.to_vec(),
+            (_, None) => bail!(InvalidValue, "{here}: {} inputs need a merge (add, multiply or concat)", idx.len()),
+            ([first, rest @ ..], Some(Merge::Concat)) => {
+                if rest.iter().any(|s| s.len() != first.len() || s[1..] != first[1..]) {
+                    bail!(Shape, "{here}: concat needs inputs that agree but for their first axis, got {shapes:?}");
+                }
+                let mut s = first.to_vec();
+                s[0] = shapes.iter().map(|s| s[0]).sum();
+                s
+            }
+            ([first, rest @ ..], Some(m)) => {
+                if rest.iter().any(|s| s != first) {
+                    bail!(Shape, "{here}: {m:?} needs inputs of one shape, got {shapes:?}");
+                }
+                first.to_vec()
+            }
+        };
+        let out = output_shape(&node.layers, &merged, &format!("{at}.{}.", node.name))?;
+        names.push(&node.name);
+        values.push(out.clone());
+        w.inputs.push(idx);
+        w.shapes.push((merged, out));
+    }
+    w.output = match output {
+        Some(name) => names.iter().position(|n| *n == name).ok_or_else(|| {
+            ironlearn_core::Error::InvalidValue(format!("layer {at} (graph): the output '{name}' is not a node"))
+        })?,
+        None => names.len() - 1,
+    };
+    Ok(w)
 }
 
 /// A feed-forward network: layers applied in order.
@@ -254,9 +460,16 @@ impl LayerSpec {
             LayerSpec::RmsNorm { .. } => "rms_norm",
             LayerSpec::BatchNorm { .. } => "batch_norm",
             LayerSpec::Embedding { .. } => "embedding",
+            LayerSpec::PositionalEmbedding { .. } => "positional_embedding",
+            LayerSpec::Lstm { .. } => "lstm",
+            LayerSpec::Gru { .. } => "gru",
+            LayerSpec::Attention { .. } => "attention",
+            LayerSpec::TransformerBlock { .. } => "transformer_block",
             LayerSpec::Residual { .. } => "residual",
+            LayerSpec::Graph { .. } => "graph",
             LayerSpec::Conv2d { .. } => "conv2d",
             LayerSpec::Conv1d { .. } => "conv1d",
+            LayerSpec::ConvTranspose2d { .. } => "conv_transpose2d",
             LayerSpec::MaxPool2d { .. } => "max_pool2d",
             LayerSpec::AvgPool2d { .. } => "avg_pool2d",
             LayerSpec::GlobalAvgPool => "global_avg_pool",
@@ -305,19 +518,67 @@ impl LayerSpec {
                     if !(0.0..=1.0).contains(momentum) {
                         bail!(InvalidValue, "layer {at} (batch_norm): momentum must be in [0, 1], got {momentum}");
                     }
-                    if input.len() != 1 {
-                        bail!(Shape, "layer {at} (batch_norm): takes samples of one axis (features), got {input:?}");
-                    }
                 }
                 input.to_vec()
             }
-            LayerSpec::Embedding { vocab, dim } => {
+            LayerSpec::Embedding { vocab, dim, padding_idx } => {
                 if *vocab == 0 || *dim == 0 {
                     bail!(InvalidValue, "layer {at} (embedding): vocab and dim must be at least 1");
+                }
+                if let Some(p) = padding_idx.filter(|p| p >= vocab) {
+                    bail!(InvalidValue, "layer {at} (embedding): padding_idx {p} is not a token below vocab {vocab}");
                 }
                 let mut s = input.to_vec();
                 s.push(*dim);
                 s
+            }
+            LayerSpec::PositionalEmbedding { max_len, .. } => {
+                sequence_shape(input, at, kind)?;
+                if input[0] > *max_len {
+                    bail!(
+                        Shape,
+                        "layer {at} (positional_embedding): sequences of {} positions, more than max_len {max_len}",
+                        input[0]
+                    );
+                }
+                input.to_vec()
+            }
+            LayerSpec::Lstm { units, return_sequences } | LayerSpec::Gru { units, return_sequences } => {
+                let (positions, _) = sequence_shape(input, at, kind)?;
+                if *units == 0 {
+                    bail!(InvalidValue, "layer {at} ({kind}): units must be at least 1");
+                }
+                if *return_sequences {
+                    vec![positions, *units]
+                } else {
+                    vec![*units]
+                }
+            }
+            LayerSpec::Attention { heads, dropout, .. } | LayerSpec::TransformerBlock { heads, dropout, .. } => {
+                let (_, features) = sequence_shape(input, at, kind)?;
+                if *heads == 0 || !features.is_multiple_of(*heads) {
+                    bail!(InvalidValue, "layer {at} ({kind}): heads ({heads}) must divide the features ({features})");
+                }
+                if !(0.0..1.0).contains(dropout) {
+                    bail!(InvalidValue, "layer {at} ({kind}): dropout must be in [0, 1), got {dropout}");
+                }
+                if let LayerSpec::TransformerBlock { ff_dim, eps, .. } = self {
+                    if *ff_dim == Some(0) {
+                        bail!(InvalidValue, "layer {at} ({kind}): ff_dim must be at least 1");
+                    }
+                    if !(*eps > 0.0 && eps.is_finite()) {
+                        bail!(InvalidValue, "layer {at} ({kind}): eps must be a positive number, got {eps}");
+                    }
+                }
+                input.to_vec()
+            }
+            LayerSpec::Graph { nodes, output } => {
+                let w = wire(nodes, output.as_deref(), input, at)?;
+                if w.output == 0 {
+                    input.to_vec()
+                } else {
+                    w.shapes[w.output - 1].1.clone()
+                }
             }
             LayerSpec::Residual { layers } => {
                 let out = output_shape(layers, input, &format!("{at}."))?;
@@ -363,6 +624,51 @@ impl LayerSpec {
                 }
                 out
             }
+            LayerSpec::ConvTranspose2d {
+                filters,
+                kernel_size,
+                stride,
+                padding,
+                output_padding,
+                dilation,
+                groups,
+                ..
+            } => {
+                if input.len() != 3 {
+                    bail!(Shape, "layer {at} ({kind}): takes samples [channels, height, width], got {input:?}");
+                }
+                if [*filters, *kernel_size, *stride, *dilation, *groups].contains(&0) {
+                    bail!(
+                        InvalidValue,
+                        "layer {at} ({kind}): filters, kernel_size, stride, dilation and groups must be at least 1"
+                    );
+                }
+                if !input[0].is_multiple_of(*groups) || !filters.is_multiple_of(*groups) {
+                    bail!(
+                        InvalidValue,
+                        "layer {at} ({kind}): groups ({groups}) must divide both the input's channels ({}) \
+                         and the filters ({filters})",
+                        input[0]
+                    );
+                }
+                if output_padding >= stride {
+                    bail!(
+                        InvalidValue,
+                        "layer {at} ({kind}): output_padding ({output_padding}) must be smaller than the stride ({stride})"
+                    );
+                }
+                let mut out = vec![*filters];
+                for &n in &input[1..] {
+                    let len =
+                        crate::layers::transposed_len(n, *kernel_size, *stride, *padding, *dilation, *output_padding);
+                    out.push(len.ok_or_else(|| {
+                        ironlearn_core::Error::Shape(format!(
+                            "layer {at} ({kind}): padding {padding} leaves no output for samples {input:?}"
+                        ))
+                    })?);
+                }
+                out
+            }
             LayerSpec::MaxPool2d { kernel_size, stride, padding } => {
                 pool_shape(input, at, kind, *kernel_size, *stride, *padding)?
             }
@@ -390,6 +696,14 @@ impl LayerSpec {
                 vec![input[0], *output_size, *output_size]
             }
         })
+    }
+}
+
+/// The positions and features of samples that must be sequences `[positions, features]`.
+fn sequence_shape(input: &[usize], at: &str, kind: &str) -> Result<(usize, usize)> {
+    match input {
+        &[positions, features] => Ok((positions, features)),
+        _ => bail!(Shape, "layer {at} ({kind}): takes sequences [positions, features], got samples {input:?}"),
     }
 }
 

@@ -28,6 +28,11 @@ fn specs() -> Vec<(&'static str, &'static str, Vec<usize>)> {
         vec![5],
     ));
     v.push((
+        "batch_norm 2d",
+        r#"[{"type": "conv2d", "filters": 3, "kernel_size": 2, "bias": false, "init": "torch"}, {"type": "batch_norm"}]"#.into(),
+        vec![2, 4, 3],
+    ));
+    v.push((
         "dropout",
         r#"[{"type": "dense", "units": 6, "init": "torch"}, {"type": "dropout", "rate": 0.3}]"#.into(),
         vec![5],
@@ -37,12 +42,58 @@ fn specs() -> Vec<(&'static str, &'static str, Vec<usize>)> {
         r#"[{"type": "residual", "layers": [{"type": "dense", "units": 5, "activation": "tanh", "init": "torch"}, {"type": "dense", "units": 5, "init": "torch"}]}]"#.into(),
         vec![5],
     ));
+    // Two branches joined by concat, then a skip connection from the input by add.
+    v.push((
+        "graph",
+        r#"[{"type": "graph", "nodes": [
+            {"name": "a", "layers": [{"type": "dense", "units": 3, "activation": "tanh", "init": "torch"}]},
+            {"name": "b", "layers": [{"type": "dense", "units": 2, "init": "torch"}]},
+            {"name": "ab", "inputs": ["a", "b"], "merge": "concat"},
+            {"name": "out", "inputs": ["ab", "input"], "merge": "add", "layers": [{"type": "dense", "units": 4, "init": "torch"}]},
+            {"name": "gate", "inputs": ["out", "out"], "merge": "multiply"}
+        ]}]"#
+            .into(),
+        vec![5],
+    ));
     v.push((
         "reshape+flatten",
         r#"[{"type": "reshape", "shape": [2, 3]}, {"type": "dense", "units": 4, "init": "torch"}, {"type": "flatten"}]"#.into(),
         vec![6],
     ));
     v.push(("embedding", r#"[{"type": "embedding", "vocab": 7, "dim": 3}, {"type": "flatten"}]"#.into(), vec![2]));
+    // Token 0 is padding: its vector stays zero and attention skips it.
+    v.push((
+        "embedding padded+attention",
+        r#"[{"type": "embedding", "vocab": 7, "dim": 4, "padding_idx": 0}, {"type": "attention", "heads": 2}]"#.into(),
+        vec![4],
+    ));
+    let seq = |layer: &str| format!(r#"[{{"type": "dense", "units": 4, "init": "torch"}}, {layer}]"#);
+    v.push(("attention", seq(r#"{"type": "attention", "heads": 2}"#), vec![3, 5]));
+    v.push((
+        "attention causal",
+        seq(r#"{"type": "attention", "heads": 1, "causal": true, "dropout": 0.2}"#),
+        vec![4, 3],
+    ));
+    v.push((
+        "transformer_block",
+        seq(r#"{"type": "transformer_block", "heads": 2, "ff_dim": 6, "dropout": 0.0}"#),
+        vec![3, 5],
+    ));
+    v.push((
+        "transformer_block causal norm_first",
+        seq(r#"{"type": "transformer_block", "heads": 2, "causal": true, "norm_first": true, "activation": "gelu"}"#),
+        vec![4, 3],
+    ));
+    v.push(("lstm", seq(r#"{"type": "lstm", "units": 3}"#), vec![4, 2]));
+    v.push(("lstm sequences", seq(r#"{"type": "lstm", "units": 2, "return_sequences": true}"#), vec![3, 2]));
+    v.push(("gru", seq(r#"{"type": "gru", "units": 3}"#), vec![4, 2]));
+    v.push(("gru sequences", seq(r#"{"type": "gru", "units": 2, "return_sequences": true}"#), vec![3, 2]));
+    v.push(("positional_embedding", seq(r#"{"type": "positional_embedding", "max_len": 5}"#), vec![3, 2]));
+    v.push((
+        "positional_embedding sinusoidal",
+        seq(r#"{"type": "positional_embedding", "max_len": 3, "learned": false}"#),
+        vec![3, 2],
+    ));
     let conv = |extra: &str| format!(r#"{{"type": "conv2d", "filters": 3, "kernel_size": 3, "init": "torch"{extra}}}"#);
     v.push(("conv2d", format!("[{}]", conv(r#", "padding": 1, "activation": "tanh""#)), vec![2, 5, 5]));
     // Stride 2 on a non-square input: the column count and the row count leave different remainders.
@@ -61,6 +112,16 @@ fn specs() -> Vec<(&'static str, &'static str, Vec<usize>)> {
         "conv1d",
         r#"[{"type": "conv1d", "filters": 4, "kernel_size": 3, "stride": 2, "padding": 2, "dilation": 2, "groups": 2, "activation": "leaky_relu", "init": "torch"}]"#.into(),
         vec![2, 9],
+    ));
+    v.push((
+        "conv_transpose2d",
+        r#"[{"type": "conv_transpose2d", "filters": 3, "kernel_size": 3, "stride": 2, "padding": 1, "output_padding": 1, "activation": "tanh", "init": "torch"}]"#.into(),
+        vec![2, 3, 4],
+    ));
+    v.push((
+        "conv_transpose2d grouped",
+        r#"[{"type": "conv_transpose2d", "filters": 4, "kernel_size": 2, "groups": 2, "dilation": 2, "init": "torch"}]"#.into(),
+        vec![4, 3, 3],
     ));
     let then = |layer: &str| format!(r#"[{}, {layer}]"#, conv(r#", "padding": 1"#));
     v.push(("max_pool2d", then(r#"{"type": "max_pool2d", "kernel_size": 2}"#), vec![2, 5, 5]));
@@ -98,7 +159,7 @@ fn gradients_match_finite_differences() {
     for (name, spec, shape) in specs() {
         let spec = NetworkSpec::from_json(spec).unwrap();
         let net = Network::build(&spec, &shape, DType::F64, &Device::Cpu, 3).unwrap();
-        let tokens = name == "embedding";
+        let tokens = name.starts_with("embedding");
         let x = input(&shape, 6, tokens);
         let xv = Var::from_tensor(&x).unwrap();
         let out_dims: Vec<usize> = net.forward(&x, &mut Mode::eval()).unwrap().dims().to_vec();
@@ -144,7 +205,7 @@ fn every_parameter_learns_in_float32() {
     for (name, spec, shape) in specs() {
         let spec = NetworkSpec::from_json(spec).unwrap();
         let net = Network::build(&spec, &shape, DType::F32, &Device::Cpu, 1).unwrap();
-        let x = input(&shape, 8, name == "embedding").to_dtype(DType::F32).unwrap();
+        let x = input(&shape, 8, name.starts_with("embedding")).to_dtype(DType::F32).unwrap();
         let out = net.forward(&x, &mut Mode::train(Rng::new(2))).unwrap();
         let probe = input(&out.dims()[1..], 8, false).to_dtype(DType::F32).unwrap();
         let grads = (out * probe).unwrap().sum_all().unwrap().backward().unwrap();

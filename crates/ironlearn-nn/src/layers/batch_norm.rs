@@ -1,7 +1,9 @@
-//! Batch normalisation over the features of 2-d input. Training normalises
-//! with the batch's mean and biased variance and moves the running
-//! statistics towards the batch's mean and unbiased variance, as PyTorch's
-//! `BatchNorm1d`; inference uses the running statistics.
+//! Batch normalisation per feature of samples `[features]`, or per channel
+//! of samples `[channels, ...]` (over the batch and every position), as
+//! PyTorch's `BatchNorm1d` and `BatchNorm2d`. Training normalises with the
+//! batch's mean and biased variance and moves the running statistics
+//! towards the batch's mean and unbiased variance; inference uses the
+//! running statistics.
 
 use candle_core::{Tensor, Var};
 use ironlearn_core::Result;
@@ -28,25 +30,31 @@ impl BatchNorm {
 
 impl Layer for BatchNorm {
     fn forward(&self, x: &Tensor, mode: &mut Mode) -> candle_core::Result<Tensor> {
+        let channels = self.weight.dim(0)?;
+        // Statistics over every axis but the channel axis (1), kept for broadcasting.
+        let axes: Vec<usize> = (0..x.rank()).filter(|&a| a != 1).collect();
+        let per_channel: Vec<usize> = (0..x.rank()).map(|a| if a == 1 { channels } else { 1 }).collect();
         let (mean, var) = if mode.train {
-            let n = x.dim(0)?;
+            let n = x.elem_count() / channels;
             if n < 2 {
-                candle_core::bail!("batch_norm needs at least 2 rows in a training batch, got {n}");
+                candle_core::bail!("batch_norm needs at least 2 values per channel in a training batch, got {n}");
             }
-            let mean = x.mean_keepdim(0)?;
+            let mean = x.mean_keepdim(axes.as_slice())?;
             let centred = x.broadcast_sub(&mean)?;
-            let var = centred.sqr()?.mean_keepdim(0)?;
+            let var = centred.sqr()?.mean_keepdim(axes.as_slice())?;
             let m = self.momentum;
-            let unbiased = (var.detach() * (n as f64 / (n as f64 - 1.0)))?.squeeze(0)?;
+            let unbiased = (var.detach() * (n as f64 / (n as f64 - 1.0)))?.flatten_all()?;
             self.running_mean
-                .set(&((self.running_mean.as_tensor() * (1.0 - m))? + (mean.detach().squeeze(0)? * m)?)?)?;
+                .set(&((self.running_mean.as_tensor() * (1.0 - m))? + (mean.detach().flatten_all()? * m)?)?)?;
             self.running_var.set(&((self.running_var.as_tensor() * (1.0 - m))? + (unbiased * m)?)?)?;
             (mean, var)
         } else {
-            (self.running_mean.as_detached_tensor().unsqueeze(0)?, self.running_var.as_detached_tensor().unsqueeze(0)?)
+            let stat = |v: &Var| v.as_detached_tensor().reshape(per_channel.as_slice());
+            (stat(&self.running_mean)?, stat(&self.running_var)?)
         };
         let normed = x.broadcast_sub(&mean)?.broadcast_div(&(var + self.eps)?.sqrt()?)?;
-        normed.broadcast_mul(&self.weight)?.broadcast_add(&self.bias)
+        let (w, b) = (self.weight.reshape(per_channel.as_slice())?, self.bias.reshape(per_channel.as_slice())?);
+        normed.broadcast_mul(&w)?.broadcast_add(&b)
     }
 
     fn params(&self) -> Vec<Param> {

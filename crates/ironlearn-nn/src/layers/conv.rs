@@ -161,7 +161,7 @@ pub(super) fn contiguous<'a, T>(data: &'a [T], layout: &Layout, op: &str) -> can
 /// function of its output, so the backward pass stays one sweep over the
 /// gradient instead of candle's several.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Fused {
+pub(super) enum Fused {
     Identity,
     Relu,
     LeakyRelu,
@@ -215,7 +215,7 @@ impl Fused {
 }
 
 /// `(f, n, len)` products to the `(n, f, len)` batch, adding `bias[filter]` and activating.
-fn batch_major<T: WithDType>(y: &[T], bias: &[T], (f, n, len): (usize, usize, usize), act: Fused) -> Vec<T> {
+pub(super) fn batch_major<T: WithDType>(y: &[T], bias: &[T], (f, n, len): (usize, usize, usize), act: Fused) -> Vec<T> {
     let mut out = vec![T::from_f64(0.0); f * n * len];
     out.par_chunks_mut(len).with_min_len(16).enumerate().for_each(|(i, dst)| {
         let (b, fi) = (i / f, i % f);
@@ -226,7 +226,12 @@ fn batch_major<T: WithDType>(y: &[T], bias: &[T], (f, n, len): (usize, usize, us
 
 /// The adjoint of [`batch_major`]: the `(n, f, len)` gradient, times the
 /// activation's slope read from its output, to `(f, n · len)`.
-fn filter_major<T: WithDType>(grad: &[T], out: &[T], (n, f, len): (usize, usize, usize), act: Fused) -> Vec<T> {
+pub(super) fn filter_major<T: WithDType>(
+    grad: &[T],
+    out: &[T],
+    (n, f, len): (usize, usize, usize),
+    act: Fused,
+) -> Vec<T> {
     let mut res = vec![T::from_f64(0.0); f * n * len];
     res.par_chunks_mut(len).with_min_len(16).enumerate().for_each(|(i, dst)| {
         let (fi, b) = (i / n, i % n);
@@ -353,9 +358,9 @@ impl CustomOp3 for ConvOp {
 }
 
 /// The gradient of [`ConvOp`]'s product, from its output and the output's gradient.
-struct FilterMajor {
-    dims: (usize, usize, usize),
-    act: Fused,
+pub(super) struct FilterMajor {
+    pub(super) dims: (usize, usize, usize),
+    pub(super) act: Fused,
 }
 
 impl CustomOp2 for FilterMajor {
@@ -391,9 +396,9 @@ impl CustomOp2 for FilterMajor {
 /// Unfolds `(n, c, h, w)` into `(groups, c/groups · kh · kw, n · oh · ow)`: row
 /// `(channel, ky, kx)` of a group holds, for every sample and output position,
 /// the input value under that kernel tap (zero in the padding).
-struct Im2Col {
-    window: Window,
-    groups: usize,
+pub(super) struct Im2Col {
+    pub(super) window: Window,
+    pub(super) groups: usize,
 }
 
 impl Im2Col {
@@ -452,14 +457,14 @@ impl CustomOp1 for Im2Col {
 
 /// The adjoint of [`Im2Col`]: adds each unfolded value back onto the input
 /// position it was read from.
-struct Col2Im {
-    window: Window,
-    groups: usize,
-    input: (usize, usize, usize, usize),
+pub(super) struct Col2Im {
+    pub(super) window: Window,
+    pub(super) groups: usize,
+    pub(super) input: (usize, usize, usize, usize),
 }
 
 impl Col2Im {
-    fn run<T: WithDType>(&self, cols: &[T]) -> candle_core::Result<Vec<T>> {
+    pub(super) fn run<T: WithDType>(&self, cols: &[T]) -> candle_core::Result<Vec<T>> {
         let win = self.window;
         let (n, c, h, w) = self.input;
         let (oh, ow) = win.output(h, w)?;

@@ -14,13 +14,17 @@ pub struct Dropout {
 
 impl Layer for Dropout {
     fn forward(&self, x: &Tensor, mode: &mut Mode) -> candle_core::Result<Tensor> {
-        if !mode.train || self.rate == 0.0 {
-            return Ok(x.clone());
-        }
-        let scale = 1.0 / (1.0 - self.rate);
-        let mask: Vec<f32> =
-            (0..x.elem_count()).map(|_| if mode.rng.uniform() < self.rate { 0.0 } else { scale as f32 }).collect();
-        let mask = Tensor::from_vec(mask, x.shape(), x.device())?.to_dtype(x.dtype())?;
-        x.mul(&mask)
+        dropout(x, self.rate, mode)
     }
+}
+
+/// `x` with dropout at `rate` in training, unchanged in inference.
+pub(crate) fn dropout(x: &Tensor, rate: f64, mode: &mut Mode) -> candle_core::Result<Tensor> {
+    if !mode.train || rate == 0.0 {
+        return Ok(x.clone());
+    }
+    let scale = (1.0 / (1.0 - rate)) as f32;
+    let mask: Vec<f32> = (0..x.elem_count()).map(|_| if mode.rng.uniform() < rate { 0.0 } else { scale }).collect();
+    let mask = Tensor::from_vec(mask, x.shape(), x.device())?.to_dtype(x.dtype())?;
+    x.mul(&mask)
 }

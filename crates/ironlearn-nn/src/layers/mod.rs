@@ -4,15 +4,21 @@
 //! backward pass (or a custom op with its own).
 
 mod activation;
+mod attention;
 mod batch_norm;
 mod conv;
+mod conv_transpose;
 mod dense;
 mod dropout;
 mod embedding;
+mod graph;
 mod norm;
 mod pool;
+mod positional;
+mod recurrent;
 mod reshape;
 pub(crate) mod residual;
+mod transformer;
 
 use std::fmt;
 
@@ -20,34 +26,44 @@ use candle_core::{DType, Device, Tensor, Var};
 use ironlearn_core::{Result, Rng};
 
 pub use activation::{activate, sigmoid};
+pub use attention::{AttentionSoftmax, KeyPadding, MultiHeadAttention};
 pub use batch_norm::BatchNorm;
 pub use conv::{Conv, Window};
+pub use conv_transpose::{transposed_len, ConvTranspose};
 pub use dense::Dense;
 pub use dropout::Dropout;
 pub use embedding::Embedding;
+pub use graph::Graph;
 pub use norm::{LayerNorm, RmsNorm};
 pub use pool::{AdaptiveAvgPool2d, GlobalAvgPool, Pool2d, PoolKind};
+pub use positional::PositionalEmbedding;
+pub use recurrent::{Cell, Recurrent};
 pub use reshape::Reshape;
 pub use residual::Residual;
+pub use transformer::{BlockShape, TransformerBlock};
 
 use crate::spec::LayerSpec;
 
-/// Training or inference, and the random stream dropout draws from.
+/// Training or inference, the random stream dropout draws from, and what
+/// earlier layers of the pass tell later ones.
 #[derive(Debug)]
 pub struct Mode {
     pub train: bool,
     pub rng: Rng,
+    /// The padding positions of the batch's sequences, set by an embedding with a
+    /// `padding_idx`: attention layers ignore those keys.
+    pub key_padding: Option<KeyPadding>,
 }
 
 impl Mode {
     /// Inference: no dropout, running statistics.
     pub fn eval() -> Mode {
-        Mode { train: false, rng: Rng::new(0) }
+        Mode { train: false, rng: Rng::new(0), key_padding: None }
     }
 
     /// Training with the random stream `rng`.
     pub fn train(rng: Rng) -> Mode {
-        Mode { train: true, rng }
+        Mode { train: true, rng, key_padding: None }
     }
 }
 
@@ -96,9 +112,41 @@ impl LayerSpec {
             LayerSpec::Reshape { shape } => Box::new(Reshape { shape: shape.clone() }),
             LayerSpec::LayerNorm { eps } => Box::new(LayerNorm::new(last, *eps, b)?),
             LayerSpec::RmsNorm { eps } => Box::new(RmsNorm::new(last, *eps, b)?),
-            LayerSpec::BatchNorm { eps, momentum } => Box::new(BatchNorm::new(last, *eps, *momentum, b)?),
-            LayerSpec::Embedding { vocab, dim } => Box::new(Embedding::new(*vocab, *dim, b)?),
+            LayerSpec::BatchNorm { eps, momentum } => Box::new(BatchNorm::new(input[0], *eps, *momentum, b)?),
+            LayerSpec::Embedding { vocab, dim, padding_idx } => {
+                Box::new(Embedding::new(*vocab, *dim, *padding_idx, b)?)
+            }
+            LayerSpec::PositionalEmbedding { max_len, learned } => Box::new(if *learned {
+                PositionalEmbedding::learned(*max_len, last, b)?
+            } else {
+                PositionalEmbedding::sinusoidal(*max_len, last, b.dtype, b.device)?
+            }),
+            LayerSpec::Lstm { units, return_sequences } => {
+                Box::new(Recurrent::new(Cell::Lstm, last, *units, *return_sequences, b)?)
+            }
+            LayerSpec::Gru { units, return_sequences } => {
+                Box::new(Recurrent::new(Cell::Gru, last, *units, *return_sequences, b)?)
+            }
+            LayerSpec::Attention { heads, causal, dropout, bias } => {
+                Box::new(MultiHeadAttention::new(last, *heads, *causal, *dropout, *bias, b)?)
+            }
+            LayerSpec::TransformerBlock { heads, ff_dim, causal, norm_first, activation, dropout, eps } => {
+                Box::new(TransformerBlock::new(
+                    BlockShape {
+                        dim: last,
+                        heads: *heads,
+                        ff_dim: ff_dim.unwrap_or(4 * last),
+                        causal: *causal,
+                        norm_first: *norm_first,
+                        activation: *activation,
+                        dropout: *dropout,
+                        eps: *eps,
+                    },
+                    b,
+                )?)
+            }
             LayerSpec::Residual { layers } => Box::new(Residual::new(layers, input, b)?),
+            LayerSpec::Graph { nodes, output } => Box::new(Graph::new(nodes, output.as_deref(), input, b)?),
             LayerSpec::Conv2d { filters, kernel_size, stride, padding, dilation, groups, bias, activation, init } => {
                 let window = Window::square(*kernel_size, *stride, *padding, *dilation);
                 Box::new(Conv::new(2, input[0], *filters, window, *groups, *bias, *activation, *init, b)?)
@@ -111,6 +159,31 @@ impl LayerSpec {
                     dilation: (1, *dilation),
                 };
                 Box::new(Conv::new(1, input[0], *filters, window, *groups, *bias, *activation, *init, b)?)
+            }
+            LayerSpec::ConvTranspose2d {
+                filters,
+                kernel_size,
+                stride,
+                padding,
+                output_padding,
+                dilation,
+                groups,
+                bias,
+                activation,
+                init,
+            } => {
+                let window = Window::square(*kernel_size, *stride, *padding, *dilation);
+                Box::new(ConvTranspose::new(
+                    input[0],
+                    *filters,
+                    window,
+                    *output_padding,
+                    *groups,
+                    *bias,
+                    *activation,
+                    *init,
+                    b,
+                )?)
             }
             LayerSpec::MaxPool2d { kernel_size, stride, padding } => Box::new(Pool2d {
                 kind: PoolKind::Max,
