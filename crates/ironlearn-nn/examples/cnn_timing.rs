@@ -17,6 +17,9 @@ use ironlearn_core::Rng;
 use ironlearn_nn::network::Network;
 use ironlearn_nn::{Mode, NetworkSpec};
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn random(shape: &[usize], seed: u64) -> Tensor {
     let mut rng = Rng::new(seed);
     let v: Vec<f32> = (0..shape.iter().product::<usize>()).map(|_| rng.normal() as f32).collect();

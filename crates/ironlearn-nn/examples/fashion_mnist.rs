@@ -1,12 +1,13 @@
-//! Fashion-MNIST with a multi-layer perceptron (784-256-128-10, Adam,
-//! batches of 128): prints each epoch's loss and time, then the test
-//! accuracy.
+//! Fashion-MNIST with a multi-layer perceptron (784-256-128-10) or a
+//! convolutional network (conv3x3 32, max-pool, conv3x3 64, max-pool, dense
+//! 128), Adam, batches of 128: prints each epoch's loss and time, then the
+//! test accuracy.
 //!
 //! The data comes from the Debian package `dataset-fashion-mnist`
 //! (`bench/fetch_data.sh` unpacks it into `bench/data/fashion-mnist`):
 //!
 //! ```text
-//! cargo run --release -p ironlearn-nn --example fashion_mnist -- [DIR] [EPOCHS]
+//! cargo run --release -p ironlearn-nn --example fashion_mnist -- [DIR] [EPOCHS] [mlp|cnn]
 //! ```
 
 use std::io::Read;
@@ -17,6 +18,9 @@ use anyhow::{ensure, Context, Result};
 use ironlearn_core::{Features, FitContext, Fitted, Labels, Learn, Prediction, Target, TrainData};
 use ironlearn_nn::NeuralNetwork;
 use ndarray::Array2;
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn read_gz(path: &Path) -> Result<Vec<u8>> {
     let file = std::fs::File::open(path).with_context(|| format!("{}", path.display()))?;
@@ -54,16 +58,23 @@ fn main() -> Result<()> {
     let epochs: usize = args.get(2).map(|s| s.parse()).transpose()?.unwrap_or(10);
     let (x, y) = load(&dir, "train")?;
     let (xt, yt) = load(&dir, "t10k")?;
-    let params = NeuralNetwork {
-        spec: Some(serde_json::json!([
+    let spec = match args.get(3).map_or("mlp", String::as_str) {
+        "mlp" => serde_json::json!([
             {"type": "dense", "units": 256, "activation": "relu", "init": "torch"},
             {"type": "dense", "units": 128, "activation": "relu", "init": "torch"}
-        ])),
-        epochs,
-        batch_size: 128,
-        learning_rate: 1e-3,
-        ..Default::default()
+        ]),
+        "cnn" => serde_json::json!([
+            {"type": "reshape", "shape": [1, 28, 28]},
+            {"type": "conv2d", "filters": 32, "kernel_size": 3, "activation": "relu", "init": "torch"},
+            {"type": "max_pool2d", "kernel_size": 2},
+            {"type": "conv2d", "filters": 64, "kernel_size": 3, "activation": "relu", "init": "torch"},
+            {"type": "max_pool2d", "kernel_size": 2},
+            {"type": "flatten"},
+            {"type": "dense", "units": 128, "activation": "relu", "init": "torch"}
+        ]),
+        other => anyhow::bail!("unknown network {other:?}: mlp or cnn"),
     };
+    let params = NeuralNetwork { spec: Some(spec), epochs, batch_size: 128, learning_rate: 1e-3, ..Default::default() };
     let target = Target::Labels(y);
     let mut last = Instant::now();
     let mut cb = |p: &ironlearn_core::Progress<'_>| {

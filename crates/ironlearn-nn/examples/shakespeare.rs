@@ -27,6 +27,9 @@ use ironlearn_nn::schedule::Schedule;
 use ironlearn_nn::trainer::{evaluate, train, TrainConfig};
 use ironlearn_nn::{Loss, Mode, Network, NetworkSpec};
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const SEQ: usize = 128;
 const BATCH: usize = 32;
 
@@ -131,8 +134,8 @@ fn main() -> Result<()> {
         loss: loss.clone(),
         optimizer: OptimizerSpec::AdamW { beta1: 0.9, beta2: 0.99, eps: 1e-8, weight_decay: 0.01 },
         lr: 3e-3,
-        schedule: Schedule::Cosine { t_max: epochs, eta_min: 3e-4 },
-        warmup_steps: 50,
+        schedule: Schedule::OneCycle { max_lr: 3e-3, pct_start: 0.3, div_factor: 25.0, final_div_factor: 1e4 },
+        warmup_steps: 0,
         epochs,
         batch_size: BATCH,
         shuffle: true,

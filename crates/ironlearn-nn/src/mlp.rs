@@ -405,7 +405,7 @@ fn fit_lbfgs(
                 p.var.set(&t.to_dtype(net.dtype()).nn()?).nn()?;
                 at += k;
             }
-            let out = net.forward(&data.x, &mut Mode::eval()).nn()?;
+            let out = net.forward(&data.x, &mut Mode::eval_with_grad()).nn()?;
             let mut loss = (loss_fn.compute(&out, &data.y, data.w.as_ref()).nn()? * head.loss_scale()).nn()?;
             for p in params.iter().filter(|p| p.decay) {
                 let sq = p.var.as_tensor().sqr().nn()?.sum_all().nn()?;

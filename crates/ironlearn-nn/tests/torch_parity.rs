@@ -62,7 +62,7 @@ fn layers_match_pytorch() {
             p.var.set(saved).unwrap_or_else(|e| panic!("{name}: {}: {e}", p.name));
         }
         let x = Var::from_tensor(&f.tensors["x"]).unwrap();
-        let mut mode = if train { Mode::train(Rng::new(0)) } else { Mode::eval() };
+        let mut mode = if train { Mode::train(Rng::new(0)) } else { Mode::eval_with_grad() };
         let y = net.forward(x.as_tensor(), &mut mode).unwrap();
         assert_close(&y, &f.tensors["y"], &format!("{name}: output"));
         let grads = (y * &f.tensors["probe"]).unwrap().sum_all().unwrap().backward().unwrap();

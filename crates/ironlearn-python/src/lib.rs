@@ -18,6 +18,11 @@ mod native_model;
 #[cfg(feature = "boost")]
 mod trainer;
 
+/// Training allocates and frees tensors of megabytes every step; glibc's malloc hands
+/// them back to the kernel and faults them in again, mimalloc keeps them.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The `ironlearn._native` module.
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {

@@ -53,7 +53,8 @@ impl Layer for BatchNorm {
             (stat(&self.running_mean)?, stat(&self.running_var)?)
         };
         let normed = x.broadcast_sub(&mean)?.broadcast_div(&(var + self.eps)?.sqrt()?)?;
-        let (w, b) = (self.weight.reshape(per_channel.as_slice())?, self.bias.reshape(per_channel.as_slice())?);
+        let (w, b) = (mode.param(&self.weight), mode.param(&self.bias));
+        let (w, b) = (w.reshape(per_channel.as_slice())?, b.reshape(per_channel.as_slice())?);
         normed.broadcast_mul(&w)?.broadcast_add(&b)
     }
 

@@ -116,7 +116,7 @@ impl Conv {
 }
 
 impl Layer for Conv {
-    fn forward(&self, x: &Tensor, _mode: &mut Mode) -> candle_core::Result<Tensor> {
+    fn forward(&self, x: &Tensor, mode: &mut Mode) -> candle_core::Result<Tensor> {
         let x4 = if self.axes == 1 {
             let (n, c, l) = x.dims3()?;
             x.reshape((n, c, 1, l))?
@@ -127,13 +127,13 @@ impl Layer for Conv {
         let (oh, ow) = self.window.output(h, w)?;
         let filters = self.weight.dim(0)?;
         let bias = match &self.bias {
-            Some(b) => b.as_tensor().clone(),
+            Some(b) => mode.param(b),
             None => Tensor::zeros(filters, x.dtype(), x.device())?,
         };
         let shape = if self.axes == 1 { vec![n, filters, ow] } else { vec![n, filters, oh, ow] };
         let fused = Fused::of(self.activation);
         let op = ConvOp { window: self.window, groups: self.groups, shape, act: fused.unwrap_or(Fused::Identity) };
-        let y = x4.contiguous()?.apply_op3(&self.weight.contiguous()?, &bias, op)?;
+        let y = x4.contiguous()?.apply_op3(&mode.param(&self.weight).contiguous()?, &bias, op)?;
         match fused {
             Some(_) => Ok(y),
             None => activate(&y, self.activation),
@@ -168,7 +168,7 @@ pub(super) enum Fused {
 }
 
 impl Fused {
-    fn of(a: Activation) -> Option<Fused> {
+    pub(super) fn of(a: Activation) -> Option<Fused> {
         match a {
             Activation::Identity => Some(Fused::Identity),
             Activation::Relu => Some(Fused::Relu),
@@ -198,9 +198,29 @@ impl Fused {
         }
     }
 
+    /// `dst = activation(src + add)` with an `add` per value (a dense layer's bias).
+    pub(super) fn apply_row<T: WithDType>(self, dst: &mut [T], src: &[T], add: &[T]) {
+        let zero = T::from_f64(0.0);
+        let triples = dst.iter_mut().zip(src).zip(add);
+        match self {
+            Fused::Identity => triples.for_each(|((d, &s), &a)| *d = s + a),
+            Fused::Relu => triples.for_each(|((d, &s), &a)| {
+                let v = s + a;
+                *d = if v < zero { zero } else { v };
+            }),
+            Fused::LeakyRelu => {
+                let slope = T::from_f64(0.01);
+                triples.for_each(|((d, &s), &a)| {
+                    let v = s + a;
+                    *d = if v < zero { v * slope } else { v };
+                })
+            }
+        }
+    }
+
     /// `dst = grad * derivative`, the derivative read from the output `out`: PyTorch's,
     /// the negative side's at zero.
-    fn back<T: WithDType>(self, dst: &mut [T], grad: &[T], out: &[T]) {
+    pub(super) fn back<T: WithDType>(self, dst: &mut [T], grad: &[T], out: &[T]) {
         let zero = T::from_f64(0.0);
         let triples = dst.iter_mut().zip(grad).zip(out);
         match self {

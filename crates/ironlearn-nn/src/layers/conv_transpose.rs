@@ -70,7 +70,7 @@ pub fn transposed_len(
 }
 
 impl Layer for ConvTranspose {
-    fn forward(&self, x: &Tensor, _mode: &mut Mode) -> candle_core::Result<Tensor> {
+    fn forward(&self, x: &Tensor, mode: &mut Mode) -> candle_core::Result<Tensor> {
         let (n, _, h, w) = x.dims4()?;
         let win = self.window;
         let len = |n, axis: usize| {
@@ -83,11 +83,11 @@ impl Layer for ConvTranspose {
         };
         let filters = self.weight.dim(1)? * self.groups;
         let bias = match &self.bias {
-            Some(b) => b.as_tensor().clone(),
+            Some(b) => mode.param(b),
             None => Tensor::zeros(filters, x.dtype(), x.device())?,
         };
         let op = ConvTransposeOp { window: win, groups: self.groups, output: (n, filters, len(h, 0)?, len(w, 1)?) };
-        let y = x.contiguous()?.apply_op3(&self.weight.contiguous()?, &bias, op)?;
+        let y = x.contiguous()?.apply_op3(&mode.param(&self.weight).contiguous()?, &bias, op)?;
         activate(&y, self.activation)
     }
 

@@ -1,9 +1,18 @@
 //! A fully connected layer, stored as PyTorch stores it: weight
 //! `(out, in)`, so saved weights compare with a PyTorch state dict directly.
+//!
+//! The product, the bias and a ReLU-like activation are one custom op, and
+//! so is the backward pass (the activation's slope read from the output, two
+//! GEMMs, the bias gradient as a column sum). From candle's ops the same
+//! layer is four graph nodes, each of which allocates, zeroes and adds a
+//! gradient of its own in the backward pass.
 
-use candle_core::{Tensor, Var};
+use candle_core::backend::BackendStorage;
+use candle_core::{CpuStorage, CustomOp2, CustomOp3, Device, Layout, Shape, Storage, Tensor, Var, WithDType};
 use ironlearn_core::Result;
+use rayon::prelude::*;
 
+use super::conv::{contiguous, Fused};
 use super::{activate, Builder, Layer, Mode, Param};
 use crate::init::{dense_values, var_from};
 use crate::spec::{Activation, Init};
@@ -34,20 +43,27 @@ impl Dense {
 }
 
 impl Layer for Dense {
-    fn forward(&self, x: &Tensor, _mode: &mut Mode) -> candle_core::Result<Tensor> {
+    fn forward(&self, x: &Tensor, mode: &mut Mode) -> candle_core::Result<Tensor> {
         let dims = x.dims().to_vec();
         let fan_in = *dims.last().expect("a layer's input has a feature axis");
-        let flat = if dims.len() == 2 { x.clone() } else { x.reshape(((), fan_in))? };
-        let mut y = flat.matmul(&self.weight.t()?)?;
-        if let Some(b) = &self.bias {
-            y = y.broadcast_add(b)?;
-        }
+        let units = self.weight.dim(0)?;
+        let flat = x.reshape(((), fan_in))?.contiguous()?;
+        let bias = match &self.bias {
+            Some(b) => mode.param(b),
+            None => Tensor::zeros(units, x.dtype(), x.device())?,
+        };
+        let fused = Fused::of(self.activation);
+        let op = DenseOp { act: fused.unwrap_or(Fused::Identity) };
+        let mut y = flat.apply_op3(&mode.param(&self.weight), &bias, op)?;
         if dims.len() != 2 {
             let mut out = dims;
-            *out.last_mut().expect("checked") = self.weight.dim(0)?;
+            *out.last_mut().expect("checked") = units;
             y = y.reshape(out)?;
         }
-        activate(&y, self.activation)
+        match fused {
+            Some(_) => Ok(y),
+            None => activate(&y, self.activation),
+        }
     }
 
     fn params(&self) -> Vec<Param> {
@@ -56,5 +72,134 @@ impl Layer for Dense {
             p.push(Param { name: "bias".into(), var: b.clone(), decay: false });
         }
         p
+    }
+}
+
+/// The values of a CPU tensor computed inside a custom op.
+fn values<T: WithDType>(t: &Tensor, f: impl FnOnce(&[T]) -> Vec<T>) -> candle_core::Result<Vec<T>> {
+    let (storage, layout) = t.storage_and_layout();
+    match &*storage {
+        Storage::Cpu(s) => Ok(f(contiguous(T::cpu_storage_as_slice(s)?, layout, "dense")?)),
+        _ => candle_core::bail!("dense: the product is not on the CPU"),
+    }
+}
+
+/// `activation(x W^T + b)` for `x` `(rows, in)`, `W` `(out, in)`, `b` `(out,)`.
+struct DenseOp {
+    act: Fused,
+}
+
+impl DenseOp {
+    fn run<T: WithDType>(&self, x: &[T], w: &[T], b: &[T], (m, k): (usize, usize)) -> candle_core::Result<Vec<T>> {
+        let n = b.len();
+        let prod =
+            Tensor::from_slice(x, (m, k), &Device::Cpu)?.matmul(&Tensor::from_slice(w, (n, k), &Device::Cpu)?.t()?)?;
+        values(&prod, |p: &[T]| {
+            let mut out = vec![T::from_f64(0.0); m * n];
+            out.par_chunks_mut(n).zip(p.par_chunks(n)).with_min_len(64).for_each(|(dst, src)| {
+                self.act.apply_row(dst, src, b);
+            });
+            out
+        })
+    }
+}
+
+impl CustomOp3 for DenseOp {
+    fn name(&self) -> &'static str {
+        "dense"
+    }
+
+    fn cpu_fwd(
+        &self,
+        s1: &CpuStorage,
+        l1: &Layout,
+        s2: &CpuStorage,
+        l2: &Layout,
+        s3: &CpuStorage,
+        l3: &Layout,
+    ) -> candle_core::Result<(CpuStorage, Shape)> {
+        let (m, k) = l1.shape().dims2()?;
+        let (n, k2) = l2.shape().dims2()?;
+        if k != k2 || l3.dims() != [n] {
+            candle_core::bail!(
+                "dense: input {:?}, weight {:?} and bias {:?} disagree",
+                l1.dims(),
+                l2.dims(),
+                l3.dims()
+            );
+        }
+        let out = match (s1, s2, s3) {
+            (CpuStorage::F32(x), CpuStorage::F32(w), CpuStorage::F32(b)) => CpuStorage::F32(self.run(
+                contiguous(x, l1, "dense")?,
+                contiguous(w, l2, "dense")?,
+                contiguous(b, l3, "dense")?,
+                (m, k),
+            )?),
+            (CpuStorage::F64(x), CpuStorage::F64(w), CpuStorage::F64(b)) => CpuStorage::F64(self.run(
+                contiguous(x, l1, "dense")?,
+                contiguous(w, l2, "dense")?,
+                contiguous(b, l3, "dense")?,
+                (m, k),
+            )?),
+            (a, _, _) => candle_core::bail!("dense: unsupported dtype {:?}", a.dtype()),
+        };
+        Ok((out, Shape::from((m, n))))
+    }
+
+    fn bwd(
+        &self,
+        x: &Tensor,
+        weight: &Tensor,
+        bias: &Tensor,
+        res: &Tensor,
+        grad_res: &Tensor,
+    ) -> candle_core::Result<(Option<Tensor>, Option<Tensor>, Option<Tensor>)> {
+        let grad = match self.act {
+            Fused::Identity => grad_res.clone(),
+            act => res.contiguous()?.apply_op2_no_bwd(&grad_res.contiguous()?, &Slope(act))?,
+        };
+        let grad_bias = if bias.track_op() { Some(grad.sum(0)?) } else { None };
+        let grad_weight = grad.t()?.matmul(&x.detach())?;
+        // The first layer's input is data and needs no gradient.
+        let grad_x = if x.track_op() { Some(grad.matmul(&weight.detach())?) } else { None };
+        Ok((grad_x, Some(grad_weight), grad_bias))
+    }
+}
+
+/// The output's gradient times the fused activation's slope, read from the output.
+struct Slope(Fused);
+
+impl CustomOp2 for Slope {
+    fn name(&self) -> &'static str {
+        "dense_slope"
+    }
+
+    fn cpu_fwd(
+        &self,
+        s1: &CpuStorage,
+        l1: &Layout,
+        s2: &CpuStorage,
+        l2: &Layout,
+    ) -> candle_core::Result<(CpuStorage, Shape)> {
+        let name = self.name();
+        if l1.dims() != l2.dims() {
+            candle_core::bail!("{name}: output {:?} and gradient {:?} differ", l1.dims(), l2.dims());
+        }
+        fn run<T: WithDType>(act: Fused, out: &[T], grad: &[T]) -> Vec<T> {
+            let mut res = vec![T::from_f64(0.0); out.len()];
+            let chunks = res.par_chunks_mut(4096).zip(grad.par_chunks(4096)).zip(out.par_chunks(4096));
+            chunks.for_each(|((d, g), o)| act.back(d, g, o));
+            res
+        }
+        let out = match (s1, s2) {
+            (CpuStorage::F32(o), CpuStorage::F32(g)) => {
+                CpuStorage::F32(run(self.0, contiguous(o, l1, name)?, contiguous(g, l2, name)?))
+            }
+            (CpuStorage::F64(o), CpuStorage::F64(g)) => {
+                CpuStorage::F64(run(self.0, contiguous(o, l1, name)?, contiguous(g, l2, name)?))
+            }
+            _ => candle_core::bail!("{name}: unsupported dtypes {:?} and {:?}", s1.dtype(), s2.dtype()),
+        };
+        Ok((out, l1.shape().clone()))
     }
 }

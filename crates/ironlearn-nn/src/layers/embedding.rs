@@ -42,7 +42,7 @@ impl Layer for Embedding {
         }
         let mut shape = x.dims().to_vec();
         shape.push(self.weight.dim(1)?);
-        let found = self.weight.index_select(&Tensor::from_slice(&ids, ids.len(), x.device())?, 0)?;
+        let found = mode.param(&self.weight).index_select(&Tensor::from_slice(&ids, ids.len(), x.device())?, 0)?;
         let Some(pad) = self.padding_idx else {
             return found.reshape(shape);
         };

@@ -49,6 +49,10 @@ use crate::spec::LayerSpec;
 #[derive(Debug)]
 pub struct Mode {
     pub train: bool,
+    /// Whether the pass records what backpropagation needs. Without it
+    /// parameters enter as detached tensors, so candle keeps no graph and each
+    /// intermediate is freed as soon as the next layer has read it.
+    pub grad: bool,
     pub rng: Rng,
     /// The padding positions of the batch's sequences, set by an embedding with a
     /// `padding_idx`: attention layers ignore those keys.
@@ -58,12 +62,26 @@ pub struct Mode {
 impl Mode {
     /// Inference: no dropout, running statistics.
     pub fn eval() -> Mode {
-        Mode { train: false, rng: Rng::new(0), key_padding: None }
+        Mode { train: false, grad: false, rng: Rng::new(0), key_padding: None }
+    }
+
+    /// Inference behaviour (no dropout, running statistics) with gradients recorded.
+    pub fn eval_with_grad() -> Mode {
+        Mode { grad: true, ..Mode::eval() }
     }
 
     /// Training with the random stream `rng`.
     pub fn train(rng: Rng) -> Mode {
-        Mode { train: true, rng, key_padding: None }
+        Mode { train: true, grad: true, rng, key_padding: None }
+    }
+
+    /// A parameter as this pass uses it: tracked for gradients, or detached.
+    pub fn param(&self, v: &Var) -> Tensor {
+        if self.grad {
+            v.as_tensor().clone()
+        } else {
+            v.as_detached_tensor()
+        }
     }
 }
 

@@ -1,10 +1,22 @@
 //! Per-sample normalisation over the last axis: layer norm (mean and
-//! variance) and RMS norm (root mean square only). Composed from ops with
-//! backward passes: candle-nn's fused kernels have none.
+//! variance) and RMS norm (root mean square only).
+//!
+//! Each is one custom op: statistics, normalisation, scale and shift in one
+//! pass per row, and a backward pass that recomputes the row's statistics
+//! and returns the gradients of the input, scale and shift together.
+//! Composed from candle's ops a layer norm is eight nodes forward and a
+//! score of allocations backward (candle-nn's fused kernel has no backward
+//! at all). The scale and shift gradients are sums over rows, taken in
+//! blocks of a fixed size and added in order, so they do not depend on the
+//! thread count.
 
-use candle_core::{Tensor, Var, D};
+use candle_core::backend::BackendStorage;
+use candle_core::{CpuStorage, CustomOp3, Layout, Shape, Tensor, Var, WithDType};
 use ironlearn_core::Result;
+use num_traits::Float;
+use rayon::prelude::*;
 
+use super::conv::contiguous;
 use super::{Builder, Layer, Mode, Param};
 use crate::init::var_from;
 
@@ -26,11 +38,12 @@ impl LayerNorm {
 }
 
 impl Layer for LayerNorm {
-    fn forward(&self, x: &Tensor, _mode: &mut Mode) -> candle_core::Result<Tensor> {
-        let centred = x.broadcast_sub(&x.mean_keepdim(D::Minus1)?)?;
-        let var = centred.sqr()?.mean_keepdim(D::Minus1)?;
-        let normed = centred.broadcast_div(&(var + self.eps)?.sqrt()?)?;
-        normed.broadcast_mul(&self.weight)?.broadcast_add(&self.bias)
+    fn forward(&self, x: &Tensor, mode: &mut Mode) -> candle_core::Result<Tensor> {
+        x.contiguous()?.apply_op3(
+            &mode.param(&self.weight),
+            &mode.param(&self.bias),
+            Norm { eps: self.eps, rms: false },
+        )
     }
 
     fn params(&self) -> Vec<Param> {
@@ -54,12 +67,179 @@ impl RmsNorm {
 }
 
 impl Layer for RmsNorm {
-    fn forward(&self, x: &Tensor, _mode: &mut Mode) -> candle_core::Result<Tensor> {
-        let ms = x.sqr()?.mean_keepdim(D::Minus1)?;
-        x.broadcast_div(&(ms + self.eps)?.sqrt()?)?.broadcast_mul(&self.weight)
+    fn forward(&self, x: &Tensor, mode: &mut Mode) -> candle_core::Result<Tensor> {
+        let no_shift = self.weight.zeros_like()?;
+        x.contiguous()?.apply_op3(&mode.param(&self.weight), &no_shift, Norm { eps: self.eps, rms: true })
     }
 
     fn params(&self) -> Vec<Param> {
         vec![Param { name: "weight".into(), var: self.weight.clone(), decay: false }]
+    }
+}
+
+/// Rows per block of the scale and shift gradients' sums.
+const BLOCK: usize = 64;
+
+/// `(x - mean) * rstd * weight + bias` per row of the last axis (RMS: no mean, no bias).
+#[derive(Debug, Clone, Copy)]
+struct Norm {
+    eps: f64,
+    rms: bool,
+}
+
+impl Norm {
+    /// The row's centre (0 for RMS) and reciprocal standard deviation (or RMS).
+    fn stats<T: WithDType + Float>(&self, row: &[T]) -> (T, T) {
+        let d = T::from_f64(row.len() as f64);
+        let mean = if self.rms { T::zero() } else { row.iter().fold(T::zero(), |a, &v| a + v) / d };
+        let var = row.iter().fold(T::zero(), |a, &v| a + (v - mean) * (v - mean)) / d;
+        (mean, T::one() / (var + T::from_f64(self.eps)).sqrt())
+    }
+
+    fn forward<T: WithDType + Float>(&self, x: &[T], w: &[T], b: &[T]) -> Vec<T> {
+        let d = w.len();
+        let mut out = vec![T::zero(); x.len()];
+        out.par_chunks_mut(d).zip(x.par_chunks(d)).with_min_len(16).for_each(|(dst, row)| {
+            let (mean, rstd) = self.stats(row);
+            for j in 0..d {
+                dst[j] = (row[j] - mean) * rstd * w[j] + b[j];
+            }
+        });
+        out
+    }
+
+    /// The input's gradient, then the scale's and the shift's, in one vector.
+    fn backward<T: WithDType + Float>(&self, x: &[T], w: &[T], g: &[T]) -> Vec<T> {
+        let d = w.len();
+        let n = x.len() / d;
+        let mut out = vec![T::zero(); x.len() + 2 * d];
+        let (dx, sums) = out.split_at_mut(x.len());
+        let blocks = n.div_ceil(BLOCK);
+        let mut partial = vec![T::zero(); blocks * 2 * d];
+        let inv_d = T::from_f64(1.0 / d as f64);
+        dx.par_chunks_mut(BLOCK * d).zip(partial.par_chunks_mut(2 * d)).enumerate().for_each(|(blk, (dx, part))| {
+            let (dw, db) = part.split_at_mut(d);
+            for (r, dx) in dx.chunks_mut(d).enumerate() {
+                let at = (blk * BLOCK + r) * d;
+                let (row, gr) = (&x[at..at + d], &g[at..at + d]);
+                let (mean, rstd) = self.stats(row);
+                // dx = rstd (gw - mean(gw) - xhat mean(gw xhat)); the mean term only for layer norm.
+                let (mut sum_gw, mut sum_gwx) = (T::zero(), T::zero());
+                for j in 0..d {
+                    let xhat = (row[j] - mean) * rstd;
+                    let gw = gr[j] * w[j];
+                    sum_gw += gw;
+                    sum_gwx += gw * xhat;
+                    dw[j] += gr[j] * xhat;
+                    db[j] += gr[j];
+                }
+                let mean_gw = if self.rms { T::zero() } else { sum_gw * inv_d };
+                let mean_gwx = sum_gwx * inv_d;
+                for j in 0..d {
+                    let xhat = (row[j] - mean) * rstd;
+                    dx[j] = rstd * (gr[j] * w[j] - mean_gw - xhat * mean_gwx);
+                }
+            }
+        });
+        for part in partial.chunks(2 * d) {
+            for (s, &p) in sums.iter_mut().zip(part) {
+                *s += p;
+            }
+        }
+        out
+    }
+}
+
+impl CustomOp3 for Norm {
+    fn name(&self) -> &'static str {
+        if self.rms {
+            "rms_norm"
+        } else {
+            "layer_norm"
+        }
+    }
+
+    fn cpu_fwd(
+        &self,
+        s1: &CpuStorage,
+        l1: &Layout,
+        s2: &CpuStorage,
+        l2: &Layout,
+        s3: &CpuStorage,
+        l3: &Layout,
+    ) -> candle_core::Result<(CpuStorage, Shape)> {
+        let name = self.name();
+        let d = *l1.dims().last().unwrap_or(&0);
+        if l2.dims() != [d] || l3.dims() != [d] {
+            candle_core::bail!("{name}: scale {:?} and shift {:?} for rows of {d}", l2.dims(), l3.dims());
+        }
+        let out = match (s1, s2, s3) {
+            (CpuStorage::F32(x), CpuStorage::F32(w), CpuStorage::F32(b)) => CpuStorage::F32(self.forward(
+                contiguous(x, l1, name)?,
+                contiguous(w, l2, name)?,
+                contiguous(b, l3, name)?,
+            )),
+            (CpuStorage::F64(x), CpuStorage::F64(w), CpuStorage::F64(b)) => CpuStorage::F64(self.forward(
+                contiguous(x, l1, name)?,
+                contiguous(w, l2, name)?,
+                contiguous(b, l3, name)?,
+            )),
+            _ => candle_core::bail!("{name}: unsupported dtype {:?}", s1.dtype()),
+        };
+        Ok((out, l1.shape().clone()))
+    }
+
+    fn bwd(
+        &self,
+        x: &Tensor,
+        w: &Tensor,
+        _b: &Tensor,
+        _res: &Tensor,
+        grad_res: &Tensor,
+    ) -> candle_core::Result<(Option<Tensor>, Option<Tensor>, Option<Tensor>)> {
+        let (size, d) = (x.elem_count(), w.elem_count());
+        let all = x.contiguous()?.apply_op3_no_bwd(w, &grad_res.contiguous()?, &NormGrad(*self))?;
+        let dx = all.narrow(0, 0, size)?.reshape(x.shape())?;
+        let dw = all.narrow(0, size, d)?;
+        let db = if self.rms { None } else { Some(all.narrow(0, size + d, d)?) };
+        Ok((Some(dx), Some(dw), db))
+    }
+}
+
+/// [`Norm`]'s backward pass from the input, the scale and the output's gradient.
+struct NormGrad(Norm);
+
+impl CustomOp3 for NormGrad {
+    fn name(&self) -> &'static str {
+        "norm_grad"
+    }
+
+    fn cpu_fwd(
+        &self,
+        s1: &CpuStorage,
+        l1: &Layout,
+        s2: &CpuStorage,
+        l2: &Layout,
+        s3: &CpuStorage,
+        l3: &Layout,
+    ) -> candle_core::Result<(CpuStorage, Shape)> {
+        let name = self.name();
+        if l1.dims() != l3.dims() {
+            candle_core::bail!("{name}: input {:?} and gradient {:?} differ", l1.dims(), l3.dims());
+        }
+        let out = match (s1, s2, s3) {
+            (CpuStorage::F32(x), CpuStorage::F32(w), CpuStorage::F32(g)) => CpuStorage::F32(self.0.backward(
+                contiguous(x, l1, name)?,
+                contiguous(w, l2, name)?,
+                contiguous(g, l3, name)?,
+            )),
+            (CpuStorage::F64(x), CpuStorage::F64(w), CpuStorage::F64(g)) => CpuStorage::F64(self.0.backward(
+                contiguous(x, l1, name)?,
+                contiguous(w, l2, name)?,
+                contiguous(g, l3, name)?,
+            )),
+            _ => candle_core::bail!("{name}: unsupported dtype {:?}", s1.dtype()),
+        };
+        Ok((out, Shape::from(l1.shape().elem_count() + 2 * l2.shape().elem_count())))
     }
 }

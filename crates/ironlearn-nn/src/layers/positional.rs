@@ -40,10 +40,10 @@ impl PositionalEmbedding {
 }
 
 impl Layer for PositionalEmbedding {
-    fn forward(&self, x: &Tensor, _mode: &mut Mode) -> candle_core::Result<Tensor> {
+    fn forward(&self, x: &Tensor, mode: &mut Mode) -> candle_core::Result<Tensor> {
         let table = match self {
-            PositionalEmbedding::Learned(v) => v.as_tensor(),
-            PositionalEmbedding::Sinusoidal(t) => t,
+            PositionalEmbedding::Learned(v) => mode.param(v),
+            PositionalEmbedding::Sinusoidal(t) => t.clone(),
         };
         let positions = x.dim(1)?;
         if positions > table.dim(0)? {

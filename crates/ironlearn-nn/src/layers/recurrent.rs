@@ -78,17 +78,19 @@ impl Recurrent {
 }
 
 impl Layer for Recurrent {
-    fn forward(&self, x: &Tensor, _mode: &mut Mode) -> candle_core::Result<Tensor> {
+    fn forward(&self, x: &Tensor, mode: &mut Mode) -> candle_core::Result<Tensor> {
         let (n, s, f) = x.dims3()?;
+        let [w_ih, w_hh, b_ih, b_hh] =
+            [&self.weight_ih, &self.weight_hh, &self.bias_ih, &self.bias_hh].map(|v| mode.param(v));
         let (h_units, g) = (self.units, self.cell.gates() * self.units);
-        let projected = x.reshape((n * s, f))?.matmul(&self.weight_ih.t()?)?.broadcast_add(&self.bias_ih)?;
+        let projected = x.reshape((n * s, f))?.matmul(&w_ih.t()?)?.broadcast_add(&b_ih)?;
         let projected = projected.reshape((n, s, g))?;
         let mut h = Tensor::zeros((n, h_units), x.dtype(), x.device())?;
         let mut c = h.clone();
         let mut outputs = Vec::with_capacity(if self.return_sequences { s } else { 1 });
         for t in 0..s {
             let xt = projected.narrow(1, t, 1)?.squeeze(1)?;
-            let ht = h.matmul(&self.weight_hh.t()?)?.broadcast_add(&self.bias_hh)?;
+            let ht = h.matmul(&w_hh.t()?)?.broadcast_add(&b_hh)?;
             match self.cell {
                 Cell::Lstm => {
                     let state = (xt + ht)?.contiguous()?.apply_op2(&c.contiguous()?, LstmCell)?;
