@@ -7,12 +7,11 @@
 //! (candle-nn's fused softmax has no backward). Float32 GELUs use a
 //! float32 erfc (within 4e-7) rather than f64's `erf`.
 
-use candle_core::backend::BackendStorage;
 use candle_core::{CpuStorage, CustomOp1, CustomOp3, DType, Layout, Shape, Tensor, WithDType, D};
 use num_traits::Float;
 use rayon::prelude::*;
 
-use super::conv::contiguous;
+use super::kernel::{on_cpu1, on_cpu3, Kernel1, Kernel3};
 use super::{Layer, Mode};
 use crate::spec::Activation;
 
@@ -141,13 +140,7 @@ impl CustomOp1 for Pointwise {
     }
 
     fn cpu_fwd(&self, storage: &CpuStorage, layout: &Layout) -> candle_core::Result<(CpuStorage, Shape)> {
-        let name = self.name();
-        let out = match storage {
-            CpuStorage::F32(v) => CpuStorage::F32(self.forward(contiguous(v, layout, name)?)),
-            CpuStorage::F64(v) => CpuStorage::F64(self.forward(contiguous(v, layout, name)?)),
-            other => candle_core::bail!("{name}: unsupported dtype {:?}", other.dtype()),
-        };
-        Ok((out, layout.shape().clone()))
+        Ok((on_cpu1(self, self.name(), storage, layout)?, layout.shape().clone()))
     }
 
     fn bwd(&self, arg: &Tensor, res: &Tensor, grad_res: &Tensor) -> candle_core::Result<Option<Tensor>> {
@@ -156,8 +149,20 @@ impl CustomOp1 for Pointwise {
     }
 }
 
+impl Kernel1 for Pointwise {
+    fn apply<T: WithDType + Float>(&self, _dims: &[usize], x: &[T]) -> candle_core::Result<Vec<T>> {
+        Ok(self.forward(x))
+    }
+}
+
 /// `grad * f'(x)` from the input, the output and the output's gradient.
 struct PointwiseGrad(Pointwise);
+
+impl Kernel3 for PointwiseGrad {
+    fn apply<T: WithDType + Float>(&self, _dims: &[usize], x: &[T], y: &[T], g: &[T]) -> candle_core::Result<Vec<T>> {
+        Ok(self.0.backward(x, y, g))
+    }
+}
 
 impl CustomOp3 for PointwiseGrad {
     fn name(&self) -> &'static str {
@@ -177,20 +182,7 @@ impl CustomOp3 for PointwiseGrad {
         if l1.dims() != l2.dims() || l1.dims() != l3.dims() {
             candle_core::bail!("{name}: shapes {:?}, {:?} and {:?} differ", l1.dims(), l2.dims(), l3.dims());
         }
-        let out = match (s1, s2, s3) {
-            (CpuStorage::F32(x), CpuStorage::F32(y), CpuStorage::F32(g)) => CpuStorage::F32(self.0.backward(
-                contiguous(x, l1, name)?,
-                contiguous(y, l2, name)?,
-                contiguous(g, l3, name)?,
-            )),
-            (CpuStorage::F64(x), CpuStorage::F64(y), CpuStorage::F64(g)) => CpuStorage::F64(self.0.backward(
-                contiguous(x, l1, name)?,
-                contiguous(y, l2, name)?,
-                contiguous(g, l3, name)?,
-            )),
-            _ => candle_core::bail!("{name}: unsupported dtype {:?}", s1.dtype()),
-        };
-        Ok((out, l1.shape().clone()))
+        Ok((on_cpu3(self, name, (s1, l1), (s2, l2), (s3, l3))?, l1.shape().clone()))
     }
 }
 

@@ -12,14 +12,13 @@
 
 use std::sync::Arc;
 
-use candle_core::backend::BackendStorage;
 use candle_core::{CpuStorage, CustomOp1, CustomOp2, Layout, Shape, Tensor, WithDType};
 use ironlearn_core::Result;
 use num_traits::Float;
 use rayon::prelude::*;
 
-use super::conv::contiguous;
 use super::dropout::dropout;
+use super::kernel::{on_cpu1, on_cpu2, Kernel1, Kernel2};
 use super::{Builder, Dense, Layer, Mode, Param};
 use crate::convert::CandleResult;
 use crate::spec::{Activation, Init};
@@ -107,8 +106,9 @@ pub struct AttentionSoftmax {
     pub padding: Option<KeyPadding>,
 }
 
-impl AttentionSoftmax {
-    fn run<T: WithDType + Float>(&self, x: &[T], (_, h, q, k): (usize, usize, usize, usize)) -> Vec<T> {
+impl Kernel1 for AttentionSoftmax {
+    fn apply<T: WithDType + Float>(&self, dims: &[usize], x: &[T]) -> candle_core::Result<Vec<T>> {
+        let &[_, h, q, k] = dims else { candle_core::bail!("attention_softmax: scores {dims:?} are not 4-d") };
         let mut out = vec![T::zero(); x.len()];
         let scale = T::from_f64(self.scale);
         let rows = out.par_chunks_mut(k).zip(x.par_chunks(k)).enumerate().with_min_len(64);
@@ -133,7 +133,7 @@ impl AttentionSoftmax {
             let inv = T::one() / sum;
             dst[..seen].iter_mut().for_each(|v| *v *= inv);
         });
-        out
+        Ok(out)
     }
 }
 
@@ -143,14 +143,7 @@ impl CustomOp1 for AttentionSoftmax {
     }
 
     fn cpu_fwd(&self, storage: &CpuStorage, layout: &Layout) -> candle_core::Result<(CpuStorage, Shape)> {
-        let dims = layout.shape().dims4()?;
-        let name = self.name();
-        let out = match storage {
-            CpuStorage::F32(v) => CpuStorage::F32(self.run(contiguous(v, layout, name)?, dims)),
-            CpuStorage::F64(v) => CpuStorage::F64(self.run(contiguous(v, layout, name)?, dims)),
-            other => candle_core::bail!("{name}: unsupported dtype {:?}", other.dtype()),
-        };
-        Ok((out, layout.shape().clone()))
+        Ok((on_cpu1(self, self.name(), storage, layout)?, layout.shape().clone()))
     }
 
     fn bwd(&self, _arg: &Tensor, res: &Tensor, grad_res: &Tensor) -> candle_core::Result<Option<Tensor>> {
@@ -165,8 +158,9 @@ struct SoftmaxGrad {
     scale: f64,
 }
 
-impl SoftmaxGrad {
-    fn run<T: WithDType + Float>(&self, y: &[T], g: &[T], k: usize) -> Vec<T> {
+impl Kernel2 for SoftmaxGrad {
+    fn apply<T: WithDType + Float>(&self, dims: &[usize], y: &[T], g: &[T]) -> candle_core::Result<Vec<T>> {
+        let k = *dims.last().unwrap_or(&1);
         let mut out = vec![T::zero(); y.len()];
         let scale = T::from_f64(self.scale);
         let rows = out.par_chunks_mut(k).zip(y.par_chunks(k)).zip(g.par_chunks(k)).with_min_len(64);
@@ -176,7 +170,7 @@ impl SoftmaxGrad {
                 *d = scale * yv * (gv - dot);
             }
         });
-        out
+        Ok(out)
     }
 }
 
@@ -196,17 +190,7 @@ impl CustomOp2 for SoftmaxGrad {
         if l1.dims() != l2.dims() {
             candle_core::bail!("{name}: output {:?} and gradient {:?} differ in shape", l1.dims(), l2.dims());
         }
-        let k = *l1.dims().last().unwrap_or(&1);
-        let out = match (s1, s2) {
-            (CpuStorage::F32(y), CpuStorage::F32(g)) => {
-                CpuStorage::F32(self.run(contiguous(y, l1, name)?, contiguous(g, l2, name)?, k))
-            }
-            (CpuStorage::F64(y), CpuStorage::F64(g)) => {
-                CpuStorage::F64(self.run(contiguous(y, l1, name)?, contiguous(g, l2, name)?, k))
-            }
-            _ => candle_core::bail!("{name}: unsupported dtypes {:?} and {:?}", s1.dtype(), s2.dtype()),
-        };
-        Ok((out, l1.shape().clone()))
+        Ok((on_cpu2(self, name, (s1, l1), (s2, l2))?, l1.shape().clone()))
     }
 }
 

@@ -14,13 +14,14 @@
 //! `(group, channel·kernel, sample·position)` so that stride-one rows are
 //! straight copies.
 
-use candle_core::backend::BackendStorage;
 use candle_core::{
     CpuStorage, CustomOp1, CustomOp2, CustomOp3, Device, Layout, Shape, Storage, Tensor, Var, WithDType,
 };
 use ironlearn_core::Result;
+use num_traits::Float;
 use rayon::prelude::*;
 
+use super::kernel::{contiguous, on_cpu1, on_cpu2, on_cpu3, Kernel1, Kernel2, Kernel3};
 use super::{activate, Builder, Layer, Mode, Param};
 use crate::init::{var_from, weight_values};
 use crate::spec::{Activation, Init};
@@ -146,14 +147,6 @@ impl Layer for Conv {
             p.push(Param { name: "bias".into(), var: b.clone(), decay: false });
         }
         p
-    }
-}
-
-/// The contiguous values of a custom op's input.
-pub(super) fn contiguous<'a, T>(data: &'a [T], layout: &Layout, op: &str) -> candle_core::Result<&'a [T]> {
-    match layout.contiguous_offsets() {
-        Some((a, b)) => Ok(&data[a..b]),
-        None => candle_core::bail!("{op}: the input must be contiguous"),
     }
 }
 
@@ -300,6 +293,12 @@ impl ConvOp {
     }
 }
 
+impl Kernel3 for ConvOp {
+    fn apply<T: WithDType + Float>(&self, d: &[usize], x: &[T], w: &[T], b: &[T]) -> candle_core::Result<Vec<T>> {
+        self.run(x, (d[0], d[1], d[2], d[3]), w, b)
+    }
+}
+
 impl CustomOp3 for ConvOp {
     fn name(&self) -> &'static str {
         "conv"
@@ -327,22 +326,7 @@ impl CustomOp3 for ConvOp {
                 self.shape
             );
         }
-        let out = match (s1, s2, s3) {
-            (CpuStorage::F32(x), CpuStorage::F32(wt), CpuStorage::F32(b)) => CpuStorage::F32(self.run(
-                contiguous(x, l1, "conv")?,
-                (n, c, h, w),
-                contiguous(wt, l2, "conv")?,
-                contiguous(b, l3, "conv")?,
-            )?),
-            (CpuStorage::F64(x), CpuStorage::F64(wt), CpuStorage::F64(b)) => CpuStorage::F64(self.run(
-                contiguous(x, l1, "conv")?,
-                (n, c, h, w),
-                contiguous(wt, l2, "conv")?,
-                contiguous(b, l3, "conv")?,
-            )?),
-            (a, _, _) => candle_core::bail!("conv: unsupported dtype {:?}", a.dtype()),
-        };
-        Ok((out, Shape::from(self.shape.clone())))
+        Ok((on_cpu3(self, self.name(), (s1, l1), (s2, l2), (s3, l3))?, Shape::from(self.shape.clone())))
     }
 
     fn bwd(
@@ -383,6 +367,12 @@ pub(super) struct FilterMajor {
     pub(super) act: Fused,
 }
 
+impl Kernel2 for FilterMajor {
+    fn apply<T: WithDType + Float>(&self, _dims: &[usize], out: &[T], grad: &[T]) -> candle_core::Result<Vec<T>> {
+        Ok(filter_major(grad, out, self.dims, self.act))
+    }
+}
+
 impl CustomOp2 for FilterMajor {
     fn name(&self) -> &'static str {
         "conv_filter_major"
@@ -400,16 +390,7 @@ impl CustomOp2 for FilterMajor {
         if l1.shape().elem_count() != n * f * len || l2.shape() != l1.shape() {
             candle_core::bail!("{name}: {:?} and {:?} are not a convolution's output", l1.dims(), l2.dims());
         }
-        let out = match (s1, s2) {
-            (CpuStorage::F32(o), CpuStorage::F32(g)) => {
-                CpuStorage::F32(filter_major(contiguous(g, l2, name)?, contiguous(o, l1, name)?, self.dims, self.act))
-            }
-            (CpuStorage::F64(o), CpuStorage::F64(g)) => {
-                CpuStorage::F64(filter_major(contiguous(g, l2, name)?, contiguous(o, l1, name)?, self.dims, self.act))
-            }
-            (a, b) => candle_core::bail!("{name}: unsupported dtypes {:?} and {:?}", a.dtype(), b.dtype()),
-        };
-        Ok((out, Shape::from((f, n * len))))
+        Ok((on_cpu2(self, self.name(), (s1, l1), (s2, l2))?, Shape::from((f, n * len))))
     }
 }
 
@@ -456,6 +437,12 @@ impl Im2Col {
     }
 }
 
+impl Kernel1 for Im2Col {
+    fn apply<T: WithDType + Float>(&self, d: &[usize], x: &[T]) -> candle_core::Result<Vec<T>> {
+        self.run(x, (d[0], d[1], d[2], d[3]))
+    }
+}
+
 impl CustomOp1 for Im2Col {
     fn name(&self) -> &'static str {
         "im2col"
@@ -466,12 +453,7 @@ impl CustomOp1 for Im2Col {
         let (oh, ow) = self.window.output(h, w)?;
         let shape =
             Shape::from((self.groups, c / self.groups * self.window.kernel.0 * self.window.kernel.1, n * oh * ow));
-        let out = match storage {
-            CpuStorage::F32(v) => CpuStorage::F32(self.run(contiguous(v, layout, "im2col")?, (n, c, h, w))?),
-            CpuStorage::F64(v) => CpuStorage::F64(self.run(contiguous(v, layout, "im2col")?, (n, c, h, w))?),
-            other => candle_core::bail!("im2col: unsupported dtype {:?}", other.dtype()),
-        };
-        Ok((out, shape))
+        Ok((on_cpu1(self, self.name(), storage, layout)?, shape))
     }
 }
 
@@ -526,6 +508,12 @@ impl Col2Im {
     }
 }
 
+impl Kernel1 for Col2Im {
+    fn apply<T: WithDType + Float>(&self, _dims: &[usize], cols: &[T]) -> candle_core::Result<Vec<T>> {
+        self.run(cols)
+    }
+}
+
 impl CustomOp1 for Col2Im {
     fn name(&self) -> &'static str {
         "col2im"
@@ -538,12 +526,7 @@ impl CustomOp1 for Col2Im {
         if layout.dims() != expected {
             candle_core::bail!("col2im: expected a gradient of shape {expected:?}, got {:?}", layout.dims());
         }
-        let out = match storage {
-            CpuStorage::F32(v) => CpuStorage::F32(self.run(contiguous(v, layout, "col2im")?)?),
-            CpuStorage::F64(v) => CpuStorage::F64(self.run(contiguous(v, layout, "col2im")?)?),
-            other => candle_core::bail!("col2im: unsupported dtype {:?}", other.dtype()),
-        };
-        Ok((out, Shape::from((n, c, h, w))))
+        Ok((on_cpu1(self, self.name(), storage, layout)?, Shape::from((n, c, h, w))))
     }
 }
 

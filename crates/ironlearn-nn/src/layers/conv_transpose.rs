@@ -7,12 +7,13 @@
 //! the fold, col2im), and the backward pass is a convolution (unfold, GEMM)
 //! plus the weight gradient from the same unfolded matrix.
 
-use candle_core::backend::BackendStorage;
 use candle_core::{CpuStorage, CustomOp3, Device, Layout, Shape, Storage, Tensor, Var, WithDType};
 use ironlearn_core::Result;
+use num_traits::Float;
 use rayon::prelude::*;
 
-use super::conv::{contiguous, filter_major, Col2Im, Fused, Im2Col, Window};
+use super::conv::{filter_major, Col2Im, Fused, Im2Col, Window};
+use super::kernel::{contiguous, on_cpu3, Kernel3};
 use super::{activate, Builder, Layer, Mode, Param};
 use crate::init::{var_from, weight_values};
 use crate::spec::{Activation, Init};
@@ -130,6 +131,12 @@ impl ConvTransposeOp {
     }
 }
 
+impl Kernel3 for ConvTransposeOp {
+    fn apply<T: WithDType + Float>(&self, d: &[usize], x: &[T], w: &[T], b: &[T]) -> candle_core::Result<Vec<T>> {
+        self.run(x, d[1], w, b)
+    }
+}
+
 impl CustomOp3 for ConvTransposeOp {
     fn name(&self) -> &'static str {
         "conv_transpose2d"
@@ -155,23 +162,7 @@ impl CustomOp3 for ConvTransposeOp {
                 self.output
             );
         }
-        let name = self.name();
-        let out = match (s1, s2, s3) {
-            (CpuStorage::F32(x), CpuStorage::F32(wt), CpuStorage::F32(b)) => CpuStorage::F32(self.run(
-                contiguous(x, l1, name)?,
-                c,
-                contiguous(wt, l2, name)?,
-                contiguous(b, l3, name)?,
-            )?),
-            (CpuStorage::F64(x), CpuStorage::F64(wt), CpuStorage::F64(b)) => CpuStorage::F64(self.run(
-                contiguous(x, l1, name)?,
-                c,
-                contiguous(wt, l2, name)?,
-                contiguous(b, l3, name)?,
-            )?),
-            (a, _, _) => candle_core::bail!("{name}: unsupported dtype {:?}", a.dtype()),
-        };
-        Ok((out, Shape::from(self.output)))
+        Ok((on_cpu3(self, self.name(), (s1, l1), (s2, l2), (s3, l3))?, Shape::from(self.output)))
     }
 
     fn bwd(

@@ -7,12 +7,13 @@
 //! layer is four graph nodes, each of which allocates, zeroes and adds a
 //! gradient of its own in the backward pass.
 
-use candle_core::backend::BackendStorage;
 use candle_core::{CpuStorage, CustomOp2, CustomOp3, Device, Layout, Shape, Storage, Tensor, Var, WithDType};
 use ironlearn_core::Result;
+use num_traits::Float;
 use rayon::prelude::*;
 
-use super::conv::{contiguous, Fused};
+use super::conv::Fused;
+use super::kernel::{contiguous, on_cpu2, on_cpu3, Kernel2, Kernel3};
 use super::{activate, Builder, Layer, Mode, Param};
 use crate::init::{dense_values, var_from};
 use crate::spec::{Activation, Init};
@@ -89,9 +90,9 @@ struct DenseOp {
     act: Fused,
 }
 
-impl DenseOp {
-    fn run<T: WithDType>(&self, x: &[T], w: &[T], b: &[T], (m, k): (usize, usize)) -> candle_core::Result<Vec<T>> {
-        let n = b.len();
+impl Kernel3 for DenseOp {
+    fn apply<T: WithDType + Float>(&self, dims: &[usize], x: &[T], w: &[T], b: &[T]) -> candle_core::Result<Vec<T>> {
+        let (m, k, n) = (dims[0], dims[1], b.len());
         let prod =
             Tensor::from_slice(x, (m, k), &Device::Cpu)?.matmul(&Tensor::from_slice(w, (n, k), &Device::Cpu)?.t()?)?;
         values(&prod, |p: &[T]| {
@@ -128,22 +129,7 @@ impl CustomOp3 for DenseOp {
                 l3.dims()
             );
         }
-        let out = match (s1, s2, s3) {
-            (CpuStorage::F32(x), CpuStorage::F32(w), CpuStorage::F32(b)) => CpuStorage::F32(self.run(
-                contiguous(x, l1, "dense")?,
-                contiguous(w, l2, "dense")?,
-                contiguous(b, l3, "dense")?,
-                (m, k),
-            )?),
-            (CpuStorage::F64(x), CpuStorage::F64(w), CpuStorage::F64(b)) => CpuStorage::F64(self.run(
-                contiguous(x, l1, "dense")?,
-                contiguous(w, l2, "dense")?,
-                contiguous(b, l3, "dense")?,
-                (m, k),
-            )?),
-            (a, _, _) => candle_core::bail!("dense: unsupported dtype {:?}", a.dtype()),
-        };
-        Ok((out, Shape::from((m, n))))
+        Ok((on_cpu3(self, "dense", (s1, l1), (s2, l2), (s3, l3))?, Shape::from((m, n))))
     }
 
     fn bwd(
@@ -169,6 +155,15 @@ impl CustomOp3 for DenseOp {
 /// The output's gradient times the fused activation's slope, read from the output.
 struct Slope(Fused);
 
+impl Kernel2 for Slope {
+    fn apply<T: WithDType + Float>(&self, _dims: &[usize], out: &[T], grad: &[T]) -> candle_core::Result<Vec<T>> {
+        let mut res = vec![T::from_f64(0.0); out.len()];
+        let chunks = res.par_chunks_mut(4096).zip(grad.par_chunks(4096)).zip(out.par_chunks(4096));
+        chunks.for_each(|((d, g), o)| self.0.back(d, g, o));
+        Ok(res)
+    }
+}
+
 impl CustomOp2 for Slope {
     fn name(&self) -> &'static str {
         "dense_slope"
@@ -185,21 +180,6 @@ impl CustomOp2 for Slope {
         if l1.dims() != l2.dims() {
             candle_core::bail!("{name}: output {:?} and gradient {:?} differ", l1.dims(), l2.dims());
         }
-        fn run<T: WithDType>(act: Fused, out: &[T], grad: &[T]) -> Vec<T> {
-            let mut res = vec![T::from_f64(0.0); out.len()];
-            let chunks = res.par_chunks_mut(4096).zip(grad.par_chunks(4096)).zip(out.par_chunks(4096));
-            chunks.for_each(|((d, g), o)| act.back(d, g, o));
-            res
-        }
-        let out = match (s1, s2) {
-            (CpuStorage::F32(o), CpuStorage::F32(g)) => {
-                CpuStorage::F32(run(self.0, contiguous(o, l1, name)?, contiguous(g, l2, name)?))
-            }
-            (CpuStorage::F64(o), CpuStorage::F64(g)) => {
-                CpuStorage::F64(run(self.0, contiguous(o, l1, name)?, contiguous(g, l2, name)?))
-            }
-            _ => candle_core::bail!("{name}: unsupported dtypes {:?} and {:?}", s1.dtype(), s2.dtype()),
-        };
-        Ok((out, l1.shape().clone()))
+        Ok((on_cpu2(self, name, (s1, l1), (s2, l2))?, l1.shape().clone()))
     }
 }

@@ -12,6 +12,7 @@ mod dense;
 mod dropout;
 mod embedding;
 mod graph;
+mod kernel;
 mod norm;
 mod pool;
 mod positional;

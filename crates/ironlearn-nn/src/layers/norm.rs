@@ -10,13 +10,12 @@
 //! blocks of a fixed size and added in order, so they do not depend on the
 //! thread count.
 
-use candle_core::backend::BackendStorage;
 use candle_core::{CpuStorage, CustomOp3, Layout, Shape, Tensor, Var, WithDType};
 use ironlearn_core::Result;
 use num_traits::Float;
 use rayon::prelude::*;
 
-use super::conv::contiguous;
+use super::kernel::{on_cpu3, Kernel3};
 use super::{Builder, Layer, Mode, Param};
 use crate::init::var_from;
 
@@ -173,20 +172,7 @@ impl CustomOp3 for Norm {
         if l2.dims() != [d] || l3.dims() != [d] {
             candle_core::bail!("{name}: scale {:?} and shift {:?} for rows of {d}", l2.dims(), l3.dims());
         }
-        let out = match (s1, s2, s3) {
-            (CpuStorage::F32(x), CpuStorage::F32(w), CpuStorage::F32(b)) => CpuStorage::F32(self.forward(
-                contiguous(x, l1, name)?,
-                contiguous(w, l2, name)?,
-                contiguous(b, l3, name)?,
-            )),
-            (CpuStorage::F64(x), CpuStorage::F64(w), CpuStorage::F64(b)) => CpuStorage::F64(self.forward(
-                contiguous(x, l1, name)?,
-                contiguous(w, l2, name)?,
-                contiguous(b, l3, name)?,
-            )),
-            _ => candle_core::bail!("{name}: unsupported dtype {:?}", s1.dtype()),
-        };
-        Ok((out, l1.shape().clone()))
+        Ok((on_cpu3(self, name, (s1, l1), (s2, l2), (s3, l3))?, l1.shape().clone()))
     }
 
     fn bwd(
@@ -206,8 +192,20 @@ impl CustomOp3 for Norm {
     }
 }
 
+impl Kernel3 for Norm {
+    fn apply<T: WithDType + Float>(&self, _dims: &[usize], x: &[T], w: &[T], b: &[T]) -> candle_core::Result<Vec<T>> {
+        Ok(self.forward(x, w, b))
+    }
+}
+
 /// [`Norm`]'s backward pass from the input, the scale and the output's gradient.
 struct NormGrad(Norm);
+
+impl Kernel3 for NormGrad {
+    fn apply<T: WithDType + Float>(&self, _dims: &[usize], x: &[T], w: &[T], g: &[T]) -> candle_core::Result<Vec<T>> {
+        Ok(self.0.backward(x, w, g))
+    }
+}
 
 impl CustomOp3 for NormGrad {
     fn name(&self) -> &'static str {
@@ -227,19 +225,9 @@ impl CustomOp3 for NormGrad {
         if l1.dims() != l3.dims() {
             candle_core::bail!("{name}: input {:?} and gradient {:?} differ", l1.dims(), l3.dims());
         }
-        let out = match (s1, s2, s3) {
-            (CpuStorage::F32(x), CpuStorage::F32(w), CpuStorage::F32(g)) => CpuStorage::F32(self.0.backward(
-                contiguous(x, l1, name)?,
-                contiguous(w, l2, name)?,
-                contiguous(g, l3, name)?,
-            )),
-            (CpuStorage::F64(x), CpuStorage::F64(w), CpuStorage::F64(g)) => CpuStorage::F64(self.0.backward(
-                contiguous(x, l1, name)?,
-                contiguous(w, l2, name)?,
-                contiguous(g, l3, name)?,
-            )),
-            _ => candle_core::bail!("{name}: unsupported dtype {:?}", s1.dtype()),
-        };
-        Ok((out, Shape::from(l1.shape().elem_count() + 2 * l2.shape().elem_count())))
+        Ok((
+            on_cpu3(self, name, (s1, l1), (s2, l2), (s3, l3))?,
+            Shape::from(l1.shape().elem_count() + 2 * l2.shape().elem_count()),
+        ))
     }
 }

@@ -8,12 +8,13 @@
 //! input and output) or spreads it evenly over the window. Global and adaptive average
 //! pooling are means and matrix products, which have candle's own backward.
 
-use candle_core::backend::BackendStorage;
 use candle_core::{CpuStorage, CustomOp1, CustomOp3, DType, Device, Layout, Shape, Tensor, WithDType};
 use ironlearn_core::Result;
+use num_traits::Float;
 use rayon::prelude::*;
 
-use super::conv::{contiguous, Window};
+use super::conv::Window;
+use super::kernel::{on_cpu1, on_cpu3, Kernel1, Kernel3};
 use super::{Layer, Mode};
 use crate::convert::CandleResult;
 
@@ -165,6 +166,12 @@ impl PoolOp {
     }
 }
 
+impl Kernel1 for PoolOp {
+    fn apply<T: WithDType + Float>(&self, d: &[usize], x: &[T]) -> candle_core::Result<Vec<T>> {
+        self.run(x, (d[2], d[3]))
+    }
+}
+
 impl CustomOp1 for PoolOp {
     fn name(&self) -> &'static str {
         match self.kind {
@@ -176,13 +183,7 @@ impl CustomOp1 for PoolOp {
     fn cpu_fwd(&self, storage: &CpuStorage, layout: &Layout) -> candle_core::Result<(CpuStorage, Shape)> {
         let (n, c, h, w) = layout.shape().dims4()?;
         let (oh, ow) = self.window.output(h, w)?;
-        let name = self.name();
-        let out = match storage {
-            CpuStorage::F32(v) => CpuStorage::F32(self.run(contiguous(v, layout, name)?, (h, w))?),
-            CpuStorage::F64(v) => CpuStorage::F64(self.run(contiguous(v, layout, name)?, (h, w))?),
-            other => candle_core::bail!("{name}: unsupported dtype {:?}", other.dtype()),
-        };
-        Ok((out, Shape::from((n, c, oh, ow))))
+        Ok((on_cpu1(self, self.name(), storage, layout)?, Shape::from((n, c, oh, ow))))
     }
 
     fn bwd(&self, arg: &Tensor, res: &Tensor, grad_res: &Tensor) -> candle_core::Result<Option<Tensor>> {
@@ -232,6 +233,12 @@ impl PoolGrad {
     }
 }
 
+impl Kernel3 for PoolGrad {
+    fn apply<T: WithDType + Float>(&self, d: &[usize], x: &[T], out: &[T], g: &[T]) -> candle_core::Result<Vec<T>> {
+        self.run(x, out, g, (d[2], d[3]))
+    }
+}
+
 impl CustomOp3 for PoolGrad {
     fn name(&self) -> &'static str {
         "pool2d_grad"
@@ -256,23 +263,7 @@ impl CustomOp3 for PoolGrad {
                 l3.dims()
             );
         }
-        let name = "pool2d_grad";
-        let out = match (s1, s2, s3) {
-            (CpuStorage::F32(x), CpuStorage::F32(o), CpuStorage::F32(g)) => CpuStorage::F32(self.run(
-                contiguous(x, l1, name)?,
-                contiguous(o, l2, name)?,
-                contiguous(g, l3, name)?,
-                (h, w),
-            )?),
-            (CpuStorage::F64(x), CpuStorage::F64(o), CpuStorage::F64(g)) => CpuStorage::F64(self.run(
-                contiguous(x, l1, name)?,
-                contiguous(o, l2, name)?,
-                contiguous(g, l3, name)?,
-                (h, w),
-            )?),
-            (a, _, _) => candle_core::bail!("{name}: unsupported dtype {:?}", a.dtype()),
-        };
-        Ok((out, l1.shape().clone()))
+        Ok((on_cpu3(self, self.name(), (s1, l1), (s2, l2), (s3, l3))?, l1.shape().clone()))
     }
 }
 

@@ -9,14 +9,13 @@
 //! and its backward pass recomputes the gates from its saved input rather
 //! than keeping a dozen candle nodes per step alive.
 
-use candle_core::backend::BackendStorage;
 use candle_core::{CpuStorage, CustomOp2, CustomOp3, Layout, Shape, Tensor, Var, WithDType};
 use ironlearn_core::Result;
 use num_traits::Float;
 use rayon::prelude::*;
 
 use super::activation::logistic as sigmoid;
-use super::conv::contiguous;
+use super::kernel::{on_cpu2, on_cpu3, Kernel2, Kernel3};
 use super::{Builder, Layer, Mode, Param};
 use crate::init::var_from;
 
@@ -184,16 +183,7 @@ impl CustomOp2 for LstmCell {
             candle_core::bail!("lstm_cell: gates {:?} for a state of {:?}", l1.dims(), l2.dims());
         }
         let name = self.name();
-        let out = match (s1, s2) {
-            (CpuStorage::F32(g), CpuStorage::F32(c)) => {
-                CpuStorage::F32(Self::run(contiguous(g, l1, name)?, contiguous(c, l2, name)?, h))
-            }
-            (CpuStorage::F64(g), CpuStorage::F64(c)) => {
-                CpuStorage::F64(Self::run(contiguous(g, l1, name)?, contiguous(c, l2, name)?, h))
-            }
-            _ => candle_core::bail!("{name}: unsupported dtypes {:?} and {:?}", s1.dtype(), s2.dtype()),
-        };
-        Ok((out, Shape::from((n, 2 * h))))
+        Ok((on_cpu2(self, name, (s1, l1), (s2, l2))?, Shape::from((n, 2 * h))))
     }
 
     fn bwd(
@@ -209,8 +199,26 @@ impl CustomOp2 for LstmCell {
     }
 }
 
+impl Kernel2 for LstmCell {
+    fn apply<T: WithDType + Float>(&self, dims: &[usize], gates: &[T], c: &[T]) -> candle_core::Result<Vec<T>> {
+        Ok(Self::run(gates, c, dims[1] / 4))
+    }
+}
+
 /// [`LstmCell`]'s backward pass from its inputs and the output's gradient.
 struct LstmGrad;
+
+impl Kernel3 for LstmGrad {
+    fn apply<T: WithDType + Float>(
+        &self,
+        dims: &[usize],
+        gates: &[T],
+        c: &[T],
+        g: &[T],
+    ) -> candle_core::Result<Vec<T>> {
+        Ok(LstmCell::grad(gates, c, g, dims[1] / 4))
+    }
+}
 
 impl CustomOp3 for LstmGrad {
     fn name(&self) -> &'static str {
@@ -228,22 +236,7 @@ impl CustomOp3 for LstmGrad {
     ) -> candle_core::Result<(CpuStorage, Shape)> {
         let (n, h) = l2.shape().dims2()?;
         let name = self.name();
-        let out = match (s1, s2, s3) {
-            (CpuStorage::F32(g), CpuStorage::F32(c), CpuStorage::F32(d)) => CpuStorage::F32(LstmCell::grad(
-                contiguous(g, l1, name)?,
-                contiguous(c, l2, name)?,
-                contiguous(d, l3, name)?,
-                h,
-            )),
-            (CpuStorage::F64(g), CpuStorage::F64(c), CpuStorage::F64(d)) => CpuStorage::F64(LstmCell::grad(
-                contiguous(g, l1, name)?,
-                contiguous(c, l2, name)?,
-                contiguous(d, l3, name)?,
-                h,
-            )),
-            _ => candle_core::bail!("{name}: unsupported dtype {:?}", s1.dtype()),
-        };
-        Ok((out, Shape::from((n, 5 * h))))
+        Ok((on_cpu3(self, name, (s1, l1), (s2, l2), (s3, l3))?, Shape::from((n, 5 * h))))
     }
 }
 
@@ -320,22 +313,7 @@ impl CustomOp3 for GruCell {
             );
         }
         let name = self.name();
-        let out = match (s1, s2, s3) {
-            (CpuStorage::F32(x), CpuStorage::F32(hw), CpuStorage::F32(hp)) => CpuStorage::F32(Self::run(
-                contiguous(x, l1, name)?,
-                contiguous(hw, l2, name)?,
-                contiguous(hp, l3, name)?,
-                h,
-            )),
-            (CpuStorage::F64(x), CpuStorage::F64(hw), CpuStorage::F64(hp)) => CpuStorage::F64(Self::run(
-                contiguous(x, l1, name)?,
-                contiguous(hw, l2, name)?,
-                contiguous(hp, l3, name)?,
-                h,
-            )),
-            _ => candle_core::bail!("{name}: unsupported dtype {:?}", s1.dtype()),
-        };
-        Ok((out, Shape::from((n, h))))
+        Ok((on_cpu3(self, name, (s1, l1), (s2, l2), (s3, l3))?, Shape::from((n, h))))
     }
 
     fn bwd(
@@ -353,8 +331,20 @@ impl CustomOp3 for GruCell {
     }
 }
 
+impl Kernel3 for GruCell {
+    fn apply<T: WithDType + Float>(&self, dims: &[usize], xw: &[T], hw: &[T], hp: &[T]) -> candle_core::Result<Vec<T>> {
+        Ok(Self::run(xw, hw, hp, dims[1] / 3))
+    }
+}
+
 /// [`GruCell`]'s backward pass.
 struct GruGrad;
+
+impl Kernel3 for GruGrad {
+    fn apply<T: WithDType + Float>(&self, dims: &[usize], p: &[T], hp: &[T], g: &[T]) -> candle_core::Result<Vec<T>> {
+        Ok(GruCell::grad(p, hp, g, dims[1] / 6))
+    }
+}
 
 impl CustomOp3 for GruGrad {
     fn name(&self) -> &'static str {
@@ -372,21 +362,6 @@ impl CustomOp3 for GruGrad {
     ) -> candle_core::Result<(CpuStorage, Shape)> {
         let (n, h) = l2.shape().dims2()?;
         let name = self.name();
-        let out = match (s1, s2, s3) {
-            (CpuStorage::F32(p), CpuStorage::F32(hp), CpuStorage::F32(d)) => CpuStorage::F32(GruCell::grad(
-                contiguous(p, l1, name)?,
-                contiguous(hp, l2, name)?,
-                contiguous(d, l3, name)?,
-                h,
-            )),
-            (CpuStorage::F64(p), CpuStorage::F64(hp), CpuStorage::F64(d)) => CpuStorage::F64(GruCell::grad(
-                contiguous(p, l1, name)?,
-                contiguous(hp, l2, name)?,
-                contiguous(d, l3, name)?,
-                h,
-            )),
-            _ => candle_core::bail!("{name}: unsupported dtype {:?}", s1.dtype()),
-        };
-        Ok((out, Shape::from((n, 7 * h))))
+        Ok((on_cpu3(self, name, (s1, l1), (s2, l2), (s3, l3))?, Shape::from((n, 7 * h))))
     }
 }
