@@ -17,6 +17,7 @@ use ironlearn_core::Result;
 use num_traits::Float;
 use rayon::prelude::*;
 
+use super::dense::linear;
 use super::dropout::dropout;
 use super::kernel::{on_cpu1, on_cpu2, Kernel1, Kernel2};
 use super::{Builder, Dense, Layer, Mode, Param};
@@ -66,8 +67,20 @@ impl Layer for MultiHeadAttention {
     fn forward(&self, x: &Tensor, mode: &mut Mode) -> candle_core::Result<Tensor> {
         let (n, s, d) = x.dims3()?;
         let (h, dh) = (self.heads, d / self.heads);
-        let qkv = self.in_proj.forward(x, mode)?.reshape((n, s, 3, h, dh))?.permute((2, 0, 3, 1, 4))?;
-        let (q, k, v) = (qkv.get(0)?.contiguous()?, qkv.get(1)?.contiguous()?, qkv.get(2)?.contiguous()?);
+        // Each projection from its third of the stacked weights, then split into heads
+        // `(n, h, s, dh)`: slicing the weights costs their size in the backward pass,
+        // slicing one stacked product would cost three products' size each.
+        let flat = x.reshape((n * s, d))?.contiguous()?;
+        let w = mode.param(&self.in_proj.weight);
+        let b = match &self.in_proj.bias {
+            Some(b) => mode.param(b),
+            None => Tensor::zeros(3 * d, x.dtype(), x.device())?,
+        };
+        let project = |i: usize| -> candle_core::Result<Tensor> {
+            let y = linear(&flat, &w.narrow(0, i * d, d)?, &b.narrow(0, i * d, d)?)?;
+            y.reshape((n, s, h, dh))?.transpose(1, 2)?.contiguous()
+        };
+        let (q, k, v) = (project(0)?, project(1)?, project(2)?);
         let scores = q.matmul(&k.t()?)?;
         let padding = match &mode.key_padding {
             Some(p) if p.keys == s && p.pad.len() == n * s => Some(p.clone()),

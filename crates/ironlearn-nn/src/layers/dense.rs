@@ -76,6 +76,11 @@ impl Layer for Dense {
     }
 }
 
+/// `x W^T + b` for `x` `(rows, in)` as one graph node (the attention's projections).
+pub(super) fn linear(x: &Tensor, w: &Tensor, b: &Tensor) -> candle_core::Result<Tensor> {
+    x.apply_op3(w, b, DenseOp { act: Fused::Identity })
+}
+
 /// The values of a CPU tensor computed inside a custom op.
 fn values<T: WithDType>(t: &Tensor, f: impl FnOnce(&[T]) -> Vec<T>) -> candle_core::Result<Vec<T>> {
     let (storage, layout) = t.storage_and_layout();
