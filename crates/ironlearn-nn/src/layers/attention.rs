@@ -72,10 +72,7 @@ impl Layer for MultiHeadAttention {
         // slicing one stacked product would cost three products' size each.
         let flat = x.reshape((n * s, d))?.contiguous()?;
         let w = mode.param(&self.in_proj.weight);
-        let b = match &self.in_proj.bias {
-            Some(b) => mode.param(b),
-            None => Tensor::zeros(3 * d, x.dtype(), x.device())?,
-        };
+        let b = mode.bias(self.in_proj.bias.as_ref(), 3 * d, x)?;
         let project = |i: usize| -> candle_core::Result<Tensor> {
             let y = linear(&flat, &w.narrow(0, i * d, d)?, &b.narrow(0, i * d, d)?)?;
             y.reshape((n, s, h, dh))?.transpose(1, 2)?.contiguous()

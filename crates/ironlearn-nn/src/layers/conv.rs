@@ -22,7 +22,7 @@ use num_traits::Float;
 use rayon::prelude::*;
 
 use super::kernel::{contiguous, on_cpu1, on_cpu2, on_cpu3, Kernel1, Kernel2, Kernel3};
-use super::{activate, Builder, Layer, Mode, Param};
+use super::{activate, weight_and_bias, Builder, Layer, Mode, Param};
 use crate::init::{var_from, weight_values};
 use crate::spec::{Activation, Init};
 
@@ -127,10 +127,7 @@ impl Layer for Conv {
         let (n, _, h, w) = x4.dims4()?;
         let (oh, ow) = self.window.output(h, w)?;
         let filters = self.weight.dim(0)?;
-        let bias = match &self.bias {
-            Some(b) => mode.param(b),
-            None => Tensor::zeros(filters, x.dtype(), x.device())?,
-        };
+        let bias = mode.bias(self.bias.as_ref(), filters, x)?;
         let shape = if self.axes == 1 { vec![n, filters, ow] } else { vec![n, filters, oh, ow] };
         let fused = Fused::of(self.activation);
         let op = ConvOp { window: self.window, groups: self.groups, shape, act: fused.unwrap_or(Fused::Identity) };
@@ -142,11 +139,7 @@ impl Layer for Conv {
     }
 
     fn params(&self) -> Vec<Param> {
-        let mut p = vec![Param { name: "weight".into(), var: self.weight.clone(), decay: true }];
-        if let Some(b) = &self.bias {
-            p.push(Param { name: "bias".into(), var: b.clone(), decay: false });
-        }
-        p
+        weight_and_bias(&self.weight, self.bias.as_ref())
     }
 }
 

@@ -14,7 +14,7 @@ use rayon::prelude::*;
 
 use super::conv::{filter_major, Col2Im, Fused, Im2Col, Window};
 use super::kernel::{contiguous, on_cpu3, Kernel3};
-use super::{activate, Builder, Layer, Mode, Param};
+use super::{activate, weight_and_bias, Builder, Layer, Mode, Param};
 use crate::init::{var_from, weight_values};
 use crate::spec::{Activation, Init};
 
@@ -83,21 +83,14 @@ impl Layer for ConvTranspose {
                 .ok_or_else(|| candle_core::Error::Msg(format!("conv_transpose2d: no output for an input of {n}")))
         };
         let filters = self.weight.dim(1)? * self.groups;
-        let bias = match &self.bias {
-            Some(b) => mode.param(b),
-            None => Tensor::zeros(filters, x.dtype(), x.device())?,
-        };
+        let bias = mode.bias(self.bias.as_ref(), filters, x)?;
         let op = ConvTransposeOp { window: win, groups: self.groups, output: (n, filters, len(h, 0)?, len(w, 1)?) };
         let y = x.contiguous()?.apply_op3(&mode.param(&self.weight).contiguous()?, &bias, op)?;
         activate(&y, self.activation)
     }
 
     fn params(&self) -> Vec<Param> {
-        let mut p = vec![Param { name: "weight".into(), var: self.weight.clone(), decay: true }];
-        if let Some(b) = &self.bias {
-            p.push(Param { name: "bias".into(), var: b.clone(), decay: false });
-        }
-        p
+        weight_and_bias(&self.weight, self.bias.as_ref())
     }
 }
 

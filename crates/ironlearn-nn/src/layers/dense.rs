@@ -14,7 +14,7 @@ use rayon::prelude::*;
 
 use super::conv::Fused;
 use super::kernel::{contiguous, on_cpu2, on_cpu3, Kernel2, Kernel3};
-use super::{activate, Builder, Layer, Mode, Param};
+use super::{activate, weight_and_bias, Builder, Layer, Mode, Param};
 use crate::init::{dense_values, var_from};
 use crate::spec::{Activation, Init};
 
@@ -49,10 +49,7 @@ impl Layer for Dense {
         let fan_in = *dims.last().expect("a layer's input has a feature axis");
         let units = self.weight.dim(0)?;
         let flat = x.reshape(((), fan_in))?.contiguous()?;
-        let bias = match &self.bias {
-            Some(b) => mode.param(b),
-            None => Tensor::zeros(units, x.dtype(), x.device())?,
-        };
+        let bias = mode.bias(self.bias.as_ref(), units, x)?;
         let fused = Fused::of(self.activation);
         let op = DenseOp { act: fused.unwrap_or(Fused::Identity) };
         let mut y = flat.apply_op3(&mode.param(&self.weight), &bias, op)?;
@@ -68,11 +65,7 @@ impl Layer for Dense {
     }
 
     fn params(&self) -> Vec<Param> {
-        let mut p = vec![Param { name: "weight".into(), var: self.weight.clone(), decay: true }];
-        if let Some(b) = &self.bias {
-            p.push(Param { name: "bias".into(), var: b.clone(), decay: false });
-        }
-        p
+        weight_and_bias(&self.weight, self.bias.as_ref())
     }
 }
 

@@ -76,6 +76,14 @@ impl Mode {
         Mode { train: true, grad: true, rng, key_padding: None }
     }
 
+    /// An optional bias of `n` values as this pass uses it; zeros where there is none.
+    pub fn bias(&self, b: Option<&Var>, n: usize, like: &Tensor) -> candle_core::Result<Tensor> {
+        match b {
+            Some(b) => Ok(self.param(b)),
+            None => Tensor::zeros(n, like.dtype(), like.device()),
+        }
+    }
+
     /// A parameter as this pass uses it: tracked for gradients, or detached.
     pub fn param(&self, v: &Var) -> Tensor {
         if self.grad {
@@ -107,6 +115,15 @@ pub trait Layer: fmt::Debug + Send + Sync {
     fn buffers(&self) -> Vec<(String, Var)> {
         Vec::new()
     }
+}
+
+/// A weight (decayed) and an optional bias (not decayed), named as PyTorch names them.
+pub(crate) fn weight_and_bias(weight: &Var, bias: Option<&Var>) -> Vec<Param> {
+    let mut p = vec![Param { name: "weight".into(), var: weight.clone(), decay: true }];
+    if let Some(b) = bias {
+        p.push(Param { name: "bias".into(), var: b.clone(), decay: false });
+    }
+    p
 }
 
 /// Where and in what precision a network's tensors live, and the stream its weights start from.
