@@ -91,6 +91,6 @@ fn main() -> anyhow::Result<()> {
     };
     // Raw scores to the last bit: equal checksums mean the same model, in practice.
     let checksum = raw.iter().fold(0u64, |h, v| h.rotate_left(5) ^ v.to_bits());
-    println!("{dir}: {rounds} rounds, {leaves} leaves, {threads} threads: train {train_s:.2} s, {score}, checksum {checksum:016x}");
+    println!("{dir}: {rounds} rounds, {leaves} leaves, {threads} threads: train {train_s:.3} s, {score}, checksum {checksum:016x}");
     Ok(())
 }

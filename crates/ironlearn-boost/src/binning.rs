@@ -7,6 +7,8 @@
 //! bin each (the most frequent first), with one shared bin for rare, unseen
 //! and missing categories.
 
+use std::ops::Range;
+
 use ironlearn_core::{Error, Result, Rng};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -132,7 +134,7 @@ pub fn numeric_mapper(
     }
     let has_missing = values.iter().any(|v| v.is_nan());
     values.retain(|v| !v.is_nan());
-    values.sort_by(f64::total_cmp);
+    sort_values(values);
     let value_bins = if has_missing { max_bin - 1 } else { max_bin };
     // One distinct value and nothing missing cannot split: one bin.
     let constant = values.first().is_none_or(|&lo| values.last() == Some(&lo));
@@ -147,6 +149,20 @@ pub fn numeric_mapper(
     let missing_bin = has_missing.then_some(upper.len() as u8);
     let range = [values.first().copied().unwrap_or(0.0), values.last().copied().unwrap_or(0.0)];
     BinMapper::Numeric { upper, missing_bin, zero_bin, range, zero_missing: mode == Missing::Zero }
+}
+
+/// Sorts non-NaN values ascending (-0.0 before 0.0): as `sort_by(f64::total_cmp)`,
+/// on integer keys of the same order, which compare faster.
+fn sort_values(values: &mut [f64]) {
+    let key = |v: f64| {
+        let b = v.to_bits() as i64;
+        b ^ (((b >> 63) as u64) >> 1) as i64
+    };
+    let mut keys: Vec<i64> = values.iter().map(|&v| key(v)).collect();
+    keys.sort_unstable();
+    for (v, k) in values.iter_mut().zip(keys) {
+        *v = f64::from_bits((k ^ (((k >> 63) as u64) >> 1) as i64) as u64);
+    }
 }
 
 /// Bins categories from their counts: the most frequent first (ties by
@@ -298,53 +314,86 @@ pub fn fit_mappers_by_feature(
         }
         idx
     });
-    columns
-        .par_iter()
-        .zip(max_bins)
-        .enumerate()
-        .map(|(f, (col, &max_bin))| -> Result<BinMapper> {
-            let rows: Box<dyn Iterator<Item = usize>> = match &sample {
-                Some(s) => Box::new(s.iter().copied()),
-                None => Box::new(0..n),
-            };
-            Ok(match col {
-                RawColumn::Numeric { .. } => {
-                    let rows: Vec<usize> = rows.collect();
-                    let mut values: Vec<f64> = rows.iter().map(|&i| col.numeric(i)).collect();
-                    if let Some(k) = values.iter().position(|v| v.is_infinite()) {
+    let n_used = sample.as_ref().map_or(n, Vec::len);
+    let row_of = |i: usize| sample.as_ref().map_or(i, |s| s[i]);
+    // A feature group's sampled values are read a tile of rows at a time:
+    // a row's neighbouring features share its cache lines (in row-major data
+    // a feature alone would cost a cache miss a value).
+    let groups: Vec<Range<usize>> =
+        (0..columns.len()).step_by(GROUP).map(|s| s..(s + GROUP).min(columns.len())).collect();
+    let mappers: Vec<Vec<BinMapper>> = groups
+        .into_par_iter()
+        .map(|g| -> Result<Vec<BinMapper>> {
+            let numeric = |f: &usize| matches!(columns[*f], RawColumn::Numeric { .. });
+            let mut values: Vec<Vec<f64>> =
+                g.clone().map(|f| Vec::with_capacity(if numeric(&f) { n_used } else { 0 })).collect();
+            for tile in (0..n_used).step_by(TILE) {
+                for (f, v) in g.clone().zip(values.iter_mut()).filter(|(f, _)| numeric(f)) {
+                    v.extend((tile..(tile + TILE).min(n_used)).map(|i| columns[f].numeric(row_of(i))));
+                }
+            }
+            g.zip(values)
+                .map(|(f, mut values)| {
+                    mapper(&columns[f], f, &mut values, max_bins[f], forced, min_data_in_bin, missing, &row_of)
+                })
+                .collect()
+        })
+        .collect::<Result<_>>()?;
+    Ok(mappers.into_iter().flatten().collect())
+}
+
+/// Consecutive features binned by one task (a row's values of a group share a few cache lines).
+const GROUP: usize = 16;
+/// Rows read per feature of a group before the next feature (a tile of a group stays in L1/L2).
+const TILE: usize = 512;
+
+/// One feature's mapper: numeric from its sampled `values` (sorted here;
+/// `row_of` maps a sample position to its row), categorical from every row.
+#[allow(clippy::too_many_arguments)]
+fn mapper(
+    col: &RawColumn<'_>,
+    f: usize,
+    values: &mut Vec<f64>,
+    max_bin: usize,
+    forced: &[Vec<f64>],
+    min_data_in_bin: usize,
+    missing: Missing,
+    row_of: &impl Fn(usize) -> usize,
+) -> Result<BinMapper> {
+    Ok(match col {
+        RawColumn::Numeric { .. } => {
+            if let Some(k) = values.iter().position(|v| v.is_infinite()) {
+                return Err(Error::at_cell(
+                    row_of(k),
+                    format!("'{}'", col.name()),
+                    "Input X contains infinity or a value too large; NaN is read as missing, infinity is not",
+                ));
+            }
+            let forced = forced.get(f).map_or(&[][..], Vec::as_slice);
+            numeric_mapper(values, max_bin, min_data_in_bin, missing, forced)
+        }
+        RawColumn::Categorical { .. } => {
+            // Every row counts for categories, so rare levels are not lost to sampling.
+            let mut dense: Vec<usize> = Vec::new();
+            for i in 0..col.len() {
+                if let Some(c) = col.category(i)? {
+                    if c > MAX_CATEGORY {
                         return Err(Error::at_cell(
-                            rows[k],
+                            i,
                             format!("'{}'", col.name()),
-                            "Input X contains infinity or a value too large; NaN is read as missing, infinity is not",
+                            format!("category {c} is above {MAX_CATEGORY}, the largest supported; re-encode the categories as 0, 1, 2, ..."),
                         ));
                     }
-                    let forced = forced.get(f).map_or(&[][..], Vec::as_slice);
-                    numeric_mapper(&mut values, max_bin, min_data_in_bin, missing, forced)
-                }
-                RawColumn::Categorical { .. } => {
-                    // Every row counts for categories, so rare levels are not lost to sampling.
-                    let mut dense: Vec<usize> = Vec::new();
-                    for i in 0..n {
-                        if let Some(c) = col.category(i)? {
-                            if c > MAX_CATEGORY {
-                                return Err(Error::at_cell(
-                                    i,
-                                    format!("'{}'", col.name()),
-                                    format!("category {c} is above {MAX_CATEGORY}, the largest supported; re-encode the categories as 0, 1, 2, ..."),
-                                ));
-                            }
-                            if c as usize >= dense.len() {
-                                dense.resize(c as usize + 1, 0);
-                            }
-                            dense[c as usize] += 1;
-                        }
+                    if c as usize >= dense.len() {
+                        dense.resize(c as usize + 1, 0);
                     }
-                    let counts = dense.iter().enumerate().filter(|(_, &k)| k > 0).map(|(c, &k)| (c as u32, k)).collect();
-                    categorical_from_counts(counts, max_bin)
+                    dense[c as usize] += 1;
                 }
-            })
-        })
-        .collect()
+            }
+            let counts = dense.iter().enumerate().filter(|(_, &k)| k > 0).map(|(c, &k)| (c as u32, k)).collect();
+            categorical_from_counts(counts, max_bin)
+        }
+    })
 }
 
 /// The bins a data set gets under `params`, as training would bin it (what
@@ -367,33 +416,25 @@ pub fn bin_rows(columns: &[RawColumn<'_>], mappers: &[BinMapper]) -> Result<Binn
     let n = columns.first().map_or(0, RawColumn::len);
     let nf = columns.len();
     let mut bins = vec![0u8; n * nf];
-    // One task per feature and block of rows.
-    let tasks: Vec<(usize, usize, &mut [u8])> = bins
-        .chunks_mut(n.max(1))
-        .enumerate()
-        .flat_map(|(f, col)| col.chunks_mut(BLOCK).enumerate().map(move |(b, c)| (f, b * BLOCK, c)))
-        .collect();
-    tasks.into_par_iter().try_for_each(|(f, start, out)| -> Result<()> {
-        let col = &columns[f];
-        match &mappers[f] {
-            BinMapper::Numeric { upper, missing_bin, zero_bin, zero_missing, .. } => {
-                for (i, o) in out.iter_mut().enumerate() {
-                    let v = col.numeric(start + i);
-                    let v = if *zero_missing && v == 0.0 { f64::NAN } else { v };
-                    if v.is_infinite() {
-                        return Err(Error::at_cell(
-                            start + i,
-                            format!("'{}'", col.name()),
-                            "Input X contains infinity or a value too large; NaN is read as missing, infinity is not",
-                        ));
-                    }
-                    *o = BinMapper::numeric_bin(upper, *missing_bin, *zero_bin, v);
-                }
-            }
-            BinMapper::Categorical { categories, lookup } => {
-                for (i, o) in out.iter_mut().enumerate() {
-                    *o = BinMapper::category_bin(categories, lookup, col.category(start + i)?);
-                }
+    // One task per block of rows and group of features, which it bins a tile
+    // of rows at a time (see `GROUP`).
+    let mut blocks: Vec<Vec<&mut [u8]>> = (0..n.div_ceil(BLOCK)).map(|_| Vec::with_capacity(nf)).collect();
+    for col in bins.chunks_mut(n.max(1)) {
+        col.chunks_mut(BLOCK).zip(blocks.iter_mut()).for_each(|(c, b)| b.push(c));
+    }
+    let mut tasks = Vec::new();
+    for (b, outs) in blocks.into_iter().enumerate() {
+        let mut outs = outs.into_iter();
+        for f0 in (0..nf).step_by(GROUP) {
+            tasks.push((b * BLOCK, f0, outs.by_ref().take(GROUP).collect::<Vec<_>>()));
+        }
+    }
+    tasks.into_par_iter().try_for_each(|(start, f0, mut outs)| -> Result<()> {
+        let len = outs.first().map_or(0, |o| o.len());
+        for tile in (0..len).step_by(TILE) {
+            let tile = tile..(tile + TILE).min(len);
+            for (f, out) in (f0..).zip(outs.iter_mut()) {
+                bin_column(&columns[f], &mappers[f], start, &mut out[tile.clone()], tile.start)?;
             }
         }
         Ok(())
@@ -425,6 +466,33 @@ pub fn bin_rows(columns: &[RawColumn<'_>], mappers: &[BinMapper]) -> Result<Binn
         })
         .collect();
     Ok(Binned { bins, rows: Vec::new(), n_rows: n, n_features: nf, offsets, total_bins: total, layout, sparse: None })
+}
+
+/// Bins rows `start + first..` of `col` into `out`.
+fn bin_column(col: &RawColumn<'_>, mapper: &BinMapper, start: usize, out: &mut [u8], first: usize) -> Result<()> {
+    let start = start + first;
+    match mapper {
+        BinMapper::Numeric { upper, missing_bin, zero_bin, zero_missing, .. } => {
+            for (i, o) in out.iter_mut().enumerate() {
+                let v = col.numeric(start + i);
+                let v = if *zero_missing && v == 0.0 { f64::NAN } else { v };
+                if v.is_infinite() {
+                    return Err(Error::at_cell(
+                        start + i,
+                        format!("'{}'", col.name()),
+                        "Input X contains infinity or a value too large; NaN is read as missing, infinity is not",
+                    ));
+                }
+                *o = BinMapper::numeric_bin(upper, *missing_bin, *zero_bin, v);
+            }
+        }
+        BinMapper::Categorical { categories, lookup } => {
+            for (i, o) in out.iter_mut().enumerate() {
+                *o = BinMapper::category_bin(categories, lookup, col.category(start + i)?);
+            }
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -328,8 +328,13 @@ impl Trainer {
         let binned = ph.time("bin rows", || -> Result<Binned> {
             let mut binned = bin_rows(&columns, &mappers)?;
             binned.sparse = SparseRows::build(&binned, crate::sparse_rows::MAX_DENSITY);
-            // Row-major bins pay off when trees have many small leaves, and fit in cache when features are few.
-            if binned.sparse.is_none() && p.num_leaves >= 64 && nf <= crate::histogram::ROW_WISE_MAX_FEATURES {
+            // Row-major bins pay off below the root while the histogram's bins fit in
+            // cache, when the data is larger than cache or trees have many small leaves.
+            if binned.sparse.is_none()
+                && (p.num_leaves >= 64 || crate::histogram::row_wise_pays(binned.n_rows, nf))
+                && binned.total_bins <= crate::histogram::ROW_WISE_MAX_BINS
+                && binned.n_rows * nf <= crate::histogram::ROW_WISE_MAX_BYTES
+            {
                 binned.keep_rows();
             }
             Ok(binned)
