@@ -319,8 +319,11 @@ pub fn fit_mappers_by_feature(
     // A feature group's sampled values are read a tile of rows at a time:
     // a row's neighbouring features share its cache lines (in row-major data
     // a feature alone would cost a cache miss a value).
-    let groups: Vec<Range<usize>> =
-        (0..columns.len()).step_by(GROUP).map(|s| s..(s + GROUP).min(columns.len())).collect();
+    let groups: Vec<Range<usize>> = {
+        // Each feature's sort is most of the work: a task per thread at least.
+        let group = columns.len().div_ceil(2 * rayon::current_num_threads()).clamp(1, GROUP);
+        (0..columns.len()).step_by(group).map(|s| s..(s + group).min(columns.len())).collect()
+    };
     let mappers: Vec<Vec<BinMapper>> = groups
         .into_par_iter()
         .map(|g| -> Result<Vec<BinMapper>> {

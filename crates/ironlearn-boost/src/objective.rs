@@ -94,12 +94,12 @@ impl Transform {
 }
 
 pub(crate) fn sigmoid(z: f64) -> f64 {
-    if z >= 0.0 {
-        1.0 / (1.0 + (-z).exp())
-    } else {
-        let e = z.exp();
-        e / (1.0 + e)
-    }
+    // `1 / (1 + e^-z)` for z >= 0, `e^z / (1 + e^z)` below: one exponential of
+    // `-|z|` either way, and a select rather than a branch (the sign of a
+    // score is a coin flip while training).
+    let e = (-z.abs()).exp();
+    let num = if z >= 0.0 { 1.0 } else { e };
+    num / (1.0 + e)
 }
 
 /// The built-in losses.
