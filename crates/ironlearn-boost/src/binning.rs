@@ -320,8 +320,10 @@ pub fn fit_mappers_by_feature(
     // a row's neighbouring features share its cache lines (in row-major data
     // a feature alone would cost a cache miss a value).
     let groups: Vec<Range<usize>> = {
-        // Each feature's sort is most of the work: a task per thread at least.
-        let group = columns.len().div_ceil(2 * rayon::current_num_threads()).clamp(1, GROUP);
+        // Each feature's sort is most of the work: a task per thread at least;
+        // and a group's values within `GROUP_BYTES` (peak memory while binning).
+        let by_memory = (GROUP_BYTES / (n_used.max(1) * std::mem::size_of::<f64>())).clamp(1, GROUP);
+        let group = columns.len().div_ceil(2 * rayon::current_num_threads()).clamp(1, by_memory);
         (0..columns.len()).step_by(group).map(|s| s..(s + group).min(columns.len())).collect()
     };
     let mappers: Vec<Vec<BinMapper>> = groups
@@ -347,6 +349,10 @@ pub fn fit_mappers_by_feature(
 
 /// Consecutive features binned by one task (a row's values of a group share a few cache lines).
 const GROUP: usize = 16;
+/// Sampled values one task holds at most: 4 MB, about what one feature's
+/// values and row indices took at 200k samples before groups (5 features of
+/// a 100k-row sample, 2 of the full 200k).
+const GROUP_BYTES: usize = 4 << 20;
 /// Rows read per feature of a group before the next feature (a tile of a group stays in L1/L2).
 const TILE: usize = 512;
 
