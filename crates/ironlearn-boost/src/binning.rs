@@ -443,7 +443,7 @@ pub fn bin_rows(columns: &[RawColumn<'_>], mappers: &[BinMapper]) -> Result<Binn
         for tile in (0..len).step_by(TILE) {
             let tile = tile..(tile + TILE).min(len);
             for (f, out) in (f0..).zip(outs.iter_mut()) {
-                bin_column(&columns[f], &mappers[f], start, &mut out[tile.clone()], tile.start)?;
+                bin_column(&columns[f], &mappers[f], start + tile.start, &mut out[tile.clone()])?;
             }
         }
         Ok(())
@@ -477,9 +477,8 @@ pub fn bin_rows(columns: &[RawColumn<'_>], mappers: &[BinMapper]) -> Result<Binn
     Ok(Binned { bins, rows: Vec::new(), n_rows: n, n_features: nf, offsets, total_bins: total, layout, sparse: None })
 }
 
-/// Bins rows `start + first..` of `col` into `out`.
-fn bin_column(col: &RawColumn<'_>, mapper: &BinMapper, start: usize, out: &mut [u8], first: usize) -> Result<()> {
-    let start = start + first;
+/// Bins rows `start..start + out.len()` of `col` into `out`.
+fn bin_column(col: &RawColumn<'_>, mapper: &BinMapper, start: usize, out: &mut [u8]) -> Result<()> {
     match mapper {
         BinMapper::Numeric { upper, missing_bin, zero_bin, zero_missing, .. } => {
             for (i, o) in out.iter_mut().enumerate() {
