@@ -25,7 +25,10 @@ use crate::forced_splits::{ForcedSplit, Forcing, LeafRows};
 use crate::histogram::{self, Bin};
 use crate::monotone::{Made, Method, Tracker};
 use crate::phases::Phases;
-use crate::split::{best_split, leaf_output, smoothed_output, Bounds, LeafContext, SplitInfo, SplitParams, Stats};
+use crate::split::{
+    self, best_split_given, leaf_output, smoothed_output, Bounds, LeafContext, SplitInfo, SplitParams, Stats,
+};
+use crate::split_lanes::LaneFound;
 use crate::split_rules::SplitRules;
 use crate::tree::{decision, Tree};
 
@@ -603,23 +606,40 @@ fn split_children(
     let one = |(range, hs, hl): Piece<'_>| {
         histogram::build_range(data, mode, Some(c.rows), c.gradients, c.sums, features, range.clone(), hs);
         let base = data.offsets[range.start];
+        let bins = |f: usize| data.offsets[f] - base..data.offsets[f + 1] - base;
         let mut found = (Vec::with_capacity(range.len()), Vec::with_capacity(range.len()));
-        for f in range {
-            let (lo, hi) = (data.offsets[f] - base, data.offsets[f + 1] - base);
-            if features[f] && large_ok {
-                histogram::subtract(&mut hl[lo..hi], &hs[lo..hi]);
+        // A batch of features is subtracted, then searched while in cache.
+        let end = range.end;
+        for batch in range.step_by(BATCH).map(|f| f..(f + BATCH).min(end)) {
+            if large_ok {
+                batch
+                    .clone()
+                    .filter(|&f| features[f])
+                    .for_each(|f| histogram::subtract(&mut hl[bins(f)], &hs[bins(f)]));
             }
             let (small, large) = (c.small, c.large);
-            found.0.push(
-                searches(&masks[0], f)
-                    .then(|| candidate(ctx, view, small.0, small.1, &small_ctx, f, &hs[lo..hi]))
-                    .flatten(),
-            );
-            found.1.push(
-                searches(&masks[1], f)
-                    .then(|| candidate(ctx, view, large.0, large.1, &large_ctx, f, &hl[lo..hi]))
-                    .flatten(),
-            );
+            // Numerical scans in lanes where no tracker bounds the children (`split::lane_scans`).
+            let mut downs = [[None; BATCH]; 2];
+            if view.tracker.is_none() {
+                for (m, (ctx_m, h)) in [(&small_ctx, &*hs), (&large_ctx, &*hl)].into_iter().enumerate() {
+                    let fs = batch.clone().filter(|&f| searches(&masks[m], f));
+                    let fs = fs.map(|f| (f - batch.start, f, &h[bins(f)], &ctx.mappers[f]));
+                    split::lane_scans(ctx_m, &p.split, fs, &mut downs[m]);
+                }
+            }
+            for f in batch.clone() {
+                let d = |m: usize| downs[m][f - batch.start];
+                found.0.push(
+                    searches(&masks[0], f)
+                        .then(|| candidate(ctx, view, small.0, small.1, &small_ctx, f, &hs[bins(f)], d(0)))
+                        .flatten(),
+                );
+                found.1.push(
+                    searches(&masks[1], f)
+                        .then(|| candidate(ctx, view, large.0, large.1, &large_ctx, f, &hl[bins(f)], d(1)))
+                        .flatten(),
+                );
+            }
         }
         found
     };
@@ -647,6 +667,8 @@ fn beats(a: &SplitInfo, b: &SplitInfo) -> bool {
 /// One feature's best split under the tree's rules, and (CEGB) the same before costs.
 type Candidate = (SplitInfo, Option<SplitInfo>);
 
+/// Feature `f`'s [`Candidate`] from its histogram `h`; `down` is its first
+/// numerical scan when that was made in lanes (`split::lane_scans`).
 #[allow(clippy::too_many_arguments)]
 fn candidate(
     ctx: Ctx<'_>,
@@ -656,10 +678,11 @@ fn candidate(
     lctx: &LeafContext,
     f: usize,
     h: &[Bin],
+    down: Option<LaneFound>,
 ) -> Option<Candidate> {
     let p = ctx.p;
     let limits = view.tracker.map(|t| t.limits(li, f));
-    let s = best_split(f, h, &ctx.mappers[f], lctx, &p.split, limits.as_ref())?;
+    let s = best_split_given(f, h, &ctx.mappers[f], lctx, &p.split, limits.as_ref(), down)?;
     if !p.rules.adjusts_gain() {
         return Some((s, None));
     }
@@ -698,7 +721,7 @@ fn find_best(ctx: Ctx<'_>, view: View<'_>, leaf: &Leaf, li: usize) -> Found {
             return None;
         }
         let h = &hist[data.offsets[f]..data.offsets[f + 1]];
-        candidate(ctx, view, leaf, li, &lctx, f, h)
+        candidate(ctx, view, leaf, li, &lctx, f, h, None)
     };
     // A few thousand bins are scanned in microseconds: fewer are not worth a task each.
     if data.total_bins < PARALLEL_SPLIT_BINS {
@@ -707,6 +730,10 @@ fn find_best(ctx: Ctx<'_>, view: View<'_>, leaf: &Leaf, li: usize) -> Found {
     let candidates: Vec<Option<Candidate>> = (0..data.n_features).into_par_iter().map(one).collect();
     gather(ctx, candidates.into_iter())
 }
+
+/// Features of a split's children subtracted and then searched together
+/// (four lane scans, `split_lanes.rs`): few enough that their bins stay in cache.
+const BATCH: usize = 32;
 
 /// Histogram bins from which a leaf's features are searched in parallel.
 const PARALLEL_SPLIT_BINS: usize = 4096;

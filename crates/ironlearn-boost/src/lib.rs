@@ -38,6 +38,7 @@ mod shap;
 mod shared_blocks;
 mod sparse_rows;
 mod split;
+mod split_lanes;
 mod split_rules;
 mod train;
 pub mod tree;
