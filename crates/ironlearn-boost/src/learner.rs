@@ -738,8 +738,11 @@ const BATCH: usize = 32;
 /// Histogram bins from which a leaf's features are searched in parallel.
 const PARALLEL_SPLIT_BINS: usize = 4096;
 
-/// Work (row updates; see `histogram::SEARCH_COST`) from which a split's children are built and searched in parallel.
-const PARALLEL_SPLIT_WORK: usize = 32 * 1024;
+/// Work (row updates; see `histogram::SEARCH_COST`) from which a split's
+/// children are built and searched in parallel: a few microseconds, now
+/// that the other threads spin through a round (`warm_pool.rs`). (Below
+/// that, as on the 120-450-row sets, a region cost more than it saved.)
+const PARALLEL_SPLIT_WORK: usize = 4 * 1024;
 
 /// Rows per block when partitioning in parallel.
 const PARTITION_BLOCK: usize = 16 * 1024;

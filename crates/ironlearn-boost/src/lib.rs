@@ -42,6 +42,7 @@ mod split_lanes;
 mod split_rules;
 mod train;
 pub mod tree;
+mod warm_pool;
 
 pub use binning::dataset_bins;
 pub use booster::{EvalHistory, GbdtModel, Importance};
