@@ -833,6 +833,17 @@ pub(crate) mod tests {
         }
     }
 
+    /// A numerical feature's mapper of `n_bins` bins, the last for missing values if `missing`.
+    fn numeric_mapper(n_bins: usize, missing: bool) -> BinMapper {
+        BinMapper::Numeric {
+            upper: (0..n_bins - usize::from(missing)).map(|i| i as f64).collect(),
+            missing_bin: missing.then_some((n_bins - 1) as u8),
+            zero_bin: 0,
+            range: [0.0, n_bins as f64],
+            zero_missing: false,
+        }
+    }
+
     fn leaf(total: Stats) -> LeafContext {
         LeafContext { total, bounds: Bounds::default(), output: 0.0, seed: 0 }
     }
@@ -972,13 +983,7 @@ pub(crate) mod tests {
                     total.count += 1;
                 }
             }
-            let mapper = BinMapper::Numeric {
-                upper: (0..n_bins - usize::from(missing)).map(|i| i as f64).collect::<Vec<_>>(),
-                missing_bin: missing.then_some((n_bins - 1) as u8),
-                zero_bin: 0,
-                range: [0.0, n_bins as f64],
-                zero_missing: false,
-            };
+            let mapper = numeric_mapper(n_bins, missing);
             let mut p = params();
             p.min_data_in_leaf = min_data;
             p.monotone = vec![monotone];
@@ -1032,13 +1037,7 @@ pub(crate) mod tests {
                     hist[b][1] += h;
                 }
                 hists.push(hist);
-                mappers.push(BinMapper::Numeric {
-                    upper: (0..n_bins - usize::from(missing)).map(|i| i as f64).collect::<Vec<_>>(),
-                    missing_bin: missing.then_some((n_bins - 1) as u8),
-                    zero_bin: 0,
-                    range: [0.0, n_bins as f64],
-                    zero_missing: false,
-                });
+                mappers.push(numeric_mapper(n_bins, missing));
             }
             let mut p = params();
             (p.min_data_in_leaf, p.min_sum_hessian_in_leaf, p.lambda_l2, p.min_gain_to_split) = (min_data, min_hess, l2, min_gain);
