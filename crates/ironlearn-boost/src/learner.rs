@@ -26,7 +26,7 @@ use crate::histogram::{self, Bin};
 use crate::monotone::{Made, Method, Tracker};
 use crate::phases::Phases;
 use crate::split::{
-    self, best_split_given, leaf_output, smoothed_output, Bounds, LeafContext, SplitInfo, SplitParams, Stats,
+    self, best_split, leaf_output, smoothed_output, Bounds, LeafContext, SplitInfo, SplitParams, Stats,
 };
 use crate::split_lanes::LaneFound;
 use crate::split_rules::SplitRules;
@@ -682,7 +682,7 @@ fn candidate(
 ) -> Option<Candidate> {
     let p = ctx.p;
     let limits = view.tracker.map(|t| t.limits(li, f));
-    let s = best_split_given(f, h, &ctx.mappers[f], lctx, &p.split, limits.as_ref(), down)?;
+    let s = best_split(f, h, &ctx.mappers[f], lctx, &p.split, limits.as_ref(), down)?;
     if !p.rules.adjusts_gain() {
         return Some((s, None));
     }

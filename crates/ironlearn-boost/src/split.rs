@@ -268,25 +268,11 @@ impl Scan<'_> {
     }
 }
 
-/// The best split of one feature, from its histogram slice; `limits` bound
-/// the children (else the leaf's bounds do).
-#[cfg(test)]
-pub fn best_split(
-    feature: usize,
-    hist: &[Bin],
-    mapper: &BinMapper,
-    leaf: &LeafContext,
-    p: &SplitParams,
-    limits: Option<&Limits>,
-) -> Option<SplitInfo> {
-    best_split_given(feature, hist, mapper, leaf, p, limits, None)
-}
-
 /// The first scans of a leaf's numerical features, [`LANES`] at a time
 /// (`split_lanes.rs`), for those whose first scan is the closed form over
 /// every bin (no bounds: the caller has none beyond the leaf's): each of
 /// `features` is `(slot, feature, histogram, mapper)`, and its result goes
-/// to `found[slot]` for [`best_split_given`]; the others' slots are left alone.
+/// to `found[slot]` for [`best_split`]; the others' slots are left alone.
 pub fn lane_scans<'h>(
     leaf: &LeafContext,
     p: &SplitParams,
@@ -363,10 +349,11 @@ fn lane_top(feature: usize, hist: &[Bin], mapper: &BinMapper, leaf: &LeafContext
 /// of 17 bins, as in the digits set, was scanned faster alone).
 const LANE_MIN_BINS: usize = 32;
 
-/// [`best_split`], given the result of the first numerical scan when it
-/// was already made (`down`, by [`lane_scans`]).
+/// The best split of one feature, from its histogram slice; `limits` bound
+/// the children (else the leaf's bounds do); `down` is the result of its
+/// first numerical scan when that was already made (by [`lane_scans`]).
 #[allow(clippy::too_many_arguments)]
-pub fn best_split_given(
+pub fn best_split(
     feature: usize,
     hist: &[Bin],
     mapper: &BinMapper,
@@ -860,7 +847,7 @@ pub(crate) mod tests {
             zero_missing: false,
         };
         let total = Stats { g: 0.0, h: 6.0, count: 6 };
-        let s = best_split(0, &hist, &mapper, &leaf(total), &params(), None).unwrap();
+        let s = best_split(0, &hist, &mapper, &leaf(total), &params(), None, None).unwrap();
         // Left = bins 0..=1: G=-6, H=4 -> 9; right: G=6, H=2 -> 18; parent 0. Gain 27.
         assert_eq!(s.threshold, 1);
         assert!((s.gain - 27.0).abs() < 1e-12);
@@ -879,7 +866,7 @@ pub(crate) mod tests {
             zero_missing: false,
         };
         let total = Stats { g: -4.0, h: 6.0, count: 6 };
-        let s = best_split(0, &hist, &mapper, &leaf(total), &params(), None).unwrap();
+        let s = best_split(0, &hist, &mapper, &leaf(total), &params(), None, None).unwrap();
         assert!(s.default_left);
         assert_eq!(s.left.count, 4);
     }
@@ -896,7 +883,7 @@ pub(crate) mod tests {
             zero_missing: false,
         };
         let total = Stats { g: -10.0, h: 8.0, count: 8 };
-        let free = best_split(0, &hist, &mapper, &leaf(total), &params(), None).unwrap();
+        let free = best_split(0, &hist, &mapper, &leaf(total), &params(), None, None).unwrap();
         // Unbounded: missing values go left with bins 0 and 1 (gain 12^2/6 + 2^2/2 = 26 over
         // 10^2/4 = 25 for bin 0 alone).
         assert_eq!((free.threshold, free.default_left), (1, true));
@@ -910,8 +897,8 @@ pub(crate) mod tests {
             right: vec![unb; 3],
             missing: Some(b(f64::NEG_INFINITY, m)),
         };
-        assert!(best_split(0, &hist, &mapper, &leaf(total), &params(), Some(&missing_at_most(0.0))).is_none());
-        let s = best_split(0, &hist, &mapper, &leaf(total), &params(), Some(&missing_at_most(1.5))).unwrap();
+        assert!(best_split(0, &hist, &mapper, &leaf(total), &params(), Some(&missing_at_most(0.0)), None).is_none());
+        let s = best_split(0, &hist, &mapper, &leaf(total), &params(), Some(&missing_at_most(1.5)), None).unwrap();
         assert_eq!((s.threshold, s.default_left, s.left_output), (1, true, 1.5));
         // -1 but for LightGBM's epsilon in the hessian sums.
         assert!((s.right_output + 1.0).abs() < 1e-12, "{}", s.right_output);
@@ -922,12 +909,12 @@ pub(crate) mod tests {
             right: vec![unb, b(f64::NEG_INFINITY, -5.0), unb],
             missing: None,
         };
-        let s = best_split(0, &hist, &mapper, &leaf(total), &params(), Some(&limits)).unwrap();
+        let s = best_split(0, &hist, &mapper, &leaf(total), &params(), Some(&limits), None).unwrap();
         assert_eq!((s.threshold, s.default_left), (0, true), "threshold 1 is bounded, 0 is not");
         // Crossed bounds allow no split; Same bounds clamp both children.
         let crossed = Limits::Same(b(1.0, 0.0));
-        assert!(best_split(0, &hist, &mapper, &leaf(total), &params(), Some(&crossed)).is_none());
-        let s = best_split(0, &hist, &mapper, &leaf(total), &params(), Some(&Limits::Same(b(0.0, 2.0)))).unwrap();
+        assert!(best_split(0, &hist, &mapper, &leaf(total), &params(), Some(&crossed), None).is_none());
+        let s = best_split(0, &hist, &mapper, &leaf(total), &params(), Some(&Limits::Same(b(0.0, 2.0))), None).unwrap();
         assert!((s.left_output - 2.0).abs() < 1e-12 && s.right_output == 0.0, "{s:?}");
     }
 
@@ -944,9 +931,9 @@ pub(crate) mod tests {
         let total = Stats { g: 0.0, h: 4.0, count: 4 };
         let mut p = params();
         p.monotone = vec![-1];
-        assert!(best_split(0, &hist, &mapper, &leaf(total), &p, None).is_none());
+        assert!(best_split(0, &hist, &mapper, &leaf(total), &p, None, None).is_none());
         p.monotone = vec![1];
-        assert!(best_split(0, &hist, &mapper, &leaf(total), &p, None).is_some());
+        assert!(best_split(0, &hist, &mapper, &leaf(total), &p, None, None).is_some());
     }
 
     proptest::proptest! {
@@ -1046,8 +1033,8 @@ pub(crate) mod tests {
             let features = hists.iter().zip(&mappers).enumerate().map(|(f, (h, m))| (f, f, &h[..], m));
             lane_scans(&leaf, &p, features, &mut downs);
             for f in 0..n_features {
-                let alone = best_split(f, &hists[f], &mappers[f], &leaf, &p, None);
-                let given = best_split_given(f, &hists[f], &mappers[f], &leaf, &p, None, downs[f]);
+                let alone = best_split(f, &hists[f], &mappers[f], &leaf, &p, None, None);
+                let given = best_split(f, &hists[f], &mappers[f], &leaf, &p, None, downs[f]);
                 proptest::prop_assert_eq!(alone, given, "feature {}", f);
             }
         }
