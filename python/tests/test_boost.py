@@ -81,6 +81,26 @@ def test_accuracy_close_to_lightgbm_on_real_data(breast_cancer, diabetes, digits
     assert ours > ref - 0.015, (ours, ref)
 
 
+def test_a_tree_that_cannot_split_adds_nothing_as_in_lightgbm(rng):
+    """A rare class whose hessian sum cannot fill two leaves grows one-leaf
+    trees; as LightGBM's, they add nothing (a Newton step from a hessian sum
+    that min_sum_hessian_in_leaf never checked made leaves of 1e11 on UCI
+    Shuttle's rarest class, and every prediction wrong)."""
+    X = rng.normal(size=(300, 4))
+    y = (X[:, 0] > 0).astype(int)
+    y[:3] = 2
+    params = {"objective": "multiclass", "num_class": 3, "num_leaves": 7, "min_sum_hessian_in_leaf": 2.5, "verbose": -1, "num_threads": 1}
+    ours = ilb.train(params, ilb.Dataset(X, y), num_boost_round=20)
+    ref = lightgbm.train(params, lightgbm.Dataset(X, y), num_boost_round=20)
+    def stumps(booster):  # one-leaf trees: index -> value (the first round's holds the starting score)
+        return {i: t["tree_structure"]["leaf_value"] for i, t in enumerate(booster.dump_model()["tree_info"]) if t["num_leaves"] == 1}
+
+    mine, theirs = stumps(ours), stumps(ref)
+    assert len(mine) >= 19 and mine.keys() == theirs.keys(), (mine, theirs)
+    np.testing.assert_allclose(list(mine.values()), list(theirs.values()), atol=1e-12)
+    np.testing.assert_allclose(ours.predict(X, raw_score=True), ref.predict(X, raw_score=True), atol=1e-9)
+
+
 def _data_with_missing(rng, n=2000):
     X = rng.normal(size=(n, 6))
     X[rng.uniform(size=X.shape) < 0.1] = np.nan

@@ -25,7 +25,7 @@ use crate::rank::default_label_gain;
 use crate::sampling::{draw_bag, draw_query_bag, goss as goss_sample, goss_warmup};
 use crate::sparse_rows::SparseRows;
 use crate::split::SplitParams;
-use crate::tree::Tree;
+use crate::tree::{LinearLeaves, Tree};
 use crate::Gbdt;
 
 /// Training or validation data: the shared [`TrainData`].
@@ -622,6 +622,16 @@ impl Trainer {
                     p.learning_rate
                 )));
             }
+            if grown.tree.num_splits() == 0 && forest.is_none() {
+                // As LightGBM, a tree that cannot split adds nothing (the first
+                // round's starting score is kept in `init_score`): its root's
+                // Newton step rests on a hessian sum that min_sum_hessian_in_leaf
+                // never checked (a rare class's 4.6e-12 on 46k rows made a leaf of 1.7e11).
+                grown.tree.leaf_value.iter_mut().for_each(|v| *v = 0.0);
+                if let Some(l) = &mut grown.tree.linear {
+                    *l = LinearLeaves::constant(&grown.tree.leaf_value);
+                }
+            }
             // Training scores: in-bag rows from their leaf ranges, the rest by routing.
             ph.time("update scores", || {
                 // Each leaf's rows are ascending (the partition is stable), so a
@@ -710,22 +720,6 @@ impl Trainer {
             }
             self.stalled = true;
             return Ok(Round { grown: false, evals: Vec::new() });
-        }
-        if !any_split && self.model.trees.is_empty() && self.forest.is_none() {
-            // As LightGBM: a first round that cannot split adds constant trees
-            // holding the starting score only (kept in `init_score` here), not
-            // a gradient step.
-            let (n, raw) = (self.binned.n_rows, self.raw.as_ref());
-            for (c, g) in grown_trees.iter_mut().enumerate() {
-                self.scores[c * n..(c + 1) * n]
-                    .par_iter_mut()
-                    .enumerate()
-                    .for_each(|(i, s)| *s -= linear_tree::output(&g.tree, raw, 0, i));
-                g.tree.leaf_value.iter_mut().for_each(|v| *v = 0.0);
-                if let Some(l) = g.tree.linear.as_mut() {
-                    l.leaf_const.iter_mut().for_each(|v| *v = 0.0);
-                }
-            }
         }
         self.stalled = !any_split;
         if self.dart.is_some() {
