@@ -24,9 +24,12 @@ Points: generated data at --rows training rows (1k, 5k, 20k, 100k, 1M), with
 a held-out quarter of that again (20% of all rows) for quality, at --features
 columns (10, 100), for --tasks binary, multiclass10, multiclass26 and
 regression; and --real, the bundled data/*.csv sets (iris, wine,
-breast_cancer, diabetes, digits, penguins; a stratified 80/20 split, seed 0;
-penguins' text columns island and sex are category codes with NaN for missing
-and declared categorical to every library; rows with no target are dropped).
+breast_cancer, diabetes, digits, penguins) or the fetched ones of 4k-330k rows
+(spam, satellite, letter, diamonds, shuttle, nycflights: bench/tabular.py,
+after bash bench/fetch_data.sh); a stratified 80/20 split, seed 0; text
+columns (penguins' island and sex, diamonds' cut, color and clarity,
+nycflights' carrier, origin and dest) are category codes with NaN for missing
+and declared categorical to every library; rows with no target are dropped.
 Generated data is made in blocks of 65,536 rows from seeds fixed by (task,
 features, block), so the first n rows of a larger set are the smaller set: the
 same problem at every size. Classification: balanced classes, each two
@@ -60,7 +63,12 @@ regression (hessian 1 a row, so exactly 20 rows), 20 * 0.25 = 5 for binary
 hessian: 3.6 at 10 classes, 1.48 at 26). As the fit sharpens, hessians shrink
 and XGBoost's limit becomes the stricter one. Other parameters stay at each
 library's default (XGBoost's reg_lambda 1 against LightGBM's lambda_l2 0, as
-in bench/gbdt.py). OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE, if set, are kept
+in bench/gbdt.py). That is LightGBM's tree shape; XGBoost's trees come out
+smaller on small sets. --shape xgboost gives all three XGBoost's: its defaults
+min_child_weight 1 and reg_lambda 1, and for LightGBM and ironlearn no row
+count (min_data_in_leaf 0), min_sum_hessian_in_leaf 1 and lambda_l2 1 (times
+k / (2(k-1)) for k classes: LightGBM's softmax hessian is k/(k-1) p(1-p),
+XGBoost's 2 p(1-p)), so the three grow the same trees. OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE, if set, are kept
 for ironlearn's workers and unset in the peers' (they run as their users
 would); each worker records its BLAS and OpenMP libraries with threadpoolctl.
 
@@ -96,6 +104,7 @@ from pathlib import Path
 import numpy as np
 
 import common
+from tabular import OUT as TABULAR_DIR, TABULAR
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -110,6 +119,7 @@ REAL = {
     "diabetes": ("progression", "regression"),
     "digits": ("digit", "multiclass"),
     "penguins": ("species", "multiclass"),
+    **TABULAR,  # fetched by bench/fetch_data.sh, not in the repo (bench/tabular.py)
 }
 LIBS = ("ironlearn", "lightgbm", "xgboost")
 NAMES = {"ironlearn": "ironlearn", "lightgbm": "LightGBM", "xgboost": "XGBoost"}
@@ -187,7 +197,12 @@ def _real(name: str):
     from sklearn.model_selection import train_test_split
 
     target, task = REAL[name]
-    df = pd.read_csv(ROOT / "data" / f"{name}.csv")
+    path = ROOT / "data" / f"{name}.csv"
+    if name in TABULAR:
+        path = TABULAR_DIR / f"{name}.csv"
+        if not path.exists():
+            raise SystemExit(f"{path} is missing: run bash bench/fetch_data.sh")
+    df = pd.read_csv(path)
     df = df[df[target].notna()].reset_index(drop=True)
     feats = df.drop(columns=[target])
     cats = [j for j, col in enumerate(feats.columns) if not pd.api.types.is_numeric_dtype(feats[col])]
@@ -273,13 +288,33 @@ def import_lib(lib: str):
             time.sleep(2)
 
 
-def make_model(lib: str, api: str, meta: dict, threads: int, rounds: int):
+SHAPES = {
+    "lightgbm": f"min_data_in_leaf {MIN_LEAF} (XGBoost: min_child_weight = 20 rows' starting hessian)",
+    "xgboost": "XGBoost's leaf limits for all: min_child_weight 1, reg_lambda 1, no row count (LightGBM, ironlearn: min_data_in_leaf 0; multiclass hessian scaled)",
+}
+
+
+def leaf_limits(shape: str, task: str, k: int, api: str) -> dict:
+    """LightGBM's and ironlearn's limits on a leaf for --shape: 'lightgbm', their
+    default of 20 rows; 'xgboost', XGBoost's defaults (a hessian sum of at least
+    1, reg_lambda 1, no row count), with the hessian scaled for multiclass, where
+    LightGBM's softmax hessian is k/(k-1) p(1-p) and XGBoost's 2 p(1-p)."""
+    if shape == "lightgbm":
+        return {"min_data_in_leaf": MIN_LEAF} if api == "native" else {"min_child_samples": MIN_LEAF}
+    c = k / (2.0 * (k - 1)) if task == "multiclass" else 1.0
+    if api == "native":
+        return {"min_data_in_leaf": 0, "min_sum_hessian_in_leaf": c, "lambda_l2": c}
+    return {"min_child_samples": 0, "min_child_weight": c, "reg_lambda": c}
+
+
+def make_model(lib: str, api: str, meta: dict, threads: int, rounds: int, shape: str = "lightgbm"):
     """A function fit(X, y) -> predict(X) for the library and API (predict gives probabilities for classifiers)."""
     task, k, cats = meta["task"], meta["classes"], meta["cats"]
     mod = import_lib(lib)
     if lib in ("ironlearn", "lightgbm"):
         if api == "native":
-            params = {"objective": task, "num_leaves": LEAVES, "learning_rate": LR, "max_bin": MAX_BIN, "min_data_in_leaf": MIN_LEAF, "num_threads": threads, "verbose": -1, "seed": 0}
+            params = {"objective": task, "num_leaves": LEAVES, "learning_rate": LR, "max_bin": MAX_BIN, "num_threads": threads, "verbose": -1, "seed": 0}
+            params.update(leaf_limits(shape, task, k, "native"))
             if task == "multiclass":
                 params["num_class"] = k
             def fit(X, y):
@@ -287,13 +322,13 @@ def make_model(lib: str, api: str, meta: dict, threads: int, rounds: int):
                 return booster.predict
             return fit
         cls = mod.LGBMRegressor if task == "regression" else mod.LGBMClassifier
-        kw = dict(n_estimators=rounds, num_leaves=LEAVES, learning_rate=LR, min_child_samples=MIN_LEAF, max_bin=MAX_BIN, n_jobs=threads, random_state=0, verbose=-1)
+        kw = dict(n_estimators=rounds, num_leaves=LEAVES, learning_rate=LR, max_bin=MAX_BIN, n_jobs=threads, random_state=0, verbose=-1, **leaf_limits(shape, task, k, "sklearn"))
         def fit(X, y):
             model = cls(**kw).fit(X, y, categorical_feature=cats or "auto")
             return model.predict if task == "regression" else model.predict_proba
         return fit
     types = ["c" if j in cats else "q" for j in range(meta["features"])] if cats else None
-    common = dict(tree_method="hist", grow_policy="lossguide", max_leaves=LEAVES, max_depth=0, max_bin=MAX_BIN, min_child_weight=min_child_weight(task, k))
+    common = dict(tree_method="hist", grow_policy="lossguide", max_leaves=LEAVES, max_depth=0, max_bin=MAX_BIN, min_child_weight=min_child_weight(task, k) if shape == "lightgbm" else 1.0)
     if api == "native":
         params = {**common, "objective": {"binary": "binary:logistic", "regression": "reg:squarederror", "multiclass": "multi:softprob"}[task], "eta": LR, "nthread": threads, "seed": 0}
         if task == "multiclass":
@@ -325,9 +360,9 @@ def quality(meta: dict, yte: np.ndarray, p: np.ndarray) -> dict:
     return {"accuracy": float((p.argmax(axis=1) == yte).mean()), "logloss": float(log_loss(yte, p, labels=list(range(meta["classes"]))))}
 
 
-def worker(lib: str, api: str, point: str, threads: int, rounds: int) -> dict:
+def worker(lib: str, api: str, point: str, threads: int, rounds: int, shape: str) -> dict:
     Xtr, ytr, Xte, yte, meta = load(point)
-    fit = make_model(lib, api, meta, threads, rounds)
+    fit = make_model(lib, api, meta, threads, rounds, shape)
     import sklearn.metrics  # noqa: F401  (not part of the timing)
 
     t0 = time.perf_counter()
@@ -371,7 +406,7 @@ def thread_env(threads: int, lib: str) -> dict:
 
 
 def run_worker(lib: str, api: str, point: str, a) -> dict:
-    args = [sys.executable, __file__, "--worker", lib, "--api", api, "--point", point, "--threads", str(a.threads), "--rounds", str(a.rounds)]
+    args = [sys.executable, __file__, "--worker", lib, "--api", api, "--point", point, "--threads", str(a.threads), "--rounds", str(a.rounds), "--shape", a.shape]
     out = subprocess.run(args, capture_output=True, text=True, env=thread_env(a.threads, lib))
     if out.returncode != 0:
         msg = out.stderr.strip().splitlines()[-1] if out.stderr.strip() else f"exit {out.returncode}"
@@ -406,7 +441,7 @@ def latency(point: str, libs: list[str], a) -> dict:
 
 def environment(a) -> dict:
     dists = ("ironlearn", "lightgbm", "xgboost", "scikit-learn", "numpy", "pandas", "threadpoolctl")
-    return common.environment(dists, threads=a.threads, rounds=a.rounds, repeat=a.repeat)
+    return common.environment(dists, threads=a.threads, rounds=a.rounds, repeat=a.repeat, shape=a.shape)
 
 
 # ---------------------------------------------------------------- report
@@ -448,7 +483,7 @@ def header_md(env: dict, pools_by_lib: dict) -> list[str]:
         f"- CPU: {env['cpu']}, {env['cpus']} CPUs; every library with {env['threads']} threads",
         f"- Python {env['python']}; ironlearn {v['ironlearn']}, LightGBM {v['lightgbm']}, XGBoost {v['xgboost']}, scikit-learn {v['scikit-learn']}, numpy {v['numpy']}, pandas {v['pandas']}",
         f"- ironlearn extension: {env['ironlearn_extension']}",
-        f"- {env['rounds']} rounds, {LEAVES} leaves, learning rate {LR}, {MAX_BIN} bins, min_data_in_leaf {MIN_LEAF} (XGBoost: min_child_weight = 20 rows' starting hessian); training time: median of {env['repeat']} fresh processes",
+        f"- {env['rounds']} rounds, {LEAVES} leaves, learning rate {LR}, {MAX_BIN} bins, {SHAPES[env.get('shape', 'lightgbm')]}; training time: median of {env['repeat']} fresh processes",
     ]
     if env["env"]:
         lines.append(f"- set for ironlearn only (unset for the peers): {env['env']}")
@@ -467,7 +502,7 @@ def tables_md(results: list[dict], libs: list[str], apis: list[str]) -> list[str
     for task, rs in by_task.items():
         real = task == "real"
         metric = {"binary": "AUC", "regression": "RMSE", "real": "quality"}.get(task, "accuracy / log-loss")
-        out += ["", f"## {'bundled real data' if real else task} ({metric} on held-out rows)", ""]
+        out += ["", f"## {'real data' if real else task} ({metric} on held-out rows)", ""]
         cols = (["data", "task", "rows × features"] if real else ["rows", "features"]) + ["API"]
         cols += [f"{NAMES[lib]} s" for lib in libs]
         cols += [f"{NAMES[p]}/ironlearn" for p in peers] if "ironlearn" in libs else []
@@ -617,6 +652,7 @@ def main():
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--rounds", type=int, default=200, help="boosting rounds")
+    ap.add_argument("--shape", choices=["lightgbm", "xgboost"], default="lightgbm", help="leaf limits: LightGBM's defaults (XGBoost's min_child_weight mapped to 20 rows) or XGBoost's (all three libraries)")
     ap.add_argument("--latency-rows", type=int, default=20_000, help="training rows of the latency models; 0: no latency")
     ap.add_argument("--latency-tasks", default="binary,multiclass26,regression")
     ap.add_argument("--latency-rounds", type=int, default=9)
@@ -630,7 +666,7 @@ def main():
     ap.add_argument("--point", help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.worker:
-        print(json.dumps(worker(a.worker, a.api, a.point, a.threads, a.rounds)))
+        print(json.dumps(worker(a.worker, a.api, a.point, a.threads, a.rounds, a.shape)))
         return
     if a.serve:
         latency_server(a.serve, a.point, a.threads, a.rounds)
