@@ -25,9 +25,7 @@ use crate::forced_splits::{ForcedSplit, Forcing, LeafRows};
 use crate::histogram::{self, Bin};
 use crate::monotone::{Made, Method, Tracker};
 use crate::phases::Phases;
-use crate::split::{
-    self, best_split, leaf_output, smoothed_output, Bounds, LeafContext, SplitInfo, SplitParams, Stats,
-};
+use crate::split::{self, best_split, leaf_output, Bounds, LeafContext, SplitInfo, SplitParams, Stats};
 use crate::split_lanes::LaneFound;
 use crate::split_rules::SplitRules;
 use crate::tree::{decision, Tree};
@@ -158,12 +156,15 @@ struct Leaf {
     best: Option<SplitInfo>,
     /// The output found when the leaf was made (path smoothing pulls its children toward it).
     output: f64,
-    /// The parent's output, `None` at the root (which is never smoothed).
-    parent_output: Option<f64>,
     /// A number unique in the tree: the root is 0, split `k`'s children `2k + 1` and `2k + 2`.
     node: u64,
     /// The features split on above the leaf (kept under interaction constraints only).
     branch: Vec<usize>,
+    /// Per feature, whether a search at this leaf or above found no split
+    /// passing the limits and the leaf's own gain: as LightGBM, such a
+    /// feature is not searched again below (with `lambda_l2` or `cat_l2` a
+    /// subset could pass, so this decides which trees are grown).
+    unsplittable: Vec<bool>,
 }
 
 impl Leaf {
@@ -212,7 +213,17 @@ struct View<'a> {
 struct Found {
     best: Option<SplitInfo>,
     kept: Vec<Option<SplitInfo>>,
+    /// The features this search found unsplittable (`Leaf::unsplittable`).
+    unsplittable: Vec<usize>,
 }
+
+/// One feature's search at a leaf: `None` if not searched (outside the
+/// node's features, or unsplittable above), else its best split, or
+/// [`Unsplittable`].
+type Search = Option<Result<Candidate, Unsplittable>>;
+
+/// No split of the feature passed the limits and the leaf's gain.
+struct Unsplittable;
 
 /// Grows one tree on `rows` (partitioned in place) with gradients `gh`;
 /// `tree` (unique per tree of a model) seeds its random choices; `carry`
@@ -239,7 +250,10 @@ pub fn grow(
     let adjusted = rules.adjusts_gain();
     // CEGB's coupled costs: per leaf, each feature's best split before costs.
     let mut kept: Vec<Vec<Option<SplitInfo>>> = Vec::new();
-    let keep = |kept: &mut Vec<Vec<Option<SplitInfo>>>, leaf: usize, found: &mut Found| {
+    let keep = |kept: &mut Vec<Vec<Option<SplitInfo>>>, leaf: &mut Leaf, li: usize, found: &mut Found| {
+        found.unsplittable.iter().for_each(|&f| leaf.unsplittable[f] = true);
+        leaf.best = found.best.take();
+        let leaf = li;
         if !found.kept.is_empty() {
             kept.resize(kept.len().max(leaf + 1), Vec::new());
             kept[leaf] = std::mem::take(&mut found.kept);
@@ -275,15 +289,14 @@ pub fn grow(
         best: None,
         hist: Some(root_hist),
         output: root_output,
-        parent_output: None,
         node: 0,
         branch: Vec::new(),
+        unsplittable: vec![false; data.n_features],
     }];
     let mut found = ph.time("find split", || {
         find_best(ctx, View { rows, tracker: tracker.as_ref(), usage: carry.usage.as_ref() }, &leaves[0], 0)
     });
-    keep(&mut kept, 0, &mut found);
-    leaves[0].best = found.best;
+    keep(&mut kept, &mut leaves[0], 0, &mut found);
     let mut n_splits = 0u64;
     let mut forcing = Forcing::new(p.forced.as_deref());
     while leaves.len() < p.num_leaves {
@@ -417,20 +430,15 @@ pub fn grow(
         // histogram, which uses the same scratch), and their exact sums.
         let small_sums = ph.time("histogram", || histogram::gather(Some(&rows[s0..s1]), gh, gathered));
         let (left_hist, right_hist) = hists.unzip();
-        // Use exact sums for the built child; the other is the remainder.
-        let (left, right) = if left_smaller {
-            let l = Stats { g: small_sums[0], h: small_sums[1], count: mid - start };
-            (l, Stats { g: leaves[li].stats.g - l.g, h: leaves[li].stats.h - l.h, count: end - mid })
-        } else {
-            let r = Stats { g: small_sums[0], h: small_sums[1], count: end - mid };
-            (Stats { g: leaves[li].stats.g - r.g, h: leaves[li].stats.h - r.h, count: mid - start }, r)
-        };
+        // As LightGBM, the children's sums are those the split search found
+        // (each hessian less LightGBM's epsilon); the counts are the rows'.
+        let left = Stats { g: split.left.g, h: split.left.h, count: mid - start };
+        let right = Stats { g: split.right.g, h: split.right.h, count: end - mid };
         let mut branch = Vec::new();
         if !p.interaction_constraints.is_empty() {
             branch = leaves[li].branch.clone();
             branch.push(split.feature);
         }
-        let parent_output = Some(leaves[li].output);
         let node = 2 * n_splits + 1;
         n_splits += 1;
         leaves[li] = Leaf {
@@ -442,9 +450,9 @@ pub fn grow(
             hist: left_hist,
             best: None,
             output: split.left_output,
-            parent_output,
             node,
             branch: branch.clone(),
+            unsplittable: leaves[li].unsplittable.clone(),
         };
         leaves.push(Leaf {
             start: mid,
@@ -455,9 +463,9 @@ pub fn grow(
             hist: right_hist,
             best: None,
             output: split.right_output,
-            parent_output,
             node: node + 1,
             branch,
+            unsplittable: leaves[li].unsplittable.clone(),
         });
         // "intermediate"/"advanced": the leaves facing the new ones get tighter bounds.
         let changed = match tracker.as_mut() {
@@ -502,8 +510,7 @@ pub fn grow(
         leaves[large].hist = Some(large_hist);
         let found = if left_smaller { [small_found, large_found] } else { [large_found, small_found] };
         for (&i, mut f) in new.iter().zip(found) {
-            keep(&mut kept, i, &mut f);
-            leaves[i].best = f.best;
+            keep(&mut kept, &mut leaves[i], i, &mut f);
             if leaves[i].best.is_none() {
                 if let Some(h) = leaves[i].hist.take() {
                     pool.push(h);
@@ -518,26 +525,21 @@ pub fn grow(
             let mut f = ph.time("find split", || {
                 find_best(ctx, View { rows, tracker: tracker.as_ref(), usage: carry.usage.as_ref() }, &leaves[i], i)
             });
-            keep(&mut kept, i, &mut f);
-            leaves[i].best = f.best;
+            keep(&mut kept, &mut leaves[i], i, &mut f);
             if leaves[i].best.is_none() {
                 pool.extend(leaves[i].hist.take());
             }
         }
     }
-    // Final outputs respect each leaf's bounds; under "intermediate"/"advanced" bounds a
-    // monotone split's leaves keep the outputs that other leaves were bounded by.
+    // As LightGBM, a leaf keeps the output its split search found (with
+    // `cat_l2` below a categorical split, smoothed toward its parent, from
+    // the sums with LightGBM's epsilons), within bounds tightened since
+    // ("intermediate"/"advanced"), but for a monotone split's leaves, whose
+    // outputs other leaves were bounded by.
     for (i, l) in leaves.iter_mut().enumerate() {
         pool.extend(l.hist.take());
-        let sp = &p.split;
-        tree.leaf_value[i] = match l.parent_output {
-            _ if tracker.as_ref().is_some_and(|t| t.in_monotone_subtree(i)) => l.output,
-            Some(parent) if sp.path_smooth > 0.0 => {
-                let (s, n) = (sp.path_smooth, l.stats.count);
-                smoothed_output(l.stats.g, l.stats.h, sp.lambda_l1, sp.lambda_l2, l.bounds, s, n, parent)
-            }
-            _ => leaf_output(l.stats.g, l.stats.h, sp.lambda_l1, sp.lambda_l2, l.bounds),
-        };
+        let kept = tracker.as_ref().is_some_and(|t| t.in_monotone_subtree(i));
+        tree.leaf_value[i] = if kept { l.output } else { l.bounds.clamp(l.output) };
         tree.leaf_count[i] = l.stats.count as f64;
     }
     Grown { tree, splits, leaf_ranges: leaves.iter().map(|l| (l.start, l.end)).collect() }
@@ -579,7 +581,7 @@ fn split_children(
     large_hist: &mut [Bin],
 ) -> (Found, Found) {
     let Ctx { data, p, features, tree_id, .. } = ctx;
-    let none = || Found { best: None, kept: Vec::new() };
+    let none = || Found { best: None, kept: Vec::new(), unsplittable: Vec::new() };
     let (small_ok, large_ok) = (splittable(p, c.small.0), splittable(p, c.large.0));
     if !small_ok && !large_ok {
         return (none(), none());
@@ -587,8 +589,10 @@ fn split_children(
     // Per child, `None` if it cannot split, else the features its node may split on (`None`: the tree's).
     let masks =
         [(small_ok, c.small.0), (large_ok, c.large.0)].map(|(ok, l)| ok.then(|| p.node_features(features, l, tree_id)));
-    let searches =
-        |m: &Option<Option<Vec<bool>>>, f: usize| m.as_ref().is_some_and(|m| m.as_ref().map_or(features[f], |m| m[f]));
+    // (Both children inherit the parent's unsplittable features.)
+    let searches = |m: &Option<Option<Vec<bool>>>, f: usize| {
+        !c.small.0.unsplittable[f] && m.as_ref().is_some_and(|m| m.as_ref().map_or(features[f], |m| m[f]))
+    };
     let (small_ctx, large_ctx) = (c.small.0.context(p, tree_id), c.large.0.context(p, tree_id));
     let mode = histogram::mode(data, Some(c.rows));
     let used = features.iter().filter(|&&f| f).count();
@@ -629,16 +633,16 @@ fn split_children(
             }
             for f in batch.clone() {
                 let d = |m: usize| downs[m][f - batch.start];
-                found.0.push(
-                    searches(&masks[0], f)
-                        .then(|| candidate(ctx, view, small.0, small.1, &small_ctx, f, &hs[bins(f)], d(0)))
-                        .flatten(),
-                );
-                found.1.push(
-                    searches(&masks[1], f)
-                        .then(|| candidate(ctx, view, large.0, large.1, &large_ctx, f, &hl[bins(f)], d(1)))
-                        .flatten(),
-                );
+                found.0.push(if searches(&masks[0], f) {
+                    candidate(ctx, view, small.0, small.1, &small_ctx, f, &hs[bins(f)], d(0))
+                } else {
+                    None
+                });
+                found.1.push(if searches(&masks[1], f) {
+                    candidate(ctx, view, large.0, large.1, &large_ctx, f, &hl[bins(f)], d(1))
+                } else {
+                    None
+                });
             }
         }
         found
@@ -667,7 +671,7 @@ fn beats(a: &SplitInfo, b: &SplitInfo) -> bool {
 /// One feature's best split under the tree's rules, and (CEGB) the same before costs.
 type Candidate = (SplitInfo, Option<SplitInfo>);
 
-/// Feature `f`'s [`Candidate`] from its histogram `h`; `down` is its first
+/// Feature `f`'s search from its histogram `h`; `down` is its first
 /// numerical scan when that was made in lanes (`split::lane_scans`).
 #[allow(clippy::too_many_arguments)]
 fn candidate(
@@ -679,36 +683,46 @@ fn candidate(
     f: usize,
     h: &[Bin],
     down: Option<LaneFound>,
-) -> Option<Candidate> {
+) -> Search {
     let p = ctx.p;
     let limits = view.tracker.map(|t| t.limits(li, f));
-    let s = best_split(f, h, &ctx.mappers[f], lctx, &p.split, limits.as_ref(), down)?;
+    let Some(s) = best_split(f, h, &ctx.mappers[f], lctx, &p.split, limits.as_ref(), down) else {
+        return Some(Err(Unsplittable));
+    };
     if !p.rules.adjusts_gain() {
-        return Some((s, None));
+        return Some(Ok((s, None)));
     }
     let mono = p.split.monotone.get(f).copied().unwrap_or(0);
     let rows = &view.rows[leaf.start..leaf.end];
-    Some(p.rules.apply(s, p.split.min_gain_to_split, mono, leaf.depth, rows, view.usage))
+    Some(Ok(p.rules.apply(s, p.split.min_gain_to_split, mono, leaf.depth, rows, view.usage)))
 }
 
-/// The best of a leaf's candidates, in feature order.
-fn gather(ctx: Ctx<'_>, candidates: impl Iterator<Item = Option<Candidate>>) -> Found {
+/// The best of a leaf's searches, in feature order (one per feature).
+fn gather(ctx: Ctx<'_>, searches: impl Iterator<Item = Search>) -> Found {
     let keep = ctx.p.rules.cegb.as_ref().is_some_and(|c| c.keeps_splits());
     let mut kept = if keep { vec![None; ctx.data.n_features] } else { Vec::new() };
-    let mut best = None;
-    for (s, k) in candidates.flatten() {
+    let (mut best, mut unsplittable) = (None, Vec::new());
+    for (f, search) in searches.enumerate() {
+        let (s, k) = match search {
+            Some(Ok(c)) => c,
+            Some(Err(Unsplittable)) => {
+                unsplittable.push(f);
+                continue;
+            }
+            None => continue,
+        };
         if let Some(k) = k {
             let f = k.feature;
             kept[f] = Some(k);
         }
         best = better(best, s);
     }
-    Found { best, kept }
+    Found { best, kept, unsplittable }
 }
 
 fn find_best(ctx: Ctx<'_>, view: View<'_>, leaf: &Leaf, li: usize) -> Found {
     let Ctx { data, p, features, tree_id, .. } = ctx;
-    let none = || Found { best: None, kept: Vec::new() };
+    let none = || Found { best: None, kept: Vec::new(), unsplittable: Vec::new() };
     if !splittable(p, leaf) {
         return none();
     }
@@ -717,7 +731,7 @@ fn find_best(ctx: Ctx<'_>, view: View<'_>, leaf: &Leaf, li: usize) -> Found {
     let features = node_features.as_deref().unwrap_or(features);
     let lctx = leaf.context(p, tree_id);
     let one = |f: usize| {
-        if !features[f] {
+        if !features[f] || leaf.unsplittable[f] {
             return None;
         }
         let h = &hist[data.offsets[f]..data.offsets[f + 1]];
@@ -727,7 +741,7 @@ fn find_best(ctx: Ctx<'_>, view: View<'_>, leaf: &Leaf, li: usize) -> Found {
     if data.total_bins < PARALLEL_SPLIT_BINS {
         return gather(ctx, (0..data.n_features).map(one));
     }
-    let candidates: Vec<Option<Candidate>> = (0..data.n_features).into_par_iter().map(one).collect();
+    let candidates: Vec<Search> = (0..data.n_features).into_par_iter().map(one).collect();
     gather(ctx, candidates.into_iter())
 }
 
@@ -822,9 +836,9 @@ mod tests {
             hist: None,
             best: None,
             output: 0.0,
-            parent_output: None,
             node,
             branch,
+            unsplittable: Vec::new(),
         }
     }
 

@@ -91,7 +91,7 @@ impl Default for Bounds {
 impl Bounds {
     /// `v` within the bounds (LightGBM's order of tests: bounds that cross give the lower one).
     #[inline]
-    fn clamp(self, v: f64) -> f64 {
+    pub(crate) fn clamp(self, v: f64) -> f64 {
         if v < self.min {
             self.min
         } else if v > self.max {

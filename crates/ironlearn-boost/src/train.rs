@@ -667,7 +667,7 @@ impl Trainer {
         // Trees that pass state on (CEGB) grow one after the other, in class order.
         let class_parallel =
             k > 1 && n <= CLASS_PARALLEL_ROWS && rayon::current_num_threads() > 1 && !self.lp.trees_share_state();
-        let mut grown_trees: Vec<Grown> = if class_parallel {
+        let grown_trees: Vec<Grown> = if class_parallel {
             // Each task takes a workspace from the pool (a fresh one if none
             // is free) and returns it: the trees do not depend on which.
             let pool = std::sync::Mutex::new(std::mem::take(&mut self.workspaces));
