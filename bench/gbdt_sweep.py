@@ -16,7 +16,8 @@ Quick subset (a minute or two):
         --latency-rows 5000 --out /tmp/sweep.md --json /tmp/sweep.json
 
 Only make (and cache) the data, no timing: add --gen-only. A sweep written
-with --json picks up where it stopped with --resume (the same flags).
+with --json picks up where it stopped with --resume (the same flags), and
+--merge A.json,B.json writes the combined report of several runs.
 
 What is measured
 ----------------
@@ -661,6 +662,7 @@ def main():
     ap.add_argument("--json", help="write the raw results here (after every point)")
     ap.add_argument("--plot", help="the ratio plot (.png with matplotlib, else .svg); default: next to --out")
     ap.add_argument("--resume", action="store_true", help="keep the points already in --json")
+    ap.add_argument("--merge", help="comma-separated --json files of earlier runs (same rounds and threads): their combined report, no training")
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     ap.add_argument("--serve", help=argparse.SUPPRESS)
     ap.add_argument("--point", help=argparse.SUPPRESS)
@@ -673,6 +675,15 @@ def main():
         return
 
     libs, apis = words(a.libs), words(a.api)
+    if a.merge:
+        runs = [json.loads(Path(f).read_text()) for f in words(a.merge)]
+        state = {"environment": runs[0]["environment"], "points": [], "latency": []}
+        for run in runs:  # a point measured again replaces the earlier reading
+            for e in run.get("points", []):
+                state["points"] = [o for o in state["points"] if (o["point"], o["api"]) != (e["point"], e["api"])] + [e]
+            state["latency"] += run.get("latency", [])
+        report(state, libs, apis, a)
+        return
     for t in words(a.tasks):
         if t not in CLASSES:
             ap.error(f"unknown task {t!r}: {', '.join(CLASSES)}")
@@ -732,6 +743,12 @@ def main():
             sys.stderr.write(f"latency {point}: " + "  ".join(f"{lib} {r['1']:.0f}/{r['100']:.0f} us" for lib, r in res.items()) + "\n")
             save()
 
+    report(state, libs, apis, a)
+
+
+def report(state: dict, libs: list[str], apis: list[str], a) -> None:
+    """The markdown tables, the latency table and the ratio plot of a run's state."""
+    env = state["environment"]
     pools_by_lib: dict = {}
     for e in state["points"]:
         for lib, p in e.get("pools", {}).items():
@@ -747,7 +764,8 @@ def main():
     print(text)
     if a.out:
         Path(a.out).write_text(text)
-    save()
+    if a.json and not a.merge:
+        Path(a.json).write_text(json.dumps(state, indent=1))
 
 
 if __name__ == "__main__":
