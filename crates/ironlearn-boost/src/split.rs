@@ -237,35 +237,6 @@ impl Scan<'_> {
         let l1 = self.p.lambda_l1;
         Some((gain_given_output(l[0], l[1], l1, l2, lo) + gain_given_output(r[0], r[1], l1, l2, ro), lo, ro))
     }
-
-    /// The gain of splitting into `left` and the rest, or `None` when a constraint fails.
-    fn evaluate(
-        &self,
-        lg: f64,
-        lh: f64,
-        lc: usize,
-        l2: f64,
-        (lb, rb): (Bounds, Bounds),
-    ) -> Option<(f64, Stats, Stats, f64, f64)> {
-        let p = self.p;
-        let (rg, rh) = (self.total.g - lg, self.total.h - lh);
-        let rc = self.total.count.saturating_sub(lc);
-        if lc < p.min_data_in_leaf
-            || rc < p.min_data_in_leaf
-            || lh < p.min_sum_hessian_in_leaf
-            || rh < p.min_sum_hessian_in_leaf
-        {
-            return None;
-        }
-        let (gain, lo, ro) = self.children([lg, lh], lc, [rg, rh], rc, l2, (lb, rb))?;
-        (gain > self.min_gain_shift).then_some((
-            gain,
-            Stats { g: lg, h: lh, count: lc },
-            Stats { g: rg, h: rh, count: rc },
-            lo,
-            ro,
-        ))
-    }
 }
 
 /// The first scans of a leaf's numerical features, [`LANES`] at a time
@@ -702,7 +673,17 @@ impl Bits {
     }
 }
 
+/// A categorical scan's best so far: its raw gain, the category side's bins,
+/// gradient and hessian sums and count, and the L2 it was scored with.
+type CatBest = (f64, Vec<u8>, [f64; 2], i64, f64);
+
 /// `draw(n)` gives extra_trees' random choice in `0..n` (`None` without it).
+///
+/// LightGBM's arithmetic, so that equal gains break as in LightGBM (a
+/// categorical split and its complement often tie): the category side's
+/// hessian starts at LightGBM's epsilon, the leaf's carries two, counts are
+/// summed per bin, raw gains are compared, and without bounds or smoothing
+/// a side's gain is the closed form.
 fn categorical(
     feature: usize,
     hist: &[Bin],
@@ -710,76 +691,105 @@ fn categorical(
     draw: &mut dyn FnMut(usize) -> Option<usize>,
 ) -> Option<SplitInfo> {
     let p = s.p;
-    let used = hist.len();
-    let mut best: Option<SplitInfo> = None;
-    let mut consider = |left_bins: Vec<u8>, found: (f64, Stats, Stats, f64, f64)| {
-        let (gain, left, right, lo, ro) = found;
-        if best.as_ref().is_none_or(|b| gain - s.parent_gain > b.gain) {
-            best = Some(SplitInfo {
-                gain: gain - s.parent_gain,
-                feature,
-                threshold: 0,
-                default_left: false,
-                left_bins: Some(left_bins),
-                left,
-                right,
-                left_output: lo,
-                right_output: ro,
-            });
+    let (tg, th, n) = (s.total.g, s.total.h + 2.0 * EPSILON, s.total.count as i64);
+    let fast = s.monotone == 0 && s.bounds == Bounds::default() && p.path_smooth <= 0.0;
+    let l1 = p.lambda_l1;
+    // The gain of the category side `l` and the rest `r` (`None`: a constraint fails).
+    let gain = |l: [f64; 2], lc: i64, r: [f64; 2], l2: f64| -> Option<f64> {
+        if fast {
+            return Some(plain_gain(r[0], r[1], l1, l2) + plain_gain(l[0], l[1], l1, l2));
         }
+        let (g, ..) = s.children(l, lc as usize, r, (n - lc) as usize, l2, (s.bounds, s.bounds))?;
+        Some(g)
     };
+    let mut best: Option<CatBest> = None;
+    let better = |best: &Option<CatBest>, g: f64| g > s.min_gain_shift && best.as_ref().is_none_or(|b| g > b.0);
+    let used = hist.len();
     if used <= p.max_cat_to_onehot {
         // One category against the rest.
         let only = draw(used);
         for (c, b) in hist.iter().enumerate() {
+            let cnt = round_count(b[1], s.cnt_factor);
+            if cnt < p.min_data_in_leaf as i64 || b[1] < p.min_sum_hessian_in_leaf {
+                continue;
+            }
+            let other_h = th - b[1] - EPSILON;
+            if n - cnt < p.min_data_in_leaf as i64 || other_h < p.min_sum_hessian_in_leaf {
+                continue;
+            }
             if only.is_some_and(|o| o != c) {
                 continue;
             }
-            if let Some(found) = s.evaluate(b[0], b[1], s.count(b[1]), p.lambda_l2, (s.bounds, s.bounds)) {
-                consider(vec![c as u8], found);
+            let l = [b[0], b[1] + EPSILON];
+            if let Some(g) = gain(l, cnt, [tg - b[0], other_h], p.lambda_l2) {
+                if better(&best, g) {
+                    best = Some((g, vec![c as u8], l, cnt, p.lambda_l2));
+                }
             }
         }
-        return best;
-    }
-    // Order categories by smoothed gradient ratio, then try prefixes from both ends.
-    let mut order: Vec<usize> = (0..used).filter(|&c| s.count(hist[c][1]) as f64 >= p.cat_smooth).collect();
-    let ratio = |c: usize| hist[c][0] / (hist[c][1] + p.cat_smooth);
-    order.sort_by(|&a, &b| ratio(a).total_cmp(&ratio(b)));
-    let n = order.len();
-    let max_cats = p.max_cat_threshold.min(n.div_ceil(2));
-    let l2 = p.lambda_l2 + p.cat_l2;
-    // LightGBM's `NextInt(0, max_threshold)`: the last category of the left set.
-    let only = draw(max_cats.min(n).saturating_sub(1));
-    for reverse in [false, true] {
-        let (mut lg, mut lh, mut group) = (0.0, 0.0, 0usize);
-        for i in 0..n.min(max_cats) {
-            let c = if reverse { order[n - 1 - i] } else { order[i] };
-            lg += hist[c][0];
-            lh += hist[c][1];
-            group += s.count(hist[c][1]);
-            let lc = s.count(lh);
-            if lc < p.min_data_in_leaf || lh < p.min_sum_hessian_in_leaf {
-                continue;
-            }
-            let rc = s.total.count.saturating_sub(lc);
-            if rc < p.min_data_in_leaf || rc < p.min_data_per_group || s.total.h - lh < p.min_sum_hessian_in_leaf {
-                break;
-            }
-            if group < p.min_data_per_group {
-                continue;
-            }
-            group = 0;
-            if only.is_some_and(|o| o != i) {
-                continue;
-            }
-            if let Some(found) = s.evaluate(lg, lh, lc, l2, (s.bounds, s.bounds)) {
-                let left: Vec<u8> =
-                    (0..=i).map(|k| (if reverse { order[n - 1 - k] } else { order[k] }) as u8).collect();
-                consider(left, found);
+    } else {
+        // Categories ordered by smoothed gradient ratio; prefixes from both ends.
+        let mut order: Vec<usize> = (0..used).filter(|&c| s.count(hist[c][1]) as f64 >= p.cat_smooth).collect();
+        let ratio = |c: usize| hist[c][0] / (hist[c][1] + p.cat_smooth);
+        order.sort_by(|&a, &b| ratio(a).total_cmp(&ratio(b)));
+        let k = order.len();
+        let max_cats = p.max_cat_threshold.min(k.div_ceil(2));
+        let l2 = p.lambda_l2 + p.cat_l2;
+        // LightGBM's `NextInt(0, max_threshold)`: the last category of the left set.
+        let only = draw(max_cats.min(k).saturating_sub(1));
+        let (min_data, per_group) = (p.min_data_in_leaf as i64, p.min_data_per_group as i64);
+        for reverse in [false, true] {
+            let at = |i: usize| if reverse { order[k - 1 - i] } else { order[i] };
+            let (mut lg, mut lh, mut lc, mut group) = (0.0, EPSILON, 0i64, 0i64);
+            for i in 0..k.min(max_cats) {
+                let b = hist[at(i)];
+                let cnt = round_count(b[1], s.cnt_factor);
+                lg += b[0];
+                lh += b[1];
+                lc += cnt;
+                group += cnt;
+                if lc < min_data || lh < p.min_sum_hessian_in_leaf {
+                    continue;
+                }
+                let rc = n - lc;
+                if rc < min_data || rc < per_group {
+                    break;
+                }
+                let rh = th - lh;
+                if rh < p.min_sum_hessian_in_leaf {
+                    break;
+                }
+                if group < per_group {
+                    continue;
+                }
+                group = 0;
+                if only.is_some_and(|o| o != i) {
+                    continue;
+                }
+                if let Some(g) = gain([lg, lh], lc, [tg - lg, rh], l2) {
+                    if better(&best, g) {
+                        best = Some((g, (0..=i).map(|j| at(j) as u8).collect(), [lg, lh], lc, l2));
+                    }
+                }
             }
         }
     }
-    best
+    let (g, left_bins, l, lc, l2) = best?;
+    let r = [tg - l[0], th - l[1]];
+    let (lo, ro) =
+        (s.output(l[0], l[1], lc as usize, l2, s.bounds), s.output(r[0], r[1], (n - lc) as usize, l2, s.bounds));
+    Some(SplitInfo {
+        gain: g - s.parent_gain,
+        feature,
+        threshold: 0,
+        default_left: false,
+        left_bins: Some(left_bins),
+        // The sums as LightGBM passes them on: each side's hessian less its epsilon.
+        left: Stats { g: l[0], h: l[1] - EPSILON, count: lc as usize },
+        right: Stats { g: r[0], h: r[1] - EPSILON, count: (n - lc) as usize },
+        left_output: lo,
+        right_output: ro,
+    })
 }
 
 #[cfg(test)]
