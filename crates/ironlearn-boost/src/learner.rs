@@ -253,10 +253,9 @@ pub fn grow(
     let keep = |kept: &mut Vec<Vec<Option<SplitInfo>>>, leaf: &mut Leaf, li: usize, found: &mut Found| {
         found.unsplittable.iter().for_each(|&f| leaf.unsplittable[f] = true);
         leaf.best = found.best.take();
-        let leaf = li;
         if !found.kept.is_empty() {
-            kept.resize(kept.len().max(leaf + 1), Vec::new());
-            kept[leaf] = std::mem::take(&mut found.kept);
+            kept.resize(kept.len().max(li + 1), Vec::new());
+            kept[li] = std::mem::take(&mut found.kept);
         }
     };
     let numerical: Vec<bool> = mappers.iter().map(|m| matches!(m, BinMapper::Numeric { .. })).collect();
@@ -441,6 +440,7 @@ pub fn grow(
         }
         let node = 2 * n_splits + 1;
         n_splits += 1;
+        let unsplittable = std::mem::take(&mut leaves[li].unsplittable);
         leaves[li] = Leaf {
             start,
             end: mid,
@@ -452,7 +452,7 @@ pub fn grow(
             output: split.left_output,
             node,
             branch: branch.clone(),
-            unsplittable: leaves[li].unsplittable.clone(),
+            unsplittable: unsplittable.clone(),
         };
         leaves.push(Leaf {
             start: mid,
@@ -465,7 +465,7 @@ pub fn grow(
             output: split.right_output,
             node: node + 1,
             branch,
-            unsplittable: leaves[li].unsplittable.clone(),
+            unsplittable,
         });
         // "intermediate"/"advanced": the leaves facing the new ones get tighter bounds.
         let changed = match tracker.as_mut() {

@@ -706,14 +706,16 @@ impl Trainer {
         let any_split = grown_trees.iter().any(|g| g.tree.num_splits() > 0);
         self.rounds += 1;
         if !any_split && iter > 0 {
-            // Nothing was learnt: the round's leaves were added to the training
-            // scores, so take them out again; the model is unchanged.
-            let (n, b, raw) = (self.binned.n_rows, &self.binned, self.raw.as_ref());
-            for (c, g) in grown_trees.iter().enumerate() {
-                self.scores[c * n..(c + 1) * n]
-                    .par_iter_mut()
-                    .enumerate()
-                    .for_each(|(i, s)| *s -= linear_tree::output(&g.tree, raw, g.leaf_of(b, i), i));
+            // Nothing was learnt: the model is unchanged. (A boosted tree without
+            // splits added 0; a forest's added its root, taken out again here.)
+            if self.forest.is_some() {
+                let (n, b, raw) = (self.binned.n_rows, &self.binned, self.raw.as_ref());
+                for (c, g) in grown_trees.iter().enumerate() {
+                    self.scores[c * n..(c + 1) * n]
+                        .par_iter_mut()
+                        .enumerate()
+                        .for_each(|(i, s)| *s -= linear_tree::output(&g.tree, raw, g.leaf_of(b, i), i));
+                }
             }
             if !drops.is_empty() {
                 self.add_dropped(&drops, 1.0);
