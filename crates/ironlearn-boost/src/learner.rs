@@ -24,6 +24,7 @@ use crate::cegb::Usage;
 use crate::forced_splits::{ForcedSplit, Forcing, LeafRows};
 use crate::histogram::{self, Bin};
 use crate::monotone::{Made, Method, Tracker};
+use crate::partition::partition;
 use crate::phases::Phases;
 use crate::split::{self, best_split, leaf_output, Bounds, LeafContext, SplitInfo, SplitParams, Stats};
 use crate::split_lanes::LaneFound;
@@ -350,6 +351,7 @@ pub fn grow(
             }),
         };
         let (start, end) = (leaves[li].start, leaves[li].end);
+        ph.count("partition rows", (end - start) as u64);
         let n_left = ph.time("partition", || partition(&mut rows[start..end], data, &bsplit, scratch));
         let mid = start + n_left;
         // Record the split in the tree.
@@ -427,7 +429,7 @@ pub fn grow(
         };
         // The smaller child's gradients in row order (after the parent's
         // histogram, which uses the same scratch), and their exact sums.
-        let small_sums = ph.time("histogram", || histogram::gather(Some(&rows[s0..s1]), gh, gathered));
+        let small_sums = ph.time("gather", || histogram::gather(Some(&rows[s0..s1]), gh, gathered));
         let (left_hist, right_hist) = hists.unzip();
         // As LightGBM, the children's sums are those the split search found
         // (each hessian less LightGBM's epsilon); the counts are the rows'.
@@ -758,71 +760,9 @@ const PARALLEL_SPLIT_BINS: usize = 4096;
 /// that, as on the 120-450-row sets, a region cost more than it saved.)
 const PARALLEL_SPLIT_WORK: usize = 4 * 1024;
 
-/// Rows per block when partitioning in parallel.
-const PARTITION_BLOCK: usize = 16 * 1024;
-
-/// Stable partition of `rows` by the split; returns the number going left.
-///
-/// Each block of rows is split into its part of `scratch` (left rows from the
-/// front, right rows from the back), then the parts are copied to their final
-/// places in `rows`: both steps run in parallel over the blocks.
-fn partition(rows: &mut [u32], data: &Binned, s: &BinnedSplit, scratch: &mut Vec<u32>) -> usize {
-    let col = data.col(s.feature);
-    let left = s.table();
-    scratch.resize(rows.len(), 0);
-    // Each chunk's directions are looked up first (independent loads, whose
-    // cache misses overlap), then its rows are written to both ends and only
-    // one count advances: no unpredictable branch. The slots meet only at the
-    // last row.
-    let split_block = |block: &[u32], out: &mut [u32]| -> usize {
-        let (mut nl, mut nr) = (0, 0);
-        let last = out.len() - 1;
-        let mut dirs = [0u8; 256];
-        for chunk in block.chunks(dirs.len()) {
-            dirs.iter_mut().zip(chunk).for_each(|(d, &r)| *d = left[usize::from(col[r as usize])]);
-            for (&r, &d) in chunk.iter().zip(&dirs) {
-                out[nl] = r;
-                out[last - nr] = r;
-                nl += usize::from(d);
-                nr += usize::from(d ^ 1);
-            }
-        }
-        nl
-    };
-    let block = if rows.len() < 2 * PARTITION_BLOCK { rows.len().max(1) } else { PARTITION_BLOCK };
-    let counts: Vec<usize> =
-        rows.par_chunks(block).zip(scratch.par_chunks_mut(block)).map(|(b, o)| split_block(b, o)).collect();
-    let n_left: usize = counts.iter().sum();
-    let (left_area, right_area) = rows.split_at_mut(n_left);
-    let lefts = split_sizes(left_area, counts.iter().copied());
-    let rights = split_sizes(right_area, scratch.chunks(block).zip(&counts).map(|(b, &nl)| b.len() - nl));
-    scratch.par_chunks(block).zip(&counts).zip(lefts).zip(rights).for_each(|(((src, &nl), l), r)| {
-        l.copy_from_slice(&src[..nl]);
-        // The right rows were written from the back: reverse them into order.
-        r.iter_mut().zip(src[nl..].iter().rev()).for_each(|(d, &v)| *d = v);
-    });
-    n_left
-}
-
-/// `slice` cut into consecutive pieces of the given sizes.
-fn split_sizes(mut slice: &mut [u32], sizes: impl Iterator<Item = usize>) -> Vec<&mut [u32]> {
-    sizes
-        .map(|k| {
-            let (head, tail) = std::mem::take(&mut slice).split_at_mut(k);
-            slice = tail;
-            head
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::binning::{bin_rows, fit_mappers};
-    use crate::features::RawColumn;
-    use ironlearn_core::Rng;
-    use ndarray::Array1;
-    use proptest::prelude::*;
 
     fn leaf(node: u64, branch: Vec<usize>) -> Leaf {
         let stats = Stats { g: 0.0, h: 1.0, count: 1 };
@@ -875,31 +815,5 @@ mod tests {
         assert_eq!(on(p.node_features(&tree, &leaf(1, vec![2]), 0).unwrap()), vec![0, 1, 2, 3]);
         assert_eq!(on(p.node_features(&tree, &leaf(3, vec![2, 3]), 0).unwrap()), vec![2, 3]);
         assert_eq!(on(p.node_features(&tree, &leaf(3, vec![0]), 0).unwrap()), vec![0, 1, 2]);
-    }
-
-    proptest! {
-        #![proptest_config(ProptestConfig::with_cases(24))]
-        #[test]
-        fn partition_is_a_stable_filter(seed in 0u64..1000, n in 1usize..(3 * PARTITION_BLOCK), keep in 1u64..4, kind in 0..3) {
-            let mut rng = Rng::new(seed);
-            let x = Array1::from_shape_fn(n, |_| rng.normal());
-            let cols = [RawColumn::Numeric { name: String::new(), values: x.view() }];
-            let data = bin_rows(&cols, &fit_mappers(&cols, 32, 1, 100_000, 0, crate::binning::Missing::Nan).unwrap()).unwrap();
-            // Numeric, numeric with a missing bin sent left, or a category set.
-            let split = BinnedSplit {
-                feature: 0,
-                threshold: rng.below(32) as u8,
-                default_left: true,
-                missing_bin: (kind == 1).then(|| rng.below(32) as u8),
-                left_bins: (kind == 2).then(|| (0..40).map(|_| rng.below(2) == 1).collect()),
-            };
-            let mut rows: Vec<u32> = (0..n as u32).filter(|r| u64::from(*r) % keep == 0).collect();
-            let want: Vec<u32> = rows.iter().copied().filter(|&r| split.go_left(data.get(r as usize, 0)))
-                .chain(rows.iter().copied().filter(|&r| !split.go_left(data.get(r as usize, 0))))
-                .collect();
-            let n_left = partition(&mut rows, &data, &split, &mut Vec::new());
-            prop_assert_eq!(n_left, want.iter().filter(|&&r| split.go_left(data.get(r as usize, 0))).count());
-            prop_assert_eq!(rows, want);
-        }
     }
 }

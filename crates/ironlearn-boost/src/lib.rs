@@ -27,6 +27,7 @@ mod model;
 mod monotone;
 mod objective;
 mod params;
+mod partition;
 mod phases;
 mod position_bias;
 mod prediction_early_stop;
@@ -42,6 +43,7 @@ mod split_lanes;
 mod split_rules;
 mod train;
 pub mod tree;
+mod vector_math;
 mod warm_pool;
 
 pub use binning::dataset_bins;

@@ -19,6 +19,7 @@ use ironlearn_core::{bail, ensure, Error, Result, Target};
 
 use self::percentile::{percentile, weighted_percentile};
 use crate::rank::{default_label_gain, Lambdarank, RankXendcg};
+use crate::vector_math;
 use crate::Gbdt;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -81,8 +82,8 @@ impl Transform {
         match self {
             Transform::Identity => {}
             Transform::Exp => row.iter_mut().for_each(|v| *v = v.exp()),
-            Transform::Sigmoid => row.iter_mut().for_each(|v| *v = sigmoid(*v)),
-            Transform::ScaledSigmoid(scale) => row.iter_mut().for_each(|v| *v = sigmoid(scale * *v)),
+            Transform::Sigmoid => row.iter_mut().for_each(|v| *v = vector_math::sigmoid(*v)),
+            Transform::ScaledSigmoid(scale) => row.iter_mut().for_each(|v| *v = vector_math::sigmoid(scale * *v)),
             Transform::Softmax => {
                 let m = row.iter().copied().fold(f64::NEG_INFINITY, f64::max);
                 row.iter_mut().for_each(|v| *v = (*v - m).exp());
@@ -91,15 +92,6 @@ impl Transform {
             }
         }
     }
-}
-
-pub(crate) fn sigmoid(z: f64) -> f64 {
-    // `1 / (1 + e^-z)` for z >= 0, `e^z / (1 + e^z)` below: one exponential of
-    // `-|z|` either way, and a select rather than a branch (the sign of a
-    // score is a coin flip while training).
-    let e = (-z.abs()).exp();
-    let num = if z >= 0.0 { 1.0 } else { e };
-    num / (1.0 + e)
 }
 
 /// The built-in losses.
@@ -200,84 +192,213 @@ fn multiclass_gradients(k: usize, scores: &[f64], labels: &[f64], weights: Optio
     }
     const ROWS: usize = 1024;
     chunks.into_par_iter().enumerate().for_each(|(ch, mut pieces)| {
-        let i0 = ch * ROWS;
-        let len = pieces[0].len();
-        let class = |c: usize| &scores[c * n + i0..c * n + i0 + len];
-        let mut max = class(0).to_vec();
-        (1..k).for_each(|c| max.iter_mut().zip(class(c)).for_each(|(m, &s)| *m = m.max(s)));
-        let mut e = vec![0.0f64; k * len];
-        let mut sum = vec![0.0f64; len];
-        for (c, ec) in e.chunks_mut(len).enumerate() {
-            for (((v, &s), &m), t) in ec.iter_mut().zip(class(c)).zip(&max).zip(sum.iter_mut()) {
-                *v = (s - m).exp();
-                *t += *v;
-            }
+        let rows = ch * ROWS..ch * ROWS + pieces[0].len();
+        let class_scores: Vec<&[f64]> = (0..k).map(|c| &scores[c * n + rows.start..c * n + rows.end]).collect();
+        let (y, w) = (&labels[rows.clone()], weights.map(|w| &w[rows]));
+        #[cfg(target_arch = "x86_64")]
+        if vector_math::avx512() {
+            // SAFETY: the CPU has the features `softmax_avx512` is compiled for.
+            #[allow(unsafe_code)]
+            unsafe {
+                softmax_avx512(&class_scores, y, w, factor, &mut pieces)
+            };
+            return;
         }
-        for (c, (piece, ec)) in pieces.iter_mut().zip(e.chunks(len)).enumerate() {
-            let cls = c as f64;
-            for (j, (slot, (&v, &t))) in piece.iter_mut().zip(ec.iter().zip(&sum)).enumerate() {
-                let i = i0 + j;
-                let p = v / t;
-                let y = if labels[i] == cls { 1.0 } else { 0.0 };
-                let w = weights.map_or(1.0, |w| w[i]);
-                *slot = [((p - y) * w) as f32, ((factor * p * (1.0 - p)).max(1e-16) * w) as f32];
-            }
-        }
+        softmax(&class_scores, y, w, factor, &mut pieces);
     });
 }
 
-/// Element-wise gradients in parallel chunks (the result does not depend on threads).
-fn elementwise(
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512dq")]
+fn softmax_avx512(scores: &[&[f64]], y: &[f64], w: Option<&[f64]>, factor: f64, out: &mut [&mut [[f32; 2]]]) {
+    softmax(scores, y, w, factor, out);
+}
+
+/// One chunk of [`multiclass_gradients`]: `scores[c]` and `out[c]` are class
+/// `c`'s run of the chunk's rows.
+#[inline(always)]
+fn softmax(scores: &[&[f64]], y: &[f64], w: Option<&[f64]>, factor: f64, out: &mut [&mut [[f32; 2]]]) {
+    let len = y.len();
+    let mut max = scores[0].to_vec();
+    for s in &scores[1..] {
+        for (m, &s) in max.iter_mut().zip(*s) {
+            *m = m.max(s);
+        }
+    }
+    let mut e = vec![0.0f64; scores.len() * len];
+    let mut sum = vec![0.0f64; len];
+    for (ec, s) in e.chunks_mut(len).zip(scores) {
+        for (((v, &s), &m), t) in ec.iter_mut().zip(*s).zip(&max).zip(sum.iter_mut()) {
+            *v = vector_math::exp(s - m);
+            *t += *v;
+        }
+    }
+    for (c, (piece, ec)) in out.iter_mut().zip(e.chunks(len)).enumerate() {
+        let cls = c as f64;
+        for (j, (slot, (&v, &t))) in piece.iter_mut().zip(ec.iter().zip(&sum)).enumerate() {
+            let p = v / t;
+            let yc = if y[j] == cls { 1.0 } else { 0.0 };
+            let wj = w.map_or(1.0, |w| w[j]);
+            *slot = [((p - yc) * wj) as f32, ((factor * p * (1.0 - p)).max(1e-16) * wj) as f32];
+        }
+    }
+}
+
+/// Element-wise gradients in parallel chunks (the result does not depend on
+/// threads): `f(score, label, param)` for each row. `f` is a function, not
+/// a closure, so that it is inlined into the chunk's loop, which is compiled
+/// twice (for AVX-512 and without: the same bits, see `vector_math.rs`).
+fn elementwise<F: Fn(f64, f64, f64) -> (f64, f64) + Copy + Sync>(
     scores: &[f64],
     labels: &[f64],
     weights: Option<&[f64]>,
     out: &mut [[f32; 2]],
-    f: impl Fn(f64, f64) -> (f64, f64) + Sync,
+    param: f64,
+    f: F,
 ) {
     out.par_chunks_mut(CHUNK).enumerate().for_each(|(c, o)| {
-        let start = c * CHUNK;
-        for (k, slot) in o.iter_mut().enumerate() {
-            let i = start + k;
-            let (g, h) = f(scores[i], labels[i]);
-            let w = weights.map_or(1.0, |w| w[i]);
-            *slot = [(g * w) as f32, (h * w) as f32];
+        let rows = c * CHUNK..c * CHUNK + o.len();
+        let (s, y, w) = (&scores[rows.clone()], &labels[rows.clone()], weights.map(|w| &w[rows]));
+        #[cfg(target_arch = "x86_64")]
+        if vector_math::avx512() {
+            // SAFETY: the CPU has the features `chunk_avx512` is compiled for.
+            #[allow(unsafe_code)]
+            unsafe {
+                chunk_avx512(s, y, w, o, param, f)
+            };
+            return;
         }
+        chunk(s, y, w, o, param, f);
     });
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512dq")]
+fn chunk_avx512<F: Fn(f64, f64, f64) -> (f64, f64) + Copy>(
+    s: &[f64],
+    y: &[f64],
+    w: Option<&[f64]>,
+    out: &mut [[f32; 2]],
+    param: f64,
+    f: F,
+) {
+    chunk(s, y, w, out, param, f);
+}
+
+/// One chunk of [`elementwise`]; unweighted rows skip the product by 1 (the same bits).
+#[inline(always)]
+fn chunk<F: Fn(f64, f64, f64) -> (f64, f64) + Copy>(
+    s: &[f64],
+    y: &[f64],
+    w: Option<&[f64]>,
+    out: &mut [[f32; 2]],
+    param: f64,
+    f: F,
+) {
+    match w {
+        None => {
+            for (slot, (&s, &y)) in out.iter_mut().zip(s.iter().zip(y)) {
+                let (g, h) = f(s, y, param);
+                *slot = [g as f32, h as f32];
+            }
+        }
+        Some(w) => {
+            for (slot, ((&s, &y), &w)) in out.iter_mut().zip(s.iter().zip(y).zip(w)) {
+                let (g, h) = f(s, y, param);
+                *slot = [(g * w) as f32, (h * w) as f32];
+            }
+        }
+    }
+}
+
+/// The element-wise losses: `(gradient, hessian)` at a score and label,
+/// given the loss's one parameter (unused by some).
+mod pointwise {
+    use crate::vector_math::{exp, sigmoid};
+
+    #[inline(always)]
+    pub fn regression(s: f64, y: f64, _: f64) -> (f64, f64) {
+        (s - y, 1.0)
+    }
+
+    #[inline(always)]
+    pub fn l1(s: f64, y: f64, _: f64) -> (f64, f64) {
+        ((s - y).signum() * f64::from(u8::from(s != y)), 1.0)
+    }
+
+    #[inline(always)]
+    pub fn huber(s: f64, y: f64, alpha: f64) -> (f64, f64) {
+        let d = s - y;
+        (if d.abs() <= alpha { d } else { d.signum() * alpha }, 1.0)
+    }
+
+    /// LightGBM keeps alpha and the residual's sign in f32.
+    #[inline(always)]
+    pub fn quantile(s: f64, y: f64, alpha: f64) -> (f64, f64) {
+        let a = alpha as f32;
+        (f64::from(if (s - y) as f32 >= 0.0 { 1.0 - a } else { -a }), 1.0)
+    }
+
+    #[inline(always)]
+    pub fn poisson(s: f64, y: f64, max_delta_step: f64) -> (f64, f64) {
+        (exp(s) - y, exp(s + max_delta_step))
+    }
+
+    #[inline(always)]
+    pub fn gamma(s: f64, y: f64, _: f64) -> (f64, f64) {
+        let e = exp(-s);
+        (1.0 - y * e, y * e)
+    }
+
+    #[inline(always)]
+    pub fn tweedie(s: f64, y: f64, rho: f64) -> (f64, f64) {
+        let (a, b) = (exp((1.0 - rho) * s), exp((2.0 - rho) * s));
+        (-y * a + b, -y * (1.0 - rho) * a + (2.0 - rho) * b)
+    }
+
+    #[inline(always)]
+    pub fn fair(s: f64, y: f64, c: f64) -> (f64, f64) {
+        let x = s - y;
+        (c * x / (x.abs() + c), c * c / ((x.abs() + c) * (x.abs() + c)))
+    }
+
+    #[inline(always)]
+    pub fn binary(s: f64, y: f64, _: f64) -> (f64, f64) {
+        let p = sigmoid(s);
+        (p - y, (p * (1.0 - p)).max(1e-16))
+    }
+
+    #[inline(always)]
+    pub fn cross_entropy(s: f64, y: f64, _: f64) -> (f64, f64) {
+        // Both branches are computed and one selected: the loop stays vectorised.
+        let e = exp(-s);
+        let hi = (((1.0 - y) - y * e) / (1.0 + e), e / ((1.0 + e) * (1.0 + e)));
+        let e = exp(s);
+        let lo = (e - y, e);
+        let (g, h) = if s > -37.0 { hi } else { lo };
+        (g, h.max(1e-16))
+    }
+
+    /// One class of a one-vs-all log loss with LightGBM's `sigmoid` scale; `y` is 1 or 0.
+    #[inline(always)]
+    pub fn binary_scaled(s: f64, y: f64, sigmoid: f64) -> (f64, f64) {
+        super::binary_gradient(s, y > 0.0, sigmoid)
+    }
 }
 
 impl Objective for Builtin {
     fn gradients(&self, scores: &[f64], labels: &[f64], weights: Option<&[f64]>, out: &mut [[f32; 2]]) {
         match *self {
-            Builtin::Regression => elementwise(scores, labels, weights, out, |s, y| (s - y, 1.0)),
-            Builtin::L1 => {
-                elementwise(scores, labels, weights, out, |s, y| ((s - y).signum() * f64::from(u8::from(s != y)), 1.0))
-            }
-            Builtin::Huber { alpha } => elementwise(scores, labels, weights, out, |s, y| {
-                let d = s - y;
-                (if d.abs() <= alpha { d } else { d.signum() * alpha }, 1.0)
-            }),
-            Builtin::Quantile { alpha } => {
-                // LightGBM keeps alpha and the residual's sign in f32.
-                let a = alpha as f32;
-                elementwise(scores, labels, weights, out, |s, y| {
-                    (f64::from(if (s - y) as f32 >= 0.0 { 1.0 - a } else { -a }), 1.0)
-                })
-            }
+            Builtin::Regression => elementwise(scores, labels, weights, out, 0.0, pointwise::regression),
+            Builtin::L1 => elementwise(scores, labels, weights, out, 0.0, pointwise::l1),
+            Builtin::Huber { alpha } => elementwise(scores, labels, weights, out, alpha, pointwise::huber),
+            Builtin::Quantile { alpha } => elementwise(scores, labels, weights, out, alpha, pointwise::quantile),
             Builtin::Poisson { max_delta_step } => {
-                elementwise(scores, labels, weights, out, |s, y| (s.exp() - y, (s + max_delta_step).exp()))
+                elementwise(scores, labels, weights, out, max_delta_step, pointwise::poisson)
             }
-            Builtin::Gamma => elementwise(scores, labels, weights, out, |s, y| {
-                let e = (-s).exp();
-                (1.0 - y * e, y * e)
-            }),
-            Builtin::Tweedie { rho } => elementwise(scores, labels, weights, out, |s, y| {
-                let (a, b) = (((1.0 - rho) * s).exp(), ((2.0 - rho) * s).exp());
-                (-y * a + b, -y * (1.0 - rho) * a + (2.0 - rho) * b)
-            }),
-            Builtin::Fair { c } => elementwise(scores, labels, weights, out, |s, y| {
-                let x = s - y;
-                (c * x / (x.abs() + c), c * c / ((x.abs() + c) * (x.abs() + c)))
-            }),
+            Builtin::Gamma => elementwise(scores, labels, weights, out, 0.0, pointwise::gamma),
+            Builtin::Tweedie { rho } => elementwise(scores, labels, weights, out, rho, pointwise::tweedie),
+            Builtin::Fair { c } => elementwise(scores, labels, weights, out, c, pointwise::fair),
             Builtin::Mape => {
                 // The weight is inside the gradient; the hessian is the plain weight.
                 out.par_chunks_mut(CHUNK).enumerate().for_each(|(c, o)| {
@@ -289,29 +410,15 @@ impl Objective for Builtin {
                     }
                 });
             }
-            Builtin::Binary => elementwise(scores, labels, weights, out, |s, y| {
-                let p = sigmoid(s);
-                (p - y, (p * (1.0 - p)).max(1e-16))
-            }),
-            Builtin::CrossEntropy => elementwise(scores, labels, weights, out, |s, y| {
-                let (g, h) = if s > -37.0 {
-                    let e = (-s).exp();
-                    (((1.0 - y) - y * e) / (1.0 + e), e / ((1.0 + e) * (1.0 + e)))
-                } else {
-                    let e = s.exp();
-                    (e - y, e)
-                };
-                (g, h.max(1e-16))
-            }),
+            Builtin::Binary => elementwise(scores, labels, weights, out, 0.0, pointwise::binary),
+            Builtin::CrossEntropy => elementwise(scores, labels, weights, out, 0.0, pointwise::cross_entropy),
             Builtin::MulticlassOva { sigmoid, .. } => {
                 let n = labels.len();
                 for (c, block) in out.chunks_mut(n).enumerate() {
                     // Class c against the rest: LightGBM's test is `int(label) == c`.
                     let class_labels: Vec<f64> =
                         labels.iter().map(|&y| f64::from(u8::from(y as i64 == c as i64))).collect();
-                    elementwise(&scores[c * n..(c + 1) * n], &class_labels, weights, block, |s, y| {
-                        binary_gradient(s, y > 0.0, sigmoid)
-                    });
+                    elementwise(&scores[c * n..(c + 1) * n], &class_labels, weights, block, sigmoid, pointwise::binary_scaled);
                 }
             }
             Builtin::Multiclass { num_class: k } => multiclass_gradients(k, scores, labels, weights, out),
