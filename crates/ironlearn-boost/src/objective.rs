@@ -418,7 +418,14 @@ impl Objective for Builtin {
                     // Class c against the rest: LightGBM's test is `int(label) == c`.
                     let class_labels: Vec<f64> =
                         labels.iter().map(|&y| f64::from(u8::from(y as i64 == c as i64))).collect();
-                    elementwise(&scores[c * n..(c + 1) * n], &class_labels, weights, block, sigmoid, pointwise::binary_scaled);
+                    elementwise(
+                        &scores[c * n..(c + 1) * n],
+                        &class_labels,
+                        weights,
+                        block,
+                        sigmoid,
+                        pointwise::binary_scaled,
+                    );
                 }
             }
             Builtin::Multiclass { num_class: k } => multiclass_gradients(k, scores, labels, weights, out),
