@@ -258,43 +258,38 @@ fn elementwise<F: Fn(f64, f64, f64) -> (f64, f64) + Copy + Sync>(
 ) {
     out.par_chunks_mut(CHUNK).enumerate().for_each(|(c, o)| {
         let rows = c * CHUNK..c * CHUNK + o.len();
-        let (s, y, w) = (&scores[rows.clone()], &labels[rows.clone()], weights.map(|w| &w[rows]));
+        let part = Part { s: &scores[rows.clone()], y: &labels[rows.clone()], w: weights.map(|w| &w[rows]) };
         #[cfg(target_arch = "x86_64")]
         if vector_math::avx512() {
             // SAFETY: the CPU has the features `chunk_avx512` is compiled for.
             #[allow(unsafe_code)]
             unsafe {
-                chunk_avx512(s, y, w, o, param, f)
+                chunk_avx512(part, o, param, f)
             };
             return;
         }
-        chunk(s, y, w, o, param, f);
+        chunk(part, o, param, f);
     });
+}
+
+/// A chunk's scores, labels and weights.
+#[derive(Clone, Copy)]
+struct Part<'a> {
+    s: &'a [f64],
+    y: &'a [f64],
+    w: Option<&'a [f64]>,
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f,avx512dq")]
-fn chunk_avx512<F: Fn(f64, f64, f64) -> (f64, f64) + Copy>(
-    s: &[f64],
-    y: &[f64],
-    w: Option<&[f64]>,
-    out: &mut [[f32; 2]],
-    param: f64,
-    f: F,
-) {
-    chunk(s, y, w, out, param, f);
+fn chunk_avx512<F: Fn(f64, f64, f64) -> (f64, f64) + Copy>(part: Part<'_>, out: &mut [[f32; 2]], param: f64, f: F) {
+    chunk(part, out, param, f);
 }
 
 /// One chunk of [`elementwise`]; unweighted rows skip the product by 1 (the same bits).
 #[inline(always)]
-fn chunk<F: Fn(f64, f64, f64) -> (f64, f64) + Copy>(
-    s: &[f64],
-    y: &[f64],
-    w: Option<&[f64]>,
-    out: &mut [[f32; 2]],
-    param: f64,
-    f: F,
-) {
+fn chunk<F: Fn(f64, f64, f64) -> (f64, f64) + Copy>(part: Part<'_>, out: &mut [[f32; 2]], param: f64, f: F) {
+    let Part { s, y, w } = part;
     match w {
         None => {
             for (slot, (&s, &y)) in out.iter_mut().zip(s.iter().zip(y)) {
