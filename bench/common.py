@@ -35,6 +35,16 @@ def thread_env(threads: int, ours: bool, blas_threads: int | None = None) -> dic
     return env
 
 
+def peak_rss_mb() -> float:
+    """This process's peak resident memory in MB (VmHWM: unlike ru_maxrss, it starts afresh at exec)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024.0
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
 def pools() -> list[dict]:
     """This process's BLAS and OpenMP libraries (threadpoolctl), or [] without it."""
     try:

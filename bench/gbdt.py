@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -32,6 +31,8 @@ import numpy as np
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+
+import common  # noqa: E402
 
 SETTINGS = {
     # name: (loader, task, num_leaves, rounds, learning_rate)
@@ -77,20 +78,12 @@ def _make(name: str):
     raise ValueError(name)
 
 
-def rss_mb() -> float:
-    """This process's peak resident memory (VmHWM: unlike ru_maxrss, it starts afresh at exec)."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024.0
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
-
-
 def worker(lib: str, dataset: str, threads: int, model_path: str | None = None) -> dict:
     loader, task, leaves, rounds, lr = SETTINGS[dataset]
     Xtr, ytr, Xte, yte, cats = load(loader)
     import ironlearn, lightgbm, xgboost, sklearn.metrics  # noqa: F401,E401  (imports are not training memory)
     k = int(ytr.max()) + 1 if task == "multiclass" else 1
-    base = rss_mb()
+    base = common.peak_rss_mb()
     t0 = time.perf_counter()
     if lib in ("ironlearn", "lightgbm"):
         if lib == "ironlearn":
@@ -132,7 +125,7 @@ def worker(lib: str, dataset: str, threads: int, model_path: str | None = None) 
         model = xgb.train(params, dtrain, num_boost_round=rounds)
         predict = lambda X: model.inplace_predict(X)  # noqa: E731
     train_s = time.perf_counter() - t0
-    peak = rss_mb()
+    peak = common.peak_rss_mb()
     p = np.asarray(predict(Xte))
     if task == "binary":
         from sklearn.metrics import roc_auc_score

@@ -366,10 +366,12 @@ def worker(lib: str, api: str, point: str, threads: int, rounds: int, shape: str
     fit = make_model(lib, api, meta, threads, rounds, shape)
     import sklearn.metrics  # noqa: F401  (not part of the timing)
 
+    base = common.peak_rss_mb()
     t0 = time.perf_counter()
     predict = fit(Xtr, ytr)
     train_s = time.perf_counter() - t0
-    return {"train_s": train_s, "score": quality(meta, yte, predict(Xte)), "pools": common.pools()}
+    peak_mb = common.peak_rss_mb() - base
+    return {"train_s": train_s, "peak_mb": peak_mb, "score": quality(meta, yte, predict(Xte)), "pools": common.pools()}
 
 
 def latency_server(lib: str, point: str, threads: int, rounds: int) -> None:
@@ -472,7 +474,11 @@ def summarise(runs: list[dict]) -> dict:
     ok = [r for r in runs if "error" not in r]
     if not ok:
         return {"train_s": None, "score": None, "error": runs[0].get("error") if runs else "not run", "runs": []}
-    return {"train_s": statistics.median(r["train_s"] for r in ok), "score": ok[0]["score"], "runs": [r["train_s"] for r in ok], "errors": len(runs) - len(ok)}
+    peak = [r["peak_mb"] for r in ok if "peak_mb" in r]
+    return {
+        "train_s": statistics.median(r["train_s"] for r in ok), "peak_mb": statistics.median(peak) if peak else None,
+        "score": ok[0]["score"], "runs": [r["train_s"] for r in ok], "errors": len(runs) - len(ok),
+    }
 
 
 def header_md(env: dict, pools_by_lib: dict) -> list[str]:
@@ -728,7 +734,7 @@ def main():
                 "results": res, "pools": pools_,
             }
             state["points"].append(entry)
-            line = "  ".join(f"{lib} {fmt_s(r['train_s'])} s {fmt_q(r['score'])}" for lib, r in res.items())
+            line = "  ".join(f"{lib} {fmt_s(r['train_s'])} s {fmt_q(r['score'])} {r.get('peak_mb') or 0:.0f} MB" for lib, r in res.items())
             sys.stderr.write(f"{point} {api}: {line}\n")
         save()
 
