@@ -1038,7 +1038,7 @@ class Dataset:
     def _warn_if_no_feature_can_split(self) -> None:
         """LightGBM's warning when binning leaves no feature that can split (each is one bin)."""
         try:
-            counts, _ = self._bins()
+            counts, _ = self._bins(rows=False)
         except (ValueError, NotImplementedError):
             return  # the parameters or data are refused when training starts, with their own message
         if not any(counts):
@@ -1516,8 +1516,12 @@ class Dataset:
         self.version += 1
         return self
 
-    def _bins(self):
-        """``(bins per feature, bins)`` as training bins this Dataset under its parameters (0 bins: a feature that cannot split)."""
+    def _bins(self, rows: bool = True):
+        """``(bins per feature, bins)`` as training bins this Dataset under its parameters (0 bins: a feature that cannot split).
+
+        With ``rows=False`` only the counts are computed (the bins are None):
+        binning every row costs as much time and memory as training's own binning.
+        """
         asked: dict = {}
         p = _clean_params(dict(self.get_params()), asked)
         cats = self._categorical()
@@ -1525,6 +1529,8 @@ class Dataset:
             names = self.get_feature_name()
             p["categorical_feature"] = [str(names.index(c)) if c in names else c for c in cats]
         try:
+            if not rows:
+                return _native.dataset_bin_counts(json.dumps(p), self._native_x()), None
             return _native.dataset_bins(json.dumps(p), self._native_x())
         except ValueError as e:
             if isinstance(e, LightGBMError):
@@ -1545,7 +1551,7 @@ class Dataset:
         if not 0 <= int(feature) < len(names):
             raise LightGBMError(f"Tried to retrieve number of bins for feature index {feature}, "
                                 f"but the valid feature indices are [0, {len(names) - 1}].")
-        return int(self._bins()[0][int(feature)])
+        return int(self._bins(rows=False)[0][int(feature)])
 
     def _dump_text(self, filename):
         """Writes the binned Dataset as text: the features, their bin counts, the label and every row's bins."""
@@ -1824,7 +1830,8 @@ def _labels(label, classify: bool, binary: bool = False):
             return lookup[y], [str(c) for c in classes]
         classes, codes = np.unique(y, return_inverse=True)
         return codes.astype(np.int64, copy=False), [_class_name(c) for c in classes]
-    return np.ascontiguousarray(y, dtype=np.float64), None
+    # float32 (a Dataset's label type) goes as it is: Rust widens it without a float64 copy here.
+    return np.ascontiguousarray(y, dtype=y.dtype if y.dtype == np.float32 else np.float64), None
 
 
 def _class_name(c) -> str:

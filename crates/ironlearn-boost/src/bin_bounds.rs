@@ -14,9 +14,7 @@ pub const ZERO_THRESHOLD: f64 = 1e-35;
 /// The upper bounds of the value bins of `sorted` (ascending, no NaN), the
 /// last one `+inf`; at most `max_bin` bins.
 pub fn numeric_bounds(sorted: &[f64], max_bin: usize, min_data_in_bin: usize) -> Vec<f64> {
-    let zero_cnt = sorted.iter().filter(|v| v.abs() <= ZERO_THRESHOLD).count();
-    let nonzero: Vec<f64> = sorted.iter().copied().filter(|v| v.abs() > ZERO_THRESHOLD).collect();
-    let (values, counts) = distinct(&nonzero, zero_cnt);
+    let (values, counts) = distinct(sorted);
     bounds_around_zero(&values, &counts, max_bin, sorted.len(), min_data_in_bin)
 }
 
@@ -25,29 +23,49 @@ fn equal_ordered(a: f64, b: f64) -> bool {
     b <= a.next_up()
 }
 
-/// The distinct values of `nonzero` (ascending) with their counts, zero
-/// inserted where it belongs (with `zero_cnt`, between the signs even when 0).
-pub(crate) fn distinct(nonzero: &[f64], zero_cnt: usize) -> (Vec<f64>, Vec<usize>) {
-    let (mut values, mut counts) = (Vec::new(), Vec::new());
-    if nonzero.is_empty() || (nonzero[0] > 0.0 && zero_cnt > 0) {
+/// The distinct values of `sorted` (ascending) with their counts, values
+/// within `ZERO_THRESHOLD` of zero counted as zero, which is inserted where it
+/// belongs (between the signs, even with no such value).
+///
+/// The vectors are sized by a first pass: grown by doubling they would
+/// allocate a buffer of each size on the way, which an allocator that keeps
+/// freed memory for reuse (mimalloc) holds long after binning.
+pub(crate) fn distinct(sorted: &[f64]) -> (Vec<f64>, Vec<usize>) {
+    let zero_cnt = sorted.iter().filter(|v| v.abs() <= ZERO_THRESHOLD).count();
+    let nonzero = || sorted.iter().copied().filter(|v| v.abs() > ZERO_THRESHOLD);
+    let (mut size, mut prev) = (1, None);
+    for v in nonzero() {
+        if !prev.is_some_and(|p| equal_ordered(p, v)) {
+            size += 1;
+        }
+        prev = Some(v);
+    }
+    let last = prev;
+    let (mut values, mut counts) = (Vec::with_capacity(size), Vec::with_capacity(size));
+    if nonzero().next().is_none_or(|first| first > 0.0 && zero_cnt > 0) {
         values.push(0.0);
         counts.push(zero_cnt);
     }
-    for (i, &v) in nonzero.iter().enumerate() {
-        if i > 0 && equal_ordered(nonzero[i - 1], v) {
-            // Values one ulp apart are one value: the larger.
-            *values.last_mut().expect("pushed before") = v;
-            *counts.last_mut().expect("pushed before") += 1;
-            continue;
-        }
-        if i > 0 && nonzero[i - 1] < 0.0 && v > 0.0 {
-            values.push(0.0);
-            counts.push(zero_cnt);
+    let mut prev: Option<f64> = None;
+    for v in nonzero() {
+        if let Some(p) = prev {
+            if equal_ordered(p, v) {
+                // Values one ulp apart are one value: the larger.
+                *values.last_mut().expect("pushed before") = v;
+                *counts.last_mut().expect("pushed before") += 1;
+                prev = Some(v);
+                continue;
+            }
+            if p < 0.0 && v > 0.0 {
+                values.push(0.0);
+                counts.push(zero_cnt);
+            }
         }
         values.push(v);
         counts.push(1);
+        prev = Some(v);
     }
-    if nonzero.last().is_some_and(|&v| v < 0.0) && zero_cnt > 0 {
+    if last.is_some_and(|v| v < 0.0) && zero_cnt > 0 {
         values.push(0.0);
         counts.push(zero_cnt);
     }

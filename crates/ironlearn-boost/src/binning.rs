@@ -152,17 +152,13 @@ pub fn numeric_mapper(
 }
 
 /// Sorts non-NaN values ascending (-0.0 before 0.0): as `sort_by(f64::total_cmp)`,
-/// on integer keys of the same order, which compare faster.
+/// on integer keys of the same order, which compare faster. The keys are
+/// written over the values (the map is its own inverse), so nothing is allocated.
 fn sort_values(values: &mut [f64]) {
-    let key = |v: f64| {
-        let b = v.to_bits() as i64;
-        b ^ (((b >> 63) as u64) >> 1) as i64
-    };
-    let mut keys: Vec<i64> = values.iter().map(|&v| key(v)).collect();
-    keys.sort_unstable();
-    for (v, k) in values.iter_mut().zip(keys) {
-        *v = f64::from_bits((k ^ (((k >> 63) as u64) >> 1) as i64) as u64);
-    }
+    let flip = |b: u64| b ^ (((b as i64 >> 63) as u64) >> 1);
+    values.iter_mut().for_each(|v| *v = f64::from_bits(flip(v.to_bits())));
+    values.sort_unstable_by_key(|v| v.to_bits() as i64);
+    values.iter_mut().for_each(|v| *v = f64::from_bits(flip(v.to_bits())));
 }
 
 /// Bins categories from their counts: the most frequent first (ties by
@@ -415,9 +411,20 @@ pub fn dataset_bins(
     let (_, columns) = crate::features::training_columns(x, &params.categorical_feature)?;
     let mappers = training_mappers(params, &columns)?;
     let binned = bin_rows(&columns, &mappers)?;
-    let counts = mappers.iter().map(|m| if m.is_trivial() { 0 } else { m.n_bins() }).collect();
     let bins = ndarray::Array2::from_shape_fn((binned.n_rows, mappers.len()), |(r, f)| binned.get(r, f));
-    Ok((counts, bins))
+    Ok((bin_counts(&mappers), bins))
+}
+
+/// Each feature's number of bins under `params` (0 for a feature that cannot
+/// split), without binning the rows: [`dataset_bins`]' first half, at the
+/// cost of the bin bounds alone.
+pub fn dataset_bin_counts(x: &ironlearn_core::Features<'_>, params: &crate::Gbdt) -> Result<Vec<usize>> {
+    let (_, columns) = crate::features::training_columns(x, &params.categorical_feature)?;
+    Ok(bin_counts(&training_mappers(params, &columns)?))
+}
+
+fn bin_counts(mappers: &[BinMapper]) -> Vec<usize> {
+    mappers.iter().map(|m| if m.is_trivial() { 0 } else { m.n_bins() }).collect()
 }
 
 /// Bins every row with the given mappers (training, validation or new data).

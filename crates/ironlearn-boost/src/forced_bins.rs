@@ -53,9 +53,7 @@ pub fn load(path: &str, columns: &[RawColumn<'_>]) -> Result<Vec<Vec<f64>>> {
 /// The upper bounds of the value bins of `sorted` (ascending, no NaN), the
 /// last `+inf`, that keep the `forced` ones: at most `max_bin` bins.
 pub fn bounds(sorted: &[f64], max_bin: usize, min_data_in_bin: usize, forced: &[f64]) -> Vec<f64> {
-    let zero_cnt = sorted.iter().filter(|v| v.abs() <= ZERO_THRESHOLD).count();
-    let nonzero: Vec<f64> = sorted.iter().copied().filter(|v| v.abs() > ZERO_THRESHOLD).collect();
-    let (values, counts) = distinct(&nonzero, zero_cnt);
+    let (values, counts) = distinct(sorted);
     let negatives = values.iter().position(|&v| v > -ZERO_THRESHOLD).unwrap_or(values.len());
     let positives = values[negatives..].iter().any(|&v| v > ZERO_THRESHOLD);
     // Zero's bin (what room allows), the last bin, then the forced bounds.

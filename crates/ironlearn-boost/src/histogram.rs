@@ -61,9 +61,8 @@ pub fn build(
     gathered: &mut Vec<[f32; 2]>,
 ) -> Bin {
     let m = rows.map_or(data.n_rows, <[u32]>::len);
-    let total = gather(rows, gh, gathered);
-    let og = if rows.is_some() { &gathered[..] } else { gh };
     let mode = mode(data, rows);
+    let (total, og) = gather(mode, rows, gh, gathered);
     let parallel = m * data.n_features >= PARALLEL_WORK;
     let tasks = if parallel { rayon::current_num_threads() } else { 1 };
     let pieces = split_groups(data, feature_groups(data, mode, tasks, m), hist);
@@ -121,8 +120,8 @@ pub fn split_groups<'h>(
 }
 
 /// Builds the features of `range` marked in `features` into `hist`, the
-/// histogram's slice for that range, from the rows' gathered gradients `og`
-/// and their sums `total`. Each feature's sums depend on the rows only, not
+/// histogram's slice for that range, from the rows' gradients `og` as
+/// [`gather`] gives them and their sums `total`. Each feature's sums depend on the rows only, not
 /// on the range it is built in.
 #[allow(clippy::too_many_arguments)]
 pub fn build_range(
@@ -158,28 +157,40 @@ pub fn build_range(
     }
 }
 
-/// Gathers the gradients of `rows` into `gathered` (unless `rows` is `None`:
-/// all rows in order) and returns their total.
+/// The gradients `mode` reads for `rows`, and their total: gathered into
+/// `gathered` in the rows' order, except where every row is summed (`rows`
+/// is `None`: `gh` itself) or the leaf is summed row by row (`Mode::Rows`
+/// reads each row's gradients where it reads its bins, so `gh` itself, and
+/// the copy would cost a pass and 8 bytes a row for nothing).
 ///
 /// Fixed chunks are summed in parallel and the partial sums folded in
-/// order, so the total is the same on any thread count, and the same here as
-/// in [`build`].
-pub fn gather(rows: Option<&[u32]>, gh: &[[f32; 2]], gathered: &mut Vec<[f32; 2]>) -> Bin {
-    let partials: Vec<Bin> = match rows {
-        None => gh.par_chunks(SUM_CHUNK).map(sum).collect(),
+/// order, so the total is the same on any thread count, and the same
+/// whether or not the gradients are gathered.
+pub fn gather<'g>(
+    mode: Mode,
+    rows: Option<&[u32]>,
+    gh: &'g [[f32; 2]],
+    gathered: &'g mut Vec<[f32; 2]>,
+) -> (Bin, &'g [[f32; 2]]) {
+    let (partials, og): (Vec<Bin>, &[[f32; 2]]) = match rows {
+        None => (gh.par_chunks(SUM_CHUNK).map(|g| sum(g.iter().copied())).collect(), gh),
+        Some(rows) if mode == Mode::Rows => {
+            (rows.par_chunks(SUM_CHUNK).map(|r| sum(r.iter().map(|&r| gh[r as usize]))).collect(), gh)
+        }
         Some(rows) => {
             gathered.resize(rows.len(), [0.0; 2]);
-            gathered
+            let partials = gathered
                 .par_chunks_mut(SUM_CHUNK)
                 .zip(rows.par_chunks(SUM_CHUNK))
                 .map(|(o, r)| {
                     o.iter_mut().zip(r).for_each(|(o, &r)| *o = gh[r as usize]);
-                    sum(o)
+                    sum(o.iter().copied())
                 })
-                .collect()
+                .collect();
+            (partials, &gathered[..])
         }
     };
-    partials.iter().fold([0.0; 2], |t, p| [t[0] + p[0], t[1] + p[1]])
+    (partials.iter().fold([0.0; 2], |t, p| [t[0] + p[0], t[1] + p[1]]), og)
 }
 
 /// Rows whose gradients are gathered and summed as one task.
@@ -187,16 +198,15 @@ const SUM_CHUNK: usize = 16 * 1024;
 
 /// The sums of `g`'s gradients and hessians, in four interleaved partial
 /// sums (one chain of dependent additions would wait on each one).
-fn sum(g: &[[f32; 2]]) -> Bin {
+fn sum(mut g: impl ExactSizeIterator<Item = [f32; 2]>) -> Bin {
     let mut acc = [[0.0f64; 2]; 4];
-    let mut quads = g.chunks_exact(4);
-    for q in &mut quads {
-        for (a, x) in acc.iter_mut().zip(q) {
+    for _ in 0..g.len() / 4 {
+        for (a, x) in acc.iter_mut().zip(g.by_ref()) {
             a[0] += f64::from(x[0]);
             a[1] += f64::from(x[1]);
         }
     }
-    for x in quads.remainder() {
+    for x in g {
         acc[0][0] += f64::from(x[0]);
         acc[0][1] += f64::from(x[1]);
     }
@@ -231,8 +241,8 @@ pub fn row_wise_pays(rows: usize, features: usize) -> bool {
 /// Sums a leaf row by row over the features of `range` into `hist`, the
 /// range's slice: a leaf's rows are scattered, so reading one column at a
 /// time would fetch a cache line for each row and feature, while a row's bins
-/// share a line or two.
-fn row_wise(data: &Binned, rows: &[u32], og: &[[f32; 2]], range: Range<usize>, hist: &mut [Bin]) {
+/// share a line or two. `gh` holds every row's gradients (indexed by row).
+fn row_wise(data: &Binned, rows: &[u32], gh: &[[f32; 2]], range: Range<usize>, hist: &mut [Bin]) {
     let (f0, f1) = (range.start, range.end);
     let bins = |j: usize| data.offsets[f0 + j + 1] - data.offsets[f0 + j];
     ROW_ACC.with_borrow_mut(|acc| {
@@ -244,12 +254,13 @@ fn row_wise(data: &Binned, rows: &[u32], og: &[[f32; 2]], range: Range<usize>, h
         // The rows are scattered: touch a batch of them before summing it,
         // so that their cache misses overlap.
         let mut touched = 0u8;
-        for (rows, og) in rows.chunks(TOUCH_BATCH).zip(og.chunks(TOUCH_BATCH)) {
+        for rows in rows.chunks(TOUCH_BATCH) {
             for &r in rows {
                 let row = &data.row(r as usize)[f0..f1];
-                touched ^= row[0] ^ row[row.len() - 1];
+                touched ^= row[0] ^ row[row.len() - 1] ^ gh[r as usize][0].to_bits() as u8;
             }
-            for (&r, g) in rows.iter().zip(og) {
+            for &r in rows {
+                let g = gh[r as usize];
                 let (g0, g1) = (f64::from(g[0]), f64::from(g[1]));
                 let row = &data.row(r as usize)[f0..f1];
                 // A `[Bin; 256]` indexed by a `u8`: no bounds check.

@@ -429,7 +429,9 @@ pub fn grow(
         };
         // The smaller child's gradients in row order (after the parent's
         // histogram, which uses the same scratch), and their exact sums.
-        let small_sums = ph.time("gather", || histogram::gather(Some(&rows[s0..s1]), gh, gathered));
+        let small_mode = histogram::mode(data, Some(&rows[s0..s1]));
+        let (small_sums, small_gh) =
+            ph.time("gather", || histogram::gather(small_mode, Some(&rows[s0..s1]), gh, gathered));
         let (left_hist, right_hist) = hists.unzip();
         // As LightGBM, the children's sums are those the split search found
         // (each hessian less LightGBM's epsilon); the counts are the rows'.
@@ -503,7 +505,7 @@ pub fn grow(
             small: (&leaves[small], small),
             large: (&leaves[large], large),
             rows: &rows[s0..s1],
-            gradients: &gathered[..s1 - s0],
+            gradients: small_gh,
             sums: small_sums,
         };
         let (small_found, large_found) =
@@ -559,7 +561,7 @@ type Piece<'h> = (std::ops::Range<usize>, &'h mut [Bin], &'h mut [Bin]);
 struct Children<'a> {
     small: (&'a Leaf, usize),
     large: (&'a Leaf, usize),
-    /// The smaller child's rows, their gradients gathered in that order, and their sums.
+    /// The smaller child's rows, their gradients as `histogram::gather` gives them, and their sums.
     rows: &'a [u32],
     gradients: &'a [[f32; 2]],
     sums: Bin,

@@ -46,7 +46,7 @@ pub mod tree;
 mod vector_math;
 mod warm_pool;
 
-pub use binning::dataset_bins;
+pub use binning::{dataset_bin_counts, dataset_bins};
 pub use booster::{EvalHistory, GbdtModel, Importance};
 pub use features::FeatureInfo;
 pub use import::{from_lightgbm_text, from_xgboost_json};

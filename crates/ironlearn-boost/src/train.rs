@@ -6,6 +6,7 @@
 //! leaves' row ranges. All work runs in a thread pool of `num_threads`
 //! threads whose size never changes a result.
 
+use std::borrow::Cow;
 use std::ops::ControlFlow;
 
 use ironlearn_core::validate::check_sample_weight;
@@ -157,13 +158,14 @@ fn custom_objective(ctx: &FitContext<'_>) -> Result<Option<std::sync::Arc<dyn Ob
 /// package keeps one alive between calls. It owns its binned data, so the
 /// raw features can go once it is built (linear trees keep a copy of the
 /// numerical ones, as `f32`).
-pub struct Trainer {
+pub struct Trainer<'a> {
     pool: std::sync::Arc<rayon::ThreadPool>,
     p: Gbdt,
     builtin: Builtin,
     custom: Option<std::sync::Arc<dyn Objective>>,
     k: usize,
-    labels: Vec<f64>,
+    /// Borrowed from the training data while it lives ([`Trainer::into_owned`] copies them).
+    labels: Cow<'a, [f64]>,
     weight: Option<Vec<f64>>,
     train_bounds: Option<Vec<usize>>,
     mappers: Vec<BinMapper>,
@@ -201,21 +203,21 @@ pub struct Trainer {
     ph: Phases,
 }
 
-impl std::fmt::Debug for Trainer {
+impl std::fmt::Debug for Trainer<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Trainer").field("rounds", &self.rounds).field("rows", &self.binned.n_rows).finish()
     }
 }
 
-impl Trainer {
+impl<'a> Trainer<'a> {
     /// Bins the training data and the validation sets and sets the starting scores.
     pub fn new(
         params: &Gbdt,
-        data: &TrainData<'_>,
+        data: &TrainData<'a>,
         valid: &[(String, TrainData<'_>)],
         init_model: Option<&GbdtModel>,
         custom: Option<std::sync::Arc<dyn Objective>>,
-    ) -> Result<Trainer> {
+    ) -> Result<Trainer<'a>> {
         Trainer::with_reference(params, data, None, valid, init_model, custom)
     }
 
@@ -224,12 +226,12 @@ impl Trainer {
     /// the training rows.
     pub fn with_reference(
         params: &Gbdt,
-        data: &TrainData<'_>,
+        data: &TrainData<'a>,
         bin_reference: Option<&Features<'_>>,
         valid: &[(String, TrainData<'_>)],
         init_model: Option<&GbdtModel>,
         custom: Option<std::sync::Arc<dyn Objective>>,
-    ) -> Result<Trainer> {
+    ) -> Result<Trainer<'a>> {
         params.validate()?;
         linear_tree::check_params(params)?;
         let params = &crate::sampling::resolve(params, data.group.is_some())?;
@@ -271,15 +273,89 @@ impl Trainer {
         pool.clone().install(|| Trainer::build(pool, params, data, bin_reference, valid, init_model, custom))
     }
 
+    /// The trainer with its own copy of the labels, free of the training
+    /// data's lifetime (to keep between calls); [`train`] borrows them instead,
+    /// which saves a copy of the target for as long as training runs.
+    pub fn into_owned(self) -> Trainer<'static> {
+        let Trainer {
+            labels,
+            pool,
+            p,
+            builtin,
+            custom,
+            k,
+            weight,
+            train_bounds,
+            mappers,
+            binned,
+            raw,
+            scores,
+            evals,
+            metrics,
+            label_gain,
+            lp,
+            model,
+            history,
+            gh,
+            bag,
+            out_of_bag,
+            usable,
+            workspaces,
+            carry,
+            routing,
+            base_iterations,
+            rounds,
+            stalled,
+            pending_init,
+            forest,
+            dart,
+            ph,
+        } = self;
+        Trainer {
+            labels: Cow::Owned(labels.into_owned()),
+            pool,
+            p,
+            builtin,
+            custom,
+            k,
+            weight,
+            train_bounds,
+            mappers,
+            binned,
+            raw,
+            scores,
+            evals,
+            metrics,
+            label_gain,
+            lp,
+            model,
+            history,
+            gh,
+            bag,
+            out_of_bag,
+            usable,
+            workspaces,
+            carry,
+            routing,
+            base_iterations,
+            rounds,
+            stalled,
+            pending_init,
+            forest,
+            dart,
+            ph,
+        }
+    }
+
     fn build(
         pool: std::sync::Arc<rayon::ThreadPool>,
         p: &Gbdt,
-        data: &TrainData<'_>,
+        data: &TrainData<'a>,
         bin_reference: Option<&Features<'_>>,
         valid: &[(String, TrainData<'_>)],
         init_model: Option<&GbdtModel>,
         custom: Option<std::sync::Arc<dyn Objective>>,
-    ) -> Result<Trainer> {
+    ) -> Result<Trainer<'a>> {
         let y = data.target()?;
         let n = data.x.n_rows();
         ensure!(n > 0, Empty, "Found array with 0 sample(s) while a minimum of 1 is required");
@@ -290,7 +366,6 @@ impl Trainer {
         let train_bounds = boundaries(data.group, n, "training data")?;
         builtin.set_query_boundaries(train_bounds.as_deref())?;
         builtin.set_positions(data.position, n, p)?;
-        let labels = labels.into_owned();
         let objective: &dyn Objective = custom.as_deref().unwrap_or(&builtin);
         let k = objective.num_outputs();
 
@@ -867,12 +942,12 @@ impl Trainer {
     /// The metrics on the training data (`data = None`) or on validation set `i`, at the current scores.
     pub fn evaluate(&self, data: Option<usize>, name: &str) -> Result<Vec<Evaluation>> {
         let (labels, weights, bounds, scores) = match data {
-            None => (&self.labels, self.weight.as_deref(), self.train_bounds.as_deref(), &self.scores),
+            None => (&self.labels[..], self.weight.as_deref(), self.train_bounds.as_deref(), &self.scores),
             Some(i) => {
                 let e = self.evals.get(i).ok_or_else(|| {
                     Error::InvalidValue(format!("no validation set {i}: there are {}", self.evals.len()))
                 })?;
-                (&e.labels, e.weight.as_deref(), e.boundaries.as_deref(), &e.scores)
+                (&e.labels[..], e.weight.as_deref(), e.boundaries.as_deref(), &e.scores)
             }
         };
         let ed = EvalData { labels, weights, boundaries: bounds, label_gain: &self.label_gain };

@@ -113,6 +113,14 @@ pub fn import_xgboost(text: &str) -> PyResult<NativeModel> {
     Ok(NativeModel { model: Box::new(ironlearn_boost::from_xgboost_json(text).py()?) })
 }
 
+/// The booster's parameters from their JSON object.
+pub(crate) fn gbdt_params(params_json: &str) -> PyResult<ironlearn_boost::Gbdt> {
+    use ironlearn_core::Params;
+    let params: serde_json::Map<String, serde_json::Value> = serde_json::from_str(params_json)
+        .map_err(|e| PyValueError::new_err(format!("parameters are not JSON: {e}")))?;
+    ironlearn_boost::Gbdt::from_json(&params).py()
+}
+
 /// A data set's bins under the booster's parameters: `(bins per feature, bins)`.
 #[pyfunction]
 pub fn dataset_bins<'py>(
@@ -120,11 +128,16 @@ pub fn dataset_bins<'py>(
     params_json: &str,
     x: crate::frame::XInput<'py>,
 ) -> PyResult<(Vec<usize>, Bound<'py, numpy::PyArray2<u8>>)> {
-    use ironlearn_core::Params;
-    let params: serde_json::Map<String, serde_json::Value> = serde_json::from_str(params_json)
-        .map_err(|e| PyValueError::new_err(format!("parameters are not JSON: {e}")))?;
-    let params = ironlearn_boost::Gbdt::from_json(&params).py()?;
+    let params = gbdt_params(params_json)?;
     let f = x.features();
     let (counts, bins) = py.detach(|| ironlearn_boost::dataset_bins(&f.reborrow(), &params)).py()?;
     Ok((counts, bins.into_pyarray(py)))
+}
+
+/// A data set's bins per feature under the booster's parameters, without binning its rows.
+#[pyfunction]
+pub fn dataset_bin_counts(py: Python<'_>, params_json: &str, x: crate::frame::XInput<'_>) -> PyResult<Vec<usize>> {
+    let params = gbdt_params(params_json)?;
+    let f = x.features();
+    py.detach(|| ironlearn_boost::dataset_bin_counts(&f.reborrow(), &params)).py()
 }

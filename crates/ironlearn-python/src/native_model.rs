@@ -97,10 +97,12 @@ pub(crate) fn target(y: Option<&Bound<'_, PyAny>>, classes: Option<Vec<String>>)
                 .collect::<PyResult<_>>()?;
             Target::Labels(Labels::new(classes, codes).py()?)
         }
-        None => {
-            let v: PyReadonlyArray1<'_, f64> = y.extract()?;
-            Target::Values(v.as_array().to_vec())
-        }
+        // float32 labels (LightGBM's type, which a Dataset stores) are widened
+        // here rather than copied to float64 first in Python.
+        None => match y.extract::<PyReadonlyArray1<'_, f32>>() {
+            Ok(v) => Target::Values(v.as_array().iter().map(|&x| f64::from(x)).collect()),
+            Err(_) => Target::Values(y.extract::<PyReadonlyArray1<'_, f64>>()?.as_array().to_vec()),
+        },
     }))
 }
 

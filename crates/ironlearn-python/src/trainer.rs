@@ -4,8 +4,7 @@
 
 use std::sync::Mutex;
 
-use ironlearn_boost::{Gbdt, Trainer};
-use ironlearn_core::Params;
+use ironlearn_boost::Trainer;
 use numpy::{IntoPyArray, PyArray2, PyReadonlyArray1};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
@@ -18,12 +17,12 @@ use crate::native_model::{view, Extras, NativeModel};
 /// The training state of a booster.
 #[pyclass(module = "ironlearn._native")]
 pub struct NativeTrainer {
-    inner: Mutex<Trainer>,
+    inner: Mutex<Trainer<'static>>,
     objective: Option<SharedObjective>,
 }
 
 impl NativeTrainer {
-    fn with<R>(&self, f: impl FnOnce(&mut Trainer) -> R) -> R {
+    fn with<R>(&self, f: impl FnOnce(&mut Trainer<'static>) -> R) -> R {
         f(&mut self.inner.lock().expect("a trainer call panicked"))
     }
 
@@ -58,9 +57,7 @@ impl NativeTrainer {
         position: Option<PyReadonlyArray1<'_, i32>>,
         bin_reference: Option<XInput<'_>>,
     ) -> PyResult<Self> {
-        let params: serde_json::Map<String, serde_json::Value> = serde_json::from_str(params_json)
-            .map_err(|e| PyValueError::new_err(format!("parameters are not JSON: {e}")))?;
-        let params = Gbdt::from_json(&params).py()?;
+        let params = crate::booster::gbdt_params(params_json)?;
         let e = Extras::from_py(Some(y), classes, sample_weight.as_ref(), group, init_score.as_ref())?
             .with_position(position)?;
         let objective = fobj.map(|f| SharedObjective::new(f, num_outputs));
@@ -83,6 +80,7 @@ impl NativeTrainer {
                     base.as_ref(),
                     custom,
                 )
+                .map(Trainer::into_owned)
             })
             .py()?;
         Ok(NativeTrainer { inner: Mutex::new(t), objective })
@@ -139,9 +137,7 @@ impl NativeTrainer {
 
     /// Changes the parameters of the rounds still to grow (LightGBM's `reset_parameter`).
     fn reset_params(&self, params_json: &str) -> PyResult<()> {
-        let params: serde_json::Map<String, serde_json::Value> = serde_json::from_str(params_json)
-            .map_err(|e| PyValueError::new_err(format!("parameters are not JSON: {e}")))?;
-        let params = Gbdt::from_json(&params).py()?;
+        let params = crate::booster::gbdt_params(params_json)?;
         self.with(|t| t.reset_params(&params)).py()
     }
 
