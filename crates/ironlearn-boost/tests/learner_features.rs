@@ -4,7 +4,7 @@
 //! the thread count, and names its parameter when given a bad value.
 
 use ironlearn_boost::tree::Tree;
-use ironlearn_boost::{dataset_bins, train, Dataset, Gbdt, GbdtModel};
+use ironlearn_boost::{dataset_bin_counts, dataset_bins, train, Dataset, Gbdt, GbdtModel};
 use ironlearn_core::{Features, FitContext, ModelFile, Rng, Target};
 use ndarray::{array, Array2};
 
@@ -223,6 +223,8 @@ fn max_bin_by_feature_sets_each_features_bins() {
     assert_eq!(distinct(&fit(&p, &x, &y)), 100);
     let (counts, _) = dataset_bins(&Features::Dense(x.view()), &p).unwrap();
     assert_eq!(counts, vec![100, 2]);
+    // The counts alone (a Dataset's construct) are the binning's.
+    assert_eq!(dataset_bin_counts(&Features::Dense(x.view()), &p).unwrap(), counts);
     let swapped = Gbdt { max_bin_by_feature: vec![2, 100], ..p.clone() };
     assert_eq!(distinct(&fit(&swapped, &x, &y)), 3);
     assert_eq!(dataset_bins(&Features::Dense(x.view()), &swapped).unwrap().0, vec![2, 2]);
