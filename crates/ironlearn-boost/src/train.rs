@@ -103,7 +103,9 @@ struct Workspace {
 pub fn train(params: &Gbdt, data: &TrainData<'_>, ctx: &mut FitContext<'_>) -> Result<GbdtModel> {
     let custom = custom_objective(ctx)?;
     let init_model: Option<&GbdtModel> = ctx.init_model_as::<GbdtModel>()?;
-    let mut t = Trainer::with_reference(params, data, ctx.bin_reference.as_ref(), &ctx.valid, init_model, custom)?;
+    // The trainer borrows the target rather than copying it: it lives only as long as `data`.
+    let mut t =
+        Trainer::<Cow<'_, [f64]>>::start(params, data, ctx.bin_reference.as_ref(), &ctx.valid, init_model, custom)?;
     let pool = t.pool.clone();
     pool.install(|| {
         let p = params;
@@ -158,14 +160,15 @@ fn custom_objective(ctx: &FitContext<'_>) -> Result<Option<std::sync::Arc<dyn Ob
 /// package keeps one alive between calls. It owns its binned data, so the
 /// raw features can go once it is built (linear trees keep a copy of the
 /// numerical ones, as `f32`).
-pub struct Trainer<'a> {
+pub struct Trainer<L = Vec<f64>> {
     pool: std::sync::Arc<rayon::ThreadPool>,
     p: Gbdt,
     builtin: Builtin,
     custom: Option<std::sync::Arc<dyn Objective>>,
     k: usize,
-    /// Borrowed from the training data while it lives ([`Trainer::into_owned`] copies them).
-    labels: Cow<'a, [f64]>,
+    /// The training labels: the trainer's own, or borrowed from the training
+    /// data while it lives ([`train`]'s, which saves a copy of the target).
+    labels: L,
     weight: Option<Vec<f64>>,
     train_bounds: Option<Vec<usize>>,
     mappers: Vec<BinMapper>,
@@ -203,21 +206,21 @@ pub struct Trainer<'a> {
     ph: Phases,
 }
 
-impl std::fmt::Debug for Trainer<'_> {
+impl<L> std::fmt::Debug for Trainer<L> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Trainer").field("rounds", &self.rounds).field("rows", &self.binned.n_rows).finish()
     }
 }
 
-impl<'a> Trainer<'a> {
+impl Trainer {
     /// Bins the training data and the validation sets and sets the starting scores.
     pub fn new(
         params: &Gbdt,
-        data: &TrainData<'a>,
+        data: &TrainData<'_>,
         valid: &[(String, TrainData<'_>)],
         init_model: Option<&GbdtModel>,
         custom: Option<std::sync::Arc<dyn Objective>>,
-    ) -> Result<Trainer<'a>> {
+    ) -> Result<Trainer> {
         Trainer::with_reference(params, data, None, valid, init_model, custom)
     }
 
@@ -226,12 +229,30 @@ impl<'a> Trainer<'a> {
     /// the training rows.
     pub fn with_reference(
         params: &Gbdt,
+        data: &TrainData<'_>,
+        bin_reference: Option<&Features<'_>>,
+        valid: &[(String, TrainData<'_>)],
+        init_model: Option<&GbdtModel>,
+        custom: Option<std::sync::Arc<dyn Objective>>,
+    ) -> Result<Trainer> {
+        Trainer::start(params, data, bin_reference, valid, init_model, custom)
+    }
+}
+
+impl<L: std::ops::Deref<Target = [f64]> + Send + Sync> Trainer<L> {
+    /// [`Trainer::with_reference`], keeping the labels as `L` (a `Cow` borrows
+    /// the regression target).
+    pub(crate) fn start<'a>(
+        params: &Gbdt,
         data: &TrainData<'a>,
         bin_reference: Option<&Features<'_>>,
         valid: &[(String, TrainData<'_>)],
         init_model: Option<&GbdtModel>,
         custom: Option<std::sync::Arc<dyn Objective>>,
-    ) -> Result<Trainer<'a>> {
+    ) -> Result<Trainer<L>>
+    where
+        L: From<Cow<'a, [f64]>>,
+    {
         params.validate()?;
         linear_tree::check_params(params)?;
         let params = &crate::sampling::resolve(params, data.group.is_some())?;
@@ -270,84 +291,10 @@ impl<'a> Trainer<'a> {
             .build()
             .map_err(|e| Error::InvalidValue(format!("cannot start {threads} threads: {e}")))?;
         let pool = std::sync::Arc::new(pool);
-        pool.clone().install(|| Trainer::build(pool, params, data, bin_reference, valid, init_model, custom))
+        pool.clone().install(|| Self::build(pool, params, data, bin_reference, valid, init_model, custom))
     }
 
-    /// The trainer with its own copy of the labels, free of the training
-    /// data's lifetime (to keep between calls); [`train`] borrows them instead,
-    /// which saves a copy of the target for as long as training runs.
-    pub fn into_owned(self) -> Trainer<'static> {
-        let Trainer {
-            labels,
-            pool,
-            p,
-            builtin,
-            custom,
-            k,
-            weight,
-            train_bounds,
-            mappers,
-            binned,
-            raw,
-            scores,
-            evals,
-            metrics,
-            label_gain,
-            lp,
-            model,
-            history,
-            gh,
-            bag,
-            out_of_bag,
-            usable,
-            workspaces,
-            carry,
-            routing,
-            base_iterations,
-            rounds,
-            stalled,
-            pending_init,
-            forest,
-            dart,
-            ph,
-        } = self;
-        Trainer {
-            labels: Cow::Owned(labels.into_owned()),
-            pool,
-            p,
-            builtin,
-            custom,
-            k,
-            weight,
-            train_bounds,
-            mappers,
-            binned,
-            raw,
-            scores,
-            evals,
-            metrics,
-            label_gain,
-            lp,
-            model,
-            history,
-            gh,
-            bag,
-            out_of_bag,
-            usable,
-            workspaces,
-            carry,
-            routing,
-            base_iterations,
-            rounds,
-            stalled,
-            pending_init,
-            forest,
-            dart,
-            ph,
-        }
-    }
-
-    fn build(
+    fn build<'a>(
         pool: std::sync::Arc<rayon::ThreadPool>,
         p: &Gbdt,
         data: &TrainData<'a>,
@@ -355,7 +302,10 @@ impl<'a> Trainer<'a> {
         valid: &[(String, TrainData<'_>)],
         init_model: Option<&GbdtModel>,
         custom: Option<std::sync::Arc<dyn Objective>>,
-    ) -> Result<Trainer<'a>> {
+    ) -> Result<Trainer<L>>
+    where
+        L: From<Cow<'a, [f64]>>,
+    {
         let y = data.target()?;
         let n = data.x.n_rows();
         ensure!(n > 0, Empty, "Found array with 0 sample(s) while a minimum of 1 is required");
@@ -480,7 +430,7 @@ impl<'a> Trainer<'a> {
             builtin,
             custom,
             k,
-            labels,
+            labels: L::from(labels),
             weight: data.weight.map(<[f64]>::to_vec),
             train_bounds,
             mappers,
@@ -896,11 +846,11 @@ impl<'a> Trainer<'a> {
     }
 
     /// Scores as the model predicts them: a forest's sums averaged over its rounds.
-    fn readable<'s>(&self, scores: &'s [f64]) -> std::borrow::Cow<'s, [f64]> {
+    fn readable<'s>(&self, scores: &'s [f64]) -> Cow<'s, [f64]> {
         let rounds = self.rounds;
         match &self.forest {
             Some(_) if rounds > 1 => scores.iter().map(|v| v / rounds as f64).collect(),
-            _ => std::borrow::Cow::Borrowed(scores),
+            _ => Cow::Borrowed(scores),
         }
     }
 

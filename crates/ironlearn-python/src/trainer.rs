@@ -17,12 +17,12 @@ use crate::native_model::{view, Extras, NativeModel};
 /// The training state of a booster.
 #[pyclass(module = "ironlearn._native")]
 pub struct NativeTrainer {
-    inner: Mutex<Trainer<'static>>,
+    inner: Mutex<Trainer>,
     objective: Option<SharedObjective>,
 }
 
 impl NativeTrainer {
-    fn with<R>(&self, f: impl FnOnce(&mut Trainer<'static>) -> R) -> R {
+    fn with<R>(&self, f: impl FnOnce(&mut Trainer) -> R) -> R {
         f(&mut self.inner.lock().expect("a trainer call panicked"))
     }
 
@@ -80,7 +80,6 @@ impl NativeTrainer {
                     base.as_ref(),
                     custom,
                 )
-                .map(Trainer::into_owned)
             })
             .py()?;
         Ok(NativeTrainer { inner: Mutex::new(t), objective })
