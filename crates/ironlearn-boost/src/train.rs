@@ -291,177 +291,168 @@ impl<L: std::ops::Deref<Target = [f64]> + Send + Sync> Trainer<L> {
             .build()
             .map_err(|e| Error::InvalidValue(format!("cannot start {threads} threads: {e}")))?;
         let pool = std::sync::Arc::new(pool);
-        pool.clone().install(|| Self::build(pool, params, data, bin_reference, valid, init_model, custom))
-    }
+        // Binning runs on the training pool, so its tasks use `num_threads` threads.
+        let p = params;
+        pool.clone().install(move || {
+            let y = data.target()?;
+            let n = data.x.n_rows();
+            ensure!(n > 0, Empty, "Found array with 0 sample(s) while a minimum of 1 is required");
+            ensure!(data.x.n_cols() > 0, Empty, "Found array with 0 feature(s) while a minimum of 1 is required");
+            ensure!(y.len() == n, Shape, "X has {n} rows but y has {}", y.len());
+            check_sample_weight(data.weight, n)?;
+            let (mut builtin, labels, classes) = resolve_objective(p, y)?;
+            let train_bounds = boundaries(data.group, n, "training data")?;
+            builtin.set_query_boundaries(train_bounds.as_deref())?;
+            builtin.set_positions(data.position, n, p)?;
+            let objective: &dyn Objective = custom.as_deref().unwrap_or(&builtin);
+            let k = objective.num_outputs();
 
-    fn build<'a>(
-        pool: std::sync::Arc<rayon::ThreadPool>,
-        p: &Gbdt,
-        data: &TrainData<'a>,
-        bin_reference: Option<&Features<'_>>,
-        valid: &[(String, TrainData<'_>)],
-        init_model: Option<&GbdtModel>,
-        custom: Option<std::sync::Arc<dyn Objective>>,
-    ) -> Result<Trainer<L>>
-    where
-        L: From<Cow<'a, [f64]>>,
-    {
-        let y = data.target()?;
-        let n = data.x.n_rows();
-        ensure!(n > 0, Empty, "Found array with 0 sample(s) while a minimum of 1 is required");
-        ensure!(data.x.n_cols() > 0, Empty, "Found array with 0 feature(s) while a minimum of 1 is required");
-        ensure!(y.len() == n, Shape, "X has {n} rows but y has {}", y.len());
-        check_sample_weight(data.weight, n)?;
-        let (mut builtin, labels, classes) = resolve_objective(p, y)?;
-        let train_bounds = boundaries(data.group, n, "training data")?;
-        builtin.set_query_boundaries(train_bounds.as_deref())?;
-        builtin.set_positions(data.position, n, p)?;
-        let objective: &dyn Objective = custom.as_deref().unwrap_or(&builtin);
-        let k = objective.num_outputs();
+            // Features and bins.
+            // A reference's columns give the features and the bins; the rows are binned with them.
+            let reference = match (init_model, bin_reference) {
+                (None, Some(r)) => {
+                    Some(training_columns(r, &p.categorical_feature).map_err(|e| e.in_data("reference"))?)
+                }
+                _ => None,
+            };
+            let (mut infos, columns) = match (init_model, &reference) {
+                (Some(m), _) => {
+                    let cols = predict_columns(&data.x, &m.features)?;
+                    (m.features.clone(), cols)
+                }
+                (None, Some((infos, _))) => (infos.clone(), predict_columns(&data.x, infos)?),
+                (None, None) => training_columns(&data.x, &p.categorical_feature)?,
+            };
+            let nf = infos.len();
+            ensure!(
+                p.monotone_constraints.is_empty() || p.monotone_constraints.len() == nf,
+                InvalidValue,
+                "monotone_constraints has {} values for {nf} features",
+                p.monotone_constraints.len()
+            );
+            if let Some(i) = p.monotone_constraints.iter().position(|c| ![-1, 0, 1].contains(c)) {
+                return Err(Error::param(
+                    "monotone_constraints",
+                    format!("entry {i} is {}; use -1, 0 or 1", p.monotone_constraints[i]),
+                ));
+            }
+            crate::split_rules::SplitRules::check_monotone(p, &infos)?;
+            let mut ph = Phases::from_env();
+            let mappers = ph.time("bin bounds", || match &reference {
+                Some((_, c)) => training_mappers(p, c),
+                None => training_mappers(p, &columns),
+            })?;
+            drop(reference);
+            if init_model.is_none() {
+                infos.iter_mut().zip(&mappers).for_each(|(info, m)| info.bin_info = Some(m.lightgbm_info()));
+            }
+            let binned = ph.time("bin rows", || -> Result<Binned> {
+                let mut binned = bin_rows(&columns, &mappers)?;
+                binned.sparse = SparseRows::build(&binned, crate::sparse_rows::MAX_DENSITY);
+                // Row-major bins pay off below the root while the histogram's bins fit in
+                // cache, when the data is larger than cache or trees have many small leaves.
+                if binned.sparse.is_none()
+                    && (p.num_leaves >= 64 || crate::histogram::row_wise_pays(binned.n_rows, nf))
+                    && binned.total_bins <= crate::histogram::ROW_WISE_MAX_BINS
+                    && binned.n_rows * nf <= crate::histogram::ROW_WISE_MAX_BYTES
+                {
+                    binned.keep_rows();
+                }
+                Ok(binned)
+            })?;
+            let raw = p.linear_tree.then(|| RawColumns::new(&columns));
+            drop(columns);
 
-        // Features and bins.
-        // A reference's columns give the features and the bins; the rows are binned with them.
-        let reference = match (init_model, bin_reference) {
-            (None, Some(r)) => Some(training_columns(r, &p.categorical_feature).map_err(|e| e.in_data("reference"))?),
-            _ => None,
-        };
-        let (mut infos, columns) = match (init_model, &reference) {
-            (Some(m), _) => {
-                let cols = predict_columns(&data.x, &m.features)?;
-                (m.features.clone(), cols)
-            }
-            (None, Some((infos, _))) => (infos.clone(), predict_columns(&data.x, infos)?),
-            (None, None) => training_columns(&data.x, &p.categorical_feature)?,
-        };
-        let nf = infos.len();
-        ensure!(
-            p.monotone_constraints.is_empty() || p.monotone_constraints.len() == nf,
-            InvalidValue,
-            "monotone_constraints has {} values for {nf} features",
-            p.monotone_constraints.len()
-        );
-        if let Some(i) = p.monotone_constraints.iter().position(|c| ![-1, 0, 1].contains(c)) {
-            return Err(Error::param(
-                "monotone_constraints",
-                format!("entry {i} is {}; use -1, 0 or 1", p.monotone_constraints[i]),
-            ));
-        }
-        crate::split_rules::SplitRules::check_monotone(p, &infos)?;
-        let mut ph = Phases::from_env();
-        let mappers = ph.time("bin bounds", || match &reference {
-            Some((_, c)) => training_mappers(p, c),
-            None => training_mappers(p, &columns),
-        })?;
-        drop(reference);
-        if init_model.is_none() {
-            infos.iter_mut().zip(&mappers).for_each(|(info, m)| info.bin_info = Some(m.lightgbm_info()));
-        }
-        let binned = ph.time("bin rows", || -> Result<Binned> {
-            let mut binned = bin_rows(&columns, &mappers)?;
-            binned.sparse = SparseRows::build(&binned, crate::sparse_rows::MAX_DENSITY);
-            // Row-major bins pay off below the root while the histogram's bins fit in
-            // cache, when the data is larger than cache or trees have many small leaves.
-            if binned.sparse.is_none()
-                && (p.num_leaves >= 64 || crate::histogram::row_wise_pays(binned.n_rows, nf))
-                && binned.total_bins <= crate::histogram::ROW_WISE_MAX_BINS
-                && binned.n_rows * nf <= crate::histogram::ROW_WISE_MAX_BYTES
-            {
-                binned.keep_rows();
-            }
-            Ok(binned)
-        })?;
-        let raw = p.linear_tree.then(|| RawColumns::new(&columns));
-        drop(columns);
-
-        // Starting scores.
-        let init_score = match (init_model, p.boost_from_average && custom.is_none()) {
-            (Some(m), _) => m.init_score.clone(),
-            (None, true) if data.init_score.is_none() => objective.init_scores(&labels, data.weight),
-            _ => vec![0.0; k],
-        };
-        let mut model = match init_model {
-            Some(m) => {
-                ensure!(
-                    m.num_outputs == k,
-                    InvalidValue,
-                    "init_model has {} outputs, this training needs {k}",
-                    m.num_outputs
-                );
-                let mut m = m.clone();
-                m.params = p.clone();
-                m.best_iteration = None;
-                m
-            }
-            None => GbdtModel {
-                params: p.clone(),
-                features: infos,
-                objective: objective.name().to_string(),
-                transform: objective.transform(),
-                num_outputs: k,
-                classes,
-                init_score,
-                trees: Vec::new(),
-                best_iteration: None,
+            // Starting scores.
+            let init_score = match (init_model, p.boost_from_average && custom.is_none()) {
+                (Some(m), _) => m.init_score.clone(),
+                (None, true) if data.init_score.is_none() => objective.init_scores(&labels, data.weight),
+                _ => vec![0.0; k],
+            };
+            let mut model = match init_model {
+                Some(m) => {
+                    ensure!(
+                        m.num_outputs == k,
+                        InvalidValue,
+                        "init_model has {} outputs, this training needs {k}",
+                        m.num_outputs
+                    );
+                    let mut m = m.clone();
+                    m.params = p.clone();
+                    m.best_iteration = None;
+                    m
+                }
+                None => GbdtModel {
+                    params: p.clone(),
+                    features: infos,
+                    objective: objective.name().to_string(),
+                    transform: objective.transform(),
+                    num_outputs: k,
+                    classes,
+                    init_score,
+                    trees: Vec::new(),
+                    best_iteration: None,
+                    evals: Vec::new(),
+                    source: "ironlearn".into(),
+                    packed: Default::default(),
+                },
+            };
+            model.packed = Default::default();
+            // As in LightGBM, the starting score joins the scores with the first
+            // round (its first trees carry it there): until then they are 0.
+            // A forest's trees each carry the starting score and are averaged: its own starting score is 0.
+            let forest = (p.boosting == "rf").then(|| {
+                let init = std::mem::replace(&mut model.init_score, vec![0.0; k]);
+                let base = init.iter().flat_map(|&v| std::iter::repeat_n(v, n)).collect();
+                Forest { init, base }
+            });
+            let pending_init = (init_model.is_none() && model.init_score.iter().any(|&v| v != 0.0))
+                .then(|| std::mem::replace(&mut model.init_score, vec![0.0; k]));
+            let scores = start_scores(&model, &data.x, data.init_score, n)?;
+            let metrics = metrics_for(p, &builtin, custom.is_some(), k)?;
+            let label_gain = if p.label_gain.is_empty() { default_label_gain() } else { p.label_gain.clone() };
+            let lp = learner_params(p, nf)?;
+            let usable: Vec<usize> = (0..nf).filter(|&f| !mappers[f].is_trivial()).collect();
+            let base_iterations = init_model.map_or(0, GbdtModel::num_iterations);
+            let mut t = Trainer {
+                pool,
+                p: p.clone(),
+                builtin,
+                custom,
+                k,
+                labels: L::from(labels),
+                weight: data.weight.map(<[f64]>::to_vec),
+                train_bounds,
+                mappers,
+                binned,
+                raw,
+                scores,
                 evals: Vec::new(),
-                source: "ironlearn".into(),
-                packed: Default::default(),
-            },
-        };
-        model.packed = Default::default();
-        // As in LightGBM, the starting score joins the scores with the first
-        // round (its first trees carry it there): until then they are 0.
-        // A forest's trees each carry the starting score and are averaged: its own starting score is 0.
-        let forest = (p.boosting == "rf").then(|| {
-            let init = std::mem::replace(&mut model.init_score, vec![0.0; k]);
-            let base = init.iter().flat_map(|&v| std::iter::repeat_n(v, n)).collect();
-            Forest { init, base }
-        });
-        let pending_init = (init_model.is_none() && model.init_score.iter().any(|&v| v != 0.0))
-            .then(|| std::mem::replace(&mut model.init_score, vec![0.0; k]));
-        let scores = start_scores(&model, &data.x, data.init_score, n)?;
-        let metrics = metrics_for(p, &builtin, custom.is_some(), k)?;
-        let label_gain = if p.label_gain.is_empty() { default_label_gain() } else { p.label_gain.clone() };
-        let lp = learner_params(p, nf)?;
-        let usable: Vec<usize> = (0..nf).filter(|&f| !mappers[f].is_trivial()).collect();
-        let base_iterations = init_model.map_or(0, GbdtModel::num_iterations);
-        let mut t = Trainer {
-            pool,
-            p: p.clone(),
-            builtin,
-            custom,
-            k,
-            labels: L::from(labels),
-            weight: data.weight.map(<[f64]>::to_vec),
-            train_bounds,
-            mappers,
-            binned,
-            raw,
-            scores,
-            evals: Vec::new(),
-            metrics,
-            label_gain,
-            lp,
-            model,
-            history: Vec::new(),
-            gh: vec![[0.0f32; 2]; n * k],
-            bag: None,
-            out_of_bag: Vec::new(),
-            usable,
-            workspaces: Vec::new(),
-            carry: Carry::default(),
-            routing: Vec::new(),
-            base_iterations,
-            rounds: 0,
-            stalled: false,
-            pending_init,
-            forest,
-            dart: (p.boosting == "dart").then(|| Dart::new(p)),
-            ph,
-        };
-        for (name, v) in valid {
-            t.add_valid_in_pool(name, v)?;
-        }
-        Ok(t)
+                metrics,
+                label_gain,
+                lp,
+                model,
+                history: Vec::new(),
+                gh: vec![[0.0f32; 2]; n * k],
+                bag: None,
+                out_of_bag: Vec::new(),
+                usable,
+                workspaces: Vec::new(),
+                carry: Carry::default(),
+                routing: Vec::new(),
+                base_iterations,
+                rounds: 0,
+                stalled: false,
+                pending_init,
+                forest,
+                dart: (p.boosting == "dart").then(|| Dart::new(p)),
+                ph,
+            };
+            for (name, v) in valid {
+                t.add_valid_in_pool(name, v)?;
+            }
+            Ok(t)
+        })
     }
 
     /// Adds a validation set, binned with the training bins; its metrics are
