@@ -505,6 +505,7 @@ pub fn grow(
             small: (&leaves[small], small),
             large: (&leaves[large], large),
             rows: &rows[s0..s1],
+            mode: small_mode,
             gradients: small_gh,
             sums: small_sums,
         };
@@ -561,8 +562,10 @@ type Piece<'h> = (std::ops::Range<usize>, &'h mut [Bin], &'h mut [Bin]);
 struct Children<'a> {
     small: (&'a Leaf, usize),
     large: (&'a Leaf, usize),
-    /// The smaller child's rows, their gradients as `histogram::gather` gives them, and their sums.
+    /// The smaller child's rows, how its histogram is summed, its gradients
+    /// as `histogram::gather` gave them for that mode, and their sums.
     rows: &'a [u32],
+    mode: histogram::Mode,
     gradients: &'a [[f32; 2]],
     sums: Bin,
 }
@@ -598,7 +601,7 @@ fn split_children(
         !c.small.0.unsplittable[f] && m.as_ref().is_some_and(|m| m.as_ref().map_or(features[f], |m| m[f]))
     };
     let (small_ctx, large_ctx) = (c.small.0.context(p, tree_id), c.large.0.context(p, tree_id));
-    let mode = histogram::mode(data, Some(c.rows));
+    let mode = c.mode;
     let used = features.iter().filter(|&&f| f).count();
     let work = c.rows.len() * used
         + histogram::SEARCH_COST * data.total_bins * (usize::from(small_ok) + usize::from(large_ok));

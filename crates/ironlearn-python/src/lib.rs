@@ -44,6 +44,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(booster::import_lightgbm, m)?)?;
     #[cfg(feature = "boost")]
     m.add_function(wrap_pyfunction!(booster::dataset_bins, m)?)?;
+    #[cfg(feature = "boost")]
     m.add_function(wrap_pyfunction!(booster::dataset_bin_counts, m)?)?;
     #[cfg(feature = "boost")]
     m.add_function(wrap_pyfunction!(booster::import_xgboost, m)?)?;
