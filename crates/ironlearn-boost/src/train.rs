@@ -684,30 +684,42 @@ impl<L: std::ops::Deref<Target = [f64]> + Send + Sync> Trainer<L> {
         let class_parallel =
             k > 1 && n <= CLASS_PARALLEL_ROWS && rayon::current_num_threads() > 1 && !self.lp.trees_share_state();
         let grown_trees: Vec<Grown> = if class_parallel {
-            // Each task takes a workspace from the pool (a fresh one if none
-            // is free) and returns it: the trees do not depend on which.
-            let pool = std::sync::Mutex::new(std::mem::take(&mut self.workspaces));
+            // One task per thread, each with its own workspace, takes the
+            // next tree until none is left. (A task per tree let a thread
+            // waiting inside one tree's parallel regions start another: more
+            // trees at once than threads, each holding its leaves'
+            // histograms: 3.2 MB apiece on Fashion-MNIST.) The trees do not
+            // depend on which task grows them.
+            let workers = rayon::current_num_threads().min(k);
+            self.workspaces.resize_with(workers.max(self.workspaces.len()), Workspace::default);
+            let next = std::sync::atomic::AtomicUsize::new(0);
+            let slots: Vec<std::sync::Mutex<Option<&mut [f64]>>> =
+                self.scores.chunks_mut(n).map(|sc| std::sync::Mutex::new(Some(sc))).collect();
             let ph = &self.ph;
-            let grown: Vec<(Grown, Phases)> = self
-                .scores
-                .par_chunks_mut(n)
-                .enumerate()
-                .map(|(c, sc)| {
-                    let mut ws = pool.lock().expect("no task panicked").pop().unwrap_or_default();
-                    let mut task_ph = ph.for_task();
-                    let g = grow_output(c, sc, &mut ws, &mut task_ph, &mut Carry::default());
-                    pool.lock().expect("no task panicked").push(ws);
-                    Ok((g?, task_ph))
+            let done: Vec<Vec<(usize, Result<Grown>, Phases)>> = self.workspaces[..workers]
+                .par_iter_mut()
+                .map(|ws| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let c = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(slot) = slots.get(c) else { break };
+                        let sc = slot.lock().expect("no task panicked").take().expect("each tree taken once");
+                        let mut task_ph = ph.for_task();
+                        let g = grow_output(c, sc, ws, &mut task_ph, &mut Carry::default());
+                        mine.push((c, g, task_ph));
+                    }
+                    mine
                 })
-                .collect::<Result<_>>()?;
-            self.workspaces = pool.into_inner().expect("no task panicked");
+                .collect();
+            let mut grown: Vec<(usize, Result<Grown>, Phases)> = done.into_iter().flatten().collect();
+            grown.sort_by_key(|g| g.0);
             grown
                 .into_iter()
-                .map(|(g, task_ph)| {
+                .map(|(_, g, task_ph)| {
                     self.ph.merge(task_ph);
                     g
                 })
-                .collect()
+                .collect::<Result<_>>()?
         } else {
             if self.workspaces.is_empty() {
                 self.workspaces.push(Workspace::default());
