@@ -77,8 +77,10 @@ pub enum Importance {
 /// Rows per block of a large batch.
 const BLOCK: usize = 128;
 /// Values in a batch small enough to walk on the calling thread with pool
-/// threads helping if they wake in time (see `shared_blocks`).
+/// threads helping if they wake in time (see `shared_blocks`)...
 const SHARED_VALUES: usize = 1 << 16;
+/// ... or rows, whatever their width (Fashion-MNIST's 100 rows are 78k values).
+const SHARED_ROWS: usize = 128;
 /// Bytes of rows per block: every tree walks the whole block, so it must stay
 /// in L2 (wide rows, such as Fashion-MNIST's 784 features, get fewer per block).
 const BLOCK_BYTES: usize = 128 * 1024;
@@ -186,7 +188,7 @@ impl GbdtModel {
         let widest = (BLOCK_BYTES / (8 * nf.max(1))).clamp(8, BLOCK) / 8 * 8;
         let threads = rayon::current_num_threads();
         let block = n.div_ceil(4 * threads).next_multiple_of(8).clamp(8, widest);
-        if let Some(p) = packed.filter(|_| n > block && n * nf.max(1) <= SHARED_VALUES) {
+        if let Some(p) = packed.filter(|_| n > block && (n * nf.max(1) <= SHARED_VALUES || n <= SHARED_ROWS)) {
             let out =
                 crate::shared_blocks::predict(p, flat, n, nf, k, trees.len(), block, &self.init_score, threads - 1);
             return Array2::from_shape_vec((n, k), out).expect("n·k scores");
