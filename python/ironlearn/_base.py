@@ -47,19 +47,21 @@ from sklearn.utils.validation import (
 from . import _native
 
 
-_REGISTRY_NAMES: dict = {}
+_DESCRIBED: dict = {}
+
+
+def _described(kind: str) -> dict:
+    """The Rust registry's description of ``kind`` (parameters, domains, aliases), read once: a fit reads its own
+    entry, not the whole registry."""
+    if kind not in _DESCRIBED:
+        found = json.loads(_native.estimators(kind))
+        _DESCRIBED[kind] = found[0] if found else {"name": kind, "params": []}
+    return _DESCRIBED[kind]
 
 
 def _registry_names(kind: str) -> set:
     """The parameter names and aliases the Rust registry accepts for ``kind``."""
-    if not _REGISTRY_NAMES:
-        for e in json.loads(_native.estimators()):
-            names = set()
-            for p in e["params"]:
-                names.add(p["name"])
-                names.update(p.get("aliases", ()))
-            _REGISTRY_NAMES[e["name"]] = names
-    return set(_REGISTRY_NAMES.get(kind, ()))
+    return {n for p in _described(kind)["params"] for n in (p["name"], *p.get("aliases", ()))}
 
 
 def _spec(est: Any) -> dict:
@@ -978,12 +980,21 @@ def _classes_from(classes: list, dtype: str | None) -> np.ndarray:
 
 
 def encode_labels(y) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """Classes (sorted, as numpy sorts them), int64 codes, and class names for Rust."""
+    """Classes (sorted, as numpy sorts them), integer codes (``narrow_codes``), and class names for Rust."""
     y = column_or_1d(y, warn=True)
     _check_label_values(y)
     check_classification_targets(y)
     classes, codes = np.unique(y, return_inverse=True)
-    return classes, codes.astype(np.int64), [str(c) for c in classes]
+    return classes, narrow_codes(codes, len(classes)), [str(c) for c in classes]
+
+
+def narrow_codes(codes: np.ndarray, n_classes: int) -> np.ndarray:
+    """Class codes 0..n_classes-1 in the narrowest integer type that holds them (Rust reads int8 to int64): the
+    codes live as long as the fit, and a million rows of two classes are 1 MB as int8, 8 MB as int64."""
+    for dtype in (np.int8, np.int16, np.int32):
+        if n_classes <= np.iinfo(dtype).max + 1:
+            return np.ascontiguousarray(codes, dtype=dtype)
+    return np.ascontiguousarray(codes, dtype=np.int64)
 
 
 def _check_label_values(y: np.ndarray) -> None:

@@ -66,7 +66,7 @@ import numpy as np
 
 from . import _native
 from ._native import __version__  # lightgbm.__version__'s place
-from ._base import _has_text_columns, _is_dataframe, _jsonable, _target_name, check_mixed_columns, to_frame
+from ._base import _described, _has_text_columns, _is_dataframe, _jsonable, _target_name, check_mixed_columns, narrow_codes, to_frame
 
 __all__ = [
     "Booster",
@@ -285,19 +285,16 @@ def _lightgbm_alias_table() -> dict:
     for main in _LIGHTGBM_PLAIN_PARAMS.split():
         table[main] = [main]
     group_of = {n: main for main, names in table.items() for n in names}
-    for e in json.loads(_native.estimators()):
-        if e["name"] != "gbdt":
+    for p in _described("gbdt")["params"]:
+        names = [p["name"], *p.get("aliases", ())]
+        known = [group_of[n] for n in names if n in group_of]
+        new = [n for n in names if n not in group_of]
+        if not new:
             continue
-        for p in e["params"]:
-            names = [p["name"], *p.get("aliases", ())]
-            known = [group_of[n] for n in names if n in group_of]
-            new = [n for n in names if n not in group_of]
-            if not new:
-                continue
-            main = p["name"] if p["name"] in table or not known else known[0]
-            group = table.setdefault(main, [main])
-            group[1:] = sorted({*group[1:], *(n for n in new if n != main)}, key=_sort_alias_key)
-            group_of.update({n: main for n in new})
+        main = p["name"] if p["name"] in table or not known else known[0]
+        group = table.setdefault(main, [main])
+        group[1:] = sorted({*group[1:], *(n for n in new if n != main)}, key=_sort_alias_key)
+        group_of.update({n: main for n in new})
     return table
 
 
@@ -337,10 +334,8 @@ class _ConfigAliases:
         Python layer handles; ``Booster`` maps a trained model's parameters to LightGBM's names with it."""
         if cls._registry_table is None:
             table: dict = {}
-            for e in json.loads(_native.estimators()):
-                if e["name"] == "gbdt":
-                    for p in e["params"]:
-                        table[p["name"]] = [p["name"], *p.get("aliases", ())]
+            for p in _described("gbdt")["params"]:
+                table[p["name"]] = [p["name"], *p.get("aliases", ())]
             known = {n for names in table.values() for n in names}
             groups = [
                 ["verbosity", "verbose"],
@@ -647,11 +642,9 @@ def _registry_types() -> dict:
     global _REGISTRY_TYPES
     if _REGISTRY_TYPES is None:
         _REGISTRY_TYPES = {}
-        for e in json.loads(_native.estimators()):
-            if e["name"] == "gbdt":
-                for p in e["params"]:
-                    for n in (p["name"], *p.get("aliases", ())):
-                        _REGISTRY_TYPES[n] = p.get("domain", {}).get("type")
+        for p in _described("gbdt")["params"]:
+            for n in (p["name"], *p.get("aliases", ())):
+                _REGISTRY_TYPES[n] = p.get("domain", {}).get("type")
     return _REGISTRY_TYPES
 
 
@@ -1817,19 +1810,19 @@ def _labels(label, classify: bool, binary: bool = False):
     if binary and y.dtype.kind in "iuf" and len(np.unique(y)) != 2:
         if y.dtype.kind == "f" and np.isnan(y).any():
             raise ValueError("the label contains NaN")
-        return (y > 0).astype(np.int64), ["0", "1"]
+        return (y > 0).astype(np.int8), ["0", "1"]
     if classify:
         if y.dtype.kind in "iu" and len(y) and y.min() >= 0 and y.max() < 1 << 20:
             # Integer classes: counted, not sorted; labels that already are
             # 0..k-1 are passed as they are (no copy of a large label array).
             classes = np.flatnonzero(np.bincount(y))
             if classes[-1] == len(classes) - 1:
-                return np.ascontiguousarray(y, dtype=np.int64), [str(c) for c in classes]
+                return (y if y.dtype.kind == "i" and y.dtype.itemsize <= 8 else narrow_codes(y, len(classes))), [str(c) for c in classes]
             lookup = np.zeros(classes[-1] + 1, dtype=np.int64)
             lookup[classes] = np.arange(len(classes))
-            return lookup[y], [str(c) for c in classes]
+            return narrow_codes(lookup[y], len(classes)), [str(c) for c in classes]
         classes, codes = np.unique(y, return_inverse=True)
-        return codes.astype(np.int64, copy=False), [_class_name(c) for c in classes]
+        return narrow_codes(codes, len(classes)), [_class_name(c) for c in classes]
     # float32 (a Dataset's label type) goes as it is: Rust widens it without a float64 copy here.
     return np.ascontiguousarray(y, dtype=y.dtype if y.dtype == np.float32 else np.float64), None
 

@@ -286,6 +286,20 @@ def test_categorical_splits_beat_integer_codes(rng):
 def test_class_codes_match_numpy_unique(y):
     codes, classes = ilb._labels(y, True)
     want_classes, want_codes = np.unique(y, return_inverse=True)
-    assert codes.dtype == np.int64
+    # Signed integers that hold the classes (the narrowest for codes made here; Rust reads int8 to int64).
+    assert codes.dtype.kind == "i" and np.iinfo(codes.dtype).max >= len(want_classes) - 1
     np.testing.assert_array_equal(codes, want_codes)
     assert classes == [ilb._class_name(c) for c in want_classes]
+
+
+def test_class_codes_of_every_integer_width_train_the_same_model():
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(300, 4))
+    y = (X[:, 0] + 0.3 * rng.normal(size=300) > 0).astype(np.int64) + 2 * (X[:, 1] > 0.5)
+    params = {"objective": "multiclass", "num_class": 4, "num_leaves": 7, "verbose": -1, "seed": 0}
+    want = ilb.train(params, ilb.Dataset(X, label=y), num_boost_round=5).predict(X)
+    for dtype in (np.int8, np.int16, np.int32, np.uint8, np.uint64):
+        got = ilb.train(params, ilb.Dataset(X, label=y.astype(dtype)), num_boost_round=5).predict(X)
+        np.testing.assert_array_equal(got, want, err_msg=str(dtype))
+    codes, _ = ilb._labels(y.astype(np.uint64), True)
+    assert codes.dtype == np.int8

@@ -46,3 +46,17 @@ def test_csr_parts_borrow_scipy_arrays():
     A = sp.csr_array(X)
     _, _, _, indices, data = csr_parts(A)
     assert np.shares_memory(indices, A.indices) and np.shares_memory(data, A.data)
+
+
+@pytest.mark.parametrize("dtype", [np.int8, np.int16, np.int32, np.int64])
+def test_class_codes_are_read_in_every_integer_width(dtype):
+    X, y = _data()
+    codes = (y > np.median(y)).astype(np.int64) + (X[:, 0] > 0.5)
+    fit = lambda c: _native.fit("decision_tree_classifier", json.dumps({"max_depth": 3}), X, c, ["a", "b", "c"])  # noqa: E731
+    np.testing.assert_array_equal(fit(codes.astype(dtype)).predict_proba(X), fit(codes).predict_proba(X))
+
+
+def test_class_codes_that_are_no_integers_are_refused():
+    X, y = _data()
+    with pytest.raises(TypeError):
+        _native.fit("decision_tree_classifier", "{}", X, y, ["a", "b"])

@@ -88,15 +88,7 @@ pub(crate) fn target(y: Option<&Bound<'_, PyAny>>, classes: Option<Vec<String>>)
         return Ok(None);
     }
     Ok(Some(match classes {
-        Some(classes) => {
-            let codes: PyReadonlyArray1<'_, i64> = y.extract()?;
-            let codes: Vec<u32> = codes
-                .as_array()
-                .iter()
-                .map(|&c| u32::try_from(c).map_err(|_| PyValueError::new_err(format!("class code {c} is negative"))))
-                .collect::<PyResult<_>>()?;
-            Target::Labels(Labels::new(classes, codes).py()?)
-        }
+        Some(classes) => Target::Labels(Labels::new(classes, class_codes(y)?).py()?),
         // float32 labels (LightGBM's type, which a Dataset stores) are widened
         // here rather than copied to float64 first in Python.
         None => match y.extract::<PyReadonlyArray1<'_, f32>>() {
@@ -104,6 +96,25 @@ pub(crate) fn target(y: Option<&Bound<'_, PyAny>>, classes: Option<Vec<String>>)
             Err(_) => Target::Values(y.extract::<PyReadonlyArray1<'_, f64>>()?.as_array().to_vec()),
         },
     }))
+}
+
+/// Class codes from a numpy integer array: Python sends the narrowest of
+/// int8-int64 that holds them (a million rows of two classes: 1 MB, not 8).
+fn class_codes(y: &Bound<'_, PyAny>) -> PyResult<Vec<u32>> {
+    fn read<T: numpy::Element + Copy + Into<i64>>(y: &Bound<'_, PyAny>) -> Option<PyResult<Vec<u32>>> {
+        let codes = y.extract::<PyReadonlyArray1<'_, T>>().ok()?;
+        let code = |&c: &T| {
+            let c: i64 = c.into();
+            u32::try_from(c).map_err(|_| PyValueError::new_err(format!("class code {c} is negative")))
+        };
+        Some(codes.as_array().iter().map(code).collect())
+    }
+    read::<i8>(y).or_else(|| read::<i16>(y)).or_else(|| read::<i32>(y)).or_else(|| read::<i64>(y)).unwrap_or_else(
+        || {
+            // No integer array: pyo3's error says what it is.
+            y.extract::<PyReadonlyArray1<'_, i64>>().map(|_| unreachable!("an int64 array was read above"))
+        },
+    )
 }
 
 /// A validation set from Python: `(name, x, y, classes, weight, group, init_score)`.
@@ -319,10 +330,17 @@ pub fn nested_model(saved_json: &str) -> PyResult<NativeModel> {
     Ok(NativeModel { model: ironlearn_core::nested::load_saved_json(&v).py()? })
 }
 
-/// Every registered estimator (name, task, tags, documentation, parameters with their domains), as JSON.
+/// Every registered estimator (name, task, tags, documentation, parameters
+/// with their domains), or only `kind`'s (a fit that checks its parameters
+/// reads one entry, not the registry's 200 kB), as JSON.
 #[pyfunction]
-pub fn estimators() -> String {
-    let all: Vec<serde_json::Value> = ironlearn_pipeline::registry().iter().map(|e| e.describe()).collect();
+#[pyo3(signature = (kind=None))]
+pub fn estimators(kind: Option<&str>) -> String {
+    let all: Vec<serde_json::Value> = ironlearn_pipeline::registry()
+        .iter()
+        .filter(|e| kind.is_none_or(|k| e.name == k))
+        .map(|e| e.describe())
+        .collect();
     serde_json::Value::Array(all).to_string()
 }
 
