@@ -1817,7 +1817,7 @@ def _labels(label, classify: bool, binary: bool = False):
             # 0..k-1 are passed as they are (no copy of a large label array).
             classes = np.flatnonzero(np.bincount(y))
             if classes[-1] == len(classes) - 1:
-                return (y if y.dtype.kind == "i" and y.dtype.itemsize <= 8 else narrow_codes(y, len(classes))), [str(c) for c in classes]
+                return (y if y.dtype.kind == "i" else narrow_codes(y, len(classes))), [str(c) for c in classes]
             lookup = np.zeros(classes[-1] + 1, dtype=np.int64)
             lookup[classes] = np.arange(len(classes))
             return narrow_codes(lookup[y], len(classes)), [str(c) for c in classes]
