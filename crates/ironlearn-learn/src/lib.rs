@@ -23,6 +23,7 @@ pub mod multiclass;
 mod n_jobs;
 pub mod naive_bayes;
 pub mod neighbors;
+mod prefetch;
 pub mod preprocessing;
 mod sub_estimators;
 pub mod svm;

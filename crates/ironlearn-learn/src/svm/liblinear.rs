@@ -26,6 +26,7 @@ use ironlearn_core::sparse::Csr;
 use ironlearn_core::Rng;
 
 use crate::linear::sparse_ops::Csc;
+use crate::prefetch::{prefetch, AHEAD};
 
 /// Rows of the problem, row-major, with liblinear's bias column appended when there is one.
 pub(crate) struct Rows {
@@ -64,6 +65,8 @@ pub(crate) trait RowSet: Sync {
     fn axpy_row(&self, i: usize, a: f64, w: &mut [f64]);
     /// `||x_i||²`.
     fn sq_norm_row(&self, i: usize) -> f64;
+    /// Asks for row `i`'s memory ahead of its visit ([`crate::prefetch`]).
+    fn prefetch_row(&self, i: usize);
 }
 
 impl RowSet for Rows {
@@ -85,6 +88,10 @@ impl RowSet for Rows {
 
     fn sq_norm_row(&self, i: usize) -> f64 {
         dot(self.row(i), self.row(i))
+    }
+
+    fn prefetch_row(&self, i: usize) {
+        prefetch(self.row(i));
     }
 }
 
@@ -164,6 +171,12 @@ impl RowSet for SparseRows {
 
     fn sq_norm_row(&self, i: usize) -> f64 {
         self.row(i).1.iter().map(|v| v * v).sum()
+    }
+
+    fn prefetch_row(&self, i: usize) {
+        let (cols, vals) = self.row(i);
+        prefetch(cols);
+        prefetch(vals);
     }
 }
 
@@ -258,6 +271,9 @@ pub(crate) fn svc_dual<R: RowSet + ?Sized>(
         }
         let mut s = 0;
         while s < active {
+            if let Some(&ahead) = index[..active].get(s + AHEAD) {
+                rows.prefetch_row(ahead);
+            }
             let i = index[s];
             let yi = y[i];
             let g = rows.dot_row(i, &w) * yi - 1.0 + alpha[i] * diag[i];
@@ -345,6 +361,9 @@ pub(crate) fn svr_dual<R: RowSet + ?Sized>(
         }
         let mut s = 0;
         while s < active {
+            if let Some(&ahead) = index[..active].get(s + AHEAD) {
+                rows.prefetch_row(ahead);
+            }
             let i = index[s];
             let g = -y[i] + lambda[i] * beta[i] + rows.dot_row(i, &w);
             let h = qd[i] + lambda[i];
