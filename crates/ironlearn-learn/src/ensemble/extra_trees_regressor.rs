@@ -117,7 +117,7 @@ impl ExtraTreesRegressorModel {
     }
 
     /// Tree `i`'s node arrays (scikit-learn's `estimators_[i].tree_`).
-    pub fn tree(&self, i: usize) -> Tree {
+    pub fn tree(&self, i: usize) -> &Tree {
         self.trees.tree(i)
     }
 

@@ -18,7 +18,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::n_jobs::in_pool;
-use crate::tree::builder::{build, resolve_settings, Columns, MaxFeatures, Tree, TREE_LEAF};
+use crate::tree::builder::{build_into, resolve_settings, Columns, MaxFeatures, Tree, TREE_LEAF, TREE_UNDEFINED};
 use crate::tree::criterion::{AbsCriterion, ClassCriterion, RegCriterion};
 use crate::tree::prune::{check_ccp_alpha, prune};
 
@@ -89,35 +89,87 @@ impl Target<'_> {
     }
 }
 
-/// Every tree of a forest in flat node arrays (the trees one after the
-/// other), so that the model file holds a few long arrays, not one set per tree.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Every tree of a forest, each with its own node arrays as it was grown
+/// (copying 7M nodes into shared arrays cost a third of a 100-tree
+/// ExtraTrees fit on 50k rows, in fresh memory this host faults in slowly).
+/// The model file holds them as [`FlatTrees`]: a few long arrays, not one
+/// set per tree.
+#[derive(Debug, Clone, PartialEq)]
 pub struct ForestTrees {
-    /// Tree `i` owns nodes `node_offset[i]..node_offset[i + 1]`.
-    pub node_offset: Vec<usize>,
-    /// Children as node indices within their tree, -1 for a leaf.
-    pub children_left: Vec<i64>,
-    pub children_right: Vec<i64>,
-    /// The feature each node splits on, -2 for a leaf.
-    pub feature: Vec<i64>,
-    /// Rows with `x[feature] <= threshold` go left (compared as `f32`, as the trees do).
-    pub threshold: Vec<f64>,
-    /// `n_values` values per node: class fractions or the mean target.
-    pub value: Vec<f64>,
+    trees: Vec<Tree>,
+    /// Values per node: the number of classes, or 1.
     pub n_values: usize,
-    pub impurity: Vec<f64>,
-    pub n_node_samples: Vec<usize>,
-    pub weighted_n_node_samples: Vec<f64>,
-    /// The depth of each tree.
-    pub max_depth: Vec<usize>,
     pub n_features: usize,
-    /// Where a missing value goes at each split node: left if true.
-    #[serde(default)]
-    pub missing_go_to_left: Vec<bool>,
     /// The compact copy of the splits that prediction walks (built at fit, or
     /// on the first prediction of a loaded forest).
-    #[serde(skip)]
     walk: WalkNodes,
+}
+
+/// How [`ForestTrees`] are saved: every tree's nodes one after the other.
+#[derive(Serialize, Deserialize)]
+struct FlatTrees {
+    /// Tree `i` owns nodes `node_offset[i]..node_offset[i + 1]`.
+    node_offset: Vec<usize>,
+    /// Children as node indices within their tree, -1 for a leaf.
+    children_left: Vec<i64>,
+    children_right: Vec<i64>,
+    /// The feature each node splits on, -2 for a leaf.
+    feature: Vec<i64>,
+    /// Rows with `x[feature] <= threshold` go left (compared as `f32`, as the trees do).
+    threshold: Vec<f64>,
+    /// `n_values` values per node: class fractions or the mean target.
+    value: Vec<f64>,
+    n_values: usize,
+    impurity: Vec<f64>,
+    n_node_samples: Vec<usize>,
+    weighted_n_node_samples: Vec<f64>,
+    /// The depth of each tree.
+    max_depth: Vec<usize>,
+    n_features: usize,
+    /// Where a missing value goes at each split node: left if true.
+    #[serde(default)]
+    missing_go_to_left: Vec<bool>,
+}
+
+impl Serialize for ForestTrees {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        let mut f = FlatTrees {
+            node_offset: vec![0],
+            children_left: Vec::new(),
+            children_right: Vec::new(),
+            feature: Vec::new(),
+            threshold: Vec::new(),
+            value: Vec::new(),
+            n_values: self.n_values,
+            impurity: Vec::new(),
+            n_node_samples: Vec::new(),
+            weighted_n_node_samples: Vec::new(),
+            max_depth: Vec::new(),
+            n_features: self.n_features,
+            missing_go_to_left: Vec::new(),
+        };
+        for t in &self.trees {
+            f.missing_go_to_left.extend((0..t.node_count()).map(|i| t.missing_left(i)));
+            f.children_left.extend_from_slice(&t.children_left);
+            f.children_right.extend_from_slice(&t.children_right);
+            f.feature.extend_from_slice(&t.feature);
+            f.threshold.extend_from_slice(&t.threshold);
+            f.value.extend_from_slice(&t.value);
+            f.impurity.extend_from_slice(&t.impurity);
+            f.n_node_samples.extend_from_slice(&t.n_node_samples);
+            f.weighted_n_node_samples.extend_from_slice(&t.weighted_n_node_samples);
+            f.max_depth.push(t.max_depth);
+            f.node_offset.push(f.feature.len());
+        }
+        f.serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for ForestTrees {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let f = FlatTrees::deserialize(d)?;
+        ForestTrees::from_flat(f).map_err(serde::de::Error::custom)
+    }
 }
 
 /// One node as prediction reads it: 16 bytes, so that a step reads one
@@ -155,7 +207,7 @@ fn f32_at_most(t: f64) -> f32 {
 /// The [`WalkNode`]s of a forest, derived from its arrays; not saved, and
 /// not part of equality.
 #[derive(Debug, Clone, Default)]
-struct WalkNodes(std::sync::OnceLock<Vec<WalkNode>>);
+struct WalkNodes(std::sync::OnceLock<(Vec<WalkNode>, Vec<usize>)>);
 
 impl PartialEq for WalkNodes {
     fn eq(&self, _: &Self) -> bool {
@@ -164,107 +216,105 @@ impl PartialEq for WalkNodes {
 }
 
 impl ForestTrees {
-    pub(crate) fn from_trees(trees: &[Tree], n_values: usize, n_features: usize) -> Self {
-        let mut f = ForestTrees {
-            node_offset: vec![0],
-            children_left: Vec::new(),
-            children_right: Vec::new(),
-            feature: Vec::new(),
-            threshold: Vec::new(),
-            value: Vec::new(),
-            n_values,
-            impurity: Vec::new(),
-            n_node_samples: Vec::new(),
-            weighted_n_node_samples: Vec::new(),
-            max_depth: Vec::new(),
-            n_features,
-            missing_go_to_left: Vec::new(),
-            walk: WalkNodes::default(),
-        };
+    pub(crate) fn from_trees(trees: Vec<Tree>, n_values: usize, n_features: usize) -> Self {
+        let mut f = ForestTrees { trees: Vec::new(), n_values, n_features, walk: WalkNodes::default() };
         f.append(trees);
         f
     }
 
     /// Adds `trees` after the ones already held.
-    fn append(&mut self, trees: &[Tree]) {
-        let f = self;
-        if f.missing_go_to_left.len() < f.feature.len() {
-            f.missing_go_to_left.resize(f.feature.len(), false);
-        }
-        for t in trees {
-            f.missing_go_to_left.extend((0..t.node_count()).map(|i| t.missing_left(i)));
-            f.children_left.extend_from_slice(&t.children_left);
-            f.children_right.extend_from_slice(&t.children_right);
-            f.feature.extend_from_slice(&t.feature);
-            f.threshold.extend_from_slice(&t.threshold);
-            f.value.extend_from_slice(&t.value);
-            f.impurity.extend_from_slice(&t.impurity);
-            f.n_node_samples.extend_from_slice(&t.n_node_samples);
-            f.weighted_n_node_samples.extend_from_slice(&t.weighted_n_node_samples);
-            f.max_depth.push(t.max_depth);
-            f.node_offset.push(f.feature.len());
-        }
-        f.walk = WalkNodes::default();
-        f.walk_nodes();
+    fn append(&mut self, trees: Vec<Tree>) {
+        self.trees.extend(trees);
+        self.walk = WalkNodes::default();
+        self.walk_nodes();
     }
 
-    /// The compact nodes prediction walks, built once.
-    fn walk_nodes(&self) -> &[WalkNode] {
+    /// The trees of a saved forest, each checked against the others' arrays
+    /// (a file that does not hold a forest is refused, not walked).
+    fn from_flat(f: FlatTrees) -> std::result::Result<Self, String> {
+        let nodes = f.feature.len();
+        let n_trees = f.node_offset.len().checked_sub(1).ok_or("the forest has no node offsets")?;
+        if f.node_offset[0] != 0 || f.node_offset.windows(2).any(|w| w[0] > w[1]) || f.node_offset[n_trees] != nodes {
+            return Err(format!("the forest's node offsets do not cut its {nodes} nodes into trees"));
+        }
+        let lens = [f.children_left.len(), f.children_right.len(), f.threshold.len(), f.impurity.len()];
+        let more = [f.n_node_samples.len(), f.weighted_n_node_samples.len()];
+        if lens.iter().chain(&more).any(|&l| l != nodes) || f.value.len() != nodes * f.n_values {
+            return Err(format!("the forest's node arrays are not all {nodes} nodes long"));
+        }
+        if f.max_depth.len() != n_trees || (!f.missing_go_to_left.is_empty() && f.missing_go_to_left.len() != nodes) {
+            return Err(format!("the forest's per-tree or missing-value arrays do not match its {n_trees} trees"));
+        }
+        let mut trees = Vec::with_capacity(n_trees);
+        for (i, r) in f.node_offset.windows(2).map(|w| w[0]..w[1]).enumerate() {
+            let size = r.len() as i64;
+            let child_ok = |c: i64| c == TREE_LEAF || (0..size).contains(&c);
+            let feature_ok = |v: i64| v == TREE_UNDEFINED || (0..f.n_features as i64).contains(&v);
+            if r.is_empty()
+                || !f.children_left[r.clone()].iter().chain(&f.children_right[r.clone()]).all(|&c| child_ok(c))
+                || !f.feature[r.clone()].iter().all(|&v| feature_ok(v))
+            {
+                return Err(format!("tree {i} of the forest has a child or feature out of range"));
+            }
+            trees.push(Tree {
+                children_left: f.children_left[r.clone()].to_vec(),
+                children_right: f.children_right[r.clone()].to_vec(),
+                feature: f.feature[r.clone()].to_vec(),
+                threshold: f.threshold[r.clone()].to_vec(),
+                value: f.value[r.start * f.n_values..r.end * f.n_values].to_vec(),
+                n_values: f.n_values,
+                impurity: f.impurity[r.clone()].to_vec(),
+                n_node_samples: f.n_node_samples[r.clone()].to_vec(),
+                weighted_n_node_samples: f.weighted_n_node_samples[r.clone()].to_vec(),
+                max_depth: f.max_depth[i],
+                n_features: f.n_features,
+                missing_go_to_left: f.missing_go_to_left.get(r).map(<[bool]>::to_vec).unwrap_or_default(),
+            });
+        }
+        Ok(ForestTrees { trees, n_values: f.n_values, n_features: f.n_features, walk: WalkNodes::default() })
+    }
+
+    /// The compact nodes prediction walks (every tree's, one after the
+    /// other) and where each tree's start, built once.
+    fn walk_nodes(&self) -> &(Vec<WalkNode>, Vec<usize>) {
         self.walk.0.get_or_init(|| {
-            (0..self.n_trees())
-                .flat_map(|i| (self.node_offset[i]..self.node_offset[i + 1]).map(move |at| (self.node_offset[i], at)))
-                .map(|(base, at)| {
-                    if self.children_left[at] == TREE_LEAF {
-                        let me = (at - base) as u32;
-                        return WalkNode { threshold: 0.0, feature: 0, left: me, right: me };
+            let mut nodes = Vec::with_capacity(self.trees.iter().map(Tree::node_count).sum());
+            let mut offsets = Vec::with_capacity(self.trees.len() + 1);
+            for t in &self.trees {
+                offsets.push(nodes.len());
+                nodes.extend((0..t.node_count()).map(|at| {
+                    if t.children_left[at] == TREE_LEAF {
+                        return WalkNode { threshold: 0.0, feature: 0, left: at as u32, right: at as u32 };
                     }
-                    let side = if self.missing_left(at) { MISSING_LEFT } else { 0 };
+                    let side = if t.missing_left(at) { MISSING_LEFT } else { 0 };
                     WalkNode {
-                        threshold: f32_at_most(self.threshold[at]),
-                        feature: self.feature[at] as u32 | side,
-                        left: self.children_left[at] as u32,
-                        right: self.children_right[at] as u32,
+                        threshold: f32_at_most(t.threshold[at]),
+                        feature: t.feature[at] as u32 | side,
+                        left: t.children_left[at] as u32,
+                        right: t.children_right[at] as u32,
                     }
-                })
-                .collect()
+                }));
+            }
+            offsets.push(nodes.len());
+            (nodes, offsets)
         })
-    }
-
-    /// Whether a missing value goes left at node `at` (of the flat arrays).
-    fn missing_left(&self, at: usize) -> bool {
-        self.missing_go_to_left.get(at).copied().unwrap_or(false)
     }
 
     /// The number of trees.
     pub fn n_trees(&self) -> usize {
-        self.node_offset.len() - 1
+        self.trees.len()
     }
 
     /// Tree `i` (scikit-learn's `estimators_[i].tree_`).
-    pub fn tree(&self, i: usize) -> Tree {
-        let r = self.node_offset[i]..self.node_offset[i + 1];
-        Tree {
-            children_left: self.children_left[r.clone()].to_vec(),
-            children_right: self.children_right[r.clone()].to_vec(),
-            feature: self.feature[r.clone()].to_vec(),
-            threshold: self.threshold[r.clone()].to_vec(),
-            value: self.value[r.start * self.n_values..r.end * self.n_values].to_vec(),
-            n_values: self.n_values,
-            impurity: self.impurity[r.clone()].to_vec(),
-            n_node_samples: self.n_node_samples[r.clone()].to_vec(),
-            weighted_n_node_samples: self.weighted_n_node_samples[r.clone()].to_vec(),
-            max_depth: self.max_depth[i],
-            n_features: self.n_features,
-            missing_go_to_left: r.map(|at| self.missing_left(at)).collect(),
-        }
+    pub fn tree(&self, i: usize) -> &Tree {
+        &self.trees[i]
     }
 
     /// The leaf (node index within tree `i`) of each row of `xs` (`rows ×
     /// width`, as `f32`), into `leaves`. Rows go through in groups of
     /// [`LANES`], each step moving every row of the group one level down
     /// (a row at a leaf stays there), until none moves.
-    fn leaves(&self, nodes: &[WalkNode], i: usize, xs: &[f32], width: usize, leaves: &mut [u32]) {
-        let tree = &nodes[self.node_offset[i]..self.node_offset[i + 1]];
+    fn leaves(&self, tree: &[WalkNode], xs: &[f32], width: usize, leaves: &mut [u32]) {
         let step = |at: u32, row: &[f32]| {
             let n = tree[at as usize];
             let v = row[(n.feature & !MISSING_LEFT) as usize];
@@ -316,7 +366,7 @@ impl ForestTrees {
         n_jobs: Option<i64>,
         each: impl Fn(usize, &mut ndarray::ArrayViewMut2<'_, T>, &[u32]) + Sync,
     ) -> Result<()> {
-        let nodes = self.walk_nodes();
+        let (nodes, offsets) = self.walk_nodes();
         let width = x.ncols().max(1);
         in_pool(n_jobs, || {
             out.axis_chunks_iter_mut(Axis(0), ROW_BLOCK).into_par_iter().enumerate().for_each(|(b, mut block)| {
@@ -329,7 +379,7 @@ impl ForestTrees {
                 let mut leaves = vec![0u32; rows.nrows()];
                 // Tree by tree over the block's rows, so that each tree's nodes stay in cache.
                 for i in 0..self.n_trees() {
-                    self.leaves(nodes, i, &xs, width, &mut leaves);
+                    self.leaves(&nodes[offsets[i]..offsets[i + 1]], &xs, width, &mut leaves);
                     each(i, &mut block, &leaves);
                 }
             })
@@ -353,10 +403,9 @@ impl ForestTrees {
         let (nv, n_trees) = (self.n_values, self.n_trees());
         let mut out = Array2::zeros((x.nrows(), nv));
         self.walk_blocks(x, &mut out, n_jobs, |i, block, leaves| {
-            let base = self.node_offset[i];
+            let tree = &self.trees[i];
             for (mut o, &l) in block.rows_mut().into_iter().zip(leaves) {
-                let at = (base + l as usize) * nv;
-                o.iter_mut().zip(&self.value[at..at + nv]).for_each(|(o, v)| *o += v);
+                o.iter_mut().zip(tree.node_value(l as usize)).for_each(|(o, v)| *o += v);
             }
         })?;
         out.mapv_inplace(|v| v / n_trees as f64);
@@ -364,41 +413,17 @@ impl ForestTrees {
     }
 
     /// The mean of the trees' normalised importances (trees of one node left
-    /// out), normalised again; zeros if every tree is a single leaf. Read
-    /// from the flat arrays, as [`Tree::feature_importances`] does, without
-    /// copying each tree out.
+    /// out), normalised again; zeros if every tree is a single leaf.
     pub fn feature_importances(&self) -> Vec<f64> {
         let mut sum = vec![0.0; self.n_features];
-        let mut imp = vec![0.0; self.n_features];
-        let mut n = 0;
-        for i in 0..self.n_trees() {
-            let (base, end) = (self.node_offset[i], self.node_offset[i + 1]);
-            if end - base <= 1 {
-                continue;
-            }
-            imp.fill(0.0);
-            let w = &self.weighted_n_node_samples;
-            for node in base..end {
-                if self.children_left[node] == TREE_LEAF {
-                    continue;
-                }
-                let (l, r) = (base + self.children_left[node] as usize, base + self.children_right[node] as usize);
-                imp[self.feature[node] as usize] +=
-                    w[node] * self.impurity[node] - w[l] * self.impurity[l] - w[r] * self.impurity[r];
-            }
-            let root = w[base];
-            imp.iter_mut().for_each(|v| *v /= root);
-            let total: f64 = imp.iter().sum();
-            if total > 0.0 {
-                imp.iter_mut().for_each(|v| *v /= total);
-            }
-            imp.iter().zip(&mut sum).for_each(|(v, s)| *s += v);
-            n += 1;
-        }
-        if n == 0 {
+        let grown: Vec<&Tree> = self.trees.iter().filter(|t| t.node_count() > 1).collect();
+        if grown.is_empty() {
             return sum;
         }
-        sum.iter_mut().for_each(|v| *v /= n as f64);
+        for t in &grown {
+            t.feature_importances().iter().zip(&mut sum).for_each(|(v, s)| *s += v);
+        }
+        sum.iter_mut().for_each(|v| *v /= grown.len() as f64);
         let total: f64 = sum.iter().sum();
         if total > 0.0 {
             sum.iter_mut().for_each(|v| *v /= total);
@@ -630,7 +655,7 @@ pub(crate) fn grow(
         cfg.bootstrap.then(|| bootstrap_counts(&mut rng, n, n_draws, cumulative.as_deref()))
     };
     // One tree: its seed and bootstrap come from its own stream.
-    let grow_one = |i: usize| -> Result<Tree> {
+    let grow_one = |grown: &mut Tree, i: usize| -> Result<Tree> {
         let (seed, _) = tree_stream(&root, i);
         let mut settings = base.clone();
         settings.seed = seed;
@@ -649,28 +674,33 @@ pub(crate) fn grow(
         }
         let tw = if cfg.bootstrap { tree_weight.as_deref() } else { weight };
         settings.min_weight_leaf = cfg.min_weight_fraction_leaf * tw.map_or(n as f64, |w| w.iter().sum());
-        let tree = match target {
-            Target::Classes { codes, classes, entropy, .. } => {
-                build(&columns, tw, &mut ClassCriterion::new(codes, tw, classes.len(), *entropy), &settings)?
-            }
+        match target {
+            Target::Classes { codes, classes, entropy, .. } => build_into(
+                &columns,
+                tw,
+                &mut ClassCriterion::new(codes, tw, classes.len(), *entropy),
+                &settings,
+                grown,
+            )?,
             Target::Values { y, criterion: "absolute_error" } => {
-                build(&columns, tw, &mut AbsCriterion::new(y, tw), &settings)?
+                build_into(&columns, tw, &mut AbsCriterion::new(y, tw), &settings, grown)?
             }
             Target::Values { y, criterion } => {
-                build(&columns, tw, &mut RegCriterion::new(y, tw, *criterion == "poisson"), &settings)?
+                build_into(&columns, tw, &mut RegCriterion::new(y, tw, *criterion == "poisson"), &settings, grown)?
             }
-        };
-        // Without pruning the tree is kept as grown (no copy).
-        Ok(if cfg.ccp_alpha == 0.0 { tree } else { prune(&tree, cfg.ccp_alpha) })
+        }
+        // The tree as grown, in arrays of its size, or pruned.
+        Ok(if cfg.ccp_alpha == 0.0 { grown.clone() } else { prune(grown, cfg.ccp_alpha) })
     };
     let new: Vec<Tree> = in_pool(cfg.n_jobs, || {
-        (n_old..cfg.n_estimators.max(n_old)).into_par_iter().map(grow_one).collect::<Result<Vec<_>>>()
+        let scratch = || Tree::new(n_values, x.ncols());
+        (n_old..cfg.n_estimators.max(n_old)).into_par_iter().map_init(scratch, grow_one).collect::<Result<Vec<_>>>()
     })??;
     let mut trees = match previous {
         Some(prev) => prev.clone(),
-        None => ForestTrees::from_trees(&[], n_values, x.ncols()),
+        None => ForestTrees::from_trees(Vec::new(), n_values, x.ncols()),
     };
-    trees.append(&new);
+    trees.append(new);
     let oob = if cfg.oob_score { Some(out_of_bag(x, &trees, &counts_of, target, n_values, cfg.n_jobs)?) } else { None };
     Ok(GrownForest { feature_importances: trees.feature_importances(), trees, oob })
 }
@@ -804,5 +834,33 @@ mod tests {
         // A loaded forest builds its walk on first use.
         let loaded: ForestTrees = serde_json::from_str(&serde_json::to_string(f).unwrap()).unwrap();
         assert_eq!(loaded.mean_value(xv.view(), Some(1)).unwrap(), sum);
+        assert_eq!(&loaded, f);
+    }
+
+    #[test]
+    fn a_saved_forest_whose_arrays_disagree_is_refused() {
+        let (xt, yt, _, _) = split("iris");
+        let m = ExtraTreesClassifier { n_estimators: 3, random_state: 1, ..Default::default() }
+            .fit(xt.view(), &yt)
+            .unwrap();
+        let saved = serde_json::to_value(m.trees()).unwrap();
+        let load = |edit: &dyn Fn(&mut serde_json::Value)| {
+            let mut v = saved.clone();
+            edit(&mut v);
+            serde_json::from_value::<ForestTrees>(v).map(|_| ()).map_err(|e| e.to_string())
+        };
+        assert_eq!(load(&|_| ()), Ok(()));
+        let nodes = saved["feature"].as_array().unwrap().len();
+        let cases: [(&dyn Fn(&mut serde_json::Value), &str); 5] = [
+            (&|v| v["node_offset"][3] = (nodes + 1).into(), "node offsets"),
+            (&|v| v["node_offset"] = serde_json::json!([]), "no node offsets"),
+            (&|v| v["impurity"].as_array_mut().unwrap().push(0.0.into()), "node arrays"),
+            (&|v| v["children_left"][0] = 100_000.into(), "tree 0 of the forest has a child"),
+            (&|v| v["feature"][0] = 4.into(), "tree 0 of the forest has a child or feature"),
+        ];
+        for (edit, want) in cases {
+            let err = load(edit).unwrap_err();
+            assert!(err.contains(want), "{err}");
+        }
     }
 }

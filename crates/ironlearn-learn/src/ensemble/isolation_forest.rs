@@ -252,7 +252,7 @@ impl IsolationForest {
             in_pool(self.n_jobs, || (0..self.n_estimators).into_par_iter().map(grow_one).collect::<Result<Vec<_>>>())??;
         let mut model = IsolationForestModel {
             params: self.clone(),
-            trees: ForestTrees::from_trees(&trees, 1, d),
+            trees: ForestTrees::from_trees(trees, 1, d),
             max_samples,
             offset: -0.5,
         };
@@ -271,7 +271,7 @@ impl IsolationForestModel {
     }
 
     /// Tree `i`'s node arrays, its features numbered as the columns of X.
-    pub fn tree(&self, i: usize) -> Tree {
+    pub fn tree(&self, i: usize) -> &Tree {
         self.trees.tree(i)
     }
 
@@ -289,7 +289,7 @@ impl IsolationForestModel {
     /// the lower, the more abnormal (scikit-learn's `score_samples`).
     pub fn score_samples(&self, x: ArrayView2<'_, f64>) -> Result<Array1<f64>> {
         check_predict(x, self.trees.n_features, "IsolationForest")?;
-        let trees: Vec<Tree> = (0..self.n_trees()).map(|i| self.trees.tree(i)).collect();
+        let trees: Vec<&Tree> = (0..self.n_trees()).map(|i| self.trees.tree(i)).collect();
         let denominator = trees.len() as f64 * average_path_length(self.max_samples as f64);
         let mut out = Array1::zeros(x.nrows());
         in_pool(self.params.n_jobs, || {
@@ -398,7 +398,7 @@ mod tests {
         };
         let model = IsolationForestModel {
             params: IsolationForest { max_samples: IsolationSamples::Count(16), ..Default::default() },
-            trees: ForestTrees::from_trees(&[tree], 1, 4),
+            trees: ForestTrees::from_trees(vec![tree], 1, 4),
             max_samples: 16,
             offset: -0.5,
         };

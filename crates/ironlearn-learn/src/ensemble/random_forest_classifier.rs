@@ -125,7 +125,7 @@ impl RandomForestClassifierModel {
     }
 
     /// Tree `i`'s node arrays (scikit-learn's `estimators_[i].tree_`).
-    pub fn tree(&self, i: usize) -> Tree {
+    pub fn tree(&self, i: usize) -> &Tree {
         self.trees.tree(i)
     }
 
@@ -304,7 +304,7 @@ mod tests {
             let tree = DecisionTreeClassifier { max_depth: Some(3), random_state: seed, ..Default::default() }
                 .fit(x.view(), &y)
                 .unwrap();
-            assert_eq!(&forest.tree(i), tree.tree());
+            assert_eq!(forest.tree(i), tree.tree());
             mean += &tree.predict_proba(x.view()).unwrap();
             imp.iter_mut().zip(tree.feature_importances()).for_each(|(a, b)| *a += b / 5.0);
         }
@@ -513,7 +513,7 @@ mod tests {
             let tree = DecisionTreeClassifier { ccp_alpha: 0.02, random_state: tree_seed(0, i), ..Default::default() }
                 .fit(x.view(), &y)
                 .unwrap();
-            assert_eq!(&forest.tree(i), tree.tree());
+            assert_eq!(forest.tree(i), tree.tree());
             assert_eq!(forest.tree(i).n_leaves(), 4);
         }
     }

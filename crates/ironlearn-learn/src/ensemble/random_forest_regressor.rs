@@ -118,7 +118,7 @@ impl RandomForestRegressorModel {
     }
 
     /// Tree `i`'s node arrays (scikit-learn's `estimators_[i].tree_`).
-    pub fn tree(&self, i: usize) -> Tree {
+    pub fn tree(&self, i: usize) -> &Tree {
         self.trees.tree(i)
     }
 
@@ -245,9 +245,9 @@ mod tests {
         for i in 0..4 {
             let seeded =
                 DecisionTreeRegressor { min_samples_leaf: 5, random_state: tree_seed(0, i), ..Default::default() };
-            assert_eq!(&forest.tree(i), seeded.fit(x.view(), &y).unwrap().tree());
+            assert_eq!(forest.tree(i), seeded.fit(x.view(), &y).unwrap().tree());
             // No tied splits here: every seed grows the same tree.
-            assert_eq!(&forest.tree(i), tree.tree());
+            assert_eq!(forest.tree(i), tree.tree());
         }
         assert_eq!(forest.predict(x.view()).unwrap(), tree.predict(x.view()).unwrap());
     }
@@ -343,7 +343,7 @@ mod tests {
                 random_state: tree_seed(0, i),
                 ..Default::default()
             };
-            assert_eq!(&forest.tree(i), tree.fit(x.view(), &y).unwrap().tree());
+            assert_eq!(forest.tree(i), tree.fit(x.view(), &y).unwrap().tree());
         }
     }
 }

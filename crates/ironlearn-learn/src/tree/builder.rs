@@ -60,7 +60,7 @@ pub struct Tree {
 }
 
 impl Tree {
-    fn new(n_values: usize, n_features: usize) -> Self {
+    pub(crate) fn new(n_values: usize, n_features: usize) -> Self {
         Tree {
             children_left: Vec::new(),
             children_right: Vec::new(),
@@ -75,6 +75,20 @@ impl Tree {
             n_features,
             missing_go_to_left: Vec::new(),
         }
+    }
+
+    /// Empty, for a tree of `n_values` values per node on `n_features` features (its buffers kept).
+    fn reset(&mut self, n_values: usize, n_features: usize) {
+        self.children_left.clear();
+        self.children_right.clear();
+        self.feature.clear();
+        self.threshold.clear();
+        self.value.clear();
+        self.impurity.clear();
+        self.n_node_samples.clear();
+        self.weighted_n_node_samples.clear();
+        self.missing_go_to_left.clear();
+        (self.n_values, self.n_features, self.max_depth) = (n_values, n_features, 0);
     }
 
     /// The number of nodes.
@@ -627,6 +641,21 @@ pub(crate) fn build<C: Criterion>(
     crit: &mut C,
     settings: &TreeSettings,
 ) -> Result<Tree> {
+    let mut tree = Tree::new(crit.n_values(), x.n_cols);
+    build_into(x, weight, crit, settings, &mut tree)?;
+    Ok(tree)
+}
+
+/// [`build`] into `tree`, whatever it held: a forest grows each thread's
+/// trees in one buffer and keeps an exact copy of each, where every tree's
+/// arrays growing by doubling were copied into fresh memory at each step.
+pub(crate) fn build_into<C: Criterion>(
+    x: &Columns,
+    weight: Option<&[f64]>,
+    crit: &mut C,
+    settings: &TreeSettings,
+    tree: &mut Tree,
+) -> Result<()> {
     let samples: Vec<usize> = (0..x.n_rows).filter(|&i| weight.is_none_or(|w| w[i] > 0.0)).collect();
     if samples.is_empty() {
         bail!(InvalidValue, "sample_weight is zero for every row");
@@ -646,13 +675,13 @@ pub(crate) fn build<C: Criterion>(
         rng: Rng::new(settings.seed),
         weighted_n_samples,
     };
-    let mut tree = Tree::new(crit.n_values(), x.n_cols);
+    tree.reset(crit.n_values(), x.n_cols);
     if settings.max_leaf_nodes.is_some() {
-        best_first(&mut sp, crit, &mut tree);
+        best_first(&mut sp, crit, tree);
     } else {
-        depth_first(&mut sp, crit, &mut tree);
+        depth_first(&mut sp, crit, tree);
     }
-    Ok(tree)
+    Ok(())
 }
 
 struct Record {
