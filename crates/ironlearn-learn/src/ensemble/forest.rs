@@ -851,7 +851,8 @@ mod tests {
         };
         assert_eq!(load(&|_| ()), Ok(()));
         let nodes = saved["feature"].as_array().unwrap().len();
-        let cases: [(&dyn Fn(&mut serde_json::Value), &str); 5] = [
+        type Edit<'a> = &'a dyn Fn(&mut serde_json::Value);
+        let cases: [(Edit<'_>, &str); 5] = [
             (&|v| v["node_offset"][3] = (nodes + 1).into(), "node offsets"),
             (&|v| v["node_offset"] = serde_json::json!([]), "no node offsets"),
             (&|v| v["impurity"].as_array_mut().unwrap().push(0.0.into()), "node arrays"),
