@@ -387,6 +387,7 @@ struct Splitter<'a> {
     /// partition of the node, which then reads them in order instead of
     /// gathering them again.
     best_vals: Vec<f32>,
+    /// A node's right rows while it is partitioned.
     scratch: Vec<usize>,
     /// The order of a scan, for criteria that precompute along it.
     order: Vec<usize>,
@@ -435,21 +436,22 @@ impl Splitter<'_> {
         let Candidate { feature, threshold, missing_left, .. } = best?;
         // Left rows first, each side in its previous order.
         let col = self.x.col(feature);
-        self.scratch.clear();
-        let mut l = start;
+        // Each row is written to both sides and one count advances: no
+        // branch on a direction that is often a coin flip (`l <= i`, so a
+        // row is read before its slot is written over).
+        let (mut l, mut r) = (start, 0);
         let gathered = s.random_splits;
         for i in start..end {
             let row = self.samples[i];
             let v = if gathered { self.best_vals[i - start] } else { col[row] };
-            if if v.is_nan() { missing_left } else { f64::from(v) <= threshold } {
-                self.samples[l] = row;
-                l += 1;
-            } else {
-                self.scratch.push(row);
-            }
+            let left = if v.is_nan() { missing_left } else { f64::from(v) <= threshold };
+            self.samples[l] = row;
+            self.scratch[r] = row;
+            l += usize::from(left);
+            r += usize::from(!left);
         }
         let pos = l;
-        self.samples[l..end].copy_from_slice(&self.scratch);
+        self.samples[l..end].copy_from_slice(&self.scratch[..r]);
         if C::NEEDS_ORDER {
             crit.prepare(&self.samples[start..end]);
         }
@@ -576,7 +578,7 @@ impl Splitter<'_> {
         let rows = &self.samples[start..end];
         // One gather of the feature's values (4 bytes a row, the rows stay in
         // `samples`); the passes below read them in place, without branches
-        // where they can (`min`/`max` skip NaN).
+        // where they can (the comparisons skip NaN).
         let vals = &mut self.vals[..rows.len()];
         let (mut lo, mut hi) = (f32::INFINITY, f32::NEG_INFINITY);
         let mut n_missing = 0;
@@ -584,8 +586,9 @@ impl Splitter<'_> {
             let v = col[row];
             *slot = v;
             n_missing += usize::from(v.is_nan());
-            lo = lo.min(v);
-            hi = hi.max(v);
+            // A comparison, false for NaN, is one `minss`/`maxss` (`f32::min` is three more).
+            lo = if v < lo { v } else { lo };
+            hi = if v > hi { v } else { hi };
         }
         let n = rows.len();
         let (lo, hi) = (f64::from(lo), f64::from(hi));
@@ -618,7 +621,7 @@ impl Splitter<'_> {
             // The other criteria's proxies and the weight checks are symmetric in the two
             // children: moving the smaller side gives the same candidate for less work.
             let side = 2 * n_left <= n;
-            pairs().filter(|p| goes_left(*p.0) == side).for_each(|p| crit.move_left(*p.1));
+            pairs().for_each(|(&v, &r)| crit.move_left_if(r, goes_left(v) == side));
         }
         if crit.weighted_n_left() < s.min_weight_leaf || crit.weighted_n_right() < s.min_weight_leaf {
             return true;
@@ -668,7 +671,7 @@ pub(crate) fn build_into<C: Criterion>(
         vals: if settings.random_splits { vec![0.0; samples.len()] } else { Vec::new() },
         best_vals: if settings.random_splits { vec![0.0; samples.len()] } else { Vec::new() },
         order: Vec::new(),
-        scratch: Vec::with_capacity(samples.len()),
+        scratch: vec![0; samples.len()],
         samples,
         features: Vec::with_capacity(x.n_cols),
         is_constant: vec![false; x.n_cols],
