@@ -117,16 +117,7 @@ pub fn prune(tree: &Tree, ccp_alpha: f64) -> Tree {
     }
     let (leaves, _) = cost_complexity_prune(tree, Some(ccp_alpha));
     let nv = tree.n_values;
-    let mut out = Tree { max_depth: 0, ..tree.clone() };
-    for v in [&mut out.children_left, &mut out.children_right, &mut out.feature] {
-        v.clear();
-    }
-    out.threshold.clear();
-    out.value.clear();
-    out.impurity.clear();
-    out.n_node_samples.clear();
-    out.weighted_n_node_samples.clear();
-    out.missing_go_to_left.clear();
+    let mut out = Tree::new(nv, tree.n_features);
     // (original node, depth, parent in the new tree, is left)
     let mut stack = vec![(0usize, 0usize, None::<(usize, bool)>)];
     while let Some((node, depth, parent)) = stack.pop() {
