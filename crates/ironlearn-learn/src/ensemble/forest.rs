@@ -18,7 +18,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::n_jobs::in_pool;
-use crate::tree::builder::{build_into, resolve_settings, Columns, MaxFeatures, Tree, TREE_LEAF, TREE_UNDEFINED};
+use crate::tree::builder::{build_into, resolve_settings, Columns, MaxFeatures, Tree, TREE_LEAF};
 use crate::tree::criterion::{AbsCriterion, ClassCriterion, RegCriterion};
 use crate::tree::prune::{check_ccp_alpha, prune};
 
@@ -107,6 +107,7 @@ pub struct ForestTrees {
 
 /// How [`ForestTrees`] are saved: every tree's nodes one after the other.
 #[derive(Serialize, Deserialize)]
+#[serde(rename = "ForestTrees")]
 struct FlatTrees {
     /// Tree `i` owns nodes `node_offset[i]..node_offset[i + 1]`.
     node_offset: Vec<usize>,
@@ -233,13 +234,16 @@ impl ForestTrees {
     /// (a file that does not hold a forest is refused, not walked).
     fn from_flat(f: FlatTrees) -> std::result::Result<Self, String> {
         let nodes = f.feature.len();
-        let n_trees = f.node_offset.len().checked_sub(1).ok_or("the forest has no node offsets")?;
+        let n_trees = f.node_offset.len().checked_sub(1).filter(|&t| t > 0).ok_or("the forest has no trees")?;
+        if f.n_values == 0 {
+            return Err("the forest's nodes hold no values".into());
+        }
         if f.node_offset[0] != 0 || f.node_offset.windows(2).any(|w| w[0] > w[1]) || f.node_offset[n_trees] != nodes {
             return Err(format!("the forest's node offsets do not cut its {nodes} nodes into trees"));
         }
         let lens = [f.children_left.len(), f.children_right.len(), f.threshold.len(), f.impurity.len()];
         let more = [f.n_node_samples.len(), f.weighted_n_node_samples.len()];
-        if lens.iter().chain(&more).any(|&l| l != nodes) || f.value.len() != nodes * f.n_values {
+        if lens.iter().chain(&more).any(|&l| l != nodes) || Some(f.value.len()) != nodes.checked_mul(f.n_values) {
             return Err(format!("the forest's node arrays are not all {nodes} nodes long"));
         }
         if f.max_depth.len() != n_trees || (!f.missing_go_to_left.is_empty() && f.missing_go_to_left.len() != nodes) {
@@ -247,13 +251,17 @@ impl ForestTrees {
         }
         let mut trees = Vec::with_capacity(n_trees);
         for (i, r) in f.node_offset.windows(2).map(|w| w[0]..w[1]).enumerate() {
-            let size = r.len() as i64;
-            let child_ok = |c: i64| c == TREE_LEAF || (0..size).contains(&c);
-            let feature_ok = |v: i64| v == TREE_UNDEFINED || (0..f.n_features as i64).contains(&v);
-            if r.is_empty()
-                || !f.children_left[r.clone()].iter().chain(&f.children_right[r.clone()]).all(|&c| child_ok(c))
-                || !f.feature[r.clone()].iter().all(|&v| feature_ok(v))
-            {
+            // A split node's children come after it in its tree (as the
+            // builders number them), so every walk ends at a leaf; a leaf has
+            // neither child.
+            let (size, nf) = (r.len() as i64, f.n_features as i64);
+            let node_ok = |k: usize| {
+                let (at, left, right) = (r.start + k, f.children_left[r.start + k], f.children_right[r.start + k]);
+                let child_ok = |c: i64| c > k as i64 && c < size;
+                (left == TREE_LEAF && right == TREE_LEAF)
+                    || (child_ok(left) && child_ok(right) && (0..nf).contains(&f.feature[at]))
+            };
+            if r.is_empty() || !(0..r.len()).all(node_ok) {
                 return Err(format!("tree {i} of the forest has a child or feature out of range"));
             }
             trees.push(Tree {
@@ -852,12 +860,18 @@ mod tests {
         assert_eq!(load(&|_| ()), Ok(()));
         let nodes = saved["feature"].as_array().unwrap().len();
         type Edit<'a> = &'a dyn Fn(&mut serde_json::Value);
-        let cases: [(Edit<'_>, &str); 5] = [
+        let cases: [(Edit<'_>, &str); 10] = [
             (&|v| v["node_offset"][3] = (nodes + 1).into(), "node offsets"),
-            (&|v| v["node_offset"] = serde_json::json!([]), "no node offsets"),
+            (&|v| v["node_offset"] = serde_json::json!([0]), "no trees"),
+            (&|v| v["n_values"] = 0.into(), "no values"),
+            (&|v| v["n_values"] = (u64::MAX / 2).into(), "node arrays"),
             (&|v| v["impurity"].as_array_mut().unwrap().push(0.0.into()), "node arrays"),
             (&|v| v["children_left"][0] = 100_000.into(), "tree 0 of the forest has a child"),
             (&|v| v["feature"][0] = 4.into(), "tree 0 of the forest has a child or feature"),
+            // A child before its parent (a cycle would never reach a leaf) or a split without a feature.
+            (&|v| v["children_left"][2] = 1.into(), "tree 0 of the forest has a child"),
+            (&|v| v["feature"][0] = (-2).into(), "tree 0 of the forest has a child or feature"),
+            (&|v| v["children_right"][0] = (-1).into(), "tree 0 of the forest has a child"),
         ];
         for (edit, want) in cases {
             let err = load(edit).unwrap_err();
