@@ -4,14 +4,13 @@
 //! because code written against scikit-learn matches on them.
 
 use ndarray::ArrayView2;
+use rayon::prelude::*;
 
 use crate::{bail, ensure, Error, Result};
 
 /// Fails on NaN or infinity, naming the row and column of the first one.
 pub fn check_finite(x: ArrayView2<'_, f64>, what: &str) -> Result<()> {
-    // Whole blocks at a time (no early exit inside one), which the compiler vectorises.
-    let finite = |s: &[f64]| s.chunks(512).all(|c| c.iter().fold(true, |ok, v| ok & v.is_finite()));
-    if x.as_slice_memory_order().map_or_else(|| x.iter().all(|v| v.is_finite()), finite) {
+    if x.as_slice_memory_order().map_or_else(|| x.iter().all(|v| v.is_finite()), all_finite) {
         return Ok(());
     }
     for ((row, col), v) in x.indexed_iter() {
@@ -23,6 +22,20 @@ pub fn check_finite(x: ArrayView2<'_, f64>, what: &str) -> Result<()> {
         }
     }
     unreachable!("a non-finite value was seen")
+}
+
+/// Values a thread checks at a time: above this, a large input is checked on the rayon pool.
+const FINITE_CHUNK: usize = 1 << 16;
+
+/// Whether every value is finite: whole blocks at a time (no early exit inside
+/// one), which the compiler vectorises, and large inputs on the rayon pool
+/// (a single thread reads about 8 GB/s here: 50 ms for 1M x 50).
+fn all_finite(s: &[f64]) -> bool {
+    let block = |s: &[f64]| s.chunks(512).all(|c| c.iter().fold(true, |ok, v| ok & v.is_finite()));
+    if s.len() <= FINITE_CHUNK {
+        return block(s);
+    }
+    s.par_chunks(FINITE_CHUNK).all(block)
 }
 
 /// Fails on infinity, naming the row and column of the first one; NaN
@@ -68,6 +81,13 @@ pub fn check_not_empty(x: ArrayView2<'_, f64>) -> Result<()> {
 
 /// The checks every `fit` makes on `x`: not empty, finite, rows match `n_targets`.
 pub fn check_fit_input(x: ArrayView2<'_, f64>, n_targets: usize) -> Result<()> {
+    check_fit_shape(x, n_targets)?;
+    check_finite(x, "X")
+}
+
+/// [`check_fit_input`] without the finite check, for a fit whose first pass
+/// over `x` shows non-finite values anyway and calls [`check_finite`] then.
+pub fn check_fit_shape(x: ArrayView2<'_, f64>, n_targets: usize) -> Result<()> {
     check_not_empty(x)?;
     ensure!(
         x.nrows() == n_targets,
@@ -75,7 +95,7 @@ pub fn check_fit_input(x: ArrayView2<'_, f64>, n_targets: usize) -> Result<()> {
         "Found input variables with inconsistent numbers of samples: X has {} rows, y has {n_targets}",
         x.nrows()
     );
-    check_finite(x, "X")
+    Ok(())
 }
 
 /// The checks every `predict` makes: the feature count matches, values are finite.
@@ -106,4 +126,28 @@ pub fn check_target(y: &[f64]) -> Result<()> {
         return Err(Error::at_row(i, format!("Input y contains {}", if y[i].is_nan() { "NaN" } else { "infinity" })));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::Array2;
+
+    #[test]
+    fn check_finite_names_the_first_bad_cell_at_any_size() {
+        // Below and above the size checked on the pool, in memory order and transposed.
+        for (rows, cols) in [(7, 3), (5000, 40)] {
+            let mut x = Array2::<f64>::from_shape_fn((rows, cols), |(i, j)| (i * cols + j) as f64);
+            assert!(check_finite(x.view(), "X").is_ok());
+            x[[rows - 1, cols - 1]] = f64::NAN;
+            x[[rows / 2, 1]] = f64::INFINITY;
+            let e = check_finite(x.view(), "X").unwrap_err().to_string();
+            assert!(e.contains("infinity") && e.contains(&format!("(row {}, column 1)", rows / 2)), "{e}");
+            let e = check_finite(x.t(), "X").unwrap_err().to_string();
+            assert!(e.contains(&format!("(row 1, column {})", rows / 2)), "{e}");
+            x[[rows / 2, 1]] = 0.0;
+            let e = check_finite(x.view(), "X").unwrap_err().to_string();
+            assert!(e.contains("NaN") && e.contains(&format!("(row {}, column {})", rows - 1, cols - 1)), "{e}");
+        }
+    }
 }

@@ -33,8 +33,9 @@ pub(crate) struct CentredGram {
     pub y_mean: f64,
 }
 
-/// The centred Gram matrix of `x` (and `Xᵀy`), or `None` when the
-/// subtraction would lose precision (see the module doc).
+/// The centred Gram matrix of `x` (and `Xᵀy`), or `None` when `x` holds a
+/// value that is not finite (or squares past `f64::MAX`), or the subtraction
+/// would lose precision (see the module doc).
 pub(crate) fn centred_gram(x: ArrayView2<'_, f64>, y: &[f64], fit_intercept: bool) -> Option<CentredGram> {
     let (n, p) = x.dim();
     let x = x.as_standard_layout();
@@ -59,6 +60,12 @@ pub(crate) fn centred_gram(x: ArrayView2<'_, f64>, y: &[f64], fit_intercept: boo
     for (gb, vb) in &parts {
         g += gb;
         xty_sums += vb;
+    }
+    // `g[(j, j)]` sums column j's squares: it is finite only when the column
+    // is (NaN and infinity carry through), so this pass doubles as the
+    // finite check, and the caller checks (and names the cell) only on `None`.
+    if (0..p).any(|j| !g[(j, j)].is_finite() || !xty_sums[(j, 0)].is_finite()) {
+        return None;
     }
     let mut xty: Vec<f64> = (0..p).map(|j| xty_sums[(j, 0)]).collect();
     if !fit_intercept {

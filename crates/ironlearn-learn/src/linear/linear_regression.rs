@@ -12,7 +12,7 @@
 //! [`MAX_GRAM_CONDITION`] takes the QR path, whose error grows only with the
 //! condition number, not its square.
 
-use ironlearn_core::validate::{check_fit_input, check_predict_input, check_sample_weight, check_target};
+use ironlearn_core::validate::{check_finite, check_fit_shape, check_predict_input, check_sample_weight, check_target};
 use ironlearn_core::{
     hyperparams, register, Features, Fit, FitContext, Fitted, Learn, Params, Predict, Prediction, Result, Task,
     TrainData,
@@ -80,7 +80,7 @@ impl Fit<[f64]> for LinearRegression {
 
     fn fit_weighted(&self, x: ArrayView2<'_, f64>, y: &[f64], w: Option<&[f64]>) -> Result<LinearRegressionModel> {
         self.validate()?;
-        check_fit_input(x, y.len())?;
+        check_fit_shape(x, y.len())?;
         check_target(y)?;
         check_sample_weight(w, y.len())?;
         if w.is_none() && x.nrows() >= 2 * x.ncols() {
@@ -88,6 +88,8 @@ impl Fit<[f64]> for LinearRegression {
                 return Ok(model);
             }
         }
+        // The Gram pass is the finite check when it succeeds (see `gram`); here it has not run or has stepped aside.
+        check_finite(x, "X")?;
         let c = center(x, y, w, self.fit_intercept);
         let sol = ironlearn_linalg::lstsq_augmented(c.augmented())?;
         let coef = Array1::from(sol.x);
@@ -216,6 +218,37 @@ mod tests {
             close(&[m.intercept()], &[0.6014728115244301], 1e-10);
             close(&m.singular, &singular, 1e-10);
             assert_eq!(m.rank(), 6);
+        }
+    }
+
+    #[test]
+    fn the_gram_pass_finds_non_finite_values_and_names_their_cell() {
+        // The Gram path skips the separate finite pass; NaN and infinity
+        // anywhere must still fail with the cell, for both least-squares fits.
+        let (x, y) = sparse_data(200, 6);
+        assert!(LinearRegression::default().fit_gram(x.view(), &y).is_some());
+        for (row, col, v, what) in
+            [(0, 0, f64::NAN, "NaN"), (137, 4, f64::INFINITY, "infinity"), (199, 5, f64::NEG_INFINITY, "infinity")]
+        {
+            let mut bad = x.clone();
+            bad[[row, col]] = v;
+            let want = format!("(row {row}, column {col})");
+            let errs = [
+                LinearRegression::default().fit(bad.view(), &y[..]).unwrap_err().to_string(),
+                LinearRegression { fit_intercept: false }.fit(bad.view(), &y[..]).unwrap_err().to_string(),
+                crate::Ridge::default().fit(bad.view(), &y[..]).unwrap_err().to_string(),
+            ];
+            for e in errs {
+                assert!(e.contains(what) && e.contains(&want), "{e} (want {want})");
+            }
+        }
+        // Finite values whose squares overflow step aside to the exact path ...
+        let mut big = x.clone();
+        big.column_mut(2).mapv_inplace(|v| v * 1e160);
+        assert!(LinearRegression::default().fit_gram(big.view(), &y).is_none());
+        // ... where the input is not blamed (the SVD's own limit is another matter).
+        if let Err(e) = LinearRegression::default().fit(big.view(), &y[..]) {
+            assert!(!e.to_string().contains("Input X"), "{e}");
         }
     }
 

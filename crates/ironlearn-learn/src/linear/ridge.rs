@@ -13,7 +13,7 @@
 //! tolerance is tight, so the result is the dense solution.
 
 use faer::Mat;
-use ironlearn_core::validate::{check_fit_input, check_predict_input, check_sample_weight, check_target};
+use ironlearn_core::validate::{check_finite, check_fit_shape, check_predict_input, check_sample_weight, check_target};
 use ironlearn_core::{
     hyperparams, register, Domain, Features, Fit, FitContext, Fitted, Learn, Params, Predict, Prediction, Result, Task,
     TrainData,
@@ -76,7 +76,7 @@ impl Fit<[f64]> for Ridge {
 
     fn fit_weighted(&self, x: ArrayView2<'_, f64>, y: &[f64], w: Option<&[f64]>) -> Result<RidgeModel> {
         self.validate()?;
-        check_fit_input(x, y.len())?;
+        check_fit_shape(x, y.len())?;
         check_target(y)?;
         check_sample_weight(w, y.len())?;
         if w.is_none() && x.nrows() >= x.ncols() {
@@ -84,6 +84,8 @@ impl Fit<[f64]> for Ridge {
                 return Ok(model);
             }
         }
+        // The Gram pass is the finite check when it succeeds (see `gram`); here it has not run or has stepped aside.
+        check_finite(x, "X")?;
         let c = center(x, y, w, self.fit_intercept);
         let (a, b) = (c.a(), c.b());
         let (n, p) = (a.nrows(), a.ncols());
