@@ -43,7 +43,6 @@ mod split_lanes;
 mod split_rules;
 mod train;
 pub mod tree;
-mod vector_math;
 mod warm_pool;
 
 pub use binning::{dataset_bin_counts, dataset_bins};

@@ -19,8 +19,8 @@ use ironlearn_core::{bail, ensure, Error, Result, Target};
 
 use self::percentile::{percentile, weighted_percentile};
 use crate::rank::{default_label_gain, Lambdarank, RankXendcg};
-use crate::vector_math;
 use crate::Gbdt;
+use ironlearn_linalg::vector_math;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -309,7 +309,7 @@ fn chunk<F: Fn(f64, f64, f64) -> (f64, f64) + Copy>(part: Part<'_>, out: &mut [[
 /// The element-wise losses: `(gradient, hessian)` at a score and label,
 /// given the loss's one parameter (unused by some).
 mod pointwise {
-    use crate::vector_math::{exp, sigmoid};
+    use ironlearn_linalg::vector_math::{exp, sigmoid};
 
     #[inline(always)]
     pub fn regression(s: f64, y: f64, _: f64) -> (f64, f64) {

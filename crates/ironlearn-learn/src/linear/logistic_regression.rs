@@ -253,7 +253,7 @@ fn binary_rows_avx512(block: &Block<'_>, g: &mut [f64]) -> (f64, f64) {
 fn binary_rows(block: &Block<'_>, g: &mut [f64]) -> (f64, f64) {
     let (mut loss, mut rsum) = (0.0, 0.0);
     for ((xi, &wi), &yi) in block.x.chunks_exact(block.p).zip(block.weights).zip(block.codes) {
-        let (l, r) = binary_point(dot(xi, block.w) + block.b, yi, wi);
+        let (l, r) = binary_point(ironlearn_linalg::vector_math::dot(xi, block.w) + block.b, yi, wi);
         loss += l;
         rsum += r;
         g.iter_mut().zip(xi).for_each(|(gj, &xj)| *gj += r * xj);
@@ -284,23 +284,6 @@ fn ln_1p_of(e: f64, u: f64) -> f64 {
     } else {
         u.ln() * e / (u - 1.0)
     }
-}
-
-#[inline(always)]
-fn dot(a: &[f64], b: &[f64]) -> f64 {
-    let mut acc = [0.0f64; 8];
-    let (ac, ar) = a.as_chunks::<8>();
-    let (bc, br) = b.as_chunks::<8>();
-    for (x, y) in ac.iter().zip(bc) {
-        for l in 0..8 {
-            acc[l] += x[l] * y[l];
-        }
-    }
-    let mut s = ((acc[0] + acc[4]) + (acc[2] + acc[6])) + ((acc[1] + acc[5]) + (acc[3] + acc[7]));
-    for (x, y) in ar.iter().zip(br) {
-        s += x * y;
-    }
-    s
 }
 
 fn sigmoid(z: f64) -> f64 {
