@@ -17,6 +17,8 @@ use faer::{Accum, Mat, MatRef, Par};
 use ndarray::ArrayView2;
 use rayon::prelude::*;
 
+use super::syrk;
+
 /// Rows per block of the products: fixed, so sums do not depend on the thread count.
 pub(crate) const ROWS: usize = 4096;
 
@@ -42,10 +44,14 @@ pub(crate) fn centred_gram(x: ArrayView2<'_, f64>, y: &[f64], fit_intercept: boo
     let xs = x.as_slice().expect("standard layout is contiguous");
     let starts: Vec<usize> = (0..n).step_by(ROWS).collect();
     // Per block: `X_bᵀX_b` and `X_bᵀ[y_b | 1]`.
+    let lower = syrk::available(p);
     let parts: Vec<(Mat<f64>, Mat<f64>)> = starts
         .par_iter()
         .map(|&s| {
             let e = (s + ROWS).min(n);
+            if lower {
+                return syrk_block(&xs[s * p..e * p], &y[s..e], p);
+            }
             let xb = MatRef::from_row_major_slice(&xs[s * p..e * p], e - s, p);
             let mut g = Mat::<f64>::zeros(p, p);
             ironlearn_linalg::matmul(g.as_mut(), Accum::Replace, xb.transpose(), xb, 1.0, Par::Seq);
@@ -87,6 +93,15 @@ pub(crate) fn centred_gram(x: ArrayView2<'_, f64>, y: &[f64], fit_intercept: boo
         xty[j] -= nf * x_mean[j] * y_mean;
     }
     Some(CentredGram { g, xty, x_mean, y_mean })
+}
+
+/// A block's `XᵀX` and `Xᵀ[y | 1]` from the lower triangle of `[X | y | 1]ᵀ[X | y | 1]` (see [`syrk`]).
+fn syrk_block(xs: &[f64], y: &[f64], p: usize) -> (Mat<f64>, Mat<f64>) {
+    let q = syrk::width(p);
+    let mut out = vec![0.0; q * q];
+    syrk::gram_rows(xs, y, p, &mut out);
+    let lower = |j: usize, k: usize| out[j.min(k) * q + j.max(k)];
+    (Mat::from_fn(p, p, lower), Mat::from_fn(p, 2, |j, c| lower(p + c, j)))
 }
 
 /// `AᵀA` over fixed row blocks (sequential products on the rayon pool,

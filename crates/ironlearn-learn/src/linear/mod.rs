@@ -22,6 +22,7 @@ pub(crate) mod sgd;
 mod sgd_classifier;
 mod sgd_regressor;
 pub(crate) mod sparse_ops;
+mod syrk;
 mod tweedie_regressor;
 
 pub use elastic_net::{ElasticNet, ElasticNetModel};
