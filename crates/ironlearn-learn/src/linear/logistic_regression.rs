@@ -247,16 +247,38 @@ fn binary_rows_avx512(block: &Block<'_>, g: &mut [f64]) -> (f64, f64) {
 }
 
 /// The block's `(loss, Σ residuals)`, adding each residual times its row to
-/// `g`. The same source compiles for AVX-512 and without, to the same bits:
-/// the dot product's eight partial sums are the lanes, added in a fixed tree.
+/// `g`. Eight rows at a time: their scores (each a dot product whose eight
+/// partial sums are the lanes, added in a fixed tree), then their losses
+/// and residuals across the lanes (the exponential and logarithm as
+/// vectorisable arithmetic), then the gradient row by row. The same source
+/// compiles for AVX-512 and without, to the same bits.
 #[inline(always)]
 fn binary_rows(block: &Block<'_>, g: &mut [f64]) -> (f64, f64) {
     let (mut loss, mut rsum) = (0.0, 0.0);
-    for ((xi, &wi), &yi) in block.x.chunks_exact(block.p).zip(block.weights).zip(block.codes) {
-        let (l, r) = binary_point(ironlearn_linalg::vector_math::dot(xi, block.w) + block.b, yi, wi);
-        loss += l;
-        rsum += r;
-        g.iter_mut().zip(xi).for_each(|(gj, &xj)| *gj += r * xj);
+    let p = block.p;
+    let n = block.weights.len();
+    let (mut z, mut wl, mut yl) = ([0.0f64; 8], [0.0f64; 8], [0u32; 8]);
+    for s in (0..n).step_by(8) {
+        let m = (n - s).min(8);
+        for k in 0..8 {
+            // Lanes past the block's end score 0 with weight 0: computed, never used.
+            (z[k], wl[k], yl[k]) = if k < m {
+                let xi = &block.x[(s + k) * p..(s + k + 1) * p];
+                (ironlearn_linalg::vector_math::dot(xi, block.w) + block.b, block.weights[s + k], block.codes[s + k])
+            } else {
+                (0.0, 0.0, 0)
+            };
+        }
+        let mut lr = [(0.0f64, 0.0f64); 8];
+        for k in 0..8 {
+            lr[k] = binary_point(z[k], yl[k], wl[k]);
+        }
+        for (k, &(l, r)) in lr.iter().enumerate().take(m) {
+            loss += l;
+            rsum += r;
+            let xi = &block.x[(s + k) * p..(s + k + 1) * p];
+            g.iter_mut().zip(xi).for_each(|(gj, &xj)| *gj += r * xj);
+        }
     }
     (loss, rsum)
 }
@@ -267,23 +289,41 @@ fn binary_point(z: f64, y: u32, w: f64) -> (f64, f64) {
     let t = if y == 1 { 1.0 } else { 0.0 };
     // log(1 + e^z) and the sigmoid (as `sigmoid` computes it) from one
     // exponential, e^(-|z|), without overflow on either side.
-    let e = (-z.abs()).exp();
+    let e = ironlearn_linalg::vector_math::exp(-z.abs());
     let u = 1.0 + e;
-    let log1p = ln_1p_of(e, u);
+    let log1p = ln_1p_unit(e);
     let (l, q) = if z > 0.0 { (z + log1p, 1.0 / u) } else { (log1p, e / u) };
     (w * (l - t * z), w * (q - t))
 }
 
-/// `ln(1 + e)` for `e` in [0, 1] given `u = 1 + e` rounded, by Goldberg's
-/// correction of `ln(u)` (within a few ulps, as `ln_1p`): libm's `log1p`
-/// took a quarter of a fit at 200k x 50, `ln` and a division less than half of that.
-#[inline(always)]
-fn ln_1p_of(e: f64, u: f64) -> f64 {
-    if u == 1.0 {
-        e
-    } else {
-        u.ln() * e / (u - 1.0)
+/// `1 / (2k + 1)` for k = 0..=17: the series of `atanh(s) / s` in `s²`.
+const ATANH: [f64; 18] = {
+    let mut c = [0.0; 18];
+    let mut k = 0;
+    while k < 18 {
+        c[k] = 1.0 / (2 * k + 1) as f64;
+        k += 1;
     }
+    c
+};
+
+/// `ln(1 + e)` for `e` in [0, 1] as `2·atanh(s)`, `s = e / (2 + e)` in
+/// [0, 1/3]: a polynomial in `s²` (the first term left out is below
+/// 2e-19), arithmetic that vectorises where libm's `log1p` (a quarter of a
+/// fit at 200k x 50) and `ln` are calls. Within 6 ulp of `log1p` (a test;
+/// 88% of values within 1), far below what the solver's tolerance can see.
+#[inline(always)]
+fn ln_1p_unit(e: f64) -> f64 {
+    let s = e / (2.0 + e);
+    let t = s * s;
+    let (t2, pair) = (t * t, |i: usize| ATANH[i] + ATANH[i + 1] * t);
+    let t4 = t2 * t2;
+    let t8 = t4 * t4;
+    // Estrin's scheme over the nine pairs: the additions wait on few products.
+    let low = (pair(0) + t2 * pair(2)) + t4 * (pair(4) + t2 * pair(6));
+    let high = (pair(8) + t2 * pair(10)) + t4 * (pair(12) + t2 * pair(14));
+    let series = low + t8 * (high + t8 * pair(16));
+    2.0 * s * series
 }
 
 fn sigmoid(z: f64) -> f64 {
@@ -498,6 +538,18 @@ register!(LogisticRegression);
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ln_1p_unit_is_within_six_ulp_of_libm() {
+        let mut worst = 0;
+        let grid = (0..=200_000).map(|i| i as f64 / 200_000.0);
+        let tiny = (0..1000).map(|i| f64::from_bits(1 + i * 4_503_599_627_370_496)); // 0 up through the exponents
+        for e in grid.chain(tiny).filter(|e| (0.0..=1.0).contains(e)) {
+            let (got, want) = (ln_1p_unit(e), e.ln_1p());
+            worst = worst.max(got.to_bits().abs_diff(want.to_bits()));
+        }
+        assert!(worst <= 6, "{worst} ulp");
+    }
     use crate::linear::sparse_ops::tests::{sparse_data, OwnedCsr};
     use std::collections::BTreeMap;
 
