@@ -222,6 +222,30 @@ pub(crate) fn thin_svd(a: ArrayView2<'_, f64>) -> Result<(Vec<f64>, Array2<f64>)
     Ok((s, to_nd(svd.V())))
 }
 
+/// The largest condition number of `a` whose singular values come from the
+/// eigenvalues of `aᵀa` (which squares it: `1e3² · ε ≈ 2e-10` bounds their
+/// relative error); worse, the SVD of `a` itself.
+const MAX_GRAM_CONDITION: f64 = 1e3;
+
+/// The squared singular values of `a` (largest first) and its right singular
+/// vectors (columns). A tall, well-conditioned `a` takes the eigendecomposition
+/// of `aᵀa` (one blocked product over the rows, then `p × p` work) instead
+/// of an SVD of all its rows; the vectors' signs are then the eigensolver's,
+/// which no prediction depends on.
+pub(crate) fn right_singular(a: ArrayView2<'_, f64>) -> Result<(Vec<f64>, Array2<f64>)> {
+    let (n, p) = a.dim();
+    if let (true, Some(rows)) = (n >= 2 * p && p > 0, a.as_slice()) {
+        let g = crate::linear::gram::block_gram(faer::MatRef::from_row_major_slice(rows, n, p));
+        let (values, vectors) = eigh_descending(to_nd(g.as_ref()).view())?;
+        let (hi, lo) = (values[0], values[p - 1]);
+        if hi.is_finite() && lo > 0.0 && hi <= MAX_GRAM_CONDITION * MAX_GRAM_CONDITION * lo {
+            return Ok((values, vectors));
+        }
+    }
+    let (s, v) = thin_svd(a)?;
+    Ok((s.iter().map(|s| s * s).collect(), v))
+}
+
 /// The eigenvalues (largest first) and eigenvectors (columns) of a symmetric matrix.
 pub(crate) fn eigh_descending(a: ArrayView2<'_, f64>) -> Result<(Vec<f64>, Array2<f64>)> {
     let evd = to_faer(a)

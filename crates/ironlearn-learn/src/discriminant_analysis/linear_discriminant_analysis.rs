@@ -20,8 +20,8 @@ use ndarray::{s, Array1, Array2, ArrayView2, Axis};
 use serde::{Deserialize, Serialize};
 
 use super::common::{
-    class_covariance, covariance, eigh_descending, priors_ok, shrinkage_ok, softmax_rows, thin_svd, to_faer, to_nd,
-    Groups, Shrinkage,
+    class_covariance, covariance, eigh_descending, priors_ok, right_singular, shrinkage_ok, softmax_rows, thin_svd,
+    to_faer, to_nd, Groups, Shrinkage,
 };
 
 hyperparams! {
@@ -255,14 +255,15 @@ impl LinearDiscriminantAnalysis {
         let mut row = 0;
         for (c, rows) in groups.rows.iter().enumerate() {
             for &i in rows {
-                xc.row_mut(row).assign(&(&x.row(i) - &means.row(c)));
+                xc.row_mut(row).iter_mut().zip(x.row(i)).zip(means.row(c)).for_each(|((o, &v), &m)| *o = v - m);
                 row += 1;
             }
         }
         let xbar = priors.dot(means);
         let std = xc.std_axis(Axis(0), 0.0).mapv(|s| if s == 0.0 { 1.0 } else { s });
         let xs = (xc / &std) * (1.0 / n as f64).sqrt();
-        let (sv, v) = thin_svd(xs.view())?;
+        let (s2, v) = right_singular(xs.view())?;
+        let sv: Vec<f64> = s2.iter().map(|v| v.sqrt()).collect();
         let rank = sv.iter().filter(|&&s| s > self.tol).count();
         // Scaling of the within-class covariance: V / std / S.
         let scalings = Array2::from_shape_fn((p, rank), |(j, r)| v[[j, r]] / std[j] / sv[r]);

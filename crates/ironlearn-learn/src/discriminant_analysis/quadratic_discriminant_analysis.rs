@@ -16,7 +16,7 @@ use ironlearn_core::{
 use ndarray::{Array1, Array2, ArrayView2, Axis};
 use serde::{Deserialize, Serialize};
 
-use super::common::{covariance, eigh_descending, priors_ok, shrinkage_ok, thin_svd, Groups, Shrinkage};
+use super::common::{covariance, eigh_descending, priors_ok, right_singular, shrinkage_ok, Groups, Shrinkage};
 
 hyperparams! {
     /// Quadratic discriminant analysis: a Gaussian with its own covariance per class.
@@ -165,9 +165,9 @@ impl QuadraticDiscriminantAnalysis {
             }
             let (scaling, rotation) = if svd {
                 let mean = xg.mean_axis(Axis(0)).expect("rows");
-                let (sv, v) = thin_svd((&xg - &mean).view())?;
+                let (s2, v) = right_singular((&xg - &mean).view())?;
                 let r = self.reg_param;
-                (sv.iter().map(|s| (1.0 - r) * s * s / ng as f64 + r).collect::<Vec<f64>>(), v)
+                (s2.iter().map(|s2| (1.0 - r) * s2 / ng as f64 + r).collect::<Vec<f64>>(), v)
             } else {
                 eigh_descending(covariance(xg.view(), self.shrinkage.as_ref())?.view())?
             };

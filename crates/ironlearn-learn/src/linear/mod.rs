@@ -7,7 +7,7 @@ mod elastic_net_cv;
 mod enet_cv;
 mod gamma_regressor;
 mod glm;
-mod gram;
+pub(crate) mod gram;
 mod huber_regressor;
 mod lasso;
 mod lasso_cv;
