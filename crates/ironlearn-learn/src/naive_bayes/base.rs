@@ -10,6 +10,7 @@
 use ironlearn_core::validate::{argmax, check_fit_input, check_sample_weight};
 use ironlearn_core::{bail, ensure, Error, Labels, Result, TrainData};
 use ndarray::{Array2, ArrayView2, Axis};
+use rayon::prelude::*;
 use std::borrow::Cow;
 
 /// The labels of the training data; one class is allowed, as in scikit-learn
@@ -47,8 +48,10 @@ pub(crate) fn proba_from_jll(mut jll: Array2<f64>) -> Array2<f64> {
 pub(crate) fn check_non_negative(x: ArrayView2<'_, f64>, estimator: &str) -> Result<()> {
     // Whole blocks at a time (no early exit inside one), which the compiler vectorises;
     // the cell is only looked for once a negative value is known to be there.
+    // Large inputs a chunk per task on the rayon pool (as `check_finite`).
     let ok = |v: &f64| *v >= 0.0 || v.is_nan();
-    let none_negative = |s: &[f64]| s.chunks(512).all(|c| c.iter().fold(true, |all, v| all & ok(v)));
+    let block = move |s: &[f64]| s.chunks(512).all(|c| c.iter().fold(true, |all, v| all & ok(v)));
+    let none_negative = |s: &[f64]| s.par_chunks(1 << 16).all(block);
     if x.as_slice_memory_order().map_or_else(|| x.iter().all(ok), none_negative) {
         return Ok(());
     }
@@ -105,15 +108,32 @@ pub(crate) fn check_continues(classes: &[String], width: usize, y: &Labels, x_wi
     Ok(())
 }
 
-/// Counts `x` (already binarised where the model wants it) per class of `y`.
+/// Rows a task of [`count`] sums: fixed, so the counts do not depend on the thread count.
+const COUNT_ROWS: usize = 4096;
+
+/// Counts `x` (already binarised where the model wants it) per class of `y`:
+/// blocks of rows on the rayon pool, each row added to its class's sums,
+/// the blocks summed in order.
 pub(crate) fn count(x: ArrayView2<'_, f64>, y: &Labels, w: Option<&[f64]>) -> Counts {
-    let k = y.n_classes();
-    let mut class_count = vec![0.0; k];
-    let mut feature_count = Array2::zeros((k, x.ncols()));
-    for (i, (row, &c)) in x.rows().into_iter().zip(y.codes()).enumerate() {
-        let wi = w.map_or(1.0, |w| w[i]);
-        class_count[c as usize] += wi;
-        feature_count.row_mut(c as usize).scaled_add(wi, &row);
+    let (k, n, p) = (y.n_classes(), x.nrows(), x.ncols());
+    let codes = y.codes();
+    let starts: Vec<usize> = (0..n).step_by(COUNT_ROWS).collect();
+    let parts: Vec<(Vec<f64>, Array2<f64>)> = starts
+        .par_iter()
+        .map(|&s| {
+            let (mut class_count, mut feature_count) = (vec![0.0; k], Array2::zeros((k, p)));
+            for i in s..(s + COUNT_ROWS).min(n) {
+                let (c, wi) = (codes[i] as usize, w.map_or(1.0, |w| w[i]));
+                class_count[c] += wi;
+                feature_count.row_mut(c).scaled_add(wi, &x.row(i));
+            }
+            (class_count, feature_count)
+        })
+        .collect();
+    let (mut class_count, mut feature_count) = (vec![0.0; k], Array2::zeros((k, p)));
+    for (cc, fc) in &parts {
+        class_count.iter_mut().zip(cc).for_each(|(a, b)| *a += b);
+        feature_count += fc;
     }
     Counts { class_count, feature_count }
 }
