@@ -392,6 +392,8 @@ def render_stub(specs: list[Spec]) -> str:
                     "    def score_samples(self, X: Any) -> Any: ...",
                 ],
             }[s.public]
+            if s.tags.get("decision_function") and s.public == "IronClassifier":
+                body += ["    def decision_function(self, X: Any) -> Any: ..."]
             if s.tags.get("transform") and s.public in ("IronRegressor", "IronClassifier"):
                 body += ["    def transform(self, X: Any) -> Any: ...", "    def fit_transform(self, X: Any, y: Any = ..., **fit_params: Any) -> Any: ..."]
     used = [t for t in ("Any", "Optional", "Sequence") if re.search(rf"\b{t}\b", "\n".join(body))]

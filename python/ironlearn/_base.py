@@ -753,15 +753,25 @@ class IronRegressor(RegressorMixin, _AlsoTransforms, _NeighborsQueries, IronEsti
         )
 
 
-def _gives_proba(est) -> bool:
-    """Whether the estimator, with its current parameters, gives probabilities (the Rust tags decide)."""
-    if not est._tags.get("predict_proba"):
+def _has_tag(est, tag: str) -> bool:
+    """Whether the estimator, with its current parameters, has the capability ``tag`` (the Rust tags decide)."""
+    if not est._tags.get(tag):
         return False
     try:
         tags = json.loads(_native.estimator_tags(est._kind, json.dumps(est._native_params())))
     except ValueError:  # parameters Rust refuses: fit will say why
         return True
-    return bool(tags.get("predict_proba"))
+    return bool(tags.get(tag))
+
+
+def _gives_proba(est) -> bool:
+    """Whether the estimator, with its current parameters, gives probabilities."""
+    return _has_tag(est, "predict_proba")
+
+
+def _gives_decision(est) -> bool:
+    """Whether the estimator, with its current parameters, gives decision values."""
+    return _has_tag(est, "decision_function")
 
 
 class IronClassifier(ClassifierMixin, _AlsoTransforms, _NeighborsQueries, IronEstimator):
@@ -821,6 +831,13 @@ class IronClassifier(ClassifierMixin, _AlsoTransforms, _NeighborsQueries, IronEs
     def predict_log_proba(self, X):
         """Log of the class probabilities."""
         return np.log(self.predict_proba(X))
+
+    @available_if(_gives_decision)
+    def decision_function(self, X):
+        """Decision values: shape (n_samples,) for two classes (positive for ``classes_[1]``), else one column per class."""
+        check_is_fitted(self)
+        d = self._model.decision_function(self._prepare_X(X, reset=False))
+        return d[:, 0] if d.shape[1] == 1 else d
 
 
 class IronTransformer(TransformerMixin, IronEstimator):

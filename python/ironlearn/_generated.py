@@ -52,6 +52,7 @@ class _BaggingClassifierParams(IronEstimator):
     _kind = "bagging_classifier"
     _tags = {
         "categorical": False,
+        "decision_function": False,
         "deterministic": True,
         "f32": False,
         "missing_values": False,
@@ -159,6 +160,7 @@ class _BaggingRegressorParams(IronEstimator):
     _kind = "bagging_regressor"
     _tags = {
         "categorical": False,
+        "decision_function": False,
         "deterministic": True,
         "f32": False,
         "missing_values": False,
@@ -251,6 +253,7 @@ class _BernoulliNBParams(IronEstimator):
     _kind = "bernoulli_nb"
     _tags = {
         "categorical": False,
+        "decision_function": False,
         "deterministic": True,
         "f32": False,
         "missing_values": False,
@@ -329,6 +332,7 @@ class _CalibratedClassifierCVParams(IronEstimator):
     _kind = "calibrated_classifier_cv"
     _tags = {
         "categorical": False,
+        "decision_function": False,
         "deterministic": True,
         "f32": False,
         "missing_values": False,
@@ -401,6 +405,7 @@ class _ComplementNBParams(IronEstimator):
     _kind = "complement_nb"
     _tags = {
         "categorical": False,
+        "decision_function": False,
         "deterministic": True,
         "f32": False,
         "missing_values": False,
@@ -504,6 +509,7 @@ class _DecisionTreeClassifierParams(IronEstimator):
     _kind = "decision_tree_classifier"
     _tags = {
         "categorical": False,
+        "decision_function": False,
         "deterministic": True,
         "f32": False,
         "missing_values": True,
@@ -630,6 +636,7 @@ class _DecisionTreeRegressorParams(IronEstimator):
     _kind = "decision_tree_regressor"
     _tags = {
         "categorical": False,
+        "decision_function": False,
         "deterministic": True,
         "f32": False,
         "missing_values": True,
@@ -726,6 +733,7 @@ class _DummyClassifierParams(IronEstimator):
     _kind = "dummy_classifier"
     _tags = {
         "categorical": True,
+        "decision_function": False,
         "deterministic": True,
         "f32": True,
         "missing_values": True,
@@ -793,6 +801,7 @@ class _DummyRegressorParams(IronEstimator):
     _kind = "dummy_regressor"
     _tags = {
         "categorical": True,
+        "decision_function": False,
         "deterministic": True,
         "f32": True,
         "missing_values": True,
@@ -879,6 +888,7 @@ class _ElasticNetParams(IronEstimator):
     _kind = "elastic_net"
     _tags = {
         "categorical": False,
+        "decision_function": False,
         "deterministic": True,
         "f32": False,
         "missing_values": False,
@@ -993,6 +1003,7 @@ class _ElasticNetCVParams(IronEstimator):
     _kind = "elastic_net_cv"
     _tags = {
         "categorical": False,
+        "decision_function": False,
         "deterministic": True,
         "f32": False,
         "missing_values": False,
@@ -1138,6 +1149,7 @@ class _ExtraTreesClassifierParams(IronEstimator):
     _kind = "extra_trees_classifier"
     _tags = {
         "categorical": False,
+        "decision_function": False,
         "deterministic": True,
         "f32": False,
         "missing_values": True,
@@ -1298,6 +1310,7 @@ class _ExtraTreesRegressorParams(IronEstimator):
     _kind = "extra_trees_regressor"
     _tags = {
         "categorical": False,
+        "decision_function": False,
         "deterministic": True,
         "f32": False,
         "missing_values": True,
@@ -1413,6 +1426,7 @@ class _GammaRegressorParams(IronEstimator):
     _kind = "gamma_regressor"
     _tags = {
         "categorical": False,
+        "decision_function": False,
         "deterministic": True,
         "f32": False,
         "missing_values": False,
@@ -1477,6 +1491,7 @@ class _GaussianNBParams(IronEstimator):
     _kind = "gaussian_nb"
     _tags = {
         "categorical": False,
+        "decision_function": False,
         "deterministic": True,
         "f32": False,
         "missing_values": False,
@@ -1603,6 +1618,7 @@ class _GBDTParams(IronEstimator):
     _kind = "gbdt"
     _tags = {
         "categorical": True,
+        "decision_function": False,
         "deterministic": True,
         "f32": False,
         "missing_values": True,
@@ -1735,6 +1751,7 @@ class _HuberRegressorParams(IronEstimator):
     _kind = "huber_regressor"
     _tags = {
         "categorical": False,
+        "decision_function": False,
         "deterministic": True,
         "f32": False,
         "missing_values": False,
@@ -1817,6 +1834,7 @@ class _IsolationForestParams(IronEstimator):
     _kind = "isolation_forest"
     _tags = {
         "categorical": False,
+        "decision_function": False,
         "deterministic": True,
         "f32": False,
         "missing_values": True,
@@ -1901,6 +1919,7 @@ class _IsotonicRegressionParams(IronEstimator):
     _kind = "isotonic_regression"
     _tags = {
         "categorical": False,
+        "decision_function": False,
         "deterministic": True,
         "f32": False,
         "missing_values": False,
@@ -1989,6 +2008,7 @@ class _KNeighborsClassifierParams(IronEstimator):
     _kind = "k_neighbors_classifier"
     _tags = {
         "categorical": False,
+        "decision_function": False,
         "deterministic": True,
         "f32": False,
         "missing_values": False,
@@ -2095,6 +2115,7 @@ class _KNeighborsRegressorParams(IronEstimator):
     _kind = "k_neighbors_regressor"
     _tags = {
         "categorical": False,
+        "decision_function": False,
         "deterministic": True,
         "f32": False,
         "missing_values": False,
@@ -2189,6 +2210,7 @@ class _KernelRidgeParams(IronEstimator):
     _kind = "kernel_ridge"
     _tags = {
         "categorical": False,
+        "decision_function": False,
         "deterministic": True,
         "f32": False,
         "missing_values": False,
@@ -2274,6 +2296,7 @@ class _KMeansParams(IronEstimator):
     _kind = "kmeans"
     _tags = {
         "categorical": False,
+        "decision_function": False,
         "deterministic": True,
         "f32": False,
         "missing_values": False,
@@ -2368,6 +2391,7 @@ class _LassoParams(IronEstimator):
     _kind = "lasso"
     _tags = {
         "categorical": False,
+        "decision_function": False,
         "deterministic": True,
         "f32": False,
         "missing_values": False,
@@ -2474,6 +2498,7 @@ class _LassoCVParams(IronEstimator):
     _kind = "lasso_cv"
     _tags = {
         "categorical": False,
+        "decision_function": False,
         "deterministic": True,
         "f32": False,
         "missing_values": False,
@@ -2578,6 +2603,7 @@ class _LinearDiscriminantAnalysisParams(IronEstimator):
     _kind = "linear_discriminant_analysis"
     _tags = {
         "categorical": False,
+        "decision_function": True,
         "deterministic": True,
         "f32": False,
         "missing_values": False,
@@ -2648,6 +2674,7 @@ class _LinearRegressionParams(IronEstimator):
     _kind = "linear_regression"
     _tags = {
         "categorical": False,
+        "decision_function": False,
         "deterministic": True,
         "f32": False,
         "missing_values": False,
@@ -2739,6 +2766,7 @@ class _LinearSVCParams(IronEstimator):
     _kind = "linear_svc"
     _tags = {
         "categorical": False,
+        "decision_function": True,
         "deterministic": True,
         "f32": False,
         "missing_values": False,
@@ -2854,6 +2882,7 @@ class _LinearSVRParams(IronEstimator):
     _kind = "linear_svr"
     _tags = {
         "categorical": False,
+        "decision_function": False,
         "deterministic": True,
         "f32": False,
         "missing_values": False,
@@ -2949,6 +2978,7 @@ class _LogisticRegressionParams(IronEstimator):
     _kind = "logistic_regression"
     _tags = {
         "categorical": False,
+        "decision_function": True,
         "deterministic": True,
         "f32": False,
         "missing_values": False,
@@ -3070,6 +3100,7 @@ class _MLPClassifierParams(IronEstimator):
     _kind = "mlp_classifier"
     _tags = {
         "categorical": False,
+        "decision_function": False,
         "deterministic": True,
         "f32": True,
         "missing_values": False,
@@ -3250,6 +3281,7 @@ class _MLPRegressorParams(IronEstimator):
     _kind = "mlp_regressor"
     _tags = {
         "categorical": False,
+        "decision_function": False,
         "deterministic": True,
         "f32": True,
         "missing_values": False,
@@ -3378,6 +3410,7 @@ class _MultinomialNBParams(IronEstimator):
     _kind = "multinomial_nb"
     _tags = {
         "categorical": False,
+        "decision_function": False,
         "deterministic": True,
         "f32": False,
         "missing_values": False,
@@ -3469,6 +3502,7 @@ class _NearestNeighborsParams(IronEstimator):
     _kind = "nearest_neighbors"
     _tags = {
         "categorical": False,
+        "decision_function": False,
         "deterministic": True,
         "f32": False,
         "missing_values": False,
@@ -3610,6 +3644,7 @@ class _NeuralNetworkParams(IronEstimator):
     _kind = "nn"
     _tags = {
         "categorical": False,
+        "decision_function": False,
         "deterministic": True,
         "f32": True,
         "missing_values": False,
@@ -3766,6 +3801,7 @@ class _NuSVCParams(IronEstimator):
     _kind = "nu_svc"
     _tags = {
         "categorical": False,
+        "decision_function": True,
         "deterministic": True,
         "f32": False,
         "missing_values": False,
@@ -3899,6 +3935,7 @@ class _NuSVRParams(IronEstimator):
     _kind = "nu_svr"
     _tags = {
         "categorical": False,
+        "decision_function": False,
         "deterministic": True,
         "f32": False,
         "missing_values": False,
@@ -4015,6 +4052,7 @@ class _OneClassSVMParams(IronEstimator):
     _kind = "one_class_svm"
     _tags = {
         "categorical": False,
+        "decision_function": False,
         "deterministic": True,
         "f32": False,
         "missing_values": False,
@@ -4101,6 +4139,7 @@ class _OneHotEncoderParams(IronEstimator):
     _kind = "one_hot_encoder"
     _tags = {
         "categorical": True,
+        "decision_function": False,
         "deterministic": True,
         "f32": False,
         "missing_values": True,
@@ -4158,6 +4197,7 @@ class _OneVsRestClassifierParams(IronEstimator):
     _kind = "one_vs_rest_classifier"
     _tags = {
         "categorical": False,
+        "decision_function": True,
         "deterministic": True,
         "f32": False,
         "missing_values": False,
@@ -4225,6 +4265,7 @@ class _PoissonRegressorParams(IronEstimator):
     _kind = "poisson_regressor"
     _tags = {
         "categorical": False,
+        "decision_function": False,
         "deterministic": True,
         "f32": False,
         "missing_values": False,
@@ -4304,6 +4345,7 @@ class _QuadraticDiscriminantAnalysisParams(IronEstimator):
     _kind = "quadratic_discriminant_analysis"
     _tags = {
         "categorical": False,
+        "decision_function": True,
         "deterministic": True,
         "f32": False,
         "missing_values": False,
@@ -4387,6 +4429,7 @@ class _QuantileRegressorParams(IronEstimator):
     _kind = "quantile_regressor"
     _tags = {
         "categorical": False,
+        "decision_function": False,
         "deterministic": True,
         "f32": False,
         "missing_values": False,
@@ -4483,6 +4526,7 @@ class _RadiusNeighborsClassifierParams(IronEstimator):
     _kind = "radius_neighbors_classifier"
     _tags = {
         "categorical": False,
+        "decision_function": False,
         "deterministic": True,
         "f32": False,
         "missing_values": False,
@@ -4593,6 +4637,7 @@ class _RadiusNeighborsRegressorParams(IronEstimator):
     _kind = "radius_neighbors_regressor"
     _tags = {
         "categorical": False,
+        "decision_function": False,
         "deterministic": True,
         "f32": False,
         "missing_values": False,
@@ -4731,6 +4776,7 @@ class _RandomForestClassifierParams(IronEstimator):
     _kind = "random_forest_classifier"
     _tags = {
         "categorical": False,
+        "decision_function": False,
         "deterministic": True,
         "f32": False,
         "missing_values": True,
@@ -4891,6 +4937,7 @@ class _RandomForestRegressorParams(IronEstimator):
     _kind = "random_forest_regressor"
     _tags = {
         "categorical": False,
+        "decision_function": False,
         "deterministic": True,
         "f32": False,
         "missing_values": True,
@@ -4995,6 +5042,7 @@ class _RidgeParams(IronEstimator):
     _kind = "ridge"
     _tags = {
         "categorical": False,
+        "decision_function": False,
         "deterministic": True,
         "f32": False,
         "missing_values": False,
@@ -5056,6 +5104,7 @@ class _RidgeClassifierParams(IronEstimator):
     _kind = "ridge_classifier"
     _tags = {
         "categorical": False,
+        "decision_function": True,
         "deterministic": True,
         "f32": False,
         "missing_values": False,
@@ -5177,6 +5226,7 @@ class _SGDClassifierParams(IronEstimator):
     _kind = "sgd_classifier"
     _tags = {
         "categorical": False,
+        "decision_function": True,
         "deterministic": True,
         "f32": False,
         "missing_values": False,
@@ -5346,6 +5396,7 @@ class _SGDRegressorParams(IronEstimator):
     _kind = "sgd_regressor"
     _tags = {
         "categorical": False,
+        "decision_function": False,
         "deterministic": True,
         "f32": False,
         "missing_values": False,
@@ -5462,6 +5513,7 @@ class _SimpleImputerParams(IronEstimator):
     _kind = "simple_imputer"
     _tags = {
         "categorical": True,
+        "decision_function": False,
         "deterministic": True,
         "f32": False,
         "missing_values": True,
@@ -5548,6 +5600,7 @@ class _StackingClassifierParams(IronEstimator):
     _kind = "stacking_classifier"
     _tags = {
         "categorical": False,
+        "decision_function": True,
         "deterministic": True,
         "f32": False,
         "missing_values": False,
@@ -5636,6 +5689,7 @@ class _StackingRegressorParams(IronEstimator):
     _kind = "stacking_regressor"
     _tags = {
         "categorical": False,
+        "decision_function": False,
         "deterministic": True,
         "f32": False,
         "missing_values": False,
@@ -5699,6 +5753,7 @@ class _StandardScalerParams(IronEstimator):
     _kind = "standard_scaler"
     _tags = {
         "categorical": False,
+        "decision_function": False,
         "deterministic": True,
         "f32": False,
         "missing_values": True,
@@ -5800,6 +5855,7 @@ class _SVCParams(IronEstimator):
     _kind = "svc"
     _tags = {
         "categorical": False,
+        "decision_function": True,
         "deterministic": True,
         "f32": False,
         "missing_values": False,
@@ -5934,6 +5990,7 @@ class _SVRParams(IronEstimator):
     _kind = "svr"
     _tags = {
         "categorical": False,
+        "decision_function": False,
         "deterministic": True,
         "f32": False,
         "missing_values": False,
@@ -6041,6 +6098,7 @@ class _TweedieRegressorParams(IronEstimator):
     _kind = "tweedie_regressor"
     _tags = {
         "categorical": False,
+        "decision_function": False,
         "deterministic": True,
         "f32": False,
         "missing_values": False,
@@ -6123,6 +6181,7 @@ class _VotingClassifierParams(IronEstimator):
     _kind = "voting_classifier"
     _tags = {
         "categorical": False,
+        "decision_function": False,
         "deterministic": True,
         "f32": False,
         "missing_values": False,
@@ -6187,6 +6246,7 @@ class _VotingRegressorParams(IronEstimator):
     _kind = "voting_regressor"
     _tags = {
         "categorical": False,
+        "decision_function": False,
         "deterministic": True,
         "f32": False,
         "missing_values": False,

@@ -55,7 +55,7 @@ EXPECTED_FAILED: dict = {
     # scikit-learn marks these on sparse data too.
     **{
         name: {**_WEIGHTS_ARE_NOT_REPEATS, "check_sample_weight_equivalence_on_sparse_data": _NOT_REPEATS}
-        for name in ("SGDClassifier", "SGDRegressor", "LinearSVR", "BaggingClassifier", "BaggingRegressor")
+        for name in ("SGDClassifier", "SGDRegressor", "LinearSVC", "LinearSVR", "BaggingClassifier", "BaggingRegressor")
     },
     **{
         # Out-of-fold predictions: repeating a row moves the fold boundaries, a weight does not.

@@ -79,6 +79,13 @@ def test_same_model_as_scikit_learn(case):
         np.testing.assert_array_equal(ours.predict(X), theirs.predict(X))
         if hasattr(theirs, "predict_proba") and hasattr(ours, "predict_proba"):
             np.testing.assert_allclose(ours.predict_proba(X), theirs.predict_proba(X), rtol=1e-6, atol=1e-8)
+        # Decision values where scikit-learn has them, in its shape; LIBSVM's within its stopping tolerance.
+        assert hasattr(ours, "decision_function") == hasattr(theirs, "decision_function"), name
+        if hasattr(theirs, "decision_function"):
+            d, want = ours.decision_function(X), theirs.decision_function(X)
+            assert d.shape == want.shape
+            dtol = 1e-3 if module == "svm" else max(tol, 1e-6)
+            np.testing.assert_allclose(d, want, rtol=dtol, atol=dtol * np.abs(want).max())
     else:
         np.testing.assert_allclose(ours.predict(X), theirs.predict(X), rtol=1e-6, atol=1e-6 * np.abs(y).max())
 

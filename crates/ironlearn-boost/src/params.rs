@@ -65,7 +65,7 @@ hyperparams! {
     /// ```
     #[name = "gbdt"]
     #[aliases("gbm", "lightgbm", "boosting", "gradient_boosting")]
-    #[tags(sample_weight, missing_values, categorical, predict_proba, validation)]
+    #[tags(sample_weight, missing_values, categorical, predict_proba, decision_function, validation)]
     pub struct Gbdt {
         /// The loss: "auto" (from the target), regression (l2), regression_l1, huber, fair, mape,
         /// quantile, poisson, gamma, tweedie, cross_entropy (labels in [0, 1]), binary, multiclass,

@@ -27,6 +27,9 @@ pub struct Tags {
     pub f32: bool,
     /// The fitted model gives class probabilities.
     pub predict_proba: bool,
+    /// The fitted classifier gives decision values (`decision_function`: one
+    /// column for two classes, positive for the second, else one per class).
+    pub decision_function: bool,
     /// The model can be updated with more data (`partial_fit`).
     pub partial_fit: bool,
     /// The target may have several columns.
@@ -62,6 +65,7 @@ impl Tags {
         sparse: false,
         f32: false,
         predict_proba: false,
+        decision_function: false,
         partial_fit: false,
         multi_output: false,
         deterministic: true,

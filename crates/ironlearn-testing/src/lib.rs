@@ -219,6 +219,17 @@ fn check_task(entry: &Entry, est: &dyn Estimator, task: Task) -> Vec<Failure> {
             (false, Ok(_)) => fail("tags", "predict_proba works, but the tags say it does not".into()),
             (false, Err(e)) => fail("tags", format!("predict_proba without the tag must say it is unsupported: {e}")),
         }
+        // Decision values (one column per class for three) where the tags say so, "unsupported" where not.
+        match (est.tags().decision_function, model.decision_function_data(Features::Dense(x.view()))) {
+            (true, Ok(d)) if d.dim() == (120, 3) && d.iter().all(|v| v.is_finite()) => {}
+            (true, Ok(d)) => fail("shapes", format!("decision_function has shape {:?} or values not finite", d.dim())),
+            (true, Err(e)) => fail("shapes", format!("decision_function failed: {e}")),
+            (false, Err(Error::Unsupported(_))) => {}
+            (false, Ok(_)) => fail("tags", "decision_function works, but the tags say it does not".into()),
+            (false, Err(e)) => {
+                fail("tags", format!("decision_function without the tag must say it is unsupported: {e}"))
+            }
+        }
     }
 
     // Determinism: the same data and parameters give the same file.

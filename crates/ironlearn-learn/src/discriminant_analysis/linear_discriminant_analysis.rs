@@ -41,7 +41,7 @@ hyperparams! {
     /// ```
     #[name = "linear_discriminant_analysis"]
     #[aliases("lda")]
-    #[tags(task = Some(Task::Classification), predict_proba, transform)]
+    #[tags(task = Some(Task::Classification), predict_proba, transform, decision_function)]
     pub struct LinearDiscriminantAnalysis {
         /// "svd" (no covariance matrix formed; no shrinkage), "lsqr" (least squares; no transform) or
         /// "eigen" (generalised eigenproblem of the scatter matrices).

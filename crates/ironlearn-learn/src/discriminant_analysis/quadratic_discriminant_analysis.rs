@@ -34,7 +34,7 @@ hyperparams! {
     /// ```
     #[name = "quadratic_discriminant_analysis"]
     #[aliases("qda")]
-    #[tags(task = Some(Task::Classification), predict_proba)]
+    #[tags(task = Some(Task::Classification), predict_proba, decision_function)]
     pub struct QuadraticDiscriminantAnalysis {
         /// "svd" (the SVD of each class's centred rows; `reg_param` applies) or "eigen" (the
         /// eigen-decomposition of each class's covariance; `shrinkage` applies).

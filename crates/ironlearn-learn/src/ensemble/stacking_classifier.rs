@@ -34,7 +34,7 @@ hyperparams! {
     /// # Ok::<(), ironlearn_core::Error>(())
     /// ```
     #[name = "stacking_classifier"]
-    #[tags(task = Some(Task::Classification), sample_weight, predict_proba, transform)]
+    #[tags(task = Some(Task::Classification), sample_weight, predict_proba, decision_function, transform)]
     pub struct StackingClassifier {
         /// The classifiers, each `{"name": N, "kind": K, "params": {...}}` (scikit-learn's list of
         /// `(name, estimator)`); the kind "drop" leaves one out.
@@ -110,8 +110,12 @@ impl Learn for StackingClassifier {
         {"name": "tree", "kind": "decision_tree_classifier", "params": {"max_depth": 3}}], "cv": 2}"#;
 
     fn tags(&self) -> Tags {
-        let proba = self.final_spec().build().map(|e| e.tags().predict_proba).unwrap_or(true);
-        Tags { predict_proba: proba, ..<Self as ironlearn_core::Params>::TAGS }
+        let (proba, decision) = self
+            .final_spec()
+            .build()
+            .map(|e| (e.tags().predict_proba, e.tags().decision_function))
+            .unwrap_or((true, true));
+        Tags { predict_proba: proba, decision_function: decision, ..<Self as ironlearn_core::Params>::TAGS }
     }
 
     fn learn(&self, data: &TrainData<'_>, _: &mut FitContext<'_>) -> Result<StackingClassifierModel> {

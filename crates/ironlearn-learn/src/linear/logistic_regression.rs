@@ -45,7 +45,7 @@ hyperparams! {
     /// ```
     #[name = "logistic_regression"]
     #[aliases("logistic", "logreg")]
-    #[tags(task = Some(Task::Classification), sample_weight, sparse, predict_proba, wants_scaling)]
+    #[tags(task = Some(Task::Classification), sample_weight, sparse, predict_proba, wants_scaling, decision_function)]
     pub struct LogisticRegression {
         /// Inverse regularisation strength: smaller values penalise more.
         c: f64 = 1.0, alias("C"), domain(Domain::positive());

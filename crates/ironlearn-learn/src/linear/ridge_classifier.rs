@@ -76,7 +76,7 @@ hyperparams! {
     /// # Ok::<(), ironlearn_core::Error>(())
     /// ```
     #[name = "ridge_classifier"]
-    #[tags(task = Some(Task::Classification), sample_weight, wants_scaling)]
+    #[tags(task = Some(Task::Classification), sample_weight, wants_scaling, decision_function)]
     pub struct RidgeClassifier {
         /// Strength of the L2 penalty.
         alpha: f64 = 1.0, alias("lambda", "lambda_l2"), domain(Domain::float_min(0.0));

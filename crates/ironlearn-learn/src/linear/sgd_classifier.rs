@@ -49,7 +49,7 @@ hyperparams! {
     /// ```
     #[name = "sgd_classifier"]
     #[aliases("sgd_classification")]
-    #[tags(task = Some(Task::Classification), sample_weight, sparse, predict_proba, partial_fit, wants_scaling)]
+    #[tags(task = Some(Task::Classification), sample_weight, sparse, predict_proba, partial_fit, wants_scaling, decision_function)]
     pub struct SGDClassifier {
         /// The loss: "hinge" (linear SVM), "log_loss" (logistic regression), "modified_huber", "squared_hinge",
         /// "perceptron", or the regression losses "squared_error", "huber", "epsilon_insensitive",

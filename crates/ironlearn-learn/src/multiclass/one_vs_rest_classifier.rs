@@ -32,7 +32,7 @@ hyperparams! {
     /// # Ok::<(), ironlearn_core::Error>(())
     /// ```
     #[name = "one_vs_rest_classifier"]
-    #[tags(task = Some(Task::Classification), predict_proba)]
+    #[tags(task = Some(Task::Classification), predict_proba, decision_function)]
     pub struct OneVsRestClassifier {
         /// The binary classifier, `{"kind": K, "params": {...}}` (required).
         estimator: Option<EstimatorSpec> = None;
@@ -105,8 +105,9 @@ impl Learn for OneVsRestClassifier {
     const EXAMPLE_PARAMS: &'static str = r#"{"estimator": {"kind": "logistic_regression"}}"#;
 
     fn tags(&self) -> Tags {
-        let proba = self.estimator.as_ref().and_then(|s| s.build().ok()).is_none_or(|e| e.tags().predict_proba);
-        Tags { predict_proba: proba, ..<Self as ironlearn_core::Params>::TAGS }
+        let member = self.estimator.as_ref().and_then(|s| s.build().ok()).map(|e| e.tags());
+        let (proba, decision) = member.map_or((true, true), |t| (t.predict_proba, t.decision_function));
+        Tags { predict_proba: proba, decision_function: decision, ..<Self as ironlearn_core::Params>::TAGS }
     }
 
     fn learn(&self, data: &TrainData<'_>, _: &mut FitContext<'_>) -> Result<OneVsRestClassifierModel> {

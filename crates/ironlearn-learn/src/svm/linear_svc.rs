@@ -48,7 +48,7 @@ hyperparams! {
     /// ```
     #[name = "linear_svc"]
     #[aliases("linearsvc")]
-    #[tags(task = Some(Task::Classification), sample_weight, sparse, wants_scaling)]
+    #[tags(task = Some(Task::Classification), sample_weight, sparse, wants_scaling, decision_function)]
     pub struct LinearSVC {
         /// The norm of the penalty: "l2" (dense coefficients) or "l1" (sparse ones, with loss
         /// "squared_hinge" and `dual` false only).

@@ -37,7 +37,7 @@ hyperparams! {
     /// ```
     #[name = "nu_svc"]
     #[aliases("nusvc")]
-    #[tags(task = Some(Task::Classification), sample_weight, wants_scaling)]
+    #[tags(task = Some(Task::Classification), sample_weight, wants_scaling, decision_function)]
     pub struct NuSVC {
         /// An upper bound on the share of margin errors and a lower bound on the share of
         /// support vectors, in (0, 1].

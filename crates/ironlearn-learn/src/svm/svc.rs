@@ -37,7 +37,7 @@ hyperparams! {
     /// # Ok::<(), ironlearn_core::Error>(())
     /// ```
     #[name = "svc"]
-    #[tags(task = Some(Task::Classification), sample_weight, wants_scaling)]
+    #[tags(task = Some(Task::Classification), sample_weight, wants_scaling, decision_function)]
     pub struct SVC {
         /// Inverse regularisation strength: the cost of a margin violation.
         c: f64 = 1.0, alias("C"), domain(Domain::positive());
