@@ -1618,7 +1618,7 @@ class _GBDTParams(IronEstimator):
     _kind = "gbdt"
     _tags = {
         "categorical": True,
-        "decision_function": False,
+        "decision_function": True,
         "deterministic": True,
         "f32": False,
         "missing_values": True,

@@ -218,11 +218,15 @@ impl Kernel {
         out
     }
 
-    /// [`Kernel::row_into`], split over threads when the row is long enough to pay for it
-    /// (every value is computed the same way whatever the split).
-    pub(crate) fn row_into_par(
+    /// The kernel values of row `i` of `x` against rows `from..to` (as
+    /// [`Kernel::row_into`]), the dot products taken from `cols` (the same
+    /// rows feature by feature), split over threads when the row is long
+    /// enough to pay for it (every value is computed the same way whatever
+    /// the split).
+    pub(crate) fn row_par(
         &self,
         x: ArrayView2<'_, f64>,
+        cols: &Columns,
         norms: &[f64],
         i: usize,
         from: usize,
@@ -230,13 +234,18 @@ impl Kernel {
         out: &mut [f64],
     ) {
         const CHUNK: usize = 1024;
-        if (to - from) * x.ncols() < (1 << 17) || to - from < 2 * CHUNK {
+        let (Some(xi), true) = (x.row(i).to_slice(), self.is_dot_based()) else {
             return self.row_into(x, norms, i, from, to, out);
+        };
+        let ni = norms.get(i).copied().unwrap_or(0.0);
+        let part = |start: usize, o: &mut [f64]| {
+            let nj = if norms.is_empty() { &[][..] } else { &norms[start..start + o.len()] };
+            self.row_of_columns(cols, xi, ni, nj, start, o);
+        };
+        if (to - from) * x.ncols() < (1 << 17) || to - from < 2 * CHUNK {
+            return part(from, out);
         }
-        out.par_chunks_mut(CHUNK).enumerate().for_each(|(c, o)| {
-            let start = from + c * CHUNK;
-            self.row_into(x, norms, i, start, start + o.len(), o);
-        });
+        out.par_chunks_mut(CHUNK).enumerate().for_each(|(c, o)| part(from + c * CHUNK, o));
     }
 
     /// The kernel values of row `i` of `x` against rows `from..to` of `x` (with
@@ -270,7 +279,69 @@ impl Kernel {
     }
 }
 
+/// Training rows stored feature by feature (`p × l`), in the solver's row
+/// order: a kernel row's dot products are then `p` multiply-adds over
+/// contiguous values, eight rows to a vector, where row by row each was a
+/// dot product of `p` values (two vectors and a tail at 20 features).
+pub(crate) struct Columns {
+    data: Vec<f64>,
+    l: usize,
+}
+
+impl Columns {
+    pub(crate) fn new(x: ArrayView2<'_, f64>) -> Columns {
+        let (l, p) = x.dim();
+        let mut data = vec![0.0; l * p];
+        for (j, row) in x.rows().into_iter().enumerate() {
+            row.iter().enumerate().for_each(|(f, &v)| data[f * l + j] = v);
+        }
+        Columns { data, l }
+    }
+
+    /// Swaps rows `i` and `j` (the solver's shrinking does).
+    pub(crate) fn swap(&mut self, i: usize, j: usize) {
+        for col in self.data.chunks_exact_mut(self.l) {
+            col.swap(i, j);
+        }
+    }
+
+    /// `out[k] = xi · x_{from + k}`, summed feature by feature, 512 rows at
+    /// a time (their sums stay in L1 while the features pass).
+    #[inline(always)]
+    fn dots(&self, xi: &[f64], from: usize, out: &mut [f64]) {
+        for (c, part) in out.chunks_mut(512).enumerate() {
+            let (start, len) = (from + c * 512, part.len());
+            part.fill(0.0);
+            for (col, &a) in self.data.chunks_exact(self.l).zip(xi) {
+                for (o, &v) in part.iter_mut().zip(&col[start..start + len]) {
+                    *o += a * v;
+                }
+            }
+        }
+    }
+}
+
 impl Kernel {
+    /// [`Columns::dots`] mapped to kernel values (with AVX-512 where the CPU
+    /// has it; both paths give the same bits).
+    fn row_of_columns(&self, cols: &Columns, xi: &[f64], ni: f64, nj: &[f64], from: usize, out: &mut [f64]) {
+        #[cfg(target_arch = "x86_64")]
+        if vector_math::avx512() {
+            // SAFETY: the CPU has the features `row_of_columns_avx512` is compiled for.
+            #[allow(unsafe_code)]
+            return unsafe { self.row_of_columns_avx512(cols, xi, ni, nj, from, out) };
+        }
+        cols.dots(xi, from, out);
+        self.map_dots_lanes(out, ni, nj)
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx512f,avx512dq")]
+    fn row_of_columns_avx512(&self, cols: &Columns, xi: &[f64], ni: f64, nj: &[f64], from: usize, out: &mut [f64]) {
+        cols.dots(xi, from, out);
+        self.map_dots_lanes(out, ni, nj)
+    }
+
     /// The dot products of `xi` with each row of `rows` (row-major, `xi.len()`
     /// columns) into `out`, mapped to kernel values: one pass while a row is
     /// in L1, eight lanes at a time (with AVX-512 where the CPU has it; both
@@ -362,6 +433,38 @@ mod tests {
         let norms = Kernel::norms(x.view());
         Kernel::Rbf { gamma: 0.5 }.row_into(x.view(), norms.as_slice().unwrap(), 0, 0, 3, &mut row);
         assert!((row[0] - 1.0).abs() < 1e-12 && (row[1] - rbf[[0, 0]]).abs() < 1e-12);
+    }
+
+    #[test]
+    fn rows_from_columns_equal_rows_from_rows_after_swaps() {
+        // 3000 rows: the threaded path too; swapped as the solver's shrinking swaps.
+        let (l, p) = (3000, 7);
+        let mut x = Array2::from_shape_fn((l, p), |(i, j)| ((i * 31 + j * 17) % 23) as f64 / 7.0 - 1.5);
+        let mut cols = Columns::new(x.view());
+        for (a, b) in [(0, 2999), (5, 6), (100, 2000)] {
+            cols.swap(a, b);
+            let (mut ra, mut rb) = (x.row(a).to_owned(), x.row(b).to_owned());
+            std::mem::swap(&mut ra, &mut rb);
+            x.row_mut(a).assign(&ra);
+            x.row_mut(b).assign(&rb);
+        }
+        let norms = Kernel::norms(x.view()).to_vec();
+        let kernels = [
+            Kernel::Rbf { gamma: 0.3 },
+            Kernel::Linear,
+            Kernel::Poly { gamma: 0.5, degree: 3, coef0: 1.0 },
+            Kernel::Sigmoid { gamma: 0.1, coef0: 0.5 },
+        ];
+        for k in kernels {
+            for (i, from, to) in [(0, 0, l), (2999, 10, 40), (6, 0, 2500)] {
+                let (mut got, mut want) = (vec![0.0; to - from], vec![0.0; to - from]);
+                k.row_par(x.view(), &cols, &norms, i, from, to, &mut got);
+                k.row_into(x.view(), &norms, i, from, to, &mut want);
+                for (g, w) in got.iter().zip(&want) {
+                    assert!((g - w).abs() <= 1e-12 * (1.0 + w.abs()), "{k:?} row {i}: {g} vs {w}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -21,7 +21,7 @@ use rayon::prelude::*;
 
 use ironlearn_core::Rng;
 
-use super::kernel::Kernel;
+use super::kernel::{Columns, Kernel};
 
 const TAU: f64 = 1e-12;
 const INF: f64 = f64::INFINITY;
@@ -134,6 +134,7 @@ trait QMatrix {
 /// a copy of the rows that is permuted as the solver shrinks.
 struct KernelQ {
     x: Array2<f64>,
+    cols: Columns,
     norms: Vec<f64>,
     y: Vec<i8>,
     kernel: Kernel,
@@ -145,14 +146,15 @@ impl KernelQ {
     fn new(x: Array2<f64>, y: Vec<i8>, kernel: Kernel, cache_mb: f64) -> KernelQ {
         let l = x.nrows();
         let norms = if kernel.needs_norms() { Kernel::norms(x.view()).to_vec() } else { Vec::new() };
-        KernelQ { x, norms, y, kernel, cache: Cache::new(l, cache_mb * (1 << 20) as f64), buf: vec![0.0; l] }
+        let cols = Columns::new(x.view());
+        KernelQ { x, cols, norms, y, kernel, cache: Cache::new(l, cache_mb * (1 << 20) as f64), buf: vec![0.0; l] }
     }
 
     fn fill(&mut self, i: usize, len: usize) {
         let start = self.cache.get(i, len);
         if start < len {
             let buf = &mut self.buf[..len - start];
-            self.kernel.row_into_par(self.x.view(), &self.norms, i, start, len, buf);
+            self.kernel.row_par(self.x.view(), &self.cols, &self.norms, i, start, len, buf);
             let yi = f64::from(self.y[i]);
             let row = &mut self.cache.rows[i];
             for ((q, k), &yj) in row[start..len].iter_mut().zip(buf.iter()).zip(&self.y[start..len]) {
@@ -190,6 +192,7 @@ impl QMatrix for KernelQ {
             let (a, b) = (i.min(j), i.max(j));
             let (mut top, mut bottom) = self.x.view_mut().split_at(Axis(0), b);
             ndarray::Zip::from(top.row_mut(a)).and(bottom.row_mut(0)).for_each(std::mem::swap);
+            self.cols.swap(i, j);
         }
         if !self.norms.is_empty() {
             self.norms.swap(i, j);
@@ -202,6 +205,7 @@ impl QMatrix for KernelQ {
 /// Full kernel rows are cached by the original row; the solver's order is an index map.
 struct SvrQ {
     x: Array2<f64>,
+    cols: Columns,
     norms: Vec<f64>,
     kernel: Kernel,
     cache: Cache,
@@ -216,6 +220,7 @@ impl SvrQ {
         let l = x.nrows();
         let norms = if kernel.needs_norms() { Kernel::norms(x.view()).to_vec() } else { Vec::new() };
         SvrQ {
+            cols: Columns::new(x.view()),
             x,
             norms,
             kernel,
@@ -231,7 +236,7 @@ impl SvrQ {
         let l = self.x.nrows();
         let real = self.index[i];
         if self.cache.get(real, l) < l {
-            self.kernel.row_into_par(self.x.view(), &self.norms, real, 0, l, &mut self.kbuf);
+            self.kernel.row_par(self.x.view(), &self.cols, &self.norms, real, 0, l, &mut self.kbuf);
             self.cache.rows[real].iter_mut().zip(&self.kbuf).for_each(|(q, k)| *q = *k as f32);
         }
         let data = &self.cache.rows[real];
