@@ -3,8 +3,9 @@
 //! With many more rows than features, least squares is dominated by reading
 //! `X`. Copying it to centre it (see [`super::center`]) reads and writes it
 //! once more before the matrix product. Instead `XᵀX`, `Xᵀy` and the column
-//! sums come from products on the data as it arrives (faer's kernels, with
-//! their runtime SIMD dispatch), and the centring is applied afterwards to
+//! sums come from products on the data as it arrives (the lower triangle
+//! only, by [`super::syrk`], where the CPU has AVX-512 and there are at
+//! most 62 features; faer's kernels elsewhere), and the centring is applied afterwards to
 //! the small matrices: `XᵀX − n·x̄x̄ᵀ`. The rows are split into fixed blocks,
 //! one sequential product per block on the rayon pool, summed in block
 //! order: the result does not depend on the thread count, and it avoids

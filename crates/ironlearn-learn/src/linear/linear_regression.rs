@@ -81,8 +81,11 @@ impl Fit<[f64]> for LinearRegression {
     fn fit_weighted(&self, x: ArrayView2<'_, f64>, y: &[f64], w: Option<&[f64]>) -> Result<LinearRegressionModel> {
         self.validate()?;
         check_fit_shape(x, y.len())?;
-        check_target(y)?;
-        check_sample_weight(w, y.len())?;
+        if let Err(e) = check_target(y).and_then(|()| check_sample_weight(w, y.len())) {
+            // X's values are reported first, as scikit-learn's `check_X_y` does.
+            check_finite(x, "X")?;
+            return Err(e);
+        }
         if w.is_none() && x.nrows() >= 2 * x.ncols() {
             if let Some(model) = self.fit_gram(x, y) {
                 return Ok(model);
@@ -241,6 +244,16 @@ mod tests {
             for e in errs {
                 assert!(e.contains(what) && e.contains(&want), "{e} (want {want})");
             }
+        }
+        // NaN in both X and y: X is named first, as scikit-learn's check_X_y does.
+        let (mut bad_x, mut bad_y) = (x.clone(), y.clone());
+        bad_x[[3, 2]] = f64::NAN;
+        bad_y[7] = f64::NAN;
+        for e in [
+            LinearRegression::default().fit(bad_x.view(), &bad_y[..]).unwrap_err().to_string(),
+            crate::Ridge::default().fit(bad_x.view(), &bad_y[..]).unwrap_err().to_string(),
+        ] {
+            assert!(e.contains("Input X contains NaN") && e.contains("(row 3, column 2)"), "{e}");
         }
         // Finite values whose squares overflow step aside to the exact path ...
         let mut big = x.clone();

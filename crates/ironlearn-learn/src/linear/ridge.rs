@@ -77,8 +77,11 @@ impl Fit<[f64]> for Ridge {
     fn fit_weighted(&self, x: ArrayView2<'_, f64>, y: &[f64], w: Option<&[f64]>) -> Result<RidgeModel> {
         self.validate()?;
         check_fit_shape(x, y.len())?;
-        check_target(y)?;
-        check_sample_weight(w, y.len())?;
+        if let Err(e) = check_target(y).and_then(|()| check_sample_weight(w, y.len())) {
+            // X's values are reported first, as scikit-learn's `check_X_y` does.
+            check_finite(x, "X")?;
+            return Err(e);
+        }
         if w.is_none() && x.nrows() >= x.ncols() {
             if let Some(model) = self.fit_raw_gram(x, y)? {
                 return Ok(model);

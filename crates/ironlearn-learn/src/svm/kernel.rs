@@ -1,11 +1,12 @@
 //! Kernel functions as LIBSVM (and scikit-learn's `pairwise_kernels`) define them.
 //!
 //! An SVM spends nearly all its time on kernel values, so they are never
-//! computed pair by pair: a row of the kernel matrix is one matrix-vector
-//! product against the training rows, and a block of a prediction's kernel
-//! matrix is one matrix product, with the squared norms of the rows computed
-//! once for the RBF kernel (`‖x−y‖² = ‖x‖² + ‖y‖² − 2xᵀy`, as LIBSVM's
-//! training kernel does).
+//! computed pair by pair: a training kernel row's dot products are
+//! multiply-adds over the rows stored feature by feature ([`Columns`]), and
+//! a block of a prediction's kernel matrix is one matrix product, with the
+//! squared norms of the rows computed once for the RBF kernel
+//! (`‖x−y‖² = ‖x‖² + ‖y‖² − 2xᵀy`, as LIBSVM's training kernel does) and
+//! the exponentials eight at a time.
 
 use ironlearn_core::{bail, Result};
 use ironlearn_linalg::vector_math;
@@ -172,7 +173,9 @@ impl Kernel {
             }
             return k;
         }
-        let mut k = a.dot(&b.t());
+        // ndarray lays the product out column-major when both operands are
+        // (a single feature is both): the mapping below wants rows.
+        let mut k = a.dot(&b.t()).as_standard_layout().into_owned();
         if self.needs_norms() {
             let own;
             let nb = match b_norms {
@@ -433,6 +436,25 @@ mod tests {
         let norms = Kernel::norms(x.view());
         Kernel::Rbf { gamma: 0.5 }.row_into(x.view(), norms.as_slice().unwrap(), 0, 0, 3, &mut row);
         assert!((row[0] - 1.0).abs() < 1e-12 && (row[1] - rbf[[0, 0]]).abs() < 1e-12);
+    }
+
+    #[test]
+    fn matrices_of_one_feature_and_of_column_major_input() {
+        // A one-column matrix is in both layouts, and ndarray's product is then column-major.
+        let a = Array2::from_shape_fn((5, 1), |(i, _)| i as f64 * 0.3);
+        let b = Array2::from_shape_fn((4, 1), |(i, _)| 1.0 - i as f64 * 0.2);
+        let wide = Array2::from_shape_fn((5, 3), |(i, j)| (i + 2 * j) as f64 * 0.1).reversed_axes().to_owned();
+        let wide = wide.t();
+        for k in [Kernel::Rbf { gamma: 0.7 }, Kernel::Poly { gamma: 0.5, degree: 2, coef0: 1.0 }, Kernel::Cosine] {
+            for (a, b) in [(a.view(), b.view()), (wide, wide)] {
+                let m = k.matrix(a, b, None);
+                for i in 0..a.nrows() {
+                    for j in 0..b.nrows() {
+                        assert!((m[[i, j]] - k.pair(a.row(i), b.row(j))).abs() < 1e-12, "{k:?} ({i}, {j})");
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -9,8 +9,9 @@
 //! the same heuristics, the intercept from the free variables, kernel rows
 //! stored in single precision in an LRU cache bounded by `cache_size`, and
 //! the one-vs-one scheme with per-class and per-sample costs of scikit-learn's
-//! fork. Kernel rows are computed as one matrix-vector product each
-//! ([`Kernel::row_into`]), which is where the speed comes from; the
+//! fork. Kernel rows are computed a row at a time against all training
+//! rows, stored feature by feature (see `kernel`), which is where the
+//! speed comes from; the
 //! pairwise problems of a multiclass fit are solved in parallel, each
 //! independent of the others, so the result does not depend on the thread
 //! count. Platt scaling uses LIBSVM's 5-fold cross-validation and pairwise
