@@ -7,7 +7,7 @@
 //! smoothing parameter and their class priors, computed here as
 //! scikit-learn's `_BaseDiscreteNB` does.
 
-use ironlearn_core::validate::{argmax, check_fit_input, check_sample_weight};
+use ironlearn_core::validate::{all_values, argmax, check_fit_input, check_sample_weight};
 use ironlearn_core::{bail, ensure, Error, Labels, Result, TrainData};
 use ndarray::{Array2, ArrayView2, Axis};
 use rayon::prelude::*;
@@ -46,12 +46,9 @@ pub(crate) fn proba_from_jll(mut jll: Array2<f64>) -> Array2<f64> {
 
 /// Fails on a negative value, with scikit-learn's message.
 pub(crate) fn check_non_negative(x: ArrayView2<'_, f64>, estimator: &str) -> Result<()> {
-    // Whole blocks at a time (no early exit inside one), which the compiler vectorises;
-    // the cell is only looked for once a negative value is known to be there.
-    // Large inputs a chunk per task on the rayon pool (as `check_finite`).
+    // The cell is only looked for once a negative value is known to be there.
     let ok = |v: &f64| *v >= 0.0 || v.is_nan();
-    let block = move |s: &[f64]| s.chunks(512).all(|c| c.iter().fold(true, |all, v| all & ok(v)));
-    let none_negative = |s: &[f64]| s.par_chunks(1 << 16).all(block);
+    let none_negative = |s: &[f64]| all_values(s, ok);
     if x.as_slice_memory_order().map_or_else(|| x.iter().all(ok), none_negative) {
         return Ok(());
     }

@@ -268,12 +268,12 @@ impl Kernel {
             let ni = norms.get(i).copied().unwrap_or(0.0);
             let nj = if norms.is_empty() { &[][..] } else { &norms[from..to] };
             match (block.as_slice(), xi.as_slice()) {
-                (Some(rows), Some(xi)) => self.row_of_rows(rows, xi, ni, nj, out),
-                _ => {
-                    out.iter_mut().zip(block.dot(&xi)).for_each(|(o, d)| *o = d);
-                    self.map_dots(out, ni, nj);
+                (Some(rows), Some(xi)) if !xi.is_empty() => {
+                    out.iter_mut().zip(rows.chunks_exact(xi.len())).for_each(|(o, r)| *o = vector_math::dot(r, xi))
                 }
+                _ => out.iter_mut().zip(block.dot(&xi)).for_each(|(o, d)| *o = d),
             }
+            self.map_dots(out, ni, nj);
         } else {
             for (o, r) in out.iter_mut().zip(block.axis_iter(Axis(0))) {
                 *o = self.pair(xi, r);
@@ -343,37 +343,6 @@ impl Kernel {
     fn row_of_columns_avx512(&self, cols: &Columns, xi: &[f64], ni: f64, nj: &[f64], from: usize, out: &mut [f64]) {
         cols.dots(xi, from, out);
         self.map_dots_lanes(out, ni, nj)
-    }
-
-    /// The dot products of `xi` with each row of `rows` (row-major, `xi.len()`
-    /// columns) into `out`, mapped to kernel values: one pass while a row is
-    /// in L1, eight lanes at a time (with AVX-512 where the CPU has it; both
-    /// paths give the same bits).
-    fn row_of_rows(&self, rows: &[f64], xi: &[f64], ni: f64, nj: &[f64], out: &mut [f64]) {
-        #[cfg(target_arch = "x86_64")]
-        if vector_math::avx512() {
-            // SAFETY: the CPU has the features `row_of_rows_avx512` is compiled for.
-            #[allow(unsafe_code)]
-            return unsafe { self.row_of_rows_avx512(rows, xi, ni, nj, out) };
-        }
-        self.row_of_rows_lanes(rows, xi, ni, nj, out)
-    }
-
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx512f,avx512dq")]
-    fn row_of_rows_avx512(&self, rows: &[f64], xi: &[f64], ni: f64, nj: &[f64], out: &mut [f64]) {
-        self.row_of_rows_lanes(rows, xi, ni, nj, out)
-    }
-
-    #[inline(always)]
-    fn row_of_rows_lanes(&self, rows: &[f64], xi: &[f64], ni: f64, nj: &[f64], out: &mut [f64]) {
-        let p = xi.len();
-        // Indexed, not an iterator chain: LLVM left the chain's `fold` out of
-        // line, compiled without the caller's AVX-512.
-        for (k, o) in out.iter_mut().enumerate() {
-            *o = vector_math::dot(&rows[k * p..(k + 1) * p], xi);
-        }
-        self.map_dots_lanes(out, ni, nj);
     }
 
     /// Maps dot products with a row of squared norm `ni` (against rows of
