@@ -48,4 +48,4 @@ if [ ! -f tabular/nycflights.csv ]; then
   PYTHONPATH="$tmp/py" "$py" ../tabular.py "$tmp"
   rm -rf "$tmp"
 fi
-ls -la . fashion-mnist shakespeare tabular | head -30
+ls -la . fashion-mnist shakespeare tabular | sed -n 1,30p

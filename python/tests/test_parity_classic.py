@@ -137,6 +137,36 @@ def test_kernel_regressors_and_outlier_detectors(rng):
     np.testing.assert_allclose(ours.X_thresholds_, theirs.X_thresholds_)
 
 
+@pytest.mark.parametrize(
+    "name, target, params",
+    [
+        ("SVC", "class", {"C": 2.0, "class_weight": {0: 1.0, 1: 2.0}}),
+        ("NuSVC", "class", {"nu": 0.4}),
+        ("SVR", "value", {"C": 3.0, "epsilon": 0.05}),
+        ("NuSVR", "value", {"nu": 0.3}),
+        ("OneClassSVM", None, {"nu": 0.1}),
+    ],
+)
+def test_larger_problems_reach_libsvms_solution(name, target, params):
+    """From about 2,000 variables ironlearn solves LIBSVM's dual a block of
+    variables at a time (as scikit-learn-intelex does), a different path to
+    the same optimum: solved tightly, the same decision function."""
+    from sklearn import svm as sk_svm
+
+    rng = np.random.default_rng(7)
+    X = rng.normal(size=(2500, 20))
+    z = X @ rng.normal(size=20) / np.sqrt(20)
+    y = {"class": (z + 0.3 * rng.normal(size=2500) > 0).astype(int), "value": np.sin(z) + 0.1 * rng.normal(size=2500), None: None}[target]
+    ours = getattr(il, name)(tol=1e-6, **params).fit(X, y)
+    theirs = getattr(sk_svm, name)(tol=1e-6, **params).fit(X, y)
+    face = "predict" if target == "value" else "decision_function"
+    got, want = getattr(ours, face)(X), getattr(theirs, face)(X)
+    np.testing.assert_allclose(got, want, rtol=0, atol=1e-4 * np.abs(want).max())
+    if target != "value":
+        np.testing.assert_array_equal(ours.predict(X), theirs.predict(X))
+    assert abs(len(ours.support_) - len(theirs.support_)) <= 0.01 * len(theirs.support_)
+
+
 def test_discriminant_axes_are_scikit_learns():
     """LinearDiscriminantAnalysis is a classifier that also transforms (its ``transform`` tag)."""
     from sklearn.discriminant_analysis import LinearDiscriminantAnalysis

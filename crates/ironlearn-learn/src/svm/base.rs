@@ -15,7 +15,8 @@ use serde::{Deserialize, Serialize};
 
 use super::kernel::{Gamma, Kernel};
 use super::libsvm::{
-    multiclass_probability, sigmoid_predict, train_classifier, train_single, Formulation, Settings, SingleFit,
+    multiclass_probability, sigmoid_predict, train_classifier, train_single, Decomposition, Formulation, Settings,
+    SingleFit,
 };
 use super::ClassWeight;
 
@@ -48,6 +49,7 @@ impl Common<'_> {
             cache_size: self.cache_size,
             shrinking: self.shrinking,
             max_iter: usize::try_from(self.max_iter).ok(),
+            decomposition: Decomposition::Auto,
         })
     }
 }

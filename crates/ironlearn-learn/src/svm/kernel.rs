@@ -3,11 +3,13 @@
 //! An SVM spends nearly all its time on kernel values, so they are never
 //! computed pair by pair: a training kernel row's dot products are
 //! multiply-adds over the rows stored feature by feature ([`Columns`]), and
-//! a block of a prediction's kernel matrix is one matrix product, with the
+//! a block of a prediction's kernel matrix, or of the block solver's rows,
+//! is one matrix product, with the
 //! squared norms of the rows computed once for the RBF kernel
 //! (`‖x−y‖² = ‖x‖² + ‖y‖² − 2xᵀy`, as LIBSVM's training kernel does) and
 //! the exponentials eight at a time.
 
+use faer::{Accum, MatMut, MatRef, Par};
 use ironlearn_core::{bail, Result};
 use ironlearn_linalg::vector_math;
 use ndarray::{s, Array1, Array2, ArrayView1, ArrayView2, Axis};
@@ -325,6 +327,28 @@ impl Columns {
 }
 
 impl Kernel {
+    /// The kernel rows of rows `rows` of `x` against all of its rows, into
+    /// `out` (`rows.len() × l`): one matrix product of the rows with all of
+    /// them (faer's kernels), then the mapping; the values of
+    /// [`Kernel::row_par`] up to the rounding of the dot products.
+    pub(crate) fn rows_of(&self, x: ArrayView2<'_, f64>, norms: &[f64], rows: &[usize], out: &mut [f64]) {
+        let (l, p) = x.dim();
+        let (Some(all), true) = (x.as_slice(), self.is_dot_based()) else {
+            for (&r, o) in rows.iter().zip(out.chunks_exact_mut(l)) {
+                self.row_into(x, norms, r, 0, l, o);
+            }
+            return;
+        };
+        let picked: Vec<f64> = rows.iter().flat_map(|&r| all[r * p..(r + 1) * p].iter().copied()).collect();
+        let a = MatRef::from_row_major_slice(&picked, rows.len(), p);
+        let b = MatRef::from_row_major_slice(all, l, p);
+        let dst = MatMut::from_row_major_slice_mut(out, rows.len(), l);
+        ironlearn_linalg::matmul(dst, Accum::Replace, a, b.transpose(), 1.0, Par::Seq);
+        for (&r, o) in rows.iter().zip(out.chunks_exact_mut(l)) {
+            self.map_dots(o, norms.get(r).copied().unwrap_or(0.0), norms);
+        }
+    }
+
     /// [`Columns::dots`] mapped to kernel values (with AVX-512 where the CPU
     /// has it; both paths give the same bits).
     fn row_of_columns(&self, cols: &Columns, xi: &[f64], ni: f64, nj: &[f64], from: usize, out: &mut [f64]) {

@@ -2,6 +2,7 @@
 //! kernel ones by LIBSVM's SMO solver.
 
 pub(crate) mod base;
+mod block;
 pub mod kernel;
 pub(crate) mod liblinear;
 pub(crate) mod libsvm;
