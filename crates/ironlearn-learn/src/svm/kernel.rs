@@ -12,9 +12,14 @@
 use faer::{Accum, MatMut, MatRef, Par};
 use ironlearn_core::{bail, Result};
 use ironlearn_linalg::vector_math;
-use ndarray::{s, Array1, Array2, ArrayView1, ArrayView2, Axis};
+use ndarray::linalg::general_mat_mul;
+use ndarray::{s, Array1, Array2, ArrayView1, ArrayView2, ArrayViewMut2, Axis};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
+
+/// Rows of a kernel matrix computed together: their block (rows × training
+/// rows) stays in cache between the product and the mapping.
+const ROWS: usize = 128;
 
 /// scikit-learn's `gamma`: `"scale"`, `"auto"` or a non-negative number.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -158,52 +163,27 @@ impl Kernel {
         x.rows().into_iter().map(|r| r.dot(&r)).collect()
     }
 
-    /// The kernel matrix between the rows of `a` and of `b` (norms given or computed),
-    /// by blocks of rows of `a`, each one matrix product.
+    /// The kernel matrix between the rows of `a` and of `b` (norms given or
+    /// computed), by blocks of rows of `a` on the pool, each one matrix
+    /// product (every value computed the same way whatever the threads).
     pub(crate) fn matrix(
         &self,
         a: ArrayView2<'_, f64>,
         b: ArrayView2<'_, f64>,
         b_norms: Option<ArrayView1<'_, f64>>,
     ) -> Array2<f64> {
-        if !self.is_dot_based() {
-            let mut k = Array2::zeros((a.nrows(), b.nrows()));
-            for (i, mut row) in k.rows_mut().into_iter().enumerate() {
-                for (j, v) in row.iter_mut().enumerate() {
-                    *v = self.pair(a.row(i), b.row(j));
-                }
-            }
-            return k;
-        }
-        // ndarray lays the product out column-major when both operands are
-        // (a single feature is both): the mapping below wants rows.
-        let mut k = a.dot(&b.t()).as_standard_layout().into_owned();
-        if self.needs_norms() {
-            let own;
-            let nb = match b_norms {
-                Some(n) => n,
-                None => {
-                    own = Kernel::norms(b);
-                    own.view()
-                }
-            };
-            let na = Kernel::norms(a);
-            let nb = nb.as_standard_layout();
-            let nb = nb.as_slice().expect("standard layout");
-            for (mut row, &ni) in k.rows_mut().into_iter().zip(na.iter()) {
-                self.map_dots(row.as_slice_mut().expect("a fresh product is in row order"), ni, nb);
-            }
-        } else if !matches!(self, Kernel::Linear) {
-            for mut row in k.rows_mut() {
-                self.map_dots(row.as_slice_mut().expect("a fresh product is in row order"), 0.0, &[]);
-            }
-        }
+        let nb = self.norms_of(b, b_norms);
+        let mut k = Array2::zeros((a.nrows(), b.nrows()));
+        k.axis_chunks_iter_mut(Axis(0), ROWS)
+            .into_par_iter()
+            .zip(a.axis_chunks_iter(Axis(0), ROWS))
+            .for_each(|(out, ab)| self.block_into(ab, b, &nb, out));
         k
     }
 
     /// `Σ_j coef[c, j]·K(x_i, sv_j)` for every row `x_i` of `x` and row `c` of `coef`
-    /// (decision values before the intercept), by blocks of rows so that the
-    /// kernel block stays small.
+    /// (decision values before the intercept), by blocks of rows on the pool,
+    /// so that each kernel block stays small and in cache.
     pub(crate) fn weighted_sums(
         &self,
         x: ArrayView2<'_, f64>,
@@ -211,16 +191,46 @@ impl Kernel {
         sv_norms: Option<ArrayView1<'_, f64>>,
         coef: ArrayView2<'_, f64>,
     ) -> Array2<f64> {
-        const BLOCK: usize = 512;
+        let nb = self.norms_of(sv, sv_norms);
         let mut out = Array2::zeros((x.nrows(), coef.nrows()));
-        let mut start = 0;
-        while start < x.nrows() {
-            let end = (start + BLOCK).min(x.nrows());
-            let k = self.matrix(x.slice(s![start..end, ..]), sv, sv_norms);
-            out.slice_mut(s![start..end, ..]).assign(&k.dot(&coef.t()));
-            start = end;
-        }
+        out.axis_chunks_iter_mut(Axis(0), ROWS).into_par_iter().zip(x.axis_chunks_iter(Axis(0), ROWS)).for_each(
+            |(mut o, xb)| {
+                let mut k = Array2::zeros((xb.nrows(), sv.nrows()));
+                self.block_into(xb, sv, &nb, k.view_mut());
+                o.assign(&k.dot(&coef.t()));
+            },
+        );
         out
+    }
+
+    /// The squared norms of `b`'s rows where the kernel needs them (empty otherwise).
+    fn norms_of(&self, b: ArrayView2<'_, f64>, given: Option<ArrayView1<'_, f64>>) -> Vec<f64> {
+        match (self.needs_norms(), given) {
+            (false, _) => Vec::new(),
+            (true, Some(n)) => n.to_vec(),
+            (true, None) => Kernel::norms(b).to_vec(),
+        }
+    }
+
+    /// The kernel values between the rows of `a` and of `b` (squared norms
+    /// `nb`) into `out` (standard layout): one matrix product, then the mapping.
+    fn block_into(&self, a: ArrayView2<'_, f64>, b: ArrayView2<'_, f64>, nb: &[f64], mut out: ArrayViewMut2<'_, f64>) {
+        if !self.is_dot_based() {
+            for (i, mut row) in out.rows_mut().into_iter().enumerate() {
+                for (j, v) in row.iter_mut().enumerate() {
+                    *v = self.pair(a.row(i), b.row(j));
+                }
+            }
+            return;
+        }
+        general_mat_mul(1.0, &a, &b.t(), 0.0, &mut out);
+        if matches!(self, Kernel::Linear) {
+            return;
+        }
+        for (mut row, ra) in out.rows_mut().into_iter().zip(a.rows()) {
+            let ni = if nb.is_empty() { 0.0 } else { ra.dot(&ra) };
+            self.map_dots(row.as_slice_mut().expect("a block of a standard-layout matrix"), ni, nb);
+        }
     }
 
     /// The kernel values of row `i` of `x` against rows `from..to` (as
