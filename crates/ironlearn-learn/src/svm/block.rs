@@ -97,7 +97,9 @@ pub(super) fn solve(
         let moved = ws.iter().zip(sol.alpha.iter().zip(&before)).filter(|(_, (a, b))| a != b);
         let coef = Coefficients::of(moved.map(|(&v, (&a, &b))| (v % l, f64::from(y[v]) * (a - b))), l);
         if coef.rows.is_empty() {
-            // nothing moved (the pair's step rounds to nothing): LIBSVM would repeat it forever
+            // nothing moved (the steps round to nothing): LIBSVM would repeat them until
+            // `max_iter`; stopped here and reported as not converged
+            timed_out = true;
             break;
         }
         ws.iter().zip(&sol.alpha).for_each(|(&v, &a)| alpha[v] = a);
@@ -109,12 +111,18 @@ pub(super) fn solve(
     Solution { alpha, rho, r, n_iter, timed_out }
 }
 
-/// The block size: a power of two up to `max_block` and the number of
-/// variables, with its kernel rows (`q × l` floats) within 1 GiB.
+/// The block size: a power of two up to `max_block` and half the
+/// variables, with its kernel rows (`q × l` floats) within 1 GiB; at least
+/// 8, so that the half of a block chosen afresh holds a pair of each sign
+/// (the ν form's pairs stay within a sign), or else all the variables.
 fn block_size(n: usize, l: usize, max_block: usize) -> usize {
     let fits = ((1usize << 30) / (4 * l.max(1))).max(16);
-    let q = (n / 2).min(max_block).min(fits).max(2);
-    1 << q.ilog2()
+    let q = (n / 2).min(max_block).min(fits).max(8);
+    if q >= n {
+        n
+    } else {
+        1 << q.ilog2()
+    }
 }
 
 /// Whether variable `v` may move up (`y_v α_v` grow) or down.
@@ -517,12 +525,40 @@ mod tests {
         assert!(short.timed_out && short.n_iter == 50, "{} iterations", short.n_iter);
     }
 
+    /// Problems of a few rows, forced into blocks: one block of every variable, LIBSVM's answer.
+    #[test]
+    fn tiny_problems() {
+        let x = ndarray::array![[0.0, 1.0], [1.0, 0.5], [2.0, 2.0], [0.5, 3.0], [3.0, 0.0]];
+        let y = [1.0, -1.0, 1.0, -1.0, -1.0];
+        for n in 2..=5 {
+            let (xs, ys) = (x.slice(ndarray::s![..n, ..]).to_owned(), &y[..n]);
+            let w = vec![1.0; n];
+            for form in [
+                Formulation::CSvc,
+                Formulation::NuSvc { nu: 0.5 },
+                Formulation::OneClass { nu: 0.5 },
+                Formulation::EpsilonSvr { c: 1.0, epsilon: 0.1 },
+                Formulation::NuSvr { c: 1.0, nu: 0.5 },
+            ] {
+                let pairs = train_one(xs.clone(), ys, &w, form, (1.0, 1.0), &settings(Decomposition::Pairs, 1e-9, 2));
+                let blocks =
+                    train_one(xs.clone(), ys, &w, form, (1.0, 1.0), &settings(Decomposition::Blocks(512), 1e-9, 2));
+                assert!(!blocks.timed_out, "{form:?} on {n} rows");
+                for (a, b) in blocks.alpha.iter().zip(&pairs.alpha) {
+                    assert!((a - b).abs() < 1e-6, "{form:?} on {n} rows: {:?} vs {:?}", blocks.alpha, pairs.alpha);
+                }
+            }
+        }
+    }
+
     #[test]
     fn block_sizes_are_powers_of_two_within_memory() {
         assert_eq!(block_size(569, 569, 1024), 256);
         assert_eq!(block_size(10_000, 10_000, 1024), 1024);
         assert_eq!(block_size(20_000, 10_000, 16), 16);
-        assert_eq!(block_size(3, 3, 1024), 2);
+        assert_eq!(block_size(20_000, 10_000, 2), 8);
+        assert_eq!(block_size(3, 3, 1024), 3);
+        assert_eq!(block_size(12, 6, 1024), 8);
         // 4 M rows: 64 rows of 16 MB is the 1 GiB bound
         assert_eq!(block_size(1 << 22, 1 << 22, 1024), 64);
     }
