@@ -52,7 +52,7 @@ class _BaggingClassifierParams(IronEstimator):
     _kind = "bagging_classifier"
     _tags = {
         "categorical": False,
-        "decision_function": False,
+        "decision_function": True,
         "deterministic": True,
         "f32": False,
         "missing_values": False,

@@ -127,3 +127,9 @@ def test_bagging_is_reproducible_and_close_to_scikit_learn(iris):
     # Different random draws: the out-of-bag accuracy agrees within the spread of draws.
     assert abs(a.oob_score_ - theirs.oob_score_) < 0.05
     assert len(a.estimators_) == 20
+    # decision_function exactly where scikit-learn has it (the member has one), in its shape.
+    assert not hasattr(a, "decision_function") and not hasattr(theirs, "decision_function")
+    for yy in (y, (y == y[0]).astype(int)):
+        ours = il.BaggingClassifier(il.LogisticRegression(max_iter=1000), n_estimators=5, random_state=0).fit(X, yy)
+        theirs = sk_ensemble.BaggingClassifier(sk_linear.LogisticRegression(max_iter=1000), n_estimators=5, random_state=0).fit(X, yy)
+        assert ours.decision_function(X).shape == theirs.decision_function(X).shape

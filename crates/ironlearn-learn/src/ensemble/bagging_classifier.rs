@@ -9,7 +9,8 @@
 use ironlearn_core::nested::EstimatorSpec;
 use ironlearn_core::validate::argmax;
 use ironlearn_core::{
-    hyperparams, register, Domain, Features, FitContext, Fitted, Learn, Prediction, Result, SubModel, Task, TrainData,
+    bail, hyperparams, register, Domain, Features, FitContext, Fitted, Learn, Prediction, Result, SubModel, Tags, Task,
+    TrainData,
 };
 use ndarray::{Array2, Axis};
 use serde::{Deserialize, Serialize};
@@ -36,7 +37,7 @@ hyperparams! {
     /// # Ok::<(), ironlearn_core::Error>(())
     /// ```
     #[name = "bagging_classifier"]
-    #[tags(task = Some(Task::Classification), sample_weight, predict_proba)]
+    #[tags(task = Some(Task::Classification), sample_weight, predict_proba, decision_function)]
     pub struct BaggingClassifier {
         /// The member classifier, `{"kind": K, "params": {...}}`; None: a decision tree.
         estimator: Option<EstimatorSpec> = None;
@@ -130,6 +131,15 @@ impl Learn for BaggingClassifier {
     // scikit-learn's own check parameters (sklearn/utils/_test_common/instance_generator.py).
     const EXAMPLE_PARAMS: &'static str = r#"{"n_estimators": 5}"#;
 
+    /// `decision_function` where the member has one, as scikit-learn's `available_if`.
+    fn tags(&self) -> Tags {
+        let member = self.config().spec().build().ok().map(|e| e.tags());
+        Tags {
+            decision_function: member.is_some_and(|t| t.decision_function),
+            ..<Self as ironlearn_core::Params>::TAGS
+        }
+    }
+
     fn learn(&self, data: &TrainData<'_>, _: &mut FitContext<'_>) -> Result<BaggingClassifierModel> {
         crate::sub_estimators::check_finite_input(data)?;
         let labels = data.labels()?;
@@ -205,6 +215,36 @@ impl Fitted for BaggingClassifierModel {
         out /= self.estimators.len() as f64;
         Ok(out)
     }
+
+    /// The members' decision values averaged, as scikit-learn's: defined when
+    /// every member saw every class (their columns line up).
+    fn decision_function_data(&self, x: Features<'_>) -> Result<Array2<f64>> {
+        check_width(x, self.n_features, "BaggingClassifier")?;
+        let name = self.params.config().spec().display_name().to_string();
+        let x = member_input(x)?;
+        let mut sum: Option<Array2<f64>> = None;
+        for (i, (m, f)) in self.estimators().enumerate() {
+            let seen = m.classes().map_or(0, <[String]>::len);
+            if seen != self.classes.len() {
+                bail!(
+                    InvalidValue,
+                    "member {i} of this BaggingClassifier saw {seen} of the {} classes in its draw, so the members' \
+                     decision values do not line up; use predict_proba",
+                    self.classes.len()
+                );
+            }
+            let d = m
+                .decision_function_data(Features::Dense(x.select(Axis(1), f).view()))
+                .map_err(|e| context(&name, e))?;
+            match &mut sum {
+                Some(s) => *s += &d,
+                None => sum = Some(d),
+            }
+        }
+        let mut d = sum.expect("a fitted ensemble has members");
+        d /= self.estimators.len() as f64;
+        Ok(d)
+    }
 }
 
 register!(BaggingClassifier);
@@ -222,6 +262,58 @@ mod tests {
 
     fn fit(est: &BaggingClassifier, x: &Array2<f64>, y: &Target) -> Result<BaggingClassifierModel> {
         est.learn(&TrainData::supervised(Features::Dense(x.view()), y), &mut FitContext::default())
+    }
+
+    // The members' decision values averaged (scikit-learn's definition), where they have them.
+    #[test]
+    fn decision_values_are_the_members_mean() {
+        let (x, y) = iris();
+        let est = BaggingClassifier {
+            estimator: Some(EstimatorSpec::new("logistic_regression")),
+            n_estimators: 4,
+            max_features: BaggingDraw::Count(2),
+            random_state: 5,
+            ..Default::default()
+        };
+        assert!(Learn::tags(&est).decision_function && !Learn::tags(&BaggingClassifier::default()).decision_function);
+        let m = fit(&est, &x, &y).unwrap();
+        let got = m.decision_function_data(Features::Dense(x.view())).unwrap();
+        let mut want = Array2::<f64>::zeros((150, 3));
+        for (member, features) in m.estimators() {
+            let xf = x.select(Axis(1), features);
+            want += &member.decision_function_data(Features::Dense(xf.view())).unwrap();
+        }
+        want /= 4.0;
+        assert!(got.iter().zip(&want).all(|(g, w)| (g - w).abs() < 1e-12));
+        // Trees have none: the error names the member.
+        let trees = fit(&BaggingClassifier { n_estimators: 2, ..Default::default() }, &x, &y).unwrap();
+        let e = trees.decision_function_data(Features::Dense(x.view())).unwrap_err().to_string();
+        assert!(e.contains("decision_function") || e.contains("decision"), "{e}");
+        // A member fitted on its drawn rows (LDA takes no sample weights) that missed a class (one
+        // row of "c" in 150, 20 rows a member): named. Weighted members see every class, as in
+        // scikit-learn (zero weights for the rows not drawn).
+        let rare: Vec<&str> = (0..150)
+            .map(|i| {
+                if i == 149 {
+                    "c"
+                } else if i < 75 {
+                    "a"
+                } else {
+                    "b"
+                }
+            })
+            .collect();
+        let rare = Target::Labels(Labels::from_strings(&rare));
+        let small = BaggingClassifier {
+            estimator: Some(EstimatorSpec::new("linear_discriminant_analysis")),
+            n_estimators: 3,
+            max_samples: Some(BaggingDraw::Count(20)),
+            random_state: 1,
+            ..Default::default()
+        };
+        let m = fit(&small, &x, &rare).unwrap();
+        let e = m.decision_function_data(Features::Dense(x.view())).unwrap_err().to_string();
+        assert!(e.contains("classes in its draw"), "{e}");
     }
 
     // The naive reference: the same draws, each member fitted by hand on its rows and columns,
