@@ -7,7 +7,8 @@
 //! `thunder` method, which scikit-learn-intelex runs) takes `q` variables at
 //! a time instead: the most violating ones by LIBSVM's first-order rule,
 //! half of them kept from the last block. Their kernel rows are computed
-//! together (and kept in an LRU cache bounded by `cache_size`), the
+//! together (and kept in an LRU cache of up to four blocks' rows, within
+//! `cache_size` where that holds a block), the
 //! `q × q` subproblem is solved in cache by LIBSVM's own SMO with its
 //! second-order selection, to a tenth of its starting violation, and the
 //! gradient of every variable is updated once per block. It is the same
@@ -91,18 +92,18 @@ pub(super) fn solve(
             max_iter: Some(left.min(INNER_PER_VARIABLE * ws.len())),
             ..*s
         };
-        let before = sub.alpha.clone();
         let sol = smo(&mut sub.q, &sub.p, &sub.y, sub.alpha, &sub.c, &local, nu);
         n_iter += sol.n_iter;
-        let moved = ws.iter().zip(sol.alpha.iter().zip(&before)).filter(|(_, (a, b))| a != b);
-        let coef = Coefficients::of(moved.map(|(&v, (&a, &b))| (v % l, f64::from(y[v]) * (a - b))), l);
-        if coef.rows.is_empty() {
+        let moved: Vec<(usize, f64)> =
+            ws.iter().zip(&sol.alpha).filter(|(&v, &a)| a != alpha[v]).map(|(&v, &a)| (v, a - alpha[v])).collect();
+        if moved.is_empty() {
             // nothing moved (the steps round to nothing): LIBSVM would repeat them until
             // `max_iter`; stopped here and reported as not converged
             timed_out = true;
             break;
         }
         ws.iter().zip(&sol.alpha).for_each(|(&v, &a)| alpha[v] = a);
+        let coef = Coefficients::of(moved.iter().map(|&(v, d)| (v % l, f64::from(y[v]) * d)), l);
         rows.add_to_gradient(&coef, y, &mut g);
         keep = ws[ws.len() - ws.len() / 2..].to_vec();
     }
@@ -239,6 +240,8 @@ impl Coefficients {
             }
             values[at[r]] += v;
         }
+        // a row whose variables cancel (the regression duals' pairs, equal at the ν start) adds nothing
+        let (rows, values) = rows.into_iter().zip(values).filter(|&(_, v)| v != 0.0).unzip();
         Coefficients { rows, values }
     }
 }

@@ -315,7 +315,8 @@ pub(crate) struct Settings {
 }
 
 /// How the dual is decomposed: LIBSVM's two variables at a time, or blocks of
-/// up to the given number (`block`), or whichever suits the problem's size.
+/// up to the given number (`block`: a power of two, at least 8, or all the
+/// variables), or whichever suits the problem's size.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(not(test), expect(dead_code, reason = "the estimators choose by size; tests choose each"))]
 pub(crate) enum Decomposition {
