@@ -266,13 +266,7 @@ impl Rows {
     fn new(x: Array2<f64>, kernel: Kernel, cache_mb: f64, q: usize) -> Rows {
         let l = x.nrows();
         let norms = if kernel.needs_norms() { Kernel::norms(x.view()).to_vec() } else { Vec::new() };
-        let mut k = [0.0];
-        let diagonal = (0..l)
-            .map(|i| {
-                kernel.row_into(x.view(), &norms, i, i, i + 1, &mut k);
-                k[0]
-            })
-            .collect();
+        let diagonal = kernel.diagonal(x.view(), &norms);
         let budget = (cache_mb * f64::from(1 << 20) / (4.0 * l as f64)) as usize;
         // Four blocks' rows at most: more saved almost no rows here, and every
         // fit faults its cache's pages in afresh (on this project's host, up to

@@ -158,6 +158,17 @@ impl Kernel {
         }
     }
 
+    /// `K(x_i, x_i)` for every row of `x` (squared norms `norms` for the kernels that need them).
+    pub(crate) fn diagonal(&self, x: ArrayView2<'_, f64>, norms: &[f64]) -> Vec<f64> {
+        let mut k = [0.0];
+        (0..x.nrows())
+            .map(|i| {
+                self.row_into(x, norms, i, i, i + 1, &mut k);
+                k[0]
+            })
+            .collect()
+    }
+
     /// The squared norms of the rows of `x`.
     pub(crate) fn norms(x: ArrayView2<'_, f64>) -> Array1<f64> {
         x.rows().into_iter().map(|r| r.dot(&r)).collect()

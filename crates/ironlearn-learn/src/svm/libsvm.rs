@@ -182,13 +182,7 @@ impl QMatrix for KernelQ {
     }
 
     fn diagonal(&self) -> Vec<f64> {
-        let mut k = [0.0];
-        (0..self.x.nrows())
-            .map(|i| {
-                self.kernel.row_into(self.x.view(), &self.norms, i, i, i + 1, &mut k);
-                k[0]
-            })
-            .collect()
+        self.kernel.diagonal(self.x.view(), &self.norms)
     }
 
     fn swap_index(&mut self, i: usize, j: usize) {
@@ -265,15 +259,8 @@ impl QMatrix for SvrQ {
     }
 
     fn diagonal(&self) -> Vec<f64> {
-        let mut k = [0.0];
-        let l = self.x.nrows();
-        (0..2 * l)
-            .map(|i| {
-                let r = i % l;
-                self.kernel.row_into(self.x.view(), &self.norms, r, r, r + 1, &mut k);
-                k[0]
-            })
-            .collect()
+        let k = self.kernel.diagonal(self.x.view(), &self.norms);
+        k.iter().chain(&k).copied().collect()
     }
 
     fn swap_index(&mut self, i: usize, j: usize) {
