@@ -154,54 +154,28 @@ pub fn build_range(
             // of a small leaf cost more than summing it.
             COL_SUMS.with_borrow_mut(|sums| {
                 let base = data.offsets[range.start];
+                let bins = |f: usize| data.offsets[f] - base..data.offsets[f + 1] - base;
                 let two = og.len() >= TWO_ACCUMULATORS;
-                if og.len() <= ROW_CHUNK {
-                    // One chunk: a feature at a time, in one set of accumulators that stays in L1.
-                    if sums.is_empty() {
-                        sums.push(Sums::default());
-                    }
-                    let s = &mut sums[0];
-                    for f in range.filter(|&f| features[f]) {
-                        s.reset(data.offsets[f + 1] - data.offsets[f], data.layout[f], two);
-                        s.add_rows(data.col(f), rows, 0, og, data.layout[f], two);
-                        s.finish(
-                            &mut hist[data.offsets[f] - base..data.offsets[f + 1] - base],
-                            data.layout[f],
-                            total,
-                            two,
-                        );
-                    }
-                    return;
-                }
+                // A leaf of one chunk: a feature at a time, in one set of accumulators that stays in L1.
+                let per_block = if og.len() > ROW_CHUNK { FEATURE_BLOCK } else { 1 };
                 let fs: Vec<usize> = range.filter(|&f| features[f]).collect();
-                for block in fs.chunks(FEATURE_BLOCK) {
+                for block in fs.chunks(per_block) {
                     if sums.len() < block.len() {
                         sums.resize_with(block.len(), Sums::default);
                     }
                     let sums = &mut sums[..block.len()];
                     for (s, &f) in sums.iter_mut().zip(block) {
-                        s.reset(data.offsets[f + 1] - data.offsets[f], data.layout[f], two);
+                        s.reset(bins(f).len(), data.layout[f], two);
                     }
                     for start in (0..og.len()).step_by(ROW_CHUNK) {
                         let end = (start + ROW_CHUNK).min(og.len());
+                        let rows = rows.map(|r| &r[start..end]);
                         for (s, &f) in sums.iter_mut().zip(block) {
-                            s.add_rows(
-                                data.col(f),
-                                rows.map(|r| &r[start..end]),
-                                start,
-                                &og[start..end],
-                                data.layout[f],
-                                two,
-                            );
+                            s.add_rows(data.col(f), rows, start, &og[start..end], data.layout[f], two);
                         }
                     }
                     for (s, &f) in sums.iter_mut().zip(block) {
-                        s.finish(
-                            &mut hist[data.offsets[f] - base..data.offsets[f + 1] - base],
-                            data.layout[f],
-                            total,
-                            two,
-                        );
+                        s.finish(&mut hist[bins(f)], data.layout[f], total, two);
                     }
                 }
             });
